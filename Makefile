@@ -1,0 +1,43 @@
+# phieukin — the operator's entry points. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint typecheck pytest bench i18n messages serve clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy phieukin
+
+pytest: setup
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest -q
+
+test: lint pytest
+
+bench: setup
+	$(PY) -m bench
+
+# Regenerate the message catalogues (needs GNU gettext) and compile them.
+messages: setup
+	cd phieukin && ../$(PY) ../manage.py makemessages -l vi --no-obsolete --ignore 'tests/*'
+	$(PY) manage.py compilemessages -l vi
+
+clean:
+	rm -rf $(VENV) var

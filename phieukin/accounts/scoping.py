@@ -1,0 +1,73 @@
+"""Who may see what: the one place where access is decided.
+
+Every selector that returns unit-bound objects passes its queryset through
+:func:`scope_to_units`; views never filter by unit themselves. A role held in a unit
+reaches that unit and every unit below it (a district organiser sees every ward).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from phieukin.accounts.models import Membership, Role
+
+if TYPE_CHECKING:
+    from phieukin.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+# Roles that see every object of the units they are members of.
+MANAGING_ROLES = frozenset(
+    {Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER, Role.COUNTER, Role.STANDING_COMMITTEE}
+)
+
+
+def roles_of(user: User) -> set[str]:
+    """Return the set of role names the user holds anywhere."""
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def unit_ids_for(user: User, roles: Iterable[str] = MANAGING_ROLES) -> set[int]:
+    """Return the ids of the units the user reaches through any of *roles*."""
+    from phieukin.units.models import Unit
+
+    if not user.is_authenticated:
+        return set()
+    roots = set(
+        Membership.objects.filter(user=user, role__in=list(roles)).values_list("unit_id", flat=True)
+    )
+    reached = set(roots)
+    frontier = roots
+    while frontier:
+        children = set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier = children - reached
+        reached |= frontier
+    return reached
+
+
+def has_role(user: User, role: str, unit_id: int | None = None) -> bool:
+    """Return whether the user holds *role*, reaching *unit_id* when it is given."""
+    if not user.is_authenticated:
+        return False
+    if unit_id is None:
+        return Membership.objects.filter(user=user, role=role).exists()
+    return unit_id in unit_ids_for(user, roles=[role])
+
+
+def scope_to_units(
+    queryset: QuerySet[M], user: User, unit_path: str, roles: Iterable[str] = MANAGING_ROLES
+) -> QuerySet[M]:
+    """Restrict *queryset* to objects whose unit (reached by *unit_path*) the user sees.
+
+    *unit_path* is the lookup from the model to its unit id, e.g. ``"unit_id"`` for a
+    conference or ``"conference__unit_id"`` for a ballot box.
+    """
+    ids = unit_ids_for(user, roles)
+    if not ids:
+        return queryset.none()
+    return queryset.filter(Q(**{f"{unit_path}__in": ids}))

@@ -1,0 +1,110 @@
+"""Codes, ballots and seals: the secret-ballot core.
+
+What is deliberately absent is part of the design (see docs/SECURITY.md): a ballot has
+no timestamp, no sequence number, no link to the code that cast it, and a random id;
+a code has no record of who received it or when it was used.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from phieukin.core.ids import random_id
+
+
+class CodeState(models.TextChoices):
+    UNUSED = "unused", _("Unused")
+    USED = "used", _("Used")
+    VOIDED = "voided", _("Voided")
+
+
+class Code(models.Model):
+    """A one-time voting code, stored only as a keyed hash (HMAC with a server secret)."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey("rounds.BallotBox", on_delete=models.PROTECT, related_name="codes")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    group = models.ForeignKey(
+        "rounds.RespondentGroup",
+        verbose_name=_("respondent group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="codes",
+    )
+    state = models.CharField(
+        _("state"), max_length=8, choices=CodeState.choices, default=CodeState.UNUSED
+    )
+
+    class Meta:
+        verbose_name = _("code")
+        verbose_name_plural = _("codes")
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} ({self.box_id})"
+
+
+class BallotSource(models.TextChoices):
+    ONLINE = "online", _("Online")
+    TYPED = "typed", _("Typed from paper")
+    SCANNED = "scanned", _("Scanned from paper")
+
+
+class Ballot(models.Model):
+    """One respondent's sheet about one leader.
+
+    ``answers`` holds one character per item of the questionnaire in item order: the
+    0-based position of the chosen option in the item's scale (``0``–``9``), or ``-``
+    when the item is unanswered (see :mod:`phieukin.ballots.sheet`).
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey("rounds.BallotBox", on_delete=models.PROTECT, related_name="ballots")
+    subject = models.ForeignKey("rounds.Subject", on_delete=models.PROTECT, related_name="ballots")
+    group = models.ForeignKey(
+        "rounds.RespondentGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ballots",
+    )
+    source = models.CharField(max_length=8, choices=BallotSource.choices)
+    valid = models.BooleanField(default=True)
+    answers = models.CharField(max_length=64, blank=True)
+    comment = models.TextField(blank=True)
+    receipt = models.CharField(max_length=32, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        indexes = [models.Index(fields=["box", "subject"], name="ballot_box_subject")]
+
+    def __str__(self) -> str:
+        return f"{_('Ballot')} {self.id}"
+
+
+class Seal(models.Model):
+    """The record of a sealed box: its counts, its digest and the counting minutes."""
+
+    box = models.OneToOneField("rounds.BallotBox", on_delete=models.PROTECT, related_name="seal")
+    sealed_at = models.DateTimeField(_("sealed at"))
+    sealed_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    digest = models.CharField(_("digest (SHA-256 Merkle root)"), max_length=64)
+    counts = models.JSONField(_("counts"))
+    reconciliation_acknowledged = models.BooleanField(
+        _("mismatch acknowledged by the committee"), default=False
+    )
+    minutes_pdf = models.FileField(_("counting minutes (PDF)"), upload_to="minutes/", blank=True)
+    signed_minutes = models.FileField(
+        _("photo or scan of the signed minutes"), upload_to="signed/", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("seal")
+        verbose_name_plural = _("seals")
+
+    def __str__(self) -> str:
+        return f"{self.box} — {self.digest[:12]}"

@@ -1,0 +1,19 @@
+"""Root URL configuration: back office, public pages, API."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("phieukin.accounts.urls")),
+    path("api/v1/", include("phieukin.api.urls")),
+    path("", include("phieukin.public.urls")),
+    path("", include("phieukin.core.urls")),
+    path("units/", include("phieukin.units.urls")),
+    path("questionnaires/", include("phieukin.questionnaires.urls")),
+    path("rounds/", include("phieukin.rounds.urls")),
+    path("ballots/", include("phieukin.ballots.urls")),
+    path("paper/", include("phieukin.paper.urls")),
+    path("reports/", include("phieukin.reports.urls")),
+    path("audit/", include("phieukin.audit.urls")),
+]
