@@ -39,9 +39,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set in the environment when DEBUG is off."
-    )
+    raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
 # Key for the keyed hashes of ballot codes; separate from SECRET_KEY so it can be rotated
 # per installation without logging everybody out.
 CODE_HASH_KEY = os.environ.get("PHIEUKIN_CODE_KEY", SECRET_KEY)
@@ -132,7 +130,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "phieukin.sqlite3",
+            "NAME": str(VAR_DIR / "phieukin.sqlite3"),
             "OPTIONS": {
                 "init_command": SQLITE_INIT,
                 "transaction_mode": "IMMEDIATE",
@@ -164,7 +162,6 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 FORMAT_MODULE_PATH = ["phieukin.core.formats"]
-LOCALE_PATHS = [BASE_DIR / "phieukin" / "locale"]
 
 # --- Files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -32,7 +32,9 @@ class Questionnaire(models.Model):
         verbose_name_plural = _("questionnaires")
         ordering = ["code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="questionnaire_version_unique"),
+            models.UniqueConstraint(
+                fields=["code", "version"], name="questionnaire_version_unique"
+            ),
         ]
 
     def __str__(self) -> str:

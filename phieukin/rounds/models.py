@@ -70,7 +70,10 @@ class Round(models.Model):
         default=Decimal("0.200"),
     )
     flag_mean_below = models.DecimalField(
-        _("flag when the mean score is below"), max_digits=4, decimal_places=2, default=Decimal("3.00")
+        _("flag when the mean score is below"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("3.00"),
     )
     flag_analogy = models.BooleanField(
         _("also show the QĐ 96 analogy flags (> 50%, ≥ 2/3 low ratings)"), default=True
@@ -90,7 +93,9 @@ class Round(models.Model):
         _("target participation"), max_digits=4, decimal_places=3, default=Decimal("0.900")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    rules_locked_at = models.DateTimeField(_("rules fixed at"), null=True, blank=True, editable=False)
+    rules_locked_at = models.DateTimeField(
+        _("rules fixed at"), null=True, blank=True, editable=False
+    )
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
@@ -171,7 +176,9 @@ class Subject(models.Model):
     """
 
     conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="subjects")
-    position = models.ForeignKey("units.Position", on_delete=models.PROTECT, related_name="subjects")
+    position = models.ForeignKey(
+        "units.Position", on_delete=models.PROTECT, related_name="subjects"
+    )
     person = models.ForeignKey("units.Person", on_delete=models.PROTECT, related_name="subjects")
     name = models.CharField(_("name"), max_length=128)
     title = models.CharField(_("title"), max_length=200)

@@ -42,7 +42,9 @@ class Unit(models.Model):
     party_organisation = models.CharField(_("Party organisation"), max_length=160, blank=True)
     people_committee = models.CharField(_("People's Committee"), max_length=160, blank=True)
     organiser_unit = models.CharField(_("organising department"), max_length=160, blank=True)
-    document_symbol_suffix = models.CharField(_("document symbol suffix"), max_length=16, blank=True)
+    document_symbol_suffix = models.CharField(
+        _("document symbol suffix"), max_length=16, blank=True
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)

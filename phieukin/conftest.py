@@ -1,0 +1,122 @@
+"""Shared fixtures: the Long Biên district, the sample questionnaire, a round, personas.
+
+Personas (STYLE.md): ``district_organiser``, ``ward_organiser`` (of the first ward),
+``counter`` (first ward), ``leader`` (first ward's Party Secretary), ``standing``
+(Standing Committee) and ``outsider`` (ward organiser of the second ward).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from phieukin.accounts.models import Membership, Role, User
+from phieukin.questionnaires.models import Questionnaire
+from phieukin.questionnaires.services import import_default_template
+from phieukin.rounds.models import BallotBox, Round
+from phieukin.rounds.services import create_round, open_round
+from phieukin.units.fictional import fictional_names
+from phieukin.units.models import Person, Position, PositionType, Tenure, Unit, UnitKind
+from phieukin.units.services import LONG_BIEN, import_district
+
+TENURE_START = dt.date(2020, 10, 1)
+
+
+@pytest.fixture
+def district(db: Any) -> Unit:
+    """Return Quận Long Biên with its 14 wards, each post held by a fictional person."""
+    unit = import_district(actor=None, text=LONG_BIEN.read_text(encoding="utf-8"))
+    positions = list(Position.objects.filter(unit__parent=unit).order_by("id"))
+    names = fictional_names(len(positions), seed=7)
+    people = Person.objects.bulk_create(Person(full_name=n) for n in names)
+    Tenure.objects.bulk_create(
+        Tenure(position=p, person=person, start=TENURE_START)
+        for p, person in zip(positions, people, strict=True)
+    )
+    return unit
+
+
+@pytest.fixture
+def wards(district: Unit) -> list[Unit]:
+    """Return the district's wards in Vietnamese order."""
+    return list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key"))
+
+
+@pytest.fixture
+def questionnaire(db: Any) -> Questionnaire:
+    """Return the sample 21-item questionnaire."""
+    return import_default_template(actor=None)
+
+
+def _user(username: str, role: str, unit: Unit, **extra: Any) -> User:
+    user = User.objects.create_user(username=username, password="pw-" + username, **extra)
+    Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def district_organiser(district: Unit) -> User:
+    return _user("tuyengiao", Role.DISTRICT_ORGANISER, district, full_name="Ban Tuyên giáo")
+
+
+@pytest.fixture
+def standing(district: Unit) -> User:
+    return _user("thuongtruc", Role.STANDING_COMMITTEE, district, full_name="Thường trực Quận ủy")
+
+
+@pytest.fixture
+def ward_organiser(wards: list[Unit]) -> User:
+    return _user("vanphong1", Role.WARD_ORGANISER, wards[0], full_name="Văn phòng Đảng ủy 1")
+
+
+@pytest.fixture
+def counter(wards: list[Unit]) -> User:
+    return _user("kiemphieu1", Role.COUNTER, wards[0], full_name="Tổ kiểm phiếu 1")
+
+
+@pytest.fixture
+def outsider(wards: list[Unit]) -> User:
+    return _user("vanphong2", Role.WARD_ORGANISER, wards[1], full_name="Văn phòng Đảng ủy 2")
+
+
+@pytest.fixture
+def leader(wards: list[Unit]) -> User:
+    position = Position.objects.get(unit=wards[0], type__key="bi_thu_dang_uy")
+    person = position.holder_on(dt.date.today())
+    return _user(
+        "lanhdao1",
+        Role.LEADER,
+        wards[0],
+        full_name=person.full_name if person else "",
+        person=person,
+    )
+
+
+@pytest.fixture
+def draft_round(district: Unit, wards: list[Unit], questionnaire: Questionnaire) -> Round:
+    """Return a draft round over the first three wards, both positions."""
+    return create_round(
+        actor=None,
+        organiser_unit=district,
+        title="Đợt II/2026",
+        year=2026,
+        number=2,
+        questionnaire=questionnaire,
+        position_types=PositionType.objects.all(),
+        wards=wards[:3],
+        conference_date=dt.date(2026, 11, 20),
+    )
+
+
+@pytest.fixture
+def open_round_(draft_round: Round) -> Round:
+    """Return the draft round, opened (questionnaire frozen)."""
+    return open_round(actor=None, round=draft_round)
+
+
+@pytest.fixture
+def box(open_round_: Round, wards: list[Unit]) -> BallotBox:
+    """Return the first ward's ballot box (prepared, not yet open)."""
+    return BallotBox.objects.get(conference__round=open_round_, conference__unit=wards[0])

@@ -1,0 +1,202 @@
+"""Writes of rounds and conferences: create, open, close, publish, record attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phieukin.audit.services import record_event
+from phieukin.core.errors import Conflict, DomainError
+from phieukin.questionnaires.services import freeze_questionnaire
+from phieukin.rounds.lifecycle import RoundState, TransitionError, check_round
+from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
+from phieukin.units.models import Position, PositionType, Unit
+
+if TYPE_CHECKING:
+    from phieukin.accounts.models import User
+    from phieukin.questionnaires.models import Questionnaire
+
+
+def create_round(
+    *,
+    actor: User | None,
+    organiser_unit: Unit,
+    title: str,
+    year: int,
+    number: int,
+    questionnaire: Questionnaire,
+    position_types: Iterable[PositionType],
+    wards: Iterable[Unit],
+    conference_date: dt.date | None = None,
+    k_threshold: int = 5,
+    k_comments: int = 8,
+    **rules: Any,
+) -> Round:
+    """Create a draft round with one conference, one box and its leaders per ward.
+
+    The leaders are the holders of each evaluated position on ``conference_date`` (today
+    when not given); a vacant post is left out. Respondent groups come from the
+    questionnaire's suggestions.
+    """
+    if k_threshold < 3 or k_comments < k_threshold:
+        raise DomainError(
+            _("k must be at least 3, and the comment threshold at least k."), code="bad_k"
+        )
+    types = list(position_types)
+    ward_list = list(wards)
+    if not types:
+        raise DomainError(_("Choose at least one position to evaluate."), code="no_positions")
+    if not ward_list:
+        raise DomainError(_("Choose at least one ward."), code="no_wards")
+    day = conference_date or timezone.localdate()
+    with transaction.atomic():
+        if Round.objects.filter(organiser_unit=organiser_unit, year=year, number=number).exists():
+            raise Conflict(
+                _("A round %(number)s/%(year)s already exists.") % {"number": number, "year": year},
+                code="round_exists",
+            )
+        low = rules.pop("low_option_keys", None)
+        if low is None:
+            low = list(
+                questionnaire.suggested_rules.get("flag_rule", {}).get("low_options", [])
+            ) or ["trung_binh", "yeu"]
+        rnd = Round.objects.create(
+            organiser_unit=organiser_unit,
+            title=title,
+            year=year,
+            number=number,
+            questionnaire=questionnaire,
+            k_threshold=k_threshold,
+            k_comments=k_comments,
+            low_option_keys=low,
+            **rules,
+        )
+        rnd.position_types.set(types)
+        for order, group in enumerate(questionnaire.respondent_groups, start=1):
+            RespondentGroup.objects.create(
+                round=rnd, key=group["key"], label=group["label"], order=order
+            )
+        for ward in ward_list:
+            add_conference(round=rnd, ward=ward, held_on=day, position_types=types)
+        record_event(
+            actor=actor,
+            action="round.create",
+            obj=rnd,
+            unit=organiser_unit,
+            data={"wards": len(ward_list), "questionnaire": str(questionnaire)},
+        )
+    return rnd
+
+
+def add_conference(
+    *, round: Round, ward: Unit, held_on: dt.date, position_types: Iterable[PositionType]
+) -> Conference:
+    """Create the ward's conference, its box and its leaders (inside the caller's transaction)."""
+    conference = Conference.objects.create(round=round, unit=ward, held_on=held_on)
+    BallotBox.objects.create(conference=conference)
+    positions = Position.objects.filter(unit=ward, type__in=list(position_types)).select_related(
+        "type"
+    )
+    for position in sorted(positions, key=lambda p: p.type.order):
+        person = position.holder_on(held_on)
+        if person is None:
+            continue
+        Subject.objects.create(
+            conference=conference,
+            position=position,
+            person=person,
+            name=person.full_name,
+            title=position.title,
+            order=position.type.order,
+        )
+    return conference
+
+
+def _transition(rnd: Round, action: str) -> RoundState:
+    try:
+        return check_round(action, rnd.state)
+    except TransitionError as exc:
+        raise Conflict(
+            _("The round is %(state)s; this step is not possible now.")
+            % {"state": rnd.get_state_display()},
+            code="bad_round_state",
+        ) from exc
+
+
+def open_round(*, actor: User | None, round: Round) -> Round:
+    """Open the round for voting and freeze its questionnaire."""
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        rnd.state = _transition(rnd, "open")
+        rnd.opened_at = timezone.now()
+        rnd.save(update_fields=["state", "opened_at"])
+        freeze_questionnaire(actor=actor, questionnaire=rnd.questionnaire)
+        record_event(actor=actor, action="round.open", obj=rnd, unit=rnd.organiser_unit)
+    return rnd
+
+
+def close_round(*, actor: User | None, round: Round) -> Round:
+    """Close the round: every box must be sealed first."""
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        target = _transition(rnd, "close")
+        unsealed = BallotBox.objects.filter(conference__round=rnd).exclude(state="sealed").count()
+        if unsealed:
+            raise Conflict(
+                _("%(count)s ballot boxes are not sealed yet.") % {"count": unsealed},
+                code="boxes_not_sealed",
+            )
+        rnd.state = target
+        rnd.closed_at = timezone.now()
+        rnd.save(update_fields=["state", "closed_at"])
+        record_event(actor=actor, action="round.close", obj=rnd, unit=rnd.organiser_unit)
+    return rnd
+
+
+def publish_round(*, actor: User | None, round: Round) -> Round:
+    """Publish the round's reports to the leaders and the Standing Committee."""
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        rnd.state = _transition(rnd, "publish")
+        rnd.published_at = timezone.now()
+        rnd.save(update_fields=["state", "published_at"])
+        record_event(actor=actor, action="round.publish", obj=rnd, unit=rnd.organiser_unit)
+    return rnd
+
+
+def record_attendance(
+    *, actor: User | None, conference: Conference, invited: int, present: int
+) -> Conference:
+    """Record how many were invited and present (present cannot exceed invited)."""
+    if invited < 0 or present < 0:
+        raise DomainError(_("Counts cannot be negative."), code="negative_count")
+    if present > invited:
+        raise DomainError(
+            _("Present (%(present)s) cannot exceed invited (%(invited)s).")
+            % {"present": present, "invited": invited},
+            code="present_exceeds_invited",
+        )
+    with transaction.atomic():
+        conf = Conference.objects.select_for_update().get(pk=conference.pk)
+        conf.invited_count = invited
+        conf.present_count = present
+        conf.save(update_fields=["invited_count", "present_count"])
+        record_event(
+            actor=actor,
+            action="conference.attendance",
+            obj=conf,
+            unit=conf.unit,
+            data={"invited": invited, "present": present},
+        )
+    return conf
+
+
+def participation_rate(conference: Conference) -> Decimal | None:
+    """Return present / invited as a fraction, or None."""
+    return conference.participation
