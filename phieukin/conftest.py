@@ -8,6 +8,7 @@ Personas (STYLE.md): ``district_organiser``, ``ward_organiser`` (of the first wa
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -120,3 +121,11 @@ def open_round_(draft_round: Round) -> Round:
 def box(open_round_: Round, wards: list[Unit]) -> BallotBox:
     """Return the first ward's ballot box (prepared, not yet open)."""
     return BallotBox.objects.get(conference__round=open_round_, conference__unit=wards[0])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root_exists() -> None:
+    """Create STATIC_ROOT so WhiteNoise does not warn (warnings are errors in tests)."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from phieukin.audit import views
 
 app_name = "audit"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.event_list, name="events"),
+]

@@ -1,4 +1,4 @@
-"""The organiser's dashboard."""
+"""The dashboard: rounds, conferences, participation and live box counts."""
 
 from __future__ import annotations
 
@@ -6,10 +6,31 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from phieukin.rounds.selectors import rounds_for
+from phieukin.rounds.selectors import conference_rows, visible_rounds
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Show the rounds the user can see."""
-    return render(request, "core/dashboard.html", {"rounds": rounds_for(request.user)})
+    """Show each visible round with its conferences and live counts (never content)."""
+    rounds = list(visible_rounds(request.user).order_by("-year", "-number"))
+    panels = []
+    for rnd in rounds:
+        rows = conference_rows(request.user, rnd)
+        invited = sum(r.conference.invited_count for r in rows)
+        present = sum(r.conference.present_count for r in rows)
+        panels.append(
+            {
+                "round": rnd,
+                "rows": rows,
+                "invited": invited,
+                "present": present,
+                "ballots": sum(r.counts.ballots for r in rows),
+                "first_day": min(
+                    (r.conference.held_on for r in rows if r.conference.held_on), default=None
+                ),
+                "last_day": max(
+                    (r.conference.held_on for r in rows if r.conference.held_on), default=None
+                ),
+            }
+        )
+    return render(request, "core/dashboard.html", {"panels": panels})

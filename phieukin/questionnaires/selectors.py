@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from phieukin.questionnaires.models import Questionnaire
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from phieukin.questionnaires.models import Item, Questionnaire, Scale, Section
 from phieukin.questionnaires.yamlio import (
     ItemSpec,
     OptionSpec,
@@ -57,3 +62,31 @@ def questionnaire_spec(questionnaire: Questionnaire) -> QuestionnaireSpec:
         suggested_rules=dict(questionnaire.suggested_rules),
         references=list(questionnaire.references),
     )
+
+
+def questionnaires_for(user: Any) -> QuerySet[Questionnaire]:
+    """Return the questionnaires the user may read (every back-office role reads all)."""
+    from phieukin.accounts.permissions import is_back_office
+
+    if not is_back_office(user):
+        return Questionnaire.objects.none()
+    return Questionnaire.objects.all()
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section with its items, for the detail page."""
+
+    section: Section
+    items: list[Item]
+
+
+def questionnaire_detail(questionnaire: Questionnaire) -> tuple[list[Scale], list[SectionView]]:
+    """Return the scales (with options) and the sections (with items) in order."""
+    scales = list(questionnaire.scales.prefetch_related("options").order_by("id"))
+    items = list(questionnaire.items.select_related("scale").order_by("order"))
+    sections = [
+        SectionView(section=s, items=[i for i in items if i.section_id == s.pk])
+        for s in questionnaire.sections.order_by("order")
+    ]
+    return scales, sections

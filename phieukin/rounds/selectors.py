@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from phieukin.accounts.scoping import scope_to_units, unit_ids_for
 from phieukin.rounds.models import BallotBox, Conference, Round
@@ -31,3 +32,100 @@ def boxes_for(user: Any) -> QuerySet[BallotBox]:
         user,
         "conference__unit_id",
     )
+
+
+def _leader_person_id(user: Any) -> int | None:
+    """Return the person id of a leader user, or None."""
+    from phieukin.accounts.models import Role
+    from phieukin.accounts.scoping import roles_of
+
+    person_id = getattr(user, "person_id", None)
+    if not user.is_authenticated or person_id is None:
+        return None
+    return person_id if Role.LEADER in roles_of(user) else None
+
+
+def visible_conferences(user: Any) -> QuerySet[Conference]:
+    """Return the conferences the user may read.
+
+    Managing roles see their wards' conferences; an evaluated leader sees only the
+    conferences at which they were evaluated.
+    """
+    qs = Conference.objects.select_related("round", "unit", "box")
+    person_id = _leader_person_id(user)
+    if person_id is None:
+        return scope_to_units(qs, user, "unit_id")
+    ids = unit_ids_for(user)
+    own = Conference.objects.filter(subjects__person_id=person_id).values("pk")
+    return qs.filter(Q(unit_id__in=ids) | Q(pk__in=own))
+
+
+def visible_rounds(user: Any) -> QuerySet[Round]:
+    """Return the rounds the user may read (leaders: rounds in which they were evaluated)."""
+    ids = unit_ids_for(user)
+    person_id = _leader_person_id(user)
+    if not ids and person_id is None:
+        return Round.objects.none()
+    q = Q(organiser_unit_id__in=ids) | Q(
+        pk__in=Conference.objects.filter(unit_id__in=ids).values("round_id")
+    )
+    if person_id is not None:
+        q |= Q(pk__in=Conference.objects.filter(subjects__person_id=person_id).values("round_id"))
+    return Round.objects.filter(q).select_related("questionnaire", "organiser_unit")
+
+
+@dataclass(frozen=True)
+class LiveCounts:
+    """Counts of a box that reveal nothing about content."""
+
+    codes_issued: int
+    codes_used: int
+    ballots: int
+
+
+def live_counts(box_ids: list[int]) -> dict[int, LiveCounts]:
+    """Return codes issued, codes used and ballots received per box, by counting rows."""
+    from phieukin.ballots.models import Ballot, Code
+
+    issued: dict[int, int] = dict(
+        Code.objects.filter(box_id__in=box_ids)
+        .values("box_id")
+        .annotate(n=Count("id"))
+        .values_list("box_id", "n")
+    )
+    used: dict[int, int] = dict(
+        Code.objects.filter(box_id__in=box_ids, state="used")
+        .values("box_id")
+        .annotate(n=Count("id"))
+        .values_list("box_id", "n")
+    )
+    ballots: dict[int, int] = dict(
+        Ballot.objects.filter(box_id__in=box_ids)
+        .values("box_id")
+        .annotate(n=Count("id"))
+        .values_list("box_id", "n")
+    )
+    return {
+        box_id: LiveCounts(issued.get(box_id, 0), used.get(box_id, 0), ballots.get(box_id, 0))
+        for box_id in box_ids
+    }
+
+
+@dataclass(frozen=True)
+class ConferenceRow:
+    """A conference with its box's live counts, for dashboards and round pages."""
+
+    conference: Conference
+    counts: LiveCounts
+
+
+def conference_rows(user: Any, round: Round) -> list[ConferenceRow]:
+    """Return the round's conferences the user sees, Vietnamese order, with live counts."""
+    conferences = list(
+        visible_conferences(user)
+        .filter(round=round)
+        .prefetch_related("subjects")
+        .order_by("unit__sort_key")
+    )
+    counts = live_counts([c.box.pk for c in conferences])
+    return [ConferenceRow(conference=c, counts=counts[c.box.pk]) for c in conferences]

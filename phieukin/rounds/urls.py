@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from phieukin.rounds import views
 
 app_name = "rounds"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.round_list, name="list"),
+    path("new/", views.round_create, name="create"),
+    path("<int:pk>/", views.round_detail, name="detail"),
+    path("<int:pk>/live/", views.round_live, name="live"),
+    path("<int:pk>/<slug:action>/", views.round_transition, name="transition"),
+    path("conferences/<int:pk>/", views.conference_detail, name="conference"),
+]

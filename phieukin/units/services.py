@@ -159,3 +159,21 @@ def create_person(*, actor: User | None, full_name: str, note: str = "") -> Pers
         person = Person.objects.create(full_name=name, note=note)
         record_event(actor=actor, action="person.create", obj=person)
     return person
+
+
+def appoint_person(
+    *,
+    actor: User | None,
+    position: Position,
+    start: dt.date,
+    person: Person | None = None,
+    full_name: str = "",
+    end: dt.date | None = None,
+) -> Tenure:
+    """Appoint an existing person, or a new one named *full_name*, in one transaction."""
+    if person is None and not " ".join(full_name.split()):
+        raise DomainError(_("Choose a person or type a new name."), code="no_person")
+    with transaction.atomic():
+        if person is None:
+            person = create_person(actor=actor, full_name=full_name)
+        return appoint(actor=actor, position=position, person=person, start=start, end=end)

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from phieukin.units import views
 
 app_name = "units"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.unit_list, name="list"),
+    path("leaders/", views.leader_list, name="leaders"),
+]

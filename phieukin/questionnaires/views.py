@@ -1,0 +1,87 @@
+"""Pages of questionnaires: list, detail, YAML upload and download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from phieukin.accounts.permissions import can_manage_questionnaires, is_back_office
+from phieukin.core.access import acting_user, require
+from phieukin.core.errors import DomainError
+from phieukin.questionnaires.forms import UploadForm
+from phieukin.questionnaires.selectors import (
+    questionnaire_detail,
+    questionnaire_spec,
+    questionnaires_for,
+)
+from phieukin.questionnaires.services import import_questionnaire
+from phieukin.questionnaires.yamlio import QuestionnaireFileError, dump_questionnaire
+
+
+@require(is_back_office)
+def questionnaire_list(request: HttpRequest) -> HttpResponse:
+    """List every questionnaire and version."""
+    return render(
+        request,
+        "questionnaires/questionnaire_list.html",
+        {
+            "questionnaires": questionnaires_for(request.user).prefetch_related("rounds"),
+            "can_upload": can_manage_questionnaires(request.user),
+        },
+    )
+
+
+@require(is_back_office)
+def questionnaire_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a questionnaire's sections, items, scales and whether it is frozen."""
+    questionnaire = get_object_or_404(questionnaires_for(request.user), pk=pk)
+    scales, sections = questionnaire_detail(questionnaire)
+    return render(
+        request,
+        "questionnaires/questionnaire_detail.html",
+        {"q": questionnaire, "scales": scales, "sections": sections},
+    )
+
+
+@require(is_back_office)
+def questionnaire_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the questionnaire as a YAML file that can be uploaded again."""
+    questionnaire = get_object_or_404(questionnaires_for(request.user), pk=pk)
+    text = dump_questionnaire(questionnaire_spec(questionnaire))
+    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+    filename = f"{questionnaire.code}-v{questionnaire.version}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require(can_manage_questionnaires)
+def questionnaire_upload(request: HttpRequest) -> HttpResponse:
+    """Import a questionnaire from an uploaded YAML file; nothing is saved on error."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    file_error = ""
+    if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["file"].read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            file_error = _("The file is not UTF-8 text. Save it as UTF-8 and upload it again.")
+        else:
+            try:
+                questionnaire = import_questionnaire(actor=acting_user(request), text=text)
+            except QuestionnaireFileError as exc:
+                file_error = str(exc)
+            except DomainError as exc:
+                file_error = str(exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Questionnaire %(title)s was imported.") % {"title": questionnaire},
+                )
+                return redirect("questionnaires:detail", pk=questionnaire.pk)
+    return render(
+        request,
+        "questionnaires/questionnaire_upload.html",
+        {"form": form, "file_error": file_error},
+    )

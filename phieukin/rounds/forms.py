@@ -1,0 +1,114 @@
+"""Forms of the round pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from phieukin.questionnaires.models import Questionnaire
+from phieukin.rounds.models import DoubleMarkPolicy
+from phieukin.units.models import PositionType, Unit
+
+
+def _ward_label(unit: Unit) -> str:
+    return unit.name
+
+
+class RoundForm(forms.Form):
+    """Create a round: questionnaire, wards, positions, anonymity, flag and validity rules."""
+
+    title = forms.CharField(label=_("Title"), max_length=120, help_text=_("e.g. Đợt II/2026"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(label=_("Number in the year"), min_value=1, max_value=12)
+    questionnaire = forms.ModelChoiceField(
+        queryset=Questionnaire.objects.all(), label=_("Questionnaire")
+    )
+    wards = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), label=_("Wards"), widget=forms.CheckboxSelectMultiple
+    )
+    position_types = forms.ModelMultipleChoiceField(
+        queryset=PositionType.objects.all(),
+        label=_("Positions evaluated"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    conference_date = forms.DateField(
+        label=_("Conference date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    k_threshold = forms.IntegerField(
+        label=_("Minimum ballots for any figure (k)"), min_value=3, max_value=100, initial=5
+    )
+    k_comments = forms.IntegerField(
+        label=_("Minimum ballots before comments are shown"),
+        min_value=3,
+        max_value=100,
+        initial=8,
+    )
+    flag_low_share = forms.DecimalField(
+        label=_("Flag an item when low ratings reach this share (0–1)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("1"),
+        decimal_places=3,
+        initial=Decimal("0.200"),
+    )
+    flag_mean_below = forms.DecimalField(
+        label=_("Flag an item when its mean score is below"),
+        min_value=Decimal("0"),
+        max_value=Decimal("10"),
+        decimal_places=2,
+        initial=Decimal("3.00"),
+    )
+    flag_analogy = forms.BooleanField(
+        label=_("Also show the QĐ 96 analogy flags (> 50%, ≥ 2/3 low ratings)"),
+        required=False,
+        initial=True,
+    )
+    blank_ballot_invalid = forms.BooleanField(
+        label=_("A blank ballot is invalid"), required=False, initial=True
+    )
+    double_mark_policy = forms.ChoiceField(
+        label=_("Two marks on one item"),
+        choices=DoubleMarkPolicy.choices,
+        initial=DoubleMarkPolicy.UNANSWERED,
+    )
+    target_participation = forms.DecimalField(
+        label=_("Target participation (0–1)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("1"),
+        decimal_places=3,
+        initial=Decimal("0.900"),
+    )
+
+    def __init__(self, *args: Any, wards: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ward_field = self.fields["wards"]
+        assert isinstance(ward_field, forms.ModelMultipleChoiceField)
+        ward_field.queryset = wards
+        ward_field.label_from_instance = _ward_label  # type: ignore[assignment]
+        today = dt.date.today()
+        self.fields["year"].initial = today.year
+        self.fields["conference_date"].initial = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        k, kc = data.get("k_threshold"), data.get("k_comments")
+        if k is not None and kc is not None and kc < k:
+            self.add_error("k_comments", _("The comment threshold must be at least k."))
+        return data
+
+
+class AttendanceForm(forms.Form):
+    """Record how many were invited to and present at a conference."""
+
+    invited = forms.IntegerField(label=_("Invited"), min_value=0)
+    present = forms.IntegerField(label=_("Present"), min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        invited, present = data.get("invited"), data.get("present")
+        if invited is not None and present is not None and present > invited:
+            self.add_error("present", _("Present cannot exceed invited."))
+        return data

@@ -1,0 +1,180 @@
+"""Pages of rounds and conferences: list, create, detail, lifecycle buttons, attendance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from phieukin.accounts.permissions import (
+    can_create_round,
+    can_manage_conference,
+    can_manage_round,
+    is_back_office,
+    is_district_organiser,
+    is_leader,
+)
+from phieukin.core.access import acting_user, deny_unless, require
+from phieukin.core.errors import DomainError
+from phieukin.questionnaires.selectors import questionnaires_for
+from phieukin.rounds import services
+from phieukin.rounds.forms import AttendanceForm, RoundForm
+from phieukin.rounds.models import Round
+from phieukin.rounds.selectors import (
+    conference_rows,
+    live_counts,
+    visible_conferences,
+    visible_rounds,
+)
+from phieukin.units.selectors import organised_wards, organiser_units_for
+
+
+def _reader(user: Any) -> bool:
+    return is_back_office(user) or is_leader(user)
+
+
+@require(_reader)
+def round_list(request: HttpRequest) -> HttpResponse:
+    """List the rounds the user sees."""
+    return render(
+        request,
+        "rounds/round_list.html",
+        {
+            "rounds": visible_rounds(request.user).order_by("-year", "-number"),
+            "can_create": is_district_organiser(request.user),
+        },
+    )
+
+
+@require(is_district_organiser)
+def round_create(request: HttpRequest) -> HttpResponse:
+    """Create a draft round over chosen wards of the organiser's district."""
+    organiser_unit = organiser_units_for(request.user).first()
+    if organiser_unit is None:
+        raise Http404
+    deny_unless(can_create_round(request.user, organiser_unit))
+    form = RoundForm(request.POST or None, wards=organised_wards(request.user, organiser_unit))
+    questionnaire_field = form.fields["questionnaire"]
+    questionnaire_field.queryset = questionnaires_for(request.user)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            rnd = services.create_round(
+                actor=acting_user(request),
+                organiser_unit=organiser_unit,
+                title=data.pop("title"),
+                year=data.pop("year"),
+                number=data.pop("number"),
+                questionnaire=data.pop("questionnaire"),
+                position_types=data.pop("position_types"),
+                wards=data.pop("wards"),
+                conference_date=data.pop("conference_date"),
+                k_threshold=data.pop("k_threshold"),
+                k_comments=data.pop("k_comments"),
+                **data,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Round %(title)s was created.") % {"title": rnd.title})
+            return redirect("rounds:detail", pk=rnd.pk)
+    return render(
+        request, "rounds/round_form.html", {"form": form, "organiser_unit": organiser_unit}
+    )
+
+
+@require(_reader)
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a round: its conferences, leaders, boxes, respondent groups and rules."""
+    rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
+    return render(
+        request,
+        "rounds/round_detail.html",
+        {
+            "round": rnd,
+            "rows": conference_rows(request.user, rnd),
+            "groups": rnd.respondent_groups.all(),
+            "positions": rnd.position_types.all(),
+            "can_manage": can_manage_round(request.user, rnd),
+        },
+    )
+
+
+_TRANSITIONS: dict[str, tuple[Callable[..., Round], Any]] = {
+    "open": (services.open_round, gettext_lazy("Round %(title)s is open.")),
+    "close": (services.close_round, gettext_lazy("Round %(title)s is closed.")),
+    "publish": (services.publish_round, gettext_lazy("Round %(title)s is published.")),
+}
+
+
+@require_POST
+@require(_reader)
+def round_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Open, close or publish a round (district organiser only)."""
+    rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
+    deny_unless(can_manage_round(request.user, rnd))
+    if action not in _TRANSITIONS:
+        raise Http404
+    service, done = _TRANSITIONS[action]
+    try:
+        service(actor=acting_user(request), round=rnd)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, str(done) % {"title": rnd.title})
+    return redirect("rounds:detail", pk=rnd.pk)
+
+
+@require(_reader)
+def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a conference (leaders, box, live counts) and record its attendance."""
+    conference = get_object_or_404(
+        visible_conferences(request.user).prefetch_related("subjects"), pk=pk
+    )
+    may_edit = can_manage_conference(request.user, conference)
+    form = AttendanceForm(
+        request.POST or None,
+        initial={"invited": conference.invited_count, "present": conference.present_count},
+    )
+    if request.method == "POST":
+        deny_unless(may_edit)
+        if form.is_valid():
+            try:
+                services.record_attendance(
+                    actor=acting_user(request),
+                    conference=conference,
+                    invited=form.cleaned_data["invited"],
+                    present=form.cleaned_data["present"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Attendance was recorded."))
+                return redirect("rounds:conference", pk=conference.pk)
+    return render(
+        request,
+        "rounds/conference_detail.html",
+        {
+            "conference": conference,
+            "round": conference.round,
+            "counts": live_counts([conference.box.pk])[conference.box.pk],
+            "form": form if may_edit else None,
+        },
+    )
+
+
+@require(_reader)
+def round_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the live-count table of a round (refreshed by htmx on open rounds)."""
+    rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
+    return render(
+        request,
+        "rounds/_conference_table.html",
+        {"round": rnd, "rows": conference_rows(request.user, rnd)},
+    )

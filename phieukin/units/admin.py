@@ -1,0 +1,52 @@
+"""Admin of units, people, positions and tenures."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from phieukin.units.models import Person, Position, PositionType, Tenure, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "full_name", "kind", "code", "parent", "valid_from", "valid_until"]
+    list_filter = ["kind", "parent"]
+    search_fields = ["name", "full_name", "code"]
+    ordering = ["sort_key"]
+
+
+class TenureInline(admin.TabularInline):
+    model = Tenure
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "note"]
+    search_fields = ["full_name", "note"]
+    ordering = ["sort_key"]
+
+
+@admin.register(PositionType)
+class PositionTypeAdmin(admin.ModelAdmin):
+    list_display = ["title", "key", "kind", "order"]
+    list_filter = ["kind"]
+    search_fields = ["title", "key"]
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["title", "unit", "type"]
+    list_filter = ["type", "unit"]
+    search_fields = ["title", "unit__name"]
+    inlines = [TenureInline]
+
+
+@admin.register(Tenure)
+class TenureAdmin(admin.ModelAdmin):
+    list_display = ["person", "position", "start", "end"]
+    list_filter = ["position__type", "position__unit"]
+    search_fields = ["person__full_name", "position__title"]
+    autocomplete_fields = ["person"]
+    date_hierarchy = "start"

@@ -1,0 +1,111 @@
+"""Reads of units, positions and tenures, always scoped to the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from phieukin.accounts.models import Role
+from phieukin.accounts.scoping import scope_to_units, unit_ids_for
+from phieukin.units.models import Person, Position, Tenure, Unit, UnitKind
+
+
+def units_for(user: Any) -> QuerySet[Unit]:
+    """Return the units the user sees, in Vietnamese order."""
+    return scope_to_units(Unit.objects.all(), user, "id").order_by("sort_key")
+
+
+def wards_for(user: Any) -> QuerySet[Unit]:
+    """Return the wards and communes the user sees, in Vietnamese order."""
+    return units_for(user).filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
+
+
+def organised_wards(user: Any, organiser_unit: Unit) -> QuerySet[Unit]:
+    """Return the wards under *organiser_unit* that the user organises, Vietnamese order."""
+    ids = unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER])
+    return Unit.objects.filter(
+        parent=organiser_unit, id__in=ids, kind__in=[UnitKind.WARD, UnitKind.COMMUNE]
+    ).order_by("sort_key")
+
+
+@dataclass
+class TreeNode:
+    """A unit with its visible children, for rendering the unit tree."""
+
+    unit: Unit
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def unit_tree(user: Any) -> list[TreeNode]:
+    """Return the visible units as a forest; children in Vietnamese order."""
+    units = list(units_for(user))
+    nodes = {u.pk: TreeNode(u) for u in units}
+    roots: list[TreeNode] = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        if parent is None:
+            roots.append(nodes[unit.pk])
+        else:
+            parent.children.append(nodes[unit.pk])
+    return roots
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """A position with its current holder and its tenure history (newest first)."""
+
+    position: Position
+    holder: Tenure | None
+    history: list[Tenure]
+
+
+def positions_for(user: Any, *, day: dt.date | None = None) -> list[PositionRow]:
+    """Return the positions of the user's wards, ward by ward, with holders on *day*."""
+    today = day or dt.date.today()
+    positions = (
+        scope_to_units(Position.objects.all(), user, "unit_id")
+        .select_related("unit", "type")
+        .prefetch_related(
+            Prefetch(
+                "tenures",
+                queryset=Tenure.objects.select_related("person").order_by("-start"),
+            )
+        )
+        .order_by("unit__sort_key", "type__order")
+    )
+    rows = []
+    for position in positions:
+        history = list(position.tenures.all())
+        holder = next(
+            (t for t in history if t.start <= today and (t.end is None or t.end >= today)), None
+        )
+        rows.append(PositionRow(position=position, holder=holder, history=history))
+    return rows
+
+
+def appointable_positions(user: Any) -> QuerySet[Position]:
+    """Return the positions the user may appoint to (as district organiser)."""
+    return scope_to_units(
+        Position.objects.select_related("unit", "type"),
+        user,
+        "unit_id",
+        roles=[Role.DISTRICT_ORGANISER],
+    ).order_by("unit__sort_key", "type__order")
+
+
+def people_for(user: Any) -> QuerySet[Person]:
+    """Return people who hold or held a post in the user's units, in name order."""
+    ids = unit_ids_for(user)
+    return Person.objects.filter(tenures__position__unit_id__in=ids).distinct().order_by("sort_key")
+
+
+def organiser_units_for(user: Any) -> QuerySet[Unit]:
+    """Return the units the user is district organiser of (the units rounds belong to)."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return Unit.objects.filter(
+        memberships__user=user, memberships__role=Role.DISTRICT_ORGANISER
+    ).order_by("sort_key")
