@@ -1,0 +1,1 @@
+"""Optical mark reading of printed ballots (pure: numpy, OpenCV, zxing-cpp; no Django models)."""
