@@ -73,7 +73,6 @@ class Ballot(models.Model):
     valid = models.BooleanField(default=True)
     answers = models.CharField(max_length=64, blank=True)
     comment = models.TextField(blank=True)
-    receipt = models.CharField(max_length=32, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("ballot")
@@ -82,6 +81,25 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Ballot')} {self.id}"
+
+
+class Receipt(models.Model):
+    """A receipt handed to an online respondent: proof of inclusion, never of content.
+
+    Stored apart from the ballots (no link, random id) so that a receipt can be looked
+    up on the public bulletin without pointing at any ballot.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey("rounds.BallotBox", on_delete=models.PROTECT, related_name="receipts")
+    value = models.CharField(_("receipt"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+
+    def __str__(self) -> str:
+        return str(_("Receipt"))
 
 
 class Seal(models.Model):
@@ -93,6 +111,8 @@ class Seal(models.Model):
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     digest = models.CharField(_("digest (SHA-256 Merkle root)"), max_length=64)
+    ballots_root = models.CharField(_("ballots Merkle root"), max_length=64, default="")
+    receipts_root = models.CharField(_("receipts Merkle root"), max_length=64, default="")
     counts = models.JSONField(_("counts"))
     reconciliation_acknowledged = models.BooleanField(
         _("mismatch acknowledged by the committee"), default=False

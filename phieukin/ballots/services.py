@@ -1,0 +1,757 @@
+"""Writes of the secret-ballot core: codes, boxes, ballots, sealing and verification.
+
+Anonymity is enforced here, in one place (DESIGN.md §4): a ballot row holds no code, no
+time, no sequence and a random id; the code is marked used and the ballots inserted in
+one transaction; receipts live in their own table with no link to any ballot; sealing
+re-inserts the box's ballots and receipts in random order with fresh random ids and
+then scrubs the old copies (SQLite WAL checkpoint with secure_delete, PostgreSQL VACUUM).
+Casting a ballot is never written to the audit chain.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from phieukin.accounts.models import Role
+from phieukin.accounts.scoping import unit_ids_for
+from phieukin.audit.services import record_event
+from phieukin.ballots import codes as codes_mod
+from phieukin.ballots import digest as digest_mod
+from phieukin.ballots.models import Ballot, BallotSource, Code, CodeState, Receipt, Seal
+from phieukin.ballots.sheet import ItemShape, SheetError, encode
+from phieukin.core.errors import Conflict, DomainError, PermissionDenied
+from phieukin.core.ids import random_id
+from phieukin.questionnaires.shapes import item_shapes
+from phieukin.rounds.lifecycle import BoxState, RoundState, TransitionError, check_box
+from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
+
+if TYPE_CHECKING:
+    from phieukin.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+MAX_CODES_PER_CALL = 5000
+BOX_ROLES = (Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER)
+COUNTING_ROLES = (Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER, Role.COUNTER)
+
+
+# --- Data shapes -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetInput:
+    """One sheet of an online ballot: the answers about one leader."""
+
+    subject_id: int
+    answers: dict[str, str | None]
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class BoxCounts:
+    """The figures of a box shown on dashboards, checked before sealing, printed on minutes."""
+
+    invited: int
+    present: int
+    codes_issued: int
+    codes_used: int
+    codes_unused: int
+    codes_voided: int
+    paper_issued: int | None
+    paper_returned: int | None
+    ballots_total: int
+    ballots_valid: int
+    ballots_invalid: int
+    ballots_online: int
+    ballots_typed: int
+    ballots_scanned: int
+    receipts: int
+    per_subject: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def present_reconciles(self) -> bool:
+        """Return whether present = codes used + paper ballots returned."""
+        return self.present == self.codes_used + (self.paper_returned or 0)
+
+    @property
+    def codes_reconcile(self) -> bool:
+        """Return whether issued = used + unused + voided."""
+        return self.codes_issued == self.codes_used + self.codes_unused + self.codes_voided
+
+    def mismatches(self) -> list[str]:
+        """Return the translated reconciliation problems (empty when everything holds)."""
+        problems: list[str] = []
+        if not self.present_reconciles:
+            problems.append(
+                _(
+                    "Present (%(present)s) is not codes used (%(used)s) plus paper ballots "
+                    "returned (%(returned)s)."
+                )
+                % {
+                    "present": self.present,
+                    "used": self.codes_used,
+                    "returned": self.paper_returned or 0,
+                }
+            )
+        if not self.codes_reconcile:
+            problems.append(
+                _(
+                    "Codes issued (%(issued)s) is not used + unused + voided "
+                    "(%(used)s + %(unused)s + %(voided)s)."
+                )
+                % {
+                    "issued": self.codes_issued,
+                    "used": self.codes_used,
+                    "unused": self.codes_unused,
+                    "voided": self.codes_voided,
+                }
+            )
+        if (
+            self.paper_issued is not None
+            and self.paper_returned is not None
+            and self.paper_returned > self.paper_issued
+        ):
+            problems.append(
+                _("More paper ballots returned (%(returned)s) than issued (%(issued)s).")
+                % {"returned": self.paper_returned, "issued": self.paper_issued}
+            )
+        return problems
+
+    def as_record(self) -> dict[str, Any]:
+        """Return the counts as a JSON object (the form stored in the seal and digested)."""
+        record = asdict(self)
+        record["per_subject"] = {str(k): v for k, v in sorted(self.per_subject.items())}
+        return record
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The outcome of recomputing a sealed box."""
+
+    box_id: int
+    ok: bool
+    problems: list[str]
+    digest: str
+    recomputed_digest: str
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def _require(actor: User | None, box: BallotBox, roles: tuple[str, ...]) -> None:
+    """Refuse unless *actor* (None = the operator's command line) reaches the box's ward."""
+    if actor is None:
+        return
+    if box.conference.unit_id not in unit_ids_for(actor, roles=list(roles)):
+        raise PermissionDenied(_("You may not manage this ballot box."), code="forbidden")
+
+
+def _locked_box(box: BallotBox | int) -> BallotBox:
+    pk = box.pk if isinstance(box, BallotBox) else box
+    return (
+        BallotBox.objects.select_for_update()
+        .select_related("conference", "conference__round", "conference__unit")
+        .get(pk=pk)
+    )
+
+
+def _transition(box: BallotBox, action: str) -> BoxState:
+    try:
+        return check_box(action, box.state)
+    except TransitionError as exc:
+        raise Conflict(
+            _("The ballot box is %(state)s; this step is not possible now.")
+            % {"state": box.get_state_display()},
+            code="bad_box_state",
+        ) from exc
+
+
+def _code_key() -> bytes:
+    return str(settings.CODE_HASH_KEY).encode("utf-8")
+
+
+def code_digest(code: str) -> str:
+    """Return the stored keyed hash of a normalised code."""
+    return codes_mod.keyed_digest(code, _code_key())
+
+
+def normalise_code(text: str) -> str:
+    """Return the normalised code or raise a DomainError with a Vietnamese message."""
+    try:
+        return codes_mod.normalise(text)
+    except codes_mod.CodeFormatError as exc:
+        raise DomainError(
+            _("The code is not valid; please check it again."), code="code_format"
+        ) from exc
+
+
+_SHAPES: dict[int, list[ItemShape]] = {}
+
+
+def shapes_for(box: BallotBox) -> list[ItemShape]:
+    """Return the item shapes of the box's questionnaire (cached: it is frozen once open)."""
+    questionnaire_id = box.conference.round.questionnaire_id
+    shapes = _SHAPES.get(questionnaire_id)
+    if shapes is None:
+        shapes = item_shapes(box.conference.round.questionnaire)
+        if box.conference.round.questionnaire.frozen_at is not None:
+            _SHAPES[questionnaire_id] = shapes
+    return shapes
+
+
+def _clean_comment(comment: str, limit: int) -> str:
+    text = unicodedata.normalize("NFC", comment or "").strip()
+    if len(text) > limit:
+        raise DomainError(
+            _("The comment is too long (at most %(limit)s characters).") % {"limit": limit},
+            code="comment_too_long",
+        )
+    return text
+
+
+def _sheet_error(exc: SheetError) -> DomainError:
+    if exc.code == "unknown_item":
+        return DomainError(
+            _("Unknown question: %(item)s.") % {"item": exc.item}, code="unknown_item"
+        )
+    if exc.code == "unknown_option":
+        return DomainError(
+            _("Unknown answer %(option)s for question %(item)s.")
+            % {"option": exc.option, "item": exc.item},
+            code="unknown_option",
+        )
+    return DomainError(_("The answers do not fit the ballot."), code="bad_answers")
+
+
+def lookup_code(text: str) -> tuple[str, Code]:
+    """Return (normalised code, Code row) for typed text, or raise a Vietnamese error.
+
+    Errors: ``code_format`` (400, no database access), ``code_unknown`` (404),
+    ``code_used`` / ``code_voided`` (409), ``box_not_open`` (409).
+    """
+    normalised = normalise_code(text)
+    row = (
+        Code.objects.select_related("box", "box__conference", "box__conference__round", "group")
+        .filter(digest=code_digest(normalised))
+        .first()
+    )
+    if row is None:
+        raise DomainError(_("This code does not exist."), code="code_unknown", status=404)
+    if row.state == CodeState.USED:
+        raise Conflict(_("This code has already been used."), code="code_used")
+    if row.state == CodeState.VOIDED:
+        raise Conflict(_("This code has been voided."), code="code_voided")
+    if row.box.state != BoxState.OPEN:
+        raise Conflict(_("This ballot box is not open."), code="box_not_open")
+    return normalised, row
+
+
+# --- Codes -----------------------------------------------------------------------------
+
+
+def generate_codes(
+    *, actor: User | None, box: BallotBox, count: int, group: RespondentGroup | None = None
+) -> list[str]:
+    """Create *count* one-time codes for the box and return them (``XXXX-XXXX-XXXX``).
+
+    Only the keyed hashes are stored; the plain codes exist only in the return value
+    (printed on slips). Nothing records who will receive which code.
+    """
+    if count < 1 or count > MAX_CODES_PER_CALL:
+        raise DomainError(
+            _("Choose between 1 and %(max)s codes.") % {"max": MAX_CODES_PER_CALL},
+            code="bad_count",
+        )
+    with transaction.atomic():
+        locked = _locked_box(box)
+        _require(actor, locked, BOX_ROLES)
+        if locked.state not in (BoxState.PREPARED, BoxState.OPEN):
+            raise Conflict(
+                _("Codes can only be made for a prepared or open box."), code="bad_box_state"
+            )
+        if group is not None and group.round_id != locked.conference.round_id:
+            raise DomainError(_("The group is not part of this round."), code="bad_group")
+        plain: list[str] = []
+        seen: set[str] = set()
+        while len(plain) < count:
+            code = codes_mod.generate()
+            digest = code_digest(code)
+            if digest in seen or Code.objects.filter(digest=digest).exists():
+                continue
+            seen.add(digest)
+            plain.append(code)
+        Code.objects.bulk_create(
+            [Code(box=locked, digest=code_digest(c), group=group) for c in plain]
+        )
+        record_event(
+            actor=actor,
+            action="codes.generate",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={"count": count, "group": group.key if group else ""},
+        )
+    return [codes_mod.display(c) for c in plain]
+
+
+def void_codes(*, actor: User | None, box: BallotBox, codes: list[str]) -> int:
+    """Void unused codes of the box (a lost or spoiled slip); return how many were voided."""
+    digests = [code_digest(normalise_code(c)) for c in codes]
+    with transaction.atomic():
+        locked = _locked_box(box)
+        _require(actor, locked, BOX_ROLES)
+        if locked.state == BoxState.SEALED:
+            raise Conflict(_("The ballot box is sealed."), code="box_sealed")
+        rows = list(Code.objects.filter(box=locked, digest__in=digests))
+        if len(rows) != len(set(digests)):
+            raise DomainError(_("A code does not belong to this box."), code="code_unknown")
+        if any(r.state == CodeState.USED for r in rows):
+            raise Conflict(_("A used code cannot be voided."), code="code_used")
+        voided = Code.objects.filter(box=locked, digest__in=digests, state=CodeState.UNUSED).update(
+            state=CodeState.VOIDED
+        )
+        record_event(
+            actor=actor,
+            action="codes.void",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={"count": voided},
+        )
+    return voided
+
+
+# --- Box lifecycle ---------------------------------------------------------------------
+
+
+def box_counts(box: BallotBox) -> BoxCounts:
+    """Return the counts of the box (codes, paper, ballots per leader, receipts)."""
+    box = BallotBox.objects.select_related("conference").get(pk=box.pk)
+    code_states = dict(
+        Code.objects.filter(box=box).values_list("state").annotate(n=Count("id")).order_by()
+    )
+    ballots = Ballot.objects.filter(box=box)
+    by_source = dict(ballots.values_list("source").annotate(n=Count("id")).order_by())
+    valid = ballots.filter(valid=True).count()
+    total = sum(by_source.values())
+    per_subject = {s.pk: 0 for s in Subject.objects.filter(conference=box.conference)}
+    for subject_id, n in ballots.values_list("subject_id").annotate(n=Count("id")).order_by():
+        per_subject[subject_id] = n
+    used = code_states.get(CodeState.USED, 0)
+    unused = code_states.get(CodeState.UNUSED, 0)
+    voided = code_states.get(CodeState.VOIDED, 0)
+    return BoxCounts(
+        invited=box.conference.invited_count,
+        present=box.conference.present_count,
+        codes_issued=used + unused + voided,
+        codes_used=used,
+        codes_unused=unused,
+        codes_voided=voided,
+        paper_issued=box.paper_issued,
+        paper_returned=box.paper_returned,
+        ballots_total=total,
+        ballots_valid=valid,
+        ballots_invalid=total - valid,
+        ballots_online=by_source.get(BallotSource.ONLINE, 0),
+        ballots_typed=by_source.get(BallotSource.TYPED, 0),
+        ballots_scanned=by_source.get(BallotSource.SCANNED, 0),
+        receipts=Receipt.objects.filter(box=box).count(),
+        per_subject=per_subject,
+    )
+
+
+def open_box(*, actor: User | None, box: BallotBox) -> BallotBox:
+    """Open an empty box and record its zero counts; fix the round's anonymity rules."""
+    with transaction.atomic():
+        locked = _locked_box(box)
+        _require(actor, locked, BOX_ROLES)
+        target = _transition(locked, "open")
+        rnd = locked.conference.round
+        if rnd.state != RoundState.OPEN:
+            raise Conflict(_("The round is not open."), code="round_not_open")
+        counts = box_counts(locked)
+        if counts.ballots_total or counts.receipts or counts.codes_used:
+            raise Conflict(_("A box can only be opened empty."), code="box_not_empty")
+        now = timezone.now()
+        if rnd.rules_locked_at is None:
+            rnd.rules_locked_at = now
+            rnd.save(update_fields=["rules_locked_at"])
+            record_event(
+                actor=actor,
+                action="round.rules_locked",
+                obj=rnd,
+                unit=rnd.organiser_unit,
+                data={"k": rnd.k_threshold, "k_comments": rnd.k_comments},
+            )
+        locked.state = target
+        locked.opened_at = now
+        locked.save(update_fields=["state", "opened_at"])
+        record_event(
+            actor=actor,
+            action="box.open",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={"counts": counts.as_record()},
+        )
+    return locked
+
+
+def close_box(*, actor: User | None, box: BallotBox) -> BallotBox:
+    """Close the box: no more online ballots; paper entry and counting begin."""
+    with transaction.atomic():
+        locked = _locked_box(box)
+        _require(actor, locked, COUNTING_ROLES)
+        locked.state = _transition(locked, "close")
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["state", "closed_at"])
+        record_event(
+            actor=actor,
+            action="box.close",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={"counts": box_counts(locked).as_record()},
+        )
+    return locked
+
+
+def reopen_box(*, actor: User | None, box: BallotBox) -> BallotBox:
+    """Reopen a closed (not sealed) box, e.g. when it was closed by mistake."""
+    with transaction.atomic():
+        locked = _locked_box(box)
+        _require(actor, locked, COUNTING_ROLES)
+        locked.state = _transition(locked, "reopen")
+        locked.save(update_fields=["state"])
+        record_event(actor=actor, action="box.reopen", obj=locked, unit=locked.conference.unit)
+    return locked
+
+
+def record_paper_counts(
+    *, actor: User | None, box: BallotBox, issued: int | None, returned: int | None
+) -> BallotBox:
+    """Record how many paper ballots were handed out and returned."""
+    if (issued is not None and issued < 0) or (returned is not None and returned < 0):
+        raise DomainError(_("Counts cannot be negative."), code="bad_count")
+    with transaction.atomic():
+        locked = _locked_box(box)
+        _require(actor, locked, COUNTING_ROLES)
+        if locked.state == BoxState.SEALED:
+            raise Conflict(_("The ballot box is sealed."), code="box_sealed")
+        locked.paper_issued = issued
+        locked.paper_returned = returned
+        locked.save(update_fields=["paper_issued", "paper_returned"])
+        record_event(
+            actor=actor,
+            action="box.paper_counts",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={"issued": issued, "returned": returned},
+        )
+    return locked
+
+
+# --- Ballots ---------------------------------------------------------------------------
+
+
+def _lock_box_shared(box_id: int) -> str:
+    """Return the box state, holding a share lock on PostgreSQL so closing waits for us.
+
+    On SQLite the IMMEDIATE transaction already holds the database write lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT state FROM rounds_ballotbox WHERE id = %s FOR SHARE", [box_id])
+            row = cursor.fetchone()
+        return str(row[0]) if row else ""
+    return str(BallotBox.objects.filter(pk=box_id).values_list("state", flat=True).first() or "")
+
+
+def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
+    """Record one respondent's sheets (one per leader) and return one receipt per sheet.
+
+    The code is marked used by a conditional UPDATE in the same transaction as the
+    inserts; when two submissions race, exactly one succeeds and the others get a
+    Conflict (409). Nothing about the code, the time or the order is stored with the
+    ballots, and the sheets of one respondent carry no common value.
+    """
+    _normalised, row = lookup_code(code)
+    box = row.box
+    rnd = box.conference.round
+    shapes = shapes_for(box)
+    subject_ids = set(
+        Subject.objects.filter(conference_id=box.conference_id).values_list("pk", flat=True)
+    )
+    if not sheets:
+        raise DomainError(_("The ballot has no sheets."), code="no_sheets")
+    seen: set[int] = set()
+    rows: list[Ballot] = []
+    limit = rnd.questionnaire.comment_max_length
+    item_keys = [s.key for s in shapes]
+    for sheet in sheets:
+        if sheet.subject_id not in subject_ids:
+            raise DomainError(_("Unknown leader on the ballot."), code="unknown_subject")
+        if sheet.subject_id in seen:
+            raise DomainError(_("A leader appears twice on the ballot."), code="duplicate_subject")
+        seen.add(sheet.subject_id)
+        try:
+            answers = encode(shapes, sheet.answers)
+        except SheetError as exc:
+            raise _sheet_error(exc) from exc
+        missing = [key for key, char in zip(item_keys, answers, strict=True) if char == "-"]
+        if missing:
+            raise DomainError(
+                _("Please answer every question (missing: %(items)s).")
+                % {"items": ", ".join(missing)},
+                code="missing_answers",
+            )
+        rows.append(
+            Ballot(
+                box_id=box.pk,
+                subject_id=sheet.subject_id,
+                group_id=row.group_id,
+                source=BallotSource.ONLINE,
+                valid=True,
+                answers=answers,
+                comment=_clean_comment(sheet.comment, limit),
+            )
+        )
+    if seen != subject_ids:
+        raise DomainError(
+            _("The ballot must have one sheet for every leader."), code="missing_sheets"
+        )
+    receipts = [codes_mod.new_receipt() for _sheet in rows]
+    random.SystemRandom().shuffle(rows)
+    with transaction.atomic():
+        if _lock_box_shared(box.pk) != BoxState.OPEN:
+            raise Conflict(_("This ballot box is not open."), code="box_not_open")
+        claimed = Code.objects.filter(pk=row.pk, state=CodeState.UNUSED).update(
+            state=CodeState.USED
+        )
+        if claimed != 1:
+            raise Conflict(_("This code has already been used."), code="code_used")
+        Ballot.objects.bulk_create(rows)
+        Receipt.objects.bulk_create([Receipt(box_id=box.pk, value=r) for r in receipts])
+    return receipts
+
+
+def enter_paper_ballot(
+    *,
+    actor: User | None,
+    box: BallotBox,
+    subject: Subject,
+    answers: dict[str, str | None],
+    comment: str = "",
+    valid: bool = True,
+    source: str = "typed",
+    group: RespondentGroup | None = None,
+) -> None:
+    """Store one paper sheet (typed or scanned) in an open or closed, unsealed box.
+
+    Same anonymity as online: random id, no time, no link to who typed it (no audit
+    event per ballot), no receipt.
+    """
+    if source not in (BallotSource.TYPED, BallotSource.SCANNED):
+        raise DomainError(_("Unknown ballot source."), code="bad_source")
+    with transaction.atomic():
+        locked = _locked_box(box)
+        _require(actor, locked, COUNTING_ROLES)
+        if locked.state not in (BoxState.OPEN, BoxState.CLOSED):
+            raise Conflict(
+                _("Paper ballots can only be entered into an open or closed box."),
+                code="bad_box_state",
+            )
+        if subject.conference_id != locked.conference_id:
+            raise DomainError(_("Unknown leader on the ballot."), code="unknown_subject")
+        if group is not None and group.round_id != locked.conference.round_id:
+            raise DomainError(_("The group is not part of this round."), code="bad_group")
+        try:
+            compact = encode(shapes_for(locked), answers)
+        except SheetError as exc:
+            raise _sheet_error(exc) from exc
+        Ballot.objects.create(
+            box=locked,
+            subject=subject,
+            group=group,
+            source=source,
+            valid=valid,
+            answers=compact,
+            comment=_clean_comment(
+                comment, locked.conference.round.questionnaire.comment_max_length
+            ),
+        )
+
+
+# --- Sealing ---------------------------------------------------------------------------
+
+
+def canonical_ballots(box: BallotBox) -> list[digest_mod.CanonicalBallot]:
+    """Return the canonical form of every ballot of the box (unordered)."""
+    groups = dict(RespondentGroup.objects.values_list("pk", "key"))
+    return [
+        digest_mod.CanonicalBallot(
+            box_id=box.pk,
+            subject_id=b["subject_id"],
+            group_key=groups.get(b["group_id"], "") if b["group_id"] else "",
+            source=b["source"],
+            valid=b["valid"],
+            answers=b["answers"],
+            comment=b["comment"],
+        )
+        for b in Ballot.objects.filter(box_id=box.pk).values(
+            "subject_id", "group_id", "source", "valid", "answers", "comment"
+        )
+    ]
+
+
+def _reinsert_shuffled(box: BallotBox) -> None:
+    """Replace the box's ballots and receipts by copies in random order with fresh ids."""
+    rng = random.SystemRandom()
+    ballots = list(
+        Ballot.objects.filter(box=box).values(
+            "subject_id", "group_id", "source", "valid", "answers", "comment"
+        )
+    )
+    receipts = list(Receipt.objects.filter(box=box).values_list("value", flat=True))
+    Ballot.objects.filter(box=box).delete()
+    Receipt.objects.filter(box=box).delete()
+    rng.shuffle(ballots)
+    rng.shuffle(receipts)
+    Ballot.objects.bulk_create(
+        [Ballot(id=random_id(), box_id=box.pk, **values) for values in ballots], batch_size=500
+    )
+    Receipt.objects.bulk_create(
+        [Receipt(id=random_id(), box_id=box.pk, value=value) for value in receipts],
+        batch_size=500,
+    )
+
+
+def scrub_deleted_copies() -> None:
+    """Make deleted ballot copies unrecoverable (outside any transaction).
+
+    SQLite: with secure_delete on, freed cells are zeroed; a TRUNCATE checkpoint copies
+    the WAL into the file and empties it, so no old page image survives in the -wal.
+    PostgreSQL: VACUUM removes the dead tuples of the ballot tables.
+    """
+    if connection.in_atomic_block:
+        logger.warning("scrub skipped: inside a transaction")
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for _attempt in range(20):
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = cursor.fetchone()[0]
+                if not busy:
+                    return
+                time.sleep(0.1)
+            logger.warning("WAL checkpoint stayed busy; deleted copies may linger until next")
+        elif connection.vendor == "postgresql":
+            cursor.execute("VACUUM ballots_ballot")
+            cursor.execute("VACUUM ballots_receipt")
+
+
+def seal_box(*, actor: User | None, box: BallotBox, acknowledge_mismatch: bool = False) -> Seal:
+    """Seal a closed box: check the reconciliation, shuffle, digest, record the seal.
+
+    When the reconciliation does not hold, sealing needs ``acknowledge_mismatch=True``
+    (the committee has read the warning). The counting minutes PDF is generated and
+    attached to the seal.
+    """
+    with transaction.atomic():
+        locked = _locked_box(box)
+        _require(actor, locked, COUNTING_ROLES)
+        target = _transition(locked, "seal")
+        counts = box_counts(locked)
+        problems = counts.mismatches()
+        if problems and not acknowledge_mismatch:
+            raise Conflict(
+                _("The counts do not reconcile: %(problems)s Acknowledge to seal anyway.")
+                % {"problems": " ".join(problems)},
+                code="reconciliation_mismatch",
+            )
+        _reinsert_shuffled(locked)
+        record = counts.as_record()
+        ballots_root = digest_mod.ballots_root(canonical_ballots(locked))
+        receipts_root = digest_mod.receipts_root(
+            Receipt.objects.filter(box=locked).values_list("value", flat=True)
+        )
+        now = timezone.now()
+        seal = Seal.objects.create(
+            box=locked,
+            sealed_at=now,
+            sealed_by=actor if actor is not None and actor.pk else None,
+            digest=digest_mod.bulletin_digest(ballots_root, receipts_root, record),
+            ballots_root=ballots_root,
+            receipts_root=receipts_root,
+            counts=record,
+            reconciliation_acknowledged=bool(problems),
+        )
+        locked.state = target
+        locked.sealed_at = now
+        locked.save(update_fields=["state", "sealed_at"])
+        record_event(
+            actor=actor,
+            action="box.seal",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={"digest": seal.digest, "mismatch_acknowledged": bool(problems)},
+        )
+    scrub_deleted_copies()
+    return seal
+
+
+def attach_signed_minutes(*, actor: User | None, box: BallotBox, upload: Any) -> Seal:
+    """Attach a photo or scan of the signed counting minutes to the seal."""
+    with transaction.atomic():
+        locked = _locked_box(box)
+        _require(actor, locked, COUNTING_ROLES)
+        seal = Seal.objects.select_for_update().filter(box=locked).first()
+        if seal is None:
+            raise Conflict(_("The ballot box is not sealed yet."), code="not_sealed")
+        seal.signed_minutes.save(f"box-{locked.pk}-{secrets.token_hex(4)}", upload, save=True)
+        record_event(
+            actor=actor, action="box.signed_minutes", obj=locked, unit=locked.conference.unit
+        )
+    return seal
+
+
+def verify_box(*, box: BallotBox) -> VerifyReport:
+    """Recompute a sealed box's roots, counts and digest from the stored rows."""
+    box = BallotBox.objects.select_related("conference").get(pk=box.pk)
+    seal = Seal.objects.filter(box=box).first()
+    if seal is None or box.state != BoxState.SEALED:
+        return VerifyReport(
+            box.pk, False, [_("The ballot box is not sealed.")], seal.digest if seal else "", ""
+        )
+    problems: list[str] = []
+    ballots_root = digest_mod.ballots_root(canonical_ballots(box))
+    receipts_root = digest_mod.receipts_root(
+        Receipt.objects.filter(box=box).values_list("value", flat=True)
+    )
+    if ballots_root != seal.ballots_root:
+        problems.append(
+            _("The ballots differ from the sealed ballots (Merkle root %(now)s, sealed %(then)s).")
+            % {"now": ballots_root[:16], "then": seal.ballots_root[:16]}
+        )
+    if receipts_root != seal.receipts_root:
+        problems.append(_("The receipts differ from the sealed receipts."))
+    counts = box_counts(box).as_record()
+    for key, sealed_value in sorted(seal.counts.items()):
+        if counts.get(key) != sealed_value:
+            problems.append(
+                _("Count %(name)s is %(now)s, sealed %(then)s.")
+                % {"name": key, "now": counts.get(key), "then": sealed_value}
+            )
+    recomputed = digest_mod.bulletin_digest(seal.ballots_root, seal.receipts_root, seal.counts)
+    if recomputed != seal.digest:
+        problems.append(_("The seal record itself was altered (digest does not match)."))
+    full = digest_mod.bulletin_digest(ballots_root, receipts_root, counts)
+    return VerifyReport(box.pk, not problems, problems, seal.digest, full)
