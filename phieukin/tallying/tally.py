@@ -608,15 +608,15 @@ def _suppress(root: _Node, rules: Rules, released: Mapping[str, int]) -> None:
             block = _block(node)
             if 0 < block < rules.k:
                 candidates = sorted(
-                    (
-                        c
-                        for c in _frontier(node)
-                        if c.visible and not c.released_same and _block(c) > 0
-                    ),
+                    (c for c in _frontier(node) if c.visible and not c.released_same),
                     key=lambda c: (c.ballots, c.key),
                 )
                 if candidates:
-                    candidates[0].hidden = COMPLEMENTARY
+                    # The whole sub-tree goes: a hidden cell whose parts stay shown would
+                    # still be their sum.
+                    for sub in _all_nodes(candidates[0]):
+                        if sub.visible and not sub.released_same:
+                            sub.hidden = COMPLEMENTARY
                 elif node.visible and not node.released_same:
                     node.hidden = COMPLEMENTARY
                 else:
