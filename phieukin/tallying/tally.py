@@ -42,6 +42,7 @@ SLOTS: Final = 11
 BELOW_K: Final = "below_k"
 COMPLEMENTARY: Final = "complementary"
 CUMULATIVE: Final = "cumulative"
+INCOMPLETE: Final = "incomplete"
 
 # Flag rules (tồn tại, hạn chế).
 FLAG_LOW_SHARE: Final = "low_share"
@@ -284,6 +285,13 @@ class WardTally:
     unit: int
     total: Cell
     subjects: tuple[SubjectTally, ...]
+
+    def subject(self, subject_id: int) -> SubjectTally:
+        """Return the tally of one of the ward's subjects."""
+        for st in self.subjects:
+            if st.subject == subject_id:
+                return st
+        raise KeyError(subject_id)
 
 
 @dataclass(frozen=True)
@@ -592,6 +600,8 @@ def _suppress(root: _Node, rules: Rules, released: Mapping[str, int]) -> None:
         if not node.emitted:
             continue
         node.released_same = released.get(node.key) == node.ballots and node.ballots >= rules.k
+        if node.hidden is not None:
+            continue
         if node.ballots < rules.k:
             node.hidden = BELOW_K
         elif node.key in released:
@@ -646,12 +656,15 @@ def tally(
     layout: Layout,
     ballots: BallotArrays,
     released: Mapping[str, int] | None = None,
+    complete: bool = True,
     rng: random.Random | None = None,
 ) -> RoundTally:
     """Return the disclosure-controlled tally of *ballots*.
 
     ``released`` maps cell keys to the ballot counts shown in an earlier publication of
-    the same cells; ``rng`` shuffles comments (a fresh system-random generator when None).
+    the same cells; ``complete`` False withholds the district cell (reason
+    ``incomplete``) because it would change as later boxes are sealed; ``rng`` shuffles
+    comments (a fresh system-random generator when None).
     """
     released = dict(released or {})
     n_items = len(shape.items)
@@ -713,6 +726,8 @@ def tally(
         ballots=sum(w.ballots for w in ward_nodes),
         children=ward_nodes,
     )
+    if not complete:
+        root.hidden = INCOMPLETE
     _suppress(root, rules, released)
     _band_items(root, shape, rules)
 

@@ -1,0 +1,250 @@
+"""Reads that feed the tally engine from sealed boxes.
+
+Ballots are read set-based (one ``values_list`` of the needed columns per query, no model
+instances) and handed to :func:`phieukin.tallying.tally.tally` as arrays. Only sealed
+boxes are tallied: an unsealed box raises :class:`~phieukin.core.errors.Conflict`.
+
+What is published stays consistent over time without stored state: a box's figures are
+final once it is sealed (:func:`box_tally` computes them from that box alone), a round
+tally treats every sealed box's own figures as already released, and the district cell
+waits until every box of the round is sealed.
+
+These selectors are not scoped to a user: callers (views, the API, reports) decide who
+may read which tally through :mod:`phieukin.accounts.scoping` before calling them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from phieukin.ballots.models import Ballot
+from phieukin.core.errors import Conflict
+from phieukin.questionnaires.models import Item, Questionnaire
+from phieukin.rounds.lifecycle import BoxState
+from phieukin.rounds.models import BallotBox, RespondentGroup, Round, Subject
+from phieukin.tallying import tally as engine
+
+
+def questionnaire_shape(questionnaire: Questionnaire) -> engine.Shape:
+    """Return the tally's view of a questionnaire: items in order, options with scores."""
+    items = (
+        Item.objects.filter(questionnaire=questionnaire)
+        .select_related("section", "scale")
+        .prefetch_related("scale__options")
+        .order_by("order")
+    )
+    shapes: list[engine.ItemShape] = []
+    sections: dict[str, int] = {}
+    for item in items:
+        options = sorted(item.scale.options.all(), key=lambda o: o.order)
+        shapes.append(
+            engine.ItemShape(
+                key=item.key,
+                section=item.section.key,
+                option_keys=tuple(o.key for o in options),
+                scores=tuple(None if o.score is None else float(o.score) for o in options),
+            )
+        )
+        sections.setdefault(item.section.key, item.section.order)
+    return engine.Shape(
+        items=tuple(shapes), sections=tuple(sorted(sections, key=lambda k: sections[k]))
+    )
+
+
+def round_rules(rnd: Round) -> engine.Rules:
+    """Return the round's disclosure and flag rules for the engine."""
+    return engine.Rules(
+        k=rnd.k_threshold,
+        k_comments=rnd.k_comments,
+        flag_low_share=float(rnd.flag_low_share),
+        flag_mean_below=float(rnd.flag_mean_below),
+        flag_analogy=rnd.flag_analogy,
+        low_option_keys=tuple(rnd.low_option_keys or ()),
+    )
+
+
+def _require_sealed(boxes: Iterable[BallotBox]) -> None:
+    for box in boxes:
+        if box.state != BoxState.SEALED.value:
+            raise Conflict(_("Only a sealed ballot box can be tallied."), code="box_not_sealed")
+
+
+def _index(ids: Sequence[int], raw: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Map database ids to their positions in *ids* (-1 stays -1), vectorised."""
+    out = np.full(raw.shape, -1, dtype=np.int64)
+    present = raw >= 0
+    if not len(ids):
+        if bool(np.any(present)):
+            raise engine.TallyInputError("unknown_reference")
+        return out
+    known = np.asarray(ids, dtype=np.int64)
+    order = np.argsort(known)
+    ordered = known[order]
+    pos = np.clip(np.searchsorted(ordered, raw), 0, len(ordered) - 1)
+    hit = ordered[pos] == raw
+    if bool(np.any(present & ~hit)):
+        raise engine.TallyInputError("unknown_reference")
+    out[hit] = order[pos[hit]]
+    return out
+
+
+def read_ballots(
+    *, boxes: Sequence[BallotBox], subjects: Sequence[int], groups: Sequence[int], n_items: int
+) -> engine.BallotArrays:
+    """Read the ballots of *boxes* as engine arrays (subjects, groups given by id)."""
+    box_ids = [b.pk for b in boxes]
+    rows = list(
+        Ballot.objects.filter(box_id__in=box_ids)
+        .order_by()
+        .values_list("subject_id", Coalesce("group_id", Value(-1)), "valid", "answers")
+    )
+    if rows:
+        subject_col, group_col, valid_col, answers_col = zip(*rows, strict=True)
+    else:
+        subject_col, group_col, valid_col, answers_col = (), (), (), ()
+    comments: dict[int, list[str]] = defaultdict(list)
+    subject_pos = {sid: i for i, sid in enumerate(subjects)}
+    for sid, text in (
+        Ballot.objects.filter(box_id__in=box_ids, valid=True)
+        .exclude(Q(comment="") | Q(comment__isnull=True))
+        .order_by()
+        .values_list("subject_id", "comment")
+    ):
+        comments[subject_pos[sid]].append(text)
+    return engine.BallotArrays(
+        subject=_index(subjects, np.asarray(subject_col, dtype=np.int64)),
+        group=_index(groups, np.asarray(group_col, dtype=np.int64)),
+        valid=np.asarray(valid_col, dtype=np.bool_),
+        answers=engine.answers_matrix(list(answers_col), n_items),
+        comments=dict(comments),
+    )
+
+
+def _tally_boxes(
+    rnd: Round,
+    boxes: Sequence[BallotBox],
+    *,
+    released: dict[str, int] | None = None,
+    complete: bool = True,
+) -> engine.RoundTally:
+    _require_sealed(boxes)
+    shape = questionnaire_shape(rnd.questionnaire)
+    groups = list(RespondentGroup.objects.filter(round=rnd).order_by("order", "id"))
+    conf_ids = [b.conference_id for b in boxes]
+    subjects = list(
+        Subject.objects.filter(conference_id__in=conf_ids)
+        .select_related("conference__unit")
+        .order_by("conference__unit__sort_key", "order", "id")
+    )
+    ward_of_conf = {b.conference_id: b.conference.unit_id for b in boxes}
+    wards = sorted(
+        {b.conference.unit_id: b.conference.unit.sort_key for b in boxes}.items(),
+        key=lambda pair: pair[1],
+    )
+    ward_ids = [w for w, _key in wards]
+    layout = engine.Layout(
+        wards=tuple(ward_ids),
+        subjects=tuple(s.pk for s in subjects),
+        subject_ward=tuple(ward_ids.index(ward_of_conf[s.conference_id]) for s in subjects),
+        groups=tuple(g.key for g in groups),
+        district=rnd.organiser_unit_id,
+    )
+    arrays = read_ballots(
+        boxes=boxes,
+        subjects=layout.subjects,
+        groups=[g.pk for g in groups],
+        n_items=len(shape.items),
+    )
+    return engine.tally(
+        shape=shape,
+        rules=round_rules(rnd),
+        layout=layout,
+        ballots=arrays,
+        released=released,
+        complete=complete,
+    )
+
+
+def _boxes(rnd: Round) -> list[BallotBox]:
+    return list(
+        BallotBox.objects.filter(conference__round=rnd)
+        .select_related("conference__unit")
+        .order_by("conference__unit__sort_key")
+    )
+
+
+def box_tally(box: BallotBox) -> engine.WardTally:
+    """Return the tally of one sealed box: its ward and each of its leaders.
+
+    Computed from this box alone, so it is final once the box is sealed.
+    """
+    box = BallotBox.objects.select_related("conference__unit", "conference__round").get(pk=box.pk)
+    # The district layer of a one-box tally is the ward itself: withhold it.
+    result = _tally_boxes(box.conference.round, [box], complete=False)
+    return result.wards[0]
+
+
+def subject_tally(subject: Subject) -> engine.SubjectTally:
+    """Return the tally of one leader (their box must be sealed)."""
+    box = BallotBox.objects.get(conference_id=subject.conference_id)
+    return box_tally(box).subject(subject.pk)
+
+
+def round_tally(rnd: Round) -> engine.RoundTally:
+    """Return the tally of a round over its sealed boxes: leaders, wards, district.
+
+    Every sealed box's own figures count as already released (the box tally is public),
+    and the district cell is withheld until all boxes are sealed.
+    """
+    boxes = _boxes(rnd)
+    sealed = [b for b in boxes if b.state == BoxState.SEALED.value]
+    released: dict[str, int] = {}
+    for box in sealed:
+        released.update(_tally_boxes(rnd, [box], complete=False).published_counts())
+    return _tally_boxes(rnd, sealed, released=released, complete=len(sealed) == len(boxes))
+
+
+def unsealed_boxes(rnd: Round) -> list[BallotBox]:
+    """Return the boxes of the round not yet sealed (left out of its tally)."""
+    return [b for b in _boxes(rnd) if b.state != BoxState.SEALED.value]
+
+
+def previous_subject(subject: Subject) -> Subject | None:
+    """Return the same position's subject in the organiser's previous round, if any."""
+    rnd = subject.conference.round
+    earlier = (
+        Round.objects.filter(organiser_unit_id=rnd.organiser_unit_id)
+        .filter(Q(year__lt=rnd.year) | Q(year=rnd.year, number__lt=rnd.number))
+        .order_by("-year", "-number")
+    )
+    for previous in earlier:
+        found = (
+            Subject.objects.filter(conference__round=previous, position_id=subject.position_id)
+            .select_related("conference__round")
+            .first()
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def subject_delta(subject: Subject) -> engine.Delta | None:
+    """Return the leader's change against the same position in the previous round.
+
+    None when there is no previous round for the position, its box is not sealed, or
+    either side is suppressed.
+    """
+    previous = previous_subject(subject)
+    if previous is None:
+        return None
+    prev_box = BallotBox.objects.get(conference_id=previous.conference_id)
+    if prev_box.state != BoxState.SEALED.value:
+        return None
+    return engine.compare(subject_tally(subject).total, subject_tally(previous).total)
