@@ -1,0 +1,78 @@
+"""Read scanned paper ballots into a box, like the upload page, from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from phieukin.core.errors import DomainError
+from phieukin.paper.models import PendingReading, ReviewCrop
+from phieukin.paper.services import Upload, process_batch, upload_scans
+from phieukin.rounds.models import BallotBox
+
+
+def _bar(done: int, total: int, width: int = 30) -> str:
+    filled = width * done // total if total else width
+    return f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Store scan files (PDF, PNG, JPEG, TIFF) as evidence of BOX and read them: clear "
+        "sheets become ballots, doubtful ones wait in the review queue."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("box", type=int, help="ballot box id")
+        parser.add_argument("files", nargs="+", help="scan files")
+        parser.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        box = BallotBox.objects.filter(pk=options["box"]).first()
+        if box is None:
+            raise CommandError(f"No ballot box {options['box']}.")
+        uploads = []
+        for name in options["files"]:
+            path = Path(name)
+            if not path.is_file():
+                raise CommandError(f"{name}: no such file.")
+            uploads.append(Upload(path.name, path.read_bytes()))
+        try:
+            batch = upload_scans(actor=None, box=box, files=uploads)
+            while not batch.done:
+                batch = process_batch(actor=None, batch=batch, max_pages=8)
+                sys.stderr.write(_bar(batch.cursor, batch.pages_total))
+                sys.stderr.flush()
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        sys.stderr.write("\n")
+        summary = {
+            "box": box.pk,
+            "batch": batch.pk,
+            "pages_read": batch.pages_total - len(batch.refusals),
+            "pages_total": batch.pages_total,
+            "ballots_entered": batch.ballots_entered,
+            "sheets_sent_to_review": batch.sent_to_review,
+            "items_waiting_for_review": ReviewCrop.objects.filter(reading__box=box).count(),
+            "sheets_waiting_in_box": PendingReading.objects.filter(box=box).count(),
+            "pages_refused": [
+                {"file": r["file"], "page": r["page"], "reason": r["reason"]}
+                for r in batch.refusals
+            ],
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"pages read {summary['pages_read']}/{batch.pages_total}, "
+            f"ballots entered {batch.ballots_entered}, "
+            f"sheets sent to review {batch.sent_to_review}, "
+            f"items waiting for review {summary['items_waiting_for_review']}, "
+            f"pages refused {len(batch.refusals)}"
+        )
+        for r in batch.refusals:
+            self.stdout.write(f"  {r['file']} p.{r['page']}: {r['reason']}")

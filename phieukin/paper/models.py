@@ -1,0 +1,230 @@
+"""Paper ballots on their way into the box: pending entries, scans, review queue.
+
+Everything here is transient or evidence, never a ballot. The secret-ballot rules of
+DESIGN.md §4 apply to it as well:
+
+- no row carries a timestamp or a sequence number, and every primary key is random, so
+  neither the rows nor their physical order tell in which order sheets were typed or
+  scanned;
+- a pending entry or reading is deleted (secure_delete is on) in the same transaction
+  in which its ballot enters the box, and nothing points from a ballot back to it;
+- who typed a pending entry is stored (double entry needs it), never on the ballot;
+- the serials of scanned sheets are kept only as keyed hashes, per box, unlinked.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from phieukin.core.ids import random_id
+
+
+class PaperOptions(models.Model):
+    """How a box's paper ballots are entered (double entry or not)."""
+
+    box = models.OneToOneField(
+        "rounds.BallotBox", on_delete=models.CASCADE, related_name="paper_options"
+    )
+    double_entry = models.BooleanField(
+        _("double entry"),
+        default=False,
+        help_text=_("Two different committee members type every sheet; differences are resolved."),
+    )
+
+    class Meta:
+        verbose_name = _("paper entry options")
+        verbose_name_plural = _("paper entry options")
+
+    def __str__(self) -> str:
+        return str(self.box)
+
+
+class PendingEntry(models.Model):
+    """A typed sheet waiting for its second entry or for a resolution (double entry).
+
+    ``sheet_label`` is what the committee wrote on (or what is printed on) the physical
+    sheet, so that both typists and the resolver talk about the same piece of paper.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey(
+        "rounds.BallotBox", on_delete=models.CASCADE, related_name="pending_entries"
+    )
+    subject = models.ForeignKey(
+        "rounds.Subject", on_delete=models.CASCADE, related_name="pending_entries"
+    )
+    group = models.ForeignKey(
+        "rounds.RespondentGroup", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    sheet_label = models.CharField(_("sheet number"), max_length=32)
+    first_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("first entry by"),
+    )
+    first_keys = models.CharField(max_length=64)
+    first_invalid = models.BooleanField(default=False)
+    first_comment = models.TextField(blank=True)
+    second_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("second entry by"),
+    )
+    second_keys = models.CharField(max_length=64, blank=True)
+    second_invalid = models.BooleanField(default=False)
+    second_comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("pending typed sheet")
+        verbose_name_plural = _("pending typed sheets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["box", "subject", "sheet_label"], name="pending_entry_unique_sheet"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} — {self.sheet_label}"
+
+    @property
+    def needs_resolution(self) -> bool:
+        return self.second_by_id is not None
+
+
+class ScanFile(models.Model):
+    """An uploaded scan file, kept as sealed evidence of the box (never shown to leaders)."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey("rounds.BallotBox", on_delete=models.PROTECT, related_name="scans")
+    batch = models.ForeignKey(
+        "paper.ScanBatch", on_delete=models.PROTECT, related_name="files", null=True
+    )
+    file = models.FileField(_("file"), upload_to="scans/")
+    name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    pages = models.PositiveIntegerField(_("pages"), default=0)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("scan file")
+        verbose_name_plural = _("scan files")
+        ordering = ["batch", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScanBatch(models.Model):
+    """One upload of scan files, processed a few pages at a time.
+
+    ``cursor`` counts the pages already read across the batch's files in order;
+    ``refusals`` lists the refused pages as ``{"file", "page", "reason"}``.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey("rounds.BallotBox", on_delete=models.PROTECT, related_name="batches")
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pages_total = models.PositiveIntegerField(default=0)
+    cursor = models.PositiveIntegerField(default=0)
+    ballots_entered = models.PositiveIntegerField(default=0)
+    sent_to_review = models.PositiveIntegerField(default=0)
+    refusals = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("scan batch")
+        verbose_name_plural = _("scan batches")
+
+    def __str__(self) -> str:
+        return f"{self.box} — {self.cursor}/{self.pages_total}"
+
+    @property
+    def done(self) -> bool:
+        return self.cursor >= self.pages_total
+
+
+class PendingReading(models.Model):
+    """A scanned copy waiting for its other pages or for a human.
+
+    A printed copy may span several pages that share a random serial; ``copy_digest``
+    is a keyed hash of that serial (never the serial itself), ``pages_read`` the page
+    numbers read so far. ``answers`` maps item key → option key or None for the items
+    read clearly; each doubtful item has a :class:`ReviewCrop` (the image of its row).
+    ``comment_crop`` holds the handwritten comment area (PNG) when it has ink, for the
+    committee to transcribe. The row is deleted when its ballot enters the box.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey(
+        "rounds.BallotBox", on_delete=models.CASCADE, related_name="pending_readings"
+    )
+    subject = models.ForeignKey(
+        "rounds.Subject", on_delete=models.CASCADE, related_name="pending_readings"
+    )
+    copy_digest = models.CharField(max_length=64)
+    page_count = models.PositiveSmallIntegerField(default=1)
+    pages_read = models.JSONField(default=list)
+    answers = models.JSONField(default=dict)
+    problems = models.JSONField(default=list)
+    comment_crop = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scanned sheet awaiting review")
+        verbose_name_plural = _("scanned sheets awaiting review")
+        constraints = [
+            models.UniqueConstraint(fields=["box", "copy_digest"], name="pending_reading_copy"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.subject)
+
+    @property
+    def complete(self) -> bool:
+        return len(set(self.pages_read)) >= self.page_count
+
+
+class ReviewCrop(models.Model):
+    """The image of one doubtful item of a pending reading."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    reading = models.ForeignKey(PendingReading, on_delete=models.CASCADE, related_name="crops")
+    item_key = models.SlugField(max_length=64)
+    reason = models.CharField(max_length=200, blank=True)
+    image = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("item image")
+        verbose_name_plural = _("item images")
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "item_key"], name="review_crop_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.item_key
+
+
+class SeenSheet(models.Model):
+    """The keyed hash of a scanned page (copy serial and page), to refuse it twice.
+
+    Deliberately unlinked from the ballot the sheet became.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey("rounds.BallotBox", on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("scanned sheet serial")
+        verbose_name_plural = _("scanned sheet serials")
+        constraints = [
+            models.UniqueConstraint(fields=["box", "digest"], name="seen_sheet_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.digest[:12]

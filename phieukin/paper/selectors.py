@@ -1,0 +1,298 @@
+"""Reads of the paper side, always scoped to the counting roles of the box's ward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from phieukin.accounts.scoping import scope_to_units
+from phieukin.ballots.models import Ballot, BallotSource
+from phieukin.paper.models import PendingEntry, PendingReading, ScanBatch, ScanFile
+from phieukin.paper.services import COUNTING_ROLES
+from phieukin.questionnaires.models import Item
+from phieukin.rounds.models import BallotBox, Subject
+
+PAPER_SOURCES = (BallotSource.TYPED, BallotSource.SCANNED)
+# Plausibility thresholds: warnings only, the committee decides.
+INVALID_SHARE_WARNING = 0.10
+IDENTICAL_SHARE_WARNING = 0.5
+MIN_BALLOTS_FOR_SHARES = 10
+
+
+def paper_boxes_for(user: Any) -> QuerySet[BallotBox]:
+    """Return the boxes whose paper ballots the user may handle (counting roles)."""
+    return scope_to_units(
+        BallotBox.objects.select_related("conference__round__questionnaire", "conference__unit"),
+        user,
+        "conference__unit_id",
+        roles=COUNTING_ROLES,
+    )
+
+
+def evidence_digests(box: BallotBox) -> list[str]:
+    """Return the sorted SHA-256 hex digests of the box's stored scan files (for the seal)."""
+    return sorted(ScanFile.objects.filter(box=box).values_list("sha256", flat=True))
+
+
+@dataclass(frozen=True)
+class SubjectPaperCounts:
+    """Paper ballots about one leader."""
+
+    subject: Subject
+    typed: int
+    scanned: int
+    valid: int
+    invalid: int
+
+    @property
+    def total(self) -> int:
+        return self.typed + self.scanned
+
+
+@dataclass(frozen=True)
+class PaperSummary:
+    """The box's paper figures, the work still waiting, and plausibility warnings."""
+
+    box: BallotBox
+    subjects: list[SubjectPaperCounts]
+    pending_first: int
+    pending_resolution: int
+    pending_review: int
+    pending_incomplete: int
+    scans: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.subjects)
+
+    @property
+    def valid(self) -> int:
+        return sum(s.valid for s in self.subjects)
+
+    @property
+    def invalid(self) -> int:
+        return sum(s.invalid for s in self.subjects)
+
+    @property
+    def work_waiting(self) -> int:
+        return (
+            self.pending_first
+            + self.pending_resolution
+            + self.pending_review
+            + self.pending_incomplete
+        )
+
+
+def paper_summary(box: BallotBox) -> PaperSummary:
+    """Return the paper counts per leader, the waiting work and the warnings of *box*."""
+    ballots = Ballot.objects.filter(box=box, source__in=PAPER_SOURCES)
+    rows = {
+        r["subject_id"]: r
+        for r in ballots.values("subject_id")
+        .annotate(
+            typed=Count("id", filter=Q(source=BallotSource.TYPED)),
+            scanned=Count("id", filter=Q(source=BallotSource.SCANNED)),
+            valid=Count("id", filter=Q(valid=True)),
+            invalid=Count("id", filter=Q(valid=False)),
+        )
+        .order_by()
+    }
+    subjects = [
+        SubjectPaperCounts(
+            subject=s,
+            typed=rows.get(s.pk, {}).get("typed", 0),
+            scanned=rows.get(s.pk, {}).get("scanned", 0),
+            valid=rows.get(s.pk, {}).get("valid", 0),
+            invalid=rows.get(s.pk, {}).get("invalid", 0),
+        )
+        for s in Subject.objects.filter(conference_id=box.conference_id).order_by("order")
+    ]
+    entries = PendingEntry.objects.filter(box=box)
+    readings = list(PendingReading.objects.filter(box=box).values("pages_read", "page_count"))
+    complete = sum(1 for r in readings if len(set(r["pages_read"])) >= r["page_count"])
+    summary = PaperSummary(
+        box=box,
+        subjects=subjects,
+        pending_first=entries.filter(second_by__isnull=True).count(),
+        pending_resolution=entries.filter(second_by__isnull=False).count(),
+        pending_review=complete,
+        pending_incomplete=len(readings) - complete,
+        scans=ScanFile.objects.filter(box=box).count(),
+    )
+    summary.warnings.extend(plausibility_warnings(box, summary))
+    return summary
+
+
+def plausibility_warnings(box: BallotBox, summary: PaperSummary) -> list[str]:
+    """Return warnings about figures that look wrong; they never block anything."""
+    warnings: list[str] = []
+    returned = box.paper_returned
+    for s in summary.subjects:
+        if returned is not None and s.total > returned:
+            warnings.append(
+                _(
+                    "%(leader)s: %(count)s paper ballots entered, but only %(returned)s "
+                    "paper ballots were returned."
+                )
+                % {"leader": s.subject.name, "count": s.total, "returned": returned}
+            )
+        if s.total >= MIN_BALLOTS_FOR_SHARES and s.invalid / s.total > INVALID_SHARE_WARNING:
+            warnings.append(
+                _(
+                    "%(leader)s: %(invalid)s of %(total)s paper ballots are invalid, an "
+                    "unusual share; check the stack of invalid ballots."
+                )
+                % {"leader": s.subject.name, "invalid": s.invalid, "total": s.total}
+            )
+    identical: dict[int, int] = {}
+    counted: dict[int, int] = {}
+    for subject_id, answers in Ballot.objects.filter(
+        box=box, source__in=PAPER_SOURCES, valid=True
+    ).values_list("subject_id", "answers"):
+        counted[subject_id] = counted.get(subject_id, 0) + 1
+        if len(answers) > 1 and len(set(answers)) == 1:
+            identical[subject_id] = identical.get(subject_id, 0) + 1
+    for s in summary.subjects:
+        n = counted.get(s.subject.pk, 0)
+        same = identical.get(s.subject.pk, 0)
+        if n >= MIN_BALLOTS_FOR_SHARES and same / n >= IDENTICAL_SHARE_WARNING:
+            warnings.append(
+                _(
+                    "%(leader)s: %(same)s of %(total)s valid paper ballots have the same "
+                    "answer on every item; check that they were typed from the sheets."
+                )
+                % {"leader": s.subject.name, "same": same, "total": n}
+            )
+    if summary.work_waiting:
+        warnings.append(
+            _("%(count)s paper sheets are not in the box yet (second entry or review).")
+            % {"count": summary.work_waiting}
+        )
+    return warnings
+
+
+def pending_entries(box: BallotBox) -> QuerySet[PendingEntry]:
+    """Return the box's typed sheets waiting for a resolution (two entries differ)."""
+    return (
+        PendingEntry.objects.filter(box=box, second_by__isnull=False)
+        .select_related("subject", "first_by", "second_by", "group")
+        .order_by("subject__order", "sheet_label")
+    )
+
+
+def waiting_entries(box: BallotBox) -> QuerySet[PendingEntry]:
+    """Return the box's typed sheets waiting for their second entry."""
+    return (
+        PendingEntry.objects.filter(box=box, second_by__isnull=True)
+        .select_related("subject", "first_by")
+        .order_by("subject__order", "sheet_label")
+    )
+
+
+def batches(box: BallotBox) -> QuerySet[ScanBatch]:
+    """Return the box's scan batches."""
+    return ScanBatch.objects.filter(box=box).prefetch_related("files")
+
+
+def review_queue(box: BallotBox) -> list[PendingReading]:
+    """Return the box's scanned copies waiting for a human, complete ones first."""
+    readings = list(
+        PendingReading.objects.filter(box=box).select_related("subject").defer("comment_crop")
+    )
+    readings.sort(key=lambda r: (not r.complete, r.subject.order, r.pk))
+    return readings
+
+
+@dataclass(frozen=True)
+class EntryItem:
+    """An item as the typist sees it: its number, text and the digit of each option."""
+
+    number: int
+    key: str
+    text: str
+    options: list[tuple[str, str]]
+
+
+def entry_items(box: BallotBox) -> list[EntryItem]:
+    """Return the box's questionnaire items with their options' digits (1…n in scale order)."""
+    items = (
+        Item.objects.filter(questionnaire_id=box.conference.round.questionnaire_id)
+        .select_related("scale")
+        .prefetch_related("scale__options")
+        .order_by("order")
+    )
+    return [
+        EntryItem(
+            number=number,
+            key=item.key,
+            text=item.text,
+            options=[
+                (str(index), option.label)
+                for index, option in enumerate(
+                    sorted(item.scale.options.all(), key=lambda o: o.order), start=1
+                )
+            ],
+        )
+        for number, item in enumerate(items, start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """An item of a scanned copy that a human must decide."""
+
+    key: str
+    number: int
+    text: str
+    options: list[tuple[str, str]]
+    crop_id: int | None
+    reason: str
+
+
+REASONS = {
+    "several_marks": gettext_lazy("two or more boxes marked"),
+    "faint_mark": gettext_lazy("faint mark"),
+    "mark_outside_box": gettext_lazy("mark outside the boxes"),
+    "box_not_found": gettext_lazy("boxes not found on the scan"),
+    "correction": gettext_lazy("corrected mark"),
+}
+
+
+def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
+    """Return the items of *reading* to decide: doubtful ones, then those of missing pages."""
+    crops = {c["item_key"]: c for c in reading.crops.values("id", "item_key", "reason")}
+    items = (
+        Item.objects.filter(questionnaire_id=box.conference.round.questionnaire_id)
+        .select_related("scale")
+        .prefetch_related("scale__options")
+        .order_by("order")
+    )
+    rows: list[ReviewRow] = []
+    for number, item in enumerate(items, start=1):
+        crop = crops.get(item.key)
+        if crop is None and item.key in reading.answers:
+            continue
+        reason = ""
+        if crop is not None:
+            reason = str(REASONS.get(crop["reason"], crop["reason"]))
+        else:
+            reason = str(gettext_lazy("page not scanned: read it on the paper sheet"))
+        rows.append(
+            ReviewRow(
+                key=item.key,
+                number=number,
+                text=item.text,
+                options=[
+                    (o.key, o.label)
+                    for o in sorted(item.scale.options.all(), key=lambda o: o.order)
+                ],
+                crop_id=crop["id"] if crop is not None else None,
+                reason=reason,
+            )
+        )
+    return rows

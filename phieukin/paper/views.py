@@ -1,0 +1,476 @@
+"""Pages of the counting committee for paper ballots.
+
+Every page starts from :func:`phieukin.paper.selectors.paper_boxes_for`, so a box outside
+the user's wards (or a user without a counting role) gets a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from phieukin.accounts.models import User
+from phieukin.core.errors import DomainError
+from phieukin.paper import selectors, services
+from phieukin.paper.forms import (
+    DoubleEntryForm,
+    EntryForm,
+    PaperCountsForm,
+    PrintForm,
+    ResolveForm,
+    UploadForm,
+)
+from phieukin.paper.models import PendingEntry, PendingReading, ReviewCrop, ScanBatch
+from phieukin.paper.services import EntryOutcome
+from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
+
+
+def _actor(request: HttpRequest) -> User:
+    """Return the signed-in user (every view here requires one)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _box(request: HttpRequest, box_id: int) -> BallotBox:
+    return get_object_or_404(selectors.paper_boxes_for(request.user), pk=box_id)
+
+
+def _subjects(box: BallotBox) -> Any:
+    return Subject.objects.filter(conference_id=box.conference_id).order_by("order")
+
+
+def _groups(box: BallotBox) -> Any:
+    return RespondentGroup.objects.filter(round_id=box.conference.round_id).order_by("order")
+
+
+@login_required
+def box_paper(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Show the box's paper figures, warnings and the ways to enter paper ballots."""
+    box = _box(request, box_id)
+    counts_form = PaperCountsForm(
+        initial={"issued": box.paper_issued, "returned": box.paper_returned}
+    )
+    return render(
+        request,
+        "paper/box.html",
+        {
+            "box": box,
+            "summary": selectors.paper_summary(box),
+            "counts_form": counts_form,
+            "double_entry": services.double_entry_enabled(box),
+            "batches": selectors.batches(box),
+        },
+    )
+
+
+@login_required
+@require_POST
+def paper_counts(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Record the numbers of paper ballots issued and returned."""
+    box = _box(request, box_id)
+    form = PaperCountsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_paper_counts(
+                actor=_actor(request),
+                box=box,
+                issued=form.cleaned_data["issued"],
+                returned=form.cleaned_data["returned"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The paper ballot counts are recorded."))
+            return redirect("paper:box", box_id=box.pk)
+    return render(
+        request,
+        "paper/box.html",
+        {
+            "box": box,
+            "summary": selectors.paper_summary(box),
+            "counts_form": form,
+            "double_entry": services.double_entry_enabled(box),
+            "batches": selectors.batches(box),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def double_entry(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Switch double entry on or off for the box."""
+    box = _box(request, box_id)
+    form = DoubleEntryForm(request.POST)
+    form.is_valid()
+    enabled = bool(form.cleaned_data.get("enabled"))
+    try:
+        services.set_double_entry(actor=_actor(request), box=box, enabled=enabled)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("Double entry is on: every sheet is typed by two members.")
+            if enabled
+            else _("Double entry is off: every sheet is typed once."),
+        )
+    return redirect("paper:box", box_id=box.pk)
+
+
+def _outcome_message(outcome: EntryOutcome) -> str:
+    if outcome.status == "first":
+        return _("First entry saved; the sheet waits for a second member to type it.")
+    if outcome.status == "mismatch":
+        return _("The two entries of this sheet differ; it waits for a resolution.")
+    if outcome.valid:
+        return _("The ballot is in the box.")
+    reasons = {
+        "declared": _("declared invalid"),
+        "blank": _("blank ballot"),
+        "double_mark": _("two marks on an item"),
+    }
+    return _("The ballot is in the box as invalid (%(reason)s).") % {
+        "reason": reasons.get(outcome.reason, outcome.reason)
+    }
+
+
+@login_required
+def entry(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Type paper sheets with the keyboard: one digit per item, Enter to save."""
+    box = _box(request, box_id)
+    doubled = services.double_entry_enabled(box)
+    subjects = _subjects(box)
+    groups = _groups(box)
+    initial = {
+        "subject": request.GET.get("subject") or (subjects.first().pk if subjects else None),
+        "group": request.GET.get("group") or None,
+    }
+    form = EntryForm(
+        request.POST or None,
+        initial=initial,
+        subjects=subjects,
+        groups=groups,
+        double_entry=doubled,
+    )
+    items = selectors.entry_items(box)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                outcome = services.enter_typed_sheet(
+                    actor=_actor(request),
+                    box=box,
+                    subject=data["subject"],
+                    keys=data["keys"],
+                    invalid=data["invalid"],
+                    comment=data["comment"],
+                    group=data.get("group"),
+                    sheet_label=data.get("sheet_label") or "",
+                )
+            except DomainError as exc:
+                form.add_error("keys" if exc.code in _KEY_ERRORS else None, exc.message)
+            else:
+                level = messages.SUCCESS if outcome.status != "mismatch" else messages.WARNING
+                messages.add_message(request, level, _outcome_message(outcome))
+                sticky = {"subject": data["subject"].pk}
+                if data.get("group"):
+                    sticky["group"] = data["group"].pk
+                return redirect(reverse("paper:entry", args=[box.pk]) + "?" + urlencode(sticky))
+        status = 400
+    return render(
+        request,
+        "paper/entry.html",
+        {
+            "box": box,
+            "form": form,
+            "items": items,
+            "items_json": [
+                {"n": it.number, "text": it.text, "options": [label for _d, label in it.options]}
+                for it in items
+            ],
+            "double_entry": doubled,
+            "policy": box.conference.round.get_double_mark_policy_display(),
+            "blank_invalid": box.conference.round.blank_ballot_invalid,
+        },
+        status=status,
+    )
+
+
+_KEY_ERRORS = {"not_a_digit", "wrong_length", "no_such_option"}
+
+
+@login_required
+def resolutions(request: HttpRequest, box_id: int) -> HttpResponse:
+    """List the typed sheets whose two entries differ, and those waiting for a second entry."""
+    box = _box(request, box_id)
+    return render(
+        request,
+        "paper/resolutions.html",
+        {
+            "box": box,
+            "entries": selectors.pending_entries(box),
+            "waiting": selectors.waiting_entries(box),
+        },
+    )
+
+
+@login_required
+def resolve(request: HttpRequest, box_id: int, entry_id: int) -> HttpResponse:
+    """Decide a sheet whose two entries differ, reading the paper sheet."""
+    box = _box(request, box_id)
+    pending = get_object_or_404(selectors.pending_entries(box), pk=entry_id)
+    items = selectors.entry_items(box)
+    form = ResolveForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                outcome = services.resolve_entry(
+                    actor=_actor(request),
+                    entry=pending,
+                    keys=form.cleaned_data["keys"],
+                    invalid=form.cleaned_data["invalid"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _outcome_message(outcome))
+                return redirect("paper:resolutions", box_id=box.pk)
+        status = 400
+    return render(
+        request,
+        "paper/resolve.html",
+        {"box": box, "entry": pending, "rows": _differences(items, pending), "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, box_id: int, entry_id: int) -> HttpResponse:
+    """Drop a pending entry typed under a wrong sheet number (coordinator)."""
+    box = _box(request, box_id)
+    pending = get_object_or_404(PendingEntry.objects.filter(box=box), pk=entry_id)
+    try:
+        services.discard_pending_entry(actor=_actor(request), entry=pending)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The typed sheet was discarded."))
+    return redirect("paper:resolutions", box_id=box.pk)
+
+
+def _differences(items: list[selectors.EntryItem], entry: PendingEntry) -> list[dict[str, Any]]:
+    """Return one row per item with both typed digits and whether they differ."""
+    rows: list[dict[str, Any]] = []
+    first = entry.first_keys if entry.first_keys != "*" else ""
+    second = entry.second_keys if entry.second_keys != "*" else ""
+    for index, item in enumerate(items):
+        a = first[index] if index < len(first) else ""
+        b = second[index] if index < len(second) else ""
+        labels = dict(item.options)
+        rows.append(
+            {
+                "item": item,
+                "first": a,
+                "first_label": labels.get(a, _("no answer") if a == "0" else ""),
+                "second": b,
+                "second_label": labels.get(b, _("no answer") if b == "0" else ""),
+                "differs": a != b,
+            }
+        )
+    return rows
+
+
+# --- Printing --------------------------------------------------------------------------
+
+
+@login_required
+def print_ballots(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Offer, then send, the printable ballots PDF of the box."""
+    box = _box(request, box_id)
+    form = PrintForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                pdf = services.print_ballots(
+                    actor=_actor(request), box=box, copies=form.cleaned_data["copies"]
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                response = HttpResponse(pdf, content_type="application/pdf")
+                response["Content-Disposition"] = f'attachment; filename="phieu-hom-{box.pk}.pdf"'
+                return response
+        status = 400
+    return render(
+        request,
+        "paper/print.html",
+        {"box": box, "form": form, "subjects": _subjects(box)},
+        status=status,
+    )
+
+
+# --- Scans -----------------------------------------------------------------------------
+
+
+@login_required
+def upload(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Upload scan files (several at once); they are read a few pages at a time."""
+    box = _box(request, box_id)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            files = [services.Upload(f.name, f.read()) for f in form.cleaned_data["files"]]
+            try:
+                batch = services.upload_scans(actor=_actor(request), box=box, files=files)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("paper:batch", box_id=box.pk, batch_id=batch.pk)
+        status = 400
+    return render(request, "paper/upload.html", {"box": box, "form": form}, status=status)
+
+
+def _batch(request: HttpRequest, box: BallotBox, batch_id: int) -> ScanBatch:
+    return get_object_or_404(ScanBatch.objects.filter(box=box), pk=batch_id)
+
+
+@login_required
+def batch(request: HttpRequest, box_id: int, batch_id: int) -> HttpResponse:
+    """Show the progress of a batch; with JavaScript it reads itself page after page."""
+    box = _box(request, box_id)
+    return render(
+        request, "paper/batch.html", {"box": box, "batch": _batch(request, box, batch_id)}
+    )
+
+
+@login_required
+@require_POST
+def batch_step(request: HttpRequest, box_id: int, batch_id: int) -> HttpResponse:
+    """Read the next few pages of a batch (htmx: answer the progress fragment)."""
+    box = _box(request, box_id)
+    current = _batch(request, box, batch_id)
+    error = ""
+    try:
+        current = services.process_batch(actor=_actor(request), batch=current)
+    except DomainError as exc:
+        error = str(exc.message)
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "paper/_batch_progress.html",
+            {"box": box, "batch": current, "error": error},
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("paper:batch", box_id=box.pk, batch_id=current.pk)
+
+
+@login_required
+def review_queue(request: HttpRequest, box_id: int) -> HttpResponse:
+    """List the scanned copies waiting for a human."""
+    box = _box(request, box_id)
+    return render(
+        request, "paper/review_queue.html", {"box": box, "readings": selectors.review_queue(box)}
+    )
+
+
+def _reading(request: HttpRequest, box: BallotBox, reading_id: int) -> PendingReading:
+    return get_object_or_404(
+        PendingReading.objects.filter(box=box).select_related("subject"), pk=reading_id
+    )
+
+
+@login_required
+def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
+    """Decide the doubtful items of a scanned copy and transcribe its comment."""
+    box = _box(request, box_id)
+    reading = _reading(request, box, reading_id)
+    rows = selectors.review_rows(box, reading)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        choices = {
+            row.key: request.POST[f"item-{row.key}"]
+            for row in rows
+            if f"item-{row.key}" in request.POST
+        }
+        try:
+            outcome = services.review_reading(
+                actor=_actor(request),
+                reading=reading,
+                choices=choices,
+                comment=request.POST.get("comment", ""),
+                invalid=bool(request.POST.get("invalid")),
+            )
+        except DomainError as exc:
+            error = str(exc.message)
+            status = 400
+        else:
+            messages.success(request, _outcome_message(outcome))
+            return redirect("paper:review_queue", box_id=box.pk)
+    return render(
+        request,
+        "paper/review.html",
+        {
+            "box": box,
+            "reading": reading,
+            "rows": rows,
+            "has_comment": reading.comment_crop is not None and bool(reading.comment_crop),
+            "posted": request.POST,
+            "error": error,
+            "double_mark": services.DOUBLE_MARK,
+        },
+        status=status,
+    )
+
+
+def _image(data: bytes | memoryview | None) -> HttpResponse:
+    if not data:
+        raise Http404
+    response = HttpResponse(bytes(data), content_type="image/png")
+    # Evidence for the committee only: never cached by the browser or a proxy.
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+def crop_image(request: HttpRequest, box_id: int, reading_id: int, crop_id: int) -> HttpResponse:
+    """Send the image of one doubtful item."""
+    box = _box(request, box_id)
+    reading = _reading(request, box, reading_id)
+    crop = get_object_or_404(ReviewCrop.objects.filter(reading=reading), pk=crop_id)
+    return _image(crop.image)
+
+
+@login_required
+def comment_image(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
+    """Send the handwritten comment area of a scanned copy (to transcribe it).
+
+    Never to a user whose leader record is evaluated in the box, whatever other role
+    they hold: handwriting identifies its writer.
+    """
+    box = _box(request, box_id)
+    person_id = getattr(request.user, "person_id", None)
+    if (
+        person_id
+        and Subject.objects.filter(conference_id=box.conference_id, person_id=person_id).exists()
+    ):
+        raise Http404
+    reading = _reading(request, box, reading_id)
+    return _image(reading.comment_crop)
