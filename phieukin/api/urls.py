@@ -1,3 +1,6 @@
-from django.urls import path  # noqa: F401
+"""URLs of the HTTP API (mounted at /api/v1/ by the root URLconf)."""
 
-urlpatterns: list[object] = []
+from phieukin.api.api import api
+
+app_name = "api"
+urlpatterns = [*api.urls[0]]

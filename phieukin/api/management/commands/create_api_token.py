@@ -1,0 +1,24 @@
+"""Create an admin API token for a user and print it once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from phieukin.accounts.models import User
+from phieukin.api.auth import create_api_token
+
+
+class Command(BaseCommand):
+    help = "Create an API token for USER named NAME; the token is printed once, never stored."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("user", help="username")
+        parser.add_argument("name", help="a name for the token, e.g. the integrating system")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"No user {options['user']!r}.")
+        self.stdout.write(create_api_token(user=user, name=options["name"]))

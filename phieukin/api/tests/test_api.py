@@ -1,0 +1,231 @@
+"""The HTTP API: voting, errors in Vietnamese, bulletin, export, admin with tokens."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from phieukin.accounts.models import ApiToken
+from phieukin.api.auth import create_api_token, token_digest
+from phieukin.ballots import services
+from phieukin.ballots.models import Ballot, Code
+from phieukin.ballots.tests.conftest import full_sheets
+from phieukin.rounds.models import BallotBox
+
+
+def _payload(code: str, sheets: list[Any]) -> dict[str, Any]:
+    return {
+        "code": code,
+        "sheets": [
+            {"subject": str(s.subject_id), "answers": s.answers, "comment": s.comment}
+            for s in sheets
+        ],
+    }
+
+
+def _post(client: Client, body: Any) -> Any:
+    data = body if isinstance(body, str) else json.dumps(body)
+    return client.post("/api/v1/ballots", data, content_type="application/json")
+
+
+def test_the_openapi_document_lists_the_contract(client: Client) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/boxes/{box}",
+        "/api/v1/ballots",
+        "/api/v1/boxes/{box}/bulletin",
+        "/api/v1/boxes/{box}/ballots.csv",
+    ):
+        assert path in paths
+
+
+def test_the_box_definition_lists_leaders_items_and_options(
+    client: Client, open_box_: BallotBox
+) -> None:
+    data = client.get(f"/api/v1/boxes/{open_box_.pk}").json()
+    assert len(data["subjects"]) == open_box_.conference.subjects.count() >= 1
+    assert data["items"][0]["key"] == "nd01"
+    assert {"key": "tot", "label": "Tốt"} in data["items"][0]["options"]
+    assert data["rules"]["k"] == open_box_.conference.round.k_threshold
+
+
+def test_a_ballot_is_cast_then_the_code_is_used(
+    client: Client, box_codes: list[str], sheets: Any
+) -> None:
+    response = _post(client, _payload(box_codes[0], sheets(1, "ý kiến")))
+    assert response.status_code == 201
+    assert len(response.json()["receipts"]) == len(sheets())
+    again = _post(client, _payload(box_codes[0], sheets()))
+    assert again.status_code == 409
+    assert again.json()["detail"] == "Mã phiếu này đã được sử dụng."
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        ("{not json", 400, "không đúng định dạng"),
+        ({"code": 5}, 400, "không đúng định dạng"),
+        ({"code": "ABC", "sheets": []}, 400, "Mã không hợp lệ"),
+        ({"code": "ABCD-EFGH-JKMN", "sheets": []}, 400, "Mã không hợp lệ"),
+    ],
+)
+def test_bad_input_gets_a_clear_vietnamese_4xx(
+    client: Client, box_codes: list[str], body: Any, status: int, words: str
+) -> None:
+    response = _post(client, body)
+    assert response.status_code == status
+    assert words in response.json()["detail"]
+    assert not Ballot.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda p: p["sheets"][0].update(subject="99999999"), "Người được góp ý"),
+        (lambda p: p["sheets"][0].update(subject="abc"), "Người được góp ý"),
+        (lambda p: p["sheets"][0]["answers"].update(zz01="tot"), "Không có nội dung"),
+        (lambda p: p["sheets"][0]["answers"].update(nd01="xuat_sac"), "Lựa chọn xuat_sac"),
+        (lambda p: p["sheets"][0]["answers"].pop("nd02"), "còn thiếu: nd02"),
+        (lambda p: p["sheets"][0].update(comment="x" * 100000), "quá dài"),
+        (lambda p: p["sheets"].pop(), "một tờ cho mỗi"),
+    ],
+)
+def test_bad_sheets_are_refused_with_a_vietnamese_message_and_nothing_stored(
+    client: Client, box_codes: list[str], sheets: Any, change: Any, words: str
+) -> None:
+    payload = _payload(box_codes[0], sheets())
+    change(payload)
+    response = _post(client, payload)
+    assert response.status_code == 400
+    assert words in response.json()["detail"], response.json()
+    assert not Ballot.objects.exists()
+    assert not Code.objects.filter(state="used").exists()
+
+
+def test_an_unknown_code_is_404_and_repeated_failures_are_rate_limited(
+    client: Client, box_codes: list[str], sheets: Any, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    from phieukin.ballots import codes
+
+    cache.clear()
+    settings.PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT = 3
+    statuses = [_post(client, _payload(codes.generate(), sheets())).status_code for _ in range(4)]
+    assert statuses == [404, 404, 404, 429]
+    # A good code from the same client is refused too until the window passes.
+    assert _post(client, _payload(box_codes[0], sheets())).status_code == 429
+    cache.clear()
+    assert _post(client, _payload(box_codes[0], sheets())).status_code == 201
+
+
+def _seal(box: BallotBox, codes: list[str], sheets: Any, n: int) -> None:
+    for i in range(n):
+        services.cast_ballot(code=codes[i], sheets=sheets(i % 4, f"góp ý {i}"))
+    services.close_box(actor=None, box=box)
+    services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+
+
+def test_the_bulletin_lists_digest_counts_and_receipts_after_sealing(
+    client: Client, box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    assert client.get(f"/api/v1/boxes/{open_box_.pk}/bulletin").status_code == 409
+    receipts = services.cast_ballot(code=box_codes[0], sheets=sheets())
+    services.close_box(actor=None, box=open_box_)
+    services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    data = client.get(f"/api/v1/boxes/{open_box_.pk}/bulletin").json()
+    assert set(receipts) <= set(data["receipts"])
+    assert data["digest"] == open_box_.seal.digest
+    assert data["counts"]["codes_used"] == 1
+
+
+def test_the_csv_export_needs_k_ballots_and_never_contains_comments(
+    client: Client, box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    k = open_box_.conference.round.k_threshold
+    _seal(open_box_, box_codes, sheets, k)
+    response = client.get(f"/api/v1/boxes/{open_box_.pk}/ballots.csv")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "góp ý" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == Ballot.objects.filter(box=open_box_).count()
+    assert rows[0]["nd01"] in {"tot", "kha", "trung_binh", "yeu", "khong_danh_gia"}
+
+
+def test_the_csv_export_is_refused_below_k(
+    client: Client, box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    _seal(open_box_, box_codes, sheets, 1)  # 1 respondent: fewer than k ballots per leader
+    Ballot.objects.filter(box=open_box_).delete()
+    response = client.get(f"/api/v1/boxes/{open_box_.pk}/ballots.csv")
+    assert response.status_code == 409
+    assert str(open_box_.conference.round.k_threshold) in response.json()["detail"]
+
+
+def test_admin_endpoints_need_a_token(client: Client, box: BallotBox) -> None:
+    response = client.post(f"/api/v1/admin/boxes/{box.pk}/open")
+    assert response.status_code == 401
+    bad = client.post(f"/api/v1/admin/boxes/{box.pk}/open", HTTP_AUTHORIZATION="Bearer nope")
+    assert bad.status_code == 401
+
+
+def test_the_admin_flow_through_the_api(
+    client: Client, box: BallotBox, ward_organiser: Any, counter: Any
+) -> None:
+    token = create_api_token(user=ward_organiser, name="test")
+    assert ApiToken.objects.filter(digest=token_digest(token)).exists()
+    assert not ApiToken.objects.filter(digest=token).exists()
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    base = f"/api/v1/admin/boxes/{box.pk}"
+    assert client.post(f"{base}/open", **auth).json()["state"] == "open"
+    codes = client.post(
+        f"{base}/codes", json.dumps({"count": 3}), content_type="application/json", **auth
+    ).json()["codes"]
+    assert len(codes) == 3
+    voided = client.post(
+        f"{base}/codes/void",
+        json.dumps({"codes": codes[2:]}),
+        content_type="application/json",
+        **auth,
+    )
+    assert voided.json() == {"voided": 1}
+    assert _post(client, _payload(codes[0], full_sheets(box))).status_code == 201
+    client.post(
+        f"{base}/attendance",
+        json.dumps({"invited": 3, "present": 1}),
+        content_type="application/json",
+        **auth,
+    )
+    status = client.get(base, **auth).json()
+    assert status["counts"]["codes_used"] == 1 and status["mismatches"] == []
+    assert client.post(f"{base}/close", **auth).json()["state"] == "closed"
+    counter_auth: dict[str, Any] = {
+        "HTTP_AUTHORIZATION": f"Bearer {create_api_token(user=counter, name='c')}"
+    }
+    sealed = client.post(f"{base}/seal", "{}", content_type="application/json", **counter_auth)
+    assert sealed.status_code == 200, sealed.json()
+    verify = client.get(f"{base}/verify", **counter_auth).json()
+    assert verify["ok"] is True
+
+
+def test_an_outsider_token_cannot_touch_another_ward(
+    client: Client, box: BallotBox, outsider: Any
+) -> None:
+    auth: dict[str, Any] = {
+        "HTTP_AUTHORIZATION": f"Bearer {create_api_token(user=outsider, name='x')}"
+    }
+    assert client.post(f"/api/v1/admin/boxes/{box.pk}/open", **auth).status_code == 403
+    assert client.get(f"/api/v1/admin/boxes/{box.pk}", **auth).status_code == 403
+
+
+def test_create_api_token_prints_the_token_once(ward_organiser: Any, capsys: Any) -> None:
+    call_command("create_api_token", ward_organiser.username, "script")
+    token = capsys.readouterr().out.strip()
+    assert ApiToken.objects.get(digest=token_digest(token)).name == "script"

@@ -1,0 +1,37 @@
+"""Seal a closed ballot box from the command line (the counting committee's step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from phieukin.ballots import services
+from phieukin.core.errors import DomainError
+from phieukin.rounds.models import BallotBox
+
+
+class Command(BaseCommand):
+    help = "Seal ballot box BOX (closing it first if it is open); print the digest."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("box", type=int)
+        parser.add_argument(
+            "--acknowledge-mismatch",
+            action="store_true",
+            help="seal even when the counts do not reconcile (the committee has checked)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        box = BallotBox.objects.filter(pk=options["box"]).first()
+        if box is None:
+            raise CommandError(f"No ballot box {options['box']}.")
+        try:
+            if box.state == "open":
+                box = services.close_box(actor=None, box=box)
+            seal = services.seal_box(
+                actor=None, box=box, acknowledge_mismatch=options["acknowledge_mismatch"]
+            )
+        except DomainError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"sealed box {box.pk} digest {seal.digest}")
