@@ -1,0 +1,23 @@
+"""Fixtures for the page tests: a client signed in as each persona."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+PERSONAS = ["district_organiser", "standing", "ward_organiser", "counter", "leader", "outsider"]
+
+
+@pytest.fixture
+def as_persona(request: Any) -> Any:
+    """Return a function that gives a client signed in as the named persona fixture."""
+
+    def login(name: str) -> Client:
+        client = Client()
+        if name != "anonymous":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return login
