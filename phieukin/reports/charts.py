@@ -1,0 +1,376 @@
+"""Charts of the reports as PNG bytes: pure, deterministic, Vietnamese-capable.
+
+Nothing here imports Django or touches ballots: each function takes the figures the
+tally engine has already released (suppressed cells arrive as ``None`` and are drawn as
+hatched "suppressed" cells, never as numbers) and returns PNG bytes. Figures are drawn
+with the object API on an Agg canvas (no pyplot state), in matplotlib's bundled DejaVu
+Sans, which covers every Vietnamese letter; PNG metadata is fixed so that the same input
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
+from matplotlib.ticker import MaxNLocator
+from PIL import Image
+
+FONT_FAMILY = "DejaVu Sans"
+DPI = 110
+# Colours from good to bad; the unscored option ("Không đánh giá") is grey.
+OPTION_COLOURS = ("#1a7f37", "#7fbf3f", "#f2b134", "#d1495b", "#8c2d3b", "#5c1a24")
+UNSCORED_COLOUR = "#b8b8b8"
+SUPPRESSED_COLOUR = "#eeeeee"
+CURRENT_COLOUR = "#1f4e79"
+PREVIOUS_COLOUR = "#9db7d5"
+AVERAGE_COLOUR = "#d1495b"
+
+
+@dataclass(frozen=True)
+class StackedBar:
+    """One item's bar: the share of each option (sums to 1), or None when suppressed."""
+
+    label: str
+    shares: tuple[float, ...] | None
+
+
+@dataclass(frozen=True)
+class ScoreBar:
+    """One group's score (section or item) now, in the previous round and on average."""
+
+    label: str
+    current: float | None
+    previous: float | None = None
+    average: float | None = None
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """A matrix of values (rows × columns), None for suppressed cells."""
+
+    row_labels: tuple[str, ...]
+    column_labels: tuple[str, ...]
+    values: tuple[tuple[float | None, ...], ...]
+    low: float = 1.0
+    high: float = 4.0
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a trend chart: a value per round (None when not released)."""
+
+    label: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The translated labels a chart needs (the caller translates; charts stay pure)."""
+
+    title: str = ""
+    x_label: str = ""
+    y_label: str = ""
+    current: str = "Current"
+    previous: str = "Previous round"
+    average: str = "Average"
+    suppressed: str = "Suppressed"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def font_path() -> str:
+    """Return the path of the TrueType font used for every chart."""
+    return str(font_manager.findfont(FONT_FAMILY, fallback_to_default=False))
+
+
+def missing_glyphs(text: str) -> set[str]:
+    """Return the characters of *text* that the chart font cannot draw."""
+    charmap = FT2Font(font_path()).get_charmap()
+    return {ch for ch in text if not ch.isspace() and ord(ch) not in charmap}
+
+
+def _figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _style(fig: Figure) -> None:
+    for text in fig.findobj(match=lambda artist: hasattr(artist, "set_fontfamily")):
+        text.set_fontfamily(FONT_FAMILY)  # type: ignore[attr-defined]
+
+
+def _png(fig: Figure) -> bytes:
+    """Draw *fig* once and encode the pixels with Pillow (savefig would draw again)."""
+    _style(fig)
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    canvas.draw()
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    # No text chunks (software, dates): the same figures give the same bytes.
+    image.convert("RGB").save(buffer, format="PNG", compress_level=2, dpi=(DPI, DPI))
+    return buffer.getvalue()
+
+
+def _wrap(label: str, width: int = 42) -> str:
+    lines = textwrap.wrap(label, width=width)
+    if len(lines) > 2:
+        lines = [*lines[:1], textwrap.shorten(" ".join(lines[1:]), width=width, placeholder="…")]
+    return "\n".join(lines) or label
+
+
+def _short(label: str, width: int) -> str:
+    return textwrap.shorten(label, width=width, placeholder="…") or label[:width]
+
+
+def stacked_options_chart(
+    bars: Sequence[StackedBar], option_labels: Sequence[str], text: ChartText
+) -> bytes:
+    """Return a horizontal stacked bar per item: the share of each option, in %.
+
+    The last option is drawn grey when *text.extra* has ``"unscored_last"``; suppressed
+    items get an empty hatched bar labelled with *text.suppressed*.
+    """
+    height = max(2.4, 0.26 * len(bars) + 1.5)
+    fig = _figure(8.0, height)
+    ax = fig.add_subplot(1, 1, 1)
+    positions = list(range(len(bars)))[::-1]
+    colours = list(OPTION_COLOURS[: len(option_labels)])
+    if "unscored_last" in text.extra and colours:
+        colours[-1] = UNSCORED_COLOUR
+    for index, label in enumerate(option_labels):
+        lefts: list[float] = []
+        widths: list[float] = []
+        ys: list[int] = []
+        for y, bar in zip(positions, bars, strict=True):
+            if bar.shares is None:
+                continue
+            ys.append(y)
+            lefts.append(100 * sum(bar.shares[:index]))
+            widths.append(100 * bar.shares[index])
+        ax.barh(ys, widths, left=lefts, color=colours[index], label=label, height=0.7)
+        for y, left, width in zip(ys, lefts, widths, strict=True):
+            if width >= 8:
+                ax.text(
+                    left + width / 2,
+                    y,
+                    f"{width:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if index in (0, 3, 4, 5) else "black",
+                )
+    for y, bar in zip(positions, bars, strict=True):
+        if bar.shares is None:
+            ax.barh([y], [100], color=SUPPRESSED_COLOUR, hatch="//", edgecolor="#999999")
+            ax.text(50, y, text.suppressed, ha="center", va="center", fontsize=7)
+    ax.set_yticks(positions)
+    ax.set_yticklabels([_short(bar.label, 52) for bar in bars], fontsize=7)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(text.x_label or "%", fontsize=8)
+    if text.title:
+        ax.set_title(text.title, fontsize=10)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.55 / (height - 1.5)),
+        ncol=max(1, len(option_labels)),
+        fontsize=7,
+        frameon=False,
+    )
+    ax.spines[["top", "right"]].set_visible(False)
+    # Fixed margins instead of tight_layout: one draw less (this chart is in every report).
+    fig.subplots_adjust(left=0.36, right=0.97, top=1 - 0.5 / height, bottom=1.0 / height)
+    return _png(fig)
+
+
+def score_bars_chart(bars: Sequence[ScoreBar], text: ChartText, scale_max: float = 4.0) -> bytes:
+    """Return grouped bars of scores: now, in the previous round, and the average line."""
+    height = max(2.2, 0.5 * len(bars) + 1.4)
+    fig = _figure(8.0, height)
+    ax = fig.add_subplot(1, 1, 1)
+    positions = list(range(len(bars)))[::-1]
+    has_previous = any(b.previous is not None for b in bars)
+    offset = 0.18 if has_previous else 0.0
+    bar_height = 0.34 if has_previous else 0.6
+    current = [(y + offset, b.current) for y, b in zip(positions, bars, strict=True)]
+    ax.barh(
+        [y for y, v in current if v is not None],
+        [v for _y, v in current if v is not None],
+        height=bar_height,
+        color=CURRENT_COLOUR,
+        label=text.current,
+    )
+    for y, value in current:
+        if value is None:
+            ax.text(0.05, y, text.suppressed, va="center", fontsize=7, color="#666666")
+        else:
+            ax.text(value + 0.03, y, f"{value:.2f}", va="center", fontsize=7)
+    if has_previous:
+        previous = [(y - offset, b.previous) for y, b in zip(positions, bars, strict=True)]
+        ax.barh(
+            [y for y, v in previous if v is not None],
+            [v for _y, v in previous if v is not None],
+            height=bar_height,
+            color=PREVIOUS_COLOUR,
+            label=text.previous,
+        )
+    averages = [(y, b.average) for y, b in zip(positions, bars, strict=True)]
+    shown = [(y, v) for y, v in averages if v is not None]
+    if shown:
+        ax.scatter(
+            [v for _y, v in shown],
+            [y for y, _v in shown],
+            marker="|",
+            s=260,
+            linewidths=2.2,
+            color=AVERAGE_COLOUR,
+            label=text.average,
+            zorder=3,
+        )
+    ax.set_yticks(positions)
+    ax.set_yticklabels([_wrap(b.label, 40) for b in bars], fontsize=7)
+    ax.set_xlim(0, scale_max + 0.35)
+    ax.set_xlabel(text.x_label, fontsize=8)
+    if text.title:
+        ax.set_title(text.title, fontsize=10)
+    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def heatmap_chart(heatmap: Heatmap, text: ChartText) -> bytes:
+    """Return a heatmap (rows × columns) of mean scores; suppressed cells are hatched grey."""
+    rows = len(heatmap.row_labels)
+    columns = len(heatmap.column_labels)
+    fig = _figure(max(6.0, 0.32 * columns + 3.2), max(3.0, 0.28 * rows + 2.2))
+    ax = fig.add_subplot(1, 1, 1)
+    cmap = LinearSegmentedColormap.from_list("phieukin", ["#8c2d3b", "#f2b134", "#1a7f37"])
+    matrix = [[math.nan if v is None else v for v in row] for row in heatmap.values]
+    image = ax.imshow(matrix, cmap=cmap, vmin=heatmap.low, vmax=heatmap.high, aspect="auto")
+    for r, row in enumerate(heatmap.values):
+        for c, value in enumerate(row):
+            if value is None:
+                ax.add_patch(
+                    matplotlib.patches.Rectangle(
+                        (c - 0.5, r - 0.5),
+                        1,
+                        1,
+                        facecolor=SUPPRESSED_COLOUR,
+                        hatch="//",
+                        edgecolor="#aaaaaa",
+                        linewidth=0.0,
+                    )
+                )
+            elif columns <= 30:
+                ax.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=5.5)
+    ax.set_xticks(range(columns))
+    ax.set_xticklabels(heatmap.column_labels, rotation=60, ha="right", fontsize=6)
+    ax.set_yticks(range(rows))
+    ax.set_yticklabels([_wrap(label, 36) for label in heatmap.row_labels], fontsize=6)
+    if text.title:
+        ax.set_title(text.title, fontsize=10)
+    bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    bar.ax.tick_params(labelsize=6)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def distribution_chart(
+    values: Sequence[float], text: ChartText, low: float = 1.0, high: float = 4.0, bins: int = 12
+) -> bytes:
+    """Return a histogram of *values* (e.g. the overall score of every leader)."""
+    fig = _figure(6.0, 2.8)
+    ax = fig.add_subplot(1, 1, 1)
+    edges = [low + (high - low) * i / bins for i in range(bins + 1)]
+    ax.hist(list(values), bins=edges, color=CURRENT_COLOUR, edgecolor="white")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(low, high)
+    ax.set_xlabel(text.x_label, fontsize=8)
+    ax.set_ylabel(text.y_label, fontsize=8)
+    ax.tick_params(labelsize=7)
+    if text.title:
+        ax.set_title(text.title, fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def participation_chart(
+    labels: Sequence[str], rates: Sequence[float | None], target: float | None, text: ChartText
+) -> bytes:
+    """Return one bar per ward (participation in %), with the target as a dashed line."""
+    fig = _figure(8.0, max(2.6, 0.3 * len(labels) + 1.2))
+    ax = fig.add_subplot(1, 1, 1)
+    positions = list(range(len(labels)))[::-1]
+    shown = [(y, r) for y, r in zip(positions, rates, strict=True) if r is not None]
+    colours = [
+        CURRENT_COLOUR if target is None or r >= target else AVERAGE_COLOUR for _y, r in shown
+    ]
+    ax.barh([y for y, _r in shown], [100 * r for _y, r in shown], color=colours, height=0.6)
+    for y, r in shown:
+        ax.text(100 * r + 0.8, y, f"{100 * r:.1f}", va="center", fontsize=7)
+    if target is not None:
+        ax.axvline(100 * target, color=AVERAGE_COLOUR, linestyle="--", linewidth=1)
+        ax.text(100 * target, len(labels) - 0.4, text.extra.get("target", ""), fontsize=7)
+    ax.set_yticks(positions)
+    ax.set_yticklabels(list(labels), fontsize=7)
+    ax.set_xlim(0, 108)
+    ax.set_xlabel(text.x_label or "%", fontsize=8)
+    if text.title:
+        ax.set_title(text.title, fontsize=10)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def trend_chart(round_labels: Sequence[str], series: Sequence[Series], text: ChartText) -> bytes:
+    """Return one line per series across rounds; gaps where a value was not released."""
+    fig = _figure(7.0, 3.0)
+    ax = fig.add_subplot(1, 1, 1)
+    xs = list(range(len(round_labels)))
+    for index, line in enumerate(series):
+        ys = [math.nan if v is None else v for v in line.values]
+        ax.plot(
+            xs,
+            ys,
+            marker="o",
+            linewidth=1.6,
+            label=line.label,
+            color=OPTION_COLOURS[index % len(OPTION_COLOURS)]
+            if len(series) > 1
+            else CURRENT_COLOUR,
+        )
+    ax.set_xticks(xs)
+    ax.set_xticklabels(list(round_labels), fontsize=7)
+    ax.set_ylim(1.0, 4.1)
+    ax.set_ylabel(text.y_label, fontsize=8)
+    ax.tick_params(labelsize=7)
+    if text.title:
+        ax.set_title(text.title, fontsize=10)
+    if len(series) > 1:
+        ax.legend(fontsize=7, frameon=False, loc="lower left")
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def bundled_font_file() -> Path:
+    """Return the chart font as a Path (for tests and documents that embed it)."""
+    return Path(font_path())

@@ -1,0 +1,196 @@
+"""What a report shows, as plain dataclasses: the one input of every exporter.
+
+Pure (no Django). The figures come from the tally engine already filtered by its
+disclosure control; a figure the engine withheld is ``None`` here and every exporter
+prints it as suppressed, never as a number. Exporters do no arithmetic on ballots: at
+most they format a share as a percentage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DocumentHead:
+    """The HD 36 heading and signature data of a report."""
+
+    superior: str  # "ĐẢNG BỘ QUẬN LONG BIÊN"
+    issuer: str  # "QUẬN ỦY LONG BIÊN"
+    number: str  # "Số     -BC/QU"
+    place: str  # "Long Biên"
+    day: dt.date
+    authority: str = "T/M BAN THƯỜNG VỤ"
+    position: str = "PHÓ BÍ THƯ THƯỜNG TRỰC"
+    signer: str = ""
+    recipients: tuple[str, ...] = ()
+    secrecy: str = ""  # "MẬT" on confidential reports
+    circulation: str = ""  # "Tài liệu lưu hành nội bộ"
+
+
+@dataclass(frozen=True)
+class OptionColumn:
+    """One option of the scale as a table column."""
+
+    key: str
+    label: str
+    scored: bool
+    low: bool
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One item's released figures; ``None`` means suppressed by disclosure control."""
+
+    number: int
+    key: str
+    section_key: str
+    text: str
+    counts: tuple[int | None, ...] | None  # one per option
+    shares: tuple[float | None, ...] | None  # over valid scored answers; None for unscored
+    answered: int | None  # answers with a scored option (the denominator)
+    mean: float | None
+    low_share: float | None
+    previous_mean: float | None = None
+    average_mean: float | None = None
+    flags: tuple[str, ...] = ()  # printed labels of the flag rules that fired
+    bands: tuple[str | None, ...] | None = None  # unanimous small group: bands, no counts
+
+    @property
+    def suppressed(self) -> bool:
+        return self.counts is None and self.mean is None
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A section's (or the overall) mean of item means and share of good ratings."""
+
+    key: str
+    title: str
+    mean: float | None
+    good_share: float | None
+    previous_mean: float | None = None
+    average_mean: float | None = None
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Attendance and ballot counts of one conference (or a total)."""
+
+    invited: int | None
+    present: int | None
+    rate: float | None
+    issued: int | None = None
+    returned: int | None = None
+    valid: int | None = None
+    invalid: int | None = None
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """The disclosure rules the engine applied, printed in every report."""
+
+    k: int
+    k_comments: int
+    flag_rule: str  # e.g. "Trung bình + Yếu ≥ 20 % hoặc điểm trung bình < 3,00"
+    analogy_rule: str = ""
+
+
+@dataclass(frozen=True)
+class LeaderReport:
+    """The confidential report on one leader in one round."""
+
+    head: DocumentHead
+    round_title: str
+    round_id: int
+    subject_id: int
+    name: str
+    title: str
+    ward: str
+    held_on: dt.date | None
+    participation: Participation
+    options: tuple[OptionColumn, ...]
+    items: tuple[ItemRow, ...]
+    sections: tuple[Score, ...]
+    overall: Score
+    disclosure: Disclosure
+    comments: tuple[str, ...] | None  # None: withheld (fewer than k_comments ballots)
+    ballots: int | None  # valid ballots about this leader; None when suppressed
+    previous_round_title: str = ""
+    average_label: str = ""  # "trung bình toàn quận"
+    withheld: bool = False  # fewer than k ballots: no figure at all
+
+    @property
+    def flagged_items(self) -> tuple[ItemRow, ...]:
+        return tuple(item for item in self.items if item.flagged)
+
+
+@dataclass(frozen=True)
+class WardLine:
+    """A ward's participation against the round's target."""
+
+    ward: str
+    participation: Participation
+    meets_target: bool | None
+
+
+@dataclass(frozen=True)
+class LeaderLine:
+    """One leader in the district summary."""
+
+    subject_id: int
+    name: str
+    title: str
+    ward: str
+    overall: Score
+    flagged: tuple[str, ...]  # "3. item text" of flagged items
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class Trend:
+    """District means across rounds (oldest first)."""
+
+    round_titles: tuple[str, ...]
+    means: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class BallotTable:
+    """Anonymised ballots of the boxes with at least k ballots (no comments, random ids)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class DistrictSummary:
+    """The district summary for the Standing Committee."""
+
+    head: DocumentHead
+    round_title: str
+    round_id: int
+    district: str
+    target: float | None
+    wards: tuple[WardLine, ...]
+    total: Participation
+    leaders: tuple[LeaderLine, ...]
+    item_labels: tuple[str, ...]  # "1", "2", … with texts in item_texts
+    item_texts: tuple[str, ...]
+    heatmap: tuple[tuple[float | None, ...], ...]  # items × leaders, item means
+    sections: tuple[Score, ...]
+    overall: Score
+    trend: Trend
+    disclosure: Disclosure
+    leader_reports: tuple[LeaderReport, ...] = ()  # for the workbook's per-leader sheet
+    ballots: BallotTable | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def overall_means(self) -> tuple[float, ...]:
+        return tuple(line.overall.mean for line in self.leaders if line.overall.mean is not None)

@@ -1,0 +1,191 @@
+"""DOCX exporter: python-docx, editable in Word, Times New Roman, HD 36 page set-up."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from phieukin.core import documents
+from phieukin.reports import texts
+from phieukin.reports.content import DistrictSummary, DocumentHead, LeaderReport
+from phieukin.reports.exporters.base import Exporter, LeaderCharts, SummaryCharts, register
+
+
+def _document(head: DocumentHead) -> Any:
+    document = documents.docx_document(
+        documents.PartyHeader(
+            superior=head.superior,
+            issuer=head.issuer,
+            number=head.number,
+            place=head.place,
+            day=head.day,
+            secrecy=" — ".join(m for m in (head.secrecy, head.circulation) if m),
+        )
+    )
+    return document
+
+
+def _heading(document: Any, text: str) -> None:
+    from docx.shared import Pt
+
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(6)
+    run = paragraph.add_run(text)
+    run.bold = True
+
+
+def _table(document: Any, header: list[str], rows: list[list[str]], size: float = 10) -> Any:
+    from docx.shared import Pt
+
+    table = document.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = "Table Grid"
+    for r, values in enumerate([header, *rows]):
+        cells = table.rows[r].cells
+        for c, value in enumerate(values):
+            cell = cells[c]
+            lines = value.split("\n")
+            paragraph = cell.paragraphs[0]
+            for index, line in enumerate(lines):
+                run = paragraph.add_run(line)
+                run.font.size = Pt(size)
+                run.bold = r == 0
+                if index < len(lines) - 1:
+                    run.add_break()
+    return table
+
+
+def _picture(document: Any, png: bytes, width_mm: float = 160) -> None:
+    from docx.shared import Mm
+
+    document.add_picture(io.BytesIO(png), width=Mm(width_mm))
+
+
+def _signature(document: Any, head: DocumentHead) -> None:
+    documents.docx_signature(
+        document,
+        documents.SignatureBlock(
+            authority=head.authority,
+            position=head.position,
+            name=head.signer,
+            recipients=list(head.recipients),
+        ),
+    )
+
+
+def _bytes(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@register
+class DocxExporter(Exporter):
+    """Reports as Word documents the department can edit before signing."""
+
+    key = "docx"
+    extension = "docx"
+    content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    label = "DOCX"
+
+    def leader(self, report: LeaderReport, images: LeaderCharts) -> bytes:
+        document = _document(report.head)
+        documents.docx_title(document, _("REPORT"), texts.leader_subject_line(report))
+        for paragraph in texts.leader_intro(report):
+            documents.docx_paragraph(document, paragraph)
+        _heading(document, texts.heading(1, _("Participation")))
+        _table(
+            document,
+            texts.participation_headers(),
+            [texts.participation_cells(report.participation)],
+        )
+        if report.withheld:
+            documents.docx_paragraph(document, texts.withheld_paragraph(report))
+        else:
+            _heading(document, texts.heading(2, _("Results per item")))
+            header = [
+                _("No."),
+                _("Item"),
+                *[o.label for o in report.options],
+                _("Mean"),
+                _("Low"),
+            ]
+            rows = [
+                [
+                    str(item.number),
+                    item.text + (" ▲" if item.flagged else ""),
+                    *texts.item_cells(item, report.options),
+                ]
+                for item in report.items
+            ]
+            _table(document, header, rows, size=9)
+            documents.docx_paragraph(document, texts.table_note(report))
+            _picture(document, images.options)
+            _heading(document, texts.heading(3, _("Overall and section scores")))
+            _table(
+                document,
+                texts.score_headers(report),
+                [texts.score_cells(s) for s in (*report.sections, report.overall)],
+            )
+            _picture(document, images.scores, 150)
+            _heading(document, texts.heading(4, _("Shortcomings and weaknesses")))
+            documents.docx_paragraph(document, texts.flag_rule_line(report.disclosure))
+            if report.flagged_items:
+                for item in report.flagged_items:
+                    documents.docx_paragraph(document, texts.flagged_line(item))
+            else:
+                documents.docx_paragraph(document, _("No item reached the flag rule."))
+            _heading(document, texts.heading(5, _("Comments")))
+            if report.comments is None:
+                documents.docx_paragraph(document, texts.comments_withheld(report.disclosure))
+            elif not report.comments:
+                documents.docx_paragraph(document, _("No comment was written."))
+            else:
+                documents.docx_paragraph(document, texts.comments_intro())
+                for comment in report.comments:
+                    documents.docx_paragraph(document, f"– {comment}")
+            _heading(document, texts.heading(6, _("Suggested points for the remediation plan")))
+            for line in texts.remediation_points(report):
+                documents.docx_paragraph(document, line)
+        _heading(document, texts.heading(7, _("Disclosure rules")))
+        for line in texts.disclosure_lines(report.disclosure):
+            documents.docx_paragraph(document, line)
+        _signature(document, report.head)
+        return _bytes(document)
+
+    def summary(self, summary: DistrictSummary, images: SummaryCharts) -> bytes:
+        document = _document(summary.head)
+        documents.docx_title(document, _("REPORT"), texts.summary_subject_line(summary))
+        for paragraph in texts.summary_intro(summary):
+            documents.docx_paragraph(document, paragraph)
+        _heading(document, texts.heading(1, _("Participation per ward")))
+        _table(
+            document,
+            texts.ward_headers(),
+            [texts.ward_cells(line) for line in summary.wards] + [texts.total_cells(summary.total)],
+        )
+        _picture(document, images.participation)
+        _heading(document, texts.heading(2, _("Scores per leader")))
+        _table(
+            document,
+            texts.leader_line_headers(),
+            [
+                texts.leader_line_cells(line, number)
+                for number, line in enumerate(summary.leaders, start=1)
+            ],
+        )
+        _picture(document, images.heatmap)
+        _picture(document, images.distribution, 130)
+        _heading(document, texts.heading(3, _("Trend across rounds")))
+        documents.docx_paragraph(document, texts.trend_line(summary))
+        _picture(document, images.trend, 140)
+        _heading(document, texts.heading(4, _("Flagged items per leader")))
+        documents.docx_paragraph(document, texts.flag_rule_line(summary.disclosure))
+        for line in summary.leaders:
+            documents.docx_paragraph(document, texts.leader_flags_line(line))
+        _heading(document, texts.heading(5, _("Disclosure rules")))
+        for rule in texts.disclosure_lines(summary.disclosure):
+            documents.docx_paragraph(document, rule)
+        _signature(document, summary.head)
+        return _bytes(document)

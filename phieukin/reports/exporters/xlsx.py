@@ -1,0 +1,267 @@
+"""XLSX exporter: every released aggregate, one sheet per level, charts, anonymised ballots."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from phieukin.reports import formatting as fmt
+from phieukin.reports import texts
+from phieukin.reports.content import DistrictSummary, LeaderReport, Score
+from phieukin.reports.exporters.base import Exporter, LeaderCharts, SummaryCharts, register
+
+BOLD = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
+# Suppressed cells hold this text, never a number, so a formula cannot recover them.
+Cell = str | int | float | None
+
+
+def _value(value: float | int | None) -> Cell:
+    return fmt.SUPPRESSED_MARK if value is None else value
+
+
+def _sheet(wb: Workbook, title: str, first: bool = False) -> Worksheet:
+    title = re.sub(r"[\\/*?:\[\]]", "-", title)[:31]
+    if first:
+        ws = wb.active
+        assert ws is not None
+        ws.title = title[:31]
+        return ws
+    return wb.create_sheet(title[:31])
+
+
+def _rows(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
+    ws.append(list(header))
+    for cell in ws[ws.max_row]:
+        cell.font = BOLD
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        ws.append(list(row))
+
+
+def _image(ws: Worksheet, png: bytes, anchor: str, width: int = 640) -> None:
+    image = Image(io.BytesIO(png))
+    ratio = image.height / image.width
+    image.width = width
+    image.height = int(width * ratio)
+    ws.add_image(image, anchor)
+
+
+def _share(value: float | None) -> Cell:
+    return fmt.SUPPRESSED_MARK if value is None else round(value, 4)
+
+
+def _score_row(score: Score) -> list[Cell]:
+    return [
+        score.key,
+        score.title,
+        _value(None if score.mean is None else round(score.mean, 4)),
+        _share(score.good_share),
+        score.previous_mean if score.previous_mean is not None else "",
+        score.average_mean if score.average_mean is not None else "",
+    ]
+
+
+def _score_header() -> list[str]:
+    return [
+        _("Key"),
+        _("Section"),
+        _("Mean score"),
+        _("Good and fair share"),
+        _("Previous round"),
+        _("District average"),
+    ]
+
+
+def _item_sheet(ws: Worksheet, reports: Sequence[LeaderReport], with_leader: bool) -> None:
+    if not reports:
+        return
+    options = reports[0].options
+    header = [
+        *([_("Leader"), _("Ward")] if with_leader else []),
+        _("No."),
+        _("Key"),
+        _("Item"),
+        *[f"{o.label} ({_('count')})" for o in options],
+        *[f"{o.label} (%)" for o in options if o.scored],
+        _("Valid answers"),
+        _("Mean"),
+        _("Low"),
+        _("Flagged"),
+    ]
+    rows: list[list[Cell]] = []
+    for report in reports:
+        if report.withheld:
+            continue
+        for item in report.items:
+            counts = item.counts or tuple(None for _o in options)
+            shares = item.shares or tuple(None for _o in options)
+            rows.append(
+                [
+                    *([report.name, report.ward] if with_leader else []),
+                    item.number,
+                    item.key,
+                    item.text,
+                    *[_value(n) for n in counts],
+                    *[_share(s) for o, s in zip(options, shares, strict=True) if o.scored],
+                    _value(item.answered),
+                    _value(None if item.mean is None else round(item.mean, 4)),
+                    _share(item.low_share),
+                    ", ".join(item.flags),
+                ]
+            )
+    _rows(ws, header, rows)
+    ws.column_dimensions["E" if with_leader else "C"].width = 60
+
+
+@register
+class XlsxExporter(Exporter):
+    """Workbooks with every aggregate the engine released."""
+
+    key = "xlsx"
+    extension = "xlsx"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    label = "XLSX"
+
+    def leader(self, report: LeaderReport, images: LeaderCharts) -> bytes:
+        wb = Workbook()
+        ws = _sheet(wb, pgettext("sheet name", "Participation"), first=True)
+        ws.append([texts.leader_subject_line(report)])
+        ws.append([report.head.secrecy, report.head.circulation])
+        _rows(ws, texts.participation_headers(), [_participation_row(report)])
+        if not report.withheld:
+            _item_sheet(_sheet(wb, pgettext("sheet name", "Items")), [report], with_leader=False)
+            scores = _sheet(wb, pgettext("sheet name", "Scores"))
+            _rows(
+                scores,
+                _score_header(),
+                [_score_row(s) for s in (*report.sections, report.overall)],
+            )
+            charts_ws = _sheet(wb, pgettext("sheet name", "Charts"))
+            _image(charts_ws, images.options, "A1")
+            _image(charts_ws, images.scores, "L1")
+        rules = _sheet(wb, pgettext("sheet name", "Disclosure rules"))
+        for line in [
+            texts.flag_rule_line(report.disclosure),
+            *texts.disclosure_lines(report.disclosure),
+        ]:
+            rules.append([line])
+        return _save(wb)
+
+    def summary(self, summary: DistrictSummary, images: SummaryCharts) -> bytes:
+        wb = Workbook()
+        district = _sheet(wb, pgettext("sheet name", "District"), first=True)
+        district.append([texts.summary_subject_line(summary)])
+        _rows(
+            district,
+            _score_header(),
+            [_score_row(s) for s in (*summary.sections, summary.overall)],
+        )
+        district.append([])
+        district.append([texts.trend_line(summary)])
+        _image(district, images.trend, "H2", 480)
+
+        wards = _sheet(wb, pgettext("sheet name", "Wards"))
+        _rows(
+            wards,
+            texts.ward_headers(),
+            [
+                [
+                    line.ward,
+                    _value(line.participation.invited),
+                    _value(line.participation.present),
+                    _share(line.participation.rate),
+                    _value(line.participation.valid),
+                    _value(line.participation.invalid),
+                    "" if line.meets_target is None else line.meets_target,
+                ]
+                for line in summary.wards
+            ],
+        )
+        _image(wards, images.participation, "I2")
+
+        leaders = _sheet(wb, pgettext("sheet name", "Leaders"))
+        _rows(
+            leaders,
+            [
+                _("No."),
+                _("Leader"),
+                _("Position"),
+                _("Ward"),
+                _("Mean score"),
+                _("Good and fair share"),
+                _("Flagged items"),
+            ],
+            [
+                [
+                    number,
+                    line.name,
+                    line.title,
+                    line.ward,
+                    _value(None if line.overall.mean is None else round(line.overall.mean, 4)),
+                    _share(line.overall.good_share),
+                    fmt.SUPPRESSED_MARK if line.withheld else "; ".join(line.flagged),
+                ]
+                for number, line in enumerate(summary.leaders, start=1)
+            ],
+        )
+        _image(leaders, images.distribution, "I2", 480)
+
+        matrix = _sheet(wb, pgettext("sheet name", "Items × leaders"))
+        _rows(
+            matrix,
+            [_("No."), _("Item"), *[line.name for line in summary.leaders]],
+            [
+                [label, text, *[_value(None if v is None else round(v, 4)) for v in row]]
+                for label, text, row in zip(
+                    summary.item_labels, summary.item_texts, summary.heatmap, strict=True
+                )
+            ],
+        )
+        _image(matrix, images.heatmap, f"A{len(summary.item_labels) + 4}", 900)
+
+        _item_sheet(
+            _sheet(wb, pgettext("sheet name", "Leader × item")),
+            summary.leader_reports,
+            with_leader=True,
+        )
+
+        if summary.ballots is not None:
+            ballots = _sheet(wb, pgettext("sheet name", "Ballots"))
+            _rows(ballots, summary.ballots.columns, summary.ballots.rows)
+
+        rules = _sheet(wb, pgettext("sheet name", "Disclosure rules"))
+        for line in [
+            texts.flag_rule_line(summary.disclosure),
+            *texts.disclosure_lines(summary.disclosure),
+        ]:
+            rules.append([line])
+        return _save(wb)
+
+
+def _participation_row(report: LeaderReport) -> list[Cell]:
+    p = report.participation
+    return [
+        _value(p.invited),
+        _value(p.present),
+        _share(p.rate),
+        _value(p.issued),
+        _value(p.returned),
+        _value(p.valid),
+        _value(p.invalid),
+    ]
+
+
+def _save(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

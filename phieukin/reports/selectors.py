@@ -1,0 +1,485 @@
+"""Reads for the reports: who may open what, and the inputs of the report builder.
+
+Access (the one place it is decided for reports, on top of :mod:`accounts.scoping`):
+
+* the district organiser of the round's organising unit opens every report of the
+  round in any state (a draft preview before publication) and the access log;
+* the Standing Committee of that unit opens every report once the round is published;
+* an evaluated leader (a user with ``person``) opens only their own reports, once the
+  round is published;
+* nobody else opens anything: the views answer 404, so a report's existence is not
+  revealed either.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from phieukin.accounts.models import Role
+from phieukin.accounts.scoping import roles_of, unit_ids_for
+from phieukin.ballots.models import Ballot
+from phieukin.reports.build import ItemMeta, RoundMeta, SectionMeta, SubjectMeta, WardMeta
+from phieukin.reports.content import (
+    BallotTable,
+    Disclosure,
+    DocumentHead,
+    OptionColumn,
+    Participation,
+    Trend,
+)
+from phieukin.reports.formatting import number, percent
+from phieukin.reports.models import ReportAccess
+from phieukin.rounds.lifecycle import RoundState
+from phieukin.rounds.models import BallotBox, Conference, Round, Subject
+from phieukin.tallying import tally as engine
+
+# --- Access -------------------------------------------------------------------------------
+
+
+def _reaches(user: Any, round: Round, role: str) -> bool:
+    return round.organiser_unit_id in unit_ids_for(user, roles=[role])
+
+
+def is_round_organiser(user: Any, round: Round) -> bool:
+    """Return whether the user is a district organiser of the round's organising unit."""
+    return _reaches(user, round, Role.DISTRICT_ORGANISER)
+
+
+def is_round_standing(user: Any, round: Round) -> bool:
+    """Return whether the user sits on the Standing Committee of the organising unit."""
+    return _reaches(user, round, Role.STANDING_COMMITTEE)
+
+
+def is_published(round: Round) -> bool:
+    return round.state == RoundState.PUBLISHED.value
+
+
+def _own_person(user: Any) -> int | None:
+    person_id = getattr(user, "person_id", None)
+    if not user.is_authenticated or person_id is None:
+        return None
+    return person_id if Role.LEADER in roles_of(user) else None
+
+
+def can_open_summary(user: Any, round: Round) -> bool:
+    """Return whether the user may open the round's district summary."""
+    if is_round_organiser(user, round):
+        return True
+    return is_published(round) and is_round_standing(user, round)
+
+
+def can_open_leader_report(user: Any, subject: Subject) -> bool:
+    """Return whether the user may open the report on *subject*."""
+    round = subject.conference.round
+    if is_round_organiser(user, round):
+        return True
+    if not is_published(round):
+        return False
+    if is_round_standing(user, round):
+        return True
+    person_id = _own_person(user)
+    return person_id is not None and person_id == subject.person_id
+
+
+def report_rounds_for(user: Any) -> QuerySet[Round]:
+    """Return the rounds whose reports page the user may open."""
+    organiser = unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER])
+    standing = unit_ids_for(user, roles=[Role.STANDING_COMMITTEE])
+    person_id = _own_person(user)
+    published = RoundState.PUBLISHED.value
+    qs = Round.objects.filter(organiser_unit_id__in=organiser)
+    qs = qs | Round.objects.filter(organiser_unit_id__in=standing, state=published)
+    if person_id is not None:
+        qs = qs | Round.objects.filter(state=published, conferences__subjects__person_id=person_id)
+    return qs.distinct().select_related("organiser_unit").order_by("-year", "-number")
+
+
+def reportable_subjects(user: Any, round: Round) -> QuerySet[Subject]:
+    """Return the subjects of *round* whose report the user may open."""
+    qs = Subject.objects.filter(conference__round=round).select_related(
+        "conference__unit", "conference__round"
+    )
+    if can_open_summary(user, round):
+        return qs.order_by("conference__unit__sort_key", "order")
+    person_id = _own_person(user)
+    if person_id is None or not is_published(round):
+        return qs.none()
+    return qs.filter(person_id=person_id).order_by("conference__unit__sort_key", "order")
+
+
+def can_view_access_log(user: Any, round: Round) -> bool:
+    """Return whether the user may read who opened the round's reports."""
+    return is_round_organiser(user, round)
+
+
+def access_log(user: Any, round: Round) -> QuerySet[ReportAccess]:
+    """Return the openings of the round's reports (empty unless the user may read them)."""
+    if not can_view_access_log(user, round):
+        return ReportAccess.objects.none()
+    return ReportAccess.objects.filter(round=round).select_related("subject")
+
+
+# --- Inputs of the builder --------------------------------------------------------------
+
+
+def _seal_counts(box: BallotBox | None) -> dict[str, Any]:
+    if box is None:
+        return {}
+    seal = getattr(box, "seal", None)
+    try:
+        return dict(seal.counts) if seal is not None else {}
+    except Exception:  # no seal row
+        return {}
+
+
+def _sum(*values: Any) -> int | None:
+    known = [v for v in values if isinstance(v, int)]
+    return sum(known) if known else None
+
+
+def document_head(round: Round) -> DocumentHead:
+    """Return the HD 36 heading of the round's reports (issued by the district committee)."""
+    unit = round.organiser_unit
+    superior = unit.party_organisation or unit.full_name
+    issuer = unit.party_committee or unit.full_name
+    suffix = unit.document_symbol_suffix or "QU"
+    day = (round.published_at or round.closed_at or round.created_at).date()
+    return DocumentHead(
+        superior=superior.upper(),
+        issuer=issuer.upper(),
+        # The number is given by the office when the report is registered.
+        number=f"Số\u00a0\u00a0\u00a0\u00a0\u00a0-BC/{suffix}",
+        place=unit.name,
+        day=day,
+        authority=_("ON BEHALF OF THE STANDING COMMITTEE"),
+        position=_("STANDING DEPUTY SECRETARY"),
+    )
+
+
+def flag_rule_text(round: Round) -> str:
+    """Return the round's flag rule as printed in the reports."""
+    return _("low ratings (%(options)s) reach %(share)s or the mean score is below %(mean)s") % {
+        "options": ", ".join(_low_labels(round)) or "—",
+        "share": percent(float(round.flag_low_share), 0),
+        "mean": number(float(round.flag_mean_below)),
+    }
+
+
+def _low_labels(round: Round) -> list[str]:
+    from phieukin.questionnaires.models import ScaleOption
+
+    keys = list(round.low_option_keys or [])
+    labels = dict(
+        ScaleOption.objects.filter(scale__questionnaire=round.questionnaire, key__in=keys)
+        .values_list("key", "label")
+        .distinct()
+    )
+    return [labels.get(k, k) for k in keys]
+
+
+def flag_labeller(round: Round) -> Callable[[str], str]:
+    """Return a function naming a flag rule of the engine for this round."""
+    low = " + ".join(_low_labels(round))
+
+    def label(rule: str) -> str:
+        if rule == engine.FLAG_LOW_SHARE:
+            return f"{low} ≥ {percent(float(round.flag_low_share), 0)}"
+        if rule == engine.FLAG_MEAN_BELOW:
+            return _("mean < %(mean)s") % {"mean": number(float(round.flag_mean_below))}
+        if rule == engine.FLAG_ANALOGY_HALF:
+            return _("over half low ratings (by analogy with QĐ 96)")
+        if rule == engine.FLAG_ANALOGY_TWO_THIRDS:
+            return _("at least two thirds low ratings (by analogy with QĐ 96)")
+        return rule
+
+    return label
+
+
+def round_meta(round: Round) -> RoundMeta:
+    """Return names, texts, rules and participation of *round* for the builder."""
+    q = round.questionnaire
+    items = list(q.items.select_related("section", "scale").order_by("order"))
+    first_scale = items[0].scale if items else None
+    low_keys = set(round.low_option_keys or [])
+    options = (
+        tuple(
+            OptionColumn(o.key, o.label, o.score is not None, o.key in low_keys)
+            for o in first_scale.options.order_by("order")
+        )
+        if first_scale
+        else ()
+    )
+    conferences = list(
+        Conference.objects.filter(round=round)
+        .select_related("unit", "box", "box__seal")
+        .order_by("unit__sort_key")
+    )
+    subjects = list(
+        Subject.objects.filter(conference__round=round)
+        .select_related("conference__unit")
+        .order_by("conference__unit__sort_key", "order")
+    )
+    wards: list[WardMeta] = []
+    for conf in conferences:
+        box = getattr(conf, "box", None)
+        counts = _seal_counts(box)
+        per_subject = {int(k): int(v) for k, v in dict(counts.get("per_subject", {})).items()}
+        rate = conf.present_count / conf.invited_count if conf.invited_count else None
+        wards.append(
+            WardMeta(
+                unit_id=conf.unit_id,
+                name=conf.unit.full_name or conf.unit.name,
+                participation=Participation(
+                    invited=conf.invited_count,
+                    present=conf.present_count,
+                    rate=rate,
+                    issued=_sum(counts.get("codes_issued"), counts.get("paper_issued")),
+                    returned=_sum(counts.get("codes_used"), counts.get("paper_returned")),
+                    valid=counts.get("ballots_valid"),
+                    invalid=counts.get("ballots_invalid"),
+                ),
+                per_subject=per_subject,
+            )
+        )
+    return RoundMeta(
+        id=round.pk,
+        title=round.title,
+        district=round.organiser_unit.full_name or round.organiser_unit.name,
+        head=document_head(round),
+        options=options,
+        items=tuple(
+            ItemMeta(key=i.key, number=n, section=i.section.key, text=i.text)
+            for n, i in enumerate(items, start=1)
+        ),
+        sections=tuple(SectionMeta(key=s.key, title=s.title) for s in q.sections.order_by("order")),
+        subjects=tuple(
+            SubjectMeta(
+                id=s.pk,
+                person_id=s.person_id,
+                position_id=s.position_id,
+                name=s.name,
+                title=s.title,
+                ward_id=s.conference.unit_id,
+                ward=s.conference.unit.full_name or s.conference.unit.name,
+                held_on=s.conference.held_on,
+            )
+            for s in subjects
+        ),
+        wards=tuple(wards),
+        target=float(round.target_participation) if round.target_participation else None,
+        disclosure=Disclosure(
+            k=round.k_threshold,
+            k_comments=round.k_comments,
+            flag_rule=flag_rule_text(round),
+            analogy_rule=(
+                _(
+                    "Flags by analogy with QĐ 96 (over half, at least two thirds low ratings) "
+                    "are shown for information."
+                )
+                if round.flag_analogy
+                else ""
+            ),
+        ),
+    )
+
+
+def round_tally(round: Round, rng: random.Random | None = None) -> engine.RoundTally:
+    """Return the engine's tally of the round's sealed boxes.
+
+    Uses the tallying app's selector when it is installed; until then the engine is fed
+    here from the same columns (subject, group, valid, answers, comment).
+    """
+    try:
+        from phieukin.tallying import selectors as tallying_selectors
+    except ImportError:  # pragma: no cover - depends on the tallying app's progress
+        tallying_selectors = None  # type: ignore[assignment]
+    if tallying_selectors is not None and hasattr(tallying_selectors, "round_tally"):
+        return tallying_selectors.round_tally(round)
+    return _engine_tally(round, rng)
+
+
+def _engine_tally(round: Round, rng: random.Random | None) -> engine.RoundTally:
+    q = round.questionnaire
+    items = list(q.items.select_related("section", "scale").order_by("order"))
+    option_rows: dict[int, list[tuple[str, float | None]]] = {}
+    for item in items:
+        if item.scale_id not in option_rows:
+            option_rows[item.scale_id] = [
+                (o.key, float(o.score) if o.score is not None else None)
+                for o in item.scale.options.order_by("order")
+            ]
+    shape = engine.Shape(
+        items=tuple(
+            engine.ItemShape(
+                key=i.key,
+                section=i.section.key,
+                option_keys=tuple(k for k, _s in option_rows[i.scale_id]),
+                scores=tuple(s for _k, s in option_rows[i.scale_id]),
+            )
+            for i in items
+        ),
+        sections=tuple(q.sections.order_by("order").values_list("key", flat=True)),
+    )
+    rules = engine.Rules(
+        k=round.k_threshold,
+        k_comments=round.k_comments,
+        flag_low_share=float(round.flag_low_share),
+        flag_mean_below=float(round.flag_mean_below),
+        flag_analogy=round.flag_analogy,
+        low_option_keys=tuple(round.low_option_keys or ()),
+    )
+    conferences = list(Conference.objects.filter(round=round).order_by("unit__sort_key"))
+    ward_ids = tuple(c.unit_id for c in conferences)
+    subjects = list(
+        Subject.objects.filter(conference__round=round)
+        .select_related("conference")
+        .order_by("conference__unit__sort_key", "order")
+    )
+    groups = tuple(round.respondent_groups.order_by("order").values_list("key", flat=True))
+    group_index = {
+        pk: n
+        for n, pk in enumerate(
+            round.respondent_groups.order_by("order").values_list("pk", flat=True)
+        )
+    }
+    subject_index = {s.pk: n for n, s in enumerate(subjects)}
+    layout = engine.Layout(
+        wards=ward_ids,
+        subjects=tuple(s.pk for s in subjects),
+        subject_ward=tuple(ward_ids.index(s.conference.unit_id) for s in subjects),
+        groups=groups,
+        district=round.organiser_unit_id,
+    )
+    rows = list(
+        Ballot.objects.filter(box__conference__round=round, box__state="sealed").values_list(
+            "subject_id", "group_id", "valid", "answers", "comment"
+        )
+    )
+    comments: dict[int, list[str]] = {}
+    for subject_id, _g, valid, _a, comment in rows:
+        if valid and comment:
+            comments.setdefault(subject_index[subject_id], []).append(comment)
+    ballots = engine.ballot_arrays(
+        subject=[subject_index[r[0]] for r in rows],
+        group=[group_index.get(r[1], -1) if r[1] is not None else -1 for r in rows],
+        valid=[r[2] for r in rows],
+        answers=[r[3] if r[3] else "-" * len(items) for r in rows],
+        n_items=len(items),
+        comments=comments,
+    )
+    return engine.tally(shape=shape, rules=rules, layout=layout, ballots=ballots, rng=rng)
+
+
+def previous_round(round: Round) -> Round | None:
+    """Return the latest earlier round of the same organiser whose boxes were counted."""
+    earlier = earlier_rounds(round, limit=1)
+    return earlier[-1] if earlier else None
+
+
+def earlier_rounds(round: Round, limit: int = 5) -> list[Round]:
+    """Return up to *limit* earlier counted rounds of the same organiser, oldest first."""
+    qs = Round.objects.filter(
+        organiser_unit_id=round.organiser_unit_id,
+        state__in=[RoundState.CLOSED.value, RoundState.PUBLISHED.value],
+    ).exclude(pk=round.pk)
+    earlier = [r for r in qs if (r.year, r.number) < (round.year, round.number)]
+    earlier.sort(key=lambda r: (r.year, r.number))
+    return earlier[-limit:]
+
+
+@dataclass
+class PreviousRound:
+    """The previous round's tally, and its subjects by position."""
+
+    round: Round
+    tally: engine.RoundTally
+    subject_by_position: dict[int, int]
+
+    def cell_for(self, position_id: int) -> engine.Cell | None:
+        subject_id = self.subject_by_position.get(position_id)
+        if subject_id is None:
+            return None
+        return self.tally.subject(subject_id).total
+
+
+def previous_tally(round: Round) -> PreviousRound | None:
+    """Return the previous round's tally, or None when there is none."""
+    prev = previous_round(round)
+    if prev is None:
+        return None
+    return PreviousRound(
+        round=prev,
+        tally=round_tally(prev),
+        subject_by_position=dict(
+            Subject.objects.filter(conference__round=prev).values_list("position_id", "pk")
+        ),
+    )
+
+
+def trend(round: Round, current: engine.RoundTally, limit: int = 5) -> Trend:
+    """Return the district mean of earlier rounds and this one (oldest first)."""
+    titles: list[str] = []
+    means: list[float | None] = []
+    for earlier in earlier_rounds(round, limit=limit - 1):
+        figures = round_tally(earlier).total.figures
+        titles.append(earlier.title)
+        means.append(figures.mean if figures else None)
+    titles.append(round.title)
+    means.append(current.total.figures.mean if current.total.figures else None)
+    return Trend(tuple(titles), tuple(means))
+
+
+def anonymised_ballots(
+    round: Round, meta: RoundMeta, tally: engine.RoundTally | None = None
+) -> BallotTable:
+    """Return the ballots of the sealed boxes holding at least k valid ballots, as labels.
+
+    The same content as the public CSV: no comment, no id, no group; rows sorted by
+    content so their order says nothing about when a ballot was cast. Stricter than the
+    box rule: when *tally* is given, only the ballots about subjects whose figures the
+    engine released are listed, so the workbook cannot re-tally a withheld leader.
+    """
+    from phieukin.ballots.sheet import UNANSWERED
+
+    q = round.questionnaire
+    items = list(q.items.select_related("scale").order_by("order"))
+    labels: dict[int, list[str]] = {}
+    for item in items:
+        if item.scale_id not in labels:
+            labels[item.scale_id] = [o.label for o in item.scale.options.order_by("order")]
+    eligible = [
+        box.pk
+        for box in BallotBox.objects.filter(conference__round=round, state="sealed")
+        if Ballot.objects.filter(box=box, valid=True).count() >= round.k_threshold
+    ]
+    subjects = {s.id: s for s in meta.subjects}
+    if tally is not None:
+        released = {
+            st.subject for w in tally.wards for st in w.subjects if st.total.figures is not None
+        }
+        subjects = {k: v for k, v in subjects.items() if k in released}
+    rows: list[tuple[str, ...]] = []
+    for subject_id, valid, answers in Ballot.objects.filter(box_id__in=eligible).values_list(
+        "subject_id", "valid", "answers"
+    ):
+        subject = subjects.get(subject_id)
+        if subject is None:
+            continue
+        cells = []
+        for item, char in zip(items, answers or UNANSWERED * len(items), strict=False):
+            cells.append("" if char == UNANSWERED else labels[item.scale_id][int(char)])
+        rows.append((subject.ward, subject.name, _("yes") if valid else _("no"), *cells))
+    rows.sort()
+    columns = (
+        _("Ward"),
+        _("Leader"),
+        _("Valid"),
+        *[f"{n}. {i.key}" for n, i in enumerate(items, 1)],
+    )
+    return BallotTable(columns=columns, rows=tuple(rows))

@@ -1,0 +1,168 @@
+"""Exporters render the content they are given, in every format, with HD 36 form."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+import pypdfium2 as pdfium
+import pytest
+from django.utils import translation
+from docx import Document
+from docx.shared import Mm
+
+from phieukin.reports.exporters import exporters, get_exporter
+from phieukin.reports.exporters.base import leader_charts, summary_charts
+from phieukin.reports.formatting import SUPPRESSED_MARK
+from phieukin.reports.tests import samples
+from phieukin.reports.tests.helpers import docx_table_rows, docx_text, pdf_text, workbook
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, bytes]:
+    """Render the sample leader report (item 21 suppressed) in every format, once."""
+    with translation.override("vi"):
+        report = samples.leader_report()
+        images = leader_charts(report)
+        return {cls.key: cls().leader(report, images) for cls in exporters()}
+
+
+def test_the_registry_knows_the_three_formats() -> None:
+    assert [cls.key for cls in exporters()] == ["docx", "pdf", "xlsx"]
+    assert get_exporter("pdf").content_type == "application/pdf"
+    with pytest.raises(KeyError):
+        get_exporter("odt")
+
+
+def test_a_suppressed_item_shows_no_number_in_the_docx(rendered: dict[str, bytes]) -> None:
+    rows = docx_table_rows(rendered["docx"])
+    row = next(r for r in rows if r[0] == "21")
+    assert all(cell == SUPPRESSED_MARK for cell in row[2:])
+    shown = next(r for r in rows if r[0] == "1")
+    assert shown[2] == "10\n50,0 %"
+    assert shown[-2] == "3,25"
+
+
+def test_a_suppressed_item_shows_no_number_in_the_xlsx(rendered: dict[str, bytes]) -> None:
+    ws = workbook(rendered["xlsx"]).worksheets[1]
+    rows = list(ws.iter_rows(values_only=True))
+    row = next(r for r in rows if r[0] == 21)
+    assert all(value == SUPPRESSED_MARK for value in row[3:-1])
+    first = next(r for r in rows if r[0] == 1)
+    assert first[3:8] == (10, 6, 3, 1, 2)
+
+
+def test_a_suppressed_item_shows_no_number_in_the_pdf(rendered: dict[str, bytes]) -> None:
+    text = pdf_text(rendered["pdf"])
+    line = re.search(r"21\s*Nội dung số 21(.*)", text)
+    assert line is not None
+    tail = text[line.start() : line.start() + 120]
+    assert re.findall(r"\d+,\d", tail) == []
+    assert tail.count(SUPPRESSED_MARK) >= 7
+
+
+def test_vietnamese_text_round_trips_in_nfc(rendered: dict[str, bytes]) -> None:
+    name = "Nguyễn Thị Ánh Dương"
+    for text in (docx_text(rendered["docx"]), pdf_text(rendered["pdf"])):
+        normal = unicodedata.normalize("NFC", text)
+        assert name in normal
+        assert "ĐẢNG CỘNG SẢN VIỆT NAM" in normal
+        assert "Long Biên, ngày 20 tháng 11 năm 2026" in normal
+
+
+def test_the_docx_has_the_hd36_page_setup_and_party_heading(rendered: dict[str, bytes]) -> None:
+    document = Document(io.BytesIO(rendered["docx"]))
+    section = document.sections[0]
+    sizes = [
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    ]
+    assert [round((m or 0) / Mm(1)) for m in sizes] == [210, 297, 20, 20, 30, 15]
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    assert document.styles["Normal"].font.size.pt in (13, 14)
+    heading = document.tables[0]
+    left, right = heading.rows[0].cells
+    assert left.paragraphs[1].runs[0].bold and left.paragraphs[1].text == "QUẬN ỦY LONG BIÊN"
+    assert left.paragraphs[2].text == "*"
+    assert right.paragraphs[0].text == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    assert right.paragraphs[0].runs[0].bold
+    assert right.paragraphs[-1].runs[0].italic
+    text = docx_text(rendered["docx"])
+    assert "MẬT" in text and "Tài liệu lưu hành nội bộ" in text
+    assert "BÁO CÁO" in text
+    assert "Nơi nhận:" in text and "T/M BAN THƯỜNG VỤ" in text
+
+
+def test_the_docx_and_pdf_carry_the_charts(rendered: dict[str, bytes]) -> None:
+    document = Document(io.BytesIO(rendered["docx"]))
+    assert len(document.inline_shapes) == 2
+    ws = workbook(rendered["xlsx"])
+    assert sum(len(sheet._images) for sheet in ws.worksheets) == 2
+    pdf = pdfium.PdfDocument(rendered["pdf"])
+    try:
+        images = [
+            obj for page in pdf for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE])
+        ]
+    finally:
+        pdf.close()
+    assert len(images) >= 2
+
+
+def test_the_first_pdf_page_respects_the_hd36_layout(rendered: dict[str, bytes]) -> None:
+    """Measure the first page from its pixels and its text boxes."""
+    scale = 2.0
+    pdf = pdfium.PdfDocument(rendered["pdf"])
+    try:
+        page = pdf[0]
+        width_pt, height_pt = page.get_size()
+        image = page.render(scale=scale).to_pil().convert("L")
+        textpage = page.get_textpage()
+        searcher = textpage.search("ĐẢNG CỘNG SẢN VIỆT NAM")
+        found = searcher.get_next()
+        assert found is not None
+        index, count = found
+        left = textpage.get_charbox(index)[0]
+        right = textpage.get_charbox(index + count - 1)[2]
+        top = textpage.get_charbox(index)[3]
+        searcher.close()
+        textpage.close()
+        page.close()
+    finally:
+        pdf.close()
+    assert (round(width_pt / MM), round(height_pt / MM)) == (210, 297)
+    # The Party heading sits in the right half, in the top band (within 45 mm of the top).
+    assert left > width_pt / 2 - 5 * MM
+    assert right <= width_pt - 15 * MM + 1
+    assert height_pt - top < 45 * MM
+    # Ink stays inside the margins: top 20, left 30, right 15, bottom 20 mm (±1 mm).
+    pixels = image.load()
+    w, h = image.size
+    dark_rows = [y for y in range(h) if any(pixels[x, y] < 128 for x in range(0, w, 2))]
+    dark_cols = [x for x in range(w) if any(pixels[x, y] < 128 for y in range(0, h, 2))]
+    assert dark_rows and dark_cols, "the page is blank"
+    px_per_mm = scale * MM
+    assert dark_rows[0] >= (20 - 1) * px_per_mm
+    assert dark_rows[-1] <= h - (20 - 1) * px_per_mm
+    assert dark_cols[0] >= (30 - 1) * px_per_mm
+    assert dark_cols[-1] <= w - (15 - 1) * px_per_mm
+    # The top band holds the heading: ink in the right half within 45 mm of the top.
+    band = image.crop((w // 2, 0, w, int(45 * px_per_mm)))
+    assert band.getextrema()[0] < 100
+
+
+def test_the_summary_renders_in_every_format_with_its_workbook_sheets() -> None:
+    with translation.override("vi"):
+        summary = samples.district_summary()
+        images = summary_charts(summary)
+        files = {cls.key: cls().summary(summary, images) for cls in exporters()}
+    assert "Phường Cự Khối" in pdf_text(files["pdf"])
+    assert "Phường Cự Khối" in docx_text(files["docx"])
+    names = workbook(files["xlsx"]).sheetnames
+    assert len(names) >= 6

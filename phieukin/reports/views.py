@@ -1,0 +1,123 @@
+"""Report pages and downloads: thin views over the selectors and services.
+
+Anything the user may not open answers 404, so a report's existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from phieukin.reports import selectors, services, texts
+from phieukin.reports.exporters.base import summary_charts
+from phieukin.reports.services import FORMATS, RoundReports
+from phieukin.rounds.models import Round, Subject
+
+
+def _round(request: HttpRequest, round_id: int) -> Round:
+    return get_object_or_404(selectors.report_rounds_for(request.user), pk=round_id)
+
+
+def _subject(request: HttpRequest, round_id: int, subject_id: int) -> Subject:
+    rnd = _round(request, round_id)
+    return get_object_or_404(selectors.reportable_subjects(request.user, rnd), pk=subject_id)
+
+
+def _file(rendered: services.RenderedFile) -> HttpResponse:
+    response = HttpResponse(rendered.data, content_type=rendered.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """List the rounds whose reports the user may open."""
+    return render(
+        request, "reports/index.html", {"rounds": selectors.report_rounds_for(request.user)}
+    )
+
+
+@login_required
+def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Show the district summary (organiser, Standing Committee) and the leaders' reports."""
+    rnd = _round(request, round_id)
+    subjects = list(selectors.reportable_subjects(request.user, rnd))
+    summary = None
+    images = None
+    if selectors.can_open_summary(request.user, rnd):
+        summary = RoundReports(rnd).summary()
+        images = summary_charts(summary)
+    elif not subjects:
+        raise Http404
+    return render(
+        request,
+        "reports/round.html",
+        {
+            "round": rnd,
+            "subjects": subjects,
+            "summary": summary,
+            "images": images,
+            "formats": FORMATS,
+            "draft": not selectors.is_published(rnd),
+            "can_view_log": selectors.can_view_access_log(request.user, rnd),
+        },
+    )
+
+
+@login_required
+def summary_download(request: HttpRequest, round_id: int, fmt: str) -> HttpResponse:
+    """Download the district summary (XLSX: every aggregate and the anonymised ballots)."""
+    rnd = _round(request, round_id)
+    if fmt not in FORMATS or not selectors.can_open_summary(request.user, rnd):
+        raise Http404
+    return _file(services.render_district_summary(round=rnd, fmt=fmt))
+
+
+@login_required
+def leader_report(request: HttpRequest, round_id: int, subject_id: int) -> HttpResponse:
+    """Show one leader's confidential report; the opening is recorded."""
+    subject = _subject(request, round_id, subject_id)
+    reports = RoundReports(subject.conference.round)
+    content, images = reports.leader_with_charts(subject.pk)
+    services.record_report_access(actor=request.user, subject=subject, fmt="html")  # type: ignore[arg-type]
+    response = render(
+        request,
+        "reports/leader.html",
+        {
+            "round": subject.conference.round,
+            "subject": subject,
+            "report": content,
+            "images": images,
+            "formats": FORMATS,
+            "draft": not selectors.is_published(subject.conference.round),
+            **texts.page_context(content),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def leader_download(request: HttpRequest, round_id: int, subject_id: int, fmt: str) -> HttpResponse:
+    """Download one leader's report as PDF, DOCX or XLSX; the opening is recorded."""
+    subject = _subject(request, round_id, subject_id)
+    if fmt not in FORMATS:
+        raise Http404
+    rendered = services.render_leader_report(subject=subject, fmt=fmt)
+    services.record_report_access(actor=request.user, subject=subject, fmt=fmt)  # type: ignore[arg-type]
+    return _file(rendered)
+
+
+@login_required
+def access_log_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Show who opened which leader's report and when (district organiser only)."""
+    rnd = _round(request, round_id)
+    if not selectors.can_view_access_log(request.user, rnd):
+        raise Http404
+    return render(
+        request,
+        "reports/access_log.html",
+        {"round": rnd, "entries": selectors.access_log(request.user, rnd)[:500]},
+    )
