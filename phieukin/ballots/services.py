@@ -475,16 +475,8 @@ def _lock_box_shared(box_id: int) -> str:
     return str(BallotBox.objects.filter(pk=box_id).values_list("state", flat=True).first() or "")
 
 
-def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
-    """Record one respondent's sheets (one per leader) and return one receipt per sheet.
-
-    The code is marked used by a conditional UPDATE in the same transaction as the
-    inserts; when two submissions race, exactly one succeeds and the others get a
-    Conflict (409). Nothing about the code, the time or the order is stored with the
-    ballots, and the sheets of one respondent carry no common value.
-    """
-    _normalised, row = lookup_code(code)
-    box = row.box
+def _ballot_rows(box: BallotBox, sheets: list[SheetInput], group_id: int | None) -> list[Ballot]:
+    """Return unsaved online ballots for *sheets*, or raise a DomainError naming the problem."""
     rnd = box.conference.round
     shapes = shapes_for(box)
     subject_ids = set(
@@ -517,7 +509,7 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
             Ballot(
                 box_id=box.pk,
                 subject_id=sheet.subject_id,
-                group_id=row.group_id,
+                group_id=group_id,
                 source=BallotSource.ONLINE,
                 valid=True,
                 answers=answers,
@@ -528,6 +520,25 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
         raise DomainError(
             _("The ballot must have one sheet for every leader."), code="missing_sheets"
         )
+    return rows
+
+
+def check_sheets(*, box: BallotBox, sheets: list[SheetInput]) -> None:
+    """Raise a DomainError when *sheets* would be refused by :func:`cast_ballot` (review step)."""
+    _ballot_rows(box, sheets, None)
+
+
+def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
+    """Record one respondent's sheets (one per leader) and return one receipt per sheet.
+
+    The code is marked used by a conditional UPDATE in the same transaction as the
+    inserts; when two submissions race, exactly one succeeds and the others get a
+    Conflict (409). Nothing about the code, the time or the order is stored with the
+    ballots, and the sheets of one respondent carry no common value.
+    """
+    _normalised, row = lookup_code(code)
+    box = row.box
+    rows = _ballot_rows(box, sheets, row.group_id)
     receipts = [codes_mod.new_receipt() for _sheet in rows]
     random.SystemRandom().shuffle(rows)
     with transaction.atomic():

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Anonymous pages. Paths under /v/ and /r/ are redacted from every log line."""
+
+from django.urls import path
+
+from phieukin.public import views
 
 app_name = "public"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("v/<int:box_id>/", views.vote, name="vote"),
+    path("v/<int:box_id>/<str:code>/", views.vote, name="vote_code"),
+    path("r/", views.receipt_lookup, name="receipt"),
+    path("bulletin/<int:box_id>/", views.bulletin, name="bulletin"),
+]
