@@ -1,0 +1,350 @@
+"""PDFs of the ballot box: code slips, the zero report at opening, the counting minutes.
+
+Code slips carry no number and no order: the slips of a box are printed from the plain
+codes in a random order, each with a QR code of the voting URL, the typed code, the
+round's anonymity rules and cut lines. The minutes follow the Party-document form of
+:mod:`phieukin.core.documents` (HD 36) and carry the seal's digest and a signature line
+for every member of the counting committee.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Sequence
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.utils import timezone
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from phieukin.accounts.models import Membership, Role
+from phieukin.audit.models import AuditEvent
+from phieukin.ballots import codes as codes_mod
+from phieukin.ballots.models import Seal
+from phieukin.core import documents as doc
+from phieukin.rounds.models import BallotBox, Round, Subject
+
+SLIP_COLUMNS = 2
+SLIP_ROWS = 5
+PAGE_W, PAGE_H = doc.PAGE_SIZE
+SLIP_MARGIN = 10 * mm
+
+
+def voting_url(box: BallotBox, code: str) -> str:
+    """Return the URL printed in a slip's QR code (the code travels in the path)."""
+    base = str(settings.PHIEUKIN_PUBLIC_URL).rstrip("/")
+    return f"{base}/v/{box.pk}/{code.replace('-', '')}/"
+
+
+def rules_line(rnd: Round) -> str:
+    """Return the round's anonymity rules as printed on slips and shown to respondents."""
+    return (
+        f"Phiếu kín: không lưu mã, thời gian hay thứ tự gửi phiếu. Kết quả chỉ hiển thị khi có "
+        f"ít nhất {rnd.k_threshold} phiếu; ý kiến khi có ít nhất {rnd.k_comments} phiếu."
+    )
+
+
+def _draw_qr(c: Canvas, payload: str, x: float, y: float, size: float) -> None:
+    qr = segno.make(payload, error="m", micro=False)
+    matrix = [list(row) for row in qr.matrix]
+    modules = len(matrix)
+    cell = size / modules
+    path = c.beginPath()
+    for row_index, row in enumerate(matrix):
+        for col_index, dark in enumerate(row):
+            if dark:
+                path.rect(x + col_index * cell, y + size - (row_index + 1) * cell, cell, cell)
+    c.drawPath(path, stroke=0, fill=1)
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if stringWidth(trial, font, size) <= width or not current:
+            current = trial
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def code_slips_pdf(box: BallotBox, codes: Sequence[str]) -> bytes:
+    """Return an A4 PDF of code slips (10 a page, cut lines), in a random order."""
+    doc.register_fonts()
+    shuffled = list(codes)
+    random.SystemRandom().shuffle(shuffled)
+    rnd = box.conference.round
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=doc.PAGE_SIZE)
+    c.setTitle(f"Mã phiếu — {box.conference.unit.name}")
+    slip_w = (PAGE_W - 2 * SLIP_MARGIN) / SLIP_COLUMNS
+    slip_h = (PAGE_H - 2 * SLIP_MARGIN) / SLIP_ROWS
+    per_page = SLIP_COLUMNS * SLIP_ROWS
+    rules = rules_line(rnd)
+    for index, code in enumerate(shuffled):
+        slot = index % per_page
+        if slot == 0 and index:
+            c.showPage()
+        if slot == 0:
+            _cut_lines(c, slip_w, slip_h)
+        col, row = slot % SLIP_COLUMNS, slot // SLIP_COLUMNS
+        x0 = SLIP_MARGIN + col * slip_w
+        y0 = PAGE_H - SLIP_MARGIN - (row + 1) * slip_h
+        qr_size = slip_h - 12 * mm
+        _draw_qr(c, voting_url(box, code), x0 + 4 * mm, y0 + 6 * mm, qr_size)
+        tx = x0 + qr_size + 8 * mm
+        text_w = slip_w - qr_size - 12 * mm
+        c.setFont(doc.FONT_BOLD, 9)
+        c.drawString(tx, y0 + slip_h - 9 * mm, f"{rnd.title} — {box.conference.unit.name}")
+        c.setFont(doc.FONT, 8)
+        c.drawString(tx, y0 + slip_h - 14 * mm, "Mã phiếu (dùng một lần):")
+        c.setFont("Courier-Bold", 13)
+        c.drawString(tx, y0 + slip_h - 21 * mm, codes_mod.display(code.replace("-", "")))
+        c.setFont(doc.FONT, 6.5)
+        y = y0 + slip_h - 27 * mm
+        for line in _wrap(
+            f"Quét mã QR hoặc vào {settings.PHIEUKIN_PUBLIC_URL}/v/{box.pk}/. {rules}",
+            doc.FONT,
+            6.5,
+            text_w,
+        ):
+            c.drawString(tx, y, line)
+            y -= 8
+    if not shuffled:
+        _cut_lines(c, slip_w, slip_h)
+    c.save()
+    return buffer.getvalue()
+
+
+def _cut_lines(c: Canvas, slip_w: float, slip_h: float) -> None:
+    c.saveState()
+    c.setDash(3, 3)
+    c.setLineWidth(0.4)
+    for col in range(SLIP_COLUMNS + 1):
+        x = SLIP_MARGIN + col * slip_w
+        c.line(x, SLIP_MARGIN, x, PAGE_H - SLIP_MARGIN)
+    for row in range(SLIP_ROWS + 1):
+        y = SLIP_MARGIN + row * slip_h
+        c.line(SLIP_MARGIN, y, PAGE_W - SLIP_MARGIN, y)
+    c.restoreState()
+
+
+def _header(box: BallotBox, number: str, day: Any) -> doc.PartyHeader:
+    ward = box.conference.unit
+    parent = ward.parent
+    superior = (parent.party_organisation if parent else "") or ward.party_organisation
+    return doc.PartyHeader(
+        superior=superior or "ĐẢNG BỘ",
+        issuer=ward.party_committee or f"Đảng ủy {ward.full_name or ward.name}",
+        number=number,
+        place=ward.name,
+        day=day,
+    )
+
+
+def _table(rows: list[tuple[str, str]]) -> Table:
+    st = doc.styles()
+    data = [
+        [Paragraph(doc.escape(label), st["cell"]), Paragraph(doc.escape(value), st["cell_center"])]
+        for label, value in rows
+    ]
+    table = Table(data, colWidths=[doc.CONTENT_WIDTH * 0.72, doc.CONTENT_WIDTH * 0.28])
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
+def _counter_names(box: BallotBox) -> list[str]:
+    members = Membership.objects.filter(role=Role.COUNTER, unit=box.conference.unit).select_related(
+        "user"
+    )
+    names = sorted((m.user.full_name or m.user.get_full_name() or m.user.username) for m in members)
+    return names
+
+
+def _signature_lines(names: list[str]) -> Table:
+    st = doc.styles()
+    while len(names) < 3:
+        names.append("")
+    cells = [
+        [
+            Paragraph("<b>TỔ VIÊN</b>" if i else "<b>TỔ TRƯỞNG</b>", st["cell_center"]),
+        ]
+        for i in range(len(names))
+    ]
+    rows: list[list[Any]] = []
+    for i in range(0, len(names), 2):
+        pair = names[i : i + 2]
+        rows.append(
+            [
+                [
+                    cells[i + j][0],
+                    Spacer(1, 18 * mm),
+                    Paragraph(doc.escape(name or "." * 40), st["cell_center"]),
+                ]
+                for j, name in enumerate(pair)
+            ]
+        )
+    table = Table(rows, colWidths=[doc.CONTENT_WIDTH / 2] * 2)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def counting_minutes_pdf(seal: Seal) -> bytes:
+    """Return the counting minutes (biên bản kiểm phiếu) of a sealed box."""
+    box = seal.box
+    conference = box.conference
+    rnd = conference.round
+    counts = seal.counts
+    st = doc.styles()
+    day = timezone.localtime(seal.sealed_at).date()
+    subjects = {str(s.pk): s for s in Subject.objects.filter(conference=conference)}
+    participation = (
+        f"{100 * counts['present'] / counts['invited']:.1f}%".replace(".", ",")
+        if counts.get("invited")
+        else "—"
+    )
+    flow: list[Flowable] = [
+        *doc.header_flowables(_header(box, "Số      -BB/TKP", day)),
+        *doc.title_flowables(
+            "Biên bản", f"Kiểm phiếu lấy ý kiến góp ý — {rnd.title}, {conference.unit.name}"
+        ),
+        Paragraph(
+            doc.escape(
+                f"Hồi {timezone.localtime(seal.sealed_at):%H} giờ "
+                f"{timezone.localtime(seal.sealed_at):%M} phút, ngày {day:%d/%m/%Y}, "
+                f"tại {conference.place or conference.unit.name}, Tổ kiểm phiếu hội nghị lấy ý "
+                f"kiến góp ý đối với người đứng đầu của {conference.unit.full_name or conference.unit.name} "
+                f"đã tiến hành kiểm phiếu và niêm phong hòm phiếu. Kết quả như sau:"
+            ),
+            st["body"],
+        ),
+        Paragraph("1. Số người tham dự và mã phiếu", st["section"]),
+        _table(
+            [
+                ("Số người được triệu tập", str(counts["invited"])),
+                ("Số người có mặt", str(counts["present"])),
+                ("Tỷ lệ tham dự", participation),
+                ("Số mã phiếu phát ra", str(counts["codes_issued"])),
+                ("Số mã đã dùng", str(counts["codes_used"])),
+                ("Số mã chưa dùng", str(counts["codes_unused"])),
+                ("Số mã đã hủy", str(counts["codes_voided"])),
+                ("Số phiếu giấy phát ra", str(counts["paper_issued"] or 0)),
+                ("Số phiếu giấy thu về", str(counts["paper_returned"] or 0)),
+            ]
+        ),
+        Paragraph("2. Số phiếu", st["section"]),
+        _table(
+            [
+                ("Tổng số phiếu (mỗi người được góp ý một phiếu)", str(counts["ballots_total"])),
+                ("Phiếu hợp lệ", str(counts["ballots_valid"])),
+                ("Phiếu không hợp lệ", str(counts["ballots_invalid"])),
+                ("Phiếu trực tuyến", str(counts["ballots_online"])),
+                ("Phiếu giấy nhập tay", str(counts["ballots_typed"])),
+                ("Phiếu giấy quét", str(counts["ballots_scanned"])),
+            ]
+            + [
+                (
+                    f"Phiếu về đồng chí {subjects[k].name if k in subjects else k}"
+                    + (f" — {subjects[k].title}" if k in subjects else ""),
+                    str(v),
+                )
+                for k, v in counts["per_subject"].items()
+            ]
+        ),
+        Paragraph("3. Đối chiếu số liệu", st["section"]),
+        Paragraph(
+            doc.escape(
+                "Số có mặt bằng số mã đã dùng cộng số phiếu giấy thu về; số mã phát ra bằng số "
+                "mã đã dùng, chưa dùng và đã hủy: "
+                + (
+                    "CHƯA KHỚP — Tổ kiểm phiếu đã xem xét và xác nhận niêm phong."
+                    if seal.reconciliation_acknowledged
+                    else "khớp."
+                )
+            ),
+            st["body"],
+        ),
+        Paragraph("4. Mã kiểm tra niêm phong (SHA-256)", st["section"]),
+        Paragraph(f'<font face="Courier" size="9">{seal.digest}</font>', st["plain"]),
+        Paragraph(
+            doc.escape(
+                "Mã kiểm tra bao trùm mọi phiếu trong hòm (không kèm thứ tự), các biên nhận và "
+                "số liệu trên; bất kỳ thay đổi nào sau khi niêm phong đều bị phát hiện khi kiểm "
+                "tra lại. Bảng công bố công khai: "
+                f"{settings.PHIEUKIN_PUBLIC_URL}/bulletin/{box.pk}/"
+            ),
+            st["small"],
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            doc.escape(
+                "Biên bản lập xong cùng ngày, đã đọc lại cho các thành viên Tổ kiểm phiếu cùng "
+                "nghe và nhất trí ký tên."
+            ),
+            st["body"],
+        ),
+        Paragraph("<b>TỔ KIỂM PHIẾU</b>", st["heading_left_bold"]),
+        Spacer(1, 3 * mm),
+        _signature_lines(_counter_names(box)),
+    ]
+    buffer = io.BytesIO()
+    doc.build_pdf(buffer, flow, title=f"Biên bản kiểm phiếu — {conference.unit.name}")
+    return buffer.getvalue()
+
+
+def zero_report_pdf(box: BallotBox) -> bytes:
+    """Return the opening record of a box: it was opened empty, with its zero counts."""
+    event = (
+        AuditEvent.objects.filter(action="box.open", object_id=str(box.pk))
+        .order_by("-created_at")
+        .first()
+    )
+    if event is None:
+        raise ValueError("box was never opened")
+    counts = event.data.get("counts", {})
+    st = doc.styles()
+    opened = timezone.localtime(event.created_at)
+    flow: list[Flowable] = [
+        *doc.header_flowables(_header(box, "Số      -BB/TKP", opened.date())),
+        *doc.title_flowables("Biên bản", f"Mở hòm phiếu — {box.conference.round.title}"),
+        Paragraph(
+            doc.escape(
+                f"Hồi {opened:%H} giờ {opened:%M} phút, ngày {opened:%d/%m/%Y}, hòm phiếu của "
+                f"hội nghị lấy ý kiến tại {box.conference.unit.full_name or box.conference.unit.name} "
+                f"được mở trước hội nghị. Hòm phiếu trống; số liệu lúc mở hòm như sau:"
+            ),
+            st["body"],
+        ),
+        _table(
+            [
+                ("Số phiếu trong hòm", str(counts.get("ballots_total", 0))),
+                ("Số biên nhận", str(counts.get("receipts", 0))),
+                ("Số mã đã dùng", str(counts.get("codes_used", 0))),
+                ("Số mã phiếu đã tạo", str(counts.get("codes_issued", 0))),
+            ]
+        ),
+        Paragraph(doc.escape(rules_line(box.conference.round)), st["body"]),
+        Paragraph("<b>TỔ KIỂM PHIẾU</b>", st["heading_left_bold"]),
+        Spacer(1, 3 * mm),
+        _signature_lines(_counter_names(box)),
+    ]
+    buffer = io.BytesIO()
+    doc.build_pdf(buffer, flow, title=f"Biên bản mở hòm phiếu — {box.conference.unit.name}")
+    return buffer.getvalue()
