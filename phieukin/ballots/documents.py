@@ -220,6 +220,7 @@ def counting_minutes_pdf(seal: Seal) -> bytes:
         if counts.get("invited")
         else "—"
     )
+    ward_name = conference.unit.full_name or conference.unit.name
     flow: list[Flowable] = [
         *doc.header_flowables(_header(box, "Số      -BB/TKP", day)),
         *doc.title_flowables(
@@ -230,7 +231,7 @@ def counting_minutes_pdf(seal: Seal) -> bytes:
                 f"Hồi {timezone.localtime(seal.sealed_at):%H} giờ "
                 f"{timezone.localtime(seal.sealed_at):%M} phút, ngày {day:%d/%m/%Y}, "
                 f"tại {conference.place or conference.unit.name}, Tổ kiểm phiếu hội nghị lấy ý "
-                f"kiến góp ý đối với người đứng đầu của {conference.unit.full_name or conference.unit.name} "
+                f"kiến góp ý đối với người đứng đầu của {ward_name} "
                 f"đã tiến hành kiểm phiếu và niêm phong hòm phiếu. Kết quả như sau:"
             ),
             st["body"],
@@ -321,13 +322,14 @@ def zero_report_pdf(box: BallotBox) -> bytes:
     counts = event.data.get("counts", {})
     st = doc.styles()
     opened = timezone.localtime(event.created_at)
+    ward_name = box.conference.unit.full_name or box.conference.unit.name
     flow: list[Flowable] = [
         *doc.header_flowables(_header(box, "Số      -BB/TKP", opened.date())),
         *doc.title_flowables("Biên bản", f"Mở hòm phiếu — {box.conference.round.title}"),
         Paragraph(
             doc.escape(
                 f"Hồi {opened:%H} giờ {opened:%M} phút, ngày {opened:%d/%m/%Y}, hòm phiếu của "
-                f"hội nghị lấy ý kiến tại {box.conference.unit.full_name or box.conference.unit.name} "
+                f"hội nghị lấy ý kiến tại {ward_name} "
                 f"được mở trước hội nghị. Hòm phiếu trống; số liệu lúc mở hòm như sau:"
             ),
             st["body"],
