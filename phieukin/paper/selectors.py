@@ -95,20 +95,20 @@ def paper_summary(box: BallotBox) -> PaperSummary:
         r["subject_id"]: r
         for r in ballots.values("subject_id")
         .annotate(
-            typed=Count("id", filter=Q(source=BallotSource.TYPED)),
-            scanned=Count("id", filter=Q(source=BallotSource.SCANNED)),
-            valid=Count("id", filter=Q(valid=True)),
-            invalid=Count("id", filter=Q(valid=False)),
+            n_typed=Count("id", filter=Q(source=BallotSource.TYPED)),
+            n_scanned=Count("id", filter=Q(source=BallotSource.SCANNED)),
+            n_valid=Count("id", filter=Q(valid=True)),
+            n_invalid=Count("id", filter=Q(valid=False)),
         )
         .order_by()
     }
     subjects = [
         SubjectPaperCounts(
             subject=s,
-            typed=rows.get(s.pk, {}).get("typed", 0),
-            scanned=rows.get(s.pk, {}).get("scanned", 0),
-            valid=rows.get(s.pk, {}).get("valid", 0),
-            invalid=rows.get(s.pk, {}).get("invalid", 0),
+            typed=rows.get(s.pk, {}).get("n_typed", 0),
+            scanned=rows.get(s.pk, {}).get("n_scanned", 0),
+            valid=rows.get(s.pk, {}).get("n_valid", 0),
+            invalid=rows.get(s.pk, {}).get("n_invalid", 0),
         )
         for s in Subject.objects.filter(conference_id=box.conference_id).order_by("order")
     ]

@@ -609,7 +609,6 @@ class _Layouts:
 
     def __call__(self, sheet: Any) -> Any:
         from phieukin.paper.layout import build_layout
-        from phieukin.paper.omr.types import PageRefused
         from phieukin.questionnaires.models import Questionnaire
         from phieukin.questionnaires.selectors import questionnaire_spec
 
@@ -619,7 +618,7 @@ class _Layouts:
                 code=sheet.questionnaire_code, version=sheet.questionnaire_version
             ).first()
             if questionnaire is None:
-                raise PageRefused("unknown_sheet", f"{key}")
+                raise LookupError(key)
             self._cache[key] = build_layout(questionnaire_spec(questionnaire))
         return self._cache[key]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print a JSON summary")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.stderr.style_func = None  # the progress bar is plain text
         box = BallotBox.objects.filter(pk=options["box"]).first()
         if box is None:
             raise CommandError(f"No ballot box {options['box']}.")
@@ -45,11 +45,11 @@ class Command(BaseCommand):
             batch = upload_scans(actor=None, box=box, files=uploads)
             while not batch.done:
                 batch = process_batch(actor=None, batch=batch, max_pages=8)
-                sys.stderr.write(_bar(batch.cursor, batch.pages_total))
-                sys.stderr.flush()
+                self.stderr.write(_bar(batch.cursor, batch.pages_total), ending="")
+                self.stderr.flush()
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
-        sys.stderr.write("\n")
+        self.stderr.write("")
         summary = {
             "box": box.pk,
             "batch": batch.pk,

@@ -1,0 +1,332 @@
+"""Scans end to end: printed ballots, marked by program, uploaded, read, reviewed."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from phieukin.accounts.models import User
+from phieukin.ballots.models import Ballot
+from phieukin.ballots.services import close_box, seal_box
+from phieukin.ballots.sheet import ItemShape, decode
+from phieukin.paper.layout import BallotLayout, build_layout
+from phieukin.paper.models import PendingReading, ReviewCrop, ScanBatch, ScanFile, SeenSheet
+from phieukin.paper.selectors import evidence_digests
+from phieukin.paper.services import print_ballots
+from phieukin.paper.tests import synth
+from phieukin.paper.tests.helpers import login
+from phieukin.questionnaires.selectors import questionnaire_spec
+from phieukin.rounds.models import BallotBox, Subject
+
+pytestmark = pytest.mark.django_db
+
+DPI = 150
+
+
+def _layout(box: BallotBox) -> BallotLayout:
+    return build_layout(questionnaire_spec(box.conference.round.questionnaire))
+
+
+def _blank_pages(box: BallotBox) -> list[np.ndarray]:
+    """Return the rendered pages of one printed copy per leader of *box*."""
+    return synth.render_images(print_ballots(actor=None, box=box, copies=1), DPI)
+
+
+def _mark(
+    image: np.ndarray,
+    layout: BallotLayout,
+    page: int,
+    choices: dict[str, int | tuple[int, int] | None],
+    *,
+    comment: bool = False,
+    seed: int = 1,
+) -> np.ndarray:
+    """Draw filled boxes at the layout's coordinates; a tuple marks two boxes (double)."""
+    truth: dict[str, synth.Truth] = {}
+    for item in layout.page(page).items:
+        choice = choices.get(item.key)
+        if choice is None:
+            truth[item.key] = synth.Truth("blank", None, ())
+        elif isinstance(choice, tuple):
+            truth[item.key] = synth.Truth("double", None, choice)
+        else:
+            truth[item.key] = synth.Truth("fill", choice, (choice,))
+    rng = np.random.default_rng(seed)
+    return synth.ink_page(image, layout.page(page), truth, DPI, rng, comment=comment)
+
+
+def _png(image: np.ndarray) -> bytes:
+    ok, data = cv2.imencode(".png", image)
+    assert ok
+    return bytes(data.tobytes())
+
+
+def _upload(client: Client, box: BallotBox, files: dict[str, bytes]) -> Any:
+    handles = []
+    for name, data in files.items():
+        handle = io.BytesIO(data)
+        handle.name = name
+        handles.append(handle)
+    return client.post(reverse("paper:upload", args=[box.pk]), {"files": handles})
+
+
+def _run(client: Client, box: BallotBox, batch: ScanBatch) -> ScanBatch:
+    url = reverse("paper:batch_step", args=[box.pk, batch.pk])
+    for _ in range(20):
+        batch.refresh_from_db()
+        if batch.done:
+            return batch
+        response = client.post(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+    raise AssertionError("the batch never finished")
+
+
+@pytest.fixture
+def layout(open_box_: BallotBox) -> BallotLayout:
+    return _layout(open_box_)
+
+
+@pytest.fixture
+def pages(open_box_: BallotBox) -> list[np.ndarray]:
+    return _blank_pages(open_box_)
+
+
+def _choices(layout: BallotLayout, page: int, shift: int = 0) -> dict[str, Any]:
+    return {item.key: (item.number + shift) % 4 for item in layout.page(page).items}
+
+
+def test_clear_pages_become_a_ballot_with_the_marked_answers(
+    as_counter: Client,
+    open_box_: BallotBox,
+    subject: Subject,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    shapes: list[ItemShape],
+) -> None:
+    assert layout.page_count == 2
+    files = {f"p{n}.png": _png(_mark(pages[n - 1], layout, n, _choices(layout, n))) for n in (1, 2)}
+    response = _upload(as_counter, open_box_, files)
+    assert response.status_code == 302
+    batch = ScanBatch.objects.get(box=open_box_)
+    assert response["Location"] == reverse("paper:batch", args=[open_box_.pk, batch.pk])
+    page = as_counter.get(response["Location"])
+    assert b"<progress" in page.content
+    batch = _run(as_counter, open_box_, batch)
+    assert batch.refusals == []
+    assert batch.ballots_entered == 1
+    ballot = Ballot.objects.get(box=open_box_)
+    assert ballot.source == "scanned"
+    assert ballot.valid
+    assert ballot.subject_id == subject.pk
+    answers = decode(shapes, ballot.answers)
+    for n in (1, 2):
+        for item in layout.page(n).items:
+            assert answers[item.key] == item.option_keys[(item.number) % 4]
+    assert not PendingReading.objects.exists()
+    assert evidence_digests(open_box_) == sorted(
+        hashlib.sha256(data).hexdigest() for data in files.values()
+    )
+
+
+def test_a_multi_page_tiff_is_split_and_read(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    frames = [
+        Image.fromarray(_mark(pages[n - 1], layout, n, _choices(layout, n, 1))) for n in (1, 2)
+    ]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="TIFF", save_all=True, append_images=frames[1:])
+    _upload(as_counter, open_box_, {"stack.tiff": buffer.getvalue()})
+    batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    assert batch.pages_total == 2
+    assert batch.ballots_entered == 1
+    assert Ballot.objects.filter(box=open_box_, source="scanned").count() == 1
+
+
+def test_a_page_of_another_box_a_duplicate_and_an_unreadable_page_are_refused_with_reasons(
+    as_counter: Client,
+    open_box_: BallotBox,
+    box_b: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+) -> None:
+    first = _png(_mark(pages[0], layout, 1, _choices(layout, 1)))
+    foreign = _png(_mark(_blank_pages(box_b)[0], layout, 1, _choices(layout, 1)))
+    _upload(
+        as_counter,
+        open_box_,
+        {"a.png": first, "b.png": foreign, "c.png": b"\x89PNG not really", "d.png": first},
+    )
+    batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    reasons = {r["file"]: r["reason"] for r in batch.refusals}
+    assert set(reasons) == {"b.png", "c.png", "d.png"}
+    assert "hòm phiếu hoặc đợt khác" in reasons["b.png"]
+    assert "Không đọc được" in reasons["c.png"]
+    assert "đã được quét" in reasons["d.png"]
+    page = as_counter.get(reverse("paper:batch", args=[open_box_.pk, batch.pk]))
+    assert "đã được quét" in page.content.decode()
+    # Page 1 of the copy waits for page 2; nothing of box B's page entered this box.
+    assert PendingReading.objects.filter(box=open_box_).count() == 1
+    assert not Ballot.objects.exists()
+    assert not PendingReading.objects.filter(box=box_b).exists()
+
+
+def test_the_seen_serials_are_keyed_hashes_not_the_printed_serial(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    image = _mark(pages[0], layout, 1, _choices(layout, 1))
+    _upload(as_counter, open_box_, {"a.png": _png(image)})
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    import zxingcpp
+
+    serial = zxingcpp.read_barcodes(image)[0].text.rsplit("=", 1)[1]
+    digests = list(SeenSheet.objects.values_list("digest", flat=True))
+    assert len(digests) == 1
+    assert serial not in digests[0]
+    assert not PendingReading.objects.filter(copy_digest__contains=serial).exists()
+
+
+def test_a_doubtful_mark_and_a_comment_wait_for_review_then_enter_the_box(
+    as_counter: Client,
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    shapes: list[ItemShape],
+) -> None:
+    choices1 = _choices(layout, 1)
+    doubtful = layout.page(1).items[2]
+    choices1[doubtful.key] = (0, 2)
+    files = {
+        "p1.png": _png(_mark(pages[0], layout, 1, choices1)),
+        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2), comment=True)),
+    }
+    _upload(as_counter, open_box_, files)
+    batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    assert batch.ballots_entered == 0
+    assert batch.sent_to_review == 1
+    assert not Ballot.objects.exists()
+    reading = PendingReading.objects.get(box=open_box_)
+    crops = list(ReviewCrop.objects.filter(reading=reading))
+    assert doubtful.key in {c.item_key for c in crops}
+
+    queue = as_counter.get(reverse("paper:review_queue", args=[open_box_.pk]))
+    assert reverse("paper:review", args=[open_box_.pk, reading.pk]) in queue.content.decode()
+    page = as_counter.get(reverse("paper:review", args=[open_box_.pk, reading.pk]))
+    body = page.content.decode()
+    crop = next(c for c in crops if c.item_key == doubtful.key)
+    crop_url = reverse("paper:crop", args=[open_box_.pk, reading.pk, crop.pk])
+    assert crop_url in body
+    image = as_counter.get(crop_url)
+    assert image["Content-Type"] == "image/png"
+    assert image["Cache-Control"] == "no-store, private"
+    assert image.content.startswith(b"\x89PNG")
+    comment_url = reverse("paper:comment_image", args=[open_box_.pk, reading.pk])
+    assert comment_url in body
+
+    # An undecided item is refused and nothing enters the box.
+    refused = as_counter.post(page.request["PATH_INFO"], {"comment": "x"})
+    assert refused.status_code == 400
+    assert not Ballot.objects.exists()
+
+    decisions = {f"item-{c.item_key}": "" for c in crops}
+    decisions[f"item-{doubtful.key}"] = "kha"
+    decisions["comment"] = "Đề nghị đồng chí sâu sát cơ sở hơn"
+    done = as_counter.post(page.request["PATH_INFO"], decisions)
+    assert done.status_code == 302
+    ballot = Ballot.objects.get(box=open_box_)
+    assert ballot.source == "scanned"
+    assert ballot.comment == "Đề nghị đồng chí sâu sát cơ sở hơn"
+    assert decode(shapes, ballot.answers)[doubtful.key] == "kha"
+    assert not PendingReading.objects.exists()
+    assert not ReviewCrop.objects.exists()
+
+
+def test_a_double_mark_decided_in_review_follows_the_round_policy(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    rnd = open_box_.conference.round
+    rnd.double_mark_policy = "invalid"
+    rnd.save(update_fields=["double_mark_policy"])
+    choices1 = _choices(layout, 1)
+    doubtful = layout.page(1).items[0]
+    choices1[doubtful.key] = (1, 3)
+    files = {
+        "p1.png": _png(_mark(pages[0], layout, 1, choices1)),
+        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2))),
+    }
+    _upload(as_counter, open_box_, files)
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    reading = PendingReading.objects.get(box=open_box_)
+    decisions = {f"item-{c.item_key}": "" for c in reading.crops.all()}
+    decisions[f"item-{doubtful.key}"] = "__double__"
+    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    assert as_counter.post(url, decisions).status_code == 302
+    assert not Ballot.objects.get(box=open_box_).valid
+
+
+def test_a_copy_with_a_missing_page_waits_and_can_be_completed_from_the_paper(
+    as_counter: Client,
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    shapes: list[ItemShape],
+) -> None:
+    _upload(
+        as_counter, open_box_, {"p1.png": _png(_mark(pages[0], layout, 1, _choices(layout, 1)))}
+    )
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    reading = PendingReading.objects.get(box=open_box_)
+    assert not reading.complete
+    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    body = as_counter.get(url).content.decode()
+    missing = [item.key for item in layout.page(2).items]
+    for key in missing:
+        assert f'name="item-{key}"' in body
+    response = as_counter.post(url, {f"item-{key}": "tot" for key in missing})
+    assert response.status_code == 302
+    answers = decode(shapes, Ballot.objects.get(box=open_box_).answers)
+    assert all(answers[key] == "tot" for key in missing)
+
+
+def test_the_comment_image_is_never_served_to_a_leader_evaluated_in_the_box(
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    leader: User,
+    as_counter: Client,
+) -> None:
+    from phieukin.accounts.models import Membership, Role
+
+    _upload(
+        as_counter,
+        open_box_,
+        {"p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2), comment=True))},
+    )
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    reading = PendingReading.objects.get(box=open_box_)
+    assert reading.comment_crop
+    # Even if the leader also sits on the counting committee of the ward.
+    Membership.objects.create(user=leader, unit=open_box_.conference.unit, role=Role.COUNTER)
+    url = reverse("paper:comment_image", args=[open_box_.pk, reading.pk])
+    assert login(leader).get(url).status_code == 404
+    assert as_counter.get(url).status_code == 200
+
+
+def test_nothing_is_stored_once_the_box_is_sealed(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    close_box(actor=None, box=open_box_)
+    seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    response = _upload(as_counter, open_box_, {"p1.png": _png(pages[0])})
+    assert response.status_code == 400
+    assert "niêm phong" in response.content.decode()
+    assert not ScanFile.objects.exists()
+    assert not ScanBatch.objects.exists()
