@@ -16,11 +16,12 @@ may read which tally through :mod:`phieukin.accounts.scoping` before calling the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Q, Value
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from phieukin.core.errors import Conflict
 from phieukin.questionnaires.models import Item, Questionnaire
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Round, Subject
+from phieukin.tallying import documents
 from phieukin.tallying import tally as engine
 
 
@@ -100,10 +102,21 @@ def read_ballots(
 ) -> engine.BallotArrays:
     """Read the ballots of *boxes* as engine arrays (subjects, groups given by id)."""
     box_ids = [b.pk for b in boxes]
+    # Invalid ballots are never tallied, so they are not read; an empty answers string
+    # (never expected on a valid ballot) reads as all unanswered rather than failing.
     rows = list(
-        Ballot.objects.filter(box_id__in=box_ids)
+        Ballot.objects.filter(box_id__in=box_ids, valid=True)
         .order_by()
-        .values_list("subject_id", Coalesce("group_id", Value(-1)), "valid", "answers")
+        .values_list(
+            "subject_id",
+            Coalesce("group_id", Value(-1)),
+            "valid",
+            Case(
+                When(answers="", then=Value("-" * n_items)),
+                default=F("answers"),
+                output_field=CharField(),
+            ),
+        )
     )
     if rows:
         subject_col, group_col, valid_col, answers_col = zip(*rows, strict=True)
@@ -197,17 +210,22 @@ def subject_tally(subject: Subject) -> engine.SubjectTally:
     return box_tally(box).subject(subject.pk)
 
 
-def round_tally(rnd: Round) -> engine.RoundTally:
+def round_tally(
+    rnd: Round, *, progress: Callable[[int, int], None] | None = None
+) -> engine.RoundTally:
     """Return the tally of a round over its sealed boxes: leaders, wards, district.
 
     Every sealed box's own figures count as already released (the box tally is public),
-    and the district cell is withheld until all boxes are sealed.
+    and the district cell is withheld until all boxes are sealed. ``progress(done,
+    total)`` is called after each box.
     """
     boxes = _boxes(rnd)
     sealed = [b for b in boxes if b.state == BoxState.SEALED.value]
     released: dict[str, int] = {}
-    for box in sealed:
+    for done, box in enumerate(sealed, start=1):
         released.update(_tally_boxes(rnd, [box], complete=False).published_counts())
+        if progress is not None:
+            progress(done, len(sealed))
     return _tally_boxes(rnd, sealed, released=released, complete=len(sealed) == len(boxes))
 
 
@@ -248,3 +266,27 @@ def subject_delta(subject: Subject) -> engine.Delta | None:
     if prev_box.state != BoxState.SEALED.value:
         return None
     return engine.compare(subject_tally(subject).total, subject_tally(previous).total)
+
+
+def box_tally_document(box: BallotBox, *, include_comments: bool = False) -> dict[str, Any]:
+    """Return the JSON document of a sealed box's tally (what the API publishes)."""
+    box = BallotBox.objects.select_related("conference__round__questionnaire").get(pk=box.pk)
+    rnd = box.conference.round
+    return documents.box_document(
+        box=box.pk,
+        ward=box_tally(box),
+        shape=questionnaire_shape(rnd.questionnaire),
+        rules=round_rules(rnd),
+        include_comments=include_comments,
+    )
+
+
+def round_tally_document(rnd: Round, *, include_comments: bool = False) -> dict[str, Any]:
+    """Return the JSON document of a round's tally over its sealed boxes."""
+    return documents.round_document(
+        round=rnd.pk,
+        tally=round_tally(rnd),
+        shape=questionnaire_shape(rnd.questionnaire),
+        rules=round_rules(rnd),
+        include_comments=include_comments,
+    )

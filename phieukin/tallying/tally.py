@@ -53,6 +53,7 @@ ANALOGY_SOURCE: Final = "QĐ 96"
 
 # Warnings.
 WARN_UNANIMOUS: Final = "unanimous_small_group"
+WARN_BANDED_FOR_OTHERS: Final = "banded_to_protect_another_cell"
 
 BANDS: Final = ("< 20 %", "20–40 %", "40–60 %", "60–80 %", "≥ 80 %")
 
@@ -361,6 +362,7 @@ class _Node:
     hidden: str | None = None
     released_same: bool = False
     banded: set[int] = field(default_factory=set)
+    unanimous: set[int] = field(default_factory=set)
 
     @property
     def visible(self) -> bool:
@@ -525,7 +527,11 @@ def _figures(shape: Shape, rules: Rules, node: _Node) -> Figures:
     all_idx = list(range(len(shape.items)))
     overall = _section("", list(items), list(shape.items), node, all_idx, rules)
     flags = tuple(f for it in items for f in it.flags)
-    warnings = (WARN_UNANIMOUS,) if node.banded else ()
+    warnings: list[str] = []
+    if node.unanimous:
+        warnings.append(WARN_UNANIMOUS)
+    if node.banded - node.unanimous:
+        warnings.append(WARN_BANDED_FOR_OTHERS)
     return Figures(
         ballots=node.ballots,
         items=items,
@@ -534,7 +540,7 @@ def _figures(shape: Shape, rules: Rules, node: _Node) -> Figures:
         good_share=overall.good_share,
         low_share=overall.low_share,
         flags=flags,
-        warnings=warnings,
+        warnings=tuple(warnings),
     )
 
 
@@ -637,16 +643,42 @@ def _suppress(root: _Node, rules: Rules, released: Mapping[str, int]) -> None:
 
 
 def _band_items(root: _Node, shape: Shape, rules: Rules) -> None:
-    """Band unanimous items of small cells, bottom-up, and carry banding to exact parents."""
+    """Band unanimous items of small cells, bottom-up, with complementary banding.
+
+    Where a shown cell equals the sum of its shown parts (empty block), an item banded in
+    exactly one part could be computed back as the cell minus the other parts; the same
+    item is then banded in a second part (the smallest whose own figures cannot be
+    summed from below: a leaf, or one with a non-empty block), or in the cell itself when
+    there is no such part.
+    """
     for child in root.children:
         _band_items(child, shape, rules)
     if not root.visible:
         return
     if root.ballots < rules.small_group:
-        root.banded |= _unanimous_items(shape, root.counts)
-    if _block(root) == 0:
-        for child in _frontier(root):
-            root.banded |= child.banded
+        root.unanimous = _unanimous_items(shape, root.counts)
+        root.banded |= root.unanimous
+    if _block(root) != 0:
+        return
+    front = _frontier(root)
+    for j in sorted(set().union(*(c.banded for c in front)) if front else set()):
+        if sum(j in c.banded for c in front) != 1:
+            continue
+        candidates = sorted(
+            (
+                c
+                for c in front
+                if j not in c.banded
+                and c.visible
+                and not c.released_same
+                and (not _frontier(c) or _block(c) > 0)
+            ),
+            key=lambda c: (c.ballots, c.key),
+        )
+        if candidates:
+            candidates[0].banded.add(j)
+        else:
+            root.banded.add(j)
 
 
 def tally(

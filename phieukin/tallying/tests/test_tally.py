@@ -17,6 +17,7 @@ from phieukin.tallying.tally import (
     FLAG_LOW_SHARE,
     FLAG_MEAN_BELOW,
     UNANSWERED_CODE,
+    WARN_BANDED_FOR_OTHERS,
     WARN_UNANIMOUS,
     Cell,
     ItemShape,
@@ -201,17 +202,31 @@ def test_a_unanimous_small_group_is_shown_in_bands_with_a_warning() -> None:
     assert figures.sections[0].mean is None and figures.mean is None
 
 
-def test_banding_is_carried_to_a_parent_that_equals_its_shown_parts() -> None:
+def test_banding_is_carried_to_a_sibling_when_the_parent_equals_its_shown_parts() -> None:
+    layout = Layout(wards=(10,), subjects=(1, 2), subject_ward=(0, 0))
+    subjects = [0] * 5 + [1] * 30
+    answers = ["000"] * 3 + ["010"] * 2 + ["120"] * 15 + ["230"] * 15
+    result = run(answers, subjects=subjects, layout=layout)
+    small = result.subject(1).total.figures
+    big = result.subject(2).total.figures
+    ward = result.wards[0].total.figures
+    assert small is not None and small.items[0].banded
+    # Ward minus the big subject would give the small one back: the big one is banded too.
+    assert big is not None and big.items[0].banded and not big.items[1].banded
+    assert big.warnings == (WARN_BANDED_FOR_OTHERS,)
+    assert ward is not None and not ward.items[0].banded
+    assert ward.items[0].options[0].count == 5
+
+
+def test_banding_goes_to_the_parent_when_the_sibling_was_published_before() -> None:
     layout = Layout(wards=(10,), subjects=(1, 2), subject_ward=(0, 0))
     subjects = [0] * 5 + [1] * 30
     answers = ["000"] * 5 + ["120"] * 15 + ["230"] * 15
-    result = run(answers, subjects=subjects, layout=layout)
-    small = result.subject(1).total.figures
-    ward = result.wards[0].total.figures
-    assert small is not None and small.items[0].banded
-    assert ward is not None and ward.items[0].banded
+    result = run(answers, subjects=subjects, layout=layout, released={"subject:2": 30})
     big = result.subject(2).total.figures
+    ward = result.wards[0].total.figures
     assert big is not None and not big.items[0].banded
+    assert ward is not None and ward.items[0].banded
 
 
 def test_a_large_unanimous_group_is_shown_in_full() -> None:

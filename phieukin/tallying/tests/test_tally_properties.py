@@ -231,6 +231,39 @@ def test_no_set_of_fewer_than_k_ballots_can_be_computed_from_the_shown_cells(cas
     ]
 
 
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(max_ballots=60))
+def test_a_banded_item_cannot_be_computed_from_the_exact_figures_of_other_cells(
+    case: Case,
+) -> None:
+    result = case.run()
+    atoms = _atoms(case)
+    members = _cell_atoms(case)
+    positive = sorted(a for a, n in atoms.items() if n > 0)
+    index = {a: i for i, a in enumerate(positive)}
+
+    def row(key: str) -> np.ndarray:
+        vector = np.zeros(len(positive))
+        for a in members[key]:
+            if a in index:
+                vector[index[a]] = 1.0
+        return vector
+
+    shown = [c for c in iter_cells(result) if c.figures is not None]
+    for j in range(len(case.shape.items)):
+        banded = [c for c in shown if c.figures is not None and c.figures.items[j].banded]
+        exact = [
+            row(c.key) for c in shown if c.figures is not None and not c.figures.items[j].banded
+        ]
+        if not banded or not exact:
+            continue
+        matrix = np.array(exact)
+        projection = np.linalg.pinv(matrix) @ matrix
+        for cell in banded:
+            target = row(cell.key)
+            assert not np.allclose(projection @ target, target, atol=1e-6), (cell.key, j)
+
+
 @common
 @given(cases(), st.randoms(use_true_random=False))
 def test_the_tally_does_not_depend_on_the_order_of_the_ballots(

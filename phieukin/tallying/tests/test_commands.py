@@ -1,0 +1,184 @@
+"""The ``tally`` and ``recount`` commands and the standalone ``tools/recount.py``.
+
+Boxes are sealed with the ballots app's own ``seal_box`` so the bulletin, the digest and
+the CSV export are the product's real artefacts.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from phieukin.ballots import selectors as ballot_selectors
+from phieukin.ballots.models import Ballot
+from phieukin.ballots.services import seal_box
+from phieukin.rounds.lifecycle import BoxState
+from phieukin.rounds.models import BallotBox, RespondentGroup, Round
+from phieukin.tallying.selectors import box_tally_document
+from phieukin.tallying.tests.conftest import MakeBallots, subjects_of
+
+SCRIPT = Path(settings.BASE_DIR) / "tools" / "recount.py"
+MIXED = "0123" * 5 + "4"
+ALT = "1230" * 5 + "-"
+GOOD = "0" * 20 + "-"
+
+
+@pytest.fixture
+def sealed_round(open_round_: Round, make_ballots: MakeBallots) -> Round:
+    """Return the round with its three boxes filled and sealed through ``seal_box``."""
+    groups = list(RespondentGroup.objects.filter(round=open_round_).order_by("order"))
+    for n, subject in enumerate(subjects_of(open_round_)):
+        make_ballots(subject, 3 + n, answers=MIXED, group=groups[0], comment="Góp ý")
+        make_ballots(subject, 3, answers=ALT, group=groups[0])
+        make_ballots(subject, 3, answers=GOOD, group=groups[1])
+        make_ballots(subject, 2, answers=ALT, group=groups[1])
+        make_ballots(subject, 2, answers=GOOD, group=groups[2], valid=False)
+    for box in BallotBox.objects.filter(conference__round=open_round_):
+        BallotBox.objects.filter(pk=box.pk).update(state=BoxState.CLOSED.value)
+        seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    return open_round_
+
+
+def first_box(rnd: Round) -> BallotBox:
+    return BallotBox.objects.filter(conference__round=rnd).order_by("conference__unit__sort_key")[0]
+
+
+def test_tally_prints_the_district_summary_in_vietnamese(sealed_round: Round) -> None:
+    out = io.StringIO()
+    call_command("tally", str(sealed_round.pk), stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    assert sealed_round.title in text
+    assert "Toàn quận" in text
+    assert "Điểm BQ" in text
+    assert first_box(sealed_round).conference.unit.name in text
+
+
+def test_tally_shows_a_progress_bar_when_asked(sealed_round: Round) -> None:
+    err = io.StringIO()
+    call_command("tally", str(sealed_round.pk), "--progress", stdout=io.StringIO(), stderr=err)
+    assert "3/3" in err.getvalue()
+
+
+def test_recount_of_an_untouched_box_and_round_matches(sealed_round: Round) -> None:
+    out = io.StringIO()
+    call_command("recount", f"box:{first_box(sealed_round).pk}", stdout=out)
+    assert "khớp" in out.getvalue().lower()
+    out = io.StringIO()
+    call_command("recount", f"round:{sealed_round.pk}", stdout=out)
+    assert "3 hòm" in out.getvalue()
+
+
+def test_recount_fails_when_a_sealed_ballot_was_changed_behind_the_products_back(
+    sealed_round: Round,
+) -> None:
+    box = first_box(sealed_round)
+    ballot = Ballot.objects.filter(box=box, valid=True).order_by("pk").first()
+    assert ballot is not None
+    Ballot.objects.filter(pk=ballot.pk).update(answers="3" * 21)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("recount", f"box:{box.pk}", stdout=out)
+    assert caught.value.returncode == 1
+    assert "Merkle" in out.getvalue()
+
+
+def test_recount_refuses_an_unknown_target(sealed_round: Round) -> None:
+    with pytest.raises(CommandError):
+        call_command("recount", "box:999999", stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("recount", "hom:1", stdout=io.StringIO())
+
+
+def _write_artefacts(box: BallotBox, folder: Path) -> list[str]:
+    (folder / "tally.json").write_text(
+        json.dumps(box_tally_document(box), ensure_ascii=False), "utf-8"
+    )
+    (folder / "ballots.csv").write_text(ballot_selectors.ballots_csv(box), "utf-8")
+    (folder / "bulletin.json").write_text(
+        json.dumps(ballot_selectors.bulletin(box), ensure_ascii=False), "utf-8"
+    )
+    return [
+        "--tally",
+        str(folder / "tally.json"),
+        "--box",
+        str(folder / "ballots.csv"),
+        str(folder / "bulletin.json"),
+    ]
+
+
+def _script(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-I", str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd="/",
+    )
+
+
+def test_the_standalone_script_agrees_with_the_products_own_export(
+    sealed_round: Round, tmp_path: Path
+) -> None:
+    args = _write_artefacts(first_box(sealed_round), tmp_path)
+    result = _script(args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Khớp" in result.stdout
+
+
+def test_the_standalone_script_catches_a_changed_published_figure(
+    sealed_round: Round, tmp_path: Path
+) -> None:
+    args = _write_artefacts(first_box(sealed_round), tmp_path)
+    doc: dict[str, Any] = json.loads((tmp_path / "tally.json").read_text("utf-8"))
+    subject = doc["ward"]["subjects"][0]["total"]["figures"]
+    item = next(i for i in subject["items"] if not i["banded"])
+    item["options"][0]["count"] += 1
+    (tmp_path / "tally.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = _script(args)
+    assert result.returncode == 1
+    assert "SAI LỆCH" in result.stdout
+
+
+def test_the_standalone_script_catches_a_dropped_ballot(
+    sealed_round: Round, tmp_path: Path
+) -> None:
+    args = _write_artefacts(first_box(sealed_round), tmp_path)
+    lines = (tmp_path / "ballots.csv").read_text("utf-8").splitlines(keepends=True)
+    (tmp_path / "ballots.csv").write_text("".join(lines[:-1]), "utf-8")
+    result = _script(args)
+    assert result.returncode == 1
+    assert "Merkle" in result.stdout
+
+
+def test_the_standalone_script_catches_a_figure_shown_under_k(
+    sealed_round: Round, tmp_path: Path
+) -> None:
+    args = _write_artefacts(first_box(sealed_round), tmp_path)
+    doc: dict[str, Any] = json.loads((tmp_path / "tally.json").read_text("utf-8"))
+    doc["rules"]["k"] = 50
+    (tmp_path / "tally.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = _script(args)
+    assert result.returncode == 1
+    assert "dưới ngưỡng" in result.stdout
+
+
+def test_the_standalone_script_imports_only_the_standard_library() -> None:
+    tree = ast.parse(SCRIPT.read_text("utf-8"))
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module.split(".")[0])
+    assert modules
+    assert modules <= set(sys.stdlib_module_names) | {"__future__"}

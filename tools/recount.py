@@ -1,0 +1,410 @@
+#!/usr/bin/env python3
+"""Independent recount of phieukin's published results, from files only (stdlib only).
+
+Usage::
+
+    python tools/recount.py --tally tally.json --box ballots.csv bulletin.json [--box ...]
+
+* ``ballots.csv``: ``GET /api/v1/boxes/{box}/ballots.csv`` (columns subject, group, source,
+  valid, answers, comment_sha256, then one column per item key);
+* ``bulletin.json``: ``GET /api/v1/boxes/{box}/bulletin`` (box, digest, ballots_root,
+  receipts_root, counts, receipts);
+* ``tally.json``: the published tally of that box (``GET /api/v1/boxes/{box}/tally``) or
+  of a whole round (format ``phieukin-tally-v1``); a round needs one ``--box`` per ward.
+
+The script re-derives, without importing phieukin: each box's Merkle roots and digest
+from the CSV and the bulletin, the bulletin's counts, and every figure of the tally (counts,
+percentages, means, shares, section and overall figures, flags), and checks that no shown
+cell covers fewer than k ballots. It prints every difference and exits with status 1 when
+there is one (2 for unreadable input), 0 when everything matches.
+
+Digest definition (kept in step with phieukin/ballots/digest.py, re-implemented here):
+line = UTF-8 of json.dumps([box_id, subject_id, group_key or "", source, 1|0, answers,
+comment_sha256], ensure_ascii=False, separators=(",", ":")); leaf = sha256(0x00 + line);
+parent = sha256(0x01 + left + right); leaves sorted by bytes; an odd last node is carried
+up; empty root = sha256(b"").hexdigest(); receipts tree likewise over the receipt strings;
+digest = sha256(b"phieukin-seal-v1\\n" + ballots_root + "\\n" + receipts_root + "\\n" +
+json.dumps(counts, sort_keys=True, separators=(",", ":"))).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+PREFIX = b"phieukin-seal-v1\n"
+TOLERANCE = 1e-5
+FIXED_COLUMNS = ("subject", "group", "source", "valid", "answers", "comment_sha256")
+
+
+# ------------------------------------------------------------------ digests
+
+
+def merkle_root(lines: Iterable[bytes]) -> str:
+    """Return the hex Merkle root of *lines* (see the module docstring)."""
+    level = sorted(hashlib.sha256(b"\x00" + line).digest() for line in lines)
+    if not level:
+        return hashlib.sha256(b"").hexdigest()
+    while len(level) > 1:
+        nxt = [
+            hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+            for i in range(0, len(level) - 1, 2)
+        ]
+        if len(level) % 2:
+            nxt.append(level[-1])
+        level = nxt
+    return level[0].hex()
+
+
+@dataclass(frozen=True)
+class Row:
+    subject: int
+    group: str
+    source: str
+    valid: bool
+    answers: str
+    comment_sha256: str
+    items: tuple[str, ...]
+
+
+def read_csv(text: str) -> tuple[list[str], list[Row]]:
+    """Return the item keys and the rows of an exported ballots CSV."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None or tuple(header[:6]) != FIXED_COLUMNS:
+        raise ValueError("tiêu đề CSV không đúng")
+    keys = header[6:]
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if len(cells) != len(header):
+            raise ValueError(f"dòng {number}: số cột không đúng")
+        rows.append(
+            Row(
+                subject=int(cells[0]),
+                group=cells[1],
+                source=cells[2],
+                valid=cells[3] == "1",
+                answers=cells[4],
+                comment_sha256=cells[5],
+                items=tuple(cells[6:]),
+            )
+        )
+    return keys, rows
+
+
+def canonical_line(box_id: int, row: Row) -> bytes:
+    record = [
+        box_id,
+        row.subject,
+        row.group or "",
+        row.source,
+        1 if row.valid else 0,
+        row.answers,
+        row.comment_sha256,
+    ]
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
+    """Return the differences between a box's CSV and its bulletin."""
+    problems: list[str] = []
+    box_id = int(bulletin["box"])
+    where = f"hòm {box_id}"
+    root = merkle_root(canonical_line(box_id, r) for r in rows)
+    if root != bulletin["ballots_root"]:
+        problems.append(
+            f"{where}: gốc Merkle của phiếu {root} ≠ bản tin {bulletin['ballots_root']}"
+        )
+    receipts = [str(r).encode("utf-8") for r in bulletin.get("receipts", [])]
+    receipts_root = merkle_root(receipts)
+    if receipts_root != bulletin["receipts_root"]:
+        problems.append(f"{where}: gốc Merkle của biên nhận không khớp bản tin")
+    counts = bulletin["counts"]
+    payload = (
+        PREFIX
+        + bulletin["ballots_root"].encode("ascii")
+        + b"\n"
+        + bulletin["receipts_root"].encode("ascii")
+        + b"\n"
+        + json.dumps(counts, sort_keys=True, separators=(",", ":")).encode("ascii")
+    )
+    if hashlib.sha256(payload).hexdigest() != bulletin["digest"]:
+        problems.append(f"{where}: mã niêm phong (digest) không khớp gốc Merkle và số liệu")
+    expected = {
+        "ballots_total": len(rows),
+        "ballots_valid": sum(r.valid for r in rows),
+        "ballots_invalid": sum(not r.valid for r in rows),
+        "ballots_online": sum(r.source == "online" for r in rows),
+        "ballots_typed": sum(r.source == "typed" for r in rows),
+        "ballots_scanned": sum(r.source == "scanned" for r in rows),
+        "receipts": len(receipts),
+    }
+    for name, value in expected.items():
+        if name in counts and counts[name] != value:
+            problems.append(f"{where}: {name} = {counts[name]} trong bản tin, đếm lại được {value}")
+    per_subject: dict[str, int] = {}
+    for r in rows:
+        per_subject[str(r.subject)] = per_subject.get(str(r.subject), 0) + 1
+    for sid, n in counts.get("per_subject", {}).items():
+        if per_subject.get(str(sid), 0) != n:
+            problems.append(
+                f"{where}: số phiếu của người được góp ý {sid} = {n} trong bản tin, "
+                f"đếm lại được {per_subject.get(str(sid), 0)}"
+            )
+    return problems
+
+
+# ------------------------------------------------------------------- tally
+
+
+@dataclass
+class Counts:
+    """Per item: a count per option index, plus unanswered; and the ballots."""
+
+    n_items: int
+    ballots: int = 0
+    options: list[dict[int, int]] = field(default_factory=list)
+    unanswered: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.options = [{} for _ in range(self.n_items)]
+        self.unanswered = [0] * self.n_items
+
+    def add(self, answers: str) -> None:
+        self.ballots += 1
+        for j, char in enumerate(answers):
+            if char == "-":
+                self.unanswered[j] += 1
+            else:
+                index = int(char)
+                self.options[j][index] = self.options[j].get(index, 0) + 1
+
+
+def _close(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) <= TOLERANCE
+
+
+def _item_stats(item: dict[str, Any], counts: dict[int, int], low_keys: set[str]) -> dict[str, Any]:
+    denom = low = unscored = 0
+    total = 0.0
+    for i, option in enumerate(item["options"]):
+        c = counts.get(i, 0)
+        if option["score"] is None:
+            unscored += c
+            continue
+        denom += c
+        total += c * float(option["score"])
+        if option["key"] in low_keys:
+            low += c
+    return {
+        "scored_answers": denom,
+        "unscored": unscored,
+        "low": low,
+        "mean": total / denom if denom else None,
+        "low_share": low / denom if denom else None,
+        "good_share": (denom - low) / denom if denom else None,
+    }
+
+
+def _flags(mean: float | None, low_share: float | None, rules: dict[str, Any]) -> set[str]:
+    flags: set[str] = set()
+    if low_share is not None and low_share >= float(rules["flag_low_share"]) - 1e-12:
+        flags.add("low_share")
+    if mean is not None and mean < float(rules["flag_mean_below"]) - 1e-12:
+        flags.add("mean_below")
+    if rules.get("flag_analogy") and low_share is not None:
+        if low_share > 0.5:
+            flags.add("analogy_over_half_low")
+        if low_share * 3 >= 2 - 1e-9:
+            flags.add("analogy_two_thirds_low")
+    return flags
+
+
+def check_cell(cell: dict[str, Any], counts: Counts, doc: dict[str, Any]) -> list[str]:
+    """Return the differences between one published cell and the recount."""
+    key = cell["key"]
+    rules = doc["rules"]
+    k = int(rules["k"])
+    figures = cell.get("figures")
+    if figures is None:
+        if not cell.get("suppressed"):
+            return [f"{key}: ô không có số liệu nhưng không nêu lý do"]
+        return []
+    problems: list[str] = []
+    if figures["ballots"] != counts.ballots:
+        problems.append(f"{key}: {figures['ballots']} phiếu công bố, đếm lại được {counts.ballots}")
+    if counts.ballots < k:
+        problems.append(f"{key}: công bố số liệu của {counts.ballots} phiếu, dưới ngưỡng k = {k}")
+    low_keys = set(rules["low_option_keys"])
+    items = doc["items"]
+    means: dict[str, list[float]] = {}
+    pooled: dict[str, list[int]] = {}
+    any_banded: dict[str, bool] = {}
+    for j, (item, published) in enumerate(zip(items, figures["items"], strict=True)):
+        stats = _item_stats(item, counts.options[j], low_keys)
+        where = f"{key} {item['key']}"
+        section = item["section"]
+        for bucket in (section, ""):
+            pooled.setdefault(bucket, [0, 0])
+            pooled[bucket][0] += stats["scored_answers"]
+            pooled[bucket][1] += stats["low"]
+            if stats["mean"] is not None:
+                means.setdefault(bucket, []).append(stats["mean"])
+            any_banded[bucket] = any_banded.get(bucket, False) or bool(published.get("banded"))
+        flags = {f["rule"] for f in published["flags"]}
+        if flags != _flags(stats["mean"], stats["low_share"], rules):
+            problems.append(f"{where}: cờ tồn tại, hạn chế không khớp")
+        if published.get("banded"):
+            numbers = [published["mean"], published["scored_answers"]] + [
+                o["count"] for o in published["options"]
+            ]
+            if any(x is not None for x in numbers):
+                problems.append(f"{where}: nội dung trình bày theo khoảng nhưng vẫn có số đếm")
+            continue
+        for i, option in enumerate(published["options"]):
+            c = counts.options[j].get(i, 0)
+            if option["count"] != c:
+                problems.append(f"{where} {option['key']}: {option['count']} công bố, đếm lại {c}")
+            pct = (
+                100.0 * c / stats["scored_answers"]
+                if (item["options"][i]["score"] is not None and stats["scored_answers"])
+                else None
+            )
+            if not _close(option["percent"], pct):
+                problems.append(f"{where} {option['key']}: tỷ lệ {option['percent']} ≠ {pct}")
+        for name in ("scored_answers", "unscored", "mean", "low_share", "good_share"):
+            if not _close(published[name], stats[name]):
+                problems.append(f"{where}: {name} {published[name]} ≠ {stats[name]}")
+        if published["unanswered"] != counts.unanswered[j]:
+            problems.append(
+                f"{where}: không trả lời {published['unanswered']} ≠ {counts.unanswered[j]}"
+            )
+    sections = {s["key"]: s for s in figures["sections"]}
+    for bucket, published in [*sections.items(), ("", figures)]:
+        if any_banded.get(bucket):
+            if published["mean"] is not None:
+                problems.append(
+                    f"{key} {bucket or 'chung'}: điểm bình quân lộ nội dung theo khoảng"
+                )
+            continue
+        values = means.get(bucket, [])
+        mean = sum(values) / len(values) if values else None
+        denom, low = pooled.get(bucket, [0, 0])
+        expected = {
+            "mean": mean,
+            "good_share": (denom - low) / denom if denom else None,
+            "low_share": low / denom if denom else None,
+        }
+        for name, value in expected.items():
+            if not _close(published[name], value):
+                problems.append(f"{key} {bucket or 'chung'}: {name} {published[name]} ≠ {value}")
+    return problems
+
+
+def check_tally(doc: dict[str, Any], boxes: Sequence[tuple[int, Sequence[Row]]]) -> list[str]:
+    """Return the differences between a published tally document and the ballots."""
+    if doc.get("format") != "phieukin-tally-v1":
+        return ["tài liệu kết quả không đúng định dạng phieukin-tally-v1"]
+    n_items = len(doc["items"])
+    wards = [doc["ward"]] if "ward" in doc else list(doc["wards"])
+    subject_ward: dict[int, int] = {}
+    for ward in wards:
+        for st in ward["subjects"]:
+            subject_ward[int(st["subject"])] = int(ward["unit"])
+    cells: dict[str, Counts] = {}
+
+    def bump(cell_key: str, answers: str) -> None:
+        cells.setdefault(cell_key, Counts(n_items)).add(answers)
+
+    problems: list[str] = []
+    item_keys = [i["key"] for i in doc["items"]]
+    for box_id, rows in boxes:
+        for r in rows:
+            if len(r.answers) != n_items:
+                problems.append(f"hòm {box_id}: phiếu có chuỗi trả lời sai độ dài")
+                continue
+            for j, char in enumerate(r.answers):
+                expected = "" if char == "-" else doc["items"][j]["options"][int(char)]["key"]
+                if r.items and r.items[j] != expected:
+                    problems.append(
+                        f"hòm {box_id}: cột {item_keys[j]} ({r.items[j]}) khác chuỗi trả lời"
+                    )
+                    break
+            if not r.valid:
+                continue
+            if r.subject not in subject_ward:
+                problems.append(
+                    f"hòm {box_id}: người được góp ý {r.subject} không có trong kết quả"
+                )
+                continue
+            bump("district", r.answers)
+            bump(f"ward:{subject_ward[r.subject]}", r.answers)
+            bump(f"subject:{r.subject}", r.answers)
+            if r.group:
+                bump(f"subject:{r.subject}/group:{r.group}", r.answers)
+    published: list[dict[str, Any]] = []
+    if "district" in doc:
+        published.append(doc["district"])
+    for ward in wards:
+        published.append(ward["total"])
+        for st in ward["subjects"]:
+            published.append(st["total"])
+            published.extend(st["groups"])
+    for cell in published:
+        problems.extend(check_cell(cell, cells.get(cell["key"], Counts(n_items)), doc))
+    return problems
+
+
+# --------------------------------------------------------------------- CLI
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the recount; return the exit status."""
+    parser = argparse.ArgumentParser(description="Kiểm phiếu lại độc lập (phieukin).")
+    parser.add_argument("--tally", required=True, help="kết quả đã công bố (JSON)")
+    parser.add_argument(
+        "--box",
+        nargs=2,
+        action="append",
+        required=True,
+        metavar=("BALLOTS_CSV", "BULLETIN_JSON"),
+        help="phiếu ẩn danh (CSV) và bản tin niêm phong (JSON) của một hòm",
+    )
+    args = parser.parse_args(argv)
+    try:
+        with open(args.tally, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        boxes: list[tuple[int, list[Row]]] = []
+        bulletin_problems: list[str] = []
+        for csv_path, bulletin_path in args.box:
+            with open(csv_path, encoding="utf-8", newline="") as fh:
+                _keys, rows = read_csv(fh.read())
+            with open(bulletin_path, encoding="utf-8") as fh:
+                bulletin = json.load(fh)
+            bulletin_problems.extend(check_bulletin(rows, bulletin))
+            boxes.append((int(bulletin["box"]), rows))
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"Không đọc được dữ liệu: {exc}", file=sys.stderr)
+        return 2
+    problems = bulletin_problems + check_tally(doc, boxes)
+    total = sum(len(rows) for _, rows in boxes)
+    if problems:
+        for problem in problems:
+            print(f"SAI LỆCH: {problem}")
+        print(f"Có {len(problems)} sai lệch ({len(boxes)} hòm, {total} phiếu).")
+        return 1
+    print(f"Khớp: {len(boxes)} hòm, {total} phiếu; mọi số liệu đã công bố được tính lại đúng.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
