@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -41,10 +40,10 @@ class Command(BaseCommand):
             width = 30
             filled = int(width * done / total) if total else width
             bar = "#" * filled + "-" * (width - filled)
-            sys.stderr.write(f"\r[{bar}] {done}/{total} {label[:48]:<48}")
+            self.stderr.write(f"\r[{bar}] {done}/{total} {label[:48]:<48}", ending="")
             if done == total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
+                self.stderr.write("")
+            self.stderr.flush()
 
         paths = render_round(
             round=rounds[0], out_dir=Path(options["out"]), formats=formats, progress=progress
