@@ -1,0 +1,64 @@
+"""Committee and organiser pages of a box, per persona."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from phieukin.ballots import services
+from phieukin.ballots.models import Code, Seal
+from phieukin.rounds.models import BallotBox
+
+
+def test_a_ward_organiser_opens_the_box_and_prints_codes(
+    client: Client, box: BallotBox, ward_organiser: Any
+) -> None:
+    client.force_login(ward_organiser)
+    assert client.get("/ballots/").status_code == 200
+    client.post(f"/ballots/{box.pk}/open/")
+    box.refresh_from_db()
+    assert box.state == "open"
+    response = client.post(f"/ballots/{box.pk}/codes/", {"count": "4"})
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert Code.objects.filter(box=box).count() == 4
+    assert client.get(f"/ballots/{box.pk}/zero-report.pdf").content.startswith(b"%PDF")
+
+
+def test_an_outsider_cannot_see_the_box(client: Client, box: BallotBox, outsider: Any) -> None:
+    client.force_login(outsider)
+    assert client.get(f"/ballots/{box.pk}/").status_code == 404
+    assert client.post(f"/ballots/{box.pk}/open/").status_code == 404
+    box.refresh_from_db()
+    assert box.state == "prepared"
+
+
+def test_the_live_counts_show_counts_only(
+    client: Client, open_box_: BallotBox, box_codes: list[str], sheets: Any, ward_organiser: Any
+) -> None:
+    services.cast_ballot(code=box_codes[0], sheets=sheets(0, "bí mật"))
+    client.force_login(ward_organiser)
+    data = client.get(f"/ballots/{open_box_.pk}/live/").json()
+    assert set(data) == {"state", "present", "invited", "codes_used", "ballots_received"}
+    assert data["codes_used"] == 1
+    page = client.get(f"/ballots/{open_box_.pk}/").content.decode()
+    assert "bí mật" not in page
+
+
+def test_the_committee_must_acknowledge_a_mismatch_to_seal(
+    client: Client, open_box_: BallotBox, box_codes: list[str], sheets: Any, counter: Any
+) -> None:
+    services.cast_ballot(code=box_codes[0], sheets=sheets())
+    client.force_login(counter)
+    client.post(f"/ballots/{open_box_.pk}/close/")
+    page = client.get(f"/ballots/{open_box_.pk}/").content.decode()
+    assert "chưa khớp" in page.lower() or "không khớp" in page.lower()
+    client.post(f"/ballots/{open_box_.pk}/seal/")
+    assert not Seal.objects.exists()
+    client.post(f"/ballots/{open_box_.pk}/seal/", {"acknowledge": "1"})
+    assert Seal.objects.get(box=open_box_).reconciliation_acknowledged
+    minutes = client.get(f"/ballots/{open_box_.pk}/minutes.pdf")
+    assert minutes.content.startswith(b"%PDF")
+    client.post(f"/ballots/{open_box_.pk}/verify/")
+    assert "nguyên vẹn" in client.get(f"/ballots/{open_box_.pk}/").content.decode()

@@ -1,0 +1,245 @@
+"""Committee and organiser pages of a ballot box.
+
+Generate and print codes, open and close the box, live counts (never content), paper
+counts, the reconciliation check, sealing with acknowledgement, the minutes and the zero
+report, the signed-minutes upload and verification. Every page is scoped through
+:mod:`phieukin.accounts.scoping`; every change is one service call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from phieukin.accounts.permissions import is_back_office
+from phieukin.ballots import documents, selectors, services
+from phieukin.ballots.models import Seal
+from phieukin.core.access import acting_user, require
+from phieukin.core.errors import DomainError
+from phieukin.rounds.models import BallotBox, RespondentGroup
+
+
+def _box(request: HttpRequest, box_id: int) -> BallotBox:
+    return get_object_or_404(selectors.boxes_for(acting_user(request)), pk=box_id)
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require(is_back_office)
+def box_list(request: HttpRequest) -> HttpResponse:
+    """List the ballot boxes the user manages."""
+    return render(request, "ballots/box_list.html", {"boxes": selectors.boxes_for(request.user)})
+
+
+@require(is_back_office)
+def box_detail(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Show a box: state, counts, reconciliation and the actions its state allows."""
+    box = _box(request, box_id)
+    counts = services.box_counts(box)
+    seal = Seal.objects.filter(box=box).first()
+    return render(
+        request,
+        "ballots/box_detail.html",
+        {
+            "box": box,
+            "counts": counts,
+            "mismatches": counts.mismatches(),
+            "seal": seal,
+            "groups": RespondentGroup.objects.filter(round_id=box.conference.round_id),
+            "subjects": box.conference.subjects.all(),
+            "verify": request.session.pop(f"verify-{box.pk}", None),
+        },
+    )
+
+
+@never_cache
+@require(is_back_office)
+def live(request: HttpRequest, box_id: int) -> JsonResponse:
+    """Return the live counts of a box (counts only, never content)."""
+    return JsonResponse(selectors.live_counts(_box(request, box_id)))
+
+
+def _act(request: HttpRequest, box: BallotBox, action: Any, done: str) -> HttpResponse:
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, done)
+    return redirect("ballots:detail", box.pk)
+
+
+@require_POST
+@require(is_back_office)
+def open_box(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Open the (empty) box."""
+    box = _box(request, box_id)
+    return _act(
+        request,
+        box,
+        lambda: services.open_box(actor=acting_user(request), box=box),
+        _("The ballot box is open."),
+    )
+
+
+@require_POST
+@require(is_back_office)
+def close_box(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Close the box."""
+    box = _box(request, box_id)
+    return _act(
+        request,
+        box,
+        lambda: services.close_box(actor=acting_user(request), box=box),
+        _("The ballot box is closed."),
+    )
+
+
+@require_POST
+@require(is_back_office)
+def reopen_box(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Reopen a closed, unsealed box."""
+    box = _box(request, box_id)
+    return _act(
+        request,
+        box,
+        lambda: services.reopen_box(actor=acting_user(request), box=box),
+        _("The ballot box is open again."),
+    )
+
+
+@require_POST
+@require(is_back_office)
+def create_codes(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Create codes and answer with the printable slips (the codes are not kept)."""
+    box = _box(request, box_id)
+    try:
+        count = int(request.POST.get("count", "0"))
+    except ValueError:
+        count = 0
+    group = None
+    if request.POST.get("group"):
+        group = RespondentGroup.objects.filter(
+            round_id=box.conference.round_id, pk=request.POST["group"]
+        ).first()
+    try:
+        codes = services.generate_codes(
+            actor=acting_user(request), box=box, count=count, group=group
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("ballots:detail", box.pk)
+    return _pdf(documents.code_slips_pdf(box, codes), f"ma-phieu-hom-{box.pk}.pdf")
+
+
+@require_POST
+@require(is_back_office)
+def void_codes(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Void the codes typed one a line (lost or spoiled slips)."""
+    box = _box(request, box_id)
+    typed = [line for line in request.POST.get("codes", "").splitlines() if line.strip()]
+    return _act(
+        request,
+        box,
+        lambda: services.void_codes(actor=acting_user(request), box=box, codes=typed),
+        _("The codes are voided."),
+    )
+
+
+def _optional_int(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() else None
+
+
+@require_POST
+@require(is_back_office)
+def paper_counts(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Record the paper ballots issued and returned."""
+    box = _box(request, box_id)
+    issued = _optional_int(request.POST.get("issued", ""))
+    returned = _optional_int(request.POST.get("returned", ""))
+    return _act(
+        request,
+        box,
+        lambda: services.record_paper_counts(
+            actor=acting_user(request), box=box, issued=issued, returned=returned
+        ),
+        _("The paper counts are recorded."),
+    )
+
+
+@require_POST
+@require(is_back_office)
+def seal_box(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Seal the box; a mismatch needs the committee's acknowledgement."""
+    box = _box(request, box_id)
+    acknowledge = request.POST.get("acknowledge") == "1"
+    return _act(
+        request,
+        box,
+        lambda: services.seal_box(
+            actor=acting_user(request), box=box, acknowledge_mismatch=acknowledge
+        ),
+        _("The ballot box is sealed. Print the counting minutes for signature."),
+    )
+
+
+@require_POST
+@require(is_back_office)
+def upload_signed(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Attach a photo or scan of the signed minutes."""
+    box = _box(request, box_id)
+    upload = request.FILES.get("signed")
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+        return redirect("ballots:detail", box.pk)
+    return _act(
+        request,
+        box,
+        lambda: services.attach_signed_minutes(actor=acting_user(request), box=box, upload=upload),
+        _("The signed minutes are attached."),
+    )
+
+
+@require_POST
+@require(is_back_office)
+def verify(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Recompute the sealed box and show the outcome."""
+    box = _box(request, box_id)
+    report = services.verify_box(box=box)
+    request.session[f"verify-{box.pk}"] = {
+        "ok": report.ok,
+        "problems": [str(p) for p in report.problems],
+    }
+    return redirect("ballots:detail", box.pk)
+
+
+@require(is_back_office)
+def minutes_pdf(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Download the counting minutes of a sealed box."""
+    box = _box(request, box_id)
+    seal = get_object_or_404(Seal, box=box)
+    return _pdf(documents.counting_minutes_pdf(seal), f"bien-ban-kiem-phieu-hom-{box.pk}.pdf")
+
+
+@require(is_back_office)
+def zero_report_pdf(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Download the opening record (zero report) of an opened box."""
+    box = _box(request, box_id)
+    try:
+        data = documents.zero_report_pdf(box)
+    except ValueError:
+        messages.error(request, _("The ballot box has not been opened yet."))
+        return redirect("ballots:detail", box.pk)
+    return _pdf(data, f"bien-ban-mo-hom-{box.pk}.pdf")
