@@ -147,6 +147,14 @@ def ballots_csv(request: HttpRequest, box: int) -> Any:
     return response
 
 
+@api.get("/boxes/{box}/tally", response={200: dict[str, Any], **ERRORS}, tags=["public"])
+def tally(request: HttpRequest, box: int) -> Any:
+    """Return per leader × item counts of a sealed box; no figure for fewer than k ballots."""
+    from phieukin.tallying.selectors import box_tally_document
+
+    return box_tally_document(_box(box), include_comments=False)
+
+
 # --- Admin -----------------------------------------------------------------------------
 
 admin_auth = TokenAuth()

@@ -41,6 +41,7 @@ def test_the_openapi_document_lists_the_contract(client: Client) -> None:
         "/api/v1/ballots",
         "/api/v1/boxes/{box}/bulletin",
         "/api/v1/boxes/{box}/ballots.csv",
+        "/api/v1/boxes/{box}/tally",
     ):
         assert path in paths
 
@@ -229,3 +230,37 @@ def test_create_api_token_prints_the_token_once(ward_organiser: Any, capsys: Any
     call_command("create_api_token", ward_organiser.username, "script")
     token = capsys.readouterr().out.strip()
     assert ApiToken.objects.get(digest=token_digest(token)).name == "script"
+
+
+def test_the_tally_is_published_after_sealing_and_never_below_k(
+    client: Client, box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    assert client.get(f"/api/v1/boxes/{open_box_.pk}/tally").status_code == 409
+    k = open_box_.conference.round.k_threshold
+    _seal(open_box_, box_codes, sheets, k - 1)
+    document = client.get(f"/api/v1/boxes/{open_box_.pk}/tally").json()
+    figures = list(_values_of(document, "figures"))
+    assert None in figures  # every leader's cell (k - 1 ballots) is withheld
+    assert all(f["ballots"] >= k for f in figures if f is not None)
+
+
+def test_the_tally_of_k_ballots_has_figures(
+    client: Client, box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    k = open_box_.conference.round.k_threshold
+    _seal(open_box_, box_codes, sheets, k + 3)
+    response = client.get(f"/api/v1/boxes/{open_box_.pk}/tally")
+    assert response.status_code == 200
+    assert any(f is not None for f in _values_of(response.json(), "figures"))
+    assert "góp ý" not in response.content.decode()  # no comments in the public tally
+
+
+def _values_of(node: Any, key: str) -> Any:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                yield v
+            yield from _values_of(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _values_of(v, key)
