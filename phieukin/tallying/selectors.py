@@ -17,12 +17,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Case, CharField, F, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    F,
+    Max,
+    Min,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length
 from django.utils.translation import gettext as _
 
 from phieukin.ballots.models import Ballot
@@ -97,31 +110,56 @@ def _index(ids: Sequence[int], raw: npt.NDArray[np.int64]) -> npt.NDArray[np.int
     return out
 
 
+class ConcatAnswers(Aggregate):
+    """Concatenate the answer strings of a group of rows (SQLite and PostgreSQL).
+
+    Every string has the same length, so the order of concatenation does not matter:
+    the blob is cut back into ballots of ``n_items`` characters.
+    """
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, '')"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="STRING_AGG", **extra)
+
+
 def read_ballots(
     *, boxes: Sequence[BallotBox], subjects: Sequence[int], groups: Sequence[int], n_items: int
 ) -> engine.BallotArrays:
-    """Read the ballots of *boxes* as engine arrays (subjects, groups given by id)."""
+    """Read the valid ballots of *boxes* as engine arrays (subjects, groups given by id).
+
+    Set-based: the database groups the ballots by (subject, group) and concatenates
+    their answer strings, so a million ballots come back as a few hundred rows that
+    ``np.frombuffer`` turns into the answers matrix. Invalid ballots are never tallied
+    and are not read.
+    """
     box_ids = [b.pk for b in boxes]
-    # Invalid ballots are never tallied, so they are not read; an empty answers string
-    # (never expected on a valid ballot) reads as all unanswered rather than failing.
+    # An empty answers string (never expected on a valid ballot) reads as unanswered.
+    answers = Case(
+        When(answers="", then=Value("-" * n_items)),
+        default=F("answers"),
+        output_field=CharField(),
+    )
     rows = list(
         Ballot.objects.filter(box_id__in=box_ids, valid=True)
         .order_by()
-        .values_list(
-            "subject_id",
-            Coalesce("group_id", Value(-1)),
-            "valid",
-            Case(
-                When(answers="", then=Value("-" * n_items)),
-                default=F("answers"),
-                output_field=CharField(),
-            ),
+        .annotate(group_or_none=Coalesce("group_id", Value(-1)))
+        .values_list("subject_id", "group_or_none")
+        .annotate(
+            n=Count("id"),
+            shortest=Min(Length(answers)),
+            longest=Max(Length(answers)),
+            blob=ConcatAnswers(answers),
         )
+        .order_by("subject_id", "group_or_none")
     )
-    if rows:
-        subject_col, group_col, valid_col, answers_col = zip(*rows, strict=True)
-    else:
-        subject_col, group_col, valid_col, answers_col = (), (), (), ()
+    for _subject, _group, _n, shortest, longest, _blob in rows:
+        if shortest != n_items or longest != n_items:
+            raise engine.TallyInputError("wrong_length")
+    counts = np.asarray([r[2] for r in rows], dtype=np.int64)
+    blob = "".join(r[5] for r in rows).encode("ascii", errors="replace")
     comments: dict[int, list[str]] = defaultdict(list)
     subject_pos = {sid: i for i, sid in enumerate(subjects)}
     for sid, text in (
@@ -131,30 +169,34 @@ def read_ballots(
         .values_list("subject_id", "comment")
     ):
         comments[subject_pos[sid]].append(text)
+    subject_ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+    group_ids = np.asarray([r[1] for r in rows], dtype=np.int64)
     return engine.BallotArrays(
-        subject=_index(subjects, np.asarray(subject_col, dtype=np.int64)),
-        group=_index(groups, np.asarray(group_col, dtype=np.int64)),
-        valid=np.asarray(valid_col, dtype=np.bool_),
-        answers=engine.answers_matrix(list(answers_col), n_items),
+        subject=np.repeat(_index(subjects, subject_ids), counts),
+        group=np.repeat(_index(groups, group_ids), counts),
+        valid=np.ones(int(counts.sum()), dtype=np.bool_),
+        answers=engine.answers_from_blob(blob, n_items),
         comments=dict(comments),
     )
 
 
-def _tally_boxes(
-    rnd: Round,
-    boxes: Sequence[BallotBox],
-    *,
-    released: dict[str, int] | None = None,
-    complete: bool = True,
-) -> engine.RoundTally:
+@dataclass(frozen=True)
+class _Inputs:
+    shape: engine.Shape
+    rules: engine.Rules
+    layout: engine.Layout
+    arrays: engine.BallotArrays
+
+
+def _inputs(rnd: Round, boxes: Sequence[BallotBox]) -> _Inputs:
     _require_sealed(boxes)
     shape = questionnaire_shape(rnd.questionnaire)
     groups = list(RespondentGroup.objects.filter(round=rnd).order_by("order", "id"))
     conf_ids = [b.conference_id for b in boxes]
     subjects = list(
-        Subject.objects.filter(conference_id__in=conf_ids)
-        .select_related("conference__unit")
-        .order_by("conference__unit__sort_key", "order", "id")
+        Subject.objects.filter(conference_id__in=conf_ids).order_by(
+            "conference__unit__sort_key", "order", "id"
+        )
     )
     ward_of_conf = {b.conference_id: b.conference.unit_id for b in boxes}
     wards = sorted(
@@ -175,13 +217,35 @@ def _tally_boxes(
         groups=[g.pk for g in groups],
         n_items=len(shape.items),
     )
+    return _Inputs(shape, round_rules(rnd), layout, arrays)
+
+
+def _ward_alone(inputs: _Inputs, ward: int) -> engine.RoundTally:
+    """Return the tally of one ward's ballots alone, as its box tally computes it."""
+    layout = inputs.layout
+    members = [s for s in range(len(layout.subjects)) if layout.subject_ward[s] == ward]
+    remap = np.full(len(layout.subjects), -1, dtype=np.int64)
+    remap[members] = np.arange(len(members))
+    mask = remap[inputs.arrays.subject] >= 0
+    arrays = engine.BallotArrays(
+        subject=remap[inputs.arrays.subject[mask]],
+        group=inputs.arrays.group[mask],
+        valid=inputs.arrays.valid[mask],
+        answers=inputs.arrays.answers[mask],
+        comments={
+            int(remap[s]): texts for s, texts in inputs.arrays.comments.items() if remap[s] >= 0
+        },
+    )
+    alone = engine.Layout(
+        wards=(layout.wards[ward],),
+        subjects=tuple(layout.subjects[s] for s in members),
+        subject_ward=(0,) * len(members),
+        groups=layout.groups,
+        district=layout.district,
+    )
+    # The district layer of a one-box tally is the ward itself: withhold it.
     return engine.tally(
-        shape=shape,
-        rules=round_rules(rnd),
-        layout=layout,
-        ballots=arrays,
-        released=released,
-        complete=complete,
+        shape=inputs.shape, rules=inputs.rules, layout=alone, ballots=arrays, complete=False
     )
 
 
@@ -199,9 +263,8 @@ def box_tally(box: BallotBox) -> engine.WardTally:
     Computed from this box alone, so it is final once the box is sealed.
     """
     box = BallotBox.objects.select_related("conference__unit", "conference__round").get(pk=box.pk)
-    # The district layer of a one-box tally is the ward itself: withhold it.
-    result = _tally_boxes(box.conference.round, [box], complete=False)
-    return result.wards[0]
+    inputs = _inputs(box.conference.round, [box])
+    return _ward_alone(inputs, 0).wards[0]
 
 
 def subject_tally(subject: Subject) -> engine.SubjectTally:
@@ -221,12 +284,20 @@ def round_tally(
     """
     boxes = _boxes(rnd)
     sealed = [b for b in boxes if b.state == BoxState.SEALED.value]
+    inputs = _inputs(rnd, sealed)
     released: dict[str, int] = {}
-    for done, box in enumerate(sealed, start=1):
-        released.update(_tally_boxes(rnd, [box], complete=False).published_counts())
+    for ward in range(len(inputs.layout.wards)):
+        released.update(_ward_alone(inputs, ward).published_counts())
         if progress is not None:
-            progress(done, len(sealed))
-    return _tally_boxes(rnd, sealed, released=released, complete=len(sealed) == len(boxes))
+            progress(ward + 1, len(inputs.layout.wards))
+    return engine.tally(
+        shape=inputs.shape,
+        rules=inputs.rules,
+        layout=inputs.layout,
+        ballots=inputs.arrays,
+        released=released,
+        complete=len(sealed) == len(boxes),
+    )
 
 
 def unsealed_boxes(rnd: Round) -> list[BallotBox]:

@@ -157,7 +157,22 @@ def answers_matrix(compact: Sequence[str], n_items: int) -> npt.NDArray[np.uint8
     grid = raw.reshape(n, n_items + 1)
     if not bool(np.all(grid[:, n_items] == ord("\n"))):
         raise TallyInputError("wrong_length")
-    cells = grid[:, :n_items]
+    return _decode_grid(grid[:, :n_items])
+
+
+def answers_from_blob(blob: bytes, n_items: int) -> npt.NDArray[np.uint8]:
+    """Return the option matrix of answer strings concatenated without separators.
+
+    The caller vouches that every string had ``n_items`` characters (e.g. checked by
+    the database with MIN/MAX of their lengths).
+    """
+    if n_items == 0 or len(blob) % n_items:
+        raise TallyInputError("wrong_length")
+    raw = np.frombuffer(blob, dtype=np.uint8)
+    return _decode_grid(raw.reshape(len(blob) // n_items, n_items))
+
+
+def _decode_grid(cells: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     digits = cells - np.uint8(ord("0"))  # wraps for '-' and anything below '0'
     is_digit = digits <= 9
     is_blank = cells == ord("-")
