@@ -274,7 +274,7 @@ class _Flow:
             lines = wrap(option.label, FONT_BOLD, size, col - 1.0)
             labels.append(tuple(lines))
         lead = size * 1.12 * PT
-        h = max(len(lines) for lines in labels) * lead + 2.0
+        h = max(len(lines) for lines in labels) * lead + 3.0
         columns = tuple(Rect(left + i * col, self.y, col, h) for i in range(n))
         return h, ScaleHeader(self.y, h, columns, tuple(labels), size)
 
@@ -283,7 +283,7 @@ class _Flow:
         col, box = _option_columns(len(scale.options))
         text_w = RIGHT - len(scale.options) * col - LEFT - 8.0
         lines = wrap(text, FONT, self.size, text_w)
-        h = max(len(lines) * self.leading + 2.0, box + 3.0)
+        h = max(len(lines) * self.leading + 2.0, box + 4.0)
         return lines, h
 
     def add_item(self, number: int, key: str, text: str, scale_key: str) -> None:

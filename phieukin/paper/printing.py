@@ -30,7 +30,6 @@ from phieukin.paper.layout import (
     PAGE_W,
     PT,
     QR_RECT,
-    RIGHT,
     BallotLayout,
     PageLayout,
     Rect,
@@ -216,8 +215,11 @@ def _draw_page(
             for i, line in enumerate(lines):
                 baseline = top + i * lead + header.size * 0.8 * PT
                 c.drawCentredString(col.cx * mm, _mm_y(baseline), line)
-        c.line(LEFT * mm, _mm_y(header.y + header.h), RIGHT * mm, _mm_y(header.y + header.h))
     option_left = page.option_area[0]
+    for header in page.scale_headers:
+        # Like the row rules, the header rule stays clear of the option columns.
+        bottom = header.y + header.h
+        c.line(LEFT * mm, _mm_y(bottom), (option_left - 3.0) * mm, _mm_y(bottom))
     for item in page.items:
         c.setFont(FONT_BOLD, item.text.size)
         c.drawString(LEFT * mm, _mm_y(item.text.y + item.text.size * 0.8 * PT), f"{item.number}.")

@@ -1,0 +1,243 @@
+"""The OMR reader reads clear marks, flags every doubt, and refuses what is not a ballot."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from phieukin.paper.layout import BallotLayout
+from phieukin.paper.omr.images import load_pages
+from phieukin.paper.omr.reader import read_page
+from phieukin.paper.omr.types import PageRefused, SheetId, parse_sheet_id
+from phieukin.paper.tests.synth import (
+    CLEAR_STYLES,
+    Corpus,
+    Score,
+    Truth,
+    sample_spec,
+    small_spec,
+)
+
+
+@cache
+def sample_corpus() -> Corpus:
+    return Corpus(sample_spec())
+
+
+@cache
+def small_corpus() -> Corpus:
+    return Corpus(small_spec(items=7, options=3))
+
+
+def _layout_for(corpus: Corpus):
+    def layout_for(sheet: SheetId) -> BallotLayout:
+        if sheet.questionnaire_code != corpus.spec.code:
+            raise KeyError(sheet.questionnaire_code)
+        return corpus.layout
+
+    return layout_for
+
+
+def _score(corpus: Corpus, pages) -> Score:
+    score = Score()
+    for page in pages:
+        reading = read_page(page.image, _layout_for(corpus))
+        assert reading.sheet == page.sheet
+        assert {r.item_key for r in reading.items} == set(page.truth)
+        for item in reading.items:
+            score.add(item.item_key, page.truth[item.item_key], item)
+    return score
+
+
+def test_the_qr_payload_round_trips_and_junk_is_refused() -> None:
+    sheet = SheetId(12, 34, 56, "neu-guong-21", 1, 1, 2, "ABCDEFGHJKMN")
+    assert parse_sheet_id(sheet.payload()) == sheet
+    for junk in [
+        "",
+        "https://example.org",
+        "PK1|r=12|b=34|s=56|q=neu-guong-21:1|p=3/2|n=ABCDEFGHJKMN",
+        "PK1|r=12|b=34|s=56|q=neu-guong-21:1|p=1/2|n=abc",
+        "PK1|r=0|b=34|s=56|q=neu-guong-21:1|p=1/2|n=ABCDEFGHJKMN",
+    ]:
+        with pytest.raises(PageRefused) as caught:
+            parse_sheet_id(junk)
+        assert caught.value.reason == "bad_qr"
+
+
+def test_a_clean_unmarked_ballot_reads_blank() -> None:
+    corpus = small_corpus()
+    image = corpus.blank_images(200)[0]
+    reading = read_page(image, _layout_for(corpus))
+    assert reading.blank
+    assert all(r.status == "empty" for r in reading.items)
+    assert reading.comment_crop is not None and not reading.comment_has_ink
+    assert set(reading.item_crops) == {i.key for i in corpus.spec.items}
+
+
+@pytest.mark.parametrize("style", CLEAR_STYLES)
+def test_every_clear_style_is_read_on_a_clean_scan(style: str) -> None:
+    corpus = small_corpus()
+    rng = np.random.default_rng(len(style))
+    page = corpus.page(0, rng, dpi=200, profile="clean", styles=(style,), comment=False)
+    reading = read_page(page.image, _layout_for(corpus))
+    for item in reading.items:
+        assert item.status == "marked", item
+        assert item.option_index == page.truth[item.item_key].option
+
+
+def test_degraded_scans_and_photos_give_no_silent_error() -> None:
+    """Rotation, perspective, 150–300 dpi, blur, noise, JPEG and shadows, all mark styles."""
+    corpus = sample_corpus()
+    rng = np.random.default_rng(20261121)
+    pages = [
+        corpus.page(
+            i % len(corpus.sheets()),
+            rng,
+            dpi=float(rng.choice([150, 200, 300])),
+            profile=("phone" if i % 3 == 2 else "scan"),
+        )
+        for i in range(12)
+    ]
+    score = _score(corpus, pages)
+    assert score.silent_errors == 0, score.errors
+    assert score.clear >= 40
+    assert score.clear_read == score.clear
+    assert score.flagged > 0  # double marks, corrections and pencil went to a human
+
+
+@pytest.mark.parametrize("style", ["double", "correction", "faint"])
+def test_doubtful_marks_are_flagged_with_a_reason(style: str) -> None:
+    corpus = small_corpus()
+    rng = np.random.default_rng(7)
+    page = corpus.page(0, rng, dpi=200, profile="scan", styles=(style,), comment=False)
+    reading = read_page(page.image, _layout_for(corpus))
+    for item in reading.items:
+        assert item.status == "ambiguous", item
+        assert item.reason in {"several_marks", "correction", "faint_mark"}
+
+
+def test_a_stray_stroke_beside_a_box_is_not_a_vote() -> None:
+    corpus = small_corpus()
+    page = corpus.page(0, np.random.default_rng(3), profile="scan", styles=("stray",))
+    reading = read_page(page.image, _layout_for(corpus))
+    assert all(item.status != "marked" for item in reading.items)
+
+
+def test_a_blank_ballot_is_recognised_and_a_comment_is_noticed() -> None:
+    corpus = small_corpus()
+    rng = np.random.default_rng(11)
+    blank = corpus.page(0, rng, profile="scan", styles=("blank",), comment=False)
+    commented = corpus.page(0, rng, profile="scan", styles=("blank",), comment=True)
+    assert read_page(blank.image, _layout_for(corpus)).blank
+    reading = read_page(commented.image, _layout_for(corpus))
+    assert not reading.blank and reading.comment_has_ink
+    assert reading.comment_crop is not None and reading.comment_crop.shape[0] > 100
+
+
+def test_another_questionnaire_prints_and_reads_back() -> None:
+    corpus = small_corpus()
+    rng = np.random.default_rng(5)
+    pages = [corpus.page(0, rng, dpi=200, profile=p) for p in ("scan", "scan", "phone", "scan")]
+    score = _score(corpus, pages)
+    assert score.silent_errors == 0, score.errors
+    assert score.clear_read == score.clear
+
+
+def test_a_page_of_another_box_names_its_box_and_round() -> None:
+    from phieukin.paper.printing import render_ballots_pdf
+    from phieukin.paper.tests.synth import box_spec, render_images
+
+    spec = small_spec()
+    pdf = render_ballots_pdf(box=box_spec(spec, round_id=99, box_id=777), copies=1)
+    image = render_images(pdf, 200)[1]
+    reading = read_page(image, _layout_for(small_corpus()))
+    assert (reading.sheet.round_id, reading.sheet.box_id, reading.sheet.subject_id) == (99, 777, 57)
+
+
+def test_a_page_of_an_unknown_questionnaire_is_refused() -> None:
+    corpus = small_corpus()
+    image = sample_corpus().blank_images(150)[0]
+    with pytest.raises(PageRefused) as caught:
+        read_page(image, _layout_for(corpus))
+    assert caught.value.reason == "unknown_sheet"
+
+
+def _photo_without_markers() -> np.ndarray:
+    rng = np.random.default_rng(1)
+    image = np.full((1600, 1200), 200, dtype=np.uint8)
+    for _ in range(40):
+        x, y = rng.integers(0, 1100, 2)
+        cv2.rectangle(
+            image, (int(x), int(y)), (int(x) + 80, int(y) + 50), int(rng.integers(0, 120)), -1
+        )
+    cv2.putText(image, "Bien ban", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 3, 0, 5)
+    return image
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.full((2339, 1654), 255, dtype=np.uint8),
+        np.random.default_rng(2).integers(0, 256, (2339, 1654), dtype=np.uint8),
+        _photo_without_markers(),
+        np.zeros((10, 10), dtype=np.uint8),
+    ],
+    ids=["blank paper", "noise", "photo without markers", "tiny"],
+)
+def test_what_is_not_a_ballot_page_is_refused(image: np.ndarray) -> None:
+    with pytest.raises(PageRefused) as caught:
+        read_page(image, _layout_for(small_corpus()))
+    assert caught.value.reason in {"no_markers", "unreadable"}
+    assert str(caught.value.message)
+
+
+def test_a_ballot_with_its_qr_torn_off_is_refused() -> None:
+    image = small_corpus().blank_images(200)[0].copy()
+    px = 200 / 25.4
+    image[: int(35 * px), int(150 * px) : int(188 * px)] = 255
+    with pytest.raises(PageRefused) as caught:
+        read_page(image, _layout_for(small_corpus()))
+    assert caught.value.reason == "no_qr"
+
+
+def _encode(images: list[np.ndarray], fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    pil = [Image.fromarray(i) for i in images]
+    pil[0].save(buffer, format=fmt, save_all=len(pil) > 1, append_images=pil[1:])
+    return buffer.getvalue()
+
+
+def test_load_pages_reads_pdf_png_jpeg_and_multipage_tiff() -> None:
+    corpus = small_corpus()
+    assert len(list(load_pages(corpus.pdf, "ballots.pdf"))) == 2
+    image = corpus.blank_images(150)[0]
+    for fmt, name in [("PNG", "a.png"), ("JPEG", "a.jpg")]:
+        pages = list(load_pages(_encode([image], fmt), name))
+        assert len(pages) == 1 and pages[0].shape == image.shape and pages[0].dtype == np.uint8
+    tiff = list(load_pages(_encode(corpus.blank_images(150), "TIFF"), "scan.tif"))
+    assert len(tiff) == 2
+    reading = read_page(tiff[1], _layout_for(corpus))
+    assert reading.sheet.subject_id == 57
+
+
+def test_load_pages_refuses_what_is_not_an_image() -> None:
+    with pytest.raises(PageRefused) as caught:
+        list(load_pages(b"hello, this is not an image", "notes.txt"))
+    assert caught.value.reason == "unreadable"
+    with pytest.raises(PageRefused):
+        list(load_pages(b"%PDF-1.4 broken", "x.pdf"))
+
+
+def test_truth_scoring_counts_a_wrong_reading_as_a_silent_error() -> None:
+    from phieukin.paper.omr.types import ItemReading
+
+    score = Score()
+    score.add("a", Truth("tick", 1, (1,)), ItemReading("a", "marked", 2, (0.0, 0.0, 0.3)))
+    score.add("b", Truth("double", None, (0, 1)), ItemReading("b", "marked", 0, (0.3, 0.3)))
+    score.add("c", Truth("tick", 0, (0,)), ItemReading("c", "ambiguous", None, (0.3,), "x"))
+    assert score.silent_errors == 2 and score.flagged == 1

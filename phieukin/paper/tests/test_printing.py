@@ -1,0 +1,96 @@
+"""Printed ballots: every page carries markers and a QR naming the sheet, never the voter."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+
+from phieukin.paper.layout import build_layout
+from phieukin.paper.omr.types import parse_sheet_id
+from phieukin.paper.printing import render_ballots_pdf, render_box_ballots_pdf
+from phieukin.paper.tests.synth import box_spec, render_images, sample_spec, small_spec
+
+
+def _qr_payloads(pdf: bytes) -> list[str]:
+    return [zxingcpp.read_barcodes(img)[0].text for img in render_images(pdf, 100)]
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        texts = []
+        for i in range(len(document)):
+            page = document[i]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        document.close()
+
+
+def test_copies_of_each_leader_come_together_with_their_own_serial() -> None:
+    spec = small_spec(items=7, options=3)
+    box = box_spec(spec, round_id=7, box_id=70)
+    pdf = render_ballots_pdf(box=box, copies=3)
+    sheets = [parse_sheet_id(p) for p in _qr_payloads(pdf)]
+    assert [s.subject_id for s in sheets] == [56, 56, 56, 57, 57, 57]
+    assert {(s.round_id, s.box_id) for s in sheets} == {(7, 70)}
+    assert {(s.questionnaire_code, s.questionnaire_version) for s in sheets} == {
+        ("thu-nghiem-7", 2)
+    }
+    assert len({s.serial for s in sheets}) == 6
+    assert all((s.page, s.page_count) == (1, 1) for s in sheets)
+
+
+def test_pages_of_one_copy_share_the_serial_and_are_numbered() -> None:
+    spec = sample_spec()
+    pages = build_layout(spec).page_count
+    pdf = render_ballots_pdf(box=box_spec(spec), copies=2)
+    sheets = [parse_sheet_id(p) for p in _qr_payloads(pdf)]
+    assert len(sheets) == 2 * 2 * pages
+    for start in range(0, len(sheets), pages):
+        copy = sheets[start : start + pages]
+        assert [s.page for s in copy] == list(range(1, pages + 1))
+        assert len({s.serial for s in copy}) == 1
+
+
+def test_the_ballot_prints_leader_items_rules_and_vietnamese_text() -> None:
+    spec = sample_spec()
+    box = box_spec(spec)
+    texts = _page_texts(render_ballots_pdf(box=box, copies=1))
+    first_copy = " ".join(texts[: build_layout(spec).page_count])
+    flat = " ".join(first_copy.split())
+    assert "Nguyễn Văn Thử" in flat
+    assert "Đợt I/2026 — Phường Bồ Đề" in flat
+    assert "Mỗi nội dung chỉ đánh dấu một ô." in flat
+    for option in spec.scales[0].options:
+        assert option.label.split()[0] in flat
+    assert "Vững vàng về chính trị" in flat  # the first item's text
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in flat
+
+
+def test_the_qr_names_nothing_about_the_respondent() -> None:
+    pdf = render_ballots_pdf(box=box_spec(small_spec()), copies=1)
+    for payload in _qr_payloads(pdf):
+        fields = [part.split("=")[0] for part in payload.split("|")[1:]]
+        assert fields == ["r", "b", "s", "q", "p", "n"]
+
+
+def test_it_refuses_zero_copies() -> None:
+    with pytest.raises(ValueError):
+        render_ballots_pdf(box=box_spec(small_spec()), copies=0)
+
+
+@pytest.mark.django_db
+def test_a_box_model_prints_one_stack_per_leader(box) -> None:
+    pdf = render_box_ballots_pdf(box, copies=2)
+    sheets = [parse_sheet_id(p) for p in _qr_payloads(pdf)]
+    subjects = list(box.conference.subjects.order_by("order", "pk").values_list("pk", flat=True))
+    assert subjects
+    assert {s.box_id for s in sheets} == {box.pk}
+    assert {s.round_id for s in sheets} == {box.conference.round_id}
+    first_pages = [s.subject_id for s in sheets if s.page == 1]
+    assert first_pages == [pk for pk in subjects for _ in range(2)]
