@@ -38,6 +38,18 @@ def evidence_digests(box: BallotBox) -> list[str]:
     return sorted(ScanFile.objects.filter(box=box).values_list("sha256", flat=True))
 
 
+def paper_work_waiting(box: BallotBox) -> int:
+    """Return how many paper sheets of the box are typed or scanned but not in the box yet.
+
+    Sealing should wait until this is 0: these sheets wait for a second entry, a
+    resolution or a review, and would otherwise be left out of the count.
+    """
+    return (
+        PendingEntry.objects.filter(box=box).count()
+        + PendingReading.objects.filter(box=box).count()
+    )
+
+
 @dataclass(frozen=True)
 class SubjectPaperCounts:
     """Paper ballots about one leader."""

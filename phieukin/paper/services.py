@@ -45,6 +45,7 @@ from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
 
 if TYPE_CHECKING:
     from phieukin.accounts.models import User
+    from phieukin.paper.omr.types import PageReading
 
 logger = logging.getLogger(__name__)
 
@@ -639,35 +640,54 @@ def process_batch(*, actor: User | None, batch: ScanBatch, max_pages: int = 4) -
     Each page either completes a ballot (every item clear, no comment to transcribe),
     joins the review queue, waits for the other pages of its copy, or is refused with a
     reason recorded on the batch: another box or round, unreadable, already scanned.
+    The image work runs outside any transaction; only the outcome of each page is
+    written, in a short transaction that re-checks the box and the batch's cursor (so
+    two browser tabs stepping the same batch never read a page twice).
     """
     layouts = _Layouts()
-    with transaction.atomic():
-        locked_batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
-        box = locked_box(locked_batch.box_id, actor=actor, entering=True)
-        for _step in range(max_pages):
-            if locked_batch.done:
-                break
-            scan, index = _locate(locked_batch, locked_batch.cursor)
-            outcome, reason = _process_page(actor, box, scan, index, layouts)
-            if outcome == "refused":
-                locked_batch.refusals = [
-                    *locked_batch.refusals,
-                    {"file": scan.name, "page": index + 1, "reason": reason},
-                ]
-            elif outcome == "ballot":
-                locked_batch.ballots_entered += 1
-            elif outcome == "review":
-                locked_batch.sent_to_review += 1
-            locked_batch.cursor += 1
-        locked_batch.save(update_fields=["cursor", "refusals", "ballots_entered", "sent_to_review"])
-    return locked_batch
+    current = ScanBatch.objects.select_related("box__conference").get(pk=batch.pk)
+    require_counting(actor, current.box)
+    for _step in range(max_pages):
+        if current.done:
+            break
+        cursor = current.cursor
+        scan, index = _locate(current, cursor)
+        result = _read_scan_page(scan, index, layouts)
+        with transaction.atomic():
+            locked_batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
+            box = locked_box(locked_batch.box_id, actor=actor, entering=True)
+            if locked_batch.cursor == cursor:
+                outcome, reason = _outcome(actor, box, result)
+                if outcome == "refused":
+                    locked_batch.refusals = [
+                        *locked_batch.refusals,
+                        {"file": scan.name, "page": index + 1, "reason": reason},
+                    ]
+                elif outcome == "ballot":
+                    locked_batch.ballots_entered += 1
+                elif outcome == "review":
+                    locked_batch.sent_to_review += 1
+                locked_batch.cursor += 1
+                locked_batch.save(
+                    update_fields=["cursor", "refusals", "ballots_entered", "sent_to_review"]
+                )
+        current = locked_batch
+    return current
 
 
-def _process_page(
-    actor: User | None, box: BallotBox, scan: ScanFile, index: int, layouts: _Layouts
-) -> tuple[str, str]:
-    """Read one page; return (outcome, refusal reason) with outcome in
-    ``refused``, ``ballot``, ``review``, ``waiting``."""
+def _outcome(actor: User | None, box: BallotBox, result: PageReading | str) -> tuple[str, str]:
+    """Return the outcome of a page read (or refused) outside the transaction."""
+    if isinstance(result, str):
+        return "refused", result
+    try:
+        return _apply_reading(actor, box, result)
+    except DomainError as exc:
+        # The page's own writes were rolled back with its savepoint; the batch goes on.
+        return "refused", str(exc.message)
+
+
+def _read_scan_page(scan: ScanFile, index: int, layouts: _Layouts) -> PageReading | str:
+    """Read page *index* of a stored scan; return the reading or a refusal reason."""
     from phieukin.paper.omr.images import load_pages
     from phieukin.paper.omr.reader import read_page
     from phieukin.paper.omr.types import PageRefused
@@ -677,12 +697,20 @@ def _process_page(
             data = handle.read()
         single, name = page_bytes(data, scan.name, index)
         image = next(iter(load_pages(single, name)))
-        reading = read_page(image, layouts)
+        return read_page(image, layouts)
     except PageRefused as exc:
-        return "refused", str(exc.message)
+        return str(exc.message)
     except Exception:
         logger.warning("scan page unreadable", exc_info=True)
-        return "refused", str(_("The file or page cannot be read as an image."))
+        return str(_("The file or page cannot be read as an image."))
+
+
+def _apply_reading(actor: User | None, box: BallotBox, reading: PageReading) -> tuple[str, str]:
+    """Record one read page; return (outcome, refusal reason).
+
+    Outcomes: ``refused``, ``ballot`` (the copy is complete and clear), ``review`` (the
+    copy is complete and waits for a human), ``waiting`` (other pages still missing).
+    """
     sheet = reading.sheet
     rnd = box.conference.round
     if sheet.box_id != box.pk or sheet.round_id != rnd.pk:

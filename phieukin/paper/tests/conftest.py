@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -12,6 +15,13 @@ from phieukin.paper.tests.helpers import login
 from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds.models import BallotBox, Round, Subject
 from phieukin.units.models import Unit
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Store scans in a temporary directory, never in the project's ``var/``."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from phieukin.ballots.models import Ballot
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import Conflict, PermissionDenied
 from phieukin.paper.models import PendingEntry
+from phieukin.paper.selectors import paper_work_waiting
 from phieukin.paper.services import enter_typed_sheet, resolve_entry, set_double_entry
 from phieukin.paper.tests.helpers import login
 from phieukin.rounds.models import BallotBox, Subject
@@ -165,3 +166,13 @@ def test_double_entry_cannot_be_switched_off_while_sheets_wait(
     )
     with pytest.raises(Conflict):
         set_double_entry(actor=ward_organiser, box=doubled, enabled=False)
+
+
+def test_sheets_waiting_for_a_second_entry_are_counted_as_work_waiting(
+    doubled: BallotBox, subject: Subject, counter: User, counter2: User, shapes: list[ItemShape]
+) -> None:
+    keys = "1" * len(shapes)
+    enter_typed_sheet(actor=counter, box=doubled, subject=subject, keys=keys, sheet_label="E")
+    assert paper_work_waiting(doubled) == 1
+    enter_typed_sheet(actor=counter2, box=doubled, subject=subject, keys=keys, sheet_label="E")
+    assert paper_work_waiting(doubled) == 0
