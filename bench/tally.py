@@ -238,11 +238,11 @@ def sqlite_child() -> None:
     assert result.total.figures is not None and result.total.figures.ballots == n
     print(f"raw cursor fetchall of the 4 columns (baseline):   {raw_time:.3f} s")
     print(
-        f"selectors.read_ballots (ORM values_list → arrays): {read_time:.3f} s"
+        f"selectors.read_ballots (GROUP BY + GROUP_CONCAT):   {read_time:.3f} s"
         f"  (ratio {read_time / raw_time:.2f}×)"
     )
     print(
-        f"selectors.round_tally end to end (14 boxes read twice: per box, then the round): "
+        f"selectors.round_tally end to end (one read, 14 ward tallies + the round): "
         f"{total_time:.3f} s"
     )
 

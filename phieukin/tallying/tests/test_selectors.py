@@ -18,7 +18,13 @@ from phieukin.tallying.selectors import (
     subject_tally,
     unsealed_boxes,
 )
-from phieukin.tallying.tally import BELOW_K, COMPLEMENTARY, INCOMPLETE, iter_cells
+from phieukin.tallying.tally import (
+    BELOW_K,
+    COMPLEMENTARY,
+    INCOMPLETE,
+    TallyInputError,
+    iter_cells,
+)
 from phieukin.tallying.tests.conftest import MakeBallots, seal_all, subjects_of
 
 GOOD = "0" * 21
@@ -181,3 +187,26 @@ def test_the_delta_shows_what_improved_since_the_previous_round(
     assert delta.mean is not None and delta.mean > 0
     assert "nd01" in delta.resolved
     assert delta.new_flags == ()
+
+
+def test_an_empty_answers_string_on_a_valid_ballot_counts_as_unanswered(
+    open_round_: Round, make_ballots: MakeBallots
+) -> None:
+    subject = subjects_of(open_round_)[0]
+    make_ballots(subject, 9, answers=MIXED)
+    make_ballots(subject, 1, answers="")
+    seal_all(open_round_)
+    figures = subject_tally(subject).total.figures
+    assert figures is not None and figures.ballots == 10
+    assert all(item.unanswered == 1 for item in figures.items)
+
+
+def test_answers_of_the_wrong_length_stop_the_tally(
+    open_round_: Round, make_ballots: MakeBallots
+) -> None:
+    subject = subjects_of(open_round_)[0]
+    make_ballots(subject, 9, answers=MIXED)
+    make_ballots(subject, 1, answers=MIXED[:-1])
+    seal_all(open_round_)
+    with pytest.raises(TallyInputError, match="wrong_length"):
+        subject_tally(subject)
