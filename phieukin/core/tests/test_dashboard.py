@@ -19,7 +19,9 @@ def test_it_shows_participation_and_live_counts_without_content(
     record_attendance(actor=None, conference=box.conference, invited=50, present=45)
     codes = generate_codes(actor=None, box=box, count=5)
     subjects = list(box.conference.subjects.all())
-    answers = {shape.key: "kha" for shape in item_shapes(box.conference.round.questionnaire)}
+    answers: dict[str, str | None] = {
+        shape.key: "kha" for shape in item_shapes(box.conference.round.questionnaire)
+    }
     answers["nd01"] = "yeu"
     cast_ballot(
         code=codes[0],

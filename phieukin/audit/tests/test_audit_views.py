@@ -1,0 +1,85 @@
+"""The audit page and ``manage.py verify_audit``: intact chains pass, tampering is named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from phieukin.audit.models import AuditEvent
+
+
+def _tamper() -> AuditEvent:
+    event = AuditEvent.objects.order_by("id")[1]
+    # A change made behind the product's back, as with a database tool.
+    AuditEvent.objects.filter(pk=event.pk).update(object_label="sửa trộm")
+    return event
+
+
+def test_the_page_lists_events_and_says_the_chain_is_intact(
+    as_persona: Any, open_round_: Any
+) -> None:
+    html = as_persona("district_organiser").get(reverse("audit:events")).content.decode()
+    assert "Chuỗi nhật ký nguyên vẹn" in html
+    assert "round.open" in html
+    assert "round.create" in html
+
+
+def test_the_page_names_the_altered_event(as_persona: Any, open_round_: Any) -> None:
+    event = _tamper()
+    html = as_persona("district_organiser").get(reverse("audit:events")).content.decode()
+    assert "Chuỗi nhật ký bị phá vỡ." in html
+    assert f"sự kiện số {event.pk}" in html
+
+
+def test_events_can_be_filtered_by_action_and_unit(
+    as_persona: Any, open_round_: Any, wards: Any
+) -> None:
+    client = as_persona("district_organiser")
+    html = client.get(reverse("audit:events"), {"action": "round.open"}).content.decode()
+    assert "<td>round.open</td>" in html
+    assert "<td>round.create</td>" not in html
+    html = client.get(reverse("audit:events"), {"unit": wards[0].pk}).content.decode()
+    assert "<td>round.create</td>" not in html
+
+
+def test_the_log_is_paginated(as_persona: Any, open_round_: Any) -> None:
+    from django.db import transaction
+
+    from phieukin.audit.services import record_event
+
+    with transaction.atomic():
+        for n in range(60):
+            record_event(actor=None, action="test.fill", data={"n": n})
+    client = as_persona("district_organiser")
+    first = client.get(reverse("audit:events"), {"action": "test.fill"}).content.decode()
+    second = client.get(
+        reverse("audit:events"), {"action": "test.fill", "page": 2}
+    ).content.decode()
+    assert first.count("<td>test.fill</td>") == 50
+    assert second.count("<td>test.fill</td>") == 10
+    assert "Trang 2/2" in second
+
+
+@pytest.mark.parametrize("persona", ["ward_organiser", "counter", "leader"])
+def test_ward_roles_cannot_read_the_log(as_persona: Any, persona: str) -> None:
+    assert as_persona(persona).get(reverse("audit:events")).status_code == 403
+
+
+def test_verify_audit_succeeds_on_an_intact_chain(open_round_: Any, capsys: Any) -> None:
+    call_command("verify_audit")
+    assert "Audit chain intact" in capsys.readouterr().out
+
+
+def test_verify_audit_fails_naming_the_broken_event(open_round_: Any) -> None:
+    event = _tamper()
+    with pytest.raises(CommandError, match=f"event #{event.pk}: altered event"):
+        call_command("verify_audit")
+
+
+def test_verify_audit_fails_when_events_are_removed_from_the_end(open_round_: Any) -> None:
+    AuditEvent.objects.order_by("-id").first().delete()  # type: ignore[union-attr]
+    with pytest.raises(CommandError, match="end of the chain"):
+        call_command("verify_audit")

@@ -1,0 +1,100 @@
+"""Questionnaire pages: list, detail, YAML upload with line-numbered errors, download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from phieukin.questionnaires.models import Questionnaire
+from phieukin.questionnaires.services import DEFAULT_TEMPLATE
+from phieukin.questionnaires.yamlio import parse_questionnaire
+
+
+def _upload(client: Any, text: str) -> Any:
+    file = SimpleUploadedFile("q.yaml", text.encode("utf-8"), content_type="application/yaml")
+    return client.post(reverse("questionnaires:upload"), {"file": file})
+
+
+def test_the_detail_page_shows_items_scores_and_the_frozen_state(
+    as_persona: Any, open_round_: Any
+) -> None:
+    q = open_round_.questionnaire
+    html = as_persona("standing").get(reverse("questionnaires:detail", args=[q.pk])).content
+    text = html.decode()
+    assert "Tốt" in text and "Không đánh giá" in text
+    assert "không tính điểm" in text
+    assert "đã khóa ngày" in text
+    assert q.items.get(order=1).text[:40] in text
+
+
+def test_download_gives_yaml_that_parses_back_to_the_same_questionnaire(
+    as_persona: Any, questionnaire: Any
+) -> None:
+    response = as_persona("district_organiser").get(
+        reverse("questionnaires:download", args=[questionnaire.pk])
+    )
+    assert response["Content-Disposition"].endswith('.yaml"')
+    spec = parse_questionnaire(response.content.decode("utf-8"))
+    assert spec.code == questionnaire.code
+    assert [i.key for i in spec.items] == list(
+        questionnaire.items.order_by("order").values_list("key", flat=True)
+    )
+
+
+def test_uploading_a_new_version_imports_it(
+    as_persona: Any, district_organiser: Any, questionnaire: Any
+) -> None:
+    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    text = text.replace(f"\nversion: {questionnaire.version}\n", "\nversion: 99\n", 1)
+    assert "\nversion: 99\n" in text
+    response = _upload(as_persona("district_organiser"), text)
+    new = Questionnaire.objects.get(code=questionnaire.code, version=99)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("questionnaires:detail", args=[new.pk])
+
+
+def test_a_broken_file_shows_the_line_and_saves_nothing(
+    as_persona: Any, district_organiser: Any, questionnaire: Any
+) -> None:
+    text = DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    text = text.replace(f"\nversion: {questionnaire.version}\n", "\nversion: 98\n", 1)
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("score: 4"))
+    lines[index] = lines[index].replace("score: 4", "score: bốn")
+    before = Questionnaire.objects.count()
+    response = _upload(as_persona("district_organiser"), "\n".join(lines))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Tệp chưa được nhập" in html
+    assert "dòng " in html and "bốn" in html
+    assert Questionnaire.objects.count() == before
+
+
+def test_an_existing_version_is_refused(
+    as_persona: Any, district_organiser: Any, questionnaire: Any
+) -> None:
+    response = _upload(
+        as_persona("district_organiser"), DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    )
+    assert "đã có" in response.content.decode()
+    assert Questionnaire.objects.count() == 1
+
+
+def test_a_file_that_is_not_utf8_is_refused_clearly(
+    as_persona: Any, district_organiser: Any
+) -> None:
+    file = SimpleUploadedFile("q.yaml", "tiêu đề".encode("utf-16"))
+    response = as_persona("district_organiser").post(
+        reverse("questionnaires:upload"), {"file": file}
+    )
+    assert "không phải văn bản UTF-8" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["standing", "ward_organiser", "counter", "leader"])
+def test_only_the_district_organiser_uploads(as_persona: Any, persona: str) -> None:
+    response = _upload(as_persona(persona), DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
+    assert response.status_code == 403
+    assert not Questionnaire.objects.exists()
