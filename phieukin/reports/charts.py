@@ -22,15 +22,18 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 FONT_FAMILY = "DejaVu Sans"
-DPI = 110
+DPI = 100
 # Colours from good to bad; the unscored option ("Không đánh giá") is grey.
 OPTION_COLOURS = ("#1a7f37", "#7fbf3f", "#f2b134", "#d1495b", "#8c2d3b", "#5c1a24")
 UNSCORED_COLOUR = "#b8b8b8"
@@ -138,83 +141,95 @@ def _short(label: str, width: int) -> str:
     return textwrap.shorten(label, width=width, placeholder="…") or label[:width]
 
 
+def _rectangles(ax: Axes, rects: list[tuple[float, float, float, float]], **style: object) -> None:
+    """Add rectangles (x, y, width, height) as one collection: far fewer artists than bar()."""
+    polygons = [[(x, y), (x + w, y), (x + w, y + h), (x, y + h)] for x, y, w, h in rects]
+    ax.add_collection(PolyCollection(polygons, **style))  # type: ignore[arg-type]
+
+
 def stacked_options_chart(
     bars: Sequence[StackedBar], option_labels: Sequence[str], text: ChartText
 ) -> bytes:
     """Return a horizontal stacked bar per item: the share of each option, in %.
 
     The last option is drawn grey when *text.extra* has ``"unscored_last"``; suppressed
-    items get an empty hatched bar labelled with *text.suppressed*.
+    items get an empty hatched bar labelled with *text.suppressed*. Bars are labelled
+    with the text before the first "." of their label (the item number) when
+    *text.extra* has ``"numbers_only"``: the table beside the chart carries the texts.
     """
-    height = max(2.4, 0.26 * len(bars) + 1.5)
-    fig = _figure(8.0, height)
+    height = max(2.4, 0.22 * len(bars) + 1.3)
+    numbers_only = "numbers_only" in text.extra
+    fig = _figure(7.0 if numbers_only else 8.0, height)
     ax = fig.add_subplot(1, 1, 1)
     positions = list(range(len(bars)))[::-1]
     colours = list(OPTION_COLOURS[: len(option_labels)])
     if "unscored_last" in text.extra and colours:
         colours[-1] = UNSCORED_COLOUR
-    for index, label in enumerate(option_labels):
-        lefts: list[float] = []
-        widths: list[float] = []
-        ys: list[int] = []
-        for y, bar in zip(positions, bars, strict=True):
-            if bar.shares is None:
-                continue
-            ys.append(y)
-            lefts.append(100 * sum(bar.shares[:index]))
-            widths.append(100 * bar.shares[index])
-        ax.barh(ys, widths, left=lefts, color=colours[index], label=label, height=0.7)
-        for y, left, width in zip(ys, lefts, widths, strict=True):
-            if width >= 8:
-                ax.text(
-                    left + width / 2,
-                    y,
-                    f"{width:.0f}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if index in (0, 3, 4, 5) else "black",
-                )
-    for y, bar in zip(positions, bars, strict=True):
-        if bar.shares is None:
-            ax.barh([y], [100], color=SUPPRESSED_COLOUR, hatch="//", edgecolor="#999999")
-            ax.text(50, y, text.suppressed, ha="center", va="center", fontsize=7)
+    bar_height = 0.7
+    for index, colour in enumerate(colours):
+        rects = [
+            (
+                100 * sum(bar.shares[:index]),
+                y - bar_height / 2,
+                100 * bar.shares[index],
+                bar_height,
+            )
+            for y, bar in zip(positions, bars, strict=True)
+            if bar.shares is not None
+        ]
+        _rectangles(ax, rects, facecolors=colour, edgecolors="none")
+    hidden = [
+        (0.0, y - bar_height / 2, 100.0, bar_height)
+        for y, bar in zip(positions, bars, strict=True)
+        if bar.shares is None
+    ]
+    if hidden:
+        _rectangles(ax, hidden, facecolors=SUPPRESSED_COLOUR, edgecolors="#999999", hatch="//")
+        for _x, y, _w, _h in hidden:
+            ax.text(50, y + bar_height / 2, text.suppressed, ha="center", va="center", fontsize=7)
     ax.set_yticks(positions)
-    ax.set_yticklabels([_short(bar.label, 52) for bar in bars], fontsize=7)
+    labels = [bar.label.split(".", 1)[0] if numbers_only else _short(bar.label, 52) for bar in bars]
+    ax.set_yticklabels(labels, fontsize=7)
     ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(bars) - 0.4)
     ax.set_xlabel(text.x_label or "%", fontsize=8)
     if text.title:
         ax.set_title(text.title, fontsize=10)
     ax.legend(
+        handles=[
+            Patch(facecolor=colour, label=label)
+            for colour, label in zip(colours, option_labels, strict=True)
+        ],
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.55 / (height - 1.5)),
+        bbox_to_anchor=(0.5, -0.55 / (height - 1.3)),
         ncol=max(1, len(option_labels)),
         fontsize=7,
         frameon=False,
     )
     ax.spines[["top", "right"]].set_visible(False)
     # Fixed margins instead of tight_layout: one draw less (this chart is in every report).
-    fig.subplots_adjust(left=0.36, right=0.97, top=1 - 0.5 / height, bottom=1.0 / height)
+    left = 0.08 if numbers_only else 0.36
+    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.45 / height, bottom=0.9 / height)
     return _png(fig)
 
 
 def score_bars_chart(bars: Sequence[ScoreBar], text: ChartText, scale_max: float = 4.0) -> bytes:
-    """Return grouped bars of scores: now, in the previous round, and the average line."""
-    height = max(2.2, 0.5 * len(bars) + 1.4)
-    fig = _figure(8.0, height)
+    """Return grouped bars of scores: now, in the previous round, and the average mark."""
+    height = max(2.2, 0.42 * len(bars) + 1.2)
+    fig = _figure(7.0, height)
     ax = fig.add_subplot(1, 1, 1)
     positions = list(range(len(bars)))[::-1]
     has_previous = any(b.previous is not None for b in bars)
     offset = 0.18 if has_previous else 0.0
     bar_height = 0.34 if has_previous else 0.6
     current = [(y + offset, b.current) for y, b in zip(positions, bars, strict=True)]
-    ax.barh(
-        [y for y, v in current if v is not None],
-        [v for _y, v in current if v is not None],
-        height=bar_height,
-        color=CURRENT_COLOUR,
-        label=text.current,
+    _rectangles(
+        ax,
+        [(0.0, y - bar_height / 2, v, bar_height) for y, v in current if v is not None],
+        facecolors=CURRENT_COLOUR,
+        edgecolors="none",
     )
+    handles = [Patch(facecolor=CURRENT_COLOUR, label=text.current)]
     for y, value in current:
         if value is None:
             ax.text(0.05, y, text.suppressed, va="center", fontsize=7, color="#666666")
@@ -222,35 +237,35 @@ def score_bars_chart(bars: Sequence[ScoreBar], text: ChartText, scale_max: float
             ax.text(value + 0.03, y, f"{value:.2f}", va="center", fontsize=7)
     if has_previous:
         previous = [(y - offset, b.previous) for y, b in zip(positions, bars, strict=True)]
-        ax.barh(
-            [y for y, v in previous if v is not None],
-            [v for _y, v in previous if v is not None],
-            height=bar_height,
-            color=PREVIOUS_COLOUR,
-            label=text.previous,
+        _rectangles(
+            ax,
+            [(0.0, y - bar_height / 2, v, bar_height) for y, v in previous if v is not None],
+            facecolors=PREVIOUS_COLOUR,
+            edgecolors="none",
         )
-    averages = [(y, b.average) for y, b in zip(positions, bars, strict=True)]
-    shown = [(y, v) for y, v in averages if v is not None]
+        handles.append(Patch(facecolor=PREVIOUS_COLOUR, label=text.previous))
+    shown = [(y, b.average) for y, b in zip(positions, bars, strict=True) if b.average is not None]
     if shown:
-        ax.scatter(
-            [v for _y, v in shown],
-            [y for y, _v in shown],
-            marker="|",
-            s=260,
-            linewidths=2.2,
-            color=AVERAGE_COLOUR,
-            label=text.average,
-            zorder=3,
-        )
+        segments = [[(v, y - 0.4), (v, y + 0.4)] for y, v in shown]
+        ax.add_collection(LineCollection(segments, colors=AVERAGE_COLOUR, linewidths=2.2))
+        handles.append(Patch(facecolor=AVERAGE_COLOUR, label=text.average))
     ax.set_yticks(positions)
     ax.set_yticklabels([_wrap(b.label, 40) for b in bars], fontsize=7)
     ax.set_xlim(0, scale_max + 0.35)
+    ax.set_ylim(-0.6, len(bars) - 0.4)
     ax.set_xlabel(text.x_label, fontsize=8)
     if text.title:
         ax.set_title(text.title, fontsize=10)
-    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.55 / (height - 1.2)),
+        ncol=len(handles),
+        fontsize=7,
+        frameon=False,
+    )
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.36, right=0.97, top=1 - 0.45 / height, bottom=0.9 / height)
     return _png(fig)
 
 
@@ -277,7 +292,7 @@ def heatmap_chart(heatmap: Heatmap, text: ChartText) -> bytes:
                         linewidth=0.0,
                     )
                 )
-            elif columns <= 30:
+            elif columns <= 12:  # beyond that the numbers are in the table, not the picture
                 ax.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=5.5)
     ax.set_xticks(range(columns))
     ax.set_xticklabels(heatmap.column_labels, rotation=60, ha="right", fontsize=6)

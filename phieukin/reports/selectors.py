@@ -13,7 +13,6 @@ Access (the one place it is decided for reports, on top of :mod:`accounts.scopin
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +36,7 @@ from phieukin.reports.formatting import number, percent
 from phieukin.reports.models import ReportAccess
 from phieukin.rounds.lifecycle import RoundState
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
+from phieukin.tallying import selectors as tallying_selectors
 from phieukin.tallying import tally as engine
 
 # --- Access -------------------------------------------------------------------------------
@@ -289,91 +289,9 @@ def round_meta(round: Round) -> RoundMeta:
     )
 
 
-def round_tally(round: Round, rng: random.Random | None = None) -> engine.RoundTally:
-    """Return the engine's tally of the round's sealed boxes.
-
-    Uses the tallying app's selector when it is installed; until then the engine is fed
-    here from the same columns (subject, group, valid, answers, comment).
-    """
-    try:
-        from phieukin.tallying import selectors as tallying_selectors
-    except ImportError:  # pragma: no cover - depends on the tallying app's progress
-        tallying_selectors = None  # type: ignore[assignment]
-    if tallying_selectors is not None and hasattr(tallying_selectors, "round_tally"):
-        return tallying_selectors.round_tally(round)
-    return _engine_tally(round, rng)
-
-
-def _engine_tally(round: Round, rng: random.Random | None) -> engine.RoundTally:
-    q = round.questionnaire
-    items = list(q.items.select_related("section", "scale").order_by("order"))
-    option_rows: dict[int, list[tuple[str, float | None]]] = {}
-    for item in items:
-        if item.scale_id not in option_rows:
-            option_rows[item.scale_id] = [
-                (o.key, float(o.score) if o.score is not None else None)
-                for o in item.scale.options.order_by("order")
-            ]
-    shape = engine.Shape(
-        items=tuple(
-            engine.ItemShape(
-                key=i.key,
-                section=i.section.key,
-                option_keys=tuple(k for k, _s in option_rows[i.scale_id]),
-                scores=tuple(s for _k, s in option_rows[i.scale_id]),
-            )
-            for i in items
-        ),
-        sections=tuple(q.sections.order_by("order").values_list("key", flat=True)),
-    )
-    rules = engine.Rules(
-        k=round.k_threshold,
-        k_comments=round.k_comments,
-        flag_low_share=float(round.flag_low_share),
-        flag_mean_below=float(round.flag_mean_below),
-        flag_analogy=round.flag_analogy,
-        low_option_keys=tuple(round.low_option_keys or ()),
-    )
-    conferences = list(Conference.objects.filter(round=round).order_by("unit__sort_key"))
-    ward_ids = tuple(c.unit_id for c in conferences)
-    subjects = list(
-        Subject.objects.filter(conference__round=round)
-        .select_related("conference")
-        .order_by("conference__unit__sort_key", "order")
-    )
-    groups = tuple(round.respondent_groups.order_by("order").values_list("key", flat=True))
-    group_index = {
-        pk: n
-        for n, pk in enumerate(
-            round.respondent_groups.order_by("order").values_list("pk", flat=True)
-        )
-    }
-    subject_index = {s.pk: n for n, s in enumerate(subjects)}
-    layout = engine.Layout(
-        wards=ward_ids,
-        subjects=tuple(s.pk for s in subjects),
-        subject_ward=tuple(ward_ids.index(s.conference.unit_id) for s in subjects),
-        groups=groups,
-        district=round.organiser_unit_id,
-    )
-    rows = list(
-        Ballot.objects.filter(box__conference__round=round, box__state="sealed").values_list(
-            "subject_id", "group_id", "valid", "answers", "comment"
-        )
-    )
-    comments: dict[int, list[str]] = {}
-    for subject_id, _g, valid, _a, comment in rows:
-        if valid and comment:
-            comments.setdefault(subject_index[subject_id], []).append(comment)
-    ballots = engine.ballot_arrays(
-        subject=[subject_index[r[0]] for r in rows],
-        group=[group_index.get(r[1], -1) if r[1] is not None else -1 for r in rows],
-        valid=[r[2] for r in rows],
-        answers=[r[3] if r[3] else "-" * len(items) for r in rows],
-        n_items=len(items),
-        comments=comments,
-    )
-    return engine.tally(shape=shape, rules=rules, layout=layout, ballots=ballots, rng=rng)
+def round_tally(round: Round) -> engine.RoundTally:
+    """Return the engine's tally of the round's sealed boxes (the tallying app's selector)."""
+    return tallying_selectors.round_tally(round)
 
 
 def previous_round(round: Round) -> Round | None:

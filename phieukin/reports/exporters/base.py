@@ -82,7 +82,9 @@ def leader_charts(report: LeaderReport) -> LeaderCharts:
         for item in report.items
     ]
     labels = [option.label for option in report.options]
-    extra = {"unscored_last": "1"} if report.options and not report.options[-1].scored else {}
+    extra = {"numbers_only": "1"}
+    if report.options and not report.options[-1].scored:
+        extra["unscored_last"] = "1"
     options_png = charts.stacked_options_chart(
         bars,
         labels,
