@@ -104,9 +104,9 @@ def _grouped_answers(box_ids: Sequence[int], n_items: int) -> list[tuple[Any, ..
     One row per (subject, group) of the valid ballots of the boxes; the blob is their
     answer strings concatenated (every string has ``n_items`` characters, so the order
     does not matter). Written in SQL because the ORM cannot say two things that matter
-    for a million rows on SQLite: GROUP_CONCAT, and "scan the table rather than look up
-    each row through the (box, subject) index" (the unary ``+`` on ``box_id``) when
-    many boxes are read at once.
+    for a million rows on SQLite: GROUP_CONCAT, and "scan the table rather than fetch
+    each row through an index" (``NOT INDEXED``) when many boxes are read at once; the
+    indexed plan jumps around the file and takes about twice as long.
     """
     table = connection.ops.quote_name(Ballot._meta.db_table)
     marks = ", ".join(["%s"] * len(box_ids))
@@ -114,15 +114,15 @@ def _grouped_answers(box_ids: Sequence[int], n_items: int) -> list[tuple[Any, ..
         concat = "STRING_AGG(answers, '')"
         bad = "SUM(CASE WHEN LENGTH(answers) NOT IN (0, %s) THEN 1 ELSE 0 END)"
         empty = "SUM(CASE WHEN answers = '' THEN 1 ELSE 0 END)"
-        box = "box_id"
+        scan = ""
     else:
         concat = "GROUP_CONCAT(answers, '')"
         bad = "SUM(LENGTH(answers) NOT IN (0, %s))"
         empty = "SUM(answers = '')"
-        box = "+box_id" if len(box_ids) > 1 else "box_id"
+        scan = " NOT INDEXED" if len(box_ids) > 1 else ""
     sql = (
         f"SELECT subject_id, COALESCE(group_id, -1), COUNT(*), {empty}, {bad}, {concat} "  # noqa: S608
-        f"FROM {table} WHERE {box} IN ({marks}) AND valid "
+        f"FROM {table}{scan} WHERE box_id IN ({marks}) AND valid "
         "GROUP BY subject_id, COALESCE(group_id, -1) ORDER BY 1, 2"
     )
     with connection.cursor() as cursor:
