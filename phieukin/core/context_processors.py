@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     roles: set[str] = set()
     items: list[NavItem] = []
+    back_office = False
     if user is not None and user.is_authenticated:
         from phieukin.accounts import permissions
         from phieukin.accounts.scoping import roles_of
@@ -35,10 +36,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             entries.append(("rounds:list", _("Rounds")))
         if back_office:
             entries += [
+                ("ballots:list", _("Ballot boxes")),
                 ("units:list", _("Units")),
                 ("units:leaders", _("Leaders")),
                 ("questionnaires:list", _("Questionnaires")),
             ]
+        if back_office or permissions.is_leader(user):
+            entries.append(("reports:index", _("Reports")))
         if permissions.can_view_audit(user):
             entries.append(("audit:events", _("Audit log")))
         path = request.path
@@ -46,4 +50,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
             active = path == url if url == "/" else path.startswith(url)
             items.append(NavItem(url=url, label=str(label), active=active))
-    return {"product_name": "phieukin", "user_roles": roles, "nav_items": items}
+    return {
+        "product_name": "phieukin",
+        "user_roles": roles,
+        "nav_items": items,
+        "is_back_office": back_office,
+    }

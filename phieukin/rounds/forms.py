@@ -36,7 +36,8 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     conference_date = forms.DateField(
-        label=_("Conference date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Conference date"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     k_threshold = forms.IntegerField(
         label=_("Minimum ballots for any figure (k)"), min_value=3, max_value=100, initial=5

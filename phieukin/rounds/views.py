@@ -60,8 +60,11 @@ def round_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     deny_unless(can_create_round(request.user, organiser_unit))
     form = RoundForm(request.POST or None, wards=organised_wards(request.user, organiser_unit))
+    questionnaires = questionnaires_for(request.user).order_by("-created_at")
     questionnaire_field = form.fields["questionnaire"]
-    questionnaire_field.queryset = questionnaires_for(request.user)  # type: ignore[attr-defined]
+    questionnaire_field.queryset = questionnaires  # type: ignore[attr-defined]
+    if not form.is_bound:
+        form.initial.setdefault("questionnaire", questionnaires.first())
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -21,9 +21,13 @@ class AppointForm(forms.Form):
         empty_label=_("— a new person —"),
     )
     full_name = forms.CharField(label=_("Or the full name of a new person"), required=False)
-    start = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Start date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     end = forms.DateField(
-        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("End date"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, positions: Any, people: Any, **kwargs: Any) -> None:

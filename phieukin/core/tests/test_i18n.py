@@ -134,3 +134,8 @@ def test_a_page_in_the_default_language_is_vietnamese_with_day_month_year_dates(
     assert "07/03/2026" in html
     assert "2026-03-07" not in html
     assert "Conferences" not in html
+
+
+def test_an_english_browser_still_gets_the_vietnamese_interface(client: Any, db: Any) -> None:
+    html = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in html.content.decode()
