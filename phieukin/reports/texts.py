@@ -6,6 +6,7 @@ Every phrase goes through gettext; call inside ``translation.override("vi")``.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from phieukin.reports import formatting as fmt
 from phieukin.reports.content import (
@@ -260,7 +261,7 @@ def total_cells(p: Participation) -> list[str]:
 
 def leader_line_headers() -> list[str]:
     return [
-        _("No."),
+        pgettext("report column", "No."),
         _("Leader"),
         _("Ward"),
         _("Mean score"),

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from phieukin.core import documents
 from phieukin.reports import texts
@@ -105,11 +106,11 @@ class DocxExporter(Exporter):
         else:
             _heading(document, texts.heading(2, _("Results per item")))
             header = [
-                _("No."),
-                _("Item"),
+                pgettext("report column", "No."),
+                pgettext("report column", "Item"),
                 *[o.label for o in report.options],
-                _("Mean"),
-                _("Low"),
+                pgettext("report column", "Mean"),
+                pgettext("report column", "Low"),
             ]
             rows = [
                 [

@@ -6,10 +6,20 @@ import io
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from phieukin.core import documents
 from phieukin.reports import texts
@@ -35,12 +45,16 @@ def _styles() -> dict[str, ParagraphStyle]:
         "pk-th", parent=st["cell_center"], fontName=documents.FONT_BOLD, fontSize=9, leading=10.5
     )
     st["note"] = ParagraphStyle("pk-note", parent=st["small"], fontName=documents.FONT_ITALIC)
-    st["section"] = ParagraphStyle("pk-section-k", parent=st["section"], keepWithNext=1)
     return st
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(documents.escape(text).replace("\n", "<br/>"), style)
+
+
+def _heading(text: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Return a section heading that does not stay alone at the foot of a page."""
+    return [CondPageBreak(30 * mm), _p(text, st["section"])]
 
 
 def _image(png: bytes, width: float, max_height: float = 200 * mm) -> Image:
@@ -115,23 +129,23 @@ class PdfExporter(Exporter):
         for paragraph in texts.leader_intro(report):
             story.append(_p(paragraph, st["body"]))
 
-        story.append(_p(texts.heading(1, _("Participation")), st["section"]))
+        story += _heading(texts.heading(1, _("Participation")), st)
         story.append(_participation_table(report, st, w))
         if report.withheld:
             story.append(_p(texts.withheld_paragraph(report), st["body"]))
         else:
-            story.append(_p(texts.heading(2, _("Results per item")), st["section"]))
+            story += _heading(texts.heading(2, _("Results per item")), st)
             story.append(_item_table(report, st, w))
             story.append(_p(texts.table_note(report), st["note"]))
             story.append(Spacer(1, 3 * mm))
             story.append(_image(images.options, w))
 
-            story.append(_p(texts.heading(3, _("Overall and section scores")), st["section"]))
+            story += _heading(texts.heading(3, _("Overall and section scores")), st)
             story.append(_score_table(report, st, w))
             story.append(Spacer(1, 3 * mm))
             story.append(KeepTogether([_image(images.scores, w * 0.9)]))
 
-            story.append(_p(texts.heading(4, _("Shortcomings and weaknesses")), st["section"]))
+            story += _heading(texts.heading(4, _("Shortcomings and weaknesses")), st)
             story.append(_p(texts.flag_rule_line(report.disclosure), st["body"]))
             flagged = report.flagged_items
             if flagged:
@@ -140,7 +154,7 @@ class PdfExporter(Exporter):
             else:
                 story.append(_p(_("No item reached the flag rule."), st["body"]))
 
-            story.append(_p(texts.heading(5, _("Comments")), st["section"]))
+            story += _heading(texts.heading(5, _("Comments")), st)
             if report.comments is None:
                 story.append(_p(texts.comments_withheld(report.disclosure), st["body"]))
             elif not report.comments:
@@ -150,13 +164,11 @@ class PdfExporter(Exporter):
                 for comment in report.comments:
                     story.append(_p(f"– {comment}", st["body"]))
 
-            story.append(
-                _p(texts.heading(6, _("Suggested points for the remediation plan")), st["section"])
-            )
+            story += _heading(texts.heading(6, _("Suggested points for the remediation plan")), st)
             for line in texts.remediation_points(report):
                 story.append(_p(line, st["body"]))
 
-        story.append(_p(texts.heading(7, _("Disclosure rules")), st["section"]))
+        story += _heading(texts.heading(7, _("Disclosure rules")), st)
         for line in texts.disclosure_lines(report.disclosure):
             story.append(_p(line, st["body"]))
         story += _signature(report.head)
@@ -172,7 +184,7 @@ class PdfExporter(Exporter):
         for paragraph in texts.summary_intro(summary):
             story.append(_p(paragraph, st["body"]))
 
-        story.append(_p(texts.heading(1, _("Participation per ward")), st["section"]))
+        story += _heading(texts.heading(1, _("Participation per ward")), st)
         rows: list[list[object]] = [
             [_p(h, st["thead"]) for h in texts.ward_headers()],
         ]
@@ -185,7 +197,7 @@ class PdfExporter(Exporter):
         story.append(Spacer(1, 3 * mm))
         story.append(_image(images.participation, w))
 
-        story.append(_p(texts.heading(2, _("Scores per leader")), st["section"]))
+        story += _heading(texts.heading(2, _("Scores per leader")), st)
         rows = [[_p(h, st["thead"]) for h in texts.leader_line_headers()]]
         for number, leader in enumerate(summary.leaders, start=1):
             rows.append([_p(c, st["tcell"]) for c in texts.leader_line_cells(leader, number)])
@@ -194,16 +206,16 @@ class PdfExporter(Exporter):
         story.append(_image(images.heatmap, w))
         story.append(_image(images.distribution, w * 0.8))
 
-        story.append(_p(texts.heading(3, _("Trend across rounds")), st["section"]))
+        story += _heading(texts.heading(3, _("Trend across rounds")), st)
         story.append(_p(texts.trend_line(summary), st["body"]))
         story.append(_image(images.trend, w * 0.85))
 
-        story.append(_p(texts.heading(4, _("Flagged items per leader")), st["section"]))
+        story += _heading(texts.heading(4, _("Flagged items per leader")), st)
         story.append(_p(texts.flag_rule_line(summary.disclosure), st["body"]))
         for leader in summary.leaders:
             story.append(_p(texts.leader_flags_line(leader), st["body"]))
 
-        story.append(_p(texts.heading(5, _("Disclosure rules")), st["section"]))
+        story += _heading(texts.heading(5, _("Disclosure rules")), st)
         for rule in texts.disclosure_lines(summary.disclosure):
             story.append(_p(rule, st["body"]))
         story += _signature(summary.head)
@@ -223,11 +235,11 @@ def _participation_table(report: LeaderReport, st: dict[str, ParagraphStyle], w:
 def _item_table(report: LeaderReport, st: dict[str, ParagraphStyle], w: float) -> Table:
     options = report.options
     header = [
-        _p(_("No."), st["thead"]),
-        _p(_("Item"), st["thead"]),
+        _p(pgettext("report column", "No."), st["thead"]),
+        _p(pgettext("report column", "Item"), st["thead"]),
         *[_p(o.label, st["thead"]) for o in options],
-        _p(_("Mean"), st["thead"]),
-        _p(_("Low"), st["thead"]),
+        _p(pgettext("report column", "Mean"), st["thead"]),
+        _p(pgettext("report column", "Low"), st["thead"]),
     ]
     rows: list[list[object]] = [header]
     extra: list[tuple[object, ...]] = []

@@ -88,14 +88,14 @@ def _item_sheet(ws: Worksheet, reports: Sequence[LeaderReport], with_leader: boo
     options = reports[0].options
     header = [
         *([_("Leader"), _("Ward")] if with_leader else []),
-        _("No."),
+        pgettext("report column", "No."),
         _("Key"),
-        _("Item"),
+        pgettext("report column", "Item"),
         *[f"{o.label} ({_('count')})" for o in options],
         *[f"{o.label} (%)" for o in options if o.scored],
         _("Valid answers"),
-        _("Mean"),
-        _("Low"),
+        pgettext("report column", "Mean"),
+        pgettext("report column", "Low"),
         _("Flagged"),
     ]
     rows: list[list[Cell]] = []
@@ -193,7 +193,7 @@ class XlsxExporter(Exporter):
         _rows(
             leaders,
             [
-                _("No."),
+                pgettext("report column", "No."),
                 _("Leader"),
                 _("Position"),
                 _("Ward"),
@@ -219,7 +219,11 @@ class XlsxExporter(Exporter):
         matrix = _sheet(wb, pgettext("sheet name", "Items × leaders"))
         _rows(
             matrix,
-            [_("No."), _("Item"), *[line.name for line in summary.leaders]],
+            [
+                pgettext("report column", "No."),
+                pgettext("report column", "Item"),
+                *[line.name for line in summary.leaders],
+            ],
             [
                 [label, text, *[_value(None if v is None else round(v, 4)) for v in row]]
                 for label, text, row in zip(

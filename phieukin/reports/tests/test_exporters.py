@@ -166,3 +166,36 @@ def test_the_summary_renders_in_every_format_with_its_workbook_sheets() -> None:
     assert "Phường Cự Khối" in docx_text(files["docx"])
     names = workbook(files["xlsx"]).sheetnames
     assert len(names) >= 6
+
+
+def test_a_banded_item_prints_its_bands_and_no_count_in_every_format() -> None:
+    """A unanimous small group is shown as bands ("≥ 80 %"), never as counts or a mean."""
+    from dataclasses import replace
+
+    from phieukin.reports.content import ItemRow
+
+    base = samples.leader_report()
+    banded = ItemRow(
+        21,
+        "nd21",
+        "I",
+        "Nội dung đồng thuận",
+        None,
+        None,
+        None,
+        None,
+        None,
+        bands=("≥ 80 %", "< 20 %", "< 20 %", "< 20 %", "< 20 %"),
+    )
+    report = replace(base, items=(*base.items[:20], banded))
+    with translation.override("vi"):
+        images = leader_charts(report)
+        files = {cls.key: cls().leader(report, images) for cls in exporters()}
+    row = next(r for r in docx_table_rows(files["docx"]) if r[0] == "21")
+    assert row[2:7] == ["≥ 80 %", "< 20 %", "< 20 %", "< 20 %", "< 20 %"]
+    assert row[7:] == [SUPPRESSED_MARK, SUPPRESSED_MARK]
+    xrow = next(
+        r for r in workbook(files["xlsx"]).worksheets[1].iter_rows(values_only=True) if r[0] == 21
+    )
+    assert not any(isinstance(v, int | float) for v in xrow[1:])
+    assert "≥ 80 %" in pdf_text(files["pdf"])

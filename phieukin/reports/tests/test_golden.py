@@ -145,3 +145,24 @@ def test_the_district_summary_pdf_lists_participation_against_the_target(
     assert "TỶ LỆ THAM GIA THEO PHƯỜNG" in text
     assert "93,3 %" in text and "86,7 %" in text  # 28/30 and 26/30
     assert "Đạt chỉ tiêu" in text
+
+
+def test_the_report_compares_with_the_previous_round_and_shows_the_trend(
+    sealed_round: Round, district: Unit, wards: list[Unit], questionnaire: object
+) -> None:
+    from phieukin.reports.tests.conftest import previous_round_filled
+
+    earlier = previous_round_filled(district, wards, questionnaire)
+    subject = _first_subject(sealed_round, wards)
+    before = Subject.objects.get(conference__round=earlier, position=subject.position)
+    old = selectors.round_tally(earlier).subject(before.pk).total.figures
+    assert old is not None and old.mean is not None
+    reports = RoundReports(sealed_round)
+    content = reports.leader(subject.pk)
+    assert content.previous_round_title == "Đợt I/2026"
+    assert content.overall.previous_mean == pytest.approx(old.mean)
+    text = docx_text(render_leader_report(subject=subject, fmt="docx", reports=reports).data)
+    assert "Đợt I/2026" in text and fmt.number(old.mean) in text
+    summary = reports.summary()
+    assert summary.trend.round_titles == ("Đợt I/2026", "Đợt II/2026")
+    assert all(mean is not None for mean in summary.trend.means)
