@@ -59,18 +59,13 @@ class RespondentGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(ReadOnlyAdmin):
+    """Attendance changes only through the audited conference page."""
+
     list_display = ["unit", "round", "held_on", "invited_count", "present_count"]
     list_filter = ["round", "unit"]
     search_fields = ["unit__name", "place"]
-    readonly_fields = ["round", "unit"]
     date_hierarchy = "held_on"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Subject)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
 from phieukin.accounts.scoping import scope_to_units, unit_ids_for
 from phieukin.rounds.models import BallotBox, Conference, Round
@@ -129,3 +129,12 @@ def conference_rows(user: Any, round: Round) -> list[ConferenceRow]:
     )
     counts = live_counts([c.box.pk for c in conferences])
     return [ConferenceRow(conference=c, counts=counts[c.box.pk]) for c in conferences]
+
+
+def round_list_for(user: Any) -> QuerySet[Round]:
+    """Return the visible rounds, newest first, with their first and last conference dates."""
+    return (
+        visible_rounds(user)
+        .annotate(first_day=Min("conferences__held_on"), last_day=Max("conferences__held_on"))
+        .order_by("-year", "-number")
+    )

@@ -29,6 +29,7 @@ from phieukin.rounds.models import Round
 from phieukin.rounds.selectors import (
     conference_rows,
     live_counts,
+    round_list_for,
     visible_conferences,
     visible_rounds,
 )
@@ -46,7 +47,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
         request,
         "rounds/round_list.html",
         {
-            "rounds": visible_rounds(request.user).order_by("-year", "-number"),
+            "rounds": round_list_for(request.user),
             "can_create": is_district_organiser(request.user),
         },
     )

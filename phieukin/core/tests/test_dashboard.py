@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
@@ -51,3 +52,30 @@ def test_a_ward_organiser_sees_only_their_ward_on_the_dashboard(
 def test_the_dashboard_shows_dates_as_day_month_year(as_persona: Any, open_round_: Any) -> None:
     html = as_persona("district_organiser").get(reverse("core:dashboard")).content.decode()
     assert "20/11/2026" in html
+
+
+def test_the_dashboard_query_count_does_not_grow_with_the_number_of_wards(
+    as_persona: Any, draft_round: Any, wards: Any
+) -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from phieukin.rounds.services import add_conference
+    from phieukin.units.models import PositionType
+
+    client = as_persona("district_organiser")
+    client.get(reverse("core:dashboard"))  # warm the session
+    with CaptureQueriesContext(connection) as three:
+        client.get(reverse("core:dashboard"))
+    with transaction.atomic():
+        for ward in wards[3:10]:
+            add_conference(
+                round=draft_round,
+                ward=ward,
+                held_on=dt.date(2026, 11, 20),
+                position_types=PositionType.objects.all(),
+            )
+    with CaptureQueriesContext(connection) as ten:
+        html = client.get(reverse("core:dashboard")).content.decode()
+    assert html.count("rounds/conferences/") == 10
+    assert len(ten.captured_queries) == len(three.captured_queries)
