@@ -289,6 +289,14 @@ def check_cell(cell: dict[str, Any], counts: Counts, doc: dict[str, Any]) -> lis
                 f"{where}: không trả lời {published['unanswered']} ≠ {counts.unanswered[j]}"
             )
     sections = {s["key"]: s for s in figures["sections"]}
+    for section_key, section in sections.items():
+        expected_flagged = [
+            it["key"]
+            for it in figures["items"]
+            if it["section"] == section_key and any(f["borrowed_from"] is None for f in it["flags"])
+        ]
+        if list(section["flagged_items"]) != expected_flagged:
+            problems.append(f"{key} {section_key}: danh sách nội dung hạn chế không khớp")
     for bucket, published in [*sections.items(), ("", figures)]:
         if any_banded.get(bucket):
             if published["mean"] is not None:

@@ -247,7 +247,11 @@ class ItemFigures:
 
 @dataclass(frozen=True)
 class SectionFigures:
-    """Per section: mean of item means, share of good (Tốt + Khá) and low ratings."""
+    """Per section: mean of item means, share of good (Tốt + Khá) and low ratings.
+
+    ``flagged_items`` lists the items flagged by the round's own rule; the QĐ 96 analogy
+    flags are for information and do not count.
+    """
 
     key: str
     mean: float | None
@@ -567,7 +571,7 @@ def _section(
     idx: list[int],
     rules: Rules,
 ) -> SectionFigures:
-    flagged = tuple(f.key for f in figures if f.flags)
+    flagged = tuple(f.key for f in figures if any(g.borrowed_from is None for g in f.flags))
     if any(f.banded for f in figures):
         # A section figure over a banded item would give that item back by subtraction.
         return SectionFigures(

@@ -136,6 +136,15 @@ def test_analogy_flags_are_labelled_as_borrowed_from_qd_96() -> None:
     assert all(f.borrowed_from is None for f in off.flags)
 
 
+def test_analogy_flags_alone_do_not_make_an_item_flagged_in_its_section() -> None:
+    answers = ["000"] * 4 + ["300"] * 6  # 60 % low: over one half
+    lenient = Rules(flag_low_share=0.7, flag_mean_below=1.5)
+    figures = subject_cell(run(answers, rules=lenient)).figures
+    assert figures is not None
+    assert [f.rule for f in figures.items[0].flags] == [FLAG_ANALOGY_HALF]
+    assert figures.sections[0].flagged_items == ()
+
+
 def test_the_flag_rule_follows_the_round() -> None:
     answers = ["000"] * 7 + ["200"] * 3  # 30 % low, mean 3.4
     strict = Rules(flag_low_share=0.35, flag_mean_below=3.5, flag_analogy=False)
