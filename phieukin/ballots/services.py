@@ -243,7 +243,7 @@ def lookup_code(text: str) -> tuple[str, Code]:
     """
     normalised = normalise_code(text)
     row = (
-        Code.objects.select_related("box", "box__conference", "box__conference__round", "group")
+        Code.objects.select_related("box__conference__round__questionnaire")
         .filter(digest=code_digest(normalised))
         .first()
     )
