@@ -12,8 +12,10 @@ of every page and the QR sits at a fixed place top right, whatever the questionn
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -143,11 +145,32 @@ class BallotLayout:
         """Return the number of pages of one copy."""
         return len(self.pages)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """Return 8 hex digits that change whenever any box, row or comment area moves.
+
+        Printed in the QR, so a page printed from one geometry is never read with another
+        (say, after an update of this module between printing and counting).
+        """
+        parts = [self.questionnaire_code, str(self.questionnaire_version)]
+        for page in self.pages:
+            parts.append(f"p{page.number}")
+            for item in page.items:
+                rects = [item.row, *item.boxes]
+                parts.append(item.key + ":" + ";".join(_rect_key(r) for r in rects))
+            if page.comment is not None:
+                parts.append("c" + _rect_key(page.comment))
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:8]
+
     def page(self, number: int) -> PageLayout:
         """Return page ``number`` (1-based) or raise KeyError."""
         if not 1 <= number <= len(self.pages):
             raise KeyError(number)
         return self.pages[number - 1]
+
+
+def _rect_key(r: Rect) -> str:
+    return f"{r.x:.2f},{r.y:.2f},{r.w:.2f},{r.h:.2f}"
 
 
 Measure = Callable[[str, str, float], float]

@@ -268,6 +268,7 @@ def render_ballots_pdf(
         raise ValueError("copies must be at least 1")
     register_fonts()
     layout = build_layout(box.questionnaire)
+    fingerprint = layout.fingerprint
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=A4, pageCompression=1)
     c.setTitle(box.questionnaire.short_title or box.questionnaire.title)
@@ -285,6 +286,7 @@ def render_ballots_pdf(
                     page=page.number,
                     page_count=layout.page_count,
                     serial=copy_serial,
+                    layout=fingerprint,
                 )
                 _draw_page(c, box, layout, page, subject, sheet)
                 c.showPage()

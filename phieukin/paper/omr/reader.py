@@ -388,8 +388,8 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
         page_layout: PageLayout = layout.page(sheet.page)
     except LookupError as exc:
         raise PageRefused("unknown_sheet", sheet.payload()) from exc
-    if layout.page_count != sheet.page_count:
-        raise PageRefused("unknown_sheet", "page count differs from the layout")
+    if layout.page_count != sheet.page_count or layout.fingerprint != sheet.layout:
+        raise PageRefused("layout_mismatch", f"{sheet.layout} != {layout.fingerprint}")
 
     canon = _warp(gray, matrix, Rect(0, 0, PAGE_W, PAGE_H), SCALE)
     items = [_read_item(canon, item) for item in page_layout.items]

@@ -28,6 +28,10 @@ _REFUSALS: dict[str, Any] = {
     "no_qr": _("The QR code of the ballot cannot be read; scan it again or enter it by keyboard."),
     "bad_qr": _("The QR code is not the code of a phieukin ballot."),
     "unknown_sheet": _("This page does not belong to any known ballot layout."),
+    "layout_mismatch": _(
+        "This page was printed with another layout of the form than the one known now; "
+        "enter it by keyboard."
+    ),
     "too_small": _("The image resolution is too low; scan at 150 dpi or more."),
 }
 
@@ -37,7 +41,9 @@ class PageRefused(Exception):
 
     Reasons: ``unreadable`` (not an image), ``no_markers`` (corner markers missing),
     ``no_qr`` (QR not decodable), ``bad_qr`` (QR is not ours or malformed),
-    ``unknown_sheet`` (no layout for this QR), ``too_small`` (resolution too low).
+    ``unknown_sheet`` (no layout for this QR), ``layout_mismatch`` (the page was printed
+    from a different geometry than the layout given now, e.g. after a software update),
+    ``too_small`` (resolution too low).
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
@@ -63,20 +69,25 @@ class SheetId:
     page: int
     page_count: int
     serial: str
+    layout: str = ""  # fingerprint of the printed geometry (8 hex digits)
 
     def payload(self) -> str:
-        """Return the QR text, e.g. ``PK1|r=12|b=34|s=56|q=neu-guong-21:1|p=1/2|n=ABCDEFGHJKMN``."""
+        """Return the QR text.
+
+        E.g. ``PK1|r=12|b=34|s=56|q=neu-guong-21:1|p=1/2|n=ABCDEFGHJKMN|l=0f3a9c21``.
+        """
         return (
             f"{PAYLOAD_PREFIX}|r={self.round_id}|b={self.box_id}|s={self.subject_id}"
             f"|q={self.questionnaire_code}:{self.questionnaire_version}"
-            f"|p={self.page}/{self.page_count}|n={self.serial}"
+            f"|p={self.page}/{self.page_count}|n={self.serial}|l={self.layout}"
         )
 
 
 _PAYLOAD = re.compile(
     r"^PK1\|r=(?P<r>[1-9][0-9]{0,17})\|b=(?P<b>[1-9][0-9]{0,17})\|s=(?P<s>[1-9][0-9]{0,17})"
     r"\|q=(?P<q>[a-z0-9][a-z0-9_.-]{0,79}):(?P<v>[1-9][0-9]{0,5})"
-    r"\|p=(?P<p>[1-9][0-9]?)/(?P<n>[1-9][0-9]?)\|n=(?P<serial>[A-Z2-7]{12})$"
+    r"\|p=(?P<p>[1-9][0-9]?)/(?P<n>[1-9][0-9]?)\|n=(?P<serial>[A-Z2-7]{12})"
+    r"\|l=(?P<layout>[0-9a-f]{8})$"
 )
 
 
@@ -97,6 +108,7 @@ def parse_sheet_id(text: str) -> SheetId:
         page=page,
         page_count=count,
         serial=match["serial"],
+        layout=match["layout"],
     )
 
 

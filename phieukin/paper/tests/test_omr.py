@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from phieukin.paper.layout import BallotLayout
+from phieukin.paper.layout import BallotLayout, build_layout
 from phieukin.paper.omr.images import load_pages
 from phieukin.paper.omr.reader import read_page
 from phieukin.paper.omr.types import PageRefused, SheetId, parse_sheet_id
@@ -55,14 +55,15 @@ def _score(corpus: Corpus, pages) -> Score:
 
 
 def test_the_qr_payload_round_trips_and_junk_is_refused() -> None:
-    sheet = SheetId(12, 34, 56, "neu-guong-21", 1, 1, 2, "ABCDEFGHJKMN")
+    sheet = SheetId(12, 34, 56, "neu-guong-21", 1, 1, 2, "ABCDEFGHJKMN", "0f3a9c21")
     assert parse_sheet_id(sheet.payload()) == sheet
     for junk in [
         "",
         "https://example.org",
-        "PK1|r=12|b=34|s=56|q=neu-guong-21:1|p=3/2|n=ABCDEFGHJKMN",
-        "PK1|r=12|b=34|s=56|q=neu-guong-21:1|p=1/2|n=abc",
-        "PK1|r=0|b=34|s=56|q=neu-guong-21:1|p=1/2|n=ABCDEFGHJKMN",
+        "PK1|r=12|b=34|s=56|q=neu-guong-21:1|p=3/2|n=ABCDEFGHJKMN|l=0f3a9c21",
+        "PK1|r=12|b=34|s=56|q=neu-guong-21:1|p=1/2|n=abc|l=0f3a9c21",
+        "PK1|r=0|b=34|s=56|q=neu-guong-21:1|p=1/2|n=ABCDEFGHJKMN|l=0f3a9c21",
+        "PK1|r=12|b=34|s=56|q=neu-guong-21:1|p=1/2|n=ABCDEFGHJKMN",
     ]:
         with pytest.raises(PageRefused) as caught:
             parse_sheet_id(junk)
@@ -157,6 +158,28 @@ def test_a_page_of_another_box_names_its_box_and_round() -> None:
     image = render_images(pdf, 200)[1]
     reading = read_page(image, _layout_for(small_corpus()))
     assert (reading.sheet.round_id, reading.sheet.box_id, reading.sheet.subject_id) == (99, 777, 57)
+
+
+def test_a_page_upside_down_or_sideways_is_read_the_right_way_round() -> None:
+    corpus = small_corpus()
+    page = corpus.page(0, np.random.default_rng(9), profile="scan", styles=("cross",))
+    for turned in (np.rot90(page.image, 2), np.rot90(page.image, 1)):
+        reading = read_page(np.ascontiguousarray(turned), _layout_for(corpus))
+        assert [r.option_index for r in reading.items] == [
+            page.truth[r.item_key].option for r in reading.items
+        ]
+
+
+def test_a_page_printed_from_another_geometry_is_refused_not_misread() -> None:
+    """Same questionnaire code and version, but the boxes moved (e.g. a software update)."""
+    corpus = small_corpus()
+    moved = small_spec(items=7, options=3)
+    moved.items[0].text = "Một nội dung ngắn."  # shorter first row: every row below moves up
+    other = build_layout(moved)
+    page = corpus.page(0, np.random.default_rng(4), profile="scan", styles=("cross",))
+    with pytest.raises(PageRefused) as caught:
+        read_page(page.image, lambda sheet: other)
+    assert caught.value.reason == "layout_mismatch"
 
 
 def test_a_page_of_an_unknown_questionnaire_is_refused() -> None:

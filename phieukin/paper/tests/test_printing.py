@@ -43,6 +43,7 @@ def test_copies_of_each_leader_come_together_with_their_own_serial() -> None:
     }
     assert len({s.serial for s in sheets}) == 6
     assert all((s.page, s.page_count) == (1, 1) for s in sheets)
+    assert {s.layout for s in sheets} == {build_layout(spec).fingerprint}
 
 
 def test_pages_of_one_copy_share_the_serial_and_are_numbered() -> None:
@@ -76,7 +77,7 @@ def test_the_qr_names_nothing_about_the_respondent() -> None:
     pdf = render_ballots_pdf(box=box_spec(small_spec()), copies=1)
     for payload in _qr_payloads(pdf):
         fields = [part.split("=")[0] for part in payload.split("|")[1:]]
-        assert fields == ["r", "b", "s", "q", "p", "n"]
+        assert fields == ["r", "b", "s", "q", "p", "n", "l"]
 
 
 def test_it_refuses_zero_copies() -> None:
