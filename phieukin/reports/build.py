@@ -103,6 +103,14 @@ def _share(percent: float | None) -> float | None:
     return None if percent is None else percent / 100.0
 
 
+def subject_tally(tally: RoundTally, subject_id: int) -> SubjectTally | None:
+    """Return the subject's tally, or None when its box is not in the tally (not sealed)."""
+    try:
+        return tally.subject(subject_id)
+    except KeyError:
+        return None
+
+
 def item_rows(
     meta: RoundMeta,
     figures: Figures | None,
@@ -216,8 +224,8 @@ def leader_report(
 ) -> LeaderReport:
     """Return the confidential report on one subject from the engine's tally."""
     subject = meta.subject(subject_id)
-    st: SubjectTally = tally.subject(subject_id)
-    figures = st.total.figures
+    st = subject_tally(tally, subject_id)
+    figures = st.total.figures if st is not None else None
     average = tally.total.figures
     prev = previous.figures if previous is not None else None
     sections, overall = scores(meta, figures, prev, average, overall_title)
@@ -246,7 +254,7 @@ def leader_report(
         sections=sections,
         overall=overall,
         disclosure=meta.disclosure,
-        comments=st.comments if figures is not None else None,
+        comments=st.comments if st is not None and figures is not None else None,
         ballots=valid,
         previous_round_title=previous_title if prev is not None else "",
         average_label=average_label,
@@ -298,8 +306,8 @@ def district_summary(
     leaders: list[LeaderLine] = []
     columns: list[Figures | None] = []
     for subject in meta.subjects:
-        st = tally.subject(subject.id)
-        figures = st.total.figures
+        st = subject_tally(tally, subject.id)
+        figures = st.total.figures if st is not None else None
         columns.append(figures)
         numbers = {i.key: i for i in meta.items}
         flagged = (

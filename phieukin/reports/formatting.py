@@ -27,4 +27,5 @@ def percent(share: float | None, digits: int = 1) -> str:
     """Return a share (0–1) as a percentage with a decimal comma ("85,0 %")."""
     if share is None:
         return SUPPRESSED_MARK
-    return f"{100 * share:.{digits}f}".replace(".", ",") + " %"
+    # A no-break space keeps "85,0 %" on one line in narrow table cells.
+    return f"{100 * share:.{digits}f}".replace(".", ",") + "\u00a0%"

@@ -323,7 +323,10 @@ class PreviousRound:
         subject_id = self.subject_by_position.get(position_id)
         if subject_id is None:
             return None
-        return self.tally.subject(subject_id).total
+        try:
+            return self.tally.subject(subject_id).total
+        except KeyError:  # the previous round's box was never sealed
+            return None
 
 
 def previous_tally(round: Round) -> PreviousRound | None:

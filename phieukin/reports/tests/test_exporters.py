@@ -42,7 +42,7 @@ def test_a_suppressed_item_shows_no_number_in_the_docx(rendered: dict[str, bytes
     row = next(r for r in rows if r[0] == "21")
     assert all(cell == SUPPRESSED_MARK for cell in row[2:])
     shown = next(r for r in rows if r[0] == "1")
-    assert shown[2] == "10\n50,0 %"
+    assert shown[2] == "10\n50,0\u00a0%"
     assert shown[-2] == "3,25"
 
 

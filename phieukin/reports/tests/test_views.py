@@ -129,3 +129,18 @@ def test_an_unknown_format_is_not_found(published_round: Round, leader: User) ->
     url = _leader_url(published_round, leader, "reports:leader_download", fmt="odt")
     assert _client(leader).get(url).status_code == 404
     assert ReportAccess.objects.count() == 0
+
+
+def test_the_organiser_previews_an_open_round_whose_boxes_are_not_sealed(
+    open_round_: Round, district_organiser: User
+) -> None:
+    from phieukin.rounds.models import Subject
+
+    client = _client(district_organiser)
+    page = client.get(reverse("reports:round", args=[open_round_.pk]))
+    assert page.status_code == 200
+    subject = Subject.objects.filter(conference__round=open_round_).first()
+    assert subject is not None
+    report = client.get(reverse("reports:leader", args=[open_round_.pk, subject.pk]))
+    assert report.status_code == 200
+    assert "không công bố kết quả" in report.content.decode()
