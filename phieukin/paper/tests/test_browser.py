@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from phieukin.accounts.models import User
@@ -60,6 +61,9 @@ def page(live_server: Any, counter: User) -> Iterator[Any]:
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
         )
         yield context.new_page()
+        # ORM calls made while Playwright's loop runs get their own connections
+        # (asgiref locals); close them here or the test database cannot be dropped.
+        connections.close_all()
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
