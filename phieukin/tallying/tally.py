@@ -668,7 +668,9 @@ def _band_items(root: _Node, shape: Shape, rules: Rules) -> None:
     exactly one part could be computed back as the cell minus the other parts; the same
     item is then banded in a second part (the smallest whose own figures cannot be
     summed from below: a leaf, or one with a non-empty block), or in the cell itself when
-    there is no such part.
+    there is no such part. A part published earlier cannot be banded now, unless the
+    cell itself was published unchanged: then this is the same computation over the same
+    ballots, and it reproduces the earlier decisions.
     """
     for child in root.children:
         _band_items(child, shape, rules)
@@ -689,7 +691,7 @@ def _band_items(root: _Node, shape: Shape, rules: Rules) -> None:
                 for c in front
                 if j not in c.banded
                 and c.visible
-                and not c.released_same
+                and (root.released_same or not c.released_same)
                 and (not _frontier(c) or _block(c) > 0)
             ),
             key=lambda c: (c.ballots, c.key),

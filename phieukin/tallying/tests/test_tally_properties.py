@@ -315,3 +315,71 @@ def test_a_figure_grown_by_fewer_than_k_ballots_since_its_release_is_not_shown_a
         if cell.figures is not None and cell.key in released:
             grown = cell.figures.ballots - released[cell.key]
             assert grown == 0 or abs(grown) >= case.rules.k
+
+
+def _ward_alone(case: Case, ward: int) -> RoundTally:
+    """Tally one ward's ballots alone, as the public box tally does."""
+    layout = case.layout
+    members = [s for s in range(len(layout.subjects)) if layout.subject_ward[s] == ward]
+    order = [i for i, s in enumerate(case.subject) if s in members]
+    arrays = ballot_arrays(
+        subject=[members.index(case.subject[i]) for i in order],
+        group=[case.group[i] for i in order],
+        valid=[case.valid[i] for i in order],
+        answers=[case.answers[i] for i in order],
+        n_items=len(case.shape.items),
+    )
+    alone = Layout(
+        wards=(layout.wards[ward],),
+        subjects=tuple(layout.subjects[s] for s in members),
+        subject_ward=(0,) * len(members),
+        groups=layout.groups,
+    )
+    return tally(shape=case.shape, rules=case.rules, layout=alone, ballots=arrays, complete=False)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(max_ballots=60))
+def test_box_tallies_and_the_round_tally_together_reveal_no_small_set(case: Case) -> None:
+    boxes = [_ward_alone(case, w) for w in range(len(case.layout.wards))]
+    released: dict[str, int] = {}
+    for box in boxes:
+        released.update(box.published_counts())
+    result = tally(
+        shape=case.shape,
+        rules=case.rules,
+        layout=case.layout,
+        ballots=case.arrays(),
+        released=released,
+    )
+    atoms = _atoms(case)
+    members = _cell_atoms(case)
+    positive = sorted(a for a, n in atoms.items() if n > 0)
+    if not positive:
+        return
+    index = {a: i for i, a in enumerate(positive)}
+    known = {c.key for box in boxes for c in iter_cells(box) if c.figures is not None}
+    known |= {c.key for c in iter_cells(result) if c.figures is not None}
+    rows = []
+    for key in sorted(known):
+        vector = np.zeros(len(positive))
+        for a in members[key]:
+            if a in index:
+                vector[index[a]] = 1.0
+        rows.append(vector)
+    if not rows:
+        return
+    shown = np.array(rows)
+    projection = np.linalg.pinv(shown) @ shown
+    sizes = np.array([atoms[a] for a in positive])
+    subsets = np.array(list(itertools.product((0.0, 1.0), repeat=len(positive)))).T
+    ballots = sizes @ subsets
+    small = (ballots > 0) & (ballots < case.rules.k)
+    derivable = np.all(np.abs(projection @ subsets - subsets) < 1e-6, axis=0)
+    assert not np.any(small & derivable)
+    # A box's published cells never disagree with the round's.
+    round_cells = {c.key: c for c in iter_cells(result)}
+    for box in boxes:
+        for cell in iter_cells(box)[1:]:
+            if cell.figures is not None:
+                assert round_cells[cell.key].figures == cell.figures
