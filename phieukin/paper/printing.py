@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 import segno
+from PIL import Image
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from phieukin.core.documents import FONT, FONT_BOLD, FONT_ITALIC, PARTY_HEADING, register_fonts
@@ -101,8 +103,17 @@ def _draw_cells(c: Canvas, bits: np.ndarray, rect: Rect) -> None:
 
 
 def _qr_bits(payload: str) -> np.ndarray:
-    qr = segno.make(payload, error="m", micro=False)
+    # A fixed mask pattern: every mask decodes, and choosing the "best" of eight costs
+    # segno ~0.1 s per code, which matters with hundreds of copies.
+    qr = segno.make(payload, error="m", micro=False, mask=2)
     return np.array([list(row) for row in qr.matrix], dtype=bool)
+
+
+def _draw_qr(c: Canvas, payload: str, rect: Rect) -> None:
+    """Draw the QR as a tiny 1-bit image scaled up (a viewer shows it pixel-exact)."""
+    bits = _qr_bits(payload)
+    image = Image.fromarray(np.where(bits, 0, 255).astype(np.uint8), mode="L")
+    c.drawImage(ImageReader(image), rect.x * mm, _mm_y(rect.y + rect.h), rect.w * mm, rect.h * mm)
 
 
 def _text(c: Canvas, block: TextBlock, *, center: float | None = None) -> None:
@@ -167,13 +178,12 @@ def _draw_page(
     layout: BallotLayout,
     page: PageLayout,
     subject: SubjectSheet,
-    sheet: SheetId,
 ) -> None:
+    """Draw everything of a page but its QR (the same on every copy of one leader's page)."""
     c.setFillGray(0)
     c.setStrokeGray(0)
     for marker_id, rect in zip(MARKER_IDS, marker_rects(), strict=True):
         _draw_cells(c, _marker_bits(marker_id), rect)
-    _draw_cells(c, _qr_bits(sheet.payload()), QR_RECT)
     _draw_header(c, spec)
 
     if page.title is not None:
@@ -274,9 +284,18 @@ def render_ballots_pdf(
     c.setTitle(box.questionnaire.short_title or box.questionnaire.title)
     c.setCreator("phieukin")
     for subject in box.subjects:
+        # The page without its QR is drawn once per leader as a PDF form and reused by every
+        # copy: printing 300 copies costs little more than printing one.
+        forms = []
+        for page in layout.pages:
+            name = f"s{subject.subject_id}p{page.number}"
+            c.beginForm(name)
+            _draw_page(c, box, layout, page, subject)
+            c.endForm()
+            forms.append(name)
         for _copy in range(copies):
             copy_serial = serial()
-            for page in layout.pages:
+            for page, form in zip(layout.pages, forms, strict=True):
                 sheet = SheetId(
                     round_id=box.round_id,
                     box_id=box.box_id,
@@ -288,7 +307,8 @@ def render_ballots_pdf(
                     serial=copy_serial,
                     layout=fingerprint,
                 )
-                _draw_page(c, box, layout, page, subject, sheet)
+                c.doForm(form)
+                _draw_qr(c, sheet.payload(), QR_RECT)
                 c.showPage()
     c.save()
     return buffer.getvalue()
