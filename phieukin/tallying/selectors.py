@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from phieukin.ballots.models import Ballot
@@ -305,23 +305,52 @@ def unsealed_boxes(rnd: Round) -> list[BallotBox]:
     return [b for b in _boxes(rnd) if b.state != BoxState.SEALED.value]
 
 
-def previous_subject(subject: Subject) -> Subject | None:
-    """Return the same position's subject in the organiser's previous round, if any."""
-    rnd = subject.conference.round
-    earlier = (
+def _earlier_rounds(rnd: Round) -> QuerySet[Round]:
+    return (
         Round.objects.filter(organiser_unit_id=rnd.organiser_unit_id)
         .filter(Q(year__lt=rnd.year) | Q(year=rnd.year, number__lt=rnd.number))
         .order_by("-year", "-number")
     )
-    for previous in earlier:
+
+
+def previous_subject(subject: Subject) -> Subject | None:
+    """Return the same position's subject in the latest earlier round that counted it.
+
+    "Counted" means its box is sealed; a round that was planned but never held is
+    skipped.
+    """
+    rnd = subject.conference.round
+    for previous in _earlier_rounds(rnd):
         found = (
-            Subject.objects.filter(conference__round=previous, position_id=subject.position_id)
+            Subject.objects.filter(
+                conference__round=previous,
+                position_id=subject.position_id,
+                conference__box__state=BoxState.SEALED.value,
+            )
             .select_related("conference__round")
             .first()
         )
         if found is not None:
             return found
     return None
+
+
+def previous_round(rnd: Round) -> Round | None:
+    """Return the organiser's latest earlier round with at least one sealed box."""
+    return (
+        _earlier_rounds(rnd)
+        .filter(conferences__box__state=BoxState.SEALED.value)
+        .distinct()
+        .first()
+    )
+
+
+def district_delta(rnd: Round) -> engine.Delta | None:
+    """Return the district's change against the previous round (None if either is hidden)."""
+    previous = previous_round(rnd)
+    if previous is None:
+        return None
+    return engine.compare(round_tally(rnd).total, round_tally(previous).total)
 
 
 def subject_delta(subject: Subject) -> engine.Delta | None:

@@ -11,6 +11,7 @@ from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Round
 from phieukin.tallying.selectors import (
     box_tally,
+    district_delta,
     previous_subject,
     questionnaire_shape,
     round_tally,
@@ -161,6 +162,8 @@ def test_the_previous_subject_is_the_same_post_in_the_round_before(
     earlier_round: Round, open_round_: Round, make_ballots: MakeBallots
 ) -> None:
     now = subjects_of(open_round_)[0]
+    assert previous_subject(now) is None  # the earlier round has not counted anything yet
+    seal_all(earlier_round)
     before = previous_subject(now)
     assert before is not None
     assert before.conference.round == earlier_round
@@ -172,8 +175,7 @@ def test_the_delta_shows_what_improved_since_the_previous_round(
     earlier_round: Round, open_round_: Round, make_ballots: MakeBallots
 ) -> None:
     now = subjects_of(open_round_)[0]
-    before = previous_subject(now)
-    assert before is not None
+    before = subjects_of(earlier_round)[0]
     make_ballots(before, 6, answers=MIXED)
     make_ballots(before, 4, answers=LOW)
     make_ballots(now, 10, answers=GOOD)
@@ -181,6 +183,7 @@ def test_the_delta_shows_what_improved_since_the_previous_round(
     BallotBox.objects.filter(conference__round=open_round_).update(state=BoxState.SEALED.value)
     assert subject_delta(now) is None  # the earlier box is not sealed yet
     seal_all(earlier_round)
+    assert previous_subject(now) == before
     delta = subject_delta(now)
     assert delta is not None
     assert delta.previous == f"subject:{before.pk}"
@@ -210,3 +213,20 @@ def test_answers_of_the_wrong_length_stop_the_tally(
     seal_all(open_round_)
     with pytest.raises(TallyInputError, match="wrong_length"):
         subject_tally(subject)
+
+
+def test_the_district_delta_compares_with_the_previous_counted_round(
+    earlier_round: Round, open_round_: Round, make_ballots: MakeBallots
+) -> None:
+    for subject in subjects_of(earlier_round):
+        make_ballots(subject, 10, answers=MIXED)
+        make_ballots(subject, 2, answers=LOW)
+    for subject in subjects_of(open_round_):
+        make_ballots(subject, 12, answers=GOOD)
+    seal_all(open_round_)
+    assert district_delta(open_round_) is None
+    seal_all(earlier_round)
+    delta = district_delta(open_round_)
+    assert delta is not None and delta.previous == "district"
+    assert delta.mean is not None and delta.mean > 0
+    assert delta.new_flags == ()
