@@ -11,7 +11,7 @@ from django.urls import reverse
 from phieukin.audit.models import AuditEvent
 from phieukin.ballots.models import Ballot
 from phieukin.ballots.sheet import ItemShape, decode
-from phieukin.rounds.models import BallotBox, Subject
+from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +145,21 @@ def test_the_ballot_records_neither_who_typed_it_nor_when(
         "answers",
         "comment",
     }
+
+
+def test_the_chosen_respondent_group_is_kept_and_stays_selected(
+    as_counter: Client, open_box_: BallotBox, subject: Subject, shapes: list[ItemShape]
+) -> None:
+    group = RespondentGroup.objects.filter(round=open_box_.conference.round).first()
+    if group is None:
+        group = RespondentGroup.objects.create(
+            round=open_box_.conference.round, key="bi-thu-chi-bo", label="Bí thư chi bộ"
+        )
+    response = _post(
+        as_counter, open_box_, subject=subject.pk, group=group.pk, keys="1" * len(shapes)
+    )
+    assert response.status_code == 302
+    assert f"group={group.pk}" in response["Location"]
+    assert Ballot.objects.get(box=open_box_).group_id == group.pk
+    page = as_counter.get(response["Location"])
+    assert f'<option value="{group.pk}" selected>' in page.content.decode()

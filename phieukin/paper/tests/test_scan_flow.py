@@ -151,6 +151,30 @@ def test_a_multi_page_tiff_is_split_and_read(
     assert Ballot.objects.filter(box=open_box_, source="scanned").count() == 1
 
 
+def test_a_multi_page_pdf_scan_is_split_and_read(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    frames = [
+        Image.fromarray(_mark(pages[n - 1], layout, n, _choices(layout, n, 2))) for n in (1, 2)
+    ]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="PDF", save_all=True, append_images=frames[1:], resolution=DPI)
+    _upload(as_counter, open_box_, {"scan.pdf": buffer.getvalue()})
+    batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    assert batch.pages_total == 2
+    assert batch.refusals == []
+    assert batch.ballots_entered == 1
+
+
+def test_a_file_that_is_not_a_scan_is_refused_at_upload(
+    as_counter: Client, open_box_: BallotBox
+) -> None:
+    response = _upload(as_counter, open_box_, {"notes.docx": b"PK\x03\x04"})
+    assert response.status_code == 400
+    assert "không phải tệp PDF, PNG, JPEG hay TIFF" in response.content.decode()
+    assert not ScanFile.objects.exists()
+
+
 def test_a_page_of_another_box_a_duplicate_and_an_unreadable_page_are_refused_with_reasons(
     as_counter: Client,
     open_box_: BallotBox,
