@@ -342,6 +342,16 @@ def district_summary(
         )
         for item in meta.items
     )
+    ward_figures = [
+        next((w.total.figures for w in tally.wards if w.unit == ward.unit_id), None)
+        for ward in meta.wards
+    ]
+
+    def item_mean(figures: Figures | None, key: str) -> float | None:
+        if figures is None:
+            return None
+        return next((f.mean for f in figures.items if f.key == key), None)
+
     prev = previous_district.figures if previous_district is not None else None
     sections, overall = scores(meta, district_figures, prev, None, overall_title)
     return DistrictSummary(
@@ -360,6 +370,10 @@ def district_summary(
         overall=overall,
         trend=trend,
         disclosure=meta.disclosure,
+        ward_item_means=tuple(
+            tuple(item_mean(figures, item.key) for figures in ward_figures) for item in meta.items
+        ),
+        district_item_means=tuple(item_mean(district_figures, item.key) for item in meta.items),
         leader_reports=tuple(leader_reports),
         ballots=ballots,
     )

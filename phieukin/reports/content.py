@@ -187,6 +187,9 @@ class DistrictSummary:
     overall: Score
     trend: Trend
     disclosure: Disclosure
+    # Item means of each ward (items × wards, ward order as in ``wards``) and the district.
+    ward_item_means: tuple[tuple[float | None, ...], ...] = ()
+    district_item_means: tuple[float | None, ...] = ()
     leader_reports: tuple[LeaderReport, ...] = ()  # for the workbook's per-leader sheet
     ballots: BallotTable | None = None
     extra: dict[str, str] = field(default_factory=dict)

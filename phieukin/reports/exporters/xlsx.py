@@ -233,6 +233,33 @@ class XlsxExporter(Exporter):
         )
         _image(matrix, images.heatmap, f"A{len(summary.item_labels) + 4}", 900)
 
+        if summary.ward_item_means:
+            by_ward = _sheet(wb, pgettext("sheet name", "Items × wards"))
+            _rows(
+                by_ward,
+                [
+                    pgettext("report column", "No."),
+                    pgettext("report column", "Item"),
+                    *[line.ward for line in summary.wards],
+                    summary.district,
+                ],
+                [
+                    [
+                        label,
+                        text,
+                        *[_value(None if v is None else round(v, 4)) for v in row],
+                        _value(None if total is None else round(total, 4)),
+                    ]
+                    for label, text, row, total in zip(
+                        summary.item_labels,
+                        summary.item_texts,
+                        summary.ward_item_means,
+                        summary.district_item_means or [None] * len(summary.item_labels),
+                        strict=True,
+                    )
+                ],
+            )
+
         _item_sheet(
             _sheet(wb, pgettext("sheet name", "Leader × item")),
             summary.leader_reports,

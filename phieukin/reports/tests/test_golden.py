@@ -116,8 +116,8 @@ def test_the_summary_workbook_holds_every_level_and_ballots_without_comments(
 ) -> None:
     data = render_district_summary(round=sealed_round, fmt="xlsx").data
     wb = workbook(data)
-    assert len(wb.sheetnames) == 7
-    ballots = list(wb[wb.sheetnames[5]].iter_rows(values_only=True))
+    assert len(wb.sheetnames) == 8
+    ballots = list(wb[wb.sheetnames[6]].iter_rows(values_only=True))
     header, body = ballots[0], ballots[1:]
     # Ward 0 (22 valid + 2 invalid) and ward 1 (12 + 2) are listed; ward 2's box has ≥ k
     # ballots but its leaders' figures are withheld, so none of its ballots is.
@@ -133,6 +133,12 @@ def test_the_summary_workbook_holds_every_level_and_ballots_without_comments(
     assert figures is not None
     column = [r[2] for r in matrix[1:]]
     assert column == [pytest.approx(i.mean, abs=1e-4) for i in figures.items]
+    by_ward = list(wb[wb.sheetnames[4]].iter_rows(values_only=True))
+    ward_zero = next(w for w in tally.wards if w.unit == wards[0].pk).total.figures
+    assert ward_zero is not None and tally.total.figures is not None
+    assert [r[2] for r in by_ward[1:]] == [pytest.approx(i.mean, abs=1e-4) for i in ward_zero.items]
+    district = [pytest.approx(i.mean, abs=1e-4) for i in tally.total.figures.items]
+    assert [r[-1] for r in by_ward[1:]] == district
     withheld = _first_subject(sealed_round, wards, 2, order=2)
     column_index = 2 + [s.id for s in RoundReports(sealed_round).meta.subjects].index(withheld.pk)
     assert {r[column_index] for r in matrix[1:]} == {fmt.SUPPRESSED_MARK}
