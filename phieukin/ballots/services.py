@@ -197,17 +197,22 @@ def normalise_code(text: str) -> str:
         ) from exc
 
 
-_SHAPES: dict[int, list[ItemShape]] = {}
+_SHAPES: dict[tuple[int, Any], list[ItemShape]] = {}
 
 
 def shapes_for(box: BallotBox) -> list[ItemShape]:
-    """Return the item shapes of the box's questionnaire (cached: it is frozen once open)."""
-    questionnaire_id = box.conference.round.questionnaire_id
-    shapes = _SHAPES.get(questionnaire_id)
+    """Return the item shapes of the box's questionnaire (cached once it is frozen).
+
+    The cache key includes the freezing time, so a reused id (a test database) never
+    meets a stale entry.
+    """
+    questionnaire = box.conference.round.questionnaire
+    key = (questionnaire.pk, questionnaire.frozen_at)
+    shapes = _SHAPES.get(key)
     if shapes is None:
-        shapes = item_shapes(box.conference.round.questionnaire)
-        if box.conference.round.questionnaire.frozen_at is not None:
-            _SHAPES[questionnaire_id] = shapes
+        shapes = item_shapes(questionnaire)
+        if questionnaire.frozen_at is not None:
+            _SHAPES[key] = shapes
     return shapes
 
 
@@ -463,25 +468,35 @@ def record_paper_counts(
 
 
 def _lock_box_shared(box_id: int) -> str:
-    """Return the box state, holding a share lock on PostgreSQL so closing waits for us.
+    """Return the box state under a PostgreSQL share lock, so closing waits for this ballot."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT state FROM rounds_ballotbox WHERE id = %s FOR SHARE", [box_id])
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
 
-    On SQLite the IMMEDIATE transaction already holds the database write lock.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT state FROM rounds_ballotbox WHERE id = %s FOR SHARE", [box_id])
-            row = cursor.fetchone()
-        return str(row[0]) if row else ""
-    return str(BallotBox.objects.filter(pk=box_id).values_list("state", flat=True).first() or "")
+
+_SUBJECTS: dict[tuple[int, Any], frozenset[int]] = {}
+
+
+def _subject_ids(box: BallotBox) -> frozenset[int]:
+    """Return the leaders of the box's conference (cached once the box is open: fixed then)."""
+    key = (box.conference_id, box.opened_at)
+    cached = _SUBJECTS.get(key)
+    if cached is not None:
+        return cached
+    ids = frozenset(
+        Subject.objects.filter(conference_id=box.conference_id).values_list("pk", flat=True)
+    )
+    if box.opened_at is not None:
+        _SUBJECTS[key] = ids
+    return ids
 
 
 def _ballot_rows(box: BallotBox, sheets: list[SheetInput], group_id: int | None) -> list[Ballot]:
     """Return unsaved online ballots for *sheets*, or raise a DomainError naming the problem."""
     rnd = box.conference.round
     shapes = shapes_for(box)
-    subject_ids = set(
-        Subject.objects.filter(conference_id=box.conference_id).values_list("pk", flat=True)
-    )
+    subject_ids = _subject_ids(box)
     if not sheets:
         raise DomainError(_("The ballot has no sheets."), code="no_sheets")
     seen: set[int] = set()
@@ -542,13 +557,23 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
     receipts = [codes_mod.new_receipt() for _sheet in rows]
     random.SystemRandom().shuffle(rows)
     with transaction.atomic():
-        if _lock_box_shared(box.pk) != BoxState.OPEN:
+        if connection.vendor == "postgresql" and _lock_box_shared(box.pk) != BoxState.OPEN:
             raise Conflict(_("This ballot box is not open."), code="box_not_open")
-        claimed = Code.objects.filter(pk=row.pk, state=CodeState.UNUSED).update(
-            state=CodeState.USED
-        )
+        # One conditional UPDATE claims the code: ``state = 'unused'`` is a condition on the
+        # code row itself, so PostgreSQL re-checks it after a concurrent claim commits (a
+        # join or IN-subquery filter would not be re-checked) and SQLite runs it under the
+        # IMMEDIATE transaction's write lock. Rowcount 1 or nothing is stored.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE ballots_code SET state = %s WHERE id = %s AND state = %s AND EXISTS "
+                "(SELECT 1 FROM rounds_ballotbox WHERE id = %s AND state = %s)",
+                [CodeState.USED, row.pk, CodeState.UNUSED, box.pk, BoxState.OPEN],
+            )
+            claimed = cursor.rowcount
         if claimed != 1:
-            raise Conflict(_("This code has already been used."), code="code_used")
+            if BallotBox.objects.filter(pk=box.pk, state=BoxState.OPEN).exists():
+                raise Conflict(_("This code has already been used."), code="code_used")
+            raise Conflict(_("This ballot box is not open."), code="box_not_open")
         Ballot.objects.bulk_create(rows)
         Receipt.objects.bulk_create([Receipt(box_id=box.pk, value=r) for r in receipts])
     return receipts
