@@ -111,3 +111,28 @@ def freeze_questionnaire(*, actor: User | None, questionnaire: Questionnaire) ->
             locked.save(update_fields=["frozen_at"])
             record_event(actor=actor, action="questionnaire.freeze", obj=locked)
     return locked
+
+
+def new_version(*, actor: User | None, questionnaire: Questionnaire) -> Questionnaire:
+    """Copy *questionnaire* as the next version of its code, editable (not frozen)."""
+    from dataclasses import replace
+
+    from django.db.models import Max
+
+    from phieukin.questionnaires.selectors import questionnaire_spec
+
+    with transaction.atomic():
+        latest = (
+            Questionnaire.objects.select_for_update()
+            .filter(code=questionnaire.code)
+            .aggregate(v=Max("version"))["v"]
+        )
+        spec = replace(questionnaire_spec(questionnaire), version=(latest or 0) + 1)
+        copy = _create_from_spec(spec)
+        record_event(
+            actor=actor,
+            action="questionnaire.new_version",
+            obj=copy,
+            data={"code": spec.code, "version": spec.version, "from": questionnaire.version},
+        )
+    return copy

@@ -8,4 +8,5 @@ urlpatterns = [
     path("upload/", views.questionnaire_upload, name="upload"),
     path("<int:pk>/", views.questionnaire_detail_view, name="detail"),
     path("<int:pk>/yaml/", views.questionnaire_download, name="download"),
+    path("<int:pk>/new-version/", views.questionnaire_new_version, name="new_version"),
 ]

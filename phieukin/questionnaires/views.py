@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from phieukin.accounts.permissions import can_manage_questionnaires, is_back_office
 from phieukin.core.access import acting_user, require
@@ -16,7 +17,7 @@ from phieukin.questionnaires.selectors import (
     questionnaire_spec,
     questionnaires_for,
 )
-from phieukin.questionnaires.services import import_questionnaire
+from phieukin.questionnaires.services import import_questionnaire, new_version
 from phieukin.questionnaires.yamlio import QuestionnaireFileError, dump_questionnaire
 
 
@@ -41,7 +42,12 @@ def questionnaire_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questionnaires/questionnaire_detail.html",
-        {"q": questionnaire, "scales": scales, "sections": sections},
+        {
+            "q": questionnaire,
+            "scales": scales,
+            "sections": sections,
+            "can_manage": can_manage_questionnaires(request.user),
+        },
     )
 
 
@@ -85,3 +91,17 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
         "questionnaires/questionnaire_upload.html",
         {"form": form, "file_error": file_error},
     )
+
+
+@require_POST
+@require(can_manage_questionnaires)
+def questionnaire_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy a questionnaire as its next, editable version."""
+    questionnaire = get_object_or_404(questionnaires_for(request.user), pk=pk)
+    copy = new_version(actor=acting_user(request), questionnaire=questionnaire)
+    messages.success(
+        request,
+        _("Version %(version)s was made; edit it before a round uses it.")
+        % {"version": copy.version},
+    )
+    return redirect("questionnaires:detail", pk=copy.pk)

@@ -98,3 +98,31 @@ def test_only_the_district_organiser_uploads(as_persona: Any, persona: str) -> N
     response = _upload(as_persona(persona), DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
     assert response.status_code == 403
     assert not Questionnaire.objects.exists()
+
+
+def test_a_new_version_copies_a_frozen_questionnaire_editable(
+    as_persona: Any, district_organiser: Any, open_round_: Any
+) -> None:
+    from phieukin.audit.models import AuditEvent
+
+    frozen = open_round_.questionnaire
+    response = as_persona("district_organiser").post(
+        reverse("questionnaires:new_version", args=[frozen.pk])
+    )
+    copy = Questionnaire.objects.get(code=frozen.code, version=frozen.version + 1)
+    assert response["Location"] == reverse("questionnaires:detail", args=[copy.pk])
+    assert not copy.is_frozen
+    assert copy.items.count() == frozen.items.count()
+    assert list(copy.items.values_list("key", "text")) == list(
+        frozen.items.values_list("key", "text")
+    )
+    assert AuditEvent.objects.filter(action="questionnaire.new_version").exists()
+
+
+@pytest.mark.parametrize("persona", ["standing", "ward_organiser"])
+def test_only_the_district_organiser_makes_new_versions(
+    as_persona: Any, persona: str, questionnaire: Any
+) -> None:
+    url = reverse("questionnaires:new_version", args=[questionnaire.pk])
+    assert as_persona(persona).post(url).status_code == 403
+    assert Questionnaire.objects.count() == 1
