@@ -24,6 +24,10 @@ def number(value: float | None, digits: int = 2) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def _fit(label: str, width: int = 64) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
 def percent(share: float | None) -> str:
     return "–" if share is None else number(100 * share, 1) + " %"
 
@@ -71,7 +75,7 @@ class Command(BaseCommand):
             _("Good and fair"),
             _("Flagged items"),
         )
-        header = "{:<48} {:>8} {:>8} {:>12} {:>14}".format(*columns)
+        header = "{:<64} {:>8} {:>8} {:>12} {:>16}".format(*columns)
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for ward in result.wards:
@@ -89,11 +93,11 @@ class Command(BaseCommand):
 
     def _row(self, label: str, cell: Cell) -> None:
         if cell.figures is None:
-            self.stdout.write(f"{label[:48]:<48} {reason_label(cell.suppressed)}")
+            self.stdout.write(f"{_fit(label):<64} {reason_label(cell.suppressed)}")
             return
         fig = cell.figures
         flagged = len({f.item for f in fig.flags if f.borrowed_from is None})
         self.stdout.write(
-            f"{label[:48]:<48} {fig.ballots:>8} {number(fig.mean):>8} "
-            f"{percent(fig.good_share):>12} {flagged:>14}"
+            f"{_fit(label):<64} {fig.ballots:>8} {number(fig.mean):>8} "
+            f"{percent(fig.good_share):>12} {flagged:>16}"
         )
