@@ -275,6 +275,18 @@ REASONS = {
 }
 
 
+PAGE_PROBLEMS = {
+    "three_markers": gettext_lazy("only three corner markers were found"),
+    "page_distorted": gettext_lazy("the page is bent or distorted on the scan"),
+    "layout_mismatch": gettext_lazy("many boxes were not where the layout puts them"),
+}
+
+
+def page_problems(reading: PendingReading) -> list[str]:
+    """Return the reader's page-level doubts about a scanned copy, translated."""
+    return [str(PAGE_PROBLEMS.get(code, code)) for code in reading.problems]
+
+
 def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
     """Return the items of *reading* to decide: doubtful ones, then those of missing pages."""
     crops = {c["item_key"]: c for c in reading.crops.values("id", "item_key", "reason")}

@@ -431,6 +431,7 @@ def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
             "box": box,
             "reading": reading,
             "rows": rows,
+            "problems": selectors.page_problems(reading),
             "has_comment": reading.comment_crop is not None and bool(reading.comment_crop),
             "posted": request.POST,
             "error": error,
