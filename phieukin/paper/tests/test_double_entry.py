@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from phieukin.accounts.models import User
 from phieukin.ballots.models import Ballot
+from phieukin.ballots.services import close_box, seal_box
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import Conflict, PermissionDenied
 from phieukin.paper.models import PendingEntry
@@ -176,3 +177,21 @@ def test_sheets_waiting_for_a_second_entry_are_counted_as_work_waiting(
     assert paper_work_waiting(doubled) == 1
     enter_typed_sheet(actor=counter2, box=doubled, subject=subject, keys=keys, sheet_label="E")
     assert paper_work_waiting(doubled) == 0
+
+
+def test_a_difference_cannot_be_decided_once_the_box_is_sealed(
+    doubled: BallotBox,
+    subject: Subject,
+    counter: User,
+    counter2: User,
+    counter3: User,
+    shapes: list[ItemShape],
+) -> None:
+    n = len(shapes)
+    enter_typed_sheet(actor=counter, box=doubled, subject=subject, keys="1" * n, sheet_label="F")
+    enter_typed_sheet(actor=counter2, box=doubled, subject=subject, keys="2" * n, sheet_label="F")
+    close_box(actor=None, box=doubled)
+    seal_box(actor=None, box=doubled, acknowledge_mismatch=True)
+    with pytest.raises(Conflict):
+        resolve_entry(actor=counter3, entry=PendingEntry.objects.get(), keys="1" * n)
+    assert not Ballot.objects.exists()
