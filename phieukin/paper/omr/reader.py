@@ -44,7 +44,7 @@ from phieukin.paper.omr.types import (
 SCALE = 6.0  # canonical raster, pixels per millimetre (~152 dpi)
 QR_SCALE = 10.0
 DETECT_LONG_SIDE = 1000  # markers are looked for on a reduced copy first
-MIN_PX_PER_MM = 3.9  # ~100 dpi: below this the boxes are too small to judge
+MIN_PX_PER_MM = 4.7  # ~120 dpi: below this the boxes are too small to judge reliably
 
 # Pixel classes, relative to the local paper brightness.
 INK = 0.55  # darker than 55 % of paper: ink

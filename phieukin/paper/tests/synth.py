@@ -163,7 +163,7 @@ def draw_mark(mask: np.ndarray, box: Rect, style: str, px: float, rng: np.random
 
     j = lambda s=0.08: rng.uniform(-s, s)  # noqa: E731 — a tiny jitter helper
     if style == "tick":
-        k = rng.uniform(0.85, 1.3)
+        k = rng.uniform(0.85, 1.6)  # from a neat tick to one that overshoots the box
         _stroke(
             mask,
             [
@@ -174,7 +174,7 @@ def draw_mark(mask: np.ndarray, box: Rect, style: str, px: float, rng: np.random
             pen,
         )
     elif style == "cross":
-        a = rng.uniform(0.05, 0.22)
+        a = rng.uniform(-0.2, 0.22)  # negative: the strokes run past the box corners
         _stroke(mask, [p(a + j(), a + j()), p(1 - a + j(), 1 - a + j())], pen)
         _stroke(mask, [p(1 - a + j(), a + j()), p(a + j(), 1 - a + j())], pen)
     elif style in ("fill", "scribble"):

@@ -228,6 +228,28 @@ def test_a_ballot_with_its_qr_torn_off_is_refused() -> None:
     assert caught.value.reason == "no_qr"
 
 
+def test_a_page_with_one_corner_covered_is_still_read() -> None:
+    corpus = small_corpus()
+    page = corpus.page(0, np.random.default_rng(12), profile="clean", styles=("tick",))
+    image = page.image.copy()
+    px = 200 / 25.4
+    image[-int(25 * px) :, -int(25 * px) :] = 90  # a thumb over the bottom-right marker
+    reading = read_page(image, _layout_for(corpus))
+    assert "three_markers" in reading.problems
+    assert [r.option_index for r in reading.items] == [
+        page.truth[r.item_key].option for r in reading.items
+    ]
+
+
+def test_a_scan_at_too_low_a_resolution_is_refused() -> None:
+    from phieukin.paper.tests.synth import render_images
+
+    image = render_images(small_corpus().pdf, 60)[0]
+    with pytest.raises(PageRefused) as caught:
+        read_page(image, _layout_for(small_corpus()))
+    assert caught.value.reason in {"too_small", "no_markers"}
+
+
 def _encode(images: list[np.ndarray], fmt: str) -> bytes:
     buffer = io.BytesIO()
     pil = [Image.fromarray(i) for i in images]
