@@ -105,6 +105,7 @@ def vote(request: HttpRequest, box_id: int, code: str = "") -> HttpResponse:
     context["code"] = codes_mod.display(normalised)
     sheets = _sheets_from_post(definition, request.POST) if step != "code" else None
     context["leaders"] = _ballot_context(definition, sheets)
+    context["progress_label"] = _("Answered {answered} of {total} questions")
     if step in ("code", "edit") or sheets is None:
         return _render(request, "vote_ballot.html", context)
     try:

@@ -31,7 +31,6 @@ def test_a_respondent_votes_with_plain_form_posts(
     url = f"/v/{open_box_.pk}/"
     page = client.get(url)
     assert page.status_code == 200 and 'name="code"' in page.content.decode()
-    assert "<script" not in page.content.decode()
     typed = box_codes[0].lower().replace("-", " ")
     sheet_page = client.post(url, {"step": "code", "code": typed})
     body = sheet_page.content.decode()

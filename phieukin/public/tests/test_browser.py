@@ -1,0 +1,83 @@
+"""End-to-end voting on a phone-size screen in headless Chromium (Playwright)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connections
+
+from phieukin.ballots.models import Ballot, Receipt
+from phieukin.rounds.models import BallotBox
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def phone(live_server: Any) -> Iterator[Any]:
+    """Return a Chromium page the size of a phone, or skip when Chromium is missing."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("PHIEUKIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and PHIEUKIN_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="vi-VN",
+        )
+        yield context.new_page()
+        connections.close_all()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_a_respondent_votes_on_a_phone(
+    phone: Any, live_server: Any, open_box_: BallotBox, box_codes: list[str]
+) -> None:
+    phone.goto(f"{live_server.url}/v/{open_box_.pk}/")
+    phone.fill("#code", box_codes[0].lower().replace("-", " "))
+    phone.get_by_role("button", name="Tiếp tục").click()
+    radios = phone.locator('input[type="radio"][value="kha"]')
+    total = radios.count()
+    assert total == open_box_.conference.subjects.count() * 21
+    assert phone.locator("#progress").inner_text() == f"Đã trả lời 0/{total} nội dung"
+    for index in range(total):
+        radios.nth(index).check()
+    assert phone.locator("#progress").inner_text() == f"Đã trả lời {total}/{total} nội dung"
+    phone.locator("textarea").first.fill("Đồng chí cần gần dân hơn.")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "vote-phone-ballot.png"))
+    phone.get_by_role("button", name="Xem lại phiếu").click()
+    assert "Đồng chí cần gần dân hơn." in phone.content()
+    phone.get_by_role("button", name="Gửi phiếu").click()
+    phone.wait_for_selector("li.rc")
+    shown = phone.locator("li.rc").all_inner_texts()
+    phone.screenshot(path=str(ARTIFACTS / "vote-phone-receipts.png"), full_page=True)
+    assert set(shown) == set(Receipt.objects.values_list("value", flat=True))
+    assert Ballot.objects.filter(box=open_box_).count() == len(shown)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the phone's screen
