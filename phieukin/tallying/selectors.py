@@ -222,9 +222,8 @@ def _inputs(rnd: Round, boxes: Sequence[BallotBox]) -> _Inputs:
 
 def _ward_alone(inputs: _Inputs, ward: int) -> engine.RoundTally:
     """Return the tally of one ward's ballots alone, as its box tally computes it."""
-    layout = inputs.layout
-    members = [s for s in range(len(layout.subjects)) if layout.subject_ward[s] == ward]
-    remap = np.full(len(layout.subjects), -1, dtype=np.int64)
+    members, alone = _ward_layout(inputs.layout, ward)
+    remap = np.full(len(inputs.layout.subjects), -1, dtype=np.int64)
     remap[members] = np.arange(len(members))
     mask = remap[inputs.arrays.subject] >= 0
     arrays = engine.BallotArrays(
@@ -236,16 +235,20 @@ def _ward_alone(inputs: _Inputs, ward: int) -> engine.RoundTally:
             int(remap[s]): texts for s, texts in inputs.arrays.comments.items() if remap[s] >= 0
         },
     )
-    alone = engine.Layout(
+    # The district layer of a one-box tally is the ward itself: withhold it.
+    return engine.tally(
+        shape=inputs.shape, rules=inputs.rules, layout=alone, ballots=arrays, complete=False
+    )
+
+
+def _ward_layout(layout: engine.Layout, ward: int) -> tuple[list[int], engine.Layout]:
+    members = [s for s in range(len(layout.subjects)) if layout.subject_ward[s] == ward]
+    return members, engine.Layout(
         wards=(layout.wards[ward],),
         subjects=tuple(layout.subjects[s] for s in members),
         subject_ward=(0,) * len(members),
         groups=layout.groups,
         district=layout.district,
-    )
-    # The district layer of a one-box tally is the ward itself: withhold it.
-    return engine.tally(
-        shape=inputs.shape, rules=inputs.rules, layout=alone, ballots=arrays, complete=False
     )
 
 
@@ -285,9 +288,17 @@ def round_tally(
     boxes = _boxes(rnd)
     sealed = [b for b in boxes if b.state == BoxState.SEALED.value]
     inputs = _inputs(rnd, sealed)
+    # What each box tally shows (the public API serves them): only which cells are shown
+    # matters here, and that depends on the ballots per cell alone.
+    per_atom = engine.atom_ballots(inputs.arrays, inputs.layout)
     released: dict[str, int] = {}
     for ward in range(len(inputs.layout.wards)):
-        released.update(_ward_alone(inputs, ward).published_counts())
+        members, alone = _ward_layout(inputs.layout, ward)
+        released.update(
+            engine.published_counts(
+                rules=inputs.rules, layout=alone, per_atom=per_atom[members], complete=False
+            )
+        )
         if progress is not None:
             progress(ward + 1, len(inputs.layout.wards))
     return engine.tally(

@@ -702,32 +702,12 @@ def _band_items(root: _Node, shape: Shape, rules: Rules) -> None:
             root.banded.add(j)
 
 
-def tally(
-    *,
-    shape: Shape,
-    rules: Rules,
-    layout: Layout,
-    ballots: BallotArrays,
-    released: Mapping[str, int] | None = None,
-    complete: bool = True,
-    rng: random.Random | None = None,
-) -> RoundTally:
-    """Return the disclosure-controlled tally of *ballots*.
-
-    ``released`` maps cell keys to the ballot counts shown in an earlier publication of
-    the same cells; ``complete`` False withholds the district cell (reason
-    ``incomplete``) because it would change as later boxes are sealed; ``rng`` shuffles
-    comments (a fresh system-random generator when None).
-    """
-    released = dict(released or {})
-    n_items = len(shape.items)
+def _build_tree(
+    layout: Layout, counts: IntArray, per_atom: IntArray
+) -> tuple[_Node, list[_Node], list[_Node]]:
+    """Return the district node, the ward nodes and the subject nodes of the cell tree."""
     n_subjects = len(layout.subjects)
-    n_groups = len(layout.groups)
-    if len(layout.subject_ward) != n_subjects:
-        raise TallyInputError("bad_layout")
-    counts, per_atom = count_atoms(ballots, n_subjects, n_groups, n_items)
-    _check_options(shape, counts)
-
+    n_items = counts.shape[2]
     subject_nodes: list[_Node] = []
     for s, sid in enumerate(layout.subjects):
         children = [
@@ -779,6 +759,68 @@ def tally(
         ballots=sum(w.ballots for w in ward_nodes),
         children=ward_nodes,
     )
+    return root, ward_nodes, subject_nodes
+
+
+def atom_ballots(ballots: BallotArrays, layout: Layout) -> IntArray:
+    """Return the valid ballots per (subject, group slot); slot 0 is "no group"."""
+    n_slots = len(layout.groups) + 1
+    keep = ballots.valid
+    atom = ballots.subject[keep] * n_slots + (ballots.group[keep] + 1)
+    return (
+        np.bincount(atom, minlength=len(layout.subjects) * n_slots)
+        .astype(np.int64)
+        .reshape(len(layout.subjects), n_slots)
+    )
+
+
+def published_counts(
+    *,
+    rules: Rules,
+    layout: Layout,
+    per_atom: IntArray,
+    released: Mapping[str, int] | None = None,
+    complete: bool = True,
+) -> dict[str, int]:
+    """Return key → ballots of the cells :func:`tally` would show, without the figures.
+
+    Which cells are shown depends only on how many ballots each holds, so this needs the
+    ballots per atom (:func:`atom_ballots`) and nothing else.
+    """
+    empty = np.zeros((len(layout.subjects), len(layout.groups) + 1, 0, SLOTS), dtype=np.int64)
+    root, _wards, _subjects = _build_tree(layout, empty, per_atom)
+    if not complete:
+        root.hidden = INCOMPLETE
+    _suppress(root, rules, dict(released or {}))
+    return {node.key: node.ballots for node in _all_nodes(root) if node.visible}
+
+
+def tally(
+    *,
+    shape: Shape,
+    rules: Rules,
+    layout: Layout,
+    ballots: BallotArrays,
+    released: Mapping[str, int] | None = None,
+    complete: bool = True,
+    rng: random.Random | None = None,
+) -> RoundTally:
+    """Return the disclosure-controlled tally of *ballots*.
+
+    ``released`` maps cell keys to the ballot counts shown in an earlier publication of
+    the same cells; ``complete`` False withholds the district cell (reason
+    ``incomplete``) because it would change as later boxes are sealed; ``rng`` shuffles
+    comments (a fresh system-random generator when None).
+    """
+    released = dict(released or {})
+    n_items = len(shape.items)
+    n_subjects = len(layout.subjects)
+    n_groups = len(layout.groups)
+    if len(layout.subject_ward) != n_subjects:
+        raise TallyInputError("bad_layout")
+    counts, per_atom = count_atoms(ballots, n_subjects, n_groups, n_items)
+    _check_options(shape, counts)
+    root, ward_nodes, subject_nodes = _build_tree(layout, counts, per_atom)
     if not complete:
         root.hidden = INCOMPLETE
     _suppress(root, rules, released)

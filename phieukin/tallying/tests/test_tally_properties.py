@@ -24,9 +24,11 @@ from phieukin.tallying.tally import (
     RoundTally,
     Rules,
     Shape,
+    atom_ballots,
     ballot_arrays,
     group_key,
     iter_cells,
+    published_counts,
     subject_key,
     tally,
     to_json,
@@ -383,3 +385,28 @@ def test_box_tallies_and_the_round_tally_together_reveal_no_small_set(case: Case
         for cell in iter_cells(box)[1:]:
             if cell.figures is not None:
                 assert round_cells[cell.key].figures == cell.figures
+
+
+@common
+@given(cases(), st.booleans(), st.data())
+def test_the_shown_cells_can_be_found_from_the_ballots_per_cell_alone(
+    case: Case, complete: bool, data: st.DataObject
+) -> None:
+    keys = sorted(_cell_atoms(case))
+    released = data.draw(st.dictionaries(st.sampled_from(keys), st.integers(0, 40), max_size=4))
+    full = tally(
+        shape=case.shape,
+        rules=case.rules,
+        layout=case.layout,
+        ballots=case.arrays(),
+        released=released,
+        complete=complete,
+    )
+    quick = published_counts(
+        rules=case.rules,
+        layout=case.layout,
+        per_atom=atom_ballots(case.arrays(), case.layout),
+        released=released,
+        complete=complete,
+    )
+    assert quick == full.published_counts()
