@@ -241,6 +241,21 @@ def test_a_page_with_one_corner_covered_is_still_read() -> None:
     ]
 
 
+def test_a_row_whose_boxes_cannot_be_seen_is_flagged_not_read_as_empty() -> None:
+    corpus = small_corpus()
+    image = corpus.blank_images(200)[0].copy()
+    item = corpus.layout.page(1).items[2]
+    px = 200 / 25.4
+    area = item.row
+    left = min(b.x for b in item.boxes) - 2
+    image[int(area.y * px) : int((area.y + area.h) * px), int(left * px) : int(200 * px)] = 255
+    reading = read_page(image, _layout_for(corpus))
+    covered = next(r for r in reading.items if r.item_key == item.key)
+    assert covered.status == "ambiguous" and covered.reason == "box_not_found"
+    assert not reading.blank
+    assert all(r.status == "empty" for r in reading.items if r.item_key != item.key)
+
+
 def test_a_scan_at_too_low_a_resolution_is_refused() -> None:
     from phieukin.paper.tests.synth import render_images
 
