@@ -70,6 +70,7 @@ def test_no_stored_column_or_row_order_follows_submission_order_after_sealing(
 ) -> None:
     _vote(open_box_, sheets)
     before = _correlations()
+    assert _adjacent_pairs() > 0.9 * RESPONDENTS  # what sealing must destroy
     # The adversary's view before sealing: the physical order does follow submission
     # (this is what sealing must destroy, and shows the measure can detect it).
     assert max(abs(rho) for rho in before) > 0.9, before
@@ -78,6 +79,14 @@ def test_no_stored_column_or_row_order_follows_submission_order_after_sealing(
     after = _correlations()
     assert Ballot.objects.filter(box=open_box_).count() == 2 * RESPONDENTS
     assert all(abs(rho) < 0.1 for rho in after), after
+    # The two sheets of one respondent: adjacent in the file before sealing, not after.
+    assert _adjacent_pairs() < 0.05 * RESPONDENTS
+
+
+def _adjacent_pairs() -> int:
+    """Return how many respondents' two sheets sit next to each other in physical order."""
+    rows = sorted(_physical_rows(), key=lambda r: r[1][0])
+    return sum(a[0] == b[0] for a, b in zip(rows, rows[1:], strict=False))
 
 
 def _file_bytes() -> bytes:

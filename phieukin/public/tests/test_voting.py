@@ -138,3 +138,18 @@ def test_the_voting_url_is_redacted_in_logs(box_codes: list[str], open_box_: Bal
     RedactSecretsFilter().filter(record)
     assert box_codes[0] not in record.getMessage()
     assert str(open_box_.pk) not in record.getMessage().replace("HTTP/1.1", "")
+
+
+def test_the_public_bulletin_shows_digest_counts_and_receipts_after_sealing(
+    client: Client, open_box_: BallotBox, box_codes: list[str], sheets: Any
+) -> None:
+    assert client.get(f"/bulletin/{open_box_.pk}/").status_code == 409
+    receipts = services.cast_ballot(code=box_codes[0], sheets=sheets(0, "ý-kiến-riêng-7Q"))
+    services.close_box(actor=None, box=open_box_)
+    seal = services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    page = client.get(f"/bulletin/{open_box_.pk}/").content.decode()
+    assert seal.digest in page
+    assert all(r in page for r in receipts)
+    assert "ý-kiến-riêng-7Q" not in page
+    found = client.post("/r/", {"receipt": receipts[0]}).content.decode()
+    assert f"/bulletin/{open_box_.pk}/" in found
