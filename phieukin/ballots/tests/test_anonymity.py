@@ -9,6 +9,7 @@ with submission order, and that the pre-seal copies are gone from the file bytes
 
 from __future__ import annotations
 
+import itertools
 import os
 import struct
 from pathlib import Path
@@ -86,7 +87,7 @@ def test_no_stored_column_or_row_order_follows_submission_order_after_sealing(
 def _adjacent_pairs() -> int:
     """Return how many respondents' two sheets sit next to each other in physical order."""
     rows = sorted(_physical_rows(), key=lambda r: r[1][0])
-    return sum(a[0] == b[0] for a, b in zip(rows, rows[1:], strict=False))
+    return sum(a[0] == b[0] for a, b in itertools.pairwise(rows))
 
 
 def _file_bytes() -> bytes:
