@@ -96,7 +96,8 @@ FlagLabel = Callable[[str], str]
 
 
 def _short(text: str, width: int = 60) -> str:
-    return textwrap.shorten(text, width=width, placeholder="…") or text[:width]
+    short = textwrap.shorten(text, width=width, placeholder="…") or text[:width]
+    return short.rstrip(" .;,") if not short.endswith("…") else short[:-1].rstrip(" .;,") + "…"
 
 
 def _share(percent: float | None) -> float | None:

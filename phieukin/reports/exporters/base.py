@@ -160,6 +160,7 @@ def summary_charts(summary: DistrictSummary) -> SummaryCharts:
             x_label=_("Overall score"),
             y_label=_("Leaders"),
         ),
+        bins=30,
     )
     trend_png = charts.trend_chart(
         summary.trend.round_titles,

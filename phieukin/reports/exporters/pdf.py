@@ -195,7 +195,7 @@ class PdfExporter(Exporter):
             _table(rows, [w * 0.28, w * 0.12, w * 0.12, w * 0.12, w * 0.12, w * 0.12, w * 0.12])
         )
         story.append(Spacer(1, 3 * mm))
-        story.append(_image(images.participation, w))
+        story.append(_image(images.participation, w, max_height=95 * mm))
 
         story += _heading(texts.heading(2, _("Scores per leader")), st)
         rows = [[_p(h, st["thead"]) for h in texts.leader_line_headers()]]
