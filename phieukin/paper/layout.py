@@ -291,7 +291,12 @@ class _Flow:
         n = len(scale.options)
         col, _box = _option_columns(n)
         left = RIGHT - n * col
+        # Break labels between words only: shrink the label type (never below 7 pt) until
+        # the longest word of every label fits its column.
         size = self.size
+        words = [w for o in scale.options for w in o.label.split()]
+        while size > 7.0 and any(_measure(w, FONT_BOLD, size) > col - 1.0 for w in words):
+            size -= 0.25
         labels = []
         for option in scale.options:
             lines = wrap(option.label, FONT_BOLD, size, col - 1.0)
