@@ -199,3 +199,18 @@ def test_a_banded_item_prints_its_bands_and_no_count_in_every_format() -> None:
     )
     assert not any(isinstance(v, int | float) for v in xrow[1:])
     assert "≥ 80 %" in pdf_text(files["pdf"])
+
+
+def test_the_pdf_embeds_its_vietnamese_font(rendered: dict[str, bytes]) -> None:
+    """The PDF carries its TrueType font, so it prints the same on a machine without it."""
+    pdf = pdfium.PdfDocument(rendered["pdf"])
+    try:
+        page = pdf[0]
+        fonts = set()
+        for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_TEXT]):
+            font = pdfium.raw.FPDFTextObj_GetFont(obj.raw)
+            fonts.add(pdfium.raw.FPDFFont_GetIsEmbedded(font))
+        page.close()
+    finally:
+        pdf.close()
+    assert fonts == {1}
