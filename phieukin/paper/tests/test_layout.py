@@ -80,3 +80,12 @@ def test_a_long_questionnaire_spills_onto_further_pages() -> None:
 
 def test_the_geometry_depends_only_on_the_questionnaire() -> None:
     assert build_layout(sample_spec()) == build_layout(sample_spec())
+
+
+def test_option_labels_break_between_words_only_on_a_ten_option_scale() -> None:
+    spec = small_spec(items=3, options=10, code="thang-10")
+    layout = build_layout(spec)
+    header = layout.pages[0].scale_headers[0]
+    for option, lines in zip(spec.scales[0].options, header.labels, strict=True):
+        assert " ".join(lines).split() == option.label.split()
+    assert header.size >= 7.0
