@@ -242,7 +242,7 @@ def sqlite_child() -> None:
         f"  (ratio {read_time / raw_time:.2f}×)"
     )
     print(
-        f"selectors.round_tally end to end (one read, 14 ward tallies + the round): "
+        f"selectors.round_tally end to end (one read, shown cells of the 14 boxes, the round): "
         f"{total_time:.3f} s"
     )
 
