@@ -83,3 +83,13 @@ def test_verify_audit_fails_when_events_are_removed_from_the_end(open_round_: An
     AuditEvent.objects.order_by("-id").first().delete()  # type: ignore[union-attr]
     with pytest.raises(CommandError, match="end of the chain"):
         call_command("verify_audit")
+
+
+def test_event_details_are_shown_as_json(as_persona: Any, draft_round: Any, wards: Any) -> None:
+    from phieukin.rounds.models import Conference
+    from phieukin.rounds.services import record_attendance
+
+    conference = Conference.objects.get(round=draft_round, unit=wards[0])
+    record_attendance(actor=None, conference=conference, invited=9, present=8)
+    html = as_persona("district_organiser").get(reverse("audit:events")).content.decode()
+    assert "{&quot;invited&quot;: 9, &quot;present&quot;: 8}" in html

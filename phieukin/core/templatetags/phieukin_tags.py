@@ -1,0 +1,16 @@
+"""Template filters shared by the back-office pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    """Render *value* as compact JSON with Vietnamese letters kept readable."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
