@@ -182,3 +182,13 @@ def test_the_standalone_script_imports_only_the_standard_library() -> None:
             modules.add(node.module.split(".")[0])
     assert modules
     assert modules <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+def test_tally_of_a_round_with_nothing_sealed_says_the_boxes_are_left_out(
+    open_round_: Round,
+) -> None:
+    out = io.StringIO()
+    call_command("tally", str(open_round_.pk), stdout=out, stderr=io.StringIO())
+    text = out.getvalue()
+    assert "3 hòm phiếu chưa niêm phong không được tính." in text
+    assert "chưa công bố cho đến khi tất cả hòm phiếu" in text

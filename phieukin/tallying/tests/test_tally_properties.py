@@ -147,7 +147,7 @@ def _walk(value: Any) -> list[dict[str, Any]]:
     return found
 
 
-common = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+common = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @common
