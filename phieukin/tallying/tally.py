@@ -439,9 +439,7 @@ def _band(share: float) -> str:
     return BANDS[min(int(share * 5 + 1e-9), 4)]
 
 
-def _item_figures(
-    item: ItemShape, row: IntArray, ballots: int, rules: Rules, banded: bool
-) -> ItemFigures:
+def _item_figures(item: ItemShape, row: IntArray, rules: Rules, banded: bool) -> ItemFigures:
     n_opt = len(item.option_keys)
     opt_counts = [int(c) for c in row[:n_opt]]
     scored = [s is not None for s in item.scores]
@@ -532,7 +530,7 @@ def _unanimous_items(shape: Shape, counts: IntArray) -> set[int]:
 
 def _figures(shape: Shape, rules: Rules, node: _Node) -> Figures:
     items = tuple(
-        _item_figures(item, node.counts[j], node.ballots, rules, j in node.banded)
+        _item_figures(item, node.counts[j], rules, j in node.banded)
         for j, item in enumerate(shape.items)
     )
     sections: list[SectionFigures] = []
