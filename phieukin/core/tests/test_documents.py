@@ -90,8 +90,8 @@ def test_a_docx_uses_times_new_roman_a4_and_the_hd36_margins() -> None:
     document.save(buffer)
     reread = Document(io.BytesIO(buffer.getvalue()))
     section = reread.sections[0]
-    assert round(section.left_margin.mm) == 30 and round(section.right_margin.mm) == 15
-    assert round(section.top_margin.mm) == 20 and round(section.page_width.mm) == 210
+    margins = [section.left_margin, section.right_margin, section.top_margin, section.page_width]
+    assert [round(m.mm) if m is not None else None for m in margins] == [30, 15, 20, 210]
     assert reread.styles["Normal"].font.name == "Times New Roman"
     cells = [c.text for t in reread.tables for row in t.rows for c in row.cells]
     assert any("ĐẢNG CỘNG SẢN VIỆT NAM" in c for c in cells)
