@@ -192,3 +192,27 @@ def test_tally_of_a_round_with_nothing_sealed_says_the_boxes_are_left_out(
     text = out.getvalue()
     assert "3 hòm phiếu chưa niêm phong không được tính." in text
     assert "chưa công bố cho đến khi tất cả hòm phiếu" in text
+
+
+def test_the_standalone_script_recounts_a_whole_round_written_by_the_command(
+    sealed_round: Round, tmp_path: Path
+) -> None:
+    call_command(
+        "recount", f"round:{sealed_round.pk}", "--out", str(tmp_path), stdout=io.StringIO()
+    )
+    args = ["--tally", str(tmp_path / "tally.json")]
+    for box in BallotBox.objects.filter(conference__round=sealed_round):
+        args += [
+            "--box",
+            str(tmp_path / f"box-{box.pk}-ballots.csv"),
+            str(tmp_path / f"box-{box.pk}-bulletin.json"),
+        ]
+    result = _script(args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 hòm" in result.stdout
+    doc = json.loads((tmp_path / "tally.json").read_text("utf-8"))
+    valid = Ballot.objects.filter(box__conference__round=sealed_round, valid=True).count()
+    assert doc["district"]["figures"]["ballots"] == valid
+    # Leaving one box out must be noticed: the district no longer adds up.
+    result = _script(args[:-3])
+    assert result.returncode == 1
