@@ -240,27 +240,37 @@ def _sheet_error(exc: SheetError) -> DomainError:
     return DomainError(_("The answers do not fit the ballot."), code="bad_answers")
 
 
-def lookup_code(text: str) -> tuple[str, Code]:
-    """Return (normalised code, Code row) for typed text, or raise a Vietnamese error.
+@dataclass(frozen=True)
+class CodeInfo:
+    """What casting needs of a looked-up code: its row, its box and its group."""
+
+    pk: int
+    box_id: int
+    group_id: int | None
+
+
+def lookup_code(text: str) -> tuple[str, CodeInfo]:
+    """Return (normalised code, code info) for typed text, or raise a Vietnamese error.
 
     Errors: ``code_format`` (400, no database access), ``code_unknown`` (404),
     ``code_used`` / ``code_voided`` (409), ``box_not_open`` (409).
     """
     normalised = normalise_code(text)
-    row = (
-        Code.objects.select_related("box__conference__round__questionnaire")
-        .filter(digest=code_digest(normalised))
-        .first()
+    found = list(
+        Code.objects.filter(digest=code_digest(normalised)).values_list(
+            "pk", "box_id", "group_id", "state", "box__state"
+        )[:1]
     )
-    if row is None:
+    if not found:
         raise DomainError(_("This code does not exist."), code="code_unknown", status=404)
-    if row.state == CodeState.USED:
+    pk, box_id, group_id, state, box_state = found[0]
+    if state == CodeState.USED:
         raise Conflict(_("This code has already been used."), code="code_used")
-    if row.state == CodeState.VOIDED:
+    if state == CodeState.VOIDED:
         raise Conflict(_("This code has been voided."), code="code_voided")
-    if row.box.state != BoxState.OPEN:
+    if box_state != BoxState.OPEN:
         raise Conflict(_("This ballot box is not open."), code="box_not_open")
-    return normalised, row
+    return normalised, CodeInfo(pk, box_id, group_id)
 
 
 # --- Codes -----------------------------------------------------------------------------
@@ -416,6 +426,7 @@ def close_box(*, actor: User | None, box: BallotBox) -> BallotBox:
     with transaction.atomic():
         locked = _locked_box(box)
         _require(actor, locked, COUNTING_ROLES)
+        box_gate(locked.pk, exclusive=True)
         locked.state = _transition(locked, "close")
         locked.closed_at = timezone.now()
         locked.save(update_fields=["state", "closed_at"])
@@ -467,41 +478,68 @@ def record_paper_counts(
 # --- Ballots ---------------------------------------------------------------------------
 
 
-def _lock_box_shared(box_id: int) -> str:
-    """Return the box state under a PostgreSQL share lock, so closing waits for this ballot."""
+_BOX_LOCK_CLASS = 0x706B  # advisory-lock namespace of ballot boxes ("pk")
+
+
+def box_gate(box_id: int, *, exclusive: bool) -> None:
+    """Take the box's transaction-scoped gate on PostgreSQL (no-op on SQLite).
+
+    Casting holds it shared; closing and sealing hold it exclusive, so a ballot that
+    passed the "box is open" check is committed before the box closes, and none arrives
+    after. Advisory locks live in memory: unlike ``SELECT … FOR SHARE`` on the box row
+    they write nothing to the table, so concurrent ballots do not queue on one tuple.
+    On SQLite the IMMEDIATE transaction's database write lock already serialises this.
+    """
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT state FROM rounds_ballotbox WHERE id = %s FOR SHARE", [box_id])
-        row = cursor.fetchone()
-    return str(row[0]) if row else ""
+        cursor.execute(f"SELECT {function}(%s, %s)", [_BOX_LOCK_CLASS, box_id])
 
 
-_SUBJECTS: dict[tuple[int, Any], frozenset[int]] = {}
+@dataclass(frozen=True)
+class BoxSpec:
+    """What validating a ballot needs of a box; fixed once the box is open."""
+
+    box_id: int
+    shapes: list[ItemShape]
+    subject_ids: frozenset[int]
+    comment_limit: int
 
 
-def _subject_ids(box: BallotBox) -> frozenset[int]:
-    """Return the leaders of the box's conference (cached once the box is open: fixed then)."""
-    key = (box.conference_id, box.opened_at)
-    cached = _SUBJECTS.get(key)
-    if cached is not None:
-        return cached
-    ids = frozenset(
-        Subject.objects.filter(conference_id=box.conference_id).values_list("pk", flat=True)
+_SPECS: dict[tuple[int, Any], BoxSpec] = {}
+
+
+def box_spec(box_id: int) -> BoxSpec:
+    """Return the box's ballot spec (cached per box and opening time, fixed while open)."""
+    state, opened_at = BallotBox.objects.filter(pk=box_id).values_list("state", "opened_at")[0]
+    key = (box_id, opened_at)
+    spec = _SPECS.get(key)
+    if spec is not None:
+        return spec
+    box = BallotBox.objects.select_related("conference__round__questionnaire").get(pk=box_id)
+    spec = BoxSpec(
+        box_id=box_id,
+        shapes=shapes_for(box),
+        subject_ids=frozenset(
+            Subject.objects.filter(conference_id=box.conference_id).values_list("pk", flat=True)
+        ),
+        comment_limit=box.conference.round.questionnaire.comment_max_length,
     )
-    if box.opened_at is not None:
-        _SUBJECTS[key] = ids
-    return ids
+    if opened_at is not None and state != BoxState.PREPARED:
+        _SPECS[key] = spec
+    return spec
 
 
-def _ballot_rows(box: BallotBox, sheets: list[SheetInput], group_id: int | None) -> list[Ballot]:
+def _ballot_rows(spec: BoxSpec, sheets: list[SheetInput], group_id: int | None) -> list[Ballot]:
     """Return unsaved online ballots for *sheets*, or raise a DomainError naming the problem."""
-    rnd = box.conference.round
-    shapes = shapes_for(box)
-    subject_ids = _subject_ids(box)
+    shapes = spec.shapes
+    subject_ids = spec.subject_ids
     if not sheets:
         raise DomainError(_("The ballot has no sheets."), code="no_sheets")
     seen: set[int] = set()
     rows: list[Ballot] = []
-    limit = rnd.questionnaire.comment_max_length
+    limit = spec.comment_limit
     item_keys = [s.key for s in shapes]
     for sheet in sheets:
         if sheet.subject_id not in subject_ids:
@@ -522,7 +560,7 @@ def _ballot_rows(box: BallotBox, sheets: list[SheetInput], group_id: int | None)
             )
         rows.append(
             Ballot(
-                box_id=box.pk,
+                box_id=spec.box_id,
                 subject_id=sheet.subject_id,
                 group_id=group_id,
                 source=BallotSource.ONLINE,
@@ -540,7 +578,7 @@ def _ballot_rows(box: BallotBox, sheets: list[SheetInput], group_id: int | None)
 
 def check_sheets(*, box: BallotBox, sheets: list[SheetInput]) -> None:
     """Raise a DomainError when *sheets* would be refused by :func:`cast_ballot` (review step)."""
-    _ballot_rows(box, sheets, None)
+    _ballot_rows(box_spec(box.pk), sheets, None)
 
 
 def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
@@ -552,13 +590,12 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
     ballots, and the sheets of one respondent carry no common value.
     """
     _normalised, row = lookup_code(code)
-    box = row.box
-    rows = _ballot_rows(box, sheets, row.group_id)
+    box_id = row.box_id
+    rows = _ballot_rows(box_spec(box_id), sheets, row.group_id)
     receipts = [codes_mod.new_receipt() for _sheet in rows]
     random.SystemRandom().shuffle(rows)
     with transaction.atomic():
-        if connection.vendor == "postgresql" and _lock_box_shared(box.pk) != BoxState.OPEN:
-            raise Conflict(_("This ballot box is not open."), code="box_not_open")
+        box_gate(box_id, exclusive=False)
         # One conditional UPDATE claims the code: ``state = 'unused'`` is a condition on the
         # code row itself, so PostgreSQL re-checks it after a concurrent claim commits (a
         # join or IN-subquery filter would not be re-checked) and SQLite runs it under the
@@ -567,15 +604,15 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
             cursor.execute(
                 "UPDATE ballots_code SET state = %s WHERE id = %s AND state = %s AND EXISTS "
                 "(SELECT 1 FROM rounds_ballotbox WHERE id = %s AND state = %s)",
-                [CodeState.USED, row.pk, CodeState.UNUSED, box.pk, BoxState.OPEN],
+                [CodeState.USED, row.pk, CodeState.UNUSED, box_id, BoxState.OPEN],
             )
             claimed = cursor.rowcount
         if claimed != 1:
-            if BallotBox.objects.filter(pk=box.pk, state=BoxState.OPEN).exists():
+            if BallotBox.objects.filter(pk=box_id, state=BoxState.OPEN).exists():
                 raise Conflict(_("This code has already been used."), code="code_used")
             raise Conflict(_("This ballot box is not open."), code="box_not_open")
         Ballot.objects.bulk_create(rows)
-        Receipt.objects.bulk_create([Receipt(box_id=box.pk, value=r) for r in receipts])
+        Receipt.objects.bulk_create([Receipt(box_id=box_id, value=r) for r in receipts])
     return receipts
 
 
@@ -704,6 +741,7 @@ def seal_box(*, actor: User | None, box: BallotBox, acknowledge_mismatch: bool =
     with transaction.atomic():
         locked = _locked_box(box)
         _require(actor, locked, COUNTING_ROLES)
+        box_gate(locked.pk, exclusive=True)
         target = _transition(locked, "seal")
         counts = box_counts(locked)
         problems = counts.mismatches()
