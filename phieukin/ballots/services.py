@@ -247,6 +247,7 @@ class CodeInfo:
     pk: int
     box_id: int
     group_id: int | None
+    box_opened_at: Any = None
 
 
 def lookup_code(text: str) -> tuple[str, CodeInfo]:
@@ -258,19 +259,19 @@ def lookup_code(text: str) -> tuple[str, CodeInfo]:
     normalised = normalise_code(text)
     found = list(
         Code.objects.filter(digest=code_digest(normalised)).values_list(
-            "pk", "box_id", "group_id", "state", "box__state"
+            "pk", "box_id", "group_id", "state", "box__state", "box__opened_at"
         )[:1]
     )
     if not found:
         raise DomainError(_("This code does not exist."), code="code_unknown", status=404)
-    pk, box_id, group_id, state, box_state = found[0]
+    pk, box_id, group_id, state, box_state, opened_at = found[0]
     if state == CodeState.USED:
         raise Conflict(_("This code has already been used."), code="code_used")
     if state == CodeState.VOIDED:
         raise Conflict(_("This code has been voided."), code="code_voided")
     if box_state != BoxState.OPEN:
         raise Conflict(_("This ballot box is not open."), code="box_not_open")
-    return normalised, CodeInfo(pk, box_id, group_id)
+    return normalised, CodeInfo(pk, box_id, group_id, opened_at)
 
 
 # --- Codes -----------------------------------------------------------------------------
@@ -510,9 +511,15 @@ class BoxSpec:
 _SPECS: dict[tuple[int, Any], BoxSpec] = {}
 
 
-def box_spec(box_id: int) -> BoxSpec:
-    """Return the box's ballot spec (cached per box and opening time, fixed while open)."""
-    state, opened_at = BallotBox.objects.filter(pk=box_id).values_list("state", "opened_at")[0]
+def box_spec(box_id: int, *, opened_at: Any = None) -> BoxSpec:
+    """Return the box's ballot spec (cached per box and opening time, fixed while open).
+
+    *opened_at* may be passed by a caller that has just read it with the box open.
+    """
+    if opened_at is None:
+        state, opened_at = BallotBox.objects.filter(pk=box_id).values_list("state", "opened_at")[0]
+    else:
+        state = BoxState.OPEN
     key = (box_id, opened_at)
     spec = _SPECS.get(key)
     if spec is not None:
@@ -591,7 +598,7 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
     """
     _normalised, row = lookup_code(code)
     box_id = row.box_id
-    rows = _ballot_rows(box_spec(box_id), sheets, row.group_id)
+    rows = _ballot_rows(box_spec(box_id, opened_at=row.box_opened_at), sheets, row.group_id)
     receipts = [codes_mod.new_receipt() for _sheet in rows]
     random.SystemRandom().shuffle(rows)
     with transaction.atomic():
