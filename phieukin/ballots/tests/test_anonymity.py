@@ -99,9 +99,16 @@ def _file_bytes() -> bytes:
     return data
 
 
+def _record_bytes(value: int) -> bytes:
+    """Return how SQLite stores a (large) integer in a record: 6 or 8 bytes, big-endian."""
+    if -(2**47) <= value < 2**47:
+        return struct.pack(">q", value)[2:]
+    return struct.pack(">q", value)
+
+
 def _old_ids(box: BallotBox) -> list[bytes]:
     ids = Ballot.objects.filter(box=box).values_list("id", flat=True)
-    return [struct.pack(">q", i) for i in ids]
+    return [_record_bytes(i) for i in ids]
 
 
 def _seal_and_count_surviving_copies(box: BallotBox, sheets: Any) -> int:
