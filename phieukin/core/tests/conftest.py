@@ -7,9 +7,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-PERSONAS = ["district_organiser", "standing", "ward_organiser", "counter", "leader", "outsider"]
-
-
 @pytest.fixture
 def as_persona(request: Any) -> Any:
     """Return a function that gives a client signed in as the named persona fixture."""
