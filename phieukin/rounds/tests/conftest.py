@@ -9,7 +9,7 @@ from django.test import Client
 
 
 @pytest.fixture
-def as_persona(request: Any) -> Any:
+def as_persona(request: Any, db: Any) -> Any:
     """Return a function that gives a client signed in as the named persona fixture."""
 
     def login(name: str) -> Client:
