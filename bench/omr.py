@@ -34,6 +34,7 @@ WORKERS = 2
 # Share of item styles in the corpus: mostly clear marks, as on real ballots.
 STYLES = ("tick", "cross", "fill", "circle", "blank", "faint", "double", "correction", "stray")
 WEIGHTS = (0.30, 0.30, 0.08, 0.05, 0.12, 0.05, 0.04, 0.04, 0.02)
+CLEAR_MARKS = ("tick", "cross", "fill", "circle")
 
 
 def _pages() -> int:
@@ -194,6 +195,7 @@ def main() -> None:
     by_profile: Counter[str] = Counter()
     wrong_sheet = blank_wrong = 0
     items = 0
+    per_style: dict[str, list[int]] = {style: [0, 0, 0] for style in ("blank", *STYLES)}
     for row, result in zip(rows, results, strict=True):
         if "refused" in result:
             refused[result["refused"]] += 1
@@ -210,6 +212,11 @@ def main() -> None:
                 by_profile[f"{row['profile']}@{row['dpi']:.0f}"] += 1
             if status == "ambiguous":
                 reasons[f"{style}→{reason}"] += 1
+                per_style[style][1] += 1
+            elif score.silent_errors > before:
+                per_style[style][2] += 1
+            else:
+                per_style[style][0] += 1
             items += 1
 
     print(
@@ -250,6 +257,15 @@ def main() -> None:
         print("  ", line)
     if by_profile:
         print(f"silent errors by profile: {dict(by_profile)}")
+    marks = sum(sum(per_style[s]) for s in CLEAR_MARKS)
+    marks_read = sum(per_style[s][0] for s in CLEAR_MARKS)
+    print(
+        f"clear marks only (tick, cross, fill, circle): {marks}; read without review: "
+        f"{marks_read} ({100 * marks_read / max(marks, 1):.3f} %)"
+    )
+    print("per drawn style: items / read as drawn / sent to review / silent errors")
+    for style, (right, flagged, wrong) in per_style.items():
+        print(f"  {style:<11} {right + flagged + wrong:>6} {right:>6} {flagged:>6} {wrong:>4}")
     print("review reasons (drawn style → reason):")
     for reason, count in reasons.most_common():
         print(f"  {reason}: {count}")

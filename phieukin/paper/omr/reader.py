@@ -48,7 +48,8 @@ MIN_PX_PER_MM = 4.7  # ~120 dpi: below this the boxes are too small to judge rel
 
 # Pixel classes, relative to the local paper brightness.
 INK = 0.55  # darker than 55 % of paper: ink
-FAINT = 0.88  # darker than 88 % of paper: at least a faint trace (light pencil)
+FAINT = 0.88  # darker than 88 % of paper: a trace (used for the printed border)
+TRACE = 0.92  # after a 1-pixel blur, darker than 92 % of paper: a light pencil stroke
 
 # Box thresholds (shares of the measured interior).
 INSET_DARK_MM = 0.5  # half the printed border (0.3 mm) + blur, after local registration
@@ -57,7 +58,7 @@ SEARCH_MM = 1.2  # how far a row's boxes may sit from where the homography puts 
 LINE = 0.7  # printed lines are at least this much darker than paper
 FILLED_DARK = 0.10
 EMPTY_DARK = 0.025
-EMPTY_FAINT = 0.04
+EMPTY_FAINT = 0.05  # empty boxes measured ≤ 0.026, the lightest pencil ≥ 0.095
 BLACKED_OUT = 0.55  # a box this dark looks scribbled over (a correction)
 RING_IN_MM = 0.5
 RING_OUT_MM = 2.6
@@ -273,7 +274,10 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Bo
     inner = norm[pad + i_d : pad + bh - i_d, pad + i_d : pad + bw - i_d]
     inner_f = norm[pad + i_f : pad + bh - i_f, pad + i_f : pad + bw - i_f]
     dark = float(np.mean(inner < INK)) if inner.size else 1.0
-    faint = float(np.mean(inner_f < FAINT)) if inner_f.size else 1.0
+    # Light pencil: blurring by one pixel averages scanner noise away but keeps a stroke,
+    # so a low threshold finds strokes barely darker than paper without noise alarms.
+    blurred = cv2.GaussianBlur(inner_f, (0, 0), 1.0) if inner_f.size else None
+    faint = float(np.mean(blurred < TRACE)) if blurred is not None else 1.0
 
     ink = norm < INK
     r_in, r_out = _px(RING_IN_MM), _px(RING_OUT_MM)
