@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from phieukin.accounts.models import ApiToken, Membership, User
+from phieukin.core.admin import AuditedAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,7 +18,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "person", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     list_filter = ["is_active", "is_staff", "memberships__role"]
@@ -30,7 +31,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "role", "unit"]
     list_filter = ["role", "unit__kind"]
     search_fields = ["user__username", "user__full_name", "unit__name"]
@@ -38,7 +39,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
     """Tokens are issued by a service that shows the secret once; here they are only revoked."""
 
     list_display = ["name", "user", "created_at", "revoked_at"]

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from phieukin.core.admin import AuditedAdmin
 from phieukin.questionnaires.models import Item, Questionnaire, Scale, ScaleOption, Section
 
 
@@ -27,7 +28,7 @@ def _frozen(obj: Any) -> bool:
     return questionnaire is not None and questionnaire.is_frozen
 
 
-class FrozenModelAdmin(admin.ModelAdmin):
+class FrozenModelAdmin(AuditedAdmin):
     """Refuse changes and deletions to anything that belongs to a frozen questionnaire."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from phieukin.core.admin import ReadOnlyAdmin
+from phieukin.core.admin import AuditedAdmin, ReadOnlyAdmin
 from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
 
 LOCKED_RULES = [
@@ -36,7 +36,7 @@ class RespondentGroupInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(AuditedAdmin):
     list_display = ["title", "organiser_unit", "state", "questionnaire", "k_threshold"]
     list_filter = ["state", "year", "organiser_unit"]
     search_fields = ["title"]
@@ -52,7 +52,7 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(RespondentGroup)
-class RespondentGroupAdmin(admin.ModelAdmin):
+class RespondentGroupAdmin(AuditedAdmin):
     list_display = ["label", "key", "order", "round"]
     list_filter = ["round"]
     search_fields = ["label", "key"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from phieukin.core.admin import AuditedAdmin
 from phieukin.units.models import Person, Position, PositionType, Tenure, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["name", "full_name", "kind", "code", "parent", "valid_from", "valid_until"]
     list_filter = ["kind", "parent"]
     search_fields = ["name", "full_name", "code"]
@@ -22,21 +23,21 @@ class TenureInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ["full_name", "note"]
     search_fields = ["full_name", "note"]
     ordering = ["sort_key"]
 
 
 @admin.register(PositionType)
-class PositionTypeAdmin(admin.ModelAdmin):
+class PositionTypeAdmin(AuditedAdmin):
     list_display = ["title", "key", "kind", "order"]
     list_filter = ["kind"]
     search_fields = ["title", "key"]
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(AuditedAdmin):
     list_display = ["title", "unit", "type"]
     list_filter = ["type", "unit"]
     search_fields = ["title", "unit__name"]
@@ -44,7 +45,7 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tenure)
-class TenureAdmin(admin.ModelAdmin):
+class TenureAdmin(AuditedAdmin):
     list_display = ["person", "position", "start", "end"]
     list_filter = ["position__type", "position__unit"]
     search_fields = ["person__full_name", "position__title"]

@@ -85,3 +85,46 @@ def test_a_frozen_questionnaire_and_its_items_are_read_only(
         reverse("admin:questionnaires_item_change", args=[item.pk])
     ).content.decode()
     assert ('name="_save"' in html) is not frozen
+
+
+def test_changes_made_in_the_admin_are_audited(admin_client: Any, wards: Any) -> None:
+    from phieukin.audit.services import verify_chain
+
+    ward = wards[0]
+    url = reverse("admin:units_unit_change", args=[ward.pk])
+    response = admin_client.post(
+        url,
+        {
+            "parent": ward.parent_id,
+            "kind": ward.kind,
+            "code": ward.code,
+            "slug": ward.slug,
+            "name": ward.name,
+            "full_name": "Phường đổi tên",
+            "party_committee": ward.party_committee,
+            "party_organisation": ward.party_organisation,
+            "people_committee": ward.people_committee,
+            "organiser_unit": ward.organiser_unit,
+            "document_symbol_suffix": ward.document_symbol_suffix,
+            "valid_from": "",
+            "valid_until": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="admin.change", object_id=str(ward.pk))
+    assert event.data == {"fields": ["full_name"]}
+    assert event.actor_label == "admin"
+    assert verify_chain().ok
+
+
+def test_a_role_granted_in_the_admin_is_audited(admin_client: Any, wards: Any) -> None:
+    from phieukin.accounts.models import Membership, User
+
+    user = User.objects.create_user(username="moi", password="x")
+    response = admin_client.post(
+        reverse("admin:accounts_membership_add"),
+        {"user": user.pk, "unit": wards[0].pk, "role": "ward_organiser"},
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=user)
+    assert AuditEvent.objects.filter(action="admin.add", object_id=str(membership.pk)).exists()
