@@ -231,3 +231,14 @@ def test_locked_rules_are_shown_read_only(
     )
     assert "không thể thay đổi nữa" in html
     assert "<input" not in html.split("Quy tắc</h2>")[1]
+
+
+def test_a_published_round_links_each_leader_to_their_report(
+    as_persona: Any, draft_round: Any
+) -> None:
+    subject = draft_round.conferences.first().subjects.first()
+    link = reverse("reports:leader", args=[draft_round.pk, subject.pk])
+    url = reverse("rounds:detail", args=[draft_round.pk])
+    assert link not in as_persona("district_organiser").get(url).content.decode()
+    Round.objects.filter(pk=draft_round.pk).update(state="published")
+    assert link in as_persona("district_organiser").get(url).content.decode()
