@@ -182,6 +182,18 @@ def test_a_page_printed_from_another_geometry_is_refused_not_misread() -> None:
     assert caught.value.reason == "layout_mismatch"
 
 
+def test_a_photo_where_the_page_fills_half_the_frame_is_read() -> None:
+    corpus = small_corpus()
+    page = corpus.page(0, np.random.default_rng(21), dpi=300, profile="clean", styles=("cross",))
+    h, w = page.image.shape
+    frame = np.full((2 * h, 2 * w), 110, dtype=np.uint8)  # a dark table around the sheet
+    frame[h // 2 : h // 2 + h, w // 3 : w // 3 + w] = page.image
+    reading = read_page(frame, _layout_for(corpus))
+    assert [r.option_index for r in reading.items] == [
+        page.truth[r.item_key].option for r in reading.items
+    ]
+
+
 def test_a_page_of_an_unknown_questionnaire_is_refused() -> None:
     corpus = small_corpus()
     image = sample_corpus().blank_images(150)[0]
