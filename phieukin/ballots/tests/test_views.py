@@ -62,3 +62,26 @@ def test_the_committee_must_acknowledge_a_mismatch_to_seal(
     assert minutes.content.startswith(b"%PDF")
     client.post(f"/ballots/{open_box_.pk}/verify/")
     assert "nguyên vẹn" in client.get(f"/ballots/{open_box_.pk}/").content.decode()
+
+
+def test_a_photo_of_the_signed_minutes_can_be_attached(
+    client: Client,
+    open_box_: BallotBox,
+    box_codes: list[str],
+    sheets: Any,
+    counter: Any,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    services.cast_ballot(code=box_codes[0], sheets=sheets())
+    services.close_box(actor=None, box=open_box_)
+    services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    client.force_login(counter)
+    photo = SimpleUploadedFile("bien-ban.jpg", b"\xff\xd8\xff fake jpeg", "image/jpeg")
+    client.post(f"/ballots/{open_box_.pk}/signed/", {"signed": photo})
+    seal = Seal.objects.get(box=open_box_)
+    assert seal.signed_minutes.name.startswith("signed/")
+    assert services.verify_box(box=open_box_).ok  # attaching changes nothing in the box
