@@ -107,6 +107,12 @@ def test_an_oversized_comment_is_refused_and_nothing_is_stored(
     assert Code.objects.get().state == "unused"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a NUL character in a comment is neither refused nor removed "
+    "(ballots/services.py _clean_comment): PostgreSQL answers 500 (ValueError from psycopg), "
+    "SQLite stores the NUL into the ballot and the reports",
+)
 def test_a_nul_character_in_a_comment_is_refused_cleanly(box: BallotBox, client: Client) -> None:
     services.open_box(actor=None, box=box)
     code = services.generate_codes(actor=None, box=box, count=1)[0]
@@ -122,3 +128,5 @@ def test_a_nul_character_in_a_comment_is_refused_cleanly(box: BallotBox, client:
     assert response.status_code in (201, 400), response.status_code
     if response.status_code == 400:
         assert Code.objects.get().state == "unused"
+    else:
+        assert not Ballot.objects.filter(comment__contains="\x00").exists()
