@@ -1,8 +1,6 @@
-"""Make the product's shared fixtures (district, personas, rounds) visible under tests/."""
+"""Configuration of the red-team tests (shared fixtures come from the root conftest.py)."""
 
 from typing import Any
-
-pytest_plugins = ["phieukin.conftest"]
 
 
 def pytest_configure(config: Any) -> None:
