@@ -15,6 +15,16 @@ MAX_PIXELS = 60_000_000  # a 600 dpi A3 scan; anything larger is refused, not de
 
 
 def _gray(image: Image.Image) -> np.ndarray:
+    if image.mode.startswith("I;16") or image.mode == "I":
+        # 16-bit scans: keep the high byte (Pillow's own conversion would clip to white).
+        wide = np.asarray(image).astype(np.uint32)
+        peak = 65535 if image.mode.startswith("I;16") else max(int(wide.max()), 1)
+        return (wide * 255 // peak).astype(np.uint8)
+    if image.mode in ("RGBA", "LA", "P"):
+        # Transparent areas are paper, not black.
+        image = image.convert("RGBA")
+        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, image)
     if image.mode not in ("L", "RGB"):
         image = image.convert("RGB")
     if image.mode == "RGB":

@@ -297,6 +297,19 @@ def test_load_pages_reads_pdf_png_jpeg_and_multipage_tiff() -> None:
     assert reading.sheet.subject_id == 57
 
 
+def test_load_pages_reads_sixteen_bit_and_transparent_pngs_as_paper() -> None:
+    corpus = small_corpus()
+    image = corpus.blank_images(150)[0]
+    wide = Image.fromarray(image.astype(np.uint16) * 257)
+    buffer = io.BytesIO()
+    wide.save(buffer, format="PNG")
+    (page,) = load_pages(buffer.getvalue(), "scan16.png")
+    assert np.abs(page.astype(int) - image.astype(int)).max() <= 1
+    rgba = np.dstack([image, image, image, np.where(image < 128, 255, 0)]).astype(np.uint8)
+    (page,) = load_pages(_encode([rgba], "PNG"), "transparent.png")
+    assert read_page(page, _layout_for(corpus)).blank
+
+
 def test_load_pages_refuses_what_is_not_an_image() -> None:
     with pytest.raises(PageRefused) as caught:
         list(load_pages(b"hello, this is not an image", "notes.txt"))
