@@ -7,7 +7,8 @@ our printed ballots (the 21-item sample and a 7-item 3-option form) rendered at 
 blanks, light pencil, double marks, corrections, stray strokes, some blank ballots and
 handwritten comments), degraded as a scanner or a phone camera would (rotation up to
 ±5°, perspective, blur, noise, shadows, JPEG quality 35–90) and cached as JPEG files
-with their ground truth under ``bench/out/omr/``.
+with their ground truth under ``bench/out/omr/v1/`` (about 1 MB per page; generating
+2,000 pages takes 5–12 minutes on two cores; delete the folder to generate afresh).
 
 Then, with two worker processes (the machine's two cores), it times, in the same run:
 
