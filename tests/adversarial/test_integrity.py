@@ -149,22 +149,25 @@ def test_verify_box_names_a_box_whose_seal_was_removed(session: Session, capsys:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="verify_box (ballots/services.py verify_box) trusts the Seal row: rewriting a "
-    "ballot together with seal.ballots_root and seal.digest passes, although the digest "
-    "recorded in the hash-chained audit event box.seal differs",
+    reason="verify_box (ballots/services.py verify_box) trusts the Seal row: an attacker "
+    "who changes a ballot, deletes the seal and re-seals through the product gets a "
+    "consistent new seal that verifies, although the hash-chained audit event box.seal "
+    "still records the original digest",
 )
-def test_a_consistently_rewritten_seal_is_still_detected(session: Session, capsys: Any) -> None:
+def test_a_box_changed_and_resealed_behind_the_products_back_is_detected(
+    session: Session, capsys: Any
+) -> None:
     box = session.box
     sealed_digest = box.seal.digest
     ballot = _one_ballot(box)
     flipped = ("1" if ballot.answers[0] != "1" else "2") + ballot.answers[1:]
     _sql("UPDATE ballots_ballot SET answers = %s WHERE id = %s", [flipped, ballot.pk])
-    seal = Seal.objects.get(box=box)
-    root = digest_mod.ballots_root(services.canonical_ballots(box))
-    digest = digest_mod.bulletin_digest(root, seal.receipts_root, seal.counts)
-    Seal.objects.filter(pk=seal.pk).update(ballots_root=root, digest=digest)
+    _sql("DELETE FROM ballots_seal WHERE box_id = %s", [box.pk])
+    _sql("UPDATE rounds_ballotbox SET state = 'closed' WHERE id = %s", [box.pk])
+    resealed = services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    assert resealed.digest != sealed_digest
     recorded = AuditEvent.objects.filter(action="box.seal").values_list("data", flat=True)
-    assert [d["digest"] for d in recorded] == [sealed_digest]  # the chain still knows
+    assert sealed_digest in [d["digest"] for d in recorded]  # the chain still knows
     status, _message = _verify(box, capsys)
     assert status == 1
 
