@@ -2,7 +2,7 @@
 
 ``python -m bench ballots_http``. For SQLite (and PostgreSQL when ``DATABASE_URL`` is
 set) the script makes a fresh database, opens a box with codes, starts gunicorn (2 gthread
-workers, ``bench/httpstack/gunicorn.conf.py``) on loopback, and drives it from a thread
+workers, ``deploy/gunicorn.conf.py``) on loopback, and drives it from a thread
 pool of ``http.client`` connections: first ``POST /api/v1/ballots`` (a full two-leader
 ballot per code), then ``POST /bench/insert/`` of the bench-only URLconf (parse JSON,
 insert one row, commit). It prints throughput, p50/p99 latency and the ratio
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1500"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
-GUNICORN_CONF = ROOT / "bench" / "httpstack" / "gunicorn.conf.py"
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 
 
 @dataclass(frozen=True)

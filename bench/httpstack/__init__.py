@@ -1,1 +1,1 @@
-"""Bench-only Django settings, URLconf and the gunicorn configuration (see ballots_http)."""
+"""Bench-only Django settings and URLconf (see ballots_http)."""

@@ -3,7 +3,7 @@
 Access lines carry no client address, no query string and no secret path: the format
 uses ``%(U)s`` (path without query) and the access logger goes through
 :class:`phieukin.core.logging.RedactSecretsFilter`, which replaces whatever follows
-``/v/`` (voting URL with the code) and ``/r/``. Use: ``gunicorn -c bench/httpstack/gunicorn.conf.py
+``/v/`` (voting URL with the code) and ``/r/``. Use: ``gunicorn -c deploy/gunicorn.conf.py
 phieukin.config.wsgi``.
 """
 
