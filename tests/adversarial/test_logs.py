@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
@@ -190,3 +191,52 @@ def test_a_server_error_while_voting_logs_no_code(
     assert "Internal Server Error" in text and "storage failed" in text
     assert not {code, code.replace("-", "")} & {w.strip('"/,') for w in text.split()}
     assert code not in text and code.replace("-", "") not in text
+
+
+def test_the_gunicorn_access_log_of_production_carries_no_code(tmp_path: Any) -> None:
+    """The access line gunicorn writes with deploy/gunicorn.conf.py for the QR link."""
+    import datetime as dt
+    import importlib.util
+    import logging.config
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    spec = importlib.util.spec_from_file_location(
+        "gunicorn_conf", Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
+    )
+    assert spec is not None and spec.loader is not None
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", conf.access_log_format)
+    cfg.set("logconfig_dict", conf.logconfig_dict)
+    glog = Logger(cfg)
+    buffer = io.StringIO()
+    handler = logging.getLogger("gunicorn.access").handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
+    previous = handler.setStream(buffer)
+    code = "ABCDEFGHJKMN"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/v/7/{code}/?src=qr",
+        "PATH_INFO": f"/v/7/{code}/",
+        "QUERY_STRING": "src=qr",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.9",
+        "HTTP_REFERER": f"https://phieukin.example/v/7/{code}/",
+    }
+    response = SimpleNamespace(status="200 OK", sent=1234, headers=[])
+    request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+    try:
+        glog.access(response, request, environ, dt.timedelta(milliseconds=12))
+    finally:
+        handler.setStream(previous)
+        # gunicorn's Logger replaced the logging configuration: put the product's back.
+        logging.config.dictConfig(django_settings.LOGGING)
+    line = buffer.getvalue()
+    assert "GET /v/[redacted]" in line  # the line was written
+    assert code not in line and "203.0.113.9" not in line and "src=qr" not in line
