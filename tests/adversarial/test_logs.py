@@ -135,13 +135,6 @@ def test_request_logs_carry_no_code_receipt_or_ballot_id(
     assert not leaks, text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="at DEBUG, django.template logs VariableDoesNotExist with the whole template "
-    "context (the code, the receipts, the request path) in the traceback; "
-    "RedactSecretsFilter (core/logging.py) redacts record.msg only, not exc_info, and "
-    "matches paths, not code- or receipt-shaped text",
-)
 def test_debug_logs_of_every_logger_carry_no_code_receipt_or_ballot_id(
     client: Client, box: BallotBox, log_output: io.StringIO
 ) -> None:
@@ -150,13 +143,6 @@ def test_debug_logs_of_every_logger_carry_no_code_receipt_or_ballot_id(
     assert not leaks
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with DEBUG on (the default of settings.py) and django.db.backends at DEBUG, the "
-    "SQL log records each cast's INSERT INTO ballots_receipt with the receipt values and "
-    "the ballot answers, with a time; RedactSecretsFilter (core/logging.py) does not "
-    "cover SQL records",
-)
 def test_the_sql_debug_log_carries_no_receipt(
     client: Client, box: BallotBox, log_output: io.StringIO, settings: Any
 ) -> None:
