@@ -5,26 +5,34 @@ Usage::
 
     python tools/recount.py --tally tally.json --box ballots.csv bulletin.json [--box ...]
 
-* ``ballots.csv``: ``GET /api/v1/boxes/{box}/ballots.csv`` (columns subject, group, source,
-  valid, answers, comment_sha256, then one column per item key);
+* ``ballots.csv``: ``GET /api/v1/boxes/{box}/ballots.csv`` (columns leaf, subject, group,
+  source, valid, answers, comment_sha256, then one column per item key). A *withheld*
+  row (a leader with fewer than k valid ballots in the box) has only its ``leaf``; a
+  leader's ``group`` column is empty on all its rows when one of its groups is small;
 * ``bulletin.json``: ``GET /api/v1/boxes/{box}/bulletin`` (box, digest, ballots_root,
-  receipts_root, counts, receipts);
+  receipts_root, groups_root, counts, receipts);
 * ``tally.json``: the published tally of that box (``GET /api/v1/boxes/{box}/tally``) or
   of a whole round (format ``phieukin-tally-v1``); a round needs one ``--box`` per ward.
 
-The script re-derives, without importing phieukin: each box's Merkle roots and digest
-from the CSV and the bulletin, the bulletin's counts, and every figure of the tally (counts,
-percentages, means, shares, section and overall figures, flags), and checks that no shown
-cell covers fewer than k ballots. It prints every difference and exits with status 1 when
-there is one (2 for unreadable input), 0 when everything matches.
+The script re-derives, without importing phieukin: each box's ballots Merkle root from
+the CSV (the leaf of a row from its fields, checked against its ``leaf`` column; the
+``leaf`` column alone for a withheld row), the bulletin digest, the bulletin's counts,
+and every figure of the tally that the CSV allows (counts, percentages, means, shares,
+section and overall figures, flags), and checks that no shown cell covers fewer than k
+ballots. Figures of a withheld leader must be suppressed in the tally. A figure the
+export cannot recompute (a group whose rows carry no group; a ward or the district when
+rows are withheld) is listed as "not verifiable from the public export", not as a
+difference. It prints every difference and exits with status 1 when there is one (2 for
+unreadable input), 0 when everything matches.
 
-Digest definition (kept in step with phieukin/ballots/digest.py, re-implemented here):
-line = UTF-8 of json.dumps([box_id, subject_id, group_key or "", source, 1|0, answers,
-comment_sha256], ensure_ascii=False, separators=(",", ":")); leaf = sha256(0x00 + line);
+Digest definition v2 (kept in step with phieukin/ballots/digest.py, re-implemented here):
+line = UTF-8 of json.dumps([box_id, subject_id, source, 1|0, answers, comment_sha256],
+ensure_ascii=False, separators=(",", ":")) (no group); leaf = sha256(0x00 + line);
 parent = sha256(0x01 + left + right); leaves sorted by bytes; an odd last node is carried
 up; empty root = sha256(b"").hexdigest(); receipts tree likewise over the receipt strings;
-digest = sha256(b"phieukin-seal-v1\\n" + ballots_root + "\\n" + receipts_root + "\\n" +
-json.dumps(counts, sort_keys=True, separators=(",", ":"))).
+the groups root is an opaque hash (keyed with a secret nonce) taken from the bulletin;
+digest = sha256(b"phieukin-seal-v2\\n" + ballots_root + "\\n" + receipts_root + "\\n" +
+groups_root + "\\n" + json.dumps(counts, sort_keys=True, separators=(",", ":"))).
 """
 
 from __future__ import annotations
@@ -34,22 +42,24 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-PREFIX = b"phieukin-seal-v1\n"
+PREFIX = b"phieukin-seal-v2\n"
 TOLERANCE = 1e-5
-FIXED_COLUMNS = ("subject", "group", "source", "valid", "answers", "comment_sha256")
+FIXED_COLUMNS = ("leaf", "subject", "group", "source", "valid", "answers", "comment_sha256")
+HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 # ------------------------------------------------------------------ digests
 
 
-def merkle_root(lines: Iterable[bytes]) -> str:
-    """Return the hex Merkle root of *lines* (see the module docstring)."""
-    level = sorted(hashlib.sha256(b"\x00" + line).digest() for line in lines)
+def root_of_leaves(leaves: Iterable[bytes]) -> str:
+    """Return the hex Merkle root of raw 32-byte *leaves* (see the module docstring)."""
+    level = sorted(leaves)
     if not level:
         return hashlib.sha256(b"").hexdigest()
     while len(level) > 1:
@@ -63,47 +73,80 @@ def merkle_root(lines: Iterable[bytes]) -> str:
     return level[0].hex()
 
 
+def merkle_root(lines: Iterable[bytes]) -> str:
+    """Return the hex Merkle root of *lines* (leaf = sha256(0x00 + line))."""
+    return root_of_leaves(hashlib.sha256(b"\x00" + line).digest() for line in lines)
+
+
 @dataclass(frozen=True)
 class Row:
-    subject: int
-    group: str
-    source: str
-    valid: bool
-    answers: str
-    comment_sha256: str
-    items: tuple[str, ...]
+    """One CSV row; a withheld row has only its leaf (``subject`` is None)."""
+
+    leaf: str
+    subject: int | None = None
+    group: str = ""
+    source: str = ""
+    valid: bool = False
+    answers: str = ""
+    comment_sha256: str = ""
+    items: tuple[str, ...] = ()
+
+    @property
+    def withheld(self) -> bool:
+        return self.subject is None
+
+
+@dataclass
+class Box:
+    """A box's rows with the facts of its bulletin the tally check needs."""
+
+    box_id: int
+    rows: Sequence[Row]
+    subjects: tuple[int, ...] = ()
+
+    @property
+    def withheld(self) -> int:
+        return sum(r.withheld for r in self.rows)
 
 
 def read_csv(text: str) -> tuple[list[str], list[Row]]:
     """Return the item keys and the rows of an exported ballots CSV."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
-    if header is None or tuple(header[:6]) != FIXED_COLUMNS:
+    if header is None or tuple(header[:7]) != FIXED_COLUMNS:
         raise ValueError("tiêu đề CSV không đúng")
-    keys = header[6:]
+    keys = header[7:]
     rows = []
     for number, cells in enumerate(reader, start=2):
         if len(cells) != len(header):
             raise ValueError(f"dòng {number}: số cột không đúng")
+        if not HEX64.fullmatch(cells[0]):
+            raise ValueError(f"dòng {number}: cột leaf không phải mã băm SHA-256")
+        if cells[1] == "":
+            if any(cells[1:]):
+                raise ValueError(f"dòng {number}: dòng bị giữ lại nhưng vẫn có nội dung")
+            rows.append(Row(leaf=cells[0]))
+            continue
         rows.append(
             Row(
-                subject=int(cells[0]),
-                group=cells[1],
-                source=cells[2],
-                valid=cells[3] == "1",
-                answers=cells[4],
-                comment_sha256=cells[5],
-                items=tuple(cells[6:]),
+                leaf=cells[0],
+                subject=int(cells[1]),
+                group=cells[2],
+                source=cells[3],
+                valid=cells[4] == "1",
+                answers=cells[5],
+                comment_sha256=cells[6],
+                items=tuple(cells[7:]),
             )
         )
     return keys, rows
 
 
 def canonical_line(box_id: int, row: Row) -> bytes:
+    """Return the canonical v2 line of a released row (no group)."""
     record = [
         box_id,
         row.subject,
-        row.group or "",
         row.source,
         1 if row.valid else 0,
         row.answers,
@@ -112,12 +155,29 @@ def canonical_line(box_id: int, row: Row) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def row_leaf(box_id: int, row: Row) -> str:
+    """Return the hex leaf of a released row, computed from its fields."""
+    return hashlib.sha256(b"\x00" + canonical_line(box_id, row)).hexdigest()
+
+
 def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
     """Return the differences between a box's CSV and its bulletin."""
     problems: list[str] = []
     box_id = int(bulletin["box"])
     where = f"hòm {box_id}"
-    root = merkle_root(canonical_line(box_id, r) for r in rows)
+    leaves: list[bytes] = []
+    for number, r in enumerate(rows, start=2):
+        if not r.withheld:
+            computed = row_leaf(box_id, r)
+            if computed != r.leaf:
+                problems.append(
+                    f"{where}: dòng {number}: cột leaf {r.leaf[:16]}… không khớp nội dung "
+                    f"của dòng ({computed[:16]}…)"
+                )
+            leaves.append(bytes.fromhex(computed))
+        else:
+            leaves.append(bytes.fromhex(r.leaf))
+    root = root_of_leaves(leaves)
     if root != bulletin["ballots_root"]:
         problems.append(
             f"{where}: gốc Merkle của phiếu {root} ≠ bản tin {bulletin['ballots_root']}"
@@ -133,32 +193,65 @@ def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
         + b"\n"
         + bulletin["receipts_root"].encode("ascii")
         + b"\n"
+        + bulletin["groups_root"].encode("ascii")
+        + b"\n"
         + json.dumps(counts, sort_keys=True, separators=(",", ":")).encode("ascii")
     )
     if hashlib.sha256(payload).hexdigest() != bulletin["digest"]:
         problems.append(f"{where}: mã niêm phong (digest) không khớp gốc Merkle và số liệu")
+    shown = [r for r in rows if not r.withheld]
+    hidden = len(rows) - len(shown)
+    if counts.get("ballots_total", len(rows)) != len(rows):
+        problems.append(
+            f"{where}: ballots_total = {counts['ballots_total']} trong bản tin, "
+            f"đếm lại được {len(rows)}"
+        )
+    # Withheld rows may be of any kind: a published count must lie between what the
+    # released rows show and that plus the withheld rows.
     expected = {
-        "ballots_total": len(rows),
-        "ballots_valid": sum(r.valid for r in rows),
-        "ballots_invalid": sum(not r.valid for r in rows),
-        "ballots_online": sum(r.source == "online" for r in rows),
-        "ballots_typed": sum(r.source == "typed" for r in rows),
-        "ballots_scanned": sum(r.source == "scanned" for r in rows),
-        "receipts": len(receipts),
+        "ballots_valid": sum(r.valid for r in shown),
+        "ballots_invalid": sum(not r.valid for r in shown),
+        "ballots_online": sum(r.source == "online" for r in shown),
+        "ballots_typed": sum(r.source == "typed" for r in shown),
+        "ballots_scanned": sum(r.source == "scanned" for r in shown),
     }
     for name, value in expected.items():
-        if name in counts and counts[name] != value:
-            problems.append(f"{where}: {name} = {counts[name]} trong bản tin, đếm lại được {value}")
+        if name not in counts:
+            continue
+        if not value <= counts[name] <= value + hidden:
+            got = str(value) if not hidden else f"{value}–{value + hidden}"
+            problems.append(f"{where}: {name} = {counts[name]} trong bản tin, đếm lại được {got}")
+    if "receipts" in counts and counts["receipts"] != len(receipts):
+        problems.append(
+            f"{where}: receipts = {counts['receipts']} trong bản tin, đếm lại được {len(receipts)}"
+        )
     per_subject: dict[str, int] = {}
-    for r in rows:
+    for r in shown:
         per_subject[str(r.subject)] = per_subject.get(str(r.subject), 0) + 1
+    unreleased = 0
     for sid, n in counts.get("per_subject", {}).items():
-        if per_subject.get(str(sid), 0) != n:
+        if str(sid) not in per_subject:
+            unreleased += n
+        elif per_subject[str(sid)] != n:
             problems.append(
                 f"{where}: số phiếu của người được góp ý {sid} = {n} trong bản tin, "
-                f"đếm lại được {per_subject.get(str(sid), 0)}"
+                f"đếm lại được {per_subject[str(sid)]}"
             )
+    for sid in per_subject:
+        if sid not in counts.get("per_subject", {str(s): 0 for s in per_subject}):
+            problems.append(f"{where}: người được góp ý {sid} không có trong bản tin")
+    if "per_subject" in counts and unreleased != hidden:
+        problems.append(
+            f"{where}: {hidden} dòng bị giữ lại, nhưng bản tin ghi {unreleased} phiếu "
+            "của những người được góp ý không được công bố"
+        )
     return problems
+
+
+def box_of(rows: Sequence[Row], bulletin: dict[str, Any]) -> Box:
+    """Return the :class:`Box` of a CSV and its bulletin (for :func:`check_tally`)."""
+    subjects = tuple(int(s) for s in bulletin.get("counts", {}).get("per_subject", {}))
+    return Box(int(bulletin["box"]), rows, subjects)
 
 
 # ------------------------------------------------------------------- tally
@@ -318,11 +411,26 @@ def check_cell(cell: dict[str, Any], counts: Counts, doc: dict[str, Any]) -> lis
     return problems
 
 
-def check_tally(doc: dict[str, Any], boxes: Sequence[tuple[int, Sequence[Row]]]) -> list[str]:
-    """Return the differences between a published tally document and the ballots."""
+def _subject_of(key: str) -> int | None:
+    if not key.startswith("subject:"):
+        return None
+    return int(key.split(":", 1)[1].split("/", 1)[0])
+
+
+def check_tally(
+    doc: dict[str, Any], boxes: Sequence[Box], notes: list[str] | None = None
+) -> list[str]:
+    """Return the differences between a published tally document and the ballots.
+
+    Figures the public export cannot recompute are appended to *notes* (when given) as
+    "not verifiable from the public export"; they are not differences.
+    """
+    if notes is None:
+        notes = []
     if doc.get("format") != "phieukin-tally-v1":
         return ["tài liệu kết quả không đúng định dạng phieukin-tally-v1"]
     n_items = len(doc["items"])
+    k = int(doc["rules"]["k"])
     wards = [doc["ward"]] if "ward" in doc else list(doc["wards"])
     subject_ward: dict[int, int] = {}
     for ward in wards:
@@ -335,8 +443,18 @@ def check_tally(doc: dict[str, Any], boxes: Sequence[tuple[int, Sequence[Row]]])
 
     problems: list[str] = []
     item_keys = [i["key"] for i in doc["items"]]
-    for box_id, rows in boxes:
-        for r in rows:
+    released: set[int] = set()
+    grouped: set[int] = set()
+    withheld_subjects: set[int] = set()
+    withheld_in: dict[str, int] = {}
+    for box in boxes:
+        box_id = box.box_id
+        for r in box.rows:
+            if r.subject is None:
+                continue
+            released.add(r.subject)
+            if r.group:
+                grouped.add(r.subject)
             if len(r.answers) != n_items:
                 problems.append(f"hòm {box_id}: phiếu có chuỗi trả lời sai độ dài")
                 continue
@@ -359,6 +477,14 @@ def check_tally(doc: dict[str, Any], boxes: Sequence[tuple[int, Sequence[Row]]])
             bump(f"subject:{r.subject}", r.answers)
             if r.group:
                 bump(f"subject:{r.subject}/group:{r.group}", r.answers)
+        if box.withheld:
+            known = set(box.subjects) | {r.subject for r in box.rows if r.subject is not None}
+            withheld_subjects |= set(box.subjects)
+            box_wards = {subject_ward[s] for s in known if s in subject_ward}
+            for unit in box_wards or {int(w["unit"]) for w in wards}:
+                withheld_in[f"ward:{unit}"] = withheld_in.get(f"ward:{unit}", 0) + box.withheld
+            withheld_in["district"] = withheld_in.get("district", 0) + box.withheld
+    withheld_subjects -= released
     published: list[dict[str, Any]] = []
     if "district" in doc:
         published.append(doc["district"])
@@ -368,7 +494,37 @@ def check_tally(doc: dict[str, Any], boxes: Sequence[tuple[int, Sequence[Row]]])
             published.append(st["total"])
             published.extend(st["groups"])
     for cell in published:
-        problems.extend(check_cell(cell, cells.get(cell["key"], Counts(n_items)), doc))
+        key = cell["key"]
+        figures = cell.get("figures")
+        counted = cells.get(key, Counts(n_items))
+        sid = _subject_of(key)
+        if figures is None:
+            problems.extend(check_cell(cell, counted, doc))
+        elif sid is not None and sid in withheld_subjects:
+            problems.append(
+                f"{key}: công bố số liệu về người được góp ý có phiếu bị giữ lại "
+                f"(dưới ngưỡng k = {k})"
+            )
+        elif key in withheld_in:
+            hidden = withheld_in[key]
+            if not counted.ballots <= figures["ballots"] <= counted.ballots + hidden:
+                problems.append(
+                    f"{key}: {figures['ballots']} phiếu công bố, đếm lại được "
+                    f"{counted.ballots}–{counted.ballots + hidden}"
+                )
+            if figures["ballots"] < k:
+                problems.append(
+                    f"{key}: công bố số liệu của {figures['ballots']} phiếu, dưới ngưỡng k = {k}"
+                )
+            notes.append(f"{key}: {hidden} dòng phiếu bị giữ lại")
+        elif sid is not None and "/group:" in key and sid not in grouped:
+            if figures["ballots"] < k:
+                problems.append(
+                    f"{key}: công bố số liệu của {figures['ballots']} phiếu, dưới ngưỡng k = {k}"
+                )
+            notes.append(f"{key}: cột nhóm để trống")
+        else:
+            problems.extend(check_cell(cell, counted, doc))
     return problems
 
 
@@ -391,7 +547,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with open(args.tally, encoding="utf-8") as fh:
             doc = json.load(fh)
-        boxes: list[tuple[int, list[Row]]] = []
+        boxes: list[Box] = []
         bulletin_problems: list[str] = []
         for csv_path, bulletin_path in args.box:
             with open(csv_path, encoding="utf-8", newline="") as fh:
@@ -399,17 +555,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             with open(bulletin_path, encoding="utf-8") as fh:
                 bulletin = json.load(fh)
             bulletin_problems.extend(check_bulletin(rows, bulletin))
-            boxes.append((int(bulletin["box"]), rows))
+            boxes.append(box_of(rows, bulletin))
     except (OSError, ValueError, KeyError) as exc:
         print(f"Không đọc được dữ liệu: {exc}", file=sys.stderr)
         return 2
-    problems = bulletin_problems + check_tally(doc, boxes)
-    total = sum(len(rows) for _, rows in boxes)
+    notes: list[str] = []
+    problems = bulletin_problems + check_tally(doc, boxes, notes)
+    total = sum(len(b.rows) for b in boxes)
+    withheld = sum(b.withheld for b in boxes)
+    for note in notes:
+        print(f"KHÔNG KIỂM ĐƯỢC TỪ BẢN CÔNG KHAI: {note}")
+    if withheld:
+        print(f"{withheld} dòng phiếu bị giữ lại (người được góp ý có dưới k phiếu hợp lệ).")
     if problems:
         for problem in problems:
             print(f"SAI LỆCH: {problem}")
         print(f"Có {len(problems)} sai lệch ({len(boxes)} hòm, {total} phiếu).")
         return 1
+    if notes:
+        print(
+            f"Khớp: {len(boxes)} hòm, {total} phiếu; mọi số liệu kiểm được đều đúng, "
+            f"{len(notes)} ô không kiểm được từ bản công khai."
+        )
+        return 0
     print(f"Khớp: {len(boxes)} hòm, {total} phiếu; mọi số liệu đã công bố được tính lại đúng.")
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,8 @@ from phieukin.core.errors import Conflict
 from phieukin.questionnaires.models import Item
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, Subject
+from phieukin.tallying import tally as engine
+from phieukin.tallying.selectors import box_tally
 
 
 def boxes_for(user: Any) -> QuerySet[BallotBox]:
@@ -94,6 +97,9 @@ def bulletin(box: BallotBox) -> dict[str, Any]:
         "digest": seal.digest,
         "ballots_root": seal.ballots_root,
         "receipts_root": seal.receipts_root,
+        # An opaque hash: the nonce it is keyed with is never published.
+        "groups_root": seal.groups_root,
+        "format": digest_mod.FORMAT,
         "counts": seal.counts,
         "receipts": sorted(Receipt.objects.filter(box=box).values_list("value", flat=True)),
     }
@@ -129,42 +135,124 @@ def find_receipt(value: str) -> ReceiptLookup:
     )
 
 
+def _released(rows: list[digest_mod.CanonicalBallot], k: int) -> tuple[set[int], set[int]]:
+    """Return the subjects whose rows are released and those whose groups are shown.
+
+    A subject is released when it has at least *k* valid ballots in the box. Its group
+    column is filled only when each of its group buckets (``""`` = no group included)
+    holds 0 or at least *k* ballots, counted both over all its ballots and over its valid
+    ones (the export shows invalid ballots' answers too).
+    """
+    valid: Counter[int] = Counter()
+    buckets: Counter[tuple[int, str]] = Counter()
+    valid_buckets: Counter[tuple[int, str]] = Counter()
+    for b in rows:
+        buckets[(b.subject_id, b.group_key)] += 1
+        if b.valid:
+            valid[b.subject_id] += 1
+            valid_buckets[(b.subject_id, b.group_key)] += 1
+    released = {sid for sid, n in valid.items() if n >= k}
+    grouped = set(released)
+    for (sid, _group), n in buckets.items():
+        if n < k:
+            grouped.discard(sid)
+    for (sid, _group), n in valid_buckets.items():
+        if n < k:
+            grouped.discard(sid)
+    return released, grouped
+
+
+def _within_box_tally(
+    box: BallotBox,
+    ballots: list[digest_mod.CanonicalBallot],
+    released: set[int],
+    grouped: set[int],
+) -> tuple[set[int], set[int]]:
+    """Narrow the released subjects and groups to the cells the box tally shows.
+
+    The public box tally may show the ward total while hiding a leader with k or more
+    ballots, because the ward minus that leader would give away a leader with fewer
+    than k (complementary suppression). Releasing that leader's rows would undo it:
+    ward total minus the released rows = the small leader's ballots. So a subject's
+    rows are released only when the box tally shows the subject, and its groups only
+    when the tally shows every non-empty group cell of it.
+    """
+    ward = box_tally(box)
+    shown_subjects = {st.subject for st in ward.subjects if st.total.shown}
+    shown_groups = {c.key for st in ward.subjects for c in st.groups if c.shown}
+    used = {(b.subject_id, b.group_key) for b in ballots if b.valid and b.group_key}
+    released = released & shown_subjects
+    grouped = {
+        sid
+        for sid in grouped & released
+        if all(engine.group_key(sid, gkey) in shown_groups for s, gkey in used if s == sid)
+    }
+    return released, grouped
+
+
 def ballots_csv(box: BallotBox) -> str:
     """Return the anonymised ballots of a sealed box with at least k valid ballots.
 
-    Columns: subject, group, source, valid, answers, comment_sha256, then one column per
-    item key holding the option key; rows sorted by the canonical line (no order trace).
-    Comments themselves are never exported.
+    Columns: ``leaf``, ``subject``, ``group``, ``source``, ``valid``, ``answers``,
+    ``comment_sha256``, then one column per item key holding the option key.
+
+    * ``leaf`` (every row): the hex Merkle leaf ``sha256(0x00 + line)`` of the ballot's
+      canonical v2 line (:mod:`phieukin.ballots.digest`), so the ballots root of the
+      bulletin can be recomputed from the export alone.
+    * A row is *withheld* (every column empty but ``leaf``) when its subject has fewer
+      than k valid ballots in the box: nothing of that leader's ballots is readable.
+      Also withheld: a leader the public box tally hides to protect such a leader
+      (complementary suppression, see :func:`_within_box_tally`).
+    * ``group`` is filled for the rows of a released subject only when every group
+      bucket of that subject (including "no group", written ``""``) holds 0 or at least
+      k ballots (all and valid ones) and the box tally shows each of its non-empty group
+      cells; otherwise it is empty on all the subject's rows.
+    * Rows are sorted by ``leaf`` (a function of content alone: no order trace).
+
+    A box with fewer than k valid ballots publishes nothing at all. Comments themselves
+    are never exported.
     """
     _require_sealed(box)
-    rnd = box.conference.round
-    if Ballot.objects.filter(box=box, valid=True).count() < rnd.k_threshold:
+    k = box.conference.round.k_threshold
+    if Ballot.objects.filter(box=box, valid=True).count() < k:
         raise Conflict(
-            _("Fewer than %(k)s valid ballots: nothing from this box is published.")
-            % {"k": rnd.k_threshold},
+            _("Fewer than %(k)s valid ballots: nothing from this box is published.") % {"k": k},
             code="below_k",
         )
     shapes = shapes_for(box)
-    rows = sorted(canonical_ballots(box), key=digest_mod.canonical_line)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        ["subject", "group", "source", "valid", "answers", "comment_sha256"]
-        + [s.key for s in shapes]
-    )
-    for b in rows:
+    ballots = canonical_ballots(box)
+    released, grouped = _released(ballots, k)
+    released, grouped = _within_box_tally(box, ballots, released, grouped)
+    width = 6 + len(shapes)
+    rows: list[list[str]] = []
+    for b in ballots:
+        leaf = digest_mod.ballot_leaf_hex(b)
+        if b.subject_id not in released:
+            rows.append([leaf] + [""] * width)
+            continue
         decoded = decode(shapes, b.answers)
-        writer.writerow(
+        rows.append(
             [
-                b.subject_id,
-                b.group_key,
+                leaf,
+                str(b.subject_id),
+                b.group_key if b.subject_id in grouped else "",
                 b.source,
-                1 if b.valid else 0,
+                "1" if b.valid else "0",
                 b.answers,
                 digest_mod.comment_sha256(b.comment),
             ]
             + [decoded[s.key] or "" for s in shapes]
         )
+    # Sorted on the whole row, leaf first: identical ballots of different groups are
+    # ordered by content too, never by their physical order.
+    rows.sort()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["leaf", "subject", "group", "source", "valid", "answers", "comment_sha256"]
+        + [s.key for s in shapes]
+    )
+    writer.writerows(rows)
     return out.getvalue()
 
 

@@ -813,18 +813,23 @@ def seal_box(*, actor: User | None, box: BallotBox, acknowledge_mismatch: bool =
             )
         _reinsert_shuffled(locked)
         record = counts.as_record()
-        ballots_root = digest_mod.ballots_root(canonical_ballots(locked))
+        canonical = canonical_ballots(locked)
+        ballots_root = digest_mod.ballots_root(canonical)
         receipts_root = digest_mod.receipts_root(
             Receipt.objects.filter(box=locked).values_list("value", flat=True)
         )
+        nonce = digest_mod.new_groups_nonce()
+        groups_root = digest_mod.groups_root(canonical, nonce)
         now = timezone.now()
         seal = Seal.objects.create(
             box=locked,
             sealed_at=now,
             sealed_by=actor if actor is not None and actor.pk else None,
-            digest=digest_mod.bulletin_digest(ballots_root, receipts_root, record),
+            digest=digest_mod.bulletin_digest(ballots_root, receipts_root, groups_root, record),
             ballots_root=ballots_root,
             receipts_root=receipts_root,
+            groups_root=groups_root,
+            groups_nonce=nonce.hex(),
             counts=record,
             reconciliation_acknowledged=bool(problems),
         )
@@ -858,7 +863,7 @@ def attach_signed_minutes(*, actor: User | None, box: BallotBox, upload: Any) ->
 
 
 def verify_box(*, box: BallotBox) -> VerifyReport:
-    """Recompute a sealed box's roots, counts and digest from the stored rows."""
+    """Recompute a sealed box's roots (ballots, receipts, groups), counts and digest."""
     box = BallotBox.objects.select_related("conference").get(pk=box.pk)
     seal = Seal.objects.filter(box=box).first()
     if seal is None or box.state != BoxState.SEALED:
@@ -866,10 +871,16 @@ def verify_box(*, box: BallotBox) -> VerifyReport:
             box.pk, False, [_("The ballot box is not sealed.")], seal.digest if seal else "", ""
         )
     problems: list[str] = []
-    ballots_root = digest_mod.ballots_root(canonical_ballots(box))
+    canonical = canonical_ballots(box)
+    ballots_root = digest_mod.ballots_root(canonical)
     receipts_root = digest_mod.receipts_root(
         Receipt.objects.filter(box=box).values_list("value", flat=True)
     )
+    try:
+        nonce = bytes.fromhex(seal.groups_nonce)
+    except ValueError:
+        nonce = b""
+    groups_root = digest_mod.groups_root(canonical, nonce) if nonce else ""
     if ballots_root != seal.ballots_root:
         problems.append(
             _("The ballots differ from the sealed ballots (Merkle root %(now)s, sealed %(then)s).")
@@ -877,6 +888,18 @@ def verify_box(*, box: BallotBox) -> VerifyReport:
         )
     if receipts_root != seal.receipts_root:
         problems.append(_("The receipts differ from the sealed receipts."))
+    if len(nonce) != digest_mod.NONCE_BYTES:
+        problems.append(
+            _("The seal has no valid respondent groups nonce: groups cannot be checked.")
+        )
+    elif groups_root != seal.groups_root:
+        problems.append(
+            _(
+                "The respondent group of one or more ballots was changed after sealing "
+                "(groups Merkle root %(now)s, sealed %(then)s)."
+            )
+            % {"now": groups_root[:16], "then": seal.groups_root[:16]}
+        )
     counts = box_counts(box).as_record()
     for key, sealed_value in sorted(seal.counts.items()):
         if counts.get(key) != sealed_value:
@@ -884,8 +907,10 @@ def verify_box(*, box: BallotBox) -> VerifyReport:
                 _("Count %(name)s is %(now)s, sealed %(then)s.")
                 % {"name": key, "now": counts.get(key), "then": sealed_value}
             )
-    recomputed = digest_mod.bulletin_digest(seal.ballots_root, seal.receipts_root, seal.counts)
+    recomputed = digest_mod.bulletin_digest(
+        seal.ballots_root, seal.receipts_root, seal.groups_root, seal.counts
+    )
     if recomputed != seal.digest:
         problems.append(_("The seal record itself was altered (digest does not match)."))
-    full = digest_mod.bulletin_digest(ballots_root, receipts_root, counts)
+    full = digest_mod.bulletin_digest(ballots_root, receipts_root, groups_root, counts)
     return VerifyReport(box.pk, not problems, problems, seal.digest, full)

@@ -73,6 +73,9 @@ def test_recount_of_an_untouched_box_and_round_matches(sealed_round: Round) -> N
     out = io.StringIO()
     call_command("recount", f"box:{first_box(sealed_round).pk}", stdout=out)
     assert "khớp" in out.getvalue().lower()
+    # A group bucket of 2 invalid ballots keeps every group out of the CSV: the published
+    # group cells are named as not verifiable, not as differences.
+    assert "cột nhóm để trống" in out.getvalue()
     out = io.StringIO()
     call_command("recount", f"round:{sealed_round.pk}", stdout=out)
     assert "3 hòm" in out.getvalue()
@@ -216,3 +219,88 @@ def test_the_standalone_script_recounts_a_whole_round_written_by_the_command(
     # Leaving one box out must be noticed: the district no longer adds up.
     result = _script(args[:-3])
     assert result.returncode == 1
+
+
+@pytest.fixture
+def withheld_box(open_round_: Round, make_ballots: MakeBallots) -> BallotBox:
+    """Seal the first box: leader A has 6 + 3 ballots of two groups, B 2 invalid ones."""
+    groups = list(RespondentGroup.objects.filter(round=open_round_).order_by("order"))
+    box = first_box(open_round_)
+    first, second = [s for s in subjects_of(open_round_) if s.conference_id == box.conference_id][
+        :2
+    ]
+    make_ballots(first, 6, answers=MIXED, group=groups[0])
+    make_ballots(first, 3, answers=ALT, group=groups[1])
+    make_ballots(second, 2, answers=GOOD, valid=False)
+    BallotBox.objects.filter(pk=box.pk).update(state=BoxState.CLOSED.value)
+    seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    return BallotBox.objects.get(pk=box.pk)
+
+
+def test_the_standalone_script_recounts_a_box_with_withheld_rows(
+    withheld_box: BallotBox, tmp_path: Path
+) -> None:
+    args = _write_artefacts(withheld_box, tmp_path)
+    rows = (tmp_path / "ballots.csv").read_text("utf-8").splitlines()[1:]
+    assert sum(row.split(",", 1)[1].strip(",") == "" for row in rows) == 2
+    result = _script(args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Khớp" in result.stdout
+    assert "2 dòng phiếu bị giữ lại" in result.stdout
+    # The ward total covers the 2 withheld rows: named, not counted as a difference.
+    assert "KHÔNG KIỂM ĐƯỢC TỪ BẢN CÔNG KHAI" in result.stdout
+    assert "SAI LỆCH" not in result.stdout
+
+
+def test_the_standalone_script_fails_when_a_withheld_leaf_is_altered(
+    withheld_box: BallotBox, tmp_path: Path
+) -> None:
+    args = _write_artefacts(withheld_box, tmp_path)
+    lines = (tmp_path / "ballots.csv").read_text("utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if i and line.split(",")[1] == "")
+    leaf = lines[number][:64]
+    lines[number] = ("0" if leaf[0] != "0" else "1") + lines[number][1:]
+    (tmp_path / "ballots.csv").write_text("".join(lines), "utf-8")
+    result = _script(args)
+    assert result.returncode == 1
+    assert "Merkle" in result.stdout
+
+
+def test_the_standalone_script_fails_when_a_released_row_disagrees_with_its_leaf(
+    withheld_box: BallotBox, tmp_path: Path
+) -> None:
+    args = _write_artefacts(withheld_box, tmp_path)
+    lines = (tmp_path / "ballots.csv").read_text("utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if i and line.split(",")[1] != "")
+    cells = lines[number].split(",")
+    cells[0] = "f" * 64
+    lines[number] = ",".join(cells)
+    (tmp_path / "ballots.csv").write_text("".join(lines), "utf-8")
+    result = _script(args)
+    assert result.returncode == 1
+    assert "cột leaf" in result.stdout
+
+
+def test_the_standalone_script_flags_figures_published_for_a_withheld_leader(
+    withheld_box: BallotBox, tmp_path: Path
+) -> None:
+    args = _write_artefacts(withheld_box, tmp_path)
+    doc: dict[str, Any] = json.loads((tmp_path / "tally.json").read_text("utf-8"))
+    subjects = doc["ward"]["subjects"]
+    shown = next(s for s in subjects if s["total"].get("figures"))
+    hidden = next(s for s in subjects if not s["total"].get("figures"))
+    hidden["total"] = {**shown["total"], "key": hidden["total"]["key"]}
+    (tmp_path / "tally.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = _script(args)
+    assert result.returncode == 1
+    assert "bị giữ lại" in result.stdout
+
+
+def test_recount_command_names_what_the_public_export_cannot_verify(
+    withheld_box: BallotBox,
+) -> None:
+    out = io.StringIO()
+    call_command("recount", f"box:{withheld_box.pk}", stdout=out)
+    text = out.getvalue()
+    assert "KHÔNG KIỂM ĐƯỢC TỪ BẢN CÔNG KHAI" in text
+    assert "khớp" in text.lower()

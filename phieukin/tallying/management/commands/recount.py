@@ -92,7 +92,7 @@ class Command(BaseCommand):
                 ).order_by("pk")
             )
             doc = selectors.round_tally_document(rnd)
-        checked: list[tuple[int, list[Any]]] = []
+        checked: list[Any] = []
         problems: list[str] = []
         skipped = 0
         folder = Path(out) if out else None
@@ -111,14 +111,17 @@ class Command(BaseCommand):
             bulletin = json.loads(json.dumps(bulletin, ensure_ascii=False))
             _keys, rows = verifier.read_csv(text)
             problems.extend(verifier.check_bulletin(rows, bulletin))
-            checked.append((box.pk, rows))
+            checked.append(verifier.box_of(rows, bulletin))
             if folder:
                 (folder / f"box-{box.pk}-ballots.csv").write_text(text, "utf-8")
                 (folder / f"box-{box.pk}-bulletin.json").write_text(
                     json.dumps(bulletin, ensure_ascii=False), "utf-8"
                 )
-        problems.extend(verifier.check_tally(doc, checked))
-        ballots = sum(len(rows) for _pk, rows in checked)
+        notes: list[str] = []
+        problems.extend(verifier.check_tally(doc, checked, notes))
+        ballots = sum(len(b.rows) for b in checked)
+        for note in notes:
+            self.stdout.write(_("Not verifiable from the public export: %(note)s") % {"note": note})
         if problems:
             for problem in problems:
                 self.stdout.write(_("DIFFERENCE: %(problem)s") % {"problem": problem})
