@@ -35,9 +35,15 @@ SLIP_MARGIN = 10 * mm
 
 
 def voting_url(box: BallotBox, code: str) -> str:
-    """Return the URL printed in a slip's QR code (the code travels in the path)."""
+    """Return the URL printed in a slip's QR code.
+
+    The code travels in the fragment (after ``#``), which browsers never send: no proxy,
+    server log or Referer header ever sees it. The voting page's script moves it into the
+    form and posts it; without JavaScript the respondent types the code printed beside
+    the QR.
+    """
     base = str(settings.PHIEUKIN_PUBLIC_URL).rstrip("/")
-    return f"{base}/v/{box.pk}/{code.replace('-', '')}/"
+    return f"{base}/v/{box.pk}/#{code.replace('-', '')}"
 
 
 def rules_line(rnd: Round) -> str:

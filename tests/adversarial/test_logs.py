@@ -228,13 +228,6 @@ def test_the_gunicorn_access_log_of_production_carries_no_code(tmp_path: Any) ->
     assert code not in line and "203.0.113.9" not in line and "src=qr" not in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the QR link of a code slip (ballots/documents.py voting_url) carries the code in "
-    "the URL path, which every HTTP hop before Django (the TLS reverse proxy that "
-    "SECURE_PROXY_SSL_HEADER expects, nginx's default access log) records with the time; "
-    "and the voting page's same-origin Referrer-Policy repeats it on every static request",
-)
 def test_the_qr_link_keeps_the_code_out_of_what_servers_see(box: BallotBox, client: Client) -> None:
     from urllib.parse import urlsplit
 

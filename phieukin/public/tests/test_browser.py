@@ -81,3 +81,19 @@ def test_a_respondent_votes_on_a_phone(
     assert Ballot.objects.filter(box=open_box_).count() == len(shown)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing wider than the phone's screen
+
+
+def test_the_qr_link_opens_the_ballot_without_the_code_reaching_the_server(
+    phone: Any, live_server: Any, open_box_: BallotBox, box_codes: list[str], settings: Any
+) -> None:
+    from phieukin.ballots.documents import voting_url
+
+    settings.PHIEUKIN_PUBLIC_URL = live_server.url
+    requested: list[str] = []
+    phone.on("request", lambda request: requested.append(request.url))
+    phone.goto(voting_url(open_box_, box_codes[0]))
+    phone.wait_for_selector('input[type="radio"]')
+    assert phone.locator('input[type="radio"][value="kha"]').count() > 0
+    assert "#" not in phone.url  # the code is gone from the address bar
+    compact = box_codes[0].replace("-", "")
+    assert requested and not any(compact in url for url in requested)
