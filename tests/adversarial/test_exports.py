@@ -78,11 +78,6 @@ def _cells(node: Any) -> list[dict[str, Any]]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ballots.csv (ballots/selectors.py ballots_csv) prints each ballot's respondent "
-    "group; a group of 1 reveals that person's whole ballot although the box has >= k ballots",
-)
 def test_the_public_csv_reveals_no_group_smaller_than_k(client: Client, box: BallotBox) -> None:
     _two_group_box(box, big=6, small=1)
     k = box.conference.round.k_threshold
