@@ -165,6 +165,13 @@ def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     box_id = int(bulletin["box"])
     where = f"hòm {box_id}"
+    if bulletin.get("format", "phieukin-seal-v2") != "phieukin-seal-v2" or (
+        "groups_root" not in bulletin
+    ):
+        return [
+            f"{where}: bản tin theo định dạng {bulletin.get('format', 'phieukin-seal-v1')}, "
+            "công cụ này chỉ kiểm được định dạng phieukin-seal-v2"
+        ]
     leaves: list[bytes] = []
     for number, r in enumerate(rows, start=2):
         if not r.withheld:

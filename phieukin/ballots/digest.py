@@ -30,6 +30,11 @@ sealed and kept only in the database. The groups root is published as an opaque 
 without the nonce nobody can test a guessed group assignment against it, while
 ``verify_box`` (which has the nonce) detects any changed group.
 
+Version 1 (``phieukin-seal-v1``, seals made before the groups tree; recognised by an
+empty groups nonce) had the group key as the third element of the line and no groups
+root in the digest; :func:`canonical_line_v1` and :func:`bulletin_digest_v1` keep
+``verify_box`` able to check those seals.
+
 Bulletin digest (v2) = sha256 over ``b"phieukin-seal-v2\\n" + ballots_root_hex + "\\n" +
 receipts_root_hex + "\\n" + groups_root_hex + "\\n" + canonical_counts`` where
 canonical_counts is ``json.dumps(counts, sort_keys=True, separators=(",", ":"))`` (ASCII)
@@ -47,6 +52,7 @@ from dataclasses import dataclass
 from typing import Final
 
 FORMAT: Final = "phieukin-seal-v2"
+FORMAT_V1: Final = "phieukin-seal-v1"
 BULLETIN_PREFIX: Final = FORMAT.encode("ascii") + b"\n"
 EMPTY_ROOT: Final = hashlib.sha256(b"").hexdigest()
 NONCE_BYTES: Final = 32
@@ -160,6 +166,41 @@ def bulletin_digest(
         + receipts_root_hex.encode("ascii")
         + b"\n"
         + groups_root_hex.encode("ascii")
+        + b"\n"
+        + canonical_counts(counts)
+    )
+    return hashlib.sha256(payload).hexdigest()
+
+
+def canonical_line_v1(ballot: CanonicalBallot) -> bytes:
+    """Return the version 1 line (with the group key), for seals made before v2."""
+    record = [
+        ballot.box_id,
+        ballot.subject_id,
+        ballot.group_key or "",
+        ballot.source,
+        1 if ballot.valid else 0,
+        ballot.answers,
+        comment_sha256(ballot.comment),
+    ]
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def ballots_root_v1(ballots: Iterable[CanonicalBallot]) -> str:
+    """Return the version 1 Merkle root of *ballots* (lines with the group key)."""
+    return merkle_root(canonical_line_v1(b) for b in ballots)
+
+
+def bulletin_digest_v1(
+    ballots_root_hex: str, receipts_root_hex: str, counts: Mapping[str, object]
+) -> str:
+    """Return the version 1 box digest (no groups root), for seals made before v2."""
+    payload = (
+        FORMAT_V1.encode("ascii")
+        + b"\n"
+        + ballots_root_hex.encode("ascii")
+        + b"\n"
+        + receipts_root_hex.encode("ascii")
         + b"\n"
         + canonical_counts(counts)
     )

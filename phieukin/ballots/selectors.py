@@ -99,7 +99,7 @@ def bulletin(box: BallotBox) -> dict[str, Any]:
         "receipts_root": seal.receipts_root,
         # An opaque hash: the nonce it is keyed with is never published.
         "groups_root": seal.groups_root,
-        "format": digest_mod.FORMAT,
+        "format": digest_mod.FORMAT if seal.groups_nonce else digest_mod.FORMAT_V1,
         "counts": seal.counts,
         "receipts": sorted(Receipt.objects.filter(box=box).values_list("value", flat=True)),
     }

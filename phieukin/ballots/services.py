@@ -863,24 +863,27 @@ def attach_signed_minutes(*, actor: User | None, box: BallotBox, upload: Any) ->
 
 
 def verify_box(*, box: BallotBox) -> VerifyReport:
-    """Recompute a sealed box's roots (ballots, receipts, groups), counts and digest."""
+    """Recompute a sealed box's roots (ballots, receipts, groups), counts and digest.
+
+    Seals made before format v2 (no groups nonce) are checked by the v1 rules: their
+    ballot lines include the group, and there is no groups root.
+    """
     box = BallotBox.objects.select_related("conference").get(pk=box.pk)
     seal = Seal.objects.filter(box=box).first()
     if seal is None or box.state != BoxState.SEALED:
         return VerifyReport(
             box.pk, False, [_("The ballot box is not sealed.")], seal.digest if seal else "", ""
         )
+    legacy = seal.groups_nonce == "" and seal.groups_root == ""
     problems: list[str] = []
     canonical = canonical_ballots(box)
-    ballots_root = digest_mod.ballots_root(canonical)
+    if legacy:
+        ballots_root = digest_mod.ballots_root_v1(canonical)
+    else:
+        ballots_root = digest_mod.ballots_root(canonical)
     receipts_root = digest_mod.receipts_root(
         Receipt.objects.filter(box=box).values_list("value", flat=True)
     )
-    try:
-        nonce = bytes.fromhex(seal.groups_nonce)
-    except ValueError:
-        nonce = b""
-    groups_root = digest_mod.groups_root(canonical, nonce) if nonce else ""
     if ballots_root != seal.ballots_root:
         problems.append(
             _("The ballots differ from the sealed ballots (Merkle root %(now)s, sealed %(then)s).")
@@ -888,18 +891,26 @@ def verify_box(*, box: BallotBox) -> VerifyReport:
         )
     if receipts_root != seal.receipts_root:
         problems.append(_("The receipts differ from the sealed receipts."))
-    if len(nonce) != digest_mod.NONCE_BYTES:
-        problems.append(
-            _("The seal has no valid respondent groups nonce: groups cannot be checked.")
-        )
-    elif groups_root != seal.groups_root:
-        problems.append(
-            _(
-                "The respondent group of one or more ballots was changed after sealing "
-                "(groups Merkle root %(now)s, sealed %(then)s)."
+    groups_root = ""
+    if not legacy:
+        try:
+            nonce = bytes.fromhex(seal.groups_nonce)
+        except ValueError:
+            nonce = b""
+        if len(nonce) != digest_mod.NONCE_BYTES:
+            problems.append(
+                _("The seal has no valid respondent groups nonce: groups cannot be checked.")
             )
-            % {"now": groups_root[:16], "then": seal.groups_root[:16]}
-        )
+        else:
+            groups_root = digest_mod.groups_root(canonical, nonce)
+            if groups_root != seal.groups_root:
+                problems.append(
+                    _(
+                        "The respondent group of one or more ballots was changed after sealing "
+                        "(groups Merkle root %(now)s, sealed %(then)s)."
+                    )
+                    % {"now": groups_root[:16], "then": seal.groups_root[:16]}
+                )
     counts = box_counts(box).as_record()
     for key, sealed_value in sorted(seal.counts.items()):
         if counts.get(key) != sealed_value:
@@ -907,10 +918,16 @@ def verify_box(*, box: BallotBox) -> VerifyReport:
                 _("Count %(name)s is %(now)s, sealed %(then)s.")
                 % {"name": key, "now": counts.get(key), "then": sealed_value}
             )
-    recomputed = digest_mod.bulletin_digest(
-        seal.ballots_root, seal.receipts_root, seal.groups_root, seal.counts
-    )
+    if legacy:
+        recomputed = digest_mod.bulletin_digest_v1(
+            seal.ballots_root, seal.receipts_root, seal.counts
+        )
+        full = digest_mod.bulletin_digest_v1(ballots_root, receipts_root, counts)
+    else:
+        recomputed = digest_mod.bulletin_digest(
+            seal.ballots_root, seal.receipts_root, seal.groups_root, seal.counts
+        )
+        full = digest_mod.bulletin_digest(ballots_root, receipts_root, groups_root, counts)
     if recomputed != seal.digest:
         problems.append(_("The seal record itself was altered (digest does not match)."))
-    full = digest_mod.bulletin_digest(ballots_root, receipts_root, groups_root, counts)
     return VerifyReport(box.pk, not problems, problems, seal.digest, full)

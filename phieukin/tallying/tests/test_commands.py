@@ -304,3 +304,17 @@ def test_recount_command_names_what_the_public_export_cannot_verify(
     text = out.getvalue()
     assert "KHÔNG KIỂM ĐƯỢC TỪ BẢN CÔNG KHAI" in text
     assert "khớp" in text.lower()
+
+
+def test_the_standalone_script_says_it_cannot_check_a_v1_bulletin(
+    withheld_box: BallotBox, tmp_path: Path
+) -> None:
+    args = _write_artefacts(withheld_box, tmp_path)
+    bulletin = json.loads((tmp_path / "bulletin.json").read_text("utf-8"))
+    assert bulletin["format"] == "phieukin-seal-v2"
+    bulletin["format"] = "phieukin-seal-v1"
+    del bulletin["groups_root"]
+    (tmp_path / "bulletin.json").write_text(json.dumps(bulletin, ensure_ascii=False), "utf-8")
+    result = _script(args)
+    assert result.returncode == 1
+    assert "phieukin-seal-v1" in result.stdout
