@@ -7,18 +7,24 @@ groups) and the ballots as arrays; output is a tree of frozen dataclasses
 Disclosure control lives here, not in the screens, so no caller can forget it:
 
 * A cell (a set of ballots: a subject, a subject's respondent group, a ward, the district)
-  with fewer than *k* valid ballots carries no number at all, only the reason.
+  about fewer than *k* people carries no number at all, only the reason. Each respondent
+  fills one sheet per leader, so a cell spanning several leaders is sized by a lower
+  bound on its people, not by its sheets: per ward the largest per-leader count of valid
+  ballots, summed over wards (:func:`people`). A box of 3 respondents and 2 leaders holds
+  6 sheets but only 3 people.
 * Complementary suppression. The cells form a tree (district ⊃ wards ⊃ subjects ⊃
   groups, with a never-shown "no group" leaf under each subject). What a reader can
   compute by subtraction is, for each shown cell, its *block*: the cell minus its
   largest shown sub-cells. Every shown figure and every difference of shown figures is
-  a union of blocks, so when every block is empty or holds at least *k* ballots, no set
-  of fewer than *k* ballots can be computed back. The engine hides further cells (the
-  smallest first) until that holds. Figures published earlier (``released``) count as
-  shown, and a cell whose ballot count grew by fewer than *k* since its last release is
-  hidden ("a cumulative figure minus the previous one").
+  a union of blocks, so when every block is empty or is about at least *k* people (the
+  people bound grows with the set), no set about fewer than *k* people can be computed
+  back. The engine hides further cells (the smallest first) until that holds. Figures
+  published earlier (``released``, in sheets) count as shown, and a cell whose growth
+  since its last release may be about fewer than *k* people is hidden ("a cumulative
+  figure minus the previous one"): a growth of *d* sheets over at most *L* leaders of a
+  ward is about at least *d / L* people, so it must reach *k · L* sheets.
 * Comments only for subjects with at least *k_comments* valid ballots, shuffled, bare text.
-* A small cell (fewer than ``unanimity_below`` ballots, default 2k) in which everyone who
+* A small cell (fewer than ``unanimity_below`` people, default 2k) in which everyone who
   answered an item chose the same option would reveal each vote: that item is shown in
   bands ("≥ 80 %") without counts or mean, with a warning; the banding is carried up to
   a parent that would otherwise give the exact figures away by subtraction.
@@ -104,7 +110,7 @@ class Rules:
 
     @property
     def small_group(self) -> int:
-        """Return the ballot count under which a unanimous item is banded."""
+        """Return the people count under which a unanimous item is banded."""
         return self.unanimity_below if self.unanimity_below is not None else 2 * self.k
 
 
@@ -382,6 +388,22 @@ class _Node:
     released_same: bool = False
     banded: set[int] = field(default_factory=set)
     unanimous: set[int] = field(default_factory=set)
+    # Valid ballots per leader (subject index) within the cell, and each leader's ward.
+    per_leader: dict[int, int] = field(default_factory=dict)
+    subject_ward: Sequence[int] = ()
+
+    @property
+    def people(self) -> int:
+        """Return the lower bound on the people this cell is about (see :func:`people`)."""
+        return people(self.per_leader, self.subject_ward)
+
+    @property
+    def span(self) -> int:
+        """Return the most leaders of one ward within this cell (1 for a leader's cell)."""
+        per_ward: dict[int, int] = {}
+        for s in self.per_leader:
+            per_ward[self.subject_ward[s]] = per_ward.get(self.subject_ward[s], 0) + 1
+        return max(per_ward.values(), default=1)
 
     @property
     def visible(self) -> bool:
@@ -391,6 +413,21 @@ class _Node:
     def known(self) -> bool:
         """Return whether a reader has this cell's figures: shown now, or earlier unchanged."""
         return self.visible or self.released_same
+
+
+def people(per_leader: Mapping[int, int], subject_ward: Sequence[int]) -> int:
+    """Return a lower bound on the people behind *per_leader* (leader index → ballots).
+
+    One respondent fills at most one sheet per leader of their ward, so a ward's ballots
+    come from at least as many people as its most-rated leader got; wards (boxes) hold
+    different people, so their bounds add up.
+    """
+    best: dict[int, int] = {}
+    for s, n in per_leader.items():
+        w = subject_ward[s]
+        if n > best.get(w, 0):
+            best[w] = n
+    return sum(best.values())
 
 
 def count_atoms(
@@ -610,6 +647,15 @@ def _block(node: _Node) -> int:
     return node.ballots - sum(c.ballots for c in _frontier(node))
 
 
+def _block_people(node: _Node) -> int:
+    """Return the people bound of the block: the cell minus its largest known sub-cells."""
+    rest = dict(node.per_leader)
+    for sub in _frontier(node):
+        for s, n in sub.per_leader.items():
+            rest[s] -= n
+    return people(rest, node.subject_ward)
+
+
 def _all_nodes(root: _Node) -> list[_Node]:
     out = [root]
     for child in root.children:
@@ -622,14 +668,15 @@ def _suppress(root: _Node, rules: Rules, released: Mapping[str, int]) -> None:
     for node in nodes:
         if not node.emitted:
             continue
-        node.released_same = released.get(node.key) == node.ballots and node.ballots >= rules.k
+        size = node.people
+        node.released_same = released.get(node.key) == node.ballots and size >= rules.k
         if node.hidden is not None:
             continue
-        if node.ballots < rules.k:
+        if size < rules.k:
             node.hidden = BELOW_K
         elif node.key in released:
             grown = node.ballots - released[node.key]
-            if grown != 0 and abs(grown) < rules.k:
+            if grown != 0 and abs(grown) < rules.k * node.span:
                 node.hidden = CUMULATIVE
     stuck: set[str] = set()
     changed = True
@@ -638,11 +685,11 @@ def _suppress(root: _Node, rules: Rules, released: Mapping[str, int]) -> None:
         for node in nodes:
             if not node.known or node.key in stuck:
                 continue
-            block = _block(node)
+            block = _block_people(node)
             if 0 < block < rules.k:
                 candidates = sorted(
                     (c for c in _frontier(node) if c.visible and not c.released_same),
-                    key=lambda c: (c.ballots, c.key),
+                    key=lambda c: (c.people, c.ballots, c.key),
                 )
                 if candidates:
                     # The whole sub-tree goes: a hidden cell whose parts stay shown would
@@ -674,7 +721,7 @@ def _band_items(root: _Node, shape: Shape, rules: Rules) -> None:
         _band_items(child, shape, rules)
     if not root.visible:
         return
-    if root.ballots < rules.small_group:
+    if root.people < rules.small_group:
         root.unanimous = _unanimous_items(shape, root.counts)
         root.banded |= root.unanimous
     if _block(root) != 0:
@@ -706,6 +753,7 @@ def _build_tree(
     """Return the district node, the ward nodes and the subject nodes of the cell tree."""
     n_subjects = len(layout.subjects)
     n_items = counts.shape[2]
+    sw = layout.subject_ward
     subject_nodes: list[_Node] = []
     for s, sid in enumerate(layout.subjects):
         children = [
@@ -714,6 +762,8 @@ def _build_tree(
                 counts=counts[s, 0],
                 ballots=int(per_atom[s, 0]),
                 emitted=False,
+                per_leader={s: int(per_atom[s, 0])},
+                subject_ward=sw,
             )
         ]
         for g, gkey in enumerate(layout.groups):
@@ -722,6 +772,8 @@ def _build_tree(
                     key=group_key(sid, gkey),
                     counts=counts[s, g + 1],
                     ballots=int(per_atom[s, g + 1]),
+                    per_leader={s: int(per_atom[s, g + 1])},
+                    subject_ward=sw,
                 )
             )
         subject_nodes.append(
@@ -730,11 +782,14 @@ def _build_tree(
                 counts=counts[s].sum(axis=0),
                 ballots=int(per_atom[s].sum()),
                 children=children,
+                per_leader={s: int(per_atom[s].sum())},
+                subject_ward=sw,
             )
         )
     ward_nodes: list[_Node] = []
     for w, unit in enumerate(layout.wards):
-        kids = [subject_nodes[s] for s in range(n_subjects) if layout.subject_ward[s] == w]
+        members = [s for s in range(n_subjects) if sw[s] == w]
+        kids = [subject_nodes[s] for s in members]
         ward_nodes.append(
             _Node(
                 key=ward_key(unit),
@@ -745,6 +800,8 @@ def _build_tree(
                 ),
                 ballots=sum(k.ballots for k in kids),
                 children=kids,
+                per_leader={s: subject_nodes[s].ballots for s in members},
+                subject_ward=sw,
             )
         )
     root = _Node(
@@ -756,6 +813,8 @@ def _build_tree(
         ),
         ballots=sum(w.ballots for w in ward_nodes),
         children=ward_nodes,
+        per_leader={s: subject_nodes[s].ballots for s in range(n_subjects)},
+        subject_ward=sw,
     )
     return root, ward_nodes, subject_nodes
 

@@ -150,23 +150,11 @@ def test_a_unanimous_small_box_shows_no_counts_for_a_leader(box: BallotBox, clie
         _assert_banded(subject["total"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tallying/tally.py sizes a ward (and district) cell in sheets, not people: k "
-    "respondents x 2 leaders = 2k sheets is not a 'small group' (unanimity_below = 2k), so "
-    "a unanimous ward of 5 people is published with mean 1.0 = every vote",
-)
 def test_a_unanimous_small_box_shows_no_counts_for_the_ward(box: BallotBox, client: Client) -> None:
     document = _box_tally(box, client, box.conference.round.k_threshold, option=3)
     _assert_banded(document["ward"]["total"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tallying/tally.py applies k to a ward cell's sheets: a box of 3 respondents "
-    "(k = 5) x 2 leaders = 6 sheets gets its ward total published (public tally API and "
-    "round tally), a tally of 3 people",
-)
 def test_a_box_of_fewer_than_k_respondents_publishes_no_figure(
     box: BallotBox, client: Client
 ) -> None:

@@ -197,6 +197,65 @@ def test_a_small_ward_hides_another_ward_behind_the_district_total() -> None:
     assert result.total.figures is not None and result.total.figures.ballots == 17
 
 
+TWO_LEADERS = Layout(wards=(10, 11), subjects=(1, 2, 3, 4), subject_ward=(0, 0, 1, 1))
+
+
+def test_a_ward_of_three_people_rating_two_leaders_is_withheld_though_it_holds_six_sheets() -> None:
+    subjects = [0] * 3 + [1] * 3 + [2] * 9 + [3] * 9
+    answers = ["012", "123", "230"] * 2 + ["012", "123", "230"] * 6
+    result = run(answers, subjects=subjects, layout=TWO_LEADERS)
+    assert result.wards[0].total.suppressed == BELOW_K
+    assert result.subject(1).total.suppressed == BELOW_K
+    # District minus ward 11 would give ward 10's three people away: ward 11 goes.
+    assert result.wards[1].total.suppressed == COMPLEMENTARY
+    assert result.total.figures is not None
+    assert result.total.figures.ballots == 24  # figures still count sheets
+
+
+def test_a_leader_with_fewer_than_k_ballots_beside_one_with_k_leaves_the_ward_shown() -> None:
+    # At least 9 people voted in ward 10 (9 sheets for leader 1), so its 12 sheets are
+    # about 9 people; the leader of 3 is hidden and so is the other behind the ward.
+    subjects = [0] * 9 + [1] * 3 + [2] * 9 + [3] * 9
+    result = run(["012"] * 30, subjects=subjects, layout=TWO_LEADERS)
+    ward = result.wards[0].total
+    assert ward.figures is not None and ward.figures.ballots == 12
+    assert result.subject(2).total.suppressed == BELOW_K
+    assert result.subject(1).total.suppressed == COMPLEMENTARY
+
+
+def test_a_unanimous_ward_of_k_people_is_banded_although_it_holds_2k_sheets() -> None:
+    subjects = [0] * 5 + [1] * 5 + [2] * 9 + [3] * 9
+    answers = ["333"] * 10 + ["012", "123", "230"] * 6
+    result = run(answers, subjects=subjects, layout=TWO_LEADERS)
+    ward = result.wards[0].total.figures
+    assert ward is not None and ward.ballots == 10
+    assert all(i.banded and i.mean is None for i in ward.items)
+    assert WARN_UNANIMOUS in ward.warnings
+    assert all(o.count is None for i in ward.items for o in i.options)
+
+
+def test_the_district_is_sized_by_the_sum_of_its_wards_people() -> None:
+    # Two wards of 3 people x 2 leaders: 12 sheets, 6 people; k = 7 withholds it.
+    subjects = [0] * 3 + [1] * 3 + [2] * 3 + [3] * 3
+    result = run(["012"] * 12, subjects=subjects, layout=TWO_LEADERS, rules=Rules(k=7))
+    assert result.total.suppressed == BELOW_K
+    shown = run(["012"] * 12, subjects=subjects, layout=TWO_LEADERS, rules=Rules(k=6))
+    assert shown.total.figures is not None and shown.total.figures.ballots == 12
+
+
+def test_a_ward_grown_by_fewer_than_k_people_since_its_release_is_withheld() -> None:
+    layout = Layout(wards=(10,), subjects=(1, 2), subject_ward=(0, 0))
+    rules = Rules(unanimity_below=0)
+    first = run(["012"] * 20, subjects=[0] * 10 + [1] * 10, layout=layout, rules=rules)
+    released = first.published_counts()
+    assert released["ward:10"] == 20
+    # Three more respondents rate both leaders: 6 more sheets, but 3 people.
+    later = run(
+        ["012"] * 26, subjects=[0] * 13 + [1] * 13, layout=layout, rules=rules, released=released
+    )
+    assert later.wards[0].total.suppressed == CUMULATIVE
+
+
 def test_a_unanimous_small_group_is_shown_in_bands_with_a_warning() -> None:
     answers = ["000"] * 5 + ["010"] * 1  # nd01 unanimous Tốt among 6 ballots
     figures = subject_cell(run(answers)).figures

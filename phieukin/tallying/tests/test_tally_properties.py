@@ -2,8 +2,11 @@
 
 The disclosure claims are checked against the input, not against the engine's own
 bookkeeping: the ballots of each atom (subject × group) are counted here independently,
-and a brute-force search over every subset of atoms proves that no set of fewer than k
-ballots can be computed from the shown cells by adding and subtracting them.
+and a brute-force search over every subset of atoms proves that no set about fewer than
+k people can be computed from the shown cells by adding and subtracting them. A set of
+ballots is sized in people, not sheets: each respondent fills one sheet per leader of
+their ward, so the most a set can say about is, per ward, its largest per-leader count
+(summed over wards) — 3 respondents rating 2 leaders make 6 sheets but 3 people.
 """
 
 from __future__ import annotations
@@ -135,6 +138,35 @@ def _cell_atoms(case: Case) -> dict[str, set[tuple[int, int]]]:
     return cells
 
 
+def _people(case: Case, atoms: dict[tuple[int, int], int], cell: set[tuple[int, int]]) -> int:
+    """Return the people bound of the ballots of *cell*: per ward the top leader, summed."""
+    per_leader: dict[int, int] = {}
+    for s, g in cell:
+        per_leader[s] = per_leader.get(s, 0) + atoms.get((s, g), 0)
+    best: dict[int, int] = {}
+    for s, n in per_leader.items():
+        ward = case.layout.subject_ward[s]
+        best[ward] = max(best.get(ward, 0), n)
+    return sum(best.values())
+
+
+def _people_of_subsets(
+    case: Case, positive: list[tuple[int, int]], sizes: np.ndarray, subsets: np.ndarray
+) -> np.ndarray:
+    """Return the people bound of every subset (columns of *subsets*) of the atoms."""
+    n_subjects = len(case.layout.subjects)
+    by_leader = np.zeros((n_subjects, len(positive)))
+    for i, (s, _g) in enumerate(positive):
+        by_leader[s, i] = sizes[i]
+    per_leader = by_leader @ subsets  # (subjects, subsets)
+    total = np.zeros(subsets.shape[1])
+    for w in range(len(case.layout.wards)):
+        rows = [s for s in range(n_subjects) if case.layout.subject_ward[s] == w]
+        if rows:
+            total += per_leader[rows].max(axis=0)
+    return total
+
+
 def _walk(value: Any) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     if isinstance(value, dict):
@@ -152,13 +184,12 @@ common = settings(max_examples=100, deadline=None, suppress_health_check=[Health
 
 @common
 @given(cases())
-def test_every_shown_figure_covers_at_least_k_ballots_anywhere_in_the_output(case: Case) -> None:
+def test_every_shown_figure_covers_at_least_k_people_anywhere_in_the_output(case: Case) -> None:
     result = case.run()
     atoms = _atoms(case)
     members = _cell_atoms(case)
     for cell in iter_cells(result):
-        true_n = sum(atoms.get(a, 0) for a in members[cell.key])
-        if true_n < case.rules.k:
+        if _people(case, atoms, members[cell.key]) < case.rules.k:
             assert cell.figures is None
             assert cell.suppressed is not None
     for node in _walk(to_json(result)):
@@ -201,7 +232,7 @@ def test_counts_add_up_to_the_ballots_and_percentages_to_one_hundred(case: Case)
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(max_ballots=60))
-def test_no_set_of_fewer_than_k_ballots_can_be_computed_from_the_shown_cells(case: Case) -> None:
+def test_no_set_about_fewer_than_k_people_can_be_computed_from_the_shown_cells(case: Case) -> None:
     result = case.run()
     atoms = _atoms(case)
     members = _cell_atoms(case)
@@ -224,8 +255,8 @@ def test_no_set_of_fewer_than_k_ballots_can_be_computed_from_the_shown_cells(cas
     projection = np.linalg.pinv(shown) @ shown
     sizes = np.array([atoms[a] for a in positive])
     subsets = np.array(list(itertools.product((0.0, 1.0), repeat=len(positive)))).T
-    ballots = sizes @ subsets
-    small = (ballots > 0) & (ballots < case.rules.k)
+    people = _people_of_subsets(case, positive, sizes, subsets)
+    small = (people > 0) & (people < case.rules.k)
     derivable = np.all(np.abs(projection @ subsets - subsets) < 1e-6, axis=0)
     leaked = np.flatnonzero(small & derivable)
     assert leaked.size == 0, [
@@ -296,7 +327,7 @@ def test_comments_are_given_only_for_subjects_with_k_comments_valid_ballots(case
 
 @common
 @given(cases(), st.data())
-def test_a_figure_grown_by_fewer_than_k_ballots_since_its_release_is_not_shown_again(
+def test_a_figure_grown_by_fewer_than_k_people_since_its_release_is_not_shown_again(
     case: Case, data: st.DataObject
 ) -> None:
     # First publication: only the ballots of some subjects (boxes sealed so far).
@@ -313,10 +344,35 @@ def test_a_figure_grown_by_fewer_than_k_ballots_since_its_release_is_not_shown_a
         ballots=case.arrays(),
         released=released,
     )
+    atoms = _atoms(case)
+    members = _cell_atoms(case)
     for cell in iter_cells(after):
         if cell.figures is not None and cell.key in released:
             grown = cell.figures.ballots - released[cell.key]
-            assert grown == 0 or abs(grown) >= case.rules.k
+            # The growth is the ballots about the subjects sealed since: size it in people.
+            late = {(s, g) for s, g in members[cell.key] if s not in sealed}
+            assert grown == 0 or _people(case, atoms, late) >= case.rules.k
+
+
+@common
+@given(cases())
+def test_a_unanimous_item_of_a_cell_about_fewer_than_2k_people_is_banded(case: Case) -> None:
+    result = case.run()
+    atoms = _atoms(case)
+    members = _cell_atoms(case)
+    for cell in iter_cells(result):
+        if cell.figures is None:
+            continue
+        assert _people(case, atoms, members[cell.key]) >= case.rules.k
+        if _people(case, atoms, members[cell.key]) >= case.rules.small_group:
+            continue
+        for item in cell.figures.items:
+            if item.banded:
+                assert item.mean is None and all(o.count is None for o in item.options)
+            else:
+                # Shown exactly: the answers were not all the same option.
+                chosen = [o.key for o in item.options if o.count]
+                assert len(chosen) != 1, (cell.key, item.key, chosen)
 
 
 def _ward_alone(case: Case, ward: int) -> RoundTally:
@@ -375,8 +431,8 @@ def test_box_tallies_and_the_round_tally_together_reveal_no_small_set(case: Case
     projection = np.linalg.pinv(shown) @ shown
     sizes = np.array([atoms[a] for a in positive])
     subsets = np.array(list(itertools.product((0.0, 1.0), repeat=len(positive)))).T
-    ballots = sizes @ subsets
-    small = (ballots > 0) & (ballots < case.rules.k)
+    people = _people_of_subsets(case, positive, sizes, subsets)
+    small = (people > 0) & (people < case.rules.k)
     derivable = np.all(np.abs(projection @ subsets - subsets) < 1e-6, axis=0)
     assert not np.any(small & derivable)
     # A box's published cells never disagree with the round's.
