@@ -162,10 +162,14 @@ class Trend:
 
 @dataclass(frozen=True)
 class BallotTable:
-    """Anonymised ballots of the boxes with at least k ballots (no comments, random ids)."""
+    """Anonymised ballots about the leaders released un-banded (no comments, no ids).
+
+    ``note`` says which ballots are listed; the workbook puts it on the header.
+    """
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    note: str = ""
 
 
 @dataclass(frozen=True)

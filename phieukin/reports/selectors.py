@@ -359,12 +359,14 @@ def trend(round: Round, current: engine.RoundTally, limit: int = 5) -> Trend:
 def anonymised_ballots(
     round: Round, meta: RoundMeta, tally: engine.RoundTally | None = None
 ) -> BallotTable:
-    """Return the ballots of the sealed boxes holding at least k valid ballots, as labels.
+    """Return the ballots about the leaders the engine released un-banded, as labels.
 
     The same content as the public CSV: no comment, no id, no group; rows sorted by
-    content so their order says nothing about when a ballot was cast. Stricter than the
-    box rule: when *tally* is given, only the ballots about subjects whose figures the
-    engine released are listed, so the workbook cannot re-tally a withheld leader.
+    content so their order says nothing about when a ballot was cast. Only sealed boxes,
+    and only the ballots about subjects whose own figures the engine showed with no
+    banded item: a withheld leader cannot be re-tallied, and a small unanimous group the
+    engine shows only in bands is not undone by listing its identical ballots. *tally* is
+    the round's tally (computed when None).
     """
     from phieukin.ballots.sheet import UNANSWERED
 
@@ -374,21 +376,19 @@ def anonymised_ballots(
     for item in items:
         if item.scale_id not in labels:
             labels[item.scale_id] = [o.label for o in item.scale.options.order_by("order")]
-    eligible = [
-        box.pk
-        for box in BallotBox.objects.filter(conference__round=round, state="sealed")
-        if Ballot.objects.filter(box=box, valid=True).count() >= round.k_threshold
-    ]
-    subjects = {s.id: s for s in meta.subjects}
-    if tally is not None:
-        released = {
-            st.subject for w in tally.wards for st in w.subjects if st.total.figures is not None
-        }
-        subjects = {k: v for k, v in subjects.items() if k in released}
+    if tally is None:
+        tally = tallying_selectors.round_tally(round)
+    exact = {
+        st.subject
+        for w in tally.wards
+        for st in w.subjects
+        if st.total.figures is not None and not any(i.banded for i in st.total.figures.items)
+    }
+    subjects = {k: v for k, v in ((s.id, s) for s in meta.subjects) if k in exact}
     rows: list[tuple[str, ...]] = []
-    for subject_id, valid, answers in Ballot.objects.filter(box_id__in=eligible).values_list(
-        "subject_id", "valid", "answers"
-    ):
+    for subject_id, valid, answers in Ballot.objects.filter(
+        box__conference__round=round, box__state="sealed", subject_id__in=list(subjects)
+    ).values_list("subject_id", "valid", "answers"):
         subject = subjects.get(subject_id)
         if subject is None:
             continue
@@ -403,4 +403,9 @@ def anonymised_ballots(
         _("Valid"),
         *[f"{n}. {i.key}" for n, i in enumerate(items, 1)],
     )
-    return BallotTable(columns=columns, rows=tuple(rows))
+    note = _(
+        "Only the ballots about leaders whose figures are released exactly are listed: "
+        "none about a leader whose figures are withheld (fewer than %(k)s ballots) or "
+        "shown only in bands (a small group that answered unanimously)."
+    ) % {"k": round.k_threshold}
+    return BallotTable(columns=columns, rows=tuple(rows), note=note)

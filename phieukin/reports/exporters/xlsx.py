@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -269,6 +270,9 @@ class XlsxExporter(Exporter):
         if summary.ballots is not None:
             ballots = _sheet(wb, pgettext("sheet name", "Ballots"))
             _rows(ballots, summary.ballots.columns, summary.ballots.rows)
+            if summary.ballots.note:
+                # An Excel note on the header: the first row stays the column names.
+                ballots["A1"].comment = Comment(summary.ballots.note, "phieukin", 120, 360)
 
         rules = _sheet(wb, pgettext("sheet name", "Disclosure rules"))
         for line in [

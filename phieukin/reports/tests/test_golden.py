@@ -174,3 +174,49 @@ def test_the_report_compares_with_the_previous_round_and_shows_the_trend(
     summary = reports.summary()
     assert summary.trend.round_titles == ("Đợt I/2026", "Đợt II/2026")
     assert all(mean is not None for mean in summary.trend.means)
+
+
+def test_the_ballots_sheet_leaves_out_a_leader_shown_only_in_bands(
+    sealed_round: Round, wards: list[Unit]
+) -> None:
+    from phieukin.ballots.models import Ballot
+
+    banded = _first_subject(sealed_round, wards, 1)  # 6 ballots: a small group
+    sibling = _first_subject(sealed_round, wards, 1, order=2)
+    exact = _first_subject(sealed_round, wards, 0)
+    width = sealed_round.questionnaire.items.count()
+    Ballot.objects.filter(subject=banded, valid=True).update(answers="0" * width)
+    tally = selectors.round_tally(sealed_round)
+    figures = tally.subject(banded.pk).total.figures
+    assert figures is not None and all(i.banded for i in figures.items)
+    # The ward equals its two leaders: the sibling is banded too, or it would give it back.
+    other = tally.subject(sibling.pk).total.figures
+    assert other is not None and any(i.banded for i in other.items)
+    wb = workbook(render_district_summary(round=sealed_round, fmt="xlsx").data)
+    sheet = wb[wb.sheetnames[6]]
+    body = list(sheet.iter_rows(values_only=True))[1:]
+    leaders = {row[1] for row in body}
+    assert banded.person.full_name not in leaders
+    assert sibling.person.full_name not in leaders
+    assert exact.person.full_name in leaders
+    assert len(body) == 24  # ward 0 only: 22 valid and 2 invalid ballots
+    assert sheet["A1"].value == "Phường"
+    assert sheet["A1"].comment is not None
+    assert "dạng khoảng tỷ lệ" in sheet["A1"].comment.text
+
+
+def test_the_ward_sheet_gives_no_mean_of_a_unanimous_ward_of_fewer_than_2k_people(
+    sealed_round: Round, wards: list[Unit]
+) -> None:
+    from phieukin.ballots.models import Ballot
+
+    # Ward 1: 6 respondents rated each of its 2 leaders "Yếu" everywhere: 12 sheets, but
+    # 6 people (< 2k = 10), so a mean of 1.0 would give every vote away.
+    width = sealed_round.questionnaire.items.count()
+    Ballot.objects.filter(box__conference__unit=wards[1], valid=True).update(answers="3" * width)
+    wb = workbook(render_district_summary(round=sealed_round, fmt="xlsx").data)
+    by_ward = list(wb[wb.sheetnames[4]].iter_rows(values_only=True))
+    column = by_ward[0].index(wards[1].full_name or wards[1].name)
+    assert {r[column] for r in by_ward[1:]} == {fmt.SUPPRESSED_MARK}
+    ward_zero = by_ward[0].index(wards[0].full_name or wards[0].name)
+    assert fmt.SUPPRESSED_MARK not in {r[ward_zero] for r in by_ward[1:]}, by_ward
