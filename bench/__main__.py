@@ -17,9 +17,7 @@ def main() -> int:
     """Run the named benchmarks, or all of them, and return the number that failed."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phieukin.config.settings")
     here = Path(__file__).resolve().parent
-    names = sys.argv[1:] or sorted(
-        p.stem for p in here.glob("*.py") if not p.stem.startswith("_")
-    )
+    names = sys.argv[1:] or sorted(p.stem for p in here.glob("*.py") if not p.stem.startswith("_"))
     failed = 0
     for name in names:
         print(f"\n=== bench/{name}.py", flush=True)

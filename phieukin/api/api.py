@@ -249,7 +249,10 @@ def seal_box(request: HttpRequest, box: int, payload: SealIn) -> Any:
 )
 def verify_box(request: HttpRequest, box: int) -> Any:
     """Recompute a sealed box and report any difference."""
-    report = services.verify_box(box=_box(box))
+    target = _box(box)
+    if not selectors.boxes_for(_actor(request)).filter(pk=target.pk).exists():
+        raise DomainError(_("You may not manage this ballot box."), code="forbidden", status=403)
+    report = services.verify_box(box=target)
     return {
         "box": box,
         "ok": report.ok,

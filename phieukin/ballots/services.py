@@ -10,6 +10,7 @@ Casting a ballot is never written to the audit chain.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import secrets
@@ -79,6 +80,8 @@ class BoxCounts:
     ballots_scanned: int
     receipts: int
     per_subject: dict[int, int] = field(default_factory=dict)
+    # SHA-256 of every stored scan file (the evidence the seal covers), sorted.
+    scans: list[str] = field(default_factory=list)
 
     @property
     def present_reconciles(self) -> bool:
@@ -216,8 +219,13 @@ def shapes_for(box: BallotBox) -> list[ItemShape]:
     return shapes
 
 
+def strip_control_characters(text: str) -> str:
+    """Return *text* without control characters other than line breaks and tabs."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
 def _clean_comment(comment: str, limit: int) -> str:
-    text = unicodedata.normalize("NFC", comment or "").strip()
+    text = strip_control_characters(unicodedata.normalize("NFC", comment or "")).strip()
     if len(text) > limit:
         raise DomainError(
             _("The comment is too long (at most %(limit)s characters).") % {"limit": limit},
@@ -355,6 +363,13 @@ def void_codes(*, actor: User | None, box: BallotBox, codes: list[str]) -> int:
 # --- Box lifecycle ---------------------------------------------------------------------
 
 
+def evidence_digests(box: BallotBox) -> list[str]:
+    """Return the sorted SHA-256 of the box's stored scans (see phieukin.paper.selectors)."""
+    from phieukin.paper.selectors import evidence_digests as paper_evidence
+
+    return paper_evidence(box)
+
+
 def box_counts(box: BallotBox) -> BoxCounts:
     """Return the counts of the box (codes, paper, ballots per leader, receipts)."""
     box = BallotBox.objects.select_related("conference").get(pk=box.pk)
@@ -388,6 +403,7 @@ def box_counts(box: BallotBox) -> BoxCounts:
         ballots_scanned=by_source.get(BallotSource.SCANNED, 0),
         receipts=Receipt.objects.filter(box=box).count(),
         per_subject=per_subject,
+        scans=evidence_digests(box),
     )
 
 
@@ -460,9 +476,19 @@ def reopen_box(*, actor: User | None, box: BallotBox) -> BallotBox:
 def record_paper_counts(
     *, actor: User | None, box: BallotBox, issued: int | None, returned: int | None
 ) -> BallotBox:
-    """Record how many paper ballots were handed out and returned."""
+    """Record how many paper ballots were handed out and returned (None: not known yet).
+
+    Both are non-negative, returned cannot exceed issued, and a sealed box is refused.
+    This is the one service for these figures (the box page, the paper pages and the API).
+    """
     if (issued is not None and issued < 0) or (returned is not None and returned < 0):
         raise DomainError(_("Counts cannot be negative."), code="bad_count")
+    if issued is not None and returned is not None and returned > issued:
+        raise DomainError(
+            _("More ballots returned (%(returned)s) than issued (%(issued)s).")
+            % {"returned": returned, "issued": issued},
+            code="returned_above_issued",
+        )
     with transaction.atomic():
         locked = _locked_box(box)
         _require(actor, locked, COUNTING_ROLES)
@@ -767,12 +793,25 @@ def _reinsert_shuffled(box: BallotBox) -> None:
     )
 
 
+# Tables whose deleted rows could show how or in which order people voted.
+SCRUBBED_TABLES = (
+    "ballots_ballot",
+    "ballots_receipt",
+    "paper_pendingentry",
+    "paper_pendingreading",
+    "paper_reviewcrop",
+)
+
+
 def scrub_deleted_copies() -> None:
     """Make deleted ballot copies unrecoverable (outside any transaction).
 
     SQLite: with secure_delete on, freed cells are zeroed; a TRUNCATE checkpoint copies
     the WAL into the file and empties it, so no old page image survives in the -wal.
-    PostgreSQL: VACUUM removes the dead tuples of the ballot tables.
+    PostgreSQL: VACUUM FULL rewrites the ballot tables and the paper tables whose rows
+    are deleted when a sheet enters the box; a plain VACUUM would only mark the dead
+    tuples' space as free and leave their bytes (answers, comments, insertion order) in
+    the table files.
     """
     if connection.in_atomic_block:
         logger.warning("scrub skipped: inside a transaction")
@@ -787,8 +826,8 @@ def scrub_deleted_copies() -> None:
                 time.sleep(0.1)
             logger.warning("WAL checkpoint stayed busy; deleted copies may linger until next")
         elif connection.vendor == "postgresql":
-            cursor.execute("VACUUM ballots_ballot")
-            cursor.execute("VACUUM ballots_receipt")
+            for table in SCRUBBED_TABLES:
+                cursor.execute(f"VACUUM FULL {table}")
 
 
 def seal_box(*, actor: User | None, box: BallotBox, acknowledge_mismatch: bool = False) -> Seal:
@@ -803,6 +842,18 @@ def seal_box(*, actor: User | None, box: BallotBox, acknowledge_mismatch: bool =
         _require(actor, locked, COUNTING_ROLES)
         box_gate(locked.pk, exclusive=True)
         target = _transition(locked, "seal")
+        from phieukin.paper.selectors import paper_work_waiting
+
+        waiting = paper_work_waiting(locked)
+        if waiting:
+            raise Conflict(
+                _(
+                    "%(count)s paper sheets are still waiting (second entry, resolution or "
+                    "review). Finish or discard them before sealing."
+                )
+                % {"count": waiting},
+                code="paper_work_waiting",
+            )
         counts = box_counts(locked)
         problems = counts.mismatches()
         if problems and not acknowledge_mismatch:
@@ -930,4 +981,64 @@ def verify_box(*, box: BallotBox) -> VerifyReport:
         full = digest_mod.bulletin_digest(ballots_root, receipts_root, groups_root, counts)
     if recomputed != seal.digest:
         problems.append(_("The seal record itself was altered (digest does not match)."))
+    problems += _audit_problems(box, seal)
+    problems += _evidence_problems(box)
     return VerifyReport(box.pk, not problems, problems, seal.digest, full)
+
+
+def _evidence_problems(box: BallotBox) -> list[str]:
+    """Re-hash every stored scan file of the box and compare with its recorded digest."""
+    from phieukin.paper.models import ScanFile
+
+    problems: list[str] = []
+    for scan in ScanFile.objects.filter(box=box).order_by("id"):
+        digest = hashlib.sha256()
+        try:
+            with scan.file.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError:
+            problems.append(_("The scan file %(name)s is missing.") % {"name": scan.name})
+            continue
+        if digest.hexdigest() != scan.sha256:
+            problems.append(
+                _("The scan file %(name)s was changed after it was stored.") % {"name": scan.name}
+            )
+    return problems
+
+
+def _audit_problems(box: BallotBox, seal: Seal) -> list[str]:
+    """Compare the seal with the hash-chained audit log written when it was made.
+
+    Someone with database access could change a ballot, delete the seal and seal the box
+    again; the new seal would verify against the changed ballots. The audit chain keeps
+    the digest of every sealing, so a second sealing or a different digest shows.
+    """
+    from phieukin.audit.models import AuditEvent
+    from phieukin.audit.services import verify_chain
+
+    problems: list[str] = []
+    digests = [
+        event.data.get("digest")
+        for event in AuditEvent.objects.filter(action="box.seal", object_id=str(box.pk))
+        .filter(object_type=box._meta.label_lower)
+        .order_by("id")
+    ]
+    if not digests:
+        problems.append(_("The audit log holds no record of this box's sealing."))
+    elif len(digests) > 1:
+        problems.append(
+            _("The audit log shows that this box was sealed %(count)s times.")
+            % {"count": len(digests)}
+        )
+    elif digests[0] != seal.digest:
+        problems.append(
+            _("The seal's digest differs from the one recorded in the audit log at sealing.")
+        )
+    chain = verify_chain()
+    if not chain.ok:
+        problems.append(
+            _("The audit log itself is broken (%(problem)s at event %(event)s).")
+            % {"problem": chain.problem, "event": chain.event_id or "—"}
+        )
+    return problems

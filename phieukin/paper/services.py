@@ -166,37 +166,6 @@ def _check_subject(box: BallotBox, subject: Subject, group: RespondentGroup | No
 # --- Paper accounting ------------------------------------------------------------------
 
 
-def record_paper_counts(
-    *, actor: User | None, box: BallotBox, issued: int, returned: int
-) -> BallotBox:
-    """Record how many paper ballots were handed out and how many came back.
-
-    Both are non-negative, returned cannot exceed issued, and a sealed box is refused.
-    """
-    if issued < 0 or returned < 0:
-        raise DomainError(_("The numbers of ballots cannot be negative."), code="bad_count")
-    if returned > issued:
-        raise DomainError(
-            _("More ballots returned (%(returned)s) than issued (%(issued)s).")
-            % {"returned": returned, "issued": issued},
-            code="returned_above_issued",
-        )
-    with transaction.atomic():
-        locked = locked_box(box, actor=actor, entering=False)
-        before = {"issued": locked.paper_issued, "returned": locked.paper_returned}
-        locked.paper_issued = issued
-        locked.paper_returned = returned
-        locked.save(update_fields=["paper_issued", "paper_returned"])
-        record_event(
-            actor=actor,
-            action="paper.counts",
-            obj=locked,
-            unit=locked.conference.unit,
-            data={"issued": issued, "returned": returned, "before": before},
-        )
-    return locked
-
-
 def set_double_entry(*, actor: User | None, box: BallotBox, enabled: bool) -> PaperOptions:
     """Switch double entry on or off for the box (refused while sheets await resolution)."""
     with transaction.atomic():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from phieukin.accounts.models import User
+from phieukin.ballots.services import record_paper_counts
 from phieukin.core.errors import DomainError
 from phieukin.paper import selectors, services
 from phieukin.paper.forms import (
@@ -80,7 +81,7 @@ def paper_counts(request: HttpRequest, box_id: int) -> HttpResponse:
     form = PaperCountsForm(request.POST)
     if form.is_valid():
         try:
-            services.record_paper_counts(
+            record_paper_counts(
                 actor=_actor(request),
                 box=box,
                 issued=form.cleaned_data["issued"],

@@ -301,12 +301,6 @@ def test_a_revoked_token_and_an_outside_token_are_refused(
     assert _state() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GET /api/v1/admin/boxes/{box}/verify (api/api.py verify_box) checks no scope: "
-    "any token of any ward verifies (and learns the state and problems of) another "
-    "ward's box",
-)
 def test_an_outside_token_cannot_verify_another_wards_box(
     client: Client, world: dict[str, Any], outsider: User
 ) -> None:

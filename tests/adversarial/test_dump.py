@@ -197,12 +197,6 @@ def test_ballot_rows_hold_no_order_or_time_column() -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="seal_box (ballots/services.py) seals a box while a double-entry PendingEntry "
-    "is waiting: the sheet is left out of the count and its content stays in the database "
-    "after sealing next to the committee member who typed it (paper_pendingentry.first_by_id)",
-)
 def test_a_box_with_a_half_entered_sheet_cannot_be_sealed(
     box: BallotBox, counter: User, ward_organiser: User
 ) -> None:

@@ -147,13 +147,6 @@ def test_verify_box_names_a_box_whose_seal_was_removed(session: Session, capsys:
     assert "niêm phong" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="verify_box (ballots/services.py verify_box) trusts the Seal row: an attacker "
-    "who changes a ballot, deletes the seal and re-seals through the product gets a "
-    "consistent new seal that verifies, although the hash-chained audit event box.seal "
-    "still records the original digest",
-)
 def test_a_box_changed_and_resealed_behind_the_products_back_is_detected(
     session: Session, capsys: Any
 ) -> None:

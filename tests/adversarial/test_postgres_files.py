@@ -64,12 +64,6 @@ def _seal_and_count(box: BallotBox) -> int:
     return _surviving(box, old)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="seal_box's scrub on PostgreSQL (ballots/services.py scrub_deleted_copies) is a "
-    "plain VACUUM: it marks the dead tuples' space free but leaves their bytes (old ids, "
-    "answers, comments, xmin = casting transaction, in submission order) in the heap file",
-)
 def test_pre_seal_copies_are_gone_from_the_heap_file(box: BallotBox) -> None:
     assert _seal_and_count(box) == 0
 

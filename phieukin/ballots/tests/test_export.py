@@ -227,24 +227,6 @@ def test_two_seals_of_the_same_ballots_draw_different_nonces(box: BallotBox) -> 
     assert seal.groups_nonce != digest_mod.new_groups_nonce().hex()
 
 
-def test_a_seal_made_with_format_v1_still_verifies(mixed_box: BallotBox, client: Client) -> None:
-    from phieukin.ballots.services import box_counts, canonical_ballots
-
-    seal = Seal.objects.get(box=mixed_box)
-    root = digest_mod.ballots_root_v1(canonical_ballots(mixed_box))
-    counts = box_counts(mixed_box).as_record()
-    assert counts == seal.counts
-    Seal.objects.filter(pk=seal.pk).update(
-        ballots_root=root,
-        groups_root="",
-        groups_nonce="",
-        digest=digest_mod.bulletin_digest_v1(root, seal.receipts_root, counts),
-    )
-    assert verify_box(box=mixed_box).ok
-    bulletin = client.get(f"/api/v1/boxes/{mixed_box.pk}/bulletin").json()
-    assert bulletin["format"] == "phieukin-seal-v1"
-
-
 def test_blanking_the_groups_fields_of_a_v2_seal_is_detected(mixed_box: BallotBox) -> None:
     Seal.objects.filter(box=mixed_box).update(groups_root="", groups_nonce="")
     report = verify_box(box=mixed_box)

@@ -179,7 +179,7 @@ def test_sheets_waiting_for_a_second_entry_are_counted_as_work_waiting(
     assert paper_work_waiting(doubled) == 0
 
 
-def test_a_difference_cannot_be_decided_once_the_box_is_sealed(
+def test_a_box_cannot_be_sealed_while_a_difference_waits(
     doubled: BallotBox,
     subject: Subject,
     counter: User,
@@ -191,7 +191,11 @@ def test_a_difference_cannot_be_decided_once_the_box_is_sealed(
     enter_typed_sheet(actor=counter, box=doubled, subject=subject, keys="1" * n, sheet_label="F")
     enter_typed_sheet(actor=counter2, box=doubled, subject=subject, keys="2" * n, sheet_label="F")
     close_box(actor=None, box=doubled)
+    with pytest.raises(Conflict) as caught:
+        seal_box(actor=None, box=doubled, acknowledge_mismatch=True)
+    assert caught.value.code == "paper_work_waiting"
+    doubled.refresh_from_db()
+    assert doubled.state == "closed"
+    resolve_entry(actor=counter3, entry=PendingEntry.objects.get(), keys="1" * n)
     seal_box(actor=None, box=doubled, acknowledge_mismatch=True)
-    with pytest.raises(Conflict):
-        resolve_entry(actor=counter3, entry=PendingEntry.objects.get(), keys="1" * n)
-    assert not Ballot.objects.exists()
+    assert Ballot.objects.get().answers == "0" * n

@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from phieukin.accounts.models import User
 from phieukin.audit.models import AuditEvent
-from phieukin.ballots.services import close_box, seal_box
+from phieukin.ballots.services import close_box, record_paper_counts, seal_box
 from phieukin.ballots.sheet import ItemShape
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.paper.selectors import paper_summary
-from phieukin.paper.services import enter_typed_sheet, record_paper_counts
+from phieukin.paper.services import enter_typed_sheet
 from phieukin.paper.tests.helpers import login
 from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds.models import BallotBox, Subject
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_it_records_the_counts_with_an_audit_event(open_box_: BallotBox, counter: User) -> None:
     box = record_paper_counts(actor=counter, box=open_box_, issued=120, returned=117)
     assert (box.paper_issued, box.paper_returned) == (120, 117)
-    event = AuditEvent.objects.filter(action="paper.counts").get()
+    event = AuditEvent.objects.filter(action="box.paper_counts").get()
     assert event.data["issued"] == 120
     assert event.actor_id == counter.pk
 
