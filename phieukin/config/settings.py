@@ -16,6 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PHIEUKIN_VAR_DIR", BASE_DIR / "var"))
+# The SQLite file, uploads and collected static files live here; SQLite cannot create
+# the folder itself, and a fresh clone has none.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 _DEV_SECRET = "dev-only-secret-do-not-use-in-production-phieukin"  # noqa: S105
 
