@@ -156,21 +156,12 @@ def sqlite_child() -> None:
     from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
     from phieukin.rounds.services import create_round, open_round
     from phieukin.tallying import selectors
-    from phieukin.units.fictional import fictional_names
-    from phieukin.units.models import Person, Position, PositionType, Tenure, Unit
-    from phieukin.units.services import LONG_BIEN, import_district
+    from phieukin.testing.setup import long_bien_with_leaders
+    from phieukin.units.models import PositionType, Unit
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    district = import_district(actor=None, text=LONG_BIEN.read_text(encoding="utf-8"))
-    positions = list(Position.objects.filter(unit__parent=district).order_by("id"))
-    people = Person.objects.bulk_create(
-        Person(full_name=name) for name in fictional_names(len(positions), seed=7)
-    )
-    Tenure.objects.bulk_create(
-        Tenure(position=p, person=person, start=dt.date(2020, 10, 1))
-        for p, person in zip(positions, people, strict=True)
-    )
+    district = long_bien_with_leaders()
     rnd = create_round(
         actor=None,
         organiser_unit=district,

@@ -18,25 +18,14 @@ from phieukin.questionnaires.models import Questionnaire
 from phieukin.questionnaires.services import import_default_template
 from phieukin.rounds.models import BallotBox, Round
 from phieukin.rounds.services import create_round, open_round
-from phieukin.units.fictional import fictional_names
-from phieukin.units.models import Person, Position, PositionType, Tenure, Unit, UnitKind
-from phieukin.units.services import LONG_BIEN, import_district
-
-TENURE_START = dt.date(2020, 10, 1)
+from phieukin.testing.setup import long_bien_with_leaders
+from phieukin.units.models import Position, PositionType, Unit, UnitKind
 
 
 @pytest.fixture
 def district(db: Any) -> Unit:
     """Return Quận Long Biên with its 14 wards, each post held by a fictional person."""
-    unit = import_district(actor=None, text=LONG_BIEN.read_text(encoding="utf-8"))
-    positions = list(Position.objects.filter(unit__parent=unit).order_by("id"))
-    names = fictional_names(len(positions), seed=7)
-    people = Person.objects.bulk_create(Person(full_name=n) for n in names)
-    Tenure.objects.bulk_create(
-        Tenure(position=p, person=person, start=TENURE_START)
-        for p, person in zip(positions, people, strict=True)
-    )
-    return unit
+    return long_bien_with_leaders()
 
 
 @pytest.fixture
