@@ -6,11 +6,12 @@ Usage::
     python tools/recount.py --tally tally.json --box ballots.csv bulletin.json [--box ...]
 
 * ``ballots.csv``: ``GET /api/v1/boxes/{box}/ballots.csv`` (columns leaf, subject, group,
-  source, valid, answers, comment_sha256, then one column per item key). A *withheld*
-  row (a leader with fewer than k valid ballots in the box) has only its ``leaf``; a
-  leader's ``group`` column is empty on all its rows when one of its groups is small;
+  valid, answers, private, then one column per item key). A *withheld* row (a leader
+  with fewer than k valid ballots in the box, hidden by the box tally, or shown there
+  with a banded item) has only its ``leaf``; a leader's ``group`` column is empty on all
+  its rows when one of its groups is small;
 * ``bulletin.json``: ``GET /api/v1/boxes/{box}/bulletin`` (box, digest, ballots_root,
-  receipts_root, groups_root, counts, receipts);
+  receipts_root, format, counts, receipts);
 * ``tally.json``: the published tally of that box (``GET /api/v1/boxes/{box}/tally``) or
   of a whole round (format ``phieukin-tally-v1``); a round needs one ``--box`` per ward.
 
@@ -18,21 +19,25 @@ The script re-derives, without importing phieukin: each box's ballots Merkle roo
 the CSV (the leaf of a row from its fields, checked against its ``leaf`` column; the
 ``leaf`` column alone for a withheld row), the bulletin digest, the bulletin's counts,
 and every figure of the tally that the CSV allows (counts, percentages, means, shares,
-section and overall figures, flags), and checks that no shown cell covers fewer than k
-ballots. Figures of a withheld leader must be suppressed in the tally. A figure the
-export cannot recompute (a group whose rows carry no group; a ward or the district when
-rows are withheld) is listed as "not verifiable from the public export", not as a
+section and overall figures, flags), and checks that no shown cell is about fewer than
+k people. People, as the tally engine counts them: a leader's or a group's cell is its
+ballot count; a ward cell's, the largest valid ballot count of one leader in it (one
+respondent fills at most one sheet per leader); the district's, the sum of its wards'.
+Figures of a withheld leader must be suppressed in the tally. A figure the export
+cannot recompute (a group whose rows carry no group; a ward or the district when rows
+are withheld) is listed as "not verifiable from the public export", not as a
 difference. It prints every difference and exits with status 1 when there is one (2 for
 unreadable input), 0 when everything matches.
 
-Digest definition v2 (kept in step with phieukin/ballots/digest.py, re-implemented here):
-line = UTF-8 of json.dumps([box_id, subject_id, source, 1|0, answers, comment_sha256],
-ensure_ascii=False, separators=(",", ":")) (no group); leaf = sha256(0x00 + line);
-parent = sha256(0x01 + left + right); leaves sorted by bytes; an odd last node is carried
-up; empty root = sha256(b"").hexdigest(); receipts tree likewise over the receipt strings;
-the groups root is an opaque hash (keyed with a secret nonce) taken from the bulletin;
-digest = sha256(b"phieukin-seal-v2\\n" + ballots_root + "\\n" + receipts_root + "\\n" +
-groups_root + "\\n" + json.dumps(counts, sort_keys=True, separators=(",", ":"))).
+Digest definition v3 (kept in step with phieukin/ballots/digest.py, re-implemented here):
+line = UTF-8 of json.dumps([box_id, subject_id, 1|0, answers, private],
+ensure_ascii=False, separators=(",", ":")), where ``private`` is the row's opaque hex
+commitment to its group, source and comment (keyed with the seal's secret nonce);
+leaf = sha256(0x00 + line); parent = sha256(0x01 + left + right); leaves sorted by
+bytes; an odd last node is carried up; empty root = sha256(b"").hexdigest(); receipts
+tree likewise over the receipt strings; digest = sha256(b"phieukin-seal-v3\\n" +
+ballots_root + "\\n" + receipts_root + "\\n" + json.dumps(counts, sort_keys=True,
+separators=(",", ":"))).
 """
 
 from __future__ import annotations
@@ -48,9 +53,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-PREFIX = b"phieukin-seal-v2\n"
+FORMAT = "phieukin-seal-v3"
+PREFIX = FORMAT.encode("ascii") + b"\n"
 TOLERANCE = 1e-5
-FIXED_COLUMNS = ("leaf", "subject", "group", "source", "valid", "answers", "comment_sha256")
+FIXED_COLUMNS = ("leaf", "subject", "group", "valid", "answers", "private")
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -85,10 +91,9 @@ class Row:
     leaf: str
     subject: int | None = None
     group: str = ""
-    source: str = ""
     valid: bool = False
     answers: str = ""
-    comment_sha256: str = ""
+    private: str = ""
     items: tuple[str, ...] = ()
 
     @property
@@ -103,6 +108,7 @@ class Box:
     box_id: int
     rows: Sequence[Row]
     subjects: tuple[int, ...] = ()
+    per_subject: dict[int, int] = field(default_factory=dict)
 
     @property
     def withheld(self) -> int:
@@ -113,15 +119,18 @@ def read_csv(text: str) -> tuple[list[str], list[Row]]:
     """Return the item keys and the rows of an exported ballots CSV."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
-    if header is None or tuple(header[:7]) != FIXED_COLUMNS:
+    width = len(FIXED_COLUMNS)
+    if header is None or tuple(header[:width]) != FIXED_COLUMNS:
         raise ValueError("tiêu đề CSV không đúng")
-    keys = header[7:]
+    keys = header[width:]
     rows = []
     for number, cells in enumerate(reader, start=2):
         if len(cells) != len(header):
             raise ValueError(f"dòng {number}: số cột không đúng")
         if not HEX64.fullmatch(cells[0]):
             raise ValueError(f"dòng {number}: cột leaf không phải mã băm SHA-256")
+        if cells[1] != "" and not HEX64.fullmatch(cells[5]):
+            raise ValueError(f"dòng {number}: cột private không phải mã băm SHA-256")
         if cells[1] == "":
             if any(cells[1:]):
                 raise ValueError(f"dòng {number}: dòng bị giữ lại nhưng vẫn có nội dung")
@@ -132,26 +141,18 @@ def read_csv(text: str) -> tuple[list[str], list[Row]]:
                 leaf=cells[0],
                 subject=int(cells[1]),
                 group=cells[2],
-                source=cells[3],
-                valid=cells[4] == "1",
-                answers=cells[5],
-                comment_sha256=cells[6],
-                items=tuple(cells[7:]),
+                valid=cells[3] == "1",
+                answers=cells[4],
+                private=cells[5],
+                items=tuple(cells[width:]),
             )
         )
     return keys, rows
 
 
 def canonical_line(box_id: int, row: Row) -> bytes:
-    """Return the canonical v2 line of a released row (no group)."""
-    record = [
-        box_id,
-        row.subject,
-        row.source,
-        1 if row.valid else 0,
-        row.answers,
-        row.comment_sha256,
-    ]
+    """Return the canonical v3 line of a released row."""
+    record = [box_id, row.subject, 1 if row.valid else 0, row.answers, row.private]
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -165,12 +166,10 @@ def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     box_id = int(bulletin["box"])
     where = f"hòm {box_id}"
-    if bulletin.get("format", "phieukin-seal-v2") != "phieukin-seal-v2" or (
-        "groups_root" not in bulletin
-    ):
+    if bulletin.get("format") != FORMAT:
         return [
-            f"{where}: bản tin theo định dạng {bulletin.get('format', 'phieukin-seal-v1')}, "
-            "công cụ này chỉ kiểm được định dạng phieukin-seal-v2"
+            f"{where}: bản tin theo định dạng {bulletin.get('format', '(không ghi)')}, "
+            f"công cụ này chỉ kiểm được định dạng {FORMAT}"
         ]
     leaves: list[bytes] = []
     for number, r in enumerate(rows, start=2):
@@ -200,8 +199,6 @@ def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
         + b"\n"
         + bulletin["receipts_root"].encode("ascii")
         + b"\n"
-        + bulletin["groups_root"].encode("ascii")
-        + b"\n"
         + json.dumps(counts, sort_keys=True, separators=(",", ":")).encode("ascii")
     )
     if hashlib.sha256(payload).hexdigest() != bulletin["digest"]:
@@ -218,9 +215,6 @@ def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
     expected = {
         "ballots_valid": sum(r.valid for r in shown),
         "ballots_invalid": sum(not r.valid for r in shown),
-        "ballots_online": sum(r.source == "online" for r in shown),
-        "ballots_typed": sum(r.source == "typed" for r in shown),
-        "ballots_scanned": sum(r.source == "scanned" for r in shown),
     }
     for name, value in expected.items():
         if name not in counts:
@@ -257,8 +251,10 @@ def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
 
 def box_of(rows: Sequence[Row], bulletin: dict[str, Any]) -> Box:
     """Return the :class:`Box` of a CSV and its bulletin (for :func:`check_tally`)."""
-    subjects = tuple(int(s) for s in bulletin.get("counts", {}).get("per_subject", {}))
-    return Box(int(bulletin["box"]), rows, subjects)
+    per_subject = {
+        int(s): int(n) for s, n in bulletin.get("counts", {}).get("per_subject", {}).items()
+    }
+    return Box(int(bulletin["box"]), rows, tuple(per_subject), per_subject)
 
 
 # ------------------------------------------------------------------- tally
@@ -333,7 +329,6 @@ def check_cell(cell: dict[str, Any], counts: Counts, doc: dict[str, Any]) -> lis
     """Return the differences between one published cell and the recount."""
     key = cell["key"]
     rules = doc["rules"]
-    k = int(rules["k"])
     figures = cell.get("figures")
     if figures is None:
         if not cell.get("suppressed"):
@@ -342,8 +337,6 @@ def check_cell(cell: dict[str, Any], counts: Counts, doc: dict[str, Any]) -> lis
     problems: list[str] = []
     if figures["ballots"] != counts.ballots:
         problems.append(f"{key}: {figures['ballots']} phiếu công bố, đếm lại được {counts.ballots}")
-    if counts.ballots < k:
-        problems.append(f"{key}: công bố số liệu của {counts.ballots} phiếu, dưới ngưỡng k = {k}")
     low_keys = set(rules["low_option_keys"])
     items = doc["items"]
     means: dict[str, list[float]] = {}
@@ -424,6 +417,42 @@ def _subject_of(key: str) -> int | None:
     return int(key.split(":", 1)[1].split("/", 1)[0])
 
 
+def _people_ceilings(
+    doc: dict[str, Any],
+    boxes: Sequence[Box],
+    cells: dict[str, Counts],
+    withheld_subjects: set[int],
+    subject_ward: dict[int, int],
+) -> dict[str, int]:
+    """Return, per ward and district cell, the most people the export allows it to cover.
+
+    As the tally engine counts them: a ward's people are its most-rated leader's valid
+    ballots (one respondent fills at most one sheet per leader), the district's the sum
+    of its wards'. A withheld leader's valid ballots are at most its ballots in the
+    bulletin, so with withheld rows this is an upper bound; without, the exact figure.
+    A ward none of whose boxes was given has no bound (and the district then neither).
+    """
+    wards = [doc["ward"]] if "ward" in doc else list(doc["wards"])
+    ceiling: dict[int, int] = {}
+    for sid, unit in subject_ward.items():
+        counted = cells.get(f"subject:{sid}")
+        if counted is not None:
+            ceiling[unit] = max(ceiling.get(unit, 0), counted.ballots)
+    covered: set[int] = set()
+    for box in boxes:
+        known = set(box.subjects) | {r.subject for r in box.rows if r.subject is not None}
+        covered |= {subject_ward[s] for s in known if s in subject_ward}
+        for sid in set(box.subjects) & withheld_subjects:
+            if sid in subject_ward:
+                unit = subject_ward[sid]
+                ceiling[unit] = max(ceiling.get(unit, 0), box.per_subject.get(sid, 0))
+    result = {f"ward:{unit}": ceiling.get(unit, 0) for unit in covered}
+    units = {int(w["unit"]) for w in wards}
+    if units <= covered:
+        result["district"] = sum(ceiling.get(unit, 0) for unit in units)
+    return result
+
+
 def check_tally(
     doc: dict[str, Any], boxes: Sequence[Box], notes: list[str] | None = None
 ) -> list[str]:
@@ -492,6 +521,14 @@ def check_tally(
                 withheld_in[f"ward:{unit}"] = withheld_in.get(f"ward:{unit}", 0) + box.withheld
             withheld_in["district"] = withheld_in.get("district", 0) + box.withheld
     withheld_subjects -= released
+    people_ceiling = _people_ceilings(doc, boxes, cells, withheld_subjects, subject_ward)
+    banded_subjects = {
+        int(st["subject"])
+        for ward in wards
+        for st in ward["subjects"]
+        if st["total"].get("figures")
+        and any(i.get("banded") for i in st["total"]["figures"]["items"])
+    }
     published: list[dict[str, Any]] = []
     if "district" in doc:
         published.append(doc["district"])
@@ -507,11 +544,20 @@ def check_tally(
         sid = _subject_of(key)
         if figures is None:
             problems.extend(check_cell(cell, counted, doc))
-        elif sid is not None and sid in withheld_subjects:
-            problems.append(
-                f"{key}: công bố số liệu về người được góp ý có phiếu bị giữ lại "
-                f"(dưới ngưỡng k = {k})"
-            )
+            continue
+        # A shown cell must be about at least k people (a leader's or a group's cell:
+        # its ballots; a ward's: its most-rated leader; the district: its wards).
+        people = people_ceiling.get(key, figures["ballots"])
+        if people < k:
+            problems.append(f"{key}: công bố số liệu về {people} người, dưới ngưỡng k = {k}")
+        if sid is not None and sid in withheld_subjects:
+            if sid not in banded_subjects:
+                problems.append(
+                    f"{key}: công bố số liệu về người được góp ý có phiếu bị giữ lại "
+                    f"(dưới ngưỡng k = {k})"
+                )
+            else:
+                notes.append(f"{key}: trình bày theo khoảng, các dòng phiếu bị giữ lại")
         elif key in withheld_in:
             hidden = withheld_in[key]
             if not counted.ballots <= figures["ballots"] <= counted.ballots + hidden:
@@ -519,16 +565,8 @@ def check_tally(
                     f"{key}: {figures['ballots']} phiếu công bố, đếm lại được "
                     f"{counted.ballots}–{counted.ballots + hidden}"
                 )
-            if figures["ballots"] < k:
-                problems.append(
-                    f"{key}: công bố số liệu của {figures['ballots']} phiếu, dưới ngưỡng k = {k}"
-                )
             notes.append(f"{key}: {hidden} dòng phiếu bị giữ lại")
         elif sid is not None and "/group:" in key and sid not in grouped:
-            if figures["ballots"] < k:
-                problems.append(
-                    f"{key}: công bố số liệu của {figures['ballots']} phiếu, dưới ngưỡng k = {k}"
-                )
             notes.append(f"{key}: cột nhóm để trống")
         else:
             problems.extend(check_cell(cell, counted, doc))

@@ -1,21 +1,36 @@
 """The canonical form of a sealed box and its SHA-256 Merkle digests. Pure: no Django.
 
 This docstring is the specification the independent recount (``tools/recount.py``)
-re-implements. Format version 2 (bulletin prefix ``phieukin-seal-v2``).
+re-implements. Format version 3 (bulletin prefix ``phieukin-seal-v3``); the only format.
 
-Canonical ballot line (v2)::
+Private commitment of a ballot (hex)::
+
+    private_hex = sha256(
+        b"\\x03" + nonce + json.dumps(
+            [ballot_id, group_key or "", source, NFC(comment)],
+            ensure_ascii=False, separators=(",", ":"),
+        ).encode("utf-8")
+    ).hexdigest()
+
+``nonce`` is 32 random bytes drawn when the box is sealed and kept only in the database
+(never published). The respondent group, the source (``online``/``typed``/``scanned``)
+and the comment enter the digest only through this commitment: without the nonce nobody
+can test a guessed group, source or comment (or an empty comment) against it, while
+``verify_box`` (which has the nonce) detects any change to them. ``ballot_id`` (the
+ballot's random id, drawn afresh when the box is sealed, never published) makes every
+commitment distinct: without it, ballots with the same group, source and comment would
+share one value, and the export would sort the ballots into those classes (the two paper
+ballots of a box, or one respondent's two sheets, would stand out).
+
+Public ballot line::
 
     json.dumps(
-        [box_id, subject_id, source, 1 if valid else 0, answers, sha256_hex(NFC(comment))],
+        [box_id, subject_id, 1 if valid else 0, answers, private_hex],
         ensure_ascii=False, separators=(",", ":"),
     ).encode("utf-8")
 
-``box_id`` and ``subject_id`` are integers, ``source`` one of ``online``/``typed``/
-``scanned``, ``answers`` the compact string of :mod:`phieukin.ballots.sheet`, and the
-comment enters only as the hex SHA-256 of its UTF-8 NFC form. The respondent group is
-deliberately *not* in the line: the public export may withhold a ballot's group (a
-group of fewer than k respondents), and a public hash over the group would let anyone
-try the few group keys.
+``box_id`` and ``subject_id`` are integers and ``answers`` the compact string of
+:mod:`phieukin.ballots.sheet`.
 
 Merkle tree: ballot leaf = sha256(b"\\x00" + line); parent = sha256(b"\\x01" + left +
 right) (raw 32-byte digests); leaves are sorted by their bytes (so the root says nothing
@@ -23,22 +38,9 @@ about insertion order); at each level an odd last node is carried up unchanged; 
 of an empty list is ``sha256(b"").hexdigest()``. The receipts tree is built the same way
 with line = the receipt string (UTF-8).
 
-Groups tree: the same tree rules over the leaves
-``sha256(b"\\x02" + nonce + line + b"\\n" + group_key_utf8)`` (``group_key`` is ``""``
-for a ballot without a group), where ``nonce`` is 32 random bytes drawn when the box is
-sealed and kept only in the database. The groups root is published as an opaque hash;
-without the nonce nobody can test a guessed group assignment against it, while
-``verify_box`` (which has the nonce) detects any changed group.
-
-Version 1 (``phieukin-seal-v1``, seals made before the groups tree; recognised by an
-empty groups nonce) had the group key as the third element of the line and no groups
-root in the digest; :func:`canonical_line_v1` and :func:`bulletin_digest_v1` keep
-``verify_box`` able to check those seals.
-
-Bulletin digest (v2) = sha256 over ``b"phieukin-seal-v2\\n" + ballots_root_hex + "\\n" +
-receipts_root_hex + "\\n" + groups_root_hex + "\\n" + canonical_counts`` where
-canonical_counts is ``json.dumps(counts, sort_keys=True, separators=(",", ":"))`` (ASCII)
-of the seal counts.
+Bulletin digest = sha256 over ``b"phieukin-seal-v3\\n" + ballots_root_hex + "\\n" +
+receipts_root_hex + "\\n" + canonical_counts`` where canonical_counts is
+``json.dumps(counts, sort_keys=True, separators=(",", ":"))`` (ASCII) of the seal counts.
 """
 
 from __future__ import annotations
@@ -51,8 +53,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-FORMAT: Final = "phieukin-seal-v2"
-FORMAT_V1: Final = "phieukin-seal-v1"
+FORMAT: Final = "phieukin-seal-v3"
 BULLETIN_PREFIX: Final = FORMAT.encode("ascii") + b"\n"
 EMPTY_ROOT: Final = hashlib.sha256(b"").hexdigest()
 NONCE_BYTES: Final = 32
@@ -60,7 +61,7 @@ NONCE_BYTES: Final = 32
 
 @dataclass(frozen=True)
 class CanonicalBallot:
-    """What of a ballot the digests cover (the group only through the groups tree)."""
+    """What of a ballot the digests cover (group, source, comment only privately)."""
 
     box_id: int
     subject_id: int
@@ -69,24 +70,37 @@ class CanonicalBallot:
     valid: bool
     answers: str
     comment: str
+    ballot_id: int
 
 
-def comment_sha256(comment: str) -> str:
-    """Return the hex SHA-256 of the NFC form of *comment*."""
-    return hashlib.sha256(unicodedata.normalize("NFC", comment).encode("utf-8")).hexdigest()
-
-
-def canonical_line(ballot: CanonicalBallot) -> bytes:
-    """Return the canonical UTF-8 line (v2, without the group) of one ballot."""
-    record = [
-        ballot.box_id,
-        ballot.subject_id,
-        ballot.source,
-        1 if ballot.valid else 0,
-        ballot.answers,
-        comment_sha256(ballot.comment),
-    ]
+def _dumps(record: list[object]) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def private_hex(nonce: bytes, ballot: CanonicalBallot) -> str:
+    """Return the nonce-keyed commitment to *ballot*'s group, source and comment."""
+    private = _dumps(
+        [
+            ballot.ballot_id,
+            ballot.group_key or "",
+            ballot.source,
+            unicodedata.normalize("NFC", ballot.comment),
+        ]
+    )
+    return hashlib.sha256(b"\x03" + nonce + private).hexdigest()
+
+
+def canonical_line(ballot: CanonicalBallot, nonce: bytes) -> bytes:
+    """Return the public canonical UTF-8 line of one ballot under the seal's *nonce*."""
+    return _dumps(
+        [
+            ballot.box_id,
+            ballot.subject_id,
+            1 if ballot.valid else 0,
+            ballot.answers,
+            private_hex(nonce, ballot),
+        ]
+    )
 
 
 def leaf(line: bytes) -> bytes:
@@ -94,9 +108,9 @@ def leaf(line: bytes) -> bytes:
     return hashlib.sha256(b"\x00" + line).digest()
 
 
-def ballot_leaf_hex(ballot: CanonicalBallot) -> str:
+def ballot_leaf_hex(ballot: CanonicalBallot, nonce: bytes) -> str:
     """Return the hex leaf of *ballot* (the ``leaf`` column of the public export)."""
-    return leaf(canonical_line(ballot)).hex()
+    return leaf(canonical_line(ballot, nonce)).hex()
 
 
 def root_of_leaves(leaves: Iterable[bytes]) -> str:
@@ -120,9 +134,9 @@ def merkle_root(lines: Iterable[bytes]) -> str:
     return root_of_leaves(leaf(line) for line in lines)
 
 
-def ballots_root(ballots: Iterable[CanonicalBallot]) -> str:
-    """Return the Merkle root of the canonical lines of *ballots*."""
-    return merkle_root(canonical_line(b) for b in ballots)
+def ballots_root(ballots: Iterable[CanonicalBallot], nonce: bytes) -> str:
+    """Return the Merkle root of the canonical lines of *ballots* under *nonce*."""
+    return merkle_root(canonical_line(b, nonce) for b in ballots)
 
 
 def receipts_root(receipts: Iterable[str]) -> str:
@@ -130,21 +144,9 @@ def receipts_root(receipts: Iterable[str]) -> str:
     return merkle_root(r.encode("utf-8") for r in receipts)
 
 
-def new_groups_nonce() -> bytes:
-    """Return a fresh random nonce for the groups tree of a box being sealed."""
+def new_nonce() -> bytes:
+    """Return a fresh random nonce for the private commitments of a box being sealed."""
     return secrets.token_bytes(NONCE_BYTES)
-
-
-def group_leaf(nonce: bytes, ballot: CanonicalBallot) -> bytes:
-    """Return the raw groups-tree leaf binding *ballot*'s line to its group key."""
-    return hashlib.sha256(
-        b"\x02" + nonce + canonical_line(ballot) + b"\n" + (ballot.group_key or "").encode("utf-8")
-    ).digest()
-
-
-def groups_root(ballots: Iterable[CanonicalBallot], nonce: bytes) -> str:
-    """Return the Merkle root of the groups tree of *ballots* under *nonce*."""
-    return root_of_leaves(group_leaf(nonce, b) for b in ballots)
 
 
 def canonical_counts(counts: Mapping[str, object]) -> bytes:
@@ -153,51 +155,11 @@ def canonical_counts(counts: Mapping[str, object]) -> bytes:
 
 
 def bulletin_digest(
-    ballots_root_hex: str,
-    receipts_root_hex: str,
-    groups_root_hex: str,
-    counts: Mapping[str, object],
-) -> str:
-    """Return the box digest (v2) recorded in the seal and printed on the minutes."""
-    payload = (
-        BULLETIN_PREFIX
-        + ballots_root_hex.encode("ascii")
-        + b"\n"
-        + receipts_root_hex.encode("ascii")
-        + b"\n"
-        + groups_root_hex.encode("ascii")
-        + b"\n"
-        + canonical_counts(counts)
-    )
-    return hashlib.sha256(payload).hexdigest()
-
-
-def canonical_line_v1(ballot: CanonicalBallot) -> bytes:
-    """Return the version 1 line (with the group key), for seals made before v2."""
-    record = [
-        ballot.box_id,
-        ballot.subject_id,
-        ballot.group_key or "",
-        ballot.source,
-        1 if ballot.valid else 0,
-        ballot.answers,
-        comment_sha256(ballot.comment),
-    ]
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def ballots_root_v1(ballots: Iterable[CanonicalBallot]) -> str:
-    """Return the version 1 Merkle root of *ballots* (lines with the group key)."""
-    return merkle_root(canonical_line_v1(b) for b in ballots)
-
-
-def bulletin_digest_v1(
     ballots_root_hex: str, receipts_root_hex: str, counts: Mapping[str, object]
 ) -> str:
-    """Return the version 1 box digest (no groups root), for seals made before v2."""
+    """Return the box digest recorded in the seal and printed on the minutes."""
     payload = (
-        FORMAT_V1.encode("ascii")
-        + b"\n"
+        BULLETIN_PREFIX
         + ballots_root_hex.encode("ascii")
         + b"\n"
         + receipts_root_hex.encode("ascii")

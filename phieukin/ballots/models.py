@@ -113,12 +113,9 @@ class Seal(models.Model):
     digest = models.CharField(_("digest (SHA-256 Merkle root)"), max_length=64)
     ballots_root = models.CharField(_("ballots Merkle root"), max_length=64, default="")
     receipts_root = models.CharField(_("receipts Merkle root"), max_length=64, default="")
-    groups_root = models.CharField(_("respondent groups Merkle root"), max_length=64, default="")
-    # Secret: never shown publicly. Without it nobody can test a guessed group
-    # assignment against the published groups root (see phieukin.ballots.digest).
-    groups_nonce = models.CharField(
-        _("respondent groups nonce (secret)"), max_length=64, default="", editable=False
-    )
+    # Secret: never shown publicly. It keys each ballot's commitment to its group, source
+    # and comment, so nobody can test a guess against the export (phieukin.ballots.digest).
+    nonce = models.CharField(_("sealing nonce (secret)"), max_length=64, default="", editable=False)
     counts = models.JSONField(_("counts"))
     reconciliation_acknowledged = models.BooleanField(
         _("mismatch acknowledged by the committee"), default=False

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.ballots import digest as digest_mod
 from phieukin.ballots.models import Ballot, Receipt, Seal
-from phieukin.ballots.services import box_counts, canonical_ballots, shapes_for
+from phieukin.ballots.services import box_counts, canonical_ballots, seal_nonce, shapes_for
 from phieukin.ballots.sheet import decode
 from phieukin.core.errors import Conflict
 from phieukin.questionnaires.models import Item
@@ -97,9 +97,7 @@ def bulletin(box: BallotBox) -> dict[str, Any]:
         "digest": seal.digest,
         "ballots_root": seal.ballots_root,
         "receipts_root": seal.receipts_root,
-        # An opaque hash: the nonce it is keyed with is never published.
-        "groups_root": seal.groups_root,
-        "format": digest_mod.FORMAT if seal.groups_nonce else digest_mod.FORMAT_V1,
+        "format": digest_mod.FORMAT,
         "counts": seal.counts,
         "receipts": sorted(Receipt.objects.filter(box=box).values_list("value", flat=True)),
     }
@@ -168,18 +166,24 @@ def _within_box_tally(
     released: set[int],
     grouped: set[int],
 ) -> tuple[set[int], set[int]]:
-    """Narrow the released subjects and groups to the cells the box tally shows.
+    """Narrow the released subjects and groups to the cells the box tally shows in full.
 
     The public box tally may show the ward total while hiding a leader with k or more
     ballots, because the ward minus that leader would give away a leader with fewer
     than k (complementary suppression). Releasing that leader's rows would undo it:
-    ward total minus the released rows = the small leader's ballots. So a subject's
-    rows are released only when the box tally shows the subject, and its groups only
-    when the tally shows every non-empty group cell of it.
+    ward total minus the released rows = the small leader's ballots. The tally also
+    shows an item only in bands when a small group answered it unanimously; k identical
+    rows would give every vote away. So a subject's rows are released only when the box
+    tally shows the subject with no banded item, and its groups only when the tally
+    shows every non-empty group cell of it, none of them banded either.
     """
     ward = box_tally(box)
-    shown_subjects = {st.subject for st in ward.subjects if st.total.shown}
-    shown_groups = {c.key for st in ward.subjects for c in st.groups if c.shown}
+
+    def in_full(cell: engine.Cell) -> bool:
+        return cell.figures is not None and not any(i.banded for i in cell.figures.items)
+
+    shown_subjects = {st.subject for st in ward.subjects if in_full(st.total)}
+    shown_groups = {c.key for st in ward.subjects for c in st.groups if in_full(c)}
     used = {(b.subject_id, b.group_key) for b in ballots if b.valid and b.group_key}
     released = released & shown_subjects
     grouped = {
@@ -190,29 +194,40 @@ def _within_box_tally(
     return released, grouped
 
 
+CSV_COLUMNS = ("leaf", "subject", "group", "valid", "answers", "private")
+
+
 def ballots_csv(box: BallotBox) -> str:
     """Return the anonymised ballots of a sealed box with at least k valid ballots.
 
-    Columns: ``leaf``, ``subject``, ``group``, ``source``, ``valid``, ``answers``,
-    ``comment_sha256``, then one column per item key holding the option key.
+    Columns: ``leaf``, ``subject``, ``group``, ``valid``, ``answers``, ``private``, then
+    one column per item key holding the option key. Neither the source of a ballot
+    (online, typed, scanned) nor anything derived from its comment is exported.
 
     * ``leaf`` (every row): the hex Merkle leaf ``sha256(0x00 + line)`` of the ballot's
-      canonical v2 line (:mod:`phieukin.ballots.digest`), so the ballots root of the
+      canonical v3 line (:mod:`phieukin.ballots.digest`), so the ballots root of the
       bulletin can be recomputed from the export alone.
+    * ``private``: the ballot's nonce-keyed commitment to its group, source and comment
+      (opaque: without the seal's secret nonce it can be neither inverted nor tested
+      against a guess).
     * A row is *withheld* (every column empty but ``leaf``) when its subject has fewer
-      than k valid ballots in the box: nothing of that leader's ballots is readable.
-      Also withheld: a leader the public box tally hides to protect such a leader
-      (complementary suppression, see :func:`_within_box_tally`).
+      than k valid ballots in the box, or when the public box tally hides the subject
+      (complementary suppression) or shows any of its items only in bands (a small
+      group answered unanimously), see :func:`_within_box_tally`.
     * ``group`` is filled for the rows of a released subject only when every group
       bucket of that subject (including "no group", written ``""``) holds 0 or at least
       k ballots (all and valid ones) and the box tally shows each of its non-empty group
-      cells; otherwise it is empty on all the subject's rows.
-    * Rows are sorted by ``leaf`` (a function of content alone: no order trace).
+      cells un-banded; otherwise it is empty on all the subject's rows.
+    * Rows are sorted on their content, ``leaf`` first (no order trace).
 
-    A box with fewer than k valid ballots publishes nothing at all. Comments themselves
-    are never exported.
+    A box with fewer than k valid ballots publishes nothing at all.
     """
-    _require_sealed(box)
+    seal = _require_sealed(box)
+    nonce = seal_nonce(seal)
+    if nonce is None:
+        raise Conflict(
+            _("The seal of this ballot box is damaged: run verify_box."), code="seal_damaged"
+        )
     k = box.conference.round.k_threshold
     if Ballot.objects.filter(box=box, valid=True).count() < k:
         raise Conflict(
@@ -223,10 +238,11 @@ def ballots_csv(box: BallotBox) -> str:
     ballots = canonical_ballots(box)
     released, grouped = _released(ballots, k)
     released, grouped = _within_box_tally(box, ballots, released, grouped)
-    width = 6 + len(shapes)
+    width = len(CSV_COLUMNS) - 1 + len(shapes)
     rows: list[list[str]] = []
     for b in ballots:
-        leaf = digest_mod.ballot_leaf_hex(b)
+        private = digest_mod.private_hex(nonce, b)
+        leaf = digest_mod.leaf(digest_mod.canonical_line(b, nonce)).hex()
         if b.subject_id not in released:
             rows.append([leaf] + [""] * width)
             continue
@@ -236,22 +252,17 @@ def ballots_csv(box: BallotBox) -> str:
                 leaf,
                 str(b.subject_id),
                 b.group_key if b.subject_id in grouped else "",
-                b.source,
                 "1" if b.valid else "0",
                 b.answers,
-                digest_mod.comment_sha256(b.comment),
+                private,
             ]
             + [decoded[s.key] or "" for s in shapes]
         )
-    # Sorted on the whole row, leaf first: identical ballots of different groups are
-    # ordered by content too, never by their physical order.
+    # Sorted on the whole row, leaf first: never by the ballots' physical order.
     rows.sort()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        ["leaf", "subject", "group", "source", "valid", "answers", "comment_sha256"]
-        + [s.key for s in shapes]
-    )
+    writer.writerow([*CSV_COLUMNS, *(s.key for s in shapes)])
     writer.writerows(rows)
     return out.getvalue()
 

@@ -764,9 +764,10 @@ def canonical_ballots(box: BallotBox) -> list[digest_mod.CanonicalBallot]:
             valid=b["valid"],
             answers=b["answers"],
             comment=b["comment"],
+            ballot_id=b["id"],
         )
         for b in Ballot.objects.filter(box_id=box.pk).values(
-            "subject_id", "group_id", "source", "valid", "answers", "comment"
+            "id", "subject_id", "group_id", "source", "valid", "answers", "comment"
         )
     ]
 
@@ -864,23 +865,20 @@ def seal_box(*, actor: User | None, box: BallotBox, acknowledge_mismatch: bool =
             )
         _reinsert_shuffled(locked)
         record = counts.as_record()
-        canonical = canonical_ballots(locked)
-        ballots_root = digest_mod.ballots_root(canonical)
+        nonce = digest_mod.new_nonce()
+        ballots_root = digest_mod.ballots_root(canonical_ballots(locked), nonce)
         receipts_root = digest_mod.receipts_root(
             Receipt.objects.filter(box=locked).values_list("value", flat=True)
         )
-        nonce = digest_mod.new_groups_nonce()
-        groups_root = digest_mod.groups_root(canonical, nonce)
         now = timezone.now()
         seal = Seal.objects.create(
             box=locked,
             sealed_at=now,
             sealed_by=actor if actor is not None and actor.pk else None,
-            digest=digest_mod.bulletin_digest(ballots_root, receipts_root, groups_root, record),
+            digest=digest_mod.bulletin_digest(ballots_root, receipts_root, record),
             ballots_root=ballots_root,
             receipts_root=receipts_root,
-            groups_root=groups_root,
-            groups_nonce=nonce.hex(),
+            nonce=nonce.hex(),
             counts=record,
             reconciliation_acknowledged=bool(problems),
         )
@@ -913,11 +911,20 @@ def attach_signed_minutes(*, actor: User | None, box: BallotBox, upload: Any) ->
     return seal
 
 
-def verify_box(*, box: BallotBox) -> VerifyReport:
-    """Recompute a sealed box's roots (ballots, receipts, groups), counts and digest.
+def seal_nonce(seal: Seal) -> bytes | None:
+    """Return the seal's secret nonce, or None when the stored value is not a valid one."""
+    try:
+        nonce = bytes.fromhex(seal.nonce)
+    except ValueError:
+        return None
+    return nonce if len(nonce) == digest_mod.NONCE_BYTES else None
 
-    Seals made before format v2 (no groups nonce) are checked by the v1 rules: their
-    ballot lines include the group, and there is no groups root.
+
+def verify_box(*, box: BallotBox) -> VerifyReport:
+    """Recompute a sealed box's ballots and receipts roots, counts and digest.
+
+    The ballots root covers each ballot's group, source and comment through its
+    nonce-keyed private commitment, so a change to any of them shows here too.
     """
     box = BallotBox.objects.select_related("conference").get(pk=box.pk)
     seal = Seal.objects.filter(box=box).first()
@@ -925,43 +932,27 @@ def verify_box(*, box: BallotBox) -> VerifyReport:
         return VerifyReport(
             box.pk, False, [_("The ballot box is not sealed.")], seal.digest if seal else "", ""
         )
-    legacy = seal.groups_nonce == "" and seal.groups_root == ""
     problems: list[str] = []
-    canonical = canonical_ballots(box)
-    if legacy:
-        ballots_root = digest_mod.ballots_root_v1(canonical)
+    nonce = seal_nonce(seal)
+    if nonce is None:
+        problems.append(_("The seal has no valid nonce: the ballots cannot be checked against it."))
+        ballots_root = ""
     else:
-        ballots_root = digest_mod.ballots_root(canonical)
+        ballots_root = digest_mod.ballots_root(canonical_ballots(box), nonce)
+        if ballots_root != seal.ballots_root:
+            problems.append(
+                _(
+                    "The ballots differ from the sealed ballots: a ballot was added or removed, "
+                    "or its leader, answers, validity, respondent group, source or comment was "
+                    "changed (Merkle root %(now)s, sealed %(then)s)."
+                )
+                % {"now": ballots_root[:16], "then": seal.ballots_root[:16]}
+            )
     receipts_root = digest_mod.receipts_root(
         Receipt.objects.filter(box=box).values_list("value", flat=True)
     )
-    if ballots_root != seal.ballots_root:
-        problems.append(
-            _("The ballots differ from the sealed ballots (Merkle root %(now)s, sealed %(then)s).")
-            % {"now": ballots_root[:16], "then": seal.ballots_root[:16]}
-        )
     if receipts_root != seal.receipts_root:
         problems.append(_("The receipts differ from the sealed receipts."))
-    groups_root = ""
-    if not legacy:
-        try:
-            nonce = bytes.fromhex(seal.groups_nonce)
-        except ValueError:
-            nonce = b""
-        if len(nonce) != digest_mod.NONCE_BYTES:
-            problems.append(
-                _("The seal has no valid respondent groups nonce: groups cannot be checked.")
-            )
-        else:
-            groups_root = digest_mod.groups_root(canonical, nonce)
-            if groups_root != seal.groups_root:
-                problems.append(
-                    _(
-                        "The respondent group of one or more ballots was changed after sealing "
-                        "(groups Merkle root %(now)s, sealed %(then)s)."
-                    )
-                    % {"now": groups_root[:16], "then": seal.groups_root[:16]}
-                )
     counts = box_counts(box).as_record()
     for key, sealed_value in sorted(seal.counts.items()):
         if counts.get(key) != sealed_value:
@@ -969,16 +960,8 @@ def verify_box(*, box: BallotBox) -> VerifyReport:
                 _("Count %(name)s is %(now)s, sealed %(then)s.")
                 % {"name": key, "now": counts.get(key), "then": sealed_value}
             )
-    if legacy:
-        recomputed = digest_mod.bulletin_digest_v1(
-            seal.ballots_root, seal.receipts_root, seal.counts
-        )
-        full = digest_mod.bulletin_digest_v1(ballots_root, receipts_root, counts)
-    else:
-        recomputed = digest_mod.bulletin_digest(
-            seal.ballots_root, seal.receipts_root, seal.groups_root, seal.counts
-        )
-        full = digest_mod.bulletin_digest(ballots_root, receipts_root, groups_root, counts)
+    recomputed = digest_mod.bulletin_digest(seal.ballots_root, seal.receipts_root, seal.counts)
+    full = digest_mod.bulletin_digest(ballots_root, receipts_root, counts)
     if recomputed != seal.digest:
         problems.append(_("The seal record itself was altered (digest does not match)."))
     problems += _audit_problems(box, seal)

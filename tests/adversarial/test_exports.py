@@ -85,25 +85,49 @@ def test_the_public_csv_reveals_no_group_smaller_than_k(client: Client, box: Bal
     assert count >= k, f"group {value!r} has {count} ballot(s) per leader in the public CSV"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ballots.csv prints each ballot's source; the 2 paper ballots of a box are "
-    "singled out from the online ones, so whoever voted on paper is exposed",
-)
 def test_the_public_csv_reveals_no_source_smaller_than_k(
     client: Client, box: BallotBox, counter: Any
 ) -> None:
     run_session(box, typist=counter, online=7, typed=2)
     k = box.conference.round.k_threshold
-    value, count = _smallest_subset(_csv_rows(client, box), "source")
-    assert count >= k, f"source {value!r} has {count} ballot(s) per leader in the public CSV"
+    rows = _csv_rows(client, box)
+    released = [row for row in rows if row["subject"]]
+    assert released, "control: the box's rows are released"
+    # No column names the source, and no column sorts the rows into classes that could
+    # stand for it: every value that is not the leader, the validity or an answer is
+    # unique to its row (the 2 typed ballots share nothing the 7 online ones lack).
+    for column in rows[0]:
+        values = Counter(row[column] for row in released)
+        assert not {"online", "typed", "scanned"} & set(values), column
+        if column not in ("subject", "group", "valid", "answers") and not column.startswith("nd"):
+            assert max(values.values()) == 1, (column, values.most_common(1))
+    value, count = _smallest_subset(rows, "group")
+    assert count >= k or value == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ballots.csv prints sha256(comment) per ballot: anyone can confirm a guessed "
-    "comment (or an empty one) of a box with fewer than k_comments ballots",
-)
+def test_alike_paper_ballots_form_no_class_of_their_own_in_the_public_csv(
+    client: Client, box: BallotBox, counter: Any
+) -> None:
+    """Without comments, the 2 typed ballots differ from the 7 online ones only by source."""
+    from phieukin.rounds.models import Subject
+
+    services.open_box(actor=None, box=box)
+    for n, code in enumerate(services.generate_codes(actor=None, box=box, count=7)):
+        services.cast_ballot(code=code, sheets=full_sheets(box, n % 4))
+    services.close_box(actor=None, box=box)
+    subjects = {s.pk: s for s in Subject.objects.filter(conference=box.conference)}
+    for n in range(2):
+        for sheet in full_sheets(box, n):
+            services.enter_paper_ballot(
+                actor=counter, box=box, subject=subjects[sheet.subject_id], answers=sheet.answers
+            )
+    services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    rows = [row for row in _csv_rows(client, box) if row["subject"]]
+    assert len(rows) == 18
+    assert len({row["private"] for row in rows}) == 18
+    assert len({row["leaf"] for row in rows}) == 18
+
+
 def test_the_public_csv_confirms_no_guessed_comment_below_k_comments(
     client: Client, box: BallotBox
 ) -> None:
@@ -116,11 +140,15 @@ def test_the_public_csv_confirms_no_guessed_comment_below_k_comments(
     services.close_box(actor=None, box=box)
     services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
     assert rnd.k_threshold < rnd.k_comments  # the box is publishable, its comments are not
+    body = client.get(f"/api/v1/boxes/{box.pk}/ballots.csv").content.decode()
     rows = _csv_rows(client, box)
-    hashes = {row["comment_sha256"] for row in rows}
+    assert len([row for row in rows if row["subject"]]) == 2 * rnd.k_threshold  # released
+    values = {value for row in rows for value in row.values()}
     for text in (guess, ""):
         guessed = hashlib.sha256(unicodedata.normalize("NFC", text).encode()).hexdigest()
-        assert guessed not in hashes, f"the CSV confirms the comment {text!r}"
+        assert guessed not in body, f"the CSV confirms the comment {text!r}"
+        # Nor with the leader's line around it (the v2 canonical form of the comment).
+        assert guessed not in values
 
 
 def test_the_public_csv_has_no_comment_text_and_no_ballot_ids(
@@ -153,13 +181,12 @@ def test_the_public_csv_row_order_is_canonical_not_submission_order(
     assert len(rows) == 16
 
     def line(row: dict[str, str]) -> bytes:
-        record = [box.pk, int(row["subject"]), row["group"], row["source"], int(row["valid"])]
-        record += [row["answers"], row["comment_sha256"]]
+        record = [box.pk, int(row["subject"]), int(row["valid"]), row["answers"], row["private"]]
         return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
 
-    # Sorted by content alone (the Merkle leaf or the canonical line), not by submission.
-    key = (lambda r: r["leaf"]) if "leaf" in rows[0] else line
-    assert [key(r) for r in rows] == sorted(key(r) for r in rows)
+    # Sorted by content alone (the Merkle leaf of the canonical line), not by submission.
+    assert all(hashlib.sha256(b"\x00" + line(r)).hexdigest() == r["leaf"] for r in rows)
+    assert [r["leaf"] for r in rows] == sorted(r["leaf"] for r in rows)
     assert _csv_rows(client, box) == rows
 
 
@@ -188,12 +215,6 @@ def _unanimous_round(open_round_: Any) -> None:
     publish_round(actor=None, round=open_round_)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ballots.csv lists every ballot of a box of k unanimous respondents, whose tally "
-    "the engine bands to hide that everyone chose the same option: the CSV shows k identical "
-    "rows, i.e. every vote (ballots/selectors.py ballots_csv checks only the count >= k)",
-)
 def test_the_public_csv_does_not_undo_the_banding_of_a_unanimous_box(
     client: Client, box: BallotBox
 ) -> None:
@@ -211,8 +232,11 @@ def test_the_public_csv_does_not_undo_the_banding_of_a_unanimous_box(
     response = client.get(f"/api/v1/boxes/{box.pk}/ballots.csv")
     if response.status_code == 200:
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-        per_subject = Counter((r["subject"], r["answers"]) for r in rows)
-        assert max(per_subject.values()) < box.conference.round.k_threshold, per_subject
+        assert len(rows) == 2 * box.conference.round.k_threshold
+        # Withheld rows carry only their leaf: none says what its ballot answered.
+        per_subject = Counter((r["subject"], r["answers"]) for r in rows if r["subject"])
+        assert not per_subject or max(per_subject.values()) < box.conference.round.k_threshold
+        assert all(r["answers"] == "" and r["private"] == "" for r in rows if not r["subject"])
 
 
 def test_the_summary_workbook_does_not_undo_the_banding_of_a_unanimous_leader(

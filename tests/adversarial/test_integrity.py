@@ -61,6 +61,33 @@ TAMPERS: dict[str, tuple[Any, str]] = {
         lambda box, b: _sql("UPDATE ballots_ballot SET comment = 'x' WHERE id = %s", [b.pk]),
         "Các phiếu khác với lúc niêm phong",
     ),
+    # A comment whose digest the public export cannot confirm must still be covered.
+    "blank a comment": (
+        lambda box, b: _sql("UPDATE ballots_ballot SET comment = '' WHERE id = %s", [b.pk]),
+        "ý kiến",
+    ),
+    # Source and group are not in the public line: the nonce-keyed commitment covers them.
+    # Swapped, so that the sealed counts per source still hold.
+    "relabel a ballot as typed and another as online": (
+        lambda box, b: int(
+            _sql(
+                "UPDATE ballots_ballot SET source = 'online' WHERE id = "
+                "(SELECT min(id) FROM ballots_ballot WHERE box_id = %s AND source = 'typed')",
+                [box.pk],
+            )
+            + _sql("UPDATE ballots_ballot SET source = 'typed' WHERE id = %s", [b.pk])
+            == 2
+        ),
+        "nguồn",
+    ),
+    "give a ballot a respondent group": (
+        lambda box, b: _sql(
+            "UPDATE ballots_ballot SET group_id = (SELECT min(id) FROM rounds_respondentgroup) "
+            "WHERE id = %s",
+            [b.pk],
+        ),
+        "nhóm người tham gia",
+    ),
     "mark a ballot invalid": (
         lambda box, b: _sql("UPDATE ballots_ballot SET valid = %s WHERE id = %s", [False, b.pk]),
         "Các phiếu khác với lúc niêm phong",

@@ -31,6 +31,8 @@ SCRIPT = Path(settings.BASE_DIR) / "tools" / "recount.py"
 MIXED = "0123" * 5 + "4"
 ALT = "1230" * 5 + "-"
 GOOD = "0" * 20 + "-"
+# Differs from MIXED on every item (the last one included): no item of theirs is unanimous.
+OTHER = "1032" * 5 + "3"
 
 
 @pytest.fixture
@@ -223,13 +225,17 @@ def test_the_standalone_script_recounts_a_whole_round_written_by_the_command(
 
 @pytest.fixture
 def withheld_box(open_round_: Round, make_ballots: MakeBallots) -> BallotBox:
-    """Seal the first box: leader A has 6 + 3 ballots of two groups, B 2 invalid ones."""
+    """Seal the first box: leader A has 6 + 3 ballots of two groups, B 2 invalid ones.
+
+    Leader A's answers are unanimous on no item, so the tally shows it un-banded.
+    """
     groups = list(RespondentGroup.objects.filter(round=open_round_).order_by("order"))
     box = first_box(open_round_)
     first, second = [s for s in subjects_of(open_round_) if s.conference_id == box.conference_id][
         :2
     ]
-    make_ballots(first, 6, answers=MIXED, group=groups[0])
+    make_ballots(first, 3, answers=MIXED, group=groups[0])
+    make_ballots(first, 3, answers=OTHER, group=groups[0])
     make_ballots(first, 3, answers=ALT, group=groups[1])
     make_ballots(second, 2, answers=GOOD, valid=False)
     BallotBox.objects.filter(pk=box.pk).update(state=BoxState.CLOSED.value)
@@ -306,15 +312,78 @@ def test_recount_command_names_what_the_public_export_cannot_verify(
     assert "khớp" in text.lower()
 
 
-def test_the_standalone_script_says_it_cannot_check_a_v1_bulletin(
+def test_the_standalone_script_says_it_cannot_check_a_bulletin_of_another_format(
     withheld_box: BallotBox, tmp_path: Path
 ) -> None:
     args = _write_artefacts(withheld_box, tmp_path)
     bulletin = json.loads((tmp_path / "bulletin.json").read_text("utf-8"))
-    assert bulletin["format"] == "phieukin-seal-v2"
-    bulletin["format"] = "phieukin-seal-v1"
-    del bulletin["groups_root"]
+    assert bulletin["format"] == "phieukin-seal-v3"
+    assert "groups_root" not in bulletin
+    bulletin["format"] = "phieukin-seal-v2"
     (tmp_path / "bulletin.json").write_text(json.dumps(bulletin, ensure_ascii=False), "utf-8")
     result = _script(args)
     assert result.returncode == 1
-    assert "phieukin-seal-v1" in result.stdout
+    assert "phieukin-seal-v2" in result.stdout
+
+
+@pytest.fixture
+def banded_box(open_round_: Round, make_ballots: MakeBallots) -> BallotBox:
+    """Seal the first box: leader A has 6 varied ballots, B 6 identical ones (banded)."""
+    box = first_box(open_round_)
+    first, second = [s for s in subjects_of(open_round_) if s.conference_id == box.conference_id][
+        :2
+    ]
+    make_ballots(first, 3, answers=MIXED)
+    make_ballots(first, 3, answers=OTHER)
+    make_ballots(second, 6, answers=MIXED)
+    BallotBox.objects.filter(pk=box.pk).update(state=BoxState.CLOSED.value)
+    seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    return BallotBox.objects.get(pk=box.pk)
+
+
+def test_the_standalone_script_recounts_a_box_whose_banded_leaders_are_withheld(
+    banded_box: BallotBox, tmp_path: Path
+) -> None:
+    args = _write_artefacts(banded_box, tmp_path)
+    doc: dict[str, Any] = json.loads((tmp_path / "tally.json").read_text("utf-8"))
+    assert any(i["banded"] for s in doc["ward"]["subjects"] for i in s["total"]["figures"]["items"])
+    rows = (tmp_path / "ballots.csv").read_text("utf-8").splitlines()[1:]
+    assert len(rows) == 12
+    assert all(row.split(",", 1)[1].strip(",") == "" for row in rows)  # leaves only
+    result = _script(args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "12 dòng phiếu bị giữ lại" in result.stdout
+    assert "trình bày theo khoảng" in result.stdout
+    assert "SAI LỆCH" not in result.stdout
+
+
+def test_the_standalone_script_flags_a_withheld_leader_published_without_bands(
+    banded_box: BallotBox, tmp_path: Path
+) -> None:
+    args = _write_artefacts(banded_box, tmp_path)
+    doc: dict[str, Any] = json.loads((tmp_path / "tally.json").read_text("utf-8"))
+    for subject in doc["ward"]["subjects"]:
+        for item in subject["total"]["figures"]["items"]:
+            item["banded"] = False
+    (tmp_path / "tally.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = _script(args)
+    assert result.returncode == 1
+    assert "có phiếu bị giữ lại" in result.stdout
+
+
+def test_the_standalone_script_counts_people_not_sheets_against_k(
+    sealed_round: Round, tmp_path: Path
+) -> None:
+    box = first_box(sealed_round)
+    args = _write_artefacts(box, tmp_path)
+    doc: dict[str, Any] = json.loads((tmp_path / "tally.json").read_text("utf-8"))
+    ward = doc["ward"]["total"]
+    most = max(s["total"]["figures"]["ballots"] for s in doc["ward"]["subjects"])
+    # A k between the ward's people (its most-rated leader) and its sheets: the ward's
+    # published figures cover enough sheets but too few people.
+    assert most + 1 < ward["figures"]["ballots"]
+    doc["rules"]["k"] = most + 1
+    (tmp_path / "tally.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    result = _script(args)
+    assert result.returncode == 1
+    assert f"{ward['key']}: công bố số liệu về {most} người, dưới ngưỡng" in result.stdout
