@@ -241,8 +241,7 @@ def ballots_csv(box: BallotBox) -> str:
     width = len(CSV_COLUMNS) - 1 + len(shapes)
     rows: list[list[str]] = []
     for b in ballots:
-        private = digest_mod.private_hex(nonce, b)
-        leaf = digest_mod.leaf(digest_mod.canonical_line(b, nonce)).hex()
+        leaf = digest_mod.ballot_leaf_hex(b, nonce)
         if b.subject_id not in released:
             rows.append([leaf] + [""] * width)
             continue
@@ -254,7 +253,7 @@ def ballots_csv(box: BallotBox) -> str:
                 b.group_key if b.subject_id in grouped else "",
                 "1" if b.valid else "0",
                 b.answers,
-                private,
+                digest_mod.private_hex(nonce, b),
             ]
             + [decoded[s.key] or "" for s in shapes]
         )
