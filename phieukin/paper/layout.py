@@ -177,7 +177,7 @@ Measure = Callable[[str, str, float], float]
 
 
 def _measure(text: str, font: str, size: float) -> float:
-    return stringWidth(text, font, size) * PT
+    return float(stringWidth(text, font, size)) * PT
 
 
 def wrap(text: str, font: str, size: float, width: float, measure: Measure = _measure) -> list[str]:
