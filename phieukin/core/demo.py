@@ -20,10 +20,11 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.ballots import services as ballots
-from phieukin.ballots.models import Ballot, Code
+from phieukin.ballots.models import Ballot, Code, Seal
 from phieukin.questionnaires.models import Questionnaire
 from phieukin.questionnaires.services import import_default_template
 from phieukin.questionnaires.shapes import item_shapes
@@ -290,6 +291,29 @@ def _past_round(
         rnd = rounds.close_round(actor=organiser, round=rnd)
     if rnd.state == RoundState.CLOSED:
         rounds.publish_round(actor=organiser, round=rnd)
+    _date_history(rnd, spec.held_on)
+
+
+def _date_history(rnd: Round, held_on: dt.date) -> None:
+    """Give a past round the dates of its own time, not the seeding day.
+
+    The services stamp every step with the current time; for a demo of 2022 rounds the
+    opening, sealing and publication should read as 2022. Only these timestamps move:
+    the seals' digests do not cover them, and the audit log keeps the true seeding times.
+    """
+    zone = timezone.get_current_timezone()
+    conference_day = dt.datetime.combine(held_on, dt.time(8, 0), tzinfo=zone)
+    sealed = conference_day + dt.timedelta(hours=3)
+    published = conference_day + dt.timedelta(days=10)
+    Round.objects.filter(pk=rnd.pk).update(
+        opened_at=conference_day - dt.timedelta(days=7),
+        closed_at=conference_day + dt.timedelta(days=3),
+        published_at=published,
+    )
+    BallotBox.objects.filter(conference__round=rnd).update(
+        opened_at=conference_day, closed_at=sealed, sealed_at=sealed
+    )
+    Seal.objects.filter(box__conference__round=rnd).update(sealed_at=sealed)
 
 
 def _open_round(
