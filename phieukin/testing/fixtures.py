@@ -8,10 +8,13 @@ Personas (STYLE.md): ``district_organiser``, ``ward_organiser`` (of the first wa
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.questionnaires.models import Questionnaire
@@ -124,3 +127,48 @@ def _static_root_exists() -> None:
 def _fast_password_hashing(settings: Any) -> None:
     """Hash test passwords cheaply: PBKDF2 costs ~0.5 s per persona on a busy machine."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    """Return Debian's headless Chromium driven by Playwright.
+
+    Skip when it is missing, unless ``PHIEUKIN_REQUIRE_BROWSER=1`` (CI), then fail;
+    ``PHIEUKIN_SKIP_BROWSER=1`` skips on purpose.
+    """
+    if os.environ.get("PHIEUKIN_SKIP_BROWSER") == "1":
+        pytest.skip("browser tests skipped (PHIEUKIN_SKIP_BROWSER=1)")
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("PHIEUKIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and PHIEUKIN_REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # stay synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                yield browser
+            finally:
+                # ORM calls made while Playwright's loop runs get their own connections;
+                # close them or the test database cannot be dropped.
+                connections.close_all()
+                browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -2,51 +2,22 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from phieukin.accounts.models import User
 from phieukin.ballots.services import SheetInput, cast_ballot, generate_codes, open_box
 from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds.models import BallotBox
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        os.environ.get("PHIEUKIN_SKIP_BROWSER") == "1" or not os.path.exists("/usr/bin/chromium"),
-        reason="browser tests skipped",
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
-    """Return a headless Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        connections.close_all()
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def browser(chromium: Any) -> Any:
+    """Return the shared headless Chromium."""
+    return chromium
 
 
 def _sign_in(browser: Any, live_server: Any, user: User, width: int = 1280) -> Any:

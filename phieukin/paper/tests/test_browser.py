@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +9,6 @@ import cv2
 import numpy as np
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 
 from phieukin.accounts.models import User
@@ -22,50 +20,21 @@ from phieukin.paper.tests import synth
 from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.rounds.models import BallotBox
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        os.environ.get("PHIEUKIN_SKIP_BROWSER") == "1" or not os.path.exists("/usr/bin/chromium"),
-        reason="browser tests skipped",
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(live_server: Any, counter: User) -> Iterator[Any]:
+def page(chromium: Any, live_server: Any, counter: User) -> Iterator[Any]:
     """Return a Chromium page signed in as the counter."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the
-    # test itself are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     client = Client()
     client.force_login(counter)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="vi-VN")
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-        )
-        yield context.new_page()
-        # ORM calls made while Playwright's loop runs get their own connections
-        # (asgiref locals); close them here or the test database cannot be dropped.
-        connections.close_all()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    context = chromium.new_context(locale="vi-VN")
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    yield context.new_page()
+    context.close()
 
 
 def test_typing_shows_each_item_live_and_enter_saves_the_ballot(

@@ -2,57 +2,32 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from phieukin.ballots.models import Ballot, Receipt
 from phieukin.rounds.models import BallotBox
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def phone(live_server: Any) -> Iterator[Any]:
-    """Return a Chromium page the size of a phone, or skip when Chromium is missing."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("PHIEUKIN_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and PHIEUKIN_REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale="vi-VN",
-        )
-        yield context.new_page()
-        connections.close_all()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def phone(chromium: Any, live_server: Any) -> Iterator[Any]:
+    """Return a Chromium page the size of a phone."""
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="vi-VN",
+    )
+    yield context.new_page()
+    context.close()
 
 
 def test_a_respondent_votes_on_a_phone(
