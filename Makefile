@@ -34,10 +34,12 @@ test: lint pytest
 bench: setup
 	$(PY) -m bench
 
-# Regenerate the message catalogues (needs GNU gettext) and compile them.
+# Regenerate every app's vi catalogue (needs GNU gettext) and compile it.
 messages: setup
-	cd phieukin && ../$(PY) ../manage.py makemessages -l vi --no-obsolete --ignore 'tests/*'
-	$(PY) manage.py compilemessages -l vi
+	for app in phieukin/*/locale; do \
+	  (cd $$(dirname $$app) && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l vi --no-obsolete --ignore 'tests/*' && \
+	   $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -l vi) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) var
