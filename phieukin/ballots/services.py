@@ -363,15 +363,10 @@ def void_codes(*, actor: User | None, box: BallotBox, codes: list[str]) -> int:
 # --- Box lifecycle ---------------------------------------------------------------------
 
 
-def evidence_digests(box: BallotBox) -> list[str]:
-    """Return the sorted SHA-256 of the box's stored scans (see phieukin.paper.selectors)."""
-    from phieukin.paper.selectors import evidence_digests as paper_evidence
-
-    return paper_evidence(box)
-
-
 def box_counts(box: BallotBox) -> BoxCounts:
-    """Return the counts of the box (codes, paper, ballots per leader, receipts)."""
+    """Return the counts of the box (codes, paper, ballots per leader, receipts, scans)."""
+    from phieukin.paper.selectors import evidence_digests  # paper builds on this module
+
     box = BallotBox.objects.select_related("conference").get(pk=box.pk)
     code_states = dict(
         Code.objects.filter(box=box).values_list("state").annotate(n=Count("id")).order_by()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -195,8 +194,3 @@ def record_attendance(
             data={"invited": invited, "present": present},
         )
     return conf
-
-
-def participation_rate(conference: Conference) -> Decimal | None:
-    """Return present / invited as a fraction, or None."""
-    return conference.participation
