@@ -35,6 +35,7 @@ class Role(models.TextChoices):
     COUNTER = "counter", _("Counting committee member")
     LEADER = "leader", _("Evaluated leader")
     STANDING_COMMITTEE = "standing_committee", _("Standing Committee")
+    SUPERVISOR = "supervisor", _("Fatherland Front supervisor")
 
 
 class Membership(models.Model):

@@ -1,0 +1,9 @@
+"""Access rules, one module per domain; importing this package registers them all.
+
+Add a domain's module to the import list below. Each module imports only
+:func:`phieukin.accounts.access.rule` and the predicates of
+:mod:`phieukin.accounts.permissions` / :mod:`phieukin.accounts.scoping`; it reads the
+objects it is given by attribute (``obj.unit_id``), so no domain app is imported here.
+"""
+
+from phieukin.accounts.rules import general  # noqa: F401
