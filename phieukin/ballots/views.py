@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from phieukin.accounts.permissions import is_back_office
 from phieukin.ballots import documents, selectors, services
 from phieukin.ballots.models import Seal
 from phieukin.core.access import acting_user, require
-from phieukin.core.errors import DomainError
+from phieukin.core.errors import DomainError, PermissionDenied
 from phieukin.rounds.models import BallotBox, RespondentGroup
 
 
@@ -73,6 +74,8 @@ def live(request: HttpRequest, box_id: int) -> JsonResponse:
 def _act(request: HttpRequest, box: BallotBox, action: Any, done: str) -> HttpResponse:
     try:
         action()
+    except PermissionDenied as exc:  # the service's refusal: 403, as the API answers
+        raise DjangoPermissionDenied from exc
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -137,6 +140,8 @@ def create_codes(request: HttpRequest, box_id: int) -> HttpResponse:
         codes = services.generate_codes(
             actor=acting_user(request), box=box, count=count, group=group
         )
+    except PermissionDenied as exc:  # the service's refusal: 403, as the API answers
+        raise DjangoPermissionDenied from exc
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("ballots:detail", box.pk)

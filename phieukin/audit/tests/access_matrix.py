@@ -1,0 +1,5 @@
+"""Permission matrix rows of the audit log page (accounts/rules/audit.py)."""
+
+from phieukin.testing.matrix import rows
+
+ROWS = [*rows("audit:events", {"district_organiser", "standing"})]

@@ -1,0 +1,24 @@
+"""Permission matrix rows of the report pages (accounts/rules/reports.py).
+
+Anything a user may not open answers 404, so a report's existence is not revealed.
+"""
+
+from phieukin.testing.matrix import SIGNED_IN, rows
+
+READERS = {"district_organiser", "standing", "leader"}
+
+ROWS = [
+    # The index lists only what the user may open; everyone signed in may ask.
+    *rows("reports:index", SIGNED_IN),
+    *rows("reports:round", READERS, target="published_round", refused=404),
+    *rows(
+        "reports:summary_download",
+        {"district_organiser", "standing"},
+        target="published_round",
+        refused=404,
+    ),
+    *rows("reports:access_log", {"district_organiser"}, target="published_round", refused=404),
+    # The first ward's Party Secretary's own report: the leader themself may open it.
+    *rows("reports:leader", READERS, target="own_report", refused=404),
+    *rows("reports:leader_download", READERS, target="own_report", refused=404),
+]

@@ -1,0 +1,37 @@
+"""Permission matrix rows of the round and conference pages (accounts/rules/rounds.py)."""
+
+from phieukin.testing.matrix import BACK_OFFICE, rows
+
+READERS = BACK_OFFICE | {"outsider", "leader"}
+# The conference of the first ward: the outsider (second ward) does not find it.
+HIDDEN = {"outsider": 404}
+
+ROWS = [
+    *rows("rounds:list", READERS),
+    *rows("rounds:detail", READERS, target="round"),
+    *rows("rounds:live", READERS, target="round"),
+    *rows("rounds:create", {"district_organiser"}),
+    *rows(
+        "rounds:transition",
+        {"district_organiser"},
+        target="round",
+        methods=("POST",),
+        not_served=("GET",),
+    ),
+    *rows(
+        "rounds:conference",
+        BACK_OFFICE | {"leader"},
+        target="conference",
+        methods=("GET",),
+        refused_as=HIDDEN,
+    ),
+    # Attendance: the ward organiser or the district organiser, the same as the API.
+    *rows(
+        "rounds:conference",
+        {"district_organiser", "ward_organiser"},
+        target="conference",
+        methods=("POST",),
+        refused_as=HIDDEN,
+        data={"invited": 10, "present": 5},
+    ),
+]

@@ -1,0 +1,12 @@
+"""Permission matrix rows of the unit and leader pages (rules in accounts/rules/units.py)."""
+
+from phieukin.testing.matrix import BACK_OFFICE, rows
+
+READERS = BACK_OFFICE | {"outsider"}
+
+ROWS = [
+    *rows("units:list", READERS),
+    *rows("units:leaders", READERS, methods=("GET",)),
+    # Appointing: the district organiser (the form lists only positions it may fill).
+    *rows("units:leaders", {"district_organiser"}, methods=("POST",)),
+]
