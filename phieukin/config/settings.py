@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "phieukin.reports",
     "phieukin.public",
     "phieukin.api",
+    "phieukin.ops",
 ]
 
 MIDDLEWARE = [
