@@ -17,4 +17,5 @@ urlpatterns = [
     path("paper/", include("phieukin.paper.urls")),
     path("reports/", include("phieukin.reports.urls")),
     path("audit/", include("phieukin.audit.urls")),
+    path("jobs/", include("phieukin.jobs.urls")),
 ]

@@ -7,3 +7,4 @@ objects it is given by attribute (``obj.unit_id``), so no domain app is imported
 """
 
 from phieukin.accounts.rules import general  # noqa: F401
+from phieukin.accounts.rules import jobs  # noqa: F401
