@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "phieukin.reports",
     "phieukin.public",
     "phieukin.api",
+    "phieukin.console",
     "phieukin.ops",
 ]
 
@@ -91,7 +92,7 @@ ROOT_URLCONF = "phieukin.config.urls"
 WSGI_APPLICATION = "phieukin.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "console:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [
@@ -105,7 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "phieukin.core.context_processors.navigation",
+                "phieukin.console.navigation.navigation",
             ],
         },
     },

@@ -9,7 +9,7 @@ urlpatterns = [
     path("accounts/", include("phieukin.accounts.urls")),
     path("api/v1/", include("phieukin.api.urls")),
     path("", include("phieukin.public.urls")),
-    path("", include("phieukin.core.urls")),
+    path("", include("phieukin.console.urls")),
     path("units/", include("phieukin.units.urls")),
     path("questionnaires/", include("phieukin.questionnaires.urls")),
     path("rounds/", include("phieukin.rounds.urls")),

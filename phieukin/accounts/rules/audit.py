@@ -1,4 +1,4 @@
-"""Rules that belong to no single domain: the audit log, the back office."""
+"""Who reads the audit log."""
 
 from __future__ import annotations
 

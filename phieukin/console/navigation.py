@@ -9,6 +9,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from phieukin.accounts import permissions
+from phieukin.accounts.scoping import roles_of
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -26,11 +29,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[NavItem] = []
     back_office = False
     if user is not None and user.is_authenticated:
-        from phieukin.accounts import permissions
-        from phieukin.accounts.scoping import roles_of
-
         roles = roles_of(user)
-        entries: list[tuple[str, Any]] = [("core:dashboard", _("Dashboard"))]
+        entries: list[tuple[str, Any]] = [("console:dashboard", _("Dashboard"))]
         back_office = permissions.is_back_office(user)
         if back_office or permissions.is_leader(user):
             entries.append(("rounds:list", _("Rounds")))

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from phieukin.core import views
+from phieukin.console import views
 
-app_name = "core"
+app_name = "console"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
 ]

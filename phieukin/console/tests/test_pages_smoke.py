@@ -20,7 +20,7 @@ def _expected(allowed: list[str], persona: str, denied: int = 403) -> int:
 
 
 PAGES: list[tuple[str, str, list[str], int]] = [
-    ("core:dashboard", "", ALL, 403),
+    ("console:dashboard", "", ALL, 403),
     ("rounds:list", "", ALL, 403),
     ("rounds:create", "", ["district_organiser"], 403),
     ("rounds:detail", "round", ALL, 404),

@@ -30,7 +30,7 @@ def test_it_shows_participation_and_live_counts_without_content(
             SheetInput(subject_id=s.pk, answers=answers, comment="bí mật xyz") for s in subjects
         ],
     )
-    html = as_persona("ward_organiser").get(reverse("core:dashboard")).content.decode()
+    html = as_persona("ward_organiser").get(reverse("console:dashboard")).content.decode()
     assert "45 / 50" in html
     assert "90 %" in html
     assert "1 / 5" in html  # codes used / issued
@@ -42,7 +42,7 @@ def test_it_shows_participation_and_live_counts_without_content(
 def test_a_ward_organiser_sees_only_their_ward_on_the_dashboard(
     as_persona: Any, open_round_: Any, wards: Any
 ) -> None:
-    html = as_persona("ward_organiser").get(reverse("core:dashboard")).content.decode()
+    html = as_persona("ward_organiser").get(reverse("console:dashboard")).content.decode()
     own = Conference.objects.get(round=open_round_, unit=wards[0])
     other = Conference.objects.get(round=open_round_, unit=wards[1])
     assert reverse("rounds:conference", args=[own.pk]) in html
@@ -50,7 +50,7 @@ def test_a_ward_organiser_sees_only_their_ward_on_the_dashboard(
 
 
 def test_the_dashboard_shows_dates_as_day_month_year(as_persona: Any, open_round_: Any) -> None:
-    html = as_persona("district_organiser").get(reverse("core:dashboard")).content.decode()
+    html = as_persona("district_organiser").get(reverse("console:dashboard")).content.decode()
     assert "20/11/2026" in html
 
 
@@ -64,9 +64,9 @@ def test_the_dashboard_query_count_does_not_grow_with_the_number_of_wards(
     from phieukin.units.models import PositionType
 
     client = as_persona("district_organiser")
-    client.get(reverse("core:dashboard"))  # warm the session
+    client.get(reverse("console:dashboard"))  # warm the session
     with CaptureQueriesContext(connection) as three:
-        client.get(reverse("core:dashboard"))
+        client.get(reverse("console:dashboard"))
     with transaction.atomic():
         for ward in wards[3:10]:
             add_conference(
@@ -76,6 +76,6 @@ def test_the_dashboard_query_count_does_not_grow_with_the_number_of_wards(
                 position_types=PositionType.objects.all(),
             )
     with CaptureQueriesContext(connection) as ten:
-        html = client.get(reverse("core:dashboard")).content.decode()
+        html = client.get(reverse("console:dashboard")).content.decode()
     assert html.count("rounds/conferences/") == 10
     assert len(ten.captured_queries) == len(three.captured_queries)

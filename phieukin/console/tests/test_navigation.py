@@ -9,7 +9,7 @@ from django.urls import reverse
 
 
 def _menu(client: Any) -> str:
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("console:dashboard")).content.decode()
     return html[html.index('<ul class="menu">') : html.index("</ul>", html.index('class="menu"'))]
 
 

@@ -33,4 +33,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
-    return render(request, "core/dashboard.html", {"panels": panels})
+    return render(request, "console/dashboard.html", {"panels": panels})

@@ -158,6 +158,9 @@ def _demo_users(district: Unit, wards: list[Unit], result: DemoResult) -> None:
     standing = _user("thuongtruc", full_name="Thường trực Quận ủy", result=result)
     _member(standing, district, Role.STANDING_COMMITTEE)
     result.logins.append(Login("thuongtruc", str(Role.STANDING_COMMITTEE.label), str(district)))
+    front = _user("mattran", full_name="Ủy ban MTTQ Việt Nam quận Long Biên", result=result)
+    _member(front, district, Role.SUPERVISOR)
+    result.logins.append(Login("mattran", str(Role.SUPERVISOR.label), str(district)))
     admin = _user(
         "quantri", full_name="Quản trị hệ thống", result=result, is_staff=True, is_superuser=True
     )

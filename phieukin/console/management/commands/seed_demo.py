@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from phieukin.core.demo import DEMO_PASSWORD, seed_demo
+from phieukin.console.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
