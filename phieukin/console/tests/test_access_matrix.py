@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from phieukin.api.auth import create_api_token
 from phieukin.ballots import services as ballots
+from phieukin.jobs.models import Job
 from phieukin.questionnaires.services import import_default_template
 from phieukin.rounds import services as rounds
 from phieukin.rounds.models import BallotBox, Subject
@@ -95,7 +96,9 @@ class World:
         own = Subject.objects.get(
             conference__round=past, conference__unit=wards[0], person=self.users["leader"].person
         )
+        job = Job.objects.create(kind="matrix", created_by=self.users["district_organiser"])
         self.targets: dict[str, dict[str, Any]] = {
+            "job": {"job_id": job.pk},
             "": {},
             "questionnaire": {"pk": questionnaire.pk},
             "round": {"pk": current.pk, "round_id": current.pk, "action": "close"},

@@ -3,7 +3,7 @@
 Anything a user may not open answers 404, so a report's existence is not revealed.
 """
 
-from phieukin.testing.matrix import SIGNED_IN, rows
+from phieukin.testing.matrix import LOGIN, SIGNED_IN, rows
 
 READERS = {"district_organiser", "standing", "leader"}
 
@@ -18,6 +18,16 @@ ROWS = [
         refused=404,
     ),
     *rows("reports:access_log", {"district_organiser"}, target="published_round", refused=404),
+    # Queue the round's whole report set (a job): those who read every report.
+    *rows(
+        "reports:render_set",
+        {"district_organiser", "standing"},
+        target="published_round",
+        refused=404,
+        methods=("POST",),
+        not_served=("GET",),
+        not_served_anonymous=LOGIN,
+    ),
     # The first ward's Party Secretary's own report: the leader themself may open it.
     *rows("reports:leader", READERS, target="own_report", refused=404),
     *rows("reports:leader_download", READERS, target="own_report", refused=404),
