@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint typecheck pytest bench i18n messages serve clean
+.PHONY: setup run test lint imports typecheck pytest bench messages clean
 
 setup: $(VENV)/.installed
 
@@ -20,9 +20,15 @@ run: setup
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-lint: setup
+lint: setup imports typecheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The layer, independence and purity contracts of pyproject.toml ([tool.importlinter]).
+imports: setup
+	$(VENV)/bin/lint-imports --no-cache
+
+typecheck: setup
 	$(VENV)/bin/mypy phieukin
 
 pytest: setup

@@ -8,8 +8,8 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        # Imported here, not at the top: models must be loaded before the services module.
-        from phieukin.audit.services import record_event
-        from phieukin.core.admin import admin_change_recorded
+        # Imported here, not at the top: the app registry must be ready before models load.
+        from phieukin.audit.services import record_event  # (app registry, see above)
+        from phieukin.core.admin import admin_change_recorded  # (app registry, see above)
 
         admin_change_recorded.connect(record_event)

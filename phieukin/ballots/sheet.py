@@ -8,17 +8,11 @@ when the item has no answer (left blank, or two marks on paper). Pure: no Django
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+# Defined with the questionnaire (a floor below) and re-exported for this format's users.
+from phieukin.questionnaires.itemshape import ItemShape as ItemShape
 
 UNANSWERED = "-"
-
-
-@dataclass(frozen=True)
-class ItemShape:
-    """What the encoder needs of an item: its key and its options' keys in order."""
-
-    key: str
-    option_keys: tuple[str, ...]
 
 
 class SheetError(ValueError):

@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -268,12 +273,6 @@ def build_pdf(
 
 def docx_document(header: PartyHeader) -> Any:
     """Return a python-docx Document with HD 36 page set-up, Times New Roman and the heading."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -325,9 +324,6 @@ def docx_document(header: PartyHeader) -> Any:
 
 def docx_title(document: Any, doctype: str, summary: str = "") -> None:
     """Add the document type and summary, centred and bold."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_before = Pt(12)
@@ -346,9 +342,6 @@ def docx_title(document: Any, doctype: str, summary: str = "") -> None:
 
 def docx_paragraph(document: Any, text: str) -> Any:
     """Add a body paragraph: justified, first-line indent 1 cm, 6 pt after."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
-
     paragraph = document.add_paragraph(text)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     paragraph.paragraph_format.first_line_indent = Cm(1)
@@ -358,9 +351,6 @@ def docx_paragraph(document: Any, text: str) -> Any:
 
 def docx_signature(document: Any, block: SignatureBlock) -> None:
     """Add "Nơi nhận" (left) and the signature block (right)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
     table = document.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     first = left.paragraphs[0]

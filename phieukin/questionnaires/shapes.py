@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from phieukin.ballots.sheet import ItemShape
+from phieukin.questionnaires.itemshape import ItemShape
 from phieukin.questionnaires.models import Item, Questionnaire
 
 

@@ -12,6 +12,7 @@ from phieukin.accounts.access import can, permits
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
 from phieukin.questionnaires.forms import UploadForm
+from phieukin.questionnaires.messages import file_error_text
 from phieukin.questionnaires.selectors import (
     questionnaire_detail,
     questionnaire_spec,
@@ -77,7 +78,7 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
             try:
                 questionnaire = import_questionnaire(actor=acting_user(request), text=text)
             except QuestionnaireFileError as exc:
-                file_error = str(exc)
+                file_error = file_error_text(exc)
             except DomainError as exc:
                 file_error = str(exc.message)
             else:

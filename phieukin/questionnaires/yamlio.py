@@ -13,23 +13,46 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
-from django.utils.translation import gettext as _
 
 LINE = "__line__"
 
 
-class QuestionnaireFileError(ValueError):
-    """A questionnaire file is malformed; ``line`` is 1-based or None."""
+@dataclass(frozen=True)
+class Message:
+    """An English message template and its parameters, translated outside this module.
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    The template is the stable key: ``questionnaires/messages.py`` looks it up in the
+    ``vi`` catalogue (``makemessages`` finds the templates here because they are
+    written as ``_("…")``). ``str()`` gives the English text.
+    """
+
+    template: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def __mod__(self, params: dict[str, Any]) -> Message:
+        return Message(self.template, tuple(params.items()))
+
+    def __str__(self) -> str:
+        values = {k: str(v) for k, v in self.params}
+        return self.template % values if values else self.template
+
+
+def _(template: str) -> Message:
+    """Mark *template* for translation without translating it (this module is pure)."""
+    return Message(template)
+
+
+class QuestionnaireFileError(ValueError):
+    """A questionnaire file is malformed; ``line`` is 1-based or None.
+
+    ``message`` is a :class:`Message`; ``questionnaires.messages.file_error_text`` gives
+    the Vietnamese text, ``str()`` the English one.
+    """
+
+    def __init__(self, message: Message, line: int | None = None) -> None:
         self.line = line
-        self.reason = message
-        text = (
-            _("line %(line)s: %(message)s") % {"line": line, "message": message}
-            if line
-            else message
-        )
-        super().__init__(text)
+        self.message = message
+        super().__init__(f"line {line}: {message}" if line else str(message))
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -149,7 +172,7 @@ def _mapping(value: Any, where: str, line: int | None) -> dict[str, Any]:
     return value
 
 
-def _unique(keys: list[tuple[str, int | None]], what: str) -> None:
+def _unique(keys: list[tuple[str, int | None]], what: Message) -> None:
     seen: set[str] = set()
     for key, line in keys:
         if key in seen:

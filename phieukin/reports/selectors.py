@@ -21,6 +21,8 @@ from phieukin.accounts.models import Role
 from phieukin.accounts.permissions import leader_person_id
 from phieukin.accounts.scoping import unit_ids_for
 from phieukin.ballots.models import Ballot
+from phieukin.ballots.sheet import UNANSWERED
+from phieukin.questionnaires.models import ScaleOption
 from phieukin.reports.build import ItemMeta, RoundMeta, SectionMeta, SubjectMeta, WardMeta
 from phieukin.reports.content import (
     BallotTable,
@@ -136,8 +138,6 @@ def flag_rule_text(round: Round) -> str:
 
 
 def _low_labels(round: Round) -> list[str]:
-    from phieukin.questionnaires.models import ScaleOption
-
     keys = list(round.low_option_keys or [])
     labels = dict(
         ScaleOption.objects.filter(scale__questionnaire=round.questionnaire, key__in=keys)
@@ -332,8 +332,6 @@ def anonymised_ballots(
     engine shows only in bands is not undone by listing its identical ballots. *tally* is
     the round's tally (computed when None).
     """
-    from phieukin.ballots.sheet import UNANSWERED
-
     q = round.questionnaire
     items = list(q.items.select_related("scale").order_by("order"))
     labels: dict[int, list[str]] = {}

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connections
 from django.test import Client
 
@@ -136,8 +137,6 @@ def box(open_round_: Round, wards: list[Unit]) -> BallotBox:
 @pytest.fixture(autouse=True, scope="session")
 def _static_root_exists() -> None:
     """Create STATIC_ROOT so WhiteNoise does not warn (warnings are errors in tests)."""
-    from django.conf import settings
-
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
@@ -171,6 +170,7 @@ def chromium() -> Iterator[Any]:
         if os.environ.get("PHIEUKIN_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing and PHIEUKIN_REQUIRE_BROWSER=1")
         pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    # Imported here: only browser tests need Playwright (a dev extra).
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls

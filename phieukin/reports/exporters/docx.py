@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from docx.shared import Mm, Pt
 
 from phieukin.core import documents
 from phieukin.reports import texts
@@ -29,8 +30,6 @@ def _document(head: DocumentHead) -> Any:
 
 
 def _heading(document: Any, text: str) -> None:
-    from docx.shared import Pt
-
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(6)
     run = paragraph.add_run(text)
@@ -38,8 +37,6 @@ def _heading(document: Any, text: str) -> None:
 
 
 def _table(document: Any, header: list[str], rows: list[list[str]], size: float = 10) -> Any:
-    from docx.shared import Pt
-
     table = document.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
     for r, values in enumerate([header, *rows]):
@@ -58,8 +55,6 @@ def _table(document: Any, header: list[str], rows: list[list[str]], size: float 
 
 
 def _picture(document: Any, png: bytes, width_mm: float = 160) -> None:
-    from docx.shared import Mm
-
     document.add_picture(io.BytesIO(png), width=Mm(width_mm))
 
 

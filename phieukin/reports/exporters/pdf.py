@@ -23,7 +23,7 @@ from reportlab.platypus import (
 
 from phieukin.core import documents
 from phieukin.reports import texts
-from phieukin.reports.content import DistrictSummary, LeaderReport
+from phieukin.reports.content import DistrictSummary, DocumentHead, LeaderReport
 from phieukin.reports.exporters.base import Exporter, LeaderCharts, SummaryCharts, register
 
 GRID = [
@@ -78,8 +78,6 @@ def _table(
 
 
 def _head(head: object) -> list[Flowable]:
-    from phieukin.reports.content import DocumentHead
-
     assert isinstance(head, DocumentHead)
     flowables: list[Flowable] = []
     st = _styles()
@@ -99,8 +97,6 @@ def _head(head: object) -> list[Flowable]:
 
 
 def _signature(head: object) -> list[Flowable]:
-    from phieukin.reports.content import DocumentHead
-
     assert isinstance(head, DocumentHead)
     return documents.signature_flowables(
         documents.SignatureBlock(
