@@ -50,11 +50,6 @@ def organised_units(user: Any) -> set[int]:
     return unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER])
 
 
-def can_manage_units(user: Any, unit: Unit) -> bool:
-    """Return whether the user may appoint leaders and edit people in *unit*."""
-    return unit.pk in organised_units(user)
-
-
 def can_appoint(user: Any, position: Position) -> bool:
     """Return whether the user may appoint a holder of *position*."""
     return position.unit_id in organised_units(user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -37,10 +37,4 @@ def acting_user(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, get_user_model()):
         raise PermissionDenied
-    return cast("User", user)
-
-
-def deny_unless(allowed: bool) -> None:
-    """Raise PermissionDenied (HTTP 403) unless *allowed*."""
-    if not allowed:
-        raise PermissionDenied
+    return user

@@ -20,7 +20,8 @@ def _questionnaire_of(obj: Any) -> Questionnaire | None:
         return obj
     if isinstance(obj, ScaleOption):
         return obj.scale.questionnaire
-    return obj.questionnaire
+    questionnaire = getattr(obj, "questionnaire", None)
+    return questionnaire if isinstance(questionnaire, Questionnaire) else None
 
 
 def _frozen(obj: Any) -> bool:

@@ -34,7 +34,8 @@ from phieukin.reports.content import (
 )
 from phieukin.reports.formatting import number, percent
 from phieukin.reports.models import ReportAccess
-from phieukin.rounds.lifecycle import RoundState
+from phieukin.rounds import selectors as round_selectors
+from phieukin.rounds.lifecycle import BoxState, RoundState
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
 from phieukin.tallying import selectors as tallying_selectors
 from phieukin.tallying import tally as engine
@@ -259,20 +260,13 @@ def round_tally(round: Round) -> engine.RoundTally:
 
 
 def previous_round(round: Round) -> Round | None:
-    """Return the latest earlier round of the same organiser whose boxes were counted."""
-    earlier = earlier_rounds(round, limit=1)
-    return earlier[-1] if earlier else None
+    """Return the round the report compares with (the one rule: ``rounds.selectors``)."""
+    return round_selectors.previous_round(round)
 
 
 def earlier_rounds(round: Round, limit: int = 5) -> list[Round]:
     """Return up to *limit* earlier counted rounds of the same organiser, oldest first."""
-    qs = Round.objects.filter(
-        organiser_unit_id=round.organiser_unit_id,
-        state__in=[RoundState.CLOSED.value, RoundState.PUBLISHED.value],
-    ).exclude(pk=round.pk)
-    earlier = [r for r in qs if (r.year, r.number) < (round.year, round.number)]
-    earlier.sort(key=lambda r: (r.year, r.number))
-    return earlier[-limit:]
+    return round_selectors.earlier_rounds(round, limit=limit)
 
 
 @dataclass
@@ -349,7 +343,7 @@ def anonymised_ballots(
     subjects = {k: v for k, v in ((s.id, s) for s in meta.subjects) if k in exact}
     rows: list[tuple[str, ...]] = []
     for subject_id, valid, answers in Ballot.objects.filter(
-        box__conference__round=round, box__state="sealed", subject_id__in=list(subjects)
+        box__conference__round=round, box__state=BoxState.SEALED, subject_id__in=list(subjects)
     ).values_list("subject_id", "valid", "answers"):
         subject = subjects.get(subject_id)
         if subject is None:

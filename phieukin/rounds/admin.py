@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from phieukin.core.admin import AuditedAdmin, ReadOnlyAdmin
+from phieukin.rounds.lifecycle import RoundState
 from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
 
 LOCKED_RULES = [
@@ -43,7 +44,7 @@ class RoundAdmin(AuditedAdmin):
     inlines = [RespondentGroupInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        if obj is not None and (obj.rules_locked or obj.state != "draft"):
+        if obj is not None and (obj.rules_locked or obj.state != RoundState.DRAFT):
             return [*LIFECYCLE, *LOCKED_RULES, "organiser_unit", "year", "number"]
         return LIFECYCLE
 

@@ -24,17 +24,30 @@ class BoxState(StrEnum):
     SEALED = "sealed"
 
 
+class RoundAction(StrEnum):
+    OPEN = "open"
+    CLOSE = "close"
+    PUBLISH = "publish"
+
+
+class BoxAction(StrEnum):
+    OPEN = "open"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    SEAL = "seal"
+
+
 ROUND_TRANSITIONS: dict[str, tuple[RoundState, RoundState]] = {
-    "open": (RoundState.DRAFT, RoundState.OPEN),
-    "close": (RoundState.OPEN, RoundState.CLOSED),
-    "publish": (RoundState.CLOSED, RoundState.PUBLISHED),
+    RoundAction.OPEN: (RoundState.DRAFT, RoundState.OPEN),
+    RoundAction.CLOSE: (RoundState.OPEN, RoundState.CLOSED),
+    RoundAction.PUBLISH: (RoundState.CLOSED, RoundState.PUBLISHED),
 }
 
 BOX_TRANSITIONS: dict[str, tuple[BoxState, BoxState]] = {
-    "open": (BoxState.PREPARED, BoxState.OPEN),
-    "close": (BoxState.OPEN, BoxState.CLOSED),
-    "reopen": (BoxState.CLOSED, BoxState.OPEN),
-    "seal": (BoxState.CLOSED, BoxState.SEALED),
+    BoxAction.OPEN: (BoxState.PREPARED, BoxState.OPEN),
+    BoxAction.CLOSE: (BoxState.OPEN, BoxState.CLOSED),
+    BoxAction.REOPEN: (BoxState.CLOSED, BoxState.OPEN),
+    BoxAction.SEAL: (BoxState.CLOSED, BoxState.SEALED),
 }
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 
 from phieukin.accounts.permissions import leader_person_id
 from phieukin.accounts.scoping import scope_to_units, unit_ids_for
+from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, Conference, Round
 
 # The value of ``ballots.models.CodeState.USED``: ballots sits above rounds, so the live
@@ -99,3 +100,28 @@ def round_list_for(user: Any) -> QuerySet[Round]:
         .annotate(first_day=Min("conferences__held_on"), last_day=Max("conferences__held_on"))
         .order_by("-year", "-number")
     )
+
+
+def earlier_rounds(round: Round, limit: int | None = None) -> list[Round]:
+    """Return the organiser's counted rounds before *round* (by year, number), oldest first.
+
+    The one rule of "the previous round(s)" for tallies, reports and trends: the same
+    organising unit, an earlier year/number, and at least one sealed box (a round that
+    was planned but never counted is skipped; a sealed box's figures are final).
+    """
+    qs = (
+        Round.objects.filter(
+            organiser_unit_id=round.organiser_unit_id, conferences__box__state=BoxState.SEALED
+        )
+        .filter(Q(year__lt=round.year) | Q(year=round.year, number__lt=round.number))
+        .distinct()
+        .order_by("-year", "-number")
+    )
+    newest_first = list(qs if limit is None else qs[:limit])
+    return newest_first[::-1]
+
+
+def previous_round(round: Round) -> Round | None:
+    """Return the latest of :func:`earlier_rounds`, or None."""
+    earlier = earlier_rounds(round, limit=1)
+    return earlier[-1] if earlier else None

@@ -14,7 +14,13 @@ from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.questionnaires.services import freeze_questionnaire
-from phieukin.rounds.lifecycle import BoxState, RoundState, TransitionError, check_round
+from phieukin.rounds.lifecycle import (
+    BoxState,
+    RoundAction,
+    RoundState,
+    TransitionError,
+    check_round,
+)
 from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
 from phieukin.units.models import Position, PositionType, Unit
 
@@ -135,7 +141,7 @@ def open_round(*, actor: User | None, round: Round) -> Round:
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
         authorize(actor, "round.open", rnd)
-        rnd.state = _transition(rnd, "open")
+        rnd.state = _transition(rnd, RoundAction.OPEN)
         rnd.opened_at = timezone.now()
         rnd.save(update_fields=["state", "opened_at"])
         freeze_questionnaire(actor=actor, questionnaire=rnd.questionnaire)
@@ -148,7 +154,7 @@ def close_round(*, actor: User | None, round: Round) -> Round:
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
         authorize(actor, "round.close", rnd)
-        target = _transition(rnd, "close")
+        target = _transition(rnd, RoundAction.CLOSE)
         unsealed = (
             BallotBox.objects.filter(conference__round=rnd).exclude(state=BoxState.SEALED).count()
         )
@@ -169,7 +175,7 @@ def publish_round(*, actor: User | None, round: Round) -> Round:
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
         authorize(actor, "round.publish", rnd)
-        rnd.state = _transition(rnd, "publish")
+        rnd.state = _transition(rnd, RoundAction.PUBLISH)
         rnd.published_at = timezone.now()
         rnd.save(update_fields=["state", "published_at"])
         record_event(actor=actor, action="round.publish", obj=rnd, unit=rnd.organiser_unit)

@@ -19,6 +19,7 @@ from phieukin.core.errors import DomainError
 from phieukin.questionnaires.selectors import questionnaires_for
 from phieukin.rounds import services
 from phieukin.rounds.forms import AttendanceForm, RoundForm
+from phieukin.rounds.lifecycle import RoundAction
 from phieukin.rounds.models import Round
 from phieukin.rounds.selectors import (
     conference_rows,
@@ -102,9 +103,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 _TRANSITIONS: dict[str, tuple[Callable[..., Round], Any]] = {
-    "open": (services.open_round, gettext_lazy("Round %(title)s is open.")),
-    "close": (services.close_round, gettext_lazy("Round %(title)s is closed.")),
-    "publish": (services.publish_round, gettext_lazy("Round %(title)s is published.")),
+    RoundAction.OPEN: (services.open_round, gettext_lazy("Round %(title)s is open.")),
+    RoundAction.CLOSE: (services.close_round, gettext_lazy("Round %(title)s is closed.")),
+    RoundAction.PUBLISH: (services.publish_round, gettext_lazy("Round %(title)s is published.")),
 }
 
 

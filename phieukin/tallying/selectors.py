@@ -23,12 +23,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from phieukin.ballots.models import Ballot
 from phieukin.core.errors import Conflict
 from phieukin.questionnaires.models import Item, Questionnaire
+from phieukin.rounds import selectors as round_selectors
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Round, Subject
 from phieukin.tallying import codec, documents, snapshots
@@ -337,22 +337,14 @@ def unsealed_boxes(rnd: Round) -> list[BallotBox]:
     return [b for b in _boxes(rnd) if b.state != BoxState.SEALED.value]
 
 
-def _earlier_rounds(rnd: Round) -> QuerySet[Round]:
-    return (
-        Round.objects.filter(organiser_unit_id=rnd.organiser_unit_id)
-        .filter(Q(year__lt=rnd.year) | Q(year=rnd.year, number__lt=rnd.number))
-        .order_by("-year", "-number")
-    )
-
-
 def previous_subject(subject: Subject) -> Subject | None:
     """Return the same position's subject in the latest earlier round that counted it.
 
-    "Counted" means its box is sealed; a round that was planned but never held is
-    skipped.
+    The earlier rounds are those of ``rounds.selectors.earlier_rounds`` (counting over);
+    a round in which the position was not evaluated is skipped.
     """
     rnd = subject.conference.round
-    for previous in _earlier_rounds(rnd):
+    for previous in reversed(round_selectors.earlier_rounds(rnd)):
         found = (
             Subject.objects.filter(
                 conference__round=previous,
@@ -368,13 +360,8 @@ def previous_subject(subject: Subject) -> Subject | None:
 
 
 def previous_round(rnd: Round) -> Round | None:
-    """Return the organiser's latest earlier round with at least one sealed box."""
-    return (
-        _earlier_rounds(rnd)
-        .filter(conferences__box__state=BoxState.SEALED.value)
-        .distinct()
-        .first()
-    )
+    """Return the round compared with (the one rule: ``rounds.selectors.previous_round``)."""
+    return round_selectors.previous_round(rnd)
 
 
 def district_delta(rnd: Round) -> engine.Delta | None:

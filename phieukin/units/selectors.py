@@ -18,11 +18,6 @@ def units_for(user: Any) -> QuerySet[Unit]:
     return scope_to_units(Unit.objects.all(), user, "id").order_by("sort_key")
 
 
-def wards_for(user: Any) -> QuerySet[Unit]:
-    """Return the wards and communes the user sees, in Vietnamese order."""
-    return units_for(user).filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
-
-
 def organised_wards(user: Any, organiser_unit: Unit) -> QuerySet[Unit]:
     """Return the wards under *organiser_unit* that the user organises, Vietnamese order."""
     ids = unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER])
