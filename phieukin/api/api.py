@@ -217,7 +217,7 @@ def box_status(request: HttpRequest, box: int) -> Any:
 )
 def open_box(request: HttpRequest, box: int, payload: OpenIn | None = None) -> Any:
     """Open an empty box: returns its key shares once (they are never kept)."""
-    options = payload or OpenIn()
+    options = payload or OpenIn(threshold=2, members=3, recovery=True)
     opening = services.open_box(
         actor=_actor(request),
         box=_box(box),

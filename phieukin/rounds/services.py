@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phieukin.accounts.access import AccessDenied, can
 from phieukin.audit.services import record_event
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.questionnaires.services import freeze_questionnaire
@@ -169,6 +170,24 @@ def publish_round(*, actor: User | None, round: Round) -> Round:
     return rnd
 
 
+def _four_eyes_after_opening(actor: User | None, conference: Conference) -> None:
+    """Once the conference's box has opened, only the counting committee changes attendance.
+
+    Present is reconciled against the codes used at sealing; a ward organiser alone could
+    otherwise add codes, vote with them and raise present to match (box.attendance in
+    accounts/rules/ballots.py; the reconciliation shows who entered each figure).
+    """
+    box = BallotBox.objects.filter(conference=conference).first()
+    if box is not None and box.opened_at is not None and not can(actor, "box.attendance", box):
+        raise AccessDenied(
+            _(
+                "The ballot box is open: attendance now changes only through the counting "
+                "committee."
+            ),
+            code="four_eyes",
+        )
+
+
 def record_attendance(
     *, actor: User | None, conference: Conference, invited: int, present: int
 ) -> Conference:
@@ -183,6 +202,7 @@ def record_attendance(
         )
     with transaction.atomic():
         conf = Conference.objects.select_for_update().get(pk=conference.pk)
+        _four_eyes_after_opening(actor, conf)
         conf.invited_count = invited
         conf.present_count = present
         conf.save(update_fields=["invited_count", "present_count"])

@@ -32,7 +32,7 @@ def _figures(actor: Any, box: Any) -> bool:
     """Organisers before opening; only the counting committee once the box has opened."""
     if _opened(box):
         return _reaches(actor, box, (Role.COUNTER,))
-    return _reaches(actor, box, ORGANISERS + (Role.COUNTER,))
+    return _reaches(actor, box, COMMITTEE)
 
 
 @rule("box.codes.generate")

@@ -147,9 +147,10 @@ def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[dict[s
         )
     )
     out: list[dict[str, Any]] = []
-    for row in Ballot.objects.filter(box=box).values(
+    for stored in Ballot.objects.filter(box=box).values(
         "subject_id", "group_id", "source", "valid", "answers", "comment", "ciphertext"
     ):
+        row: dict[str, Any] = dict(stored)
         ciphertext = row.pop("ciphertext")
         if ciphertext is not None:
             if private is None:
@@ -158,7 +159,9 @@ def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[dict[s
                 content = boxkeys.decrypt_sheet(private, bytes(ciphertext))
             except ValueError as exc:
                 raise _unreadable() from exc
-            row.update(answers=content.answers, group_id=content.group_id, comment=content.comment)
+            row["answers"] = content.answers
+            row["group_id"] = content.group_id
+            row["comment"] = content.comment
         try:
             decode(shapes, row["answers"])
         except (SheetError, ValueError) as exc:
