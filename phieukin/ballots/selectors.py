@@ -475,7 +475,13 @@ def figure_entries(box: BallotBox) -> list[FigureEntry]:
         )
         .order_by("id")
     )
-    opened = box.opened_at
+    opening = (
+        AuditEvent.objects.filter(
+            action="box.open", object_type=box._meta.label_lower, object_id=str(box.pk)
+        )
+        .values_list("id", flat=True)
+        .first()
+    )
     entries: list[FigureEntry] = []
     for event in events:
         if event.object_type == conference_type and event.object_id != str(box.conference_id):
@@ -501,7 +507,7 @@ def figure_entries(box: BallotBox) -> list[FigureEntry]:
                 value=value,
                 actor=event.actor_label,
                 at=event.created_at,
-                after_opening=opened is not None and event.created_at >= opened,
+                after_opening=opening is not None and event.pk > opening,
             )
         )
     return entries
