@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.audit.models import AuditEvent
 from phieukin.ballots import digest as digest_mod
-from phieukin.ballots import hooks
 from phieukin.ballots.models import Ballot, BallotSource, Code, CodeState, Receipt, Seal
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import Conflict
 from phieukin.questionnaires.models import Item
 from phieukin.questionnaires.shapes import item_shapes
+from phieukin.rounds import hooks as round_hooks
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
 from phieukin.tallying import tally as engine
@@ -162,7 +162,7 @@ def box_counts(box: BallotBox) -> BoxCounts:
         ballots_scanned=by_source.get(BallotSource.SCANNED, 0),
         receipts=Receipt.objects.filter(box=box).count(),
         per_subject=per_subject,
-        scans=hooks.evidence_digests(box),
+        scans=round_hooks.evidence_digests(box),
     )
 
 

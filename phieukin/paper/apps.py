@@ -8,11 +8,11 @@ class PaperConfig(AppConfig):
     verbose_name = _("Paper ballots")
 
     def ready(self) -> None:
-        # Sealing asks through the ballot core's hooks, which must not import this app.
-        from phieukin.ballots import hooks
+        # Sealing and verification ask through hooks; the ballot core never imports paper.
+        from phieukin.ballots.hooks import box_evidence_problems
         from phieukin.paper import selectors
+        from phieukin.rounds.hooks import box_evidence_digests, box_work_waiting
 
-        hooks.register_pending_work(selectors.paper_work_waiting)
-        hooks.register_evidence(
-            digests=selectors.evidence_digests, problems=selectors.evidence_problems
-        )
+        box_work_waiting.connect(selectors.paper_work_waiting)
+        box_evidence_digests.connect(selectors.evidence_digests)
+        box_evidence_problems.connect(selectors.evidence_problems)

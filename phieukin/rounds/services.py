@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phieukin.accounts.access import AccessDenied, can
+from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.questionnaires.services import freeze_questionnaire
-from phieukin.rounds.lifecycle import RoundState, TransitionError, check_round
+from phieukin.rounds.lifecycle import BoxState, RoundState, TransitionError, check_round
 from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
 from phieukin.units.models import Position, PositionType, Unit
 
@@ -44,6 +44,7 @@ def create_round(
     when not given); a vacant post is left out. Respondent groups come from the
     questionnaire's suggestions.
     """
+    authorize(actor, "round.create", organiser_unit)
     if k_threshold < 3 or k_comments < k_threshold:
         raise DomainError(
             _("k must be at least 3, and the comment threshold at least k."), code="bad_k"
@@ -133,6 +134,7 @@ def open_round(*, actor: User | None, round: Round) -> Round:
     """Open the round for voting and freeze its questionnaire."""
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
+        authorize(actor, "round.open", rnd)
         rnd.state = _transition(rnd, "open")
         rnd.opened_at = timezone.now()
         rnd.save(update_fields=["state", "opened_at"])
@@ -145,8 +147,11 @@ def close_round(*, actor: User | None, round: Round) -> Round:
     """Close the round: every box must be sealed first."""
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
+        authorize(actor, "round.close", rnd)
         target = _transition(rnd, "close")
-        unsealed = BallotBox.objects.filter(conference__round=rnd).exclude(state="sealed").count()
+        unsealed = (
+            BallotBox.objects.filter(conference__round=rnd).exclude(state=BoxState.SEALED).count()
+        )
         if unsealed:
             raise Conflict(
                 _("%(count)s ballot boxes are not sealed yet.") % {"count": unsealed},
@@ -163,6 +168,7 @@ def publish_round(*, actor: User | None, round: Round) -> Round:
     """Publish the round's reports to the leaders and the Standing Committee."""
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
+        authorize(actor, "round.publish", rnd)
         rnd.state = _transition(rnd, "publish")
         rnd.published_at = timezone.now()
         rnd.save(update_fields=["state", "published_at"])
@@ -170,28 +176,16 @@ def publish_round(*, actor: User | None, round: Round) -> Round:
     return rnd
 
 
-def _four_eyes_after_opening(actor: User | None, conference: Conference) -> None:
-    """Once the conference's box has opened, only the counting committee changes attendance.
-
-    Present is reconciled against the codes used at sealing; a ward organiser alone could
-    otherwise add codes, vote with them and raise present to match (box.attendance in
-    accounts/rules/ballots.py; the reconciliation shows who entered each figure).
-    """
-    box = BallotBox.objects.filter(conference=conference).first()
-    if box is not None and box.opened_at is not None and not can(actor, "box.attendance", box):
-        raise AccessDenied(
-            _(
-                "The ballot box is open: attendance now changes only through the counting "
-                "committee."
-            ),
-            code="four_eyes",
-        )
-
-
 def record_attendance(
     *, actor: User | None, conference: Conference, invited: int, present: int
 ) -> Conference:
-    """Record how many were invited and present (present cannot exceed invited)."""
+    """Record how many were invited and present (present cannot exceed invited).
+
+    The figures belong to the box's reconciliation and to its seal, so they change only
+    while the box is prepared or open: once the committee closes it for counting they
+    are frozen, and a sealed box never changes.
+    """
+    authorize(actor, "conference.record_attendance", conference)
     if invited < 0 or present < 0:
         raise DomainError(_("Counts cannot be negative."), code="negative_count")
     if present > invited:
@@ -202,7 +196,17 @@ def record_attendance(
         )
     with transaction.atomic():
         conf = Conference.objects.select_for_update().get(pk=conference.pk)
-        _four_eyes_after_opening(actor, conf)
+        # Lock the box too: closing and sealing lock it, so attendance and counting
+        # never interleave.
+        box = BallotBox.objects.select_for_update().get(conference=conf)
+        if not box.takes_attendance:
+            raise Conflict(
+                _("The ballot box is closed for counting; attendance can no longer change."),
+                code="attendance_frozen",
+            )
+        if box.opened_at is not None:
+            # Four eyes once the box is open (accounts/rules/ballots.py, box.attendance).
+            authorize(actor, "box.attendance", box)
         conf.invited_count = invited
         conf.present_count = present
         conf.save(update_fields=["invited_count", "present_count"])

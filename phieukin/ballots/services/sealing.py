@@ -3,7 +3,7 @@ decrypted, checked and re-inserted in random order with fresh ids; every trace o
 voting order (ciphertexts, receipts' and codes' physical order) is rewritten and scrubbed.
 
 Sealing never imports the apps built on the ballot core: it asks whether paper work is
-still pending through :mod:`phieukin.ballots.hooks`.
+still pending through :mod:`phieukin.rounds.hooks`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from nacl.public import PrivateKey
 from phieukin.accounts.access import authorize
 from phieukin.audit.models import AuditEvent
 from phieukin.audit.services import record_event
-from phieukin.ballots import boxkeys, hooks
+from phieukin.ballots import boxkeys
 from phieukin.ballots import digest as digest_mod
 from phieukin.ballots.models import Ballot, BoxKey, Code, Receipt, Seal
 from phieukin.ballots.selectors import box_counts, canonical_ballots, shapes_for
@@ -31,6 +31,7 @@ from phieukin.ballots.services.common import box_gate, locked_box, transition
 from phieukin.ballots.sheet import SheetError, decode
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.core.ids import random_id
+from phieukin.rounds import hooks as round_hooks
 from phieukin.rounds.models import BallotBox, RespondentGroup
 
 if TYPE_CHECKING:
@@ -275,7 +276,7 @@ def seal_box(
         authorize(actor, "box.seal", locked)
         box_gate(locked.pk, exclusive=True)
         target = transition(locked, "seal")
-        waiting = hooks.pending_work(locked)
+        waiting = round_hooks.work_waiting(locked)
         if waiting:
             raise Conflict(
                 _(

@@ -136,7 +136,8 @@ def _pre_seal_traces(box: BallotBox) -> list[bytes]:
         *Code.objects.filter(box=box).values_list("id", flat=True),
     ]
     ciphertexts = [
-        bytes(c)[40:72] for c in Ballot.objects.filter(box=box).values_list("ciphertext", flat=True)
+        bytes(c or b"")[40:72]
+        for c in Ballot.objects.filter(box=box).values_list("ciphertext", flat=True)
     ]
     assert all(ciphertexts)
     return [_record_bytes(i) for i in ids] + ciphertexts
