@@ -23,6 +23,8 @@ from phieukin.api.schemas import (
     CodesIn,
     CodesOut,
     ErrorOut,
+    OpenIn,
+    OpenOut,
     PaperIn,
     ReceiptsOut,
     SealIn,
@@ -109,14 +111,10 @@ def box_definition(request: HttpRequest, box: int) -> Any:
 def cast(request: HttpRequest, payload: BallotIn) -> Any:
     """Cast a ballot with a one-time code: one sheet per leader; returns receipts.
 
-    409 when the code was already used (also under concurrent double submission).
+    409 when the code was already used (also under concurrent double submission). A
+    client that sent many wrong codes is answered more slowly, never refused.
     """
-    if ratelimit.is_limited(request):
-        raise DomainError(
-            _("Too many wrong codes. Please wait a few minutes and try again."),
-            code="rate_limited",
-            status=429,
-        )
+    ratelimit.throttle(request)
     sheets: list[services.SheetInput] = []
     for sheet in payload.sheets:
         try:
@@ -214,11 +212,26 @@ def box_status(request: HttpRequest, box: int) -> Any:
 
 
 @api.post(
-    "/admin/boxes/{box}/open", response={200: StatusOut, **ERRORS}, auth=admin_auth, tags=["admin"]
+    "/admin/boxes/{box}/open", response={200: OpenOut, **ERRORS}, auth=admin_auth, tags=["admin"]
 )
-def open_box(request: HttpRequest, box: int) -> Any:
-    """Open an empty box (fixes the round's anonymity rules)."""
-    return _status(services.open_box(actor=_actor(request), box=_box(box)))
+def open_box(request: HttpRequest, box: int, payload: OpenIn | None = None) -> Any:
+    """Open an empty box: returns its key shares once (they are never kept)."""
+    options = payload or OpenIn(threshold=2, members=3, recovery=True)
+    opening = services.open_box(
+        actor=_actor(request),
+        box=_box(box),
+        threshold=options.threshold,
+        members=options.members,
+        recovery=options.recovery,
+    )
+    return {
+        **_status(opening.box),
+        "threshold": opening.threshold,
+        "members": opening.members,
+        "recovery": opening.recovery,
+        "fingerprint": opening.fingerprint,
+        "shares": opening.shares,
+    }
 
 
 @api.post(
@@ -235,7 +248,10 @@ def close_box(request: HttpRequest, box: int) -> Any:
 def seal_box(request: HttpRequest, box: int, payload: SealIn) -> Any:
     """Seal a closed box (409 with the problems when the counts do not reconcile)."""
     seal = services.seal_box(
-        actor=_actor(request), box=_box(box), acknowledge_mismatch=payload.acknowledge_mismatch
+        actor=_actor(request),
+        box=_box(box),
+        shares=payload.shares or None,
+        acknowledge_mismatch=payload.acknowledge_mismatch,
     )
     return {"box": box, "digest": seal.digest, "counts": seal.counts}
 

@@ -153,7 +153,20 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "phieukin",
-    }
+    },
+    # Shared by every worker and every app server (rate limits of code entry): a table of
+    # the database (created by a migration of the ballots app), or Redis with REDIS_URL.
+    "shared": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "phieukin_cache",
+        }
+    ),
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -223,6 +236,13 @@ PHIEUKIN_JOBS_INLINE = env_bool("PHIEUKIN_JOBS_INLINE", default=False)
 PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT = int(os.environ.get("PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT", "20"))
 PHIEUKIN_CODE_ATTEMPTS_PER_BOX = int(os.environ.get("PHIEUKIN_CODE_ATTEMPTS_PER_BOX", "500"))
 PHIEUKIN_RATE_WINDOW_SECONDS = int(os.environ.get("PHIEUKIN_RATE_WINDOW_SECONDS", "600"))
+# Past those failures, each code entry of that client (or box) waits, doubling up to this.
+PHIEUKIN_RATE_MAX_DELAY_SECONDS = float(os.environ.get("PHIEUKIN_RATE_MAX_DELAY_SECONDS", "8"))
+# Failed code entries on one box at which its page warns the committee of guessing.
+PHIEUKIN_GUESSING_WARNING = int(os.environ.get("PHIEUKIN_GUESSING_WARNING", "50"))
+# Header naming the client behind a trusted reverse proxy (e.g. X-Forwarded-For); empty:
+# the connection's own address. Set it only when a proxy you run overwrites that header.
+PHIEUKIN_TRUSTED_PROXY_HEADER = os.environ.get("PHIEUKIN_TRUSTED_PROXY_HEADER", "")
 # Public base URL printed in the QR codes of code slips.
 PHIEUKIN_PUBLIC_URL = os.environ.get("PHIEUKIN_PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -52,3 +52,10 @@ class Command(BaseCommand):
             )
             for code in result.demo_codes:
                 self.stdout.write(f"  {code}")
+        if result.demo_shares:
+            self.stdout.write("")
+            self.stdout.write(
+                "Key shares of the open round's boxes (shown only once; written beside them):"
+            )
+            for line in result.demo_shares:
+                self.stdout.write(f"  {line}")
