@@ -10,7 +10,16 @@ from django.db.models import Prefetch, QuerySet
 
 from phieukin.accounts.models import Role
 from phieukin.accounts.scoping import scope_to_units, unit_ids_for
-from phieukin.units.models import Person, Position, Tenure, Unit, UnitKind
+from phieukin.units import lineage
+from phieukin.units.models import (
+    Person,
+    Position,
+    Reorganisation,
+    Tenure,
+    Unit,
+    UnitKind,
+    UnitMove,
+)
 
 
 def units_for(user: Any) -> QuerySet[Unit]:
@@ -109,3 +118,65 @@ def organiser_units_for(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(
         memberships__user=user, memberships__role=Role.DISTRICT_ORGANISER
     ).order_by("sort_key")
+
+
+def map_for(user: Any, day: dt.date) -> list[lineage.MapNode]:
+    """Return the units the user sees that existed on *day*, drawn as on that day."""
+    return lineage.map_on(day, units_for(user))
+
+
+@dataclass(frozen=True)
+class ReorganisationView:
+    """A reorganisation with its successions grouped by new unit, for the units page."""
+
+    reorganisation: Reorganisation
+    successors: list[tuple[Unit, list[lineage.Predecessor]]]
+    ended: list[Unit]
+    moves: list[UnitMove]
+
+
+def reorganisations_for(user: Any) -> list[ReorganisationView]:
+    """Return the reorganisations that touched the user's units, oldest first."""
+    ids = unit_ids_for(user)
+    if not ids:
+        return []
+    views = []
+    for reorg in Reorganisation.objects.order_by("effective", "pk"):
+        links = list(
+            reorg.successions.filter(successor_id__in=ids).select_related(
+                "predecessor", "successor"
+            )
+        )
+        moves = list(
+            reorg.moves.filter(unit_id__in=ids).select_related("unit", "old_parent", "new_parent")
+        )
+        ended = list(
+            Unit.objects.filter(id__in=ids, valid_until=reorg.last_day_before).order_by(
+                "kind", "sort_key"
+            )
+        )
+        if not links and not moves and not ended:
+            continue
+        grouped: dict[int, tuple[Unit, list[lineage.Predecessor]]] = {}
+        for link in sorted(
+            links, key=lambda s: (s.successor.sort_key, not s.whole, s.predecessor.sort_key)
+        ):
+            _unit, items = grouped.setdefault(link.successor_id, (link.successor, []))
+            items.append(
+                lineage.Predecessor(
+                    unit=link.predecessor,
+                    successor=link.successor,
+                    whole=link.whole,
+                    population_share=link.population_share,
+                    staff_share=link.staff_share,
+                    effective=reorg.effective,
+                    verified=link.verified,
+                    depth=1,
+                )
+            )
+        views.append(
+            ReorganisationView(
+                reorganisation=reorg, successors=list(grouped.values()), ended=ended, moves=moves
+            )
+        )
+    return views
