@@ -115,6 +115,15 @@ class IssuingBody:
 DEFAULT_SYMBOLS = {"province": "TU", "district": "QU", "ward": "ĐU", "commune": "ĐU"}
 
 
+def department_symbol(department: str) -> str:
+    """Return a department's abbreviation: "Ban Tuyên giáo và Dân vận" → "BTGDV".
+
+    The first letter of each syllable, "và" left out ("Ban Tổ chức" → "BTC").
+    """
+    letters = [word[0] for word in department.split() if word.lower() != "và"]
+    return "".join(letters).upper()
+
+
 def issuing_body(
     *,
     level: str,
@@ -137,7 +146,7 @@ def issuing_body(
             superior=committee.upper(),
             issuer=department.upper(),
             place=place,
-            symbol=symbol or "BTGDVTU",
+            symbol=department_symbol(department) + (symbol or "TU"),
             by_department=True,
         )
     return IssuingBody(

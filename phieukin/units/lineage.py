@@ -213,9 +213,13 @@ def issuing_body(unit: Unit, day: dt.date) -> documents.IssuingBody:
         parent_organisation = (
             parent.party_organisation or parent.party_committee or parent.full_name
         )
+    place = unit.name
+    for prefix in ("Thành phố ", "Tỉnh "):
+        if unit.kind == UnitKind.PROVINCE and place.startswith(prefix):
+            place = place[len(prefix) :]  # "Hà Nội, ngày …", not "Thành phố Hà Nội, ngày …"
     return documents.issuing_body(
         level=unit.kind,
-        place=unit.name,
+        place=place,
         committee=unit.party_committee or unit.full_name,
         department=unit.organiser_unit,
         parent_organisation=parent_organisation,

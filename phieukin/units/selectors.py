@@ -32,12 +32,33 @@ def wards_for(user: Any) -> QuerySet[Unit]:
     return units_for(user).filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
 
 
-def organised_wards(user: Any, organiser_unit: Unit) -> QuerySet[Unit]:
-    """Return the wards under *organiser_unit* that the user organises, Vietnamese order."""
+def organised_wards(
+    user: Any, organiser_unit: Unit, *, day: dt.date | None = None
+) -> QuerySet[Unit]:
+    """Return the wards a round organised by *organiser_unit* may cover, Vietnamese order.
+
+    An organiser at any level: a ward (or commune) organises a round on its own leaders,
+    so its only conference is its own; a city or a (former) district covers the wards
+    and communes below it that the user organises. With *day*, only the units that
+    exist on that day (the map of the conference date).
+    """
     ids = unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER])
-    return Unit.objects.filter(
-        parent=organiser_unit, id__in=ids, kind__in=[UnitKind.WARD, UnitKind.COMMUNE]
-    ).order_by("sort_key")
+    kinds = [UnitKind.WARD, UnitKind.COMMUNE]
+    if organiser_unit.kind in kinds:
+        qs = Unit.objects.filter(pk=organiser_unit.pk, id__in=ids)
+    else:
+        below: set[int] = set()
+        frontier = {organiser_unit.pk}
+        while frontier:
+            frontier = (
+                set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+                - below
+            )
+            below |= frontier
+        qs = Unit.objects.filter(id__in=below & ids, kind__in=kinds)
+    if day is not None:
+        qs = qs.filter(lineage.valid_on(day))
+    return qs.order_by("sort_key")
 
 
 @dataclass
@@ -180,3 +201,16 @@ def reorganisations_for(user: Any) -> list[ReorganisationView]:
             )
         )
     return views
+
+
+def pick_organiser_unit(units: list[Unit], params: Any) -> Unit | None:
+    """Return the organising unit named by ``params["organiser"]`` among *units*.
+
+    Without a (valid) choice: the first unit that exists today, else the first one.
+    """
+    chosen = str(params.get("organiser", "") or "")
+    for unit in units:
+        if str(unit.pk) == chosen:
+            return unit
+    today = dt.date.today()
+    return next((u for u in units if u.is_valid_on(today)), units[0] if units else None)
