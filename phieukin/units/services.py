@@ -50,6 +50,7 @@ def import_district(*, actor: User | None, text: str) -> Unit:
     The format is that of ``phieukin/data/long-bien.yaml``; existing units are matched by
     administrative code and updated, so the import can run again.
     """
+    authorize(actor, "unit.import")
     data = yaml.safe_load(text)
     if not isinstance(data, dict) or "district" not in data or "wards" not in data:
         raise DomainError(
@@ -156,6 +157,7 @@ def appoint(
     end: dt.date | None = None,
 ) -> Tenure:
     """Record that *person* holds *position* from *start*; ends the previous open tenure."""
+    authorize(actor, "position.appoint", position)
     if end is not None and end < start:
         raise DomainError(_("The end date is before the start date."), code="bad_dates")
     with transaction.atomic():
@@ -176,6 +178,7 @@ def appoint(
 
 def create_person(*, actor: User | None, full_name: str, note: str = "") -> Person:
     """Create a person record (a leader who may be evaluated)."""
+    authorize(actor, "person.create")
     name = " ".join(full_name.split())
     if not name:
         raise DomainError(_("The name is empty."), code="empty_name")
@@ -197,6 +200,7 @@ def appoint_person(
     """Appoint an existing person, or a new one named *full_name*, in one transaction."""
     if person is None and not " ".join(full_name.split()):
         raise DomainError(_("Choose a person or type a new name."), code="no_person")
+    authorize(actor, "position.appoint", position)
     with transaction.atomic():
         if person is None:
             person = create_person(actor=actor, full_name=full_name)
@@ -275,7 +279,7 @@ def record_reorganisation(
     earlier dates; *appointments* put people into the new posts from *effective*, so a
     leader's history follows them from the old ward to the new one.
     """
-    authorize(actor, "units.reorganise", None)
+    authorize(actor, "unit.reorganise")
     title = " ".join(title.split())
     if not title:
         raise DomainError(_("Give the reorganisation a title."), code="no_title")
@@ -446,7 +450,7 @@ def import_units(*, actor: User | None, data: bytes, filename: str) -> UnitImpor
     other row creates a unit. A parent is named by its code: a row of the same file or a
     unit of the product that exists on the row's start date.
     """
-    authorize(actor, "units.import", None)
+    authorize(actor, "unit.import")
     try:
         cells = unitsheet.read_cells(data, filename)
     except Exception as exc:  # openpyxl and csv raise many kinds on a damaged file

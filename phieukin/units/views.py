@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phieukin.accounts.access import can
-from phieukin.accounts.permissions import can_appoint, is_back_office
-from phieukin.core.access import acting_user, deny_unless, require
+from phieukin.accounts.access import AccessDenied, can, permits
+from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
 from phieukin.units.forms import AppointForm, MapDateForm, UnitListUploadForm
 from phieukin.units.selectors import (
@@ -23,7 +23,7 @@ from phieukin.units.selectors import (
 from phieukin.units.services import UnitImportError, appoint_person, import_units
 
 
-@require(is_back_office)
+@require(permits("unit.view"))
 def unit_list(request: HttpRequest) -> HttpResponse:
     """Show the map of units the user sees on a date (today by default) and its changes."""
     form = MapDateForm(request.GET or None)
@@ -38,15 +38,14 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             "day": day,
             "form": form,
             "reorganisations": reorganisations_for(request.user),
-            "can_import": can(request.user, "units.import"),
+            "can_import": can(request.user, "unit.import"),
         },
     )
 
 
-@require(is_back_office)
+@require(permits("unit.import"))
 def unit_import(request: HttpRequest) -> HttpResponse:
     """Import a list of units from XLSX or CSV; show every error with its line."""
-    deny_unless(can(request.user, "units.import"))
     form = UnitListUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -58,6 +57,8 @@ def unit_import(request: HttpRequest) -> HttpResponse:
         except UnitImportError as exc:
             form.add_error(None, exc.message)
             errors = [str(e) for e in exc.errors]
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -70,7 +71,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
     return render(request, "units/unit_import.html", {"form": form, "errors": errors})
 
 
-@require(is_back_office)
+@require(permits("unit.view"))
 def leader_list(request: HttpRequest) -> HttpResponse:
     """List positions per ward with their holders; appoint a holder (district organiser)."""
     positions = appointable_positions(request.user)
@@ -80,11 +81,10 @@ def leader_list(request: HttpRequest) -> HttpResponse:
             request.POST or None, positions=positions, people=people_for(request.user)
         )
     if request.method == "POST":
-        deny_unless(form is not None)
-        assert form is not None
+        if form is None:  # nothing the user may appoint to
+            raise PermissionDenied
         if form.is_valid():
             position = form.cleaned_data["position"]
-            deny_unless(can_appoint(request.user, position))
             try:
                 tenure = appoint_person(
                     actor=acting_user(request),
@@ -94,6 +94,8 @@ def leader_list(request: HttpRequest) -> HttpResponse:
                     start=form.cleaned_data["start"],
                     end=form.cleaned_data["end"],
                 )
+            except AccessDenied as exc:
+                raise PermissionDenied from exc
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:

@@ -1,4 +1,4 @@
-"""Rules of the unit tree: reorganisations, unit imports and appointments."""
+"""Who reads the unit tree, who redraws it and who appoints leaders."""
 
 from __future__ import annotations
 
@@ -16,25 +16,31 @@ def _organises_a_top_unit(actor: Any) -> bool:
     ).exists()
 
 
-@rule("units.reorganise")
-def reorganise(actor: Any, obj: Any) -> bool:
-    """The organiser of a top-level unit (the city) records a reorganisation of the map."""
-    return bool(getattr(actor, "is_superuser", False)) or _organises_a_top_unit(actor)
-
-
-@rule("units.import")
-def import_units(actor: Any, obj: Any) -> bool:
-    """The organiser of a top-level unit (the city) imports a list of units."""
-    return bool(getattr(actor, "is_superuser", False)) or _organises_a_top_unit(actor)
-
-
-@rule("units.appoint")
-def appoint(actor: Any, obj: Any) -> bool:
-    """An organiser appoints holders of posts in the units they reach (obj: a position)."""
-    return permissions.can_appoint(actor, obj)
-
-
-@rule("units.view_map")
-def view_map(actor: Any, obj: Any) -> bool:
-    """Every back-office role reads the map of any date (scoped to its own units)."""
+@rule("unit.view")
+def view_units(actor: Any, obj: Any) -> bool:
+    """Every back-office role reads the units and leaders it reaches (scoped by selectors)."""
     return permissions.is_back_office(actor)
+
+
+@rule("unit.import")
+def import_units(actor: Any, obj: Any) -> bool:
+    """The operator (command line), a superuser or the city's organiser loads units."""
+    return bool(getattr(actor, "is_superuser", False)) or _organises_a_top_unit(actor)
+
+
+@rule("unit.reorganise")
+def reorganise(actor: Any, obj: Any) -> bool:
+    """The operator, a superuser or the city's organiser records a reorganisation."""
+    return bool(getattr(actor, "is_superuser", False)) or _organises_a_top_unit(actor)
+
+
+@rule("position.appoint")
+def appoint(actor: Any, position: Any) -> bool:
+    """The district organiser of the position's unit appoints its holder."""
+    return permissions.can_appoint(actor, position)
+
+
+@rule("person.create")
+def create_person(actor: Any, obj: Any) -> bool:
+    """A district organiser records a new person (when appointing them)."""
+    return permissions.is_district_organiser(actor)
