@@ -275,11 +275,12 @@ CONTENT_SECURITY_POLICY = {
 # after AXES_FAILURE_LIMIT wrong passwords for one account, or from one client, further
 # attempts are refused for AXES_COOLOFF_TIME, or until the district organiser unlocks.
 AXES_FAILURE_LIMIT = int(os.environ.get("PHIEUKIN_LOGIN_ATTEMPTS", "5"))
-AXES_COOLOFF_TIME = dt.timedelta(
-    minutes=int(os.environ.get("PHIEUKIN_LOGIN_COOLOFF_MINUTES", "15"))
-)
+PHIEUKIN_LOGIN_COOLOFF_MINUTES = int(os.environ.get("PHIEUKIN_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=PHIEUKIN_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# The lockout lifts a fixed time after it began; attempts during it do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "phieukin.accounts.throttle.client_address"
