@@ -1,5 +1,5 @@
-"""Content-Security-Policy: on every page type, and no page needs an inline script or style.
 # ruff: noqa: F811  (the shared "world" fixture is imported, then requested by name)
+"""Content-Security-Policy: on every page type, and no page needs an inline script or style.
 
 Every HTML page of the project (the walk of ``test_access``, as the district organiser
 and anonymously, plus the admin and the API docs) carries the policy, and its HTML holds no
