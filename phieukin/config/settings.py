@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "phieukin.core",
     "phieukin.accounts",
     "phieukin.audit",
+    "phieukin.jobs",
     "phieukin.units",
     "phieukin.questionnaires",
     "phieukin.rounds",
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
     "phieukin.reports",
     "phieukin.public",
     "phieukin.api",
+    "phieukin.console",
+    "phieukin.ops",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +116,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "console:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [
@@ -127,7 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "phieukin.core.context_processors.navigation",
+                "phieukin.console.navigation.navigation",
             ],
         },
     },
@@ -292,6 +295,17 @@ OTP_TOTP_ISSUER = "phieukin"
 OTP_TOTP_TOLERANCE = 1
 # API tokens expire after this many days unless created with another lifetime.
 PHIEUKIN_API_TOKEN_DAYS = int(os.environ.get("PHIEUKIN_API_TOKEN_DAYS", "90"))
+
+# --- Background work -------------------------------------------------------------------
+# With a broker (Redis), jobs run on Celery workers (`celery -A phieukin.config worker`);
+# without one they run in a background thread of the web process, so `make run` needs no
+# extra server. PHIEUKIN_JOBS_INLINE runs them right after commit in the same thread.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+PHIEUKIN_JOBS_INLINE = env_bool("PHIEUKIN_JOBS_INLINE", default=False)
 
 # --- Product settings ------------------------------------------------------------------
 # Attempts at entering a code before a client (or a box) is made to wait.

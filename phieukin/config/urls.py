@@ -9,10 +9,11 @@ urlpatterns = [
     # login form is not offered.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
+    path("", include("phieukin.ops.urls")),
     path("accounts/", include("phieukin.accounts.urls")),
     path("api/v1/", include("phieukin.api.urls")),
     path("", include("phieukin.public.urls")),
-    path("", include("phieukin.core.urls")),
+    path("", include("phieukin.console.urls")),
     path("units/", include("phieukin.units.urls")),
     path("questionnaires/", include("phieukin.questionnaires.urls")),
     path("rounds/", include("phieukin.rounds.urls")),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("paper/", include("phieukin.paper.urls")),
     path("reports/", include("phieukin.reports.urls")),
     path("audit/", include("phieukin.audit.urls")),
+    path("jobs/", include("phieukin.jobs.urls")),
 ]
