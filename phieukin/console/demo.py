@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from phieukin.accounts.demo import enrol_demo_users
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.ballots import services as ballots
 from phieukin.ballots.demo import open_with_slips
@@ -111,6 +112,7 @@ def seed_demo(
     _appoint_fictional_leaders(wards, result)
     questionnaire = import_default_template(actor=None)
     _demo_users(district, wards, result)
+    enrol_demo_users(User.objects.filter(username__in=[x.username for x in result.logins]))
     organiser = User.objects.get(username="tuyengiao")
     for spec in PAST_ROUNDS:
         say(f"{spec.title} …")

@@ -6,6 +6,7 @@ Add a domain's module to the import list below. Each module imports only
 objects it is given by attribute (``obj.unit_id``), so no domain app is imported here.
 """
 
+from phieukin.accounts.rules import accounts  # noqa: F401
 from phieukin.accounts.rules import audit  # noqa: F401
 from phieukin.accounts.rules import ballots  # noqa: F401
 from phieukin.accounts.rules import jobs  # noqa: F401

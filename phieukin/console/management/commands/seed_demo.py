@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from phieukin.accounts.demo import demo_second_factor_lines
 from phieukin.console.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Passwords are set only when a demo user is created; a changed password stays."
         )
+        for line in demo_second_factor_lines():
+            self.stdout.write(line)
         if result.demo_codes:
             self.stdout.write("")
             self.stdout.write(
