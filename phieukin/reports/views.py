@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from phieukin.reports import selectors, services, texts
+from phieukin.reports import sections, selectors, services, texts
 from phieukin.reports.exporters.base import summary_charts
 from phieukin.reports.services import FORMATS, RoundReports
 from phieukin.rounds.models import Round, Subject
@@ -92,6 +92,7 @@ def leader_report(request: HttpRequest, round_id: int, subject_id: int) -> HttpR
             "images": images,
             "formats": FORMATS,
             "draft": not selectors.is_published(subject.conference.round),
+            "sections": sections.leader_sections(subject),
             **texts.page_context(content),
         },
     )
