@@ -26,6 +26,7 @@ from phieukin.followup.models import (
     FeedbackState,
     LeaderResponse,
     Measure,
+    ProgressUpdate,
     RemediationPlan,
 )
 from phieukin.questionnaires.models import Item
@@ -514,3 +515,57 @@ def public_feedback(plan: CultivationPlan) -> list[CitizenFeedback]:
             plan=plan, state=FeedbackState.PUBLISHED, answered_at__isnull=False
         ).order_by("created_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class Owned:
+    """What the access rules read of an object: whose it is and in which unit."""
+
+    person_id: int
+    unit_id: int
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit as the access rules read it (``unit_id``)."""
+
+    unit_id: int
+
+
+def owned(subject: Subject) -> Owned:
+    return Owned(subject.person_id, subject.conference.unit_id)
+
+
+def subject_for(user: Any, subject_id: int) -> Subject:
+    """Return a subject of a published round whose follow-through the user may read."""
+    subject = (
+        Subject.objects.select_related("conference__round", "conference__unit", "person")
+        .filter(pk=subject_id, conference__round__state=RoundState.PUBLISHED.value)
+        .first()
+    )
+    if subject is None:
+        raise AccessDenied("not found", code="not_found")
+    authorize(user, "followup.plan.view", owned(subject))
+    return subject
+
+
+def evidence_for(user: Any, update_id: int) -> ProgressUpdate:
+    """Return a progress update with evidence the user may download."""
+    update = (
+        ProgressUpdate.objects.select_related("measure__plan")
+        .filter(pk=update_id)
+        .exclude(evidence="")
+        .first()
+    )
+    if update is None:
+        raise AccessDenied("not found", code="not_found")
+    authorize(user, "followup.evidence.view", update.measure.plan)
+    return update
+
+
+def can_review(user: Any, plan: RemediationPlan) -> bool:
+    return can(user, "followup.plan.review", plan)
+
+
+def can_edit(user: Any, obj: Any) -> bool:
+    return can(user, "followup.plan.edit", obj)

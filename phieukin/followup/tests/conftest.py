@@ -13,7 +13,7 @@ import pytest
 
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.followup import services
-from phieukin.followup.models import RemediationPlan
+from phieukin.followup.models import CultivationPlan, RemediationPlan
 from phieukin.reports.tests.conftest import fill_round
 from phieukin.rounds.models import Round, Subject
 from phieukin.rounds.services import publish_round
@@ -91,3 +91,20 @@ def approved_plan(
 ) -> RemediationPlan:
     services.submit_plan(actor=leader, plan=draft_plan)
     return services.approve_plan(actor=district_organiser, plan=draft_plan)
+
+
+@pytest.fixture
+def posted_plan(leader: User, wards: list[Unit]) -> CultivationPlan:
+    """Return the leader's posted self-cultivation plan for this year."""
+    plan = services.save_cultivation_plan(
+        actor=leader,
+        person_id=leader.person_id or 0,
+        unit=wards[0],
+        year=dt.date.today().year,
+        intro="Thực hiện Kết luận 21-KL/TW, tôi xây dựng kế hoạch như sau.",
+        commitments=[
+            services.CommitmentInput("ideology", "Kiên định mục tiêu, lý tưởng."),
+            services.CommitmentInput("style", "Tiếp dân định kỳ vào thứ Năm hằng tuần."),
+        ],
+    )
+    return services.post_cultivation_plan(actor=leader, plan=plan)
