@@ -359,8 +359,8 @@ def evidence(request: HttpRequest, update_id: int) -> HttpResponse:
     with update.evidence.open("rb") as stored:
         data = stored.read()
     response = HttpResponse(data, content_type=update.evidence_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True, update.evidence_name or "evidence"
+    response["Content-Disposition"] = (
+        content_disposition_header(True, update.evidence_name or "evidence") or "attachment"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
