@@ -182,7 +182,8 @@ def _plan(
         services.return_plan(
             actor=organiser,
             plan=plan,
-            comment="Đề nghị nêu cụ thể chỉ tiêu, thời hạn và người chịu trách nhiệm từng biện pháp.",
+            comment="Đề nghị nêu cụ thể chỉ tiêu, thời hạn và người chịu trách nhiệm "
+            "từng biện pháp.",
         )
         return
     services.approve_plan(actor=organiser, plan=plan, comment="Đồng ý với kế hoạch.")
