@@ -18,6 +18,7 @@ from ninja.parser import Parser
 
 from phieukin.accounts.models import User
 from phieukin.api.auth import TokenAuth
+from phieukin.api.followup import router as followup_router
 from phieukin.api.schemas import (
     MAX_ID,
     AttendanceIn,
@@ -350,3 +351,7 @@ def paper_counts(request: HttpRequest, box: int, payload: PaperIn) -> Any:
             actor=_actor(request), box=_box(box), issued=payload.issued, returned=payload.returned
         )
     )
+
+
+# Follow-through: posted plans and citizen feedback (public), remediation status (admin).
+api.add_router("/", followup_router)

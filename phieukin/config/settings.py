@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "phieukin.paper",
     "phieukin.tallying",
     "phieukin.reports",
+    "phieukin.followup",
     "phieukin.public",
     "phieukin.api",
     "phieukin.console",
@@ -329,6 +330,13 @@ PHIEUKIN_RATE_MAX_DELAY_SECONDS = float(os.environ.get("PHIEUKIN_RATE_MAX_DELAY_
 # Failed code entries on one box at which its page warns the committee of guessing.
 PHIEUKIN_GUESSING_WARNING = int(os.environ.get("PHIEUKIN_GUESSING_WARNING", "50"))
 # Public base URL printed in the QR codes of code slips.
+# Citizen feedback on posted plans: submissions per client per window, form token lifetime.
+PHIEUKIN_FEEDBACK_PER_CLIENT = int(os.environ.get("PHIEUKIN_FEEDBACK_PER_CLIENT", "5"))
+PHIEUKIN_FEEDBACK_WINDOW_SECONDS = int(os.environ.get("PHIEUKIN_FEEDBACK_WINDOW_SECONDS", "3600"))
+PHIEUKIN_FEEDBACK_TOKEN_MAX_AGE = int(os.environ.get("PHIEUKIN_FEEDBACK_TOKEN_MAX_AGE", "7200"))
+PHIEUKIN_EVIDENCE_MAX_BYTES = int(
+    os.environ.get("PHIEUKIN_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))
+)
 PHIEUKIN_PUBLIC_URL = os.environ.get("PHIEUKIN_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Logging: request lines never carry codes or receipts (see phieukin.core.logging).

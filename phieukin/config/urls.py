@@ -20,6 +20,7 @@ urlpatterns = [
     path("ballots/", include("phieukin.ballots.urls")),
     path("paper/", include("phieukin.paper.urls")),
     path("reports/", include("phieukin.reports.urls")),
+    path("followup/", include("phieukin.followup.urls")),
     path("audit/", include("phieukin.audit.urls")),
     path("jobs/", include("phieukin.jobs.urls")),
 ]
