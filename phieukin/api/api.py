@@ -17,6 +17,7 @@ from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from phieukin.accounts.models import User
+from phieukin.api import followthrough_grading
 from phieukin.api.auth import TokenAuth
 from phieukin.api.schemas import (
     AttendanceIn,
@@ -43,6 +44,7 @@ api = NinjaAPI(
     urls_namespace="api",
     description="Secret-ballot feedback on ward leaders: voting, bulletin, re-tally, admin.",
 )
+api.add_router("/admin", followthrough_grading.router)
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}
 
 

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "phieukin.paper",
     "phieukin.tallying",
     "phieukin.reports",
+    "phieukin.selfcheck",
+    "phieukin.grading",
     "phieukin.public",
     "phieukin.api",
 ]

@@ -16,4 +16,6 @@ urlpatterns = [
     path("paper/", include("phieukin.paper.urls")),
     path("reports/", include("phieukin.reports.urls")),
     path("audit/", include("phieukin.audit.urls")),
+    path("selfchecks/", include("phieukin.selfcheck.urls")),
+    path("gradings/", include("phieukin.grading.urls")),
 ]
