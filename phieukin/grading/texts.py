@@ -13,23 +13,27 @@ def points(value: object) -> str:
 
 
 def rule_error_message(error: RuleError) -> str:
+    """Return the rules' refusal as a sentence."""
     p = error.params
     part = {"general": _("general criteria"), "tasks": _("task results")}
+    params = {
+        **p,
+        "part": part.get(str(p.get("part")), p.get("part")),
+        "maximum": points(p.get("maximum")),
+        "value": points(p.get("value")),
+    }
     messages = {
-        "points_out_of_range": _("%(part)s must be between 0 and %(maximum)s points, not %(value)s")
-        % {
-            "part": part.get(str(p.get("part")), p.get("part")),
-            "maximum": points(p.get("maximum")),
-            "value": points(p.get("value")),
-        },
-        "points_required": _("%(regulation)s grades by points: give both parts.")
-        % {"regulation": p.get("regulation")},
+        "points_out_of_range": _(
+            "%(part)s must be between 0 and %(maximum)s points, not %(value)s"
+        ),
+        "points_required": _("%(regulation)s grades by points: give both parts."),
         "grade_required": _("Choose one of the four grades."),
         "unknown_level": _("Unknown grade."),
-        "no_regulation": _("No regulation governs the review of %(year)s.") % p,
+        "no_regulation": _("No regulation governs the review of %(year)s."),
         "unknown_regulation": _("Unknown regulation."),
     }
-    return messages.get(error.code, error.code)
+    template = messages.get(error.code)
+    return str(template) % params if template is not None else error.code
 
 
 def level_label(code: str) -> str:
