@@ -59,7 +59,7 @@ def feedback_results(reader: Any, grading: Grading) -> EvidenceSection:
     subjects = list(
         Subject.objects.filter(
             person_id=grading.person_id,
-            conference__round__state=RoundState.PUBLISHED.value,
+            conference__round__state__in=[RoundState.CLOSED.value, RoundState.PUBLISHED.value],
             conference__round__year__lte=grading.year.year,
         )
         .select_related("conference__round", "conference__unit")
@@ -96,7 +96,7 @@ def feedback_results(reader: Any, grading: Grading) -> EvidenceSection:
             "its results."
         ) % {"n": hidden}
     elif not subjects:
-        note = _("No published feedback round about this person up to this year.")
+        note = _("No counted feedback round about this person up to this year.")
     return EvidenceSection("feedback", title, tuple(lines), note=note, withheld=hidden > 0)
 
 
