@@ -43,6 +43,7 @@ class StepForm(forms.Form):
         max_digits=4,
         decimal_places=1,
         required=False,
+        localize=True,
     )
     tasks = forms.DecimalField(
         label=_("Task results (points)"),
@@ -50,6 +51,7 @@ class StepForm(forms.Form):
         max_digits=4,
         decimal_places=1,
         required=False,
+        localize=True,
     )
 
     def __init__(self, *args: Any, points: bool, **kwargs: Any) -> None:

@@ -47,9 +47,7 @@ def test_a_ward_office_may_not_import_a_checklist(ward_organiser: User) -> None:
 def test_a_bad_file_is_refused_with_a_line_number(district_organiser: User) -> None:
     text = "code: a\nitems:\n  - id: a\n    text: A\n  - id: a\n    text: B\n"
     with pytest.raises(DomainError) as caught:
-        services.import_checklist(
-            actor=district_organiser, data=text.encode(), filename="x.yaml"
-        )
+        services.import_checklist(actor=district_organiser, data=text.encode(), filename="x.yaml")
     assert caught.value.code == "bad_checklist_file"
     assert " 5:" in str(caught.value.message)
 
