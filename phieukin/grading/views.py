@@ -161,7 +161,7 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("grading:grading", pk=pk)
     data = form.cleaned_data
     _action, service = STEPS[step]

@@ -270,7 +270,7 @@ def parse_xlsx(data: bytes) -> ChecklistSpec:
         if not rows:
             return []
         header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
-        out = []
+        out: list[tuple[dict[str, Any], int | None]] = []
         for number, row in enumerate(rows[1:], start=2):
             if all(c is None or str(c).strip() == "" for c in row):
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -20,11 +21,9 @@ from phieukin.units.models import Unit
 pytestmark = pytest.mark.django_db
 
 
-def get(user: User | None, url: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    headers = {}
-    if user is not None:
-        headers["HTTP_AUTHORIZATION"] = "Bearer " + create_api_token(user=user, name="t")
-    response = Client().get(url, **headers)
+def get(user: User, url: str) -> tuple[int, dict[str, Any]]:
+    token = create_api_token(user=user, name="t")
+    response = Client().get(url, HTTP_AUTHORIZATION="Bearer " + token)
     return response.status_code, response.json()
 
 
