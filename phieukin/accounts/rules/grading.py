@@ -1,6 +1,6 @@
 """Rules of the annual review and quality grading.
 
-Three steps, three roles (documented in docs/FOLLOW-THROUGH.md):
+Three steps, three roles (documented in docs/SELFCHECK-AND-GRADING.md):
 
 1. self-assessment and self-grading — an individual by themself (a leader's user linked
    to the person) or by their unit's office on their behalf; a collective by its office
