@@ -124,7 +124,7 @@ def _year_2025(district: Unit, organiser: User | None, standing: User | None) ->
                 grading=grading,
                 text="Đề xuất giữ nguyên mức tự đánh giá.",
                 general=grading.self_general,
-                tasks=max(grading.self_tasks or Decimal(0), Decimal("62")),
+                tasks=min((grading.self_tasks or Decimal(0)) + 4, Decimal(70)),
             )
 
 

@@ -62,6 +62,15 @@ class PointsFramework:
     def total_max(self) -> Decimal:
         return self.general_max + self.tasks_max
 
+    def bands(self) -> tuple[tuple[str, Decimal, Decimal | None], ...]:
+        """Return (level, from, below) per grade, best first; ``below`` None for the best."""
+        rows = []
+        above: Decimal | None = None
+        for threshold in self.thresholds:
+            rows.append((threshold.level, threshold.min_points, above))
+            above = threshold.min_points
+        return tuple(rows)
+
 
 @dataclass(frozen=True)
 class Regulation:

@@ -78,7 +78,7 @@ def build_report(session: Session) -> SessionReport:
                     follow_up_by=f.follow_up_by,
                     due_on=f.due_on.strftime("%d/%m/%Y"),
                     status=str(f.get_status_display())
-                    + (f" ({f.done_on:%d/%m/%Y})" if f.done_on else ""),
+                    + (f" {f.done_on:%d/%m/%Y}" if f.done_on else ""),
                 )
             )
     facts = (
@@ -167,7 +167,11 @@ def report_pdf(session: Session) -> bytes:
             for label, c, i in report.items
         ]
         table = Table(rows, colWidths=[doc.CONTENT_WIDTH * 0.7, *[doc.CONTENT_WIDTH * 0.15] * 2])
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+        table.setStyle(
+            TableStyle(
+                [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+            )
+        )
         flow.append(table)
         flow.append(Spacer(1, 8))
         if report.lines:
@@ -191,9 +195,13 @@ def report_pdf(session: Session) -> bytes:
                 ]
                 for r in report.lines
             ]
-            widths = [0.16, 0.3, 0.24, 0.12, 0.09, 0.09]
+            widths = [0.13, 0.29, 0.25, 0.12, 0.1, 0.11]
             table = Table(rows, colWidths=[doc.CONTENT_WIDTH * w for w in widths], repeatRows=1)
-            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+            table.setStyle(
+                TableStyle(
+                    [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+                )
+            )
             flow.append(table)
         for label, value in report.totals:
             flow.append(Paragraph(doc.escape(f"{label}: {value}"), st["plain"]))

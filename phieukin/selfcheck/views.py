@@ -62,8 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     sessions = list(selectors.sessions_for(request.user, unit_id=unit_id, period=period))
     scope = selectors.scope_summary(request.user, period=period, unit_id=unit_id)
     units = scope_to_units(
-        Unit.objects.all(),
-        acting_user(request), "id", [*RECORDING_ROLES, Role.STANDING_COMMITTEE]
+        Unit.objects.all(), acting_user(request), "id", [*RECORDING_ROLES, Role.STANDING_COMMITTEE]
     ).order_by("sort_key")
     return render(
         request,

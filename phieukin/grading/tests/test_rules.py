@@ -100,3 +100,14 @@ def test_a_new_regulation_is_data_not_code() -> None:
     points = book.regulation("QD366").points
     assert points is not None
     assert rules.grade_from_points(points, D(30), D(62)) == "HTTNV"  # 92 < 95
+
+
+def test_the_bands_read_as_the_regulation_states_them() -> None:
+    points = rules.rulebook().regulation("QD366").points
+    assert points is not None
+    assert points.bands() == (
+        ("HTXSNV", D(90), None),
+        ("HTTNV", D(70), D(90)),
+        ("HTNV", D(50), D(70)),
+        ("KHTNV", D(0), D(50)),
+    )
