@@ -61,7 +61,9 @@ def _year_2024(district: Unit, organiser: User | None, standing: User | None) ->
         services.self_assess(
             actor=_self_actor(grading),
             grading=grading,
-            text="Hoàn thành các chỉ tiêu, nhiệm vụ năm 2024; còn hạn chế trong cải cách hành chính.",
+            text=(
+                "Hoàn thành các chỉ tiêu, nhiệm vụ năm 2024; còn hạn chế trong cải cách hành chính."
+            ),
             grade=grade,
         )
     # The organiser proposes no more excellent grades than the cap allows.

@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from phieukin.accounts.access import can
+from phieukin.accounts.access import AccessDenied, can
 from phieukin.accounts.models import Role
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.core.access import acting_user
@@ -39,6 +40,8 @@ def _organised(user: Any) -> Any:
 def index(request: HttpRequest) -> HttpResponse:
     """List the years the user reads; the organiser opens a new year."""
     units = _organised(request.user)
+    if request.method == "POST" and not units.exists():
+        raise PermissionDenied
     form = YearForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,6 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 @login_required
 def year_table(request: HttpRequest, pk: int) -> HttpResponse:
     """The table of a year: every grading the user reads, per unit, and the cap per group."""
@@ -111,6 +115,7 @@ def _grading(request: HttpRequest, pk: int) -> Grading:
     return grading
 
 
+@require_GET
 @login_required
 def grading_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One grading: its three steps, the form of the step the reader may take, the evidence."""
@@ -174,6 +179,8 @@ def take_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             general=data.get("general"),
             tasks=data.get("tasks"),
         )
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("grading:grading", pk=pk)
@@ -200,6 +207,7 @@ def cap_warning(check: rules.CapCheck) -> str:
     }
 
 
+@require_GET
 @login_required
 def review_form(request: HttpRequest, pk: int) -> HttpResponse:
     """Download the review form (bản kiểm điểm) as DOCX, for editing and signing."""

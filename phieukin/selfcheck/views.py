@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from phieukin.accounts.access import can
+from phieukin.accounts.access import AccessDenied, can
 from phieukin.accounts.models import Role
 from phieukin.accounts.rules.selfcheck import RECORDING_ROLES
 from phieukin.accounts.scoping import scope_to_units
@@ -53,6 +54,7 @@ def _session(request: HttpRequest, pk: int) -> Session:
     return session
 
 
+@require_GET
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """List the readable sessions and the aggregation of the user's scope."""
@@ -84,14 +86,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def checklists(request: HttpRequest) -> HttpResponse:
     """List checklist versions; the organiser imports a new one from YAML or XLSX."""
     may_import = can(request.user, "selfcheck.import_checklist")
-    if (
-        not may_import
-        and not _recordable_units(request.user).exists()
-        and not selectors.sessions_for(request.user).exists()
-    ):
-        raise Http404
+    if not can(request.user, "selfcheck.view_checklists"):
+        raise PermissionDenied
     form = ChecklistImportForm()
     if request.method == "POST":
+        if not may_import:
+            raise PermissionDenied
         form = ChecklistImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -99,6 +99,8 @@ def checklists(request: HttpRequest) -> HttpResponse:
                 checklist = services.import_checklist(
                     actor=acting_user(request), data=upload.read(), filename=upload.name
                 )
+            except AccessDenied as exc:
+                raise PermissionDenied from exc
             except DomainError as exc:
                 form.add_error("file", str(exc.message))
             else:
@@ -111,8 +113,11 @@ def checklists(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 @login_required
 def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can(request.user, "selfcheck.view_checklists"):
+        raise PermissionDenied
     checklist = get_object_or_404(Checklist, pk=pk)
     items = selectors.checklist_items(checklist)
     return render(
@@ -131,12 +136,14 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_create(request: HttpRequest) -> HttpResponse:
     units = _recordable_units(request.user)
     if not units.exists():
-        raise Http404
+        raise PermissionDenied
     form = SessionForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             session = services.create_session(actor=acting_user(request), **data)
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -145,6 +152,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
     return render(request, "selfcheck/session_form.html", {"form": form})
 
 
+@require_GET
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_detail(_session(request, pk))
@@ -198,6 +206,8 @@ def session_update(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_error(request, pk, form)
     try:
         services.update_session(actor=acting_user(request), session=session, **form.cleaned_data)
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
     except DomainError as exc:
         return _done(request, pk, exc, "")
     return _done(request, pk, None, _("The session was updated."))
@@ -212,6 +222,8 @@ def individual_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_error(request, pk, form)
     try:
         services.add_individual(actor=acting_user(request), session=session, **form.cleaned_data)
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
     except DomainError as exc:
         return _done(request, pk, exc, "")
     return _done(request, pk, None, _("The individual was added."))
@@ -228,6 +240,8 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _form_error(request, pk, form)
     try:
         services.record_finding(actor=acting_user(request), **form.cleaned_data)
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
     except DomainError as exc:
         return _done(request, pk, exc, "")
     return _done(request, pk, None, _("The expression and its remedy were recorded."))
@@ -240,6 +254,8 @@ def none_apply(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     target = get_object_or_404(Entry, pk=entry, session=session)
     try:
         services.mark_none_apply(actor=acting_user(request), entry=target)
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
     except DomainError as exc:
         return _done(request, pk, exc, "")
     return _done(request, pk, None, _("Recorded: no expression applies."))
@@ -261,11 +277,14 @@ def follow_up(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             done_on=form.cleaned_data["done_on"],
         )
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
     except DomainError as exc:
         return _done(request, pk, exc, "")
     return _done(request, pk, None, _("The follow-up was recorded."))
 
 
+@require_GET
 @login_required
 def report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Download the session's report as PDF, DOCX or XLSX."""

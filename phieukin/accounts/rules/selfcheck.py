@@ -29,6 +29,12 @@ def import_checklist(actor: Any, obj: Any) -> bool:
     return permissions.is_district_organiser(actor)
 
 
+@rule("selfcheck.view_checklists")
+def view_checklists(actor: Any, obj: Any) -> bool:
+    """The back office reads the checklist versions (they are not unit-bound)."""
+    return permissions.is_back_office(actor)
+
+
 @rule("selfcheck.create_session")
 def create_session(actor: Any, obj: Any) -> bool:
     """The organiser of the unit (*obj*) or its office opens a session for it."""

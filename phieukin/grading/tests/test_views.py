@@ -104,3 +104,27 @@ def test_the_review_form_is_a_docx_with_the_self_assessment(
     assert "Lãnh đạo hoàn thành các chỉ tiêu" in text
     assert "Hoàn thành tốt nhiệm vụ" in text
     assert "124-QĐ/TW" in text
+
+
+def test_a_step_posted_by_the_wrong_role_is_refused_with_403(
+    year_2024: GradingYear,
+    wards: list[Unit],
+    district_organiser: User,
+    standing: User,
+    outsider: User,
+) -> None:
+    grading = collective(year_2024, wards[0])
+    url = f"/gradings/{grading.pk}/steps/self/"
+    data = {"self-text": "x", "self-grade": "HTTNV"}
+    assert as_user(district_organiser).post(url, data).status_code == 403
+    assert as_user(standing).post(url, data).status_code == 403
+    assert as_user(outsider).post(url, data).status_code == 404
+    assert Grading.objects.get(pk=grading.pk).step == Step.PENDING
+
+
+def test_only_the_organiser_may_post_a_new_year(district: Unit, ward_organiser: User) -> None:
+    response = as_user(ward_organiser).post(
+        "/gradings/", {"organiser_unit": district.pk, "year": 2024}
+    )
+    assert response.status_code == 403
+    assert not GradingYear.objects.exists()

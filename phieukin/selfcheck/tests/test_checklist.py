@@ -91,8 +91,9 @@ def test_broken_yaml_names_its_line() -> None:
 
 def test_a_workbook_error_names_its_row() -> None:
     spec = parser.parse_yaml(checklist_yaml(4))
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(parser.dump_xlsx(spec)))
     book["items"]["D4"] = "maybe"  # row 4 = the third item

@@ -100,3 +100,15 @@ def test_another_ward_cannot_open_or_post_to_the_session(session: Session, outsi
     response = client.post(f"/selfchecks/{session.pk}/individuals/", {"name": "X"})
     assert response.status_code == 404
     assert session.entries.count() == 1
+
+
+def test_the_standing_committee_reads_but_may_not_record(session: Session, standing: User) -> None:
+    client = as_user(standing)
+    assert client.get(f"/selfchecks/{session.pk}/").status_code == 200
+    response = client.post(f"/selfchecks/{session.pk}/individuals/", {"name": "X"})
+    assert response.status_code == 403
+    assert session.entries.count() == 1
+
+
+def test_a_leader_may_not_read_the_checklists(checklist: Checklist, leader: User) -> None:
+    assert as_user(leader).get("/selfchecks/checklists/").status_code == 403
