@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from phieukin.accounts.models import User
+from phieukin.api import followthrough_grading
 from phieukin.api.auth import TokenAuth
 from phieukin.api.followup import router as followup_router
 from phieukin.api.schemas import (
@@ -79,6 +80,7 @@ _E = ErrorOut
 PUBLIC_ERRORS: dict[int, Any] = {400: _E, 404: _E, 409: _E, 415: _E}
 CAST_ERRORS: dict[int, Any] = {**PUBLIC_ERRORS, 429: _E}
 ERRORS: dict[int, Any] = {400: _E, 401: _E, 403: _E, 404: _E, 409: _E, 415: _E}
+api.add_router("/admin", followthrough_grading.router)
 
 
 def _error(request: HttpRequest, message: str, code: str, status: int) -> HttpResponse:

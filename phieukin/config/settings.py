@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "phieukin.tallying",
     "phieukin.reports",
     "phieukin.followup",
+    "phieukin.selfcheck",
+    "phieukin.grading",
     "phieukin.public",
     "phieukin.api",
     "phieukin.console",

@@ -23,4 +23,6 @@ urlpatterns = [
     path("followup/", include("phieukin.followup.urls")),
     path("audit/", include("phieukin.audit.urls")),
     path("jobs/", include("phieukin.jobs.urls")),
+    path("selfchecks/", include("phieukin.selfcheck.urls")),
+    path("gradings/", include("phieukin.grading.urls")),
 ]

@@ -10,8 +10,10 @@ from phieukin.accounts.rules import accounts  # noqa: F401
 from phieukin.accounts.rules import audit  # noqa: F401
 from phieukin.accounts.rules import ballots  # noqa: F401
 from phieukin.accounts.rules import followup  # noqa: F401
+from phieukin.accounts.rules import grading  # noqa: F401
 from phieukin.accounts.rules import jobs  # noqa: F401
 from phieukin.accounts.rules import questionnaires  # noqa: F401
 from phieukin.accounts.rules import reports  # noqa: F401
 from phieukin.accounts.rules import rounds  # noqa: F401
+from phieukin.accounts.rules import selfcheck  # noqa: F401
 from phieukin.accounts.rules import units  # noqa: F401
