@@ -296,3 +296,6 @@ def paper_counts(request: HttpRequest, box: int, payload: PaperIn) -> Any:
             actor=_actor(request), box=_box(box), issued=payload.issued, returned=payload.returned
         )
     )
+
+
+api.add_router("", "phieukin.api.records.router")  # follow-through: records, recognitions

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "phieukin.paper",
     "phieukin.tallying",
     "phieukin.reports",
+    "phieukin.criteria",
+    "phieukin.recognition",
+    "phieukin.records",
     "phieukin.public",
     "phieukin.api",
 ]

@@ -16,4 +16,8 @@ urlpatterns = [
     path("paper/", include("phieukin.paper.urls")),
     path("reports/", include("phieukin.reports.urls")),
     path("audit/", include("phieukin.audit.urls")),
+    path("criteria/", include("phieukin.criteria.urls")),
+    path("recognition/", include("phieukin.recognition.urls")),
+    path("records/", include("phieukin.records.urls")),
+    path("", include("phieukin.public.recognition_urls")),
 ]
