@@ -41,9 +41,7 @@ def criteria_set() -> CriteriaSet:
     existing = CriteriaSet.objects.filter(code="tieu-chi-chuyen-nghiep", version=1).first()
     if existing is not None:
         return existing
-    return services.import_criteria_set(
-        actor=None, filename=SAMPLE.name, data=SAMPLE.read_bytes()
-    )
+    return services.import_criteria_set(actor=None, filename=SAMPLE.name, data=SAMPLE.read_bytes())
 
 
 def _scores(rng: random.Random, keys: list[str], strength: float) -> dict[str, int]:

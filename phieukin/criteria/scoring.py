@@ -68,11 +68,3 @@ def last_ended_quarter(today: dt.date) -> tuple[int, int]:
     if quarter == 1:
         return year - 1, 4
     return year, quarter - 1
-
-
-def is_due(year: int, quarter: int, today: dt.date) -> bool:
-    """Return whether the assessment of the quarter is due: its last month has begun.
-
-    The self-assessment is written in the quarter's last month and reviewed after it.
-    """
-    return today >= quarter_start(year, quarter) + dt.timedelta(days=61)
