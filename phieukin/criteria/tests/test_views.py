@@ -17,7 +17,10 @@ def _login(client: Client, user: User) -> Client:
 def test_a_wrong_file_is_refused_with_its_line_and_nothing_is_saved(
     client: Client, district_organiser: User
 ) -> None:
-    bad = b"code: x\nversion: 1\ntitle: T\nlevels:\n  - {key: a, label: A, min_percent: 150}\ngroups: []\n"
+    bad = (
+        b"code: x\nversion: 1\ntitle: T\nlevels:\n"
+        b"  - {key: a, label: A, min_percent: 150}\ngroups: []\n"
+    )
     response = _login(client, district_organiser).post(
         "/criteria/sets/upload/", {"file": SimpleUploadedFile("bo.yaml", bad)}
     )
