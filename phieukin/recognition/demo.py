@@ -137,9 +137,9 @@ def _models(year: int, count: int, wards: list[Unit], office: User) -> int:
                 "Nhân dân cùng thực hiện, gắn với phong trào thi đua của địa phương."
             ),
             results=rng.choice(RESULTS).format(n=rng.randint(3, 120), p=rng.randint(10, 40)),
-            status=ModelStatus.REPLICATED if famous else rng.choice(
-                (ModelStatus.RECOGNISED, ModelStatus.RECOGNISED, ModelStatus.PROPOSED)
-            ),
+            status=ModelStatus.REPLICATED
+            if famous
+            else rng.choice((ModelStatus.RECOGNISED, ModelStatus.RECOGNISED, ModelStatus.PROPOSED)),
             public=famous or index % 25 == 0,
         )
     return count
@@ -148,7 +148,11 @@ def _models(year: int, count: int, wards: list[Unit], office: User) -> int:
 def _leaders_honoured(office: User) -> None:
     """Name two demo leaders among the 2023 honourees (their records show it)."""
     for slug, key, deed in (
-        ("bo-de", "bi_thu_dang_uy", "Trực tiếp chỉ đạo giải phóng mặt bằng dự án đường Long Biên – Xuân Quan, không phát sinh khiếu kiện"),
+        (
+            "bo-de",
+            "bi_thu_dang_uy",
+            "Trực tiếp chỉ đạo giải phóng mặt bằng dự án đường Long Biên – Xuân Quan, không phát sinh khiếu kiện",
+        ),
         ("cu-khoi", "chu_tich_ubnd", "Chỉ đạo cứu trợ kịp thời các hộ dân bị ngập do bão số 3"),
     ):
         position = Position.objects.filter(unit__slug=slug, type__key=key).first()
