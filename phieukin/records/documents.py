@@ -43,8 +43,13 @@ def _pdf_table(table: PartTable) -> Table:
     st = doc.styles()
     data = [[Paragraph(doc.escape(c), st["cell"]) for c in table.columns]]
     data += [[Paragraph(doc.escape(c), st["cell"]) for c in row] for row in table.rows]
-    width = doc.CONTENT_WIDTH / max(1, len(table.columns))
-    out = Table(data, colWidths=[width] * len(table.columns), repeatRows=1)
+    # Columns share the width by how much text they hold, within bounds.
+    weights = [
+        min(40, max([len(table.columns[i]) // 2] + [len(row[i]) for row in table.rows])) + 6
+        for i in range(len(table.columns))
+    ]
+    total = sum(weights)
+    out = Table(data, colWidths=[doc.CONTENT_WIDTH * w / total for w in weights], repeatRows=1)
     out.setStyle(
         TableStyle(
             [

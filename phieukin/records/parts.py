@@ -87,6 +87,11 @@ class Registry:
 PARTS = Registry()
 
 
+def _short(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
 def _dash(value: str | None) -> str:
     return value if value else "—"
 
@@ -153,7 +158,8 @@ def feedback_part(subject: RecordSubject, reader: Any) -> Part | None:
                 count(figures.ballots),
                 number(figures.mean),
                 percent(figures.good_share),
-                "; ".join(f"{numbers.get(k, '')}. {texts.get(k, k)}" for k in flagged) or _("none"),
+                "; ".join(f"{numbers.get(k, '')}. {_short(texts.get(k, k))}" for k in flagged)
+                or _("none"),
             )
         draft = "" if rnd.state == RoundState.PUBLISHED.value else _(" (not yet published)")
         rows.append(
