@@ -151,7 +151,8 @@ def _leaders_honoured(office: User) -> None:
         (
             "bo-de",
             "bi_thu_dang_uy",
-            "Trực tiếp chỉ đạo giải phóng mặt bằng dự án đường Long Biên – Xuân Quan, không phát sinh khiếu kiện",
+            "Trực tiếp chỉ đạo giải phóng mặt bằng dự án đường Long Biên – Xuân Quan, "
+            "không phát sinh khiếu kiện",
         ),
         ("cu-khoi", "chu_tich_ubnd", "Chỉ đạo cứu trợ kịp thời các hộ dân bị ngập do bão số 3"),
     ):

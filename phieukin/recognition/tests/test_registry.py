@@ -1,4 +1,4 @@
-"""The registry: counted per year and unit, searched, kept by the offices, published by the office."""
+"""The registry: counted per year and unit, searched, kept by offices, published by the office."""
 
 from __future__ import annotations
 
