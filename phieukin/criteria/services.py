@@ -358,9 +358,15 @@ def queue_reminders(
             if (r.commitment_id, r.kind) not in wanted
         ]
         Reminder.objects.filter(pk__in=stale).delete()
-        record_event(
-            actor=actor,
-            action="criteria.queue_reminders",
-            data={"year": year, "quarter": quarter, "queued": len(queued)},
-        )
+        if queued or stale:
+            record_event(
+                actor=actor,
+                action="criteria.queue_reminders",
+                data={
+                    "year": year,
+                    "quarter": quarter,
+                    "queued": len(queued),
+                    "cleared": len(stale),
+                },
+            )
     return queued

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
 from phieukin.accounts.access import AccessDenied
 from phieukin.core.access import acting_user
@@ -12,6 +13,7 @@ from phieukin.records import selectors, services
 from phieukin.units.models import Person
 
 
+@require_GET
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """List the people whose record the user may open; a leader goes to their own."""
@@ -31,6 +33,7 @@ def _person(request: HttpRequest, person_id: int) -> Person:
     return person
 
 
+@require_GET
 @login_required
 def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """Show every part of the record the user may read, across years."""
@@ -49,6 +52,7 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+@require_GET
 @login_required
 def export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
     """Download the record (what the user sees of it) as PDF or DOCX."""

@@ -43,6 +43,9 @@ PUBLIC = {
     "api:ballots_csv",
     "api:tally",
     "api:cast",
+    # What the district office marked public of the recognition registry.
+    "public_recognition:unit",
+    "api:unit_recognitions",
 }
 
 
@@ -114,6 +117,8 @@ def world(
         "reading_id": reading.pk,
         "crop_id": crop.pk,
         "unit_id": wards[0].pk,
+        "person_id": subject.person_id,
+        "person": subject.person_id,
         "code": "ABCD-EFGH-JKMN",
         "fmt": "pdf",
         "action": "close",
@@ -220,6 +225,8 @@ def open_world(box: BallotBox, wards: list[Unit], open_round_: Round) -> dict[st
         "fmt": "pdf",
         "action": "close",
         "unit_id": wards[0].pk,
+        "person_id": subject.person_id,
+        "person": subject.person_id,
     }
     return {"ids": ids, "box": box}
 
