@@ -14,6 +14,7 @@ def test_the_public_page_lists_only_public_entries(
     client: Client, registry: dict[str, Any], district: Unit, wards: list[Unit]
 ) -> None:
     page = client.get(f"/units/{district.pk}/recognitions/").content.decode()
+    assert "Người tốt, việc tốt" in page and "Chưa có nội dung công khai" not in page
     assert "Trần Thị Bình" in page and "Phạm Thu Dung" in page and "Khối vận khéo" in page
     for hidden in ("Nguyễn Văn An", "Lê Văn Cường", "Hoàng Minh Đạt", "Shipper xanh", "Đổi rác"):
         assert hidden not in page
