@@ -182,3 +182,13 @@ def units_for(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=unit_ids_for(user, roles=list(MANAGING_ROLES))).order_by(
         "sort_key"
     )
+
+
+def dashboard_panel(user: Any) -> dict[str, Any] | None:
+    """Return the registry's latest year in figures for the dashboard, or None."""
+    if not unit_ids_for(user, roles=list(MANAGING_ROLES)):
+        return None
+    totals = counts(user)
+    if not totals.years:
+        return None
+    return {"latest": totals.years[-1], "total": totals.total}

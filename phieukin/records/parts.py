@@ -24,7 +24,6 @@ from phieukin.accounts.access import can
 from phieukin.criteria.selectors import quarterly_results
 from phieukin.questionnaires.models import Item
 from phieukin.recognition.selectors import recognitions_of_person
-from phieukin.reports import selectors as report_selectors
 from phieukin.reports.formatting import count, number, percent
 from phieukin.rounds.lifecycle import BoxState, RoundState
 from phieukin.rounds.models import BallotBox, Subject
@@ -100,7 +99,7 @@ def _dash(value: str | None) -> str:
 
 
 def feedback_subjects(subject: RecordSubject, reader: Any) -> list[Subject]:
-    """Return the person's evaluations whose report the reader may open (report rules)."""
+    """Return the person's evaluations whose report the reader may open (``report.view_leader``)."""
     subjects = (
         Subject.objects.filter(
             person_id=subject.person_id,
@@ -109,7 +108,7 @@ def feedback_subjects(subject: RecordSubject, reader: Any) -> list[Subject]:
         .select_related("conference__round", "conference__unit")
         .order_by("conference__round__year", "conference__round__number")
     )
-    return [s for s in subjects if report_selectors.can_open_leader_report(reader, s)]
+    return [s for s in subjects if can(reader, "report.view_leader", s)]
 
 
 @PARTS.register("feedback", order=10)
