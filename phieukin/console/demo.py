@@ -247,8 +247,10 @@ def _fill_box(
     groups = list(RespondentGroup.objects.filter(round=conference.round).order_by("order"))
     weak = {s.pk: _weak_items(spec.seed, s, item_keys) for s in subjects}
     with transaction.atomic():
+        # The box is open, so attendance is the counting committee's (four eyes); the demo
+        # enters it from the operator's command line.
         rounds.record_attendance(
-            actor=organiser, conference=conference, invited=invited, present=present
+            actor=None, conference=conference, invited=invited, present=present
         )
         ballots.record_paper_counts(actor=organiser, box=box, issued=present, returned=present)
         for _respondent in range(present):
