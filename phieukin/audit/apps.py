@@ -10,6 +10,6 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: the app registry must be ready before models load.
         from phieukin.audit.services import record_event  # (app registry, see above)
-        from phieukin.core.admin import admin_change_recorded  # (app registry, see above)
+        from phieukin.core.events import event_recorded  # (app registry, see above)
 
-        admin_change_recorded.connect(record_event)
+        event_recorded.connect(record_event)

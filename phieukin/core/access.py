@@ -38,3 +38,9 @@ def acting_user(request: HttpRequest) -> User:
     if not isinstance(user, get_user_model()):
         raise PermissionDenied
     return user
+
+
+def deny_unless(allowed: bool) -> None:
+    """Raise PermissionDenied (HTTP 403) unless *allowed*."""
+    if not allowed:
+        raise PermissionDenied

@@ -21,8 +21,6 @@ from phieukin.accounts.models import Role
 from phieukin.accounts.permissions import leader_person_id
 from phieukin.accounts.scoping import unit_ids_for
 from phieukin.ballots.models import Ballot
-from phieukin.ballots.sheet import UNANSWERED
-from phieukin.questionnaires.models import ScaleOption
 from phieukin.reports.build import ItemMeta, RoundMeta, SectionMeta, SubjectMeta, WardMeta
 from phieukin.reports.content import (
     BallotTable,
@@ -35,10 +33,11 @@ from phieukin.reports.content import (
 from phieukin.reports.formatting import number, percent
 from phieukin.reports.models import ReportAccess
 from phieukin.rounds import selectors as round_selectors
-from phieukin.rounds.lifecycle import BoxState, RoundState
+from phieukin.rounds.lifecycle import RoundState
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
 from phieukin.tallying import selectors as tallying_selectors
 from phieukin.tallying import tally as engine
+from phieukin.units import lineage
 
 # --- Scoped reads -------------------------------------------------------------------------
 
@@ -111,21 +110,33 @@ def _sum(*values: Any) -> int | None:
 
 
 def document_head(round: Round) -> DocumentHead:
-    """Return the HD 36 heading of the round's reports (issued by the district committee)."""
-    unit = round.organiser_unit
-    superior = unit.party_organisation or unit.full_name
-    issuer = unit.party_committee or unit.full_name
-    suffix = unit.document_symbol_suffix or "QU"
+    """Return the HD 36 heading of the round's reports, following the organiser's level.
+
+    A ward's round: "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI / ĐẢNG ỦY PHƯỜNG BỒ ĐỀ"; a former
+    district's: "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI / QUẬN ỦY LONG BIÊN"; a city-wide round is
+    issued by the organising department: "THÀNH ỦY HÀ NỘI / BAN TUYÊN GIÁO VÀ DÂN VẬN".
+    The superior body is the one of the round's own time (:func:`units.lineage.issuing_body`).
+    """
     day = (round.published_at or round.closed_at or round.created_at).date()
+    first_day = Conference.objects.filter(round=round).order_by("held_on").first()
+    map_day = (first_day.held_on if first_day and first_day.held_on else None) or day
+    body = lineage.issuing_body(round.organiser_unit, map_day)
+    if body.by_department:
+        authority, position = _("FOR THE HEAD OF THE DEPARTMENT"), _("DEPUTY HEAD")
+    else:
+        authority, position = (
+            _("ON BEHALF OF THE STANDING COMMITTEE"),
+            _("STANDING DEPUTY SECRETARY"),
+        )
     return DocumentHead(
-        superior=superior.upper(),
-        issuer=issuer.upper(),
+        superior=body.superior,
+        issuer=body.issuer,
         # The number is given by the office when the report is registered.
-        number=f"Số\u00a0\u00a0\u00a0\u00a0\u00a0-BC/{suffix}",
-        place=unit.name,
+        number=f"Số\u00a0\u00a0\u00a0\u00a0\u00a0-BC/{body.symbol}",
+        place=body.place,
         day=day,
-        authority=_("ON BEHALF OF THE STANDING COMMITTEE"),
-        position=_("STANDING DEPUTY SECRETARY"),
+        authority=authority,
+        position=position,
     )
 
 
@@ -139,6 +150,8 @@ def flag_rule_text(round: Round) -> str:
 
 
 def _low_labels(round: Round) -> list[str]:
+    from phieukin.questionnaires.models import ScaleOption
+
     keys = list(round.low_option_keys or [])
     labels = dict(
         ScaleOption.objects.filter(scale__questionnaire=round.questionnaire, key__in=keys)
@@ -259,14 +272,26 @@ def round_tally(round: Round) -> engine.RoundTally:
     return tallying_selectors.round_tally(round)
 
 
-def previous_round(round: Round) -> Round | None:
-    """Return the round the report compares with (the one rule: ``rounds.selectors``)."""
-    return round_selectors.previous_round(round)
+# The one rule of "the previous round(s)" lives in rounds.selectors; the report uses it.
+previous_round = round_selectors.previous_round
+earlier_rounds = round_selectors.earlier_rounds
+round_day = round_selectors.round_day
+round_unit_ids = round_selectors.round_unit_ids
 
 
-def earlier_rounds(round: Round, limit: int = 5) -> list[Round]:
-    """Return up to *limit* earlier counted rounds of the same organiser, oldest first."""
-    return round_selectors.earlier_rounds(round, limit=limit)
+def on_an_older_map(round: Round, earlier: Round) -> bool:
+    """Return whether *earlier* was held on other units than *round* (a reorganisation)."""
+    return round_unit_ids(earlier) != round_unit_ids(round)
+
+
+def round_label(round: Round, earlier: Round) -> str:
+    """Return an earlier round's title, marked when it was held on the old map."""
+    if not on_an_older_map(round, earlier):
+        return earlier.title
+    return _("%(title)s (old map, %(count)s units)") % {
+        "title": earlier.title,
+        "count": len(round_unit_ids(earlier)),
+    }
 
 
 @dataclass
@@ -307,7 +332,7 @@ def trend(round: Round, current: engine.RoundTally, limit: int = 5) -> Trend:
     means: list[float | None] = []
     for earlier in earlier_rounds(round, limit=limit - 1):
         figures = round_tally(earlier).total.figures
-        titles.append(earlier.title)
+        titles.append(round_label(round, earlier))
         means.append(figures.mean if figures else None)
     titles.append(round.title)
     means.append(current.total.figures.mean if current.total.figures else None)
@@ -326,6 +351,8 @@ def anonymised_ballots(
     engine shows only in bands is not undone by listing its identical ballots. *tally* is
     the round's tally (computed when None).
     """
+    from phieukin.ballots.sheet import UNANSWERED
+
     q = round.questionnaire
     items = list(q.items.select_related("scale").order_by("order"))
     labels: dict[int, list[str]] = {}
@@ -343,7 +370,7 @@ def anonymised_ballots(
     subjects = {k: v for k, v in ((s.id, s) for s in meta.subjects) if k in exact}
     rows: list[tuple[str, ...]] = []
     for subject_id, valid, answers in Ballot.objects.filter(
-        box__conference__round=round, box__state=BoxState.SEALED, subject_id__in=list(subjects)
+        box__conference__round=round, box__state="sealed", subject_id__in=list(subjects)
     ).values_list("subject_id", "valid", "answers"):
         subject = subjects.get(subject_id)
         if subject is None:

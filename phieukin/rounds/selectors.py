@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,8 @@ from phieukin.accounts.permissions import leader_person_id
 from phieukin.accounts.scoping import scope_to_units, unit_ids_for
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, Conference, Round
+from phieukin.units import lineage
+from phieukin.units.models import Unit
 
 # The value of ``ballots.models.CodeState.USED``: ballots sits above rounds, so the live
 # counts read its rows through the box's reverse relations and name the state by value.
@@ -102,26 +105,61 @@ def round_list_for(user: Any) -> QuerySet[Round]:
     )
 
 
-def earlier_rounds(round: Round, limit: int | None = None) -> list[Round]:
-    """Return the organiser's counted rounds before *round* (by year, number), oldest first.
-
-    The one rule of "the previous round(s)" for tallies, reports and trends: the same
-    organising unit, an earlier year/number, and at least one sealed box (a round that
-    was planned but never counted is skipped; a sealed box's figures are final).
-    """
-    qs = (
-        Round.objects.filter(
-            organiser_unit_id=round.organiser_unit_id, conferences__box__state=BoxState.SEALED
-        )
-        .filter(Q(year__lt=round.year) | Q(year=round.year, number__lt=round.number))
-        .distinct()
-        .order_by("-year", "-number")
-    )
-    newest_first = list(qs if limit is None else qs[:limit])
-    return newest_first[::-1]
-
-
 def previous_round(round: Round) -> Round | None:
-    """Return the latest of :func:`earlier_rounds`, or None."""
+    """Return the latest earlier counted round on the same ground (see :func:`earlier_rounds`)."""
     earlier = earlier_rounds(round, limit=1)
     return earlier[-1] if earlier else None
+
+
+def round_day(round: Round) -> dt.date:
+    """Return the day of the round's first conference (1 January of its year without one)."""
+    first = (
+        Conference.objects.filter(round=round, held_on__isnull=False).order_by("held_on").first()
+    )
+    return first.held_on if first and first.held_on else dt.date(round.year, 1, 1)
+
+
+def round_unit_ids(round: Round) -> set[int]:
+    """Return the ids of the units the round holds conferences in."""
+    return set(Conference.objects.filter(round=round).values_list("unit_id", flat=True))
+
+
+def _successor_ids(unit_ids: set[int], day: dt.date) -> set[int]:
+    ids: set[int] = set()
+    for unit in Unit.objects.filter(pk__in=unit_ids):
+        ids |= {u.pk for u in lineage.successors_on(unit, day)}
+    return ids
+
+
+def earlier_rounds(round: Round, limit: int = 5) -> list[Round]:
+    """Return up to *limit* earlier counted rounds on the same ground, oldest first.
+
+    The one rule of "the previous round(s)" for tallies, reports and trends. Earlier is
+    by (year, number); counted means at least one of its boxes is sealed (a sealed box's
+    figures are final; a round planned but never held is skipped). The same ground is
+    the same organiser, or any organiser's round held on the old map of exactly the same
+    ground: the units of its conferences pass, through the recorded reorganisations,
+    into exactly the units of this round (the 2022 rounds of the 14 Long Biên wards for
+    a 2026 round of the four wards that succeed them).
+    """
+    units = round_unit_ids(round)
+    ground: set[int] = set(units)
+    for unit in Unit.objects.filter(pk__in=units):
+        ground |= lineage.lineage_unit_ids(unit)
+    qs = (
+        Round.objects.filter(conferences__box__state=BoxState.SEALED)
+        .filter(Q(organiser_unit_id=round.organiser_unit_id) | Q(conferences__unit_id__in=ground))
+        .exclude(pk=round.pk)
+        .distinct()
+    )
+    day = round_day(round)
+    earlier = []
+    for other in qs:
+        if (other.year, other.number) >= (round.year, round.number):
+            continue
+        if other.organiser_unit_id == round.organiser_unit_id or (
+            units and _successor_ids(round_unit_ids(other), day) == units
+        ):
+            earlier.append(other)
+    earlier.sort(key=lambda r: (r.year, r.number))
+    return earlier[-limit:]

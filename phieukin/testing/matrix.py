@@ -159,7 +159,10 @@ def web_routes() -> list[Route]:
                     continue  # the admin site is Django's own; the API is walked below
                 walk(entry.url_patterns, prefix + str(entry.pattern), ns)
             elif isinstance(entry, URLPattern):
-                name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+                if entry.name is None:  # an unnamed route is named by its path
+                    name = "/" + prefix + str(entry.pattern)
+                else:
+                    name = f"{namespace}:{entry.name}" if namespace else entry.name
                 found.append(Route(name, WEB_METHODS, prefix + str(entry.pattern)))
 
     walk(get_resolver().url_patterns, "", None)

@@ -196,7 +196,8 @@ def test_the_route_answers_each_persona_as_the_matrix_says(
 ) -> None:
     row = TABLE.get((route.name, method))
     if row is None:
-        pytest.fail(f"no matrix row for {route.name} {method}")
+        # test_every_route_and_method_has_a_row fails for it, naming every such route.
+        pytest.skip(f"no matrix row for {route.name} {method}")
     url = route.url(world.targets[row.target])
     wrong: list[str] = []
     with django_db_blocker.unblock():

@@ -33,8 +33,8 @@ def test_a_required_hook_without_receiver_refuses_to_answer() -> None:
         hook.ask()
 
 
-def test_the_admin_audit_hook_is_answered_by_the_audit_app() -> None:
+def test_the_event_hook_is_answered_by_the_audit_app() -> None:
     from phieukin.audit.services import record_event
-    from phieukin.core.admin import admin_change_recorded
+    from phieukin.core.events import event_recorded
 
-    assert record_event in admin_change_recorded.receivers
+    assert record_event in event_recorded.receivers
