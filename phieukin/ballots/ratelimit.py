@@ -10,7 +10,7 @@ flood of guesses from many addresses, therefore still votes.
 
 The client address never leaves this module: it is hashed with the server secret into
 a cache key, never stored in the database and never logged. It comes from a proxy
-header only when ``PHIEUKIN_TRUSTED_PROXY_HEADER`` names one.
+header only when ``PHIEUKIN_PROXY_COUNT`` declares a reverse proxy.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
+from phieukin.accounts.throttle import client_address as _proxied_client_address
+
 # Replaced in tests, so that they observe the waits instead of sitting through them.
 sleep: Callable[[float], None] = time.sleep
 
@@ -37,15 +39,12 @@ def _cache() -> BaseCache:
 
 
 def client_address(request: HttpRequest) -> str:
-    """Return the client's address: the trusted proxy's header when configured."""
-    header = settings.PHIEUKIN_TRUSTED_PROXY_HEADER
-    if header:
-        value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
-        # The right-most entry is the one the trusted proxy itself appended.
-        forwarded = [part.strip() for part in value.split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+    """Return the client's address, read the same way as login throttling does.
+
+    The connection's own address, or, when ``PHIEUKIN_PROXY_COUNT`` declares reverse
+    proxies, the address the outermost of them saw (see :mod:`phieukin.accounts.throttle`).
+    """
+    return _proxied_client_address(request) or "unknown"
 
 
 def client_key(request: HttpRequest) -> str:

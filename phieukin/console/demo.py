@@ -22,6 +22,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from phieukin.accounts.demo import enrol_demo_users
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.ballots import services as ballots
 from phieukin.ballots.demo import open_with_slips
@@ -111,6 +112,7 @@ def seed_demo(
     _appoint_fictional_leaders(wards, result)
     questionnaire = import_default_template(actor=None)
     _demo_users(district, wards, result)
+    enrol_demo_users(User.objects.filter(username__in=[x.username for x in result.logins]))
     organiser = User.objects.get(username="tuyengiao")
     for spec in PAST_ROUNDS:
         say(f"{spec.title} …")
@@ -245,8 +247,10 @@ def _fill_box(
     groups = list(RespondentGroup.objects.filter(round=conference.round).order_by("order"))
     weak = {s.pk: _weak_items(spec.seed, s, item_keys) for s in subjects}
     with transaction.atomic():
+        # The box is open, so attendance is the counting committee's (four eyes); the demo
+        # enters it from the operator's command line.
         rounds.record_attendance(
-            actor=organiser, conference=conference, invited=invited, present=present
+            actor=None, conference=conference, invited=invited, present=present
         )
         ballots.record_paper_counts(actor=organiser, box=box, issued=present, returned=present)
         for _respondent in range(present):
