@@ -255,11 +255,36 @@ def box_status(request: HttpRequest, box: int) -> Any:
 
 
 @api.post(
-    "/admin/boxes/{box}/open", response={200: OpenOut, **ERRORS}, auth=admin_auth, tags=["admin"]
+    "/admin/boxes/{box}/open",
+    response={200: OpenOut, **ERRORS},
+    auth=admin_auth,
+    tags=["admin"],
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": OpenIn.model_json_schema()}},
+        }
+    },
 )
-def open_box(request: HttpRequest, box: int, payload: OpenIn | None = None) -> Any:
-    """Open an empty box: returns its key shares once (they are never kept)."""
-    options = payload or OpenIn(threshold=2, members=3, recovery=True)
+def open_box(request: HttpRequest, box: int) -> Any:
+    """Open an empty box: returns its key shares once (they are never kept).
+
+    The optional JSON body ``{"threshold": 2, "members": 3, "recovery": true}`` chooses
+    how many shares seal the box; without a body the defaults apply.
+    """
+    try:
+        options = (
+            OpenIn.model_validate_json(request.body)
+            if request.content_type == "application/json" and request.body.strip()
+            else OpenIn(threshold=2, members=3, recovery=True)
+        )
+    except ValueError as exc:
+        raise DomainError(
+            _("Choose between 1 and %(max)s committee shares, and at most that many to seal.")
+            % {"max": 10},
+            code="bad_threshold",
+            status=400,
+        ) from exc
     opening = services.open_box(
         actor=_actor(request),
         box=_box(box),

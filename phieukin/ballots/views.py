@@ -255,7 +255,7 @@ def seal_box(request: HttpRequest, box_id: int) -> HttpResponse:
         lambda: services.seal_box(
             actor=acting_user(request),
             box=box,
-            shares=shares if BoxKey.objects.filter(box=box).exists() else None,
+            shares=shares or None,
             acknowledge_mismatch=acknowledge,
         ),
         _("The ballot box is sealed. Print the counting minutes for signature."),

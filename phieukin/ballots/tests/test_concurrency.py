@@ -70,3 +70,73 @@ def test_the_ballot_path_commits_durably() -> None:
             assert cursor.fetchone()[0] == "on"
             cursor.execute("SHOW fsync")
             assert cursor.fetchone()[0] == "on"
+
+
+_VOTER = """
+import json, os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phieukin.config.settings")
+django.setup()
+from django.db import connections
+connections["default"].settings_dict["NAME"] = sys.argv[1]
+from phieukin.ballots.services import SheetInput, cast_ballot
+job = json.loads(open(sys.argv[2], encoding="utf-8").read())
+sheets = [SheetInput(s["subject"], s["answers"], s["comment"]) for s in job["sheets"]]
+for code in job["codes"]:
+    receipts = cast_ballot(code=code, sheets=sheets)
+    print(" ".join(receipts), flush=True)
+"""
+
+
+def test_every_acknowledged_ballot_survives_kill_9_and_is_sealed(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox, tmp_path: Any
+) -> None:
+    """A voting process killed with SIGKILL loses no ballot it acknowledged (encrypted too)."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from phieukin.ballots import services
+
+    job = tmp_path / "job.json"
+    job.write_text(
+        json.dumps(
+            {
+                "codes": box_codes,
+                "sheets": [
+                    {"subject": s.subject_id, "answers": s.answers, "comment": s.comment}
+                    for s in sheets(1, "bền")
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    script = tmp_path / "voter.py"
+    script.write_text(_VOTER, encoding="utf-8")
+    root = Path(__file__).resolve().parents[3]
+    child = subprocess.Popen(
+        [sys.executable, str(script), connection.settings_dict["NAME"], str(job)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    acknowledged: list[str] = []
+    assert child.stdout is not None
+    for line in child.stdout:
+        acknowledged += line.split()
+        if len(acknowledged) >= 10:
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    child.stdout.close()
+    connections.close_all()
+    services.close_box(actor=None, box=open_box_)
+    services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    stored = set(Receipt.objects.filter(box=open_box_).values_list("value", flat=True))
+    assert set(acknowledged) <= stored
+    assert Ballot.objects.filter(box=open_box_, ciphertext__isnull=True).count() == len(stored)
+    assert services.verify_box(box=open_box_).ok

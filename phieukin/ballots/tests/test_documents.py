@@ -58,3 +58,28 @@ def test_the_counting_minutes_carry_digest_counts_and_signature_lines(
     assert "CHƯA KHỚP" in text
     assert "TỔ TRƯỞNG" in text and "TỔ VIÊN" in text
     assert (counter.full_name or counter.username) in text
+
+
+def test_the_share_slips_carry_each_share_as_a_qr_code_and_typed(box: Any) -> None:
+    import zxingcpp
+
+    opening = services.open_box(actor=None, box=box, threshold=2, members=3, recovery=True)
+    pdf = documents.share_slips_pdf(
+        opening.box,
+        shares=opening.shares,
+        threshold=opening.threshold,
+        members=opening.members,
+        fingerprint=opening.fingerprint,
+    )
+    document = pdfium.PdfDocument(pdf)
+    assert len(document) == 2  # two slips a page
+    read: list[str] = []
+    text = ""
+    for page in document:
+        image = page.render(scale=2).to_pil()
+        read += [result.text for result in zxingcpp.read_barcodes(image)]
+        text += page.get_textpage().get_text_range()
+    document.close()
+    assert sorted(read) == sorted(opening.shares)
+    assert opening.shares[0].split("-")[0] in text
+    assert "Ban Tổ chức" in text and "ít nhất 2 trong 3" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.test import Client
@@ -11,19 +12,50 @@ from phieukin.ballots.models import Code, Seal
 from phieukin.rounds.models import BallotBox
 
 
-def test_a_ward_organiser_opens_the_box_and_prints_codes(
+def test_a_ward_organiser_prints_codes_then_opens_the_box_and_gets_the_share_slips(
     client: Client, box: BallotBox, ward_organiser: Any
 ) -> None:
     client.force_login(ward_organiser)
     assert client.get("/ballots/").status_code == 200
-    client.post(f"/ballots/{box.pk}/open/")
-    box.refresh_from_db()
-    assert box.state == "open"
+    page = client.get(f"/ballots/{box.pk}/").content.decode()
+    assert "không thể niêm phong" in page or "can never be sealed" in page
     response = client.post(f"/ballots/{box.pk}/codes/", {"count": "4"})
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert Code.objects.filter(box=box).count() == 4
+    opened = client.post(
+        f"/ballots/{box.pk}/open/", {"members": "3", "threshold": "2", "recovery": "1"}
+    )
+    box.refresh_from_db()
+    assert box.state == "open"
+    assert "no-store" in opened["Cache-Control"]
+    body = opened.content.decode()
+    shares = re.findall(r"\b(?:[0-9A-Z]{5}-){6}[0-9A-Z]{5}\b", body)
+    assert len(set(shares)) == 4
+    assert "data:application/pdf;base64," in body
     assert client.get(f"/ballots/{box.pk}/zero-report.pdf").content.startswith(b"%PDF")
+    # Once open, new codes need the counting committee.
+    client.post(f"/ballots/{box.pk}/codes/", {"count": "4"})
+    assert Code.objects.filter(box=box).count() == 4
+
+
+def test_the_counting_committee_seals_on_the_web_with_its_shares(
+    client: Client, box: BallotBox, ward_organiser: Any, counter: Any
+) -> None:
+    client.force_login(ward_organiser)
+    body = client.post(f"/ballots/{box.pk}/open/", {"members": "3", "threshold": "2"}).content
+    shares = re.findall(r"\b(?:[0-9A-Z]{5}-){6}[0-9A-Z]{5}\b", body.decode())
+    assert len(set(shares)) == 3
+    services.close_box(actor=None, box=box)
+    client.force_login(counter)
+    page = client.get(f"/ballots/{box.pk}/").content.decode()
+    assert page.count('name="share"') == 2
+    client.post(f"/ballots/{box.pk}/seal/", {"share": [shares[0]], "acknowledge": "1"})
+    box.refresh_from_db()
+    assert box.state == "closed"
+    client.post(f"/ballots/{box.pk}/seal/", {"share": [shares[0], shares[2]], "acknowledge": "1"})
+    box.refresh_from_db()
+    assert box.state == "sealed"
 
 
 def test_an_outsider_cannot_see_the_box(client: Client, box: BallotBox, outsider: Any) -> None:

@@ -21,12 +21,20 @@ def _page(box: BallotBox) -> str:
     return reverse("rounds:conference", args=[box.conference_id])
 
 
-def test_the_ward_organiser_records_attendance_while_the_box_is_open(
-    as_persona: Any, ward_organiser: Any, box: BallotBox
+def test_the_ward_organiser_records_attendance_until_the_box_opens_then_the_committee_does(
+    as_persona: Any, ward_organiser: Any, counter: Any, box: BallotBox
 ) -> None:
-    ballots.open_box(actor=None, box=box)
-    response = as_persona("ward_organiser").post(_page(box), {"invited": 40, "present": 38})
+    response = as_persona("ward_organiser").post(_page(box), {"invited": 40, "present": 30})
     assert response.status_code == 302
+    ballots.open_box(actor=None, box=box)
+    # Four eyes once the box is open (issue 9): the ward organiser alone is refused …
+    as_persona("ward_organiser").post(_page(box), {"invited": 40, "present": 38})
+    conference = Conference.objects.get(pk=box.conference_id)
+    assert (conference.invited_count, conference.present_count) == (40, 30)
+    # … and the counting committee records the change on the box page.
+    as_persona("counter").post(
+        reverse("ballots:attendance", args=[box.pk]), {"invited": 40, "present": 38}
+    )
     conference = Conference.objects.get(pk=box.conference_id)
     assert (conference.invited_count, conference.present_count) == (40, 38)
 
