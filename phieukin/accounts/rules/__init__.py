@@ -6,4 +6,7 @@ Add a domain's module to the import list below. Each module imports only
 objects it is given by attribute (``obj.unit_id``), so no domain app is imported here.
 """
 
-from phieukin.accounts.rules import general  # noqa: F401
+from phieukin.accounts.rules import (
+    general,  # noqa: F401
+    paper,  # noqa: F401
+)

@@ -17,11 +17,11 @@ from phieukin.accounts.models import User
 from phieukin.ballots.models import Ballot
 from phieukin.ballots.services import close_box, seal_box
 from phieukin.ballots.sheet import ItemShape, decode
+from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import BallotLayout, build_layout
 from phieukin.paper.models import PendingReading, ReviewCrop, ScanBatch, ScanFile, SeenSheet
 from phieukin.paper.selectors import evidence_digests
 from phieukin.paper.services import print_ballots
-from phieukin.paper.tests import synth
 from phieukin.paper.tests.helpers import login
 from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.rounds.models import BallotBox, Subject
