@@ -239,8 +239,8 @@ def _accuracy(pages: int, seed: int, stress_share: float) -> None:
         silent = sum(c["wrong"] for c in by_style.values())
         print("FINAL" if final else "PARTIAL (the run goes on)")
         print(
-            f"accuracy: {page_count} pages ({copies} printed copies), {positions} mark positions "
-            f"(boxes), generated and read in {wall:.0f} s; seed {seed}"
+            f"accuracy: {page_count} pages (of {copies} printed copies planned), {positions} mark "
+            f"positions (boxes), generated and read in {wall:.0f} s; seed {seed}"
         )
         print(
             f"reader CPU (decode + read_page) {1000 * cpu / max(page_count, 1):.1f} ms per page "
@@ -320,7 +320,7 @@ def _accuracy(pages: int, seed: int, stress_share: float) -> None:
             if copy_mix:
                 mix_copies += 1
                 mix_copies_review += copy_review
-            if done % 250 == 0:
+            if done % 50 == 0:
                 silent_so_far = sum(c["wrong"] for c in by_style.values())
                 print(
                     f"  … {done}/{copies} copies, {page_count} pages, {positions} positions, "
@@ -330,7 +330,7 @@ def _accuracy(pages: int, seed: int, stress_share: float) -> None:
                     f"accepted wrongly {accepted_wrongly}",
                     flush=True,
                 )
-            if done % 2500 == 0 and done < copies:
+            if done % 200 == 0 and done < copies:
                 report(False)
     report(True)
 
@@ -390,10 +390,8 @@ def _speed(pages: int, seed: int) -> None:
                 if result.refusal:
                     refused[result.refusal] += 1
                 if n % 10 == 0:
-                    pool = reader._pool
-                    pids = list(pool._processes) if pool is not None and pool._processes else []
                     parent = _rss_mb(os.getpid())
-                    workers = [_rss_mb(pid) for pid in pids]
+                    workers = [_rss_mb(pid) for pid in reader.worker_pids()]
                     peak_parent = max(peak_parent, parent)
                     peak_worker = max([peak_worker, *workers])
                     peak_total = max(peak_total, parent + sum(workers))

@@ -211,9 +211,10 @@ def dog_ear(image: np.ndarray, rng: np.random.Generator, dpi: float) -> tuple[np
     )
     covers_qr = False
     if corner == 1:
-        # The QR is hidden when the fold line passes left of or below its nearest corner.
-        qx, qy = QR_RECT.x, QR_RECT.y + QR_RECT.h
-        covers_qr = (PAGE_W - qx) + qy < leg * 1.0
+        # The fold hides (part of) the QR or its quiet zone when it passes the QR's corner
+        # nearest the page corner, with a few millimetres to spare.
+        nearest = (PAGE_W - (QR_RECT.x + QR_RECT.w)) + QR_RECT.y
+        covers_qr = leg > nearest - 6.0
     return out, covers_qr
 
 

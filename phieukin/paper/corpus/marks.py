@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -85,7 +86,7 @@ class Paper:
 
     def _apply(self, mask: np.ndarray, box: tuple[int, int, int, int], tool: Instrument) -> None:
         x0, y0, x1, y1 = box
-        alpha = mask.astype(np.float32) / 255
+        alpha: Any = mask.astype(np.float32) / 255
         if tool.grainy:
             grain = self.rng.uniform(0.6, 1.0, alpha.shape).astype(np.float32)
             alpha = cv2.GaussianBlur(alpha * grain, (0, 0), 0.6)
@@ -134,9 +135,8 @@ class Paper:
         pts = np.array([[rect_mm.x, rect_mm.y], [rect_mm.x + rect_mm.w, rect_mm.y + rect_mm.h]])
         box = self._patch(pts * self.px, 0)
         x0, y0, x1, y1 = box
-        mask = np.zeros((y1 - y0, x1 - x0), dtype=np.float32)
-        mask[:] = 1.0
-        mask = cv2.GaussianBlur(mask, (0, 0), 0.6 * self.px)
+        flat = np.ones((y1 - y0, x1 - x0), dtype=np.float32)
+        mask: Any = cv2.GaussianBlur(flat, (0, 0), 0.6 * self.px)
         region = self.image[y0:y1, x0:x1].astype(np.float32)
         self.image[y0:y1, x0:x1] = np.clip(region * (1 - depth * mask), 0, 255).astype(np.uint8)
 

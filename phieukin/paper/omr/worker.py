@@ -17,7 +17,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -160,6 +159,12 @@ class PageReader:
             source = str(source)
         return self._executor().submit(read_one, source, name, index)
 
+    def worker_pids(self) -> list[int]:
+        """Return the process ids of the running workers (to watch their memory)."""
+        if self._pool is None:
+            return []
+        return [p.pid for p in (self._pool._processes or {}).values() if p.pid is not None]
+
     def _reset(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
@@ -195,11 +200,3 @@ class PageReader:
         except BrokenProcessPool:
             self._reset()
             return self.read(*job)
-
-
-def page_image_array(jpeg: bytes) -> np.ndarray | None:
-    """Decode a page JPEG back to a grayscale array (for drawing or tests)."""
-    if not jpeg:
-        return None
-    decoded: Any = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
-    return decoded
