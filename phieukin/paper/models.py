@@ -123,7 +123,8 @@ class ScanBatch(models.Model):
     """One upload of scan files, processed a few pages at a time.
 
     ``cursor`` counts the pages already read across the batch's files in order;
-    ``refusals`` lists the refused pages as ``{"file", "page", "reason"}``.
+    ``refusals`` lists the refused pages as ``{"file", "page", "code", "reason"}`` (the
+    reason in Vietnamese, naming the fix).
     """
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
@@ -207,6 +208,32 @@ class ReviewCrop(models.Model):
 
     def __str__(self) -> str:
         return self.item_key
+
+
+class ReviewPage(models.Model):
+    """One read page of a pending copy: the whole page image and every row's reading.
+
+    ``image`` is the page resampled to the reader's raster (JPEG) with the comment area
+    painted out (handwriting is transcribed from its own crop); ``rows`` holds
+    ``[item key, status, option index, reason]`` for every item of the page, so the
+    reviewer confirms the whole copy, not only its doubtful rows. Deleted with the copy.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    reading = models.ForeignKey(PendingReading, on_delete=models.CASCADE, related_name="pages")
+    page = models.PositiveSmallIntegerField()
+    image = models.BinaryField()
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("scanned page awaiting review")
+        verbose_name_plural = _("scanned pages awaiting review")
+        constraints = [
+            models.UniqueConstraint(fields=["reading", "page"], name="review_page_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reading} — {self.page}"
 
 
 class SeenSheet(models.Model):

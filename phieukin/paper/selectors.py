@@ -10,10 +10,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from phieukin.accounts.access import authorize
+from phieukin.accounts.rules.paper import COUNTING_ROLES
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.ballots.models import Ballot, BallotSource
-from phieukin.paper.models import PendingEntry, PendingReading, ScanBatch, ScanFile
-from phieukin.paper.services import COUNTING_ROLES
+from phieukin.paper.labels import doubt_label, problem_label
+from phieukin.paper.models import PendingEntry, PendingReading, ReviewPage, ScanBatch, ScanFile
 from phieukin.questionnaires.models import Item
 from phieukin.rounds.models import BallotBox, Subject
 
@@ -286,25 +288,9 @@ class ReviewRow:
     reason: str
 
 
-REASONS = {
-    "several_marks": gettext_lazy("two or more boxes marked"),
-    "faint_mark": gettext_lazy("faint mark"),
-    "mark_outside_box": gettext_lazy("mark outside the boxes"),
-    "box_not_found": gettext_lazy("boxes not found on the scan"),
-    "correction": gettext_lazy("corrected mark"),
-}
-
-
-PAGE_PROBLEMS = {
-    "three_markers": gettext_lazy("only three corner markers were found"),
-    "page_distorted": gettext_lazy("the page is bent or distorted on the scan"),
-    "layout_mismatch": gettext_lazy("many boxes were not where the layout puts them"),
-}
-
-
 def page_problems(reading: PendingReading) -> list[str]:
     """Return the reader's page-level doubts about a scanned copy, translated."""
-    return [str(PAGE_PROBLEMS.get(code, code)) for code in reading.problems]
+    return [problem_label(code) for code in reading.problems]
 
 
 def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
@@ -323,7 +309,7 @@ def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
             continue
         reason = ""
         if crop is not None:
-            reason = str(REASONS.get(crop["reason"], crop["reason"]))
+            reason = doubt_label(crop["reason"])
         else:
             reason = str(gettext_lazy("page not scanned: read it on the paper sheet"))
         rows.append(
@@ -340,3 +326,65 @@ def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ReviewSheet:
+    """A pending copy as the reviewer sees it: every page with every row's reading drawn.
+
+    ``keys`` is the copy as the reader read it, one character per item as typed in
+    keyboard entry (``?`` where the reader has a doubt or a page is missing), for the
+    reviewer to confirm or correct in one field.
+    """
+
+    pages: list[Any]
+    keys: str
+    page_ids: dict[int, int]
+
+
+def review_sheet(actor: Any, box: BallotBox, reading: PendingReading) -> ReviewSheet:
+    """Return the page images and readings of a pending copy (never to an evaluated leader)."""
+    from phieukin.ballots.services import shapes_for
+    from phieukin.paper.images import overlay
+    from phieukin.paper.layout import build_layout
+    from phieukin.questionnaires.selectors import questionnaire_spec
+
+    authorize(actor, "paper.see_handwriting", box)
+    layout = build_layout(questionnaire_spec(box.conference.round.questionnaire))
+    pages = list(ReviewPage.objects.filter(reading=reading).defer("image").order_by("page"))
+    doubtful = set(reading.crops.values_list("item_key", flat=True))
+    keys = []
+    for shape in shapes_for(box):
+        if shape.key in doubtful or shape.key not in reading.answers:
+            keys.append("?")
+        elif reading.answers[shape.key] is None:
+            keys.append("0")
+        else:
+            keys.append(str(shape.option_keys.index(reading.answers[shape.key]) + 1))
+    return ReviewSheet(
+        pages=[overlay(layout, p.page, p.rows) for p in pages],
+        keys="".join(keys),
+        page_ids={p.page: p.pk for p in pages},
+    )
+
+
+def review_page_image(actor: Any, box: BallotBox, reading: PendingReading, page: int) -> bytes:
+    """Return the JPEG of one page of a pending copy (never to an evaluated leader)."""
+    authorize(actor, "paper.see_handwriting", box)
+    stored = ReviewPage.objects.filter(reading=reading, page=page).first()
+    return bytes(stored.image) if stored is not None else b""
+
+
+def comment_image(actor: Any, box: BallotBox, reading: PendingReading) -> bytes:
+    """Return the handwritten comment crop of a pending copy (never to an evaluated leader)."""
+    authorize(actor, "paper.see_handwriting", box)
+    return bytes(reading.comment_crop or b"")
+
+
+def refused_pages(box: BallotBox) -> list[dict[str, Any]]:
+    """Return every refused page of the box's batches: file, page and the reason with its fix."""
+    return [
+        {**refusal, "batch": batch.pk}
+        for batch in ScanBatch.objects.filter(box=box).order_by("pk")
+        for refusal in batch.refusals
+    ]

@@ -27,6 +27,11 @@ urlpatterns += [
         name="crop",
     ),
     path(
+        "boxes/<int:box_id>/review/<int:reading_id>/pages/<int:page>.jpg",
+        views.page_image,
+        name="page_image",
+    ),
+    path(
         "boxes/<int:box_id>/review/<int:reading_id>/comment.png",
         views.comment_image,
         name="comment_image",

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from phieukin.accounts.access import AccessDenied
 from phieukin.accounts.models import User
 from phieukin.ballots.services import record_paper_counts
 from phieukin.core.errors import DomainError
@@ -69,6 +70,7 @@ def box_paper(request: HttpRequest, box_id: int) -> HttpResponse:
             "counts_form": counts_form,
             "double_entry": services.double_entry_enabled(box),
             "batches": selectors.batches(box),
+            "refused_pages": selectors.refused_pages(box),
         },
     )
 
@@ -101,6 +103,7 @@ def paper_counts(request: HttpRequest, box_id: int) -> HttpResponse:
             "counts_form": form,
             "double_entry": services.double_entry_enabled(box),
             "batches": selectors.batches(box),
+            "refused_pages": selectors.refused_pages(box),
         },
         status=400,
     )
@@ -336,7 +339,7 @@ def upload(request: HttpRequest, box_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            files = [services.Upload(f.name, f.read()) for f in form.cleaned_data["files"]]
+            files = [services.Upload(f.name, f) for f in form.cleaned_data["files"]]
             try:
                 batch = services.upload_scans(actor=_actor(request), box=box, files=files)
             except DomainError as exc:
@@ -399,9 +402,13 @@ def _reading(request: HttpRequest, box: BallotBox, reading_id: int) -> PendingRe
 
 @login_required
 def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
-    """Decide the doubtful items of a scanned copy and transcribe its comment."""
+    """Confirm a scanned copy: its whole pages with every reading drawn, digits as in entry."""
     box = _box(request, box_id)
     reading = _reading(request, box, reading_id)
+    try:
+        sheet = selectors.review_sheet(_actor(request), box, reading)
+    except AccessDenied as exc:
+        raise Http404 from exc
     rows = selectors.review_rows(box, reading)
     error = ""
     status = 200
@@ -411,11 +418,15 @@ def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
             for row in rows
             if f"item-{row.key}" in request.POST
         }
+        keys = request.POST.get("keys", "")
+        if "?" in keys:
+            keys = ""  # the reader's doubts were not all replaced: decide them below
         try:
             outcome = services.review_reading(
                 actor=_actor(request),
                 reading=reading,
                 choices=choices,
+                keys=keys,
                 comment=request.POST.get("comment", ""),
                 invalid=bool(request.POST.get("invalid")),
             )
@@ -432,20 +443,22 @@ def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
             "box": box,
             "reading": reading,
             "rows": rows,
+            "sheet": sheet,
             "problems": selectors.page_problems(reading),
             "has_comment": reading.comment_crop is not None and bool(reading.comment_crop),
             "posted": request.POST,
             "error": error,
             "double_mark": services.DOUBLE_MARK,
+            "double_key": services.DOUBLE_KEY,
         },
         status=status,
     )
 
 
-def _image(data: bytes | memoryview | None) -> HttpResponse:
+def _image(data: bytes | memoryview | None, content_type: str = "image/png") -> HttpResponse:
     if not data:
         raise Http404
-    response = HttpResponse(bytes(data), content_type="image/png")
+    response = HttpResponse(bytes(data), content_type=content_type)
     # Evidence for the committee only: never cached by the browser or a proxy.
     response["Cache-Control"] = "no-store, private"
     return response
@@ -461,18 +474,28 @@ def crop_image(request: HttpRequest, box_id: int, reading_id: int, crop_id: int)
 
 
 @login_required
+def page_image(request: HttpRequest, box_id: int, reading_id: int, page: int) -> HttpResponse:
+    """Send one whole page of a scanned copy (its comment area painted out)."""
+    box = _box(request, box_id)
+    reading = _reading(request, box, reading_id)
+    try:
+        data = selectors.review_page_image(_actor(request), box, reading, page)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    return _image(data, "image/jpeg")
+
+
+@login_required
 def comment_image(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
     """Send the handwritten comment area of a scanned copy (to transcribe it).
 
     Never to a user whose leader record is evaluated in the box, whatever other role
-    they hold: handwriting identifies its writer.
+    they hold (the ``paper.see_handwriting`` rule): handwriting identifies its writer.
     """
     box = _box(request, box_id)
-    person_id = getattr(request.user, "person_id", None)
-    if (
-        person_id
-        and Subject.objects.filter(conference_id=box.conference_id, person_id=person_id).exists()
-    ):
-        raise Http404
     reading = _reading(request, box, reading_id)
-    return _image(reading.comment_crop)
+    try:
+        data = selectors.comment_image(_actor(request), box, reading)
+    except AccessDenied as exc:
+        raise Http404 from exc
+    return _image(data)

@@ -13,6 +13,7 @@ from phieukin.accounts.rules import criteria  # noqa: F401
 from phieukin.accounts.rules import followup  # noqa: F401
 from phieukin.accounts.rules import grading  # noqa: F401
 from phieukin.accounts.rules import jobs  # noqa: F401
+from phieukin.accounts.rules import paper  # noqa: F401
 from phieukin.accounts.rules import questionnaires  # noqa: F401
 from phieukin.accounts.rules import recognition  # noqa: F401
 from phieukin.accounts.rules import records  # noqa: F401

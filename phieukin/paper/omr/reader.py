@@ -45,29 +45,43 @@ SCALE = 6.0  # canonical raster, pixels per millimetre (~152 dpi)
 QR_SCALE = 10.0
 DETECT_LONG_SIDE = 1000  # markers are looked for on a reduced copy first
 CORNER_SHARE = 0.3  # ... and first in its corners: markers sit within 7–19 mm of the edges
-MIN_PX_PER_MM = 4.7  # ~120 dpi: below this the boxes are too small to judge reliably
+MIN_PX_PER_MM = 5.3  # ~135 dpi: asked for 150 dpi, a little lost to skew and margins
+BILEVEL_LOW, BILEVEL_HIGH = 24, 232
+BILEVEL_SHARE = 0.004  # fewer grey pixels than this: a 1-bit image
+MIN_CONTRAST = 0.45  # (paper - marker black) / paper
 
 # Pixel classes, relative to the local paper brightness.
-INK = 0.55  # darker than 55 % of paper: ink
-FAINT = 0.88  # darker than 88 % of paper: a trace (used for the printed border)
-TRACE = 0.92  # after a 1-pixel blur, darker than 92 % of paper: a light pencil stroke
+FAINT = 0.88  # darker than 88 % of paper: the printed border is there
 
-# Box thresholds (shares of the measured interior).
-INSET_DARK_MM = 0.5  # half the printed border (0.3 mm) + blur, after local registration
-INSET_FAINT_MM = 0.8  # the blurred halo of the border must not look like pencil
+# Boxes. Depth = 1 - brightness / local paper, after a blur of BLUR_PX pixels.
+INSET_MM = 0.6  # the printed border (0.3 mm) and its blur stay out of the interior
 SEARCH_MM = 1.2  # how far a row's boxes may sit from where the homography puts them
+BOX_SEARCH_MM = 0.6  # ... and each box from where its row puts it
 LINE = 0.7  # printed lines are at least this much darker than paper
-FILLED_DARK = 0.10
-EMPTY_DARK = 0.025
-EMPTY_FAINT = 0.05  # empty boxes measured ≤ 0.026, the lightest pencil ≥ 0.095
+BLUR_PX = 1.4
+MIN_PAPER = 40
+PEAK_RANK = 5  # robust peak: the 6th darkest pixel
+CALIBRATION_Q = 25  # percentile of the page's box peaks taken as "empty" (see calibrate)
+CALIBRATION_CAP = 0.12
+CALIBRATION_FLOOR = 0.02
+TRACE_MARGIN = 0.04  # darker than the page's empty boxes by this much: a trace
+LOCAL_SIGMAS = 5.0  # a trace stands this many of the box's own noise above its median
+LOCAL_CAP = 0.04
+TRACE_PX = 8  # pixels (0.22 mm²) of trace a clearly empty box may hold (noise, JPEG ringing)
+MARK_CONTRAST = 0.14  # a mark's darkest part is this much darker than the box's median ...
+DARK_MARK = 0.3  # ... or this much darker than the page's empty boxes (a filled box)
+MARK_MASS = 0.15  # ... and it holds this much ink (mm² at full depth)
+OUTSIDE_SHARE = 1.0  # more ink around a box than in it: a stroke from elsewhere
 BLACKED_OUT = 0.55  # a box this dark looks scribbled over (a correction)
-RING_IN_MM = 0.5
+RING_IN_MM = 0.7
 RING_OUT_MM = 2.6
-RING_EMPTY = 0.035
-RING_CIRCLE = 0.07
-CIRCLE_SECTORS = 6  # of 8 sectors of the ring holding ink
+SECTOR_PX = 3
+CIRCLE_SECTORS = 5  # of 8 sectors of the ring holding ink (a row may clip the ring)
+CIRCLE_DEPTH = 0.08  # a ring this much darker than empty surroundings
+CIRCLE_OUTSIDE = 0.8  # ... and holds nearly as much ink around the box as in it, or more
 BORDER_PRESENT = 0.6  # share of a side's length where the printed border is seen
-COMMENT_INK = 0.003
+COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
+COMMENT_INK = 0.001  # of the area: a few words
 
 _detectors: dict[float, cv2.aruco.ArucoDetector] = {}
 
@@ -222,13 +236,22 @@ def _read_sheet(gray: np.ndarray, matrix: np.ndarray) -> SheetId:
 
 @dataclass(frozen=True)
 class BoxMeasure:
-    """What was measured for one checkbox (shares of pixels, 0–1)."""
+    """What was measured around one checkbox.
 
-    dark: float
-    faint: float
-    ring: float
-    sectors: int
+    Depths are ``1 - brightness / paper`` after a light blur, so 0 is paper and 1 is
+    black. ``peak`` and ``ring_peak`` are robust maxima (the 6th darkest pixel) of the
+    interior and of the band around the box; the page's own empty boxes calibrate them.
+    """
+
+    inner: np.ndarray  # depths of the interior (printed border excluded)
+    ring: np.ndarray  # depths of the band around the box, within the row
+    ring_sector: np.ndarray  # sector (0–7) of each ring pixel
     border: float
+    peak: float
+    ring_peak: float
+    inner_median: float
+    ring_median: float
+    noise: float  # spread of the depths around the box below their median (≈ σ of noise)
 
 
 def _paper(patch: np.ndarray) -> float:
@@ -287,31 +310,75 @@ def _row_offset(page: np.ndarray, item: ItemLayout) -> tuple[int, int, bool]:
     return dx, dy, found
 
 
-def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> BoxMeasure:
+def _robust_peak(values: np.ndarray) -> float:
+    if values.size <= PEAK_RANK:
+        return float(values.max()) if values.size else 0.0
+    return float(-np.partition(-values, PEAK_RANK)[PEAK_RANK])
+
+
+_sector_cache: dict[tuple[int, int, int], np.ndarray] = {}
+
+
+def _sectors(shape: tuple[int, int], pad: int) -> np.ndarray:
+    """Return the sector (0–7) of every pixel of a patch around a box (cached per shape)."""
+    key = (shape[0], shape[1], pad)
+    if key not in _sector_cache:
+        h, w = shape
+        yy, xx = np.mgrid[0:h, 0:w]
+        angles = np.arctan2(yy - (h - 1) / 2, xx - (w - 1) / 2)
+        _sector_cache[key] = (((angles + np.pi) / (2 * np.pi) * 8).astype(int) % 8).astype(np.int8)
+    return _sector_cache[key]
+
+
+def _refine(page: np.ndarray, bx0: int, by0: int, bx1: int, by1: int) -> tuple[int, ...]:
+    """Return the shifts (left, right, top, bottom), each within ±BOX_SEARCH_MM, that put
+    a box's edges on its printed border.
+
+    The row's common shift leaves single boxes off by up to a millimetre on a photo taken
+    at an angle or a bent page, and rounding to pixels makes a box one pixel wider or
+    narrower than printed; then the border would fall in the band around the box.
+    """
+    r = _px(BOX_SEARCH_MM)
+    y0, x0 = by0 - r - 1, bx0 - r - 1
+    window = page[max(0, y0) : by1 + r + 2, max(0, x0) : bx1 + r + 2]
+    bw, bh = bx1 - bx0, by1 - by0
+    if y0 < 0 or x0 < 0 or window.shape != (bh + 2 * r + 3, bw + 2 * r + 3):
+        return 0, 0, 0, 0
+    dark = (window < _paper(window) * LINE).astype(np.float32)
+    m = _px(1.0)
+    cols = np.convolve(dark[r + 1 + m : r + 1 + bh - m].sum(axis=0), [0.5, 1, 0.5], "same")
+    rows = np.convolve(dark[:, r + 1 + m : r + 1 + bw - m].sum(axis=1), [0.5, 1, 0.5], "same")
+    shifts = np.arange(-r, r + 1)
+    penalty = 0.01 * np.abs(shifts)  # on a tie, trust the row's shift
+
+    def best(profile: np.ndarray, at: int) -> int:
+        return int(shifts[int(np.argmax(profile[at + shifts] - penalty))])
+
+    return best(cols, r + 1), best(cols, r + 1 + bw), best(rows, r + 1), best(rows, r + 1 + bh)
+
+
+def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> BoxMeasure | None:
+    """Measure one box; None when it lies (partly) outside the page or in the dark."""
     bx0, by0 = _px(box.x) + dx, _px(box.y) + dy
     bx1, by1 = _px(box.x + box.w) + dx, _px(box.y + box.h) + dy
+    left, right, top_shift, bottom_shift = _refine(page, bx0, by0, bx1, by1)
+    bx0, bx1, by0, by1 = bx0 + left, bx1 + right, by0 + top_shift, by1 + bottom_shift
     pad = _px(RING_OUT_MM) + 2
     y0, x0 = by0 - pad, bx0 - pad
     patch = page[max(0, y0) : by1 + pad, max(0, x0) : bx1 + pad]
     if y0 < 0 or x0 < 0 or patch.shape != (by1 - by0 + 2 * pad, bx1 - bx0 + 2 * pad):
-        return BoxMeasure(1.0, 1.0, 1.0, 8, 0.0)
+        return None
     paper = _paper(patch)
-    if paper < 40:  # nothing to compare ink with: a black or missing area
-        return BoxMeasure(1.0, 1.0, 1.0, 8, 0.0)
-    norm = patch.astype(np.float32) / paper
+    if paper < MIN_PAPER:  # nothing to compare ink with: a black or missing area
+        return None
+    norm = patch.astype(np.float32) * (1.0 / paper)
+    depth = 1.0 - cv2.GaussianBlur(norm, (0, 0), BLUR_PX)
     bw, bh = bx1 - bx0, by1 - by0
-    i_d, i_f = _px(INSET_DARK_MM), _px(INSET_FAINT_MM)
-    inner = norm[pad + i_d : pad + bh - i_d, pad + i_d : pad + bw - i_d]
-    inner_f = norm[pad + i_f : pad + bh - i_f, pad + i_f : pad + bw - i_f]
-    dark = float(np.mean(inner < INK)) if inner.size else 1.0
-    # Light pencil: blurring by one pixel averages scanner noise away but keeps a stroke,
-    # so a low threshold finds strokes barely darker than paper without noise alarms.
-    blurred = cv2.GaussianBlur(inner_f, (0, 0), 1.0) if inner_f.size else None
-    faint = float(np.mean(blurred < TRACE)) if blurred is not None else 1.0
+    inset = _px(INSET_MM)
+    inner = depth[pad + inset : pad + bh - inset, pad + inset : pad + bw - inset].ravel()
 
-    ink = norm < INK
     r_in, r_out = _px(RING_IN_MM), _px(RING_OUT_MM)
-    ring_mask = np.zeros(ink.shape, dtype=bool)
+    ring_mask = np.zeros(depth.shape, dtype=bool)
     ring_mask[pad - r_out : pad + bh + r_out, pad - r_out : pad + bw + r_out] = True
     ring_mask[pad - r_in : pad + bh + r_in, pad - r_in : pad + bw + r_in] = False
     # Only this item's row: a circle drawn around a box of the next row is not ours.
@@ -319,18 +386,8 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Bo
     bottom = _px(row.y + row.h) + dy - y0
     ring_mask[: max(0, top)] = False
     ring_mask[max(0, bottom) :] = False
-    ring_count = int(ring_mask.sum())
-    ring_ink = ink & ring_mask
-    ring = float(ring_ink.sum()) / ring_count if ring_count else 0.0
-    # Which of 8 sectors around the box hold ink: a drawn circle covers nearly all of
-    # them, a stroke that strays out of a box only one or two.
-    sectors = 0
-    if ring > 0:
-        yy, xx = np.nonzero(ring_ink)
-        angles = np.arctan2(yy - (pad + bh / 2), xx - (pad + bw / 2))
-        bins = ((angles + np.pi) / (2 * np.pi) * 8).astype(int) % 8
-        counts = np.bincount(bins, minlength=8)
-        sectors = int(np.sum(counts >= 3))
+    ring = depth[ring_mask]
+    ring_sector = _sectors(depth.shape, pad)[ring_mask]
 
     # The printed border: along each side, the darkest pixel across a band around it.
     band = _px(0.4) + 1
@@ -341,28 +398,127 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Bo
         norm[pad : pad + bh, pad + bw - band : pad + bw + band].min(axis=1),
     ]
     border = float(min(np.mean(side < FAINT) for side in sides))
-    return BoxMeasure(dark, faint, ring, sectors, border)
+    inner_median = float(np.median(inner)) if inner.size else 0.0
+    ring_median = float(np.median(ring)) if ring.size else 0.0
+    # Ink only darkens: the spread below the median is the scan's own noise, whatever
+    # a circle or a stroke adds above it.
+    noise = ring_median - float(np.percentile(ring, 16)) if ring.size else 0.0
+    return BoxMeasure(
+        inner,
+        ring,
+        ring_sector,
+        border,
+        _robust_peak(inner),
+        _robust_peak(ring),
+        inner_median,
+        ring_median,
+        noise,
+    )
 
 
-def _box_state(m: BoxMeasure) -> tuple[str, str]:
-    """Classify one box: (``filled``|``circled``|``empty``|``unsure``, reason)."""
-    if m.border < BORDER_PRESENT:
+@dataclass(frozen=True)
+class Calibration:
+    """The page's own paper and ink: how dark its empty boxes look.
+
+    ``inner`` and ``ring`` are the lower-quartile robust peak depths of the page's box
+    interiors and of the bands around them (at least a third of the boxes of any page are
+    empty, so this is what an empty box looks like on this paper, under this light,
+    through this scanner). A pixel
+    more than ``TRACE_MARGIN`` darker than that is a trace a person would notice.
+    """
+
+    inner: float
+    ring: float
+
+    @property
+    def inner_trace(self) -> float:
+        """Return the depth above which an interior pixel is a trace."""
+        return self.inner + TRACE_MARGIN
+
+    @property
+    def ring_trace(self) -> float:
+        """Return the depth above which a pixel around the box is a trace."""
+        return self.ring + TRACE_MARGIN
+
+
+def calibrate(measures: list[BoxMeasure]) -> Calibration:
+    """Return the page's calibration from all its measured boxes.
+
+    The lower quartile of the boxes' peaks, not the median: on a three-option form whose
+    every item carries a stroke spilling into the next box, two boxes in three hold ink.
+    The cap keeps a page marked all over from calibrating its ink as "empty"; the floor
+    keeps a noiseless image (paper clipped to white) from calling the blurred edge of
+    the printed border a trace.
+    """
+    if not measures:
+        return Calibration(0.0, 0.0)
+    inner = float(np.percentile([m.peak for m in measures], CALIBRATION_Q))
+    ring = float(np.percentile([m.ring_peak for m in measures], CALIBRATION_Q))
+    return Calibration(
+        min(CALIBRATION_CAP, max(CALIBRATION_FLOOR, inner)),
+        min(CALIBRATION_CAP, max(CALIBRATION_FLOOR, ring)),
+    )
+
+
+def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
+    """Classify one box: (``filled``|``circled``|``empty``|``unsure``, reason).
+
+    ``empty`` only when neither the interior nor the band around the box holds more
+    than noise; ``filled`` only for a confident dark stroke with some extent;
+    ``circled`` when a ring of trace surrounds an otherwise clean box.
+    """
+    if m is None or m.border < BORDER_PRESENT:
         return "unsure", "box_not_found"
-    if m.dark >= FILLED_DARK:
-        return "filled", ""
-    if m.ring >= RING_CIRCLE and m.sectors >= CIRCLE_SECTORS and m.dark < EMPTY_DARK * 2:
+    # Where the scan is noisier than on most of the page (JPEG blocks, a shadow), the
+    # box's own spread raises its trace level: a trace stands out of its own noise.
+    # The band around a box is mostly paper even when the box holds a mark.
+    # The raise is capped: a box is never blinder than the page by more than LOCAL_CAP.
+    local = m.ring_median + LOCAL_SIGMAS * m.noise
+    inner_level = min(max(cal.inner_trace, local), cal.inner_trace + LOCAL_CAP)
+    ring_level = min(max(cal.ring_trace, local), cal.ring_trace + LOCAL_CAP)
+    above = m.inner - inner_level
+    inner_trace = int(np.count_nonzero(above > 0))
+    ring_hits = m.ring > ring_level
+    ring_trace = int(np.count_nonzero(ring_hits))
+    mass = float(np.sum(above[above > 0])) / (SCALE * SCALE)  # mm² of full-depth ink
+    outside = m.ring - ring_level
+    ring_mass = float(np.sum(outside[outside > 0])) / (SCALE * SCALE)
+    sectors = 0
+    if ring_trace:
+        counts = np.bincount(m.ring_sector[ring_hits], minlength=8)
+        sectors = int(np.count_nonzero(counts >= SECTOR_PX))
+    # A ring of trace around the box: a circle. Where it runs over the printed border it
+    # may touch the interior, but most of its ink lies outside. Noise never makes rings.
+    ringed = sectors >= CIRCLE_SECTORS and m.ring_peak - cal.ring >= CIRCLE_DEPTH
+    if ringed and (inner_trace <= TRACE_PX or ring_mass >= CIRCLE_OUTSIDE * mass):
         return "circled", ""
-    if m.dark < EMPTY_DARK and m.faint < EMPTY_FAINT and m.ring < RING_EMPTY:
+    # A mark stands out from the rest of its own box (an erased mark leaves a smudge
+    # with ghost strokes barely darker than the smudge), or is plainly dark (a box
+    # filled in, where little of the box is left to compare with).
+    contrast = m.peak - m.inner_median
+    standing_out = contrast >= MARK_CONTRAST or m.peak - cal.inner >= DARK_MARK
+    if standing_out and mass >= MARK_MASS:
+        # A stroke that comes from outside and only reaches into the box is not a mark
+        # in it: most of a tick or a cross lies inside its box.
+        if ring_mass > OUTSIDE_SHARE * mass:
+            return "unsure", "mark_outside_box"
+        return "filled", ""
+    if inner_trace <= TRACE_PX and ring_trace <= TRACE_PX:
         return "empty", ""
-    if m.dark < EMPTY_DARK and m.faint < EMPTY_FAINT:
+    if inner_trace <= TRACE_PX:
         return "unsure", "mark_outside_box"
     return "unsure", "faint_mark"
 
 
-def classify(item_key: str, measures: list[BoxMeasure]) -> ItemReading:
+def classify(item_key: str, measures: list[BoxMeasure | None], cal: Calibration) -> ItemReading:
     """Decide an item from its boxes: one clear mark, no mark, or ambiguous with a reason."""
-    states = [_box_state(m) for m in measures]
-    fills = tuple(round(m.dark, 3) for m in measures)
+    states = [_box_state(m, cal) for m in measures]
+    fills = tuple(
+        round(float(np.mean(m.inner > cal.inner + MARK_CONTRAST)), 3)
+        if m is not None and m.inner.size
+        else 1.0
+        for m in measures
+    )
     marked = [i for i, (s, _r) in enumerate(states) if s in ("filled", "circled")]
     unsure = [r for s, r in states if s == "unsure"]
     if not unsure and len(marked) == 1:
@@ -370,7 +526,7 @@ def classify(item_key: str, measures: list[BoxMeasure]) -> ItemReading:
     if not unsure and not marked:
         return ItemReading(item_key, "empty", None, fills)
     if len(marked) >= 2:
-        blacked = [i for i in marked if measures[i].dark >= BLACKED_OUT]
+        blacked = [i for i in marked if fills[i] >= BLACKED_OUT]
         reason = "correction" if blacked and len(blacked) < len(marked) else "several_marks"
         return ItemReading(item_key, "ambiguous", None, fills, reason)
     return ItemReading(item_key, "ambiguous", None, fills, unsure[0])
@@ -381,15 +537,52 @@ def _crop(page: np.ndarray, rect: Rect) -> np.ndarray:
 
 
 def _comment_ink(crop: np.ndarray) -> bool:
+    """Return whether the comment area holds handwriting (a thin pen counts).
+
+    Measured at the canonical resolution: reducing the area first would thin a 0.25 mm
+    stroke into the paper and lose a comment without a word.
+    """
     inset = _px(1.5)
     inner = crop[inset:-inset, inset:-inset]
     if inner.size == 0:
         return False
-    small = cv2.resize(inner, None, fx=1 / 3, fy=1 / 3, interpolation=cv2.INTER_AREA)
-    paper = float(np.percentile(small, 90))
-    if paper < 40:
+    paper = float(np.percentile(inner[::4, ::4], 90))
+    if paper < MIN_PAPER:
         return True
-    return float(np.mean(small < paper * INK)) > COMMENT_INK
+    depth = 1.0 - cv2.GaussianBlur(inner.astype(np.float32), (0, 0), 0.7) / paper
+    return float(np.mean(depth > COMMENT_DEPTH)) > COMMENT_INK
+
+
+def _refuse_bilevel(gray: np.ndarray) -> None:
+    """Refuse a black-and-white (1-bit) image: light pencil was lost when it was made.
+
+    A greyscale scan or photo has grey levels between paper and ink (paper grain,
+    pencil, the edges of print); a binarised one has almost none.
+    """
+    sample = gray[::3, ::3]
+    mid = np.count_nonzero((sample > BILEVEL_LOW) & (sample < BILEVEL_HIGH))
+    if mid < BILEVEL_SHARE * sample.size:
+        raise PageRefused("bilevel")
+
+
+def _refuse_low_contrast(
+    gray: np.ndarray, matrix: np.ndarray, markers: dict[int, np.ndarray]
+) -> None:
+    """Refuse a washed-out image: the printed black of the markers barely differs from paper."""
+    inks, papers = [], []
+    for pts in markers.values():
+        x0, y0 = np.floor(pts.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
+        w, h = x1 - x0, y1 - y0
+        crop = gray[max(0, y0 - h // 2) : y1 + h // 2, max(0, x0 - w // 2) : x1 + w // 2]
+        if crop.size:
+            inks.append(float(np.percentile(crop, 5)))
+            papers.append(float(np.percentile(crop, 95)))
+    if not inks:
+        return
+    ink, paper = float(np.median(inks)), float(np.median(papers))
+    if paper <= 0 or (paper - ink) / paper < MIN_CONTRAST:
+        raise PageRefused("low_contrast", f"{ink:.0f}/{paper:.0f}")
 
 
 def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) -> PageReading:
@@ -402,6 +595,7 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
     if not isinstance(image, np.ndarray) or image.ndim not in (2, 3) or min(image.shape[:2]) < 50:
         raise PageRefused("unreadable", "not an image")
     gray = _to_gray(image)
+    _refuse_bilevel(gray)
     markers = _find_markers(gray)
     if len(markers) < 3:
         raise PageRefused("no_markers", f"{len(markers)} found")
@@ -415,6 +609,7 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
         raise PageRefused("no_markers", f"markers inconsistent ({error:.1f} mm)")
     if error > 0.35:
         problems.append("page_distorted")
+    _refuse_low_contrast(gray, matrix, markers)
     sheet = _read_sheet(gray, matrix)
     try:
         layout = layout_for(sheet)
@@ -424,8 +619,14 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
     if layout.page_count != sheet.page_count or layout.fingerprint != sheet.layout:
         raise PageRefused("layout_mismatch", f"{sheet.layout} != {layout.fingerprint}")
 
-    canon = _warp(gray, matrix, Rect(0, 0, PAGE_W, PAGE_H), SCALE)
-    items = [_read_item(canon, item) for item in page_layout.items]
+    # Reduce a fine image before resampling it to the canonical raster: sampling every
+    # other pixel would skip thin light strokes (a 300 dpi photo is ~12 px/mm, SCALE 6).
+    fine, fine_matrix = gray, matrix
+    while _px_per_mm(fine_matrix) >= 1.9 * SCALE:
+        fine = cv2.pyrDown(fine)
+        fine_matrix = np.diag([0.5, 0.5, 1.0]) @ fine_matrix
+    canon = _warp(fine, fine_matrix, Rect(0, 0, PAGE_W, PAGE_H), SCALE)
+    items = read_items(canon, page_layout)
     crops = {item.key: _crop(canon, item.row) for item in page_layout.items}
     comment_crop = _crop(canon, page_layout.comment) if page_layout.comment else None
     comment_ink = comment_crop is not None and _comment_ink(comment_crop)
@@ -441,12 +642,25 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
         blank=blank,
         problems=problems,
         comment_has_ink=comment_ink,
+        page_image=canon,
     )
 
 
-def _read_item(canon: np.ndarray, item: ItemLayout) -> ItemReading:
-    dx, dy, found = _row_offset(canon, item)
-    if not found:
-        fills = tuple(1.0 for _b in item.boxes)
-        return ItemReading(item.key, "ambiguous", None, fills, "box_not_found")
-    return classify(item.key, [_measure_box(canon, box, item.row, dx, dy) for box in item.boxes])
+def read_items(canon: np.ndarray, page: PageLayout) -> list[ItemReading]:
+    """Measure every box of the page, calibrate on the page itself, and decide each item."""
+    measured: list[tuple[ItemLayout, list[BoxMeasure | None] | None]] = []
+    for item in page.items:
+        dx, dy, found = _row_offset(canon, item)
+        if not found:
+            measured.append((item, None))
+            continue
+        measured.append((item, [_measure_box(canon, b, item.row, dx, dy) for b in item.boxes]))
+    cal = calibrate([m for _i, ms in measured if ms for m in ms if m is not None])
+    readings = []
+    for item, measures in measured:
+        if measures is None:
+            fills = tuple(1.0 for _b in item.boxes)
+            readings.append(ItemReading(item.key, "ambiguous", None, fills, "box_not_found"))
+        else:
+            readings.append(classify(item.key, measures, cal))
+    return readings

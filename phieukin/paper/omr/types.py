@@ -1,7 +1,6 @@
 """The contract of the OMR engine: what a read page says, and why a page is refused.
 
-Pure: numpy only (and Django's lazy gettext for the refusal messages, which are
-translated when shown, so nothing here needs settings at import time).
+Pure: numpy only. Refusals and doubts are stable codes, translated outside the engine.
 """
 
 from __future__ import annotations
@@ -9,10 +8,9 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
-from django.utils.translation import gettext_lazy as _
 
 ItemStatus = Literal["marked", "empty", "ambiguous"]
 
@@ -20,36 +18,31 @@ PAYLOAD_PREFIX = "PK1"
 SERIAL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 SERIAL_LENGTH = 12  # 60 random bits per printed copy
 
-_REFUSALS: dict[str, Any] = {
-    "unreadable": _("The file or page cannot be read as an image."),
-    "no_markers": _(
-        "The corner markers of the ballot were not found; scan the whole page, flat and in focus."
-    ),
-    "no_qr": _("The QR code of the ballot cannot be read; scan it again or enter it by keyboard."),
-    "bad_qr": _("The QR code is not the code of a phieukin ballot."),
-    "unknown_sheet": _("This page does not belong to any known ballot layout."),
-    "layout_mismatch": _(
-        "This page was printed with another layout of the form than the one known now; "
-        "enter it by keyboard."
-    ),
-    "too_small": _("The image resolution is too low; scan at 150 dpi or more."),
-}
+REFUSAL_CODES = (
+    "unreadable",  # the file or page is not an image
+    "too_large",  # a page of more pixels than any scanner makes (refused before decoding)
+    "bilevel",  # a 1-bit (black-and-white, fax) image: light pencil was lost
+    "too_small",  # resolution below ~150 dpi
+    "low_contrast",  # printed black barely darker than paper
+    "no_markers",  # corner markers missing
+    "no_qr",  # the QR cannot be decoded
+    "bad_qr",  # the QR is not a phieukin ballot's
+    "unknown_sheet",  # no layout for the QR's questionnaire
+    "layout_mismatch",  # printed with another geometry than the layout known now
+    "reader_failed",  # the reading process died on this page (see omr.worker)
+)
 
 
 class PageRefused(Exception):
-    """A page cannot be read at all; ``reason`` is a stable code, ``message`` is translatable.
+    """A page cannot be read at all; ``reason`` is one of :data:`REFUSAL_CODES`.
 
-    Reasons: ``unreadable`` (not an image), ``no_markers`` (corner markers missing),
-    ``no_qr`` (QR not decodable), ``bad_qr`` (QR is not ours or malformed),
-    ``unknown_sheet`` (no layout for this QR), ``layout_mismatch`` (the page was printed
-    from a different geometry than the layout given now, e.g. after a software update),
-    ``too_small`` (resolution too low).
+    The engine is pure and speaks in codes; :mod:`phieukin.paper.labels` turns them
+    into Vietnamese sentences that name the fix.
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
-        self.reason = reason
+        self.reason = reason if reason in REFUSAL_CODES else "unreadable"
         self.detail = detail
-        self.message = _REFUSALS.get(reason, _REFUSALS["unreadable"])
         super().__init__(f"{reason}: {detail}" if detail else reason)
 
 
@@ -123,7 +116,7 @@ class ItemReading:
 
     ``option_index`` is the index of the option in the item's scale order (as in
     ``ballots.sheet``) when ``status == "marked"``, else None. ``fills`` holds the ink
-    ratio measured inside each option's box (0–1). ``reason`` is empty for a clear
+    share of each option's box holding plain ink (0–1). ``reason`` is empty for a clear
     reading and names the doubt otherwise (``several_marks``, ``faint_mark``,
     ``mark_outside_box``, ``box_not_found``, ``correction``).
     """
@@ -152,6 +145,7 @@ class PageReading:
     blank: bool = False
     problems: list[str] = field(default_factory=list)
     comment_has_ink: bool = False
+    page_image: np.ndarray | None = None  # the whole page on the canonical raster
 
     @property
     def needs_review(self) -> bool:

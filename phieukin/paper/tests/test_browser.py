@@ -14,9 +14,9 @@ from django.test import Client
 from phieukin.accounts.models import User
 from phieukin.ballots.models import Ballot
 from phieukin.ballots.sheet import ItemShape
+from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import build_layout
 from phieukin.paper.services import Upload, print_ballots, upload_scans
-from phieukin.paper.tests import synth
 from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.rounds.models import BallotBox
 

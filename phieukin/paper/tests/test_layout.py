@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from phieukin.paper.corpus.deck import sample_spec, small_spec
 from phieukin.paper.layout import (
     CONTENT_BOTTOM,
     PAGE_H,
@@ -15,7 +16,6 @@ from phieukin.paper.layout import (
     build_layout,
     marker_rects,
 )
-from phieukin.paper.tests.synth import sample_spec, small_spec
 
 
 def _overlap(a: Rect, b: Rect) -> bool:

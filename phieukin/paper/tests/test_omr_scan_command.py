@@ -11,10 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from phieukin.ballots.models import Ballot
+from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import build_layout
 from phieukin.paper.models import ScanFile
 from phieukin.paper.services import print_ballots
-from phieukin.paper.tests import synth
 from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.rounds.models import BallotBox
 

@@ -6,10 +6,10 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
+from phieukin.paper.corpus.deck import box_spec, render_images, sample_spec, small_spec
 from phieukin.paper.layout import build_layout
 from phieukin.paper.omr.types import parse_sheet_id
 from phieukin.paper.printing import render_ballots_pdf, render_box_ballots_pdf
-from phieukin.paper.tests.synth import box_spec, render_images, sample_spec, small_spec
 
 
 def _qr_payloads(pdf: bytes) -> list[str]:

@@ -17,11 +17,11 @@ from phieukin.accounts.models import User
 from phieukin.ballots.models import Ballot
 from phieukin.ballots.services import close_box, seal_box
 from phieukin.ballots.sheet import ItemShape, decode
+from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import BallotLayout, build_layout
 from phieukin.paper.models import PendingReading, ReviewCrop, ScanBatch, ScanFile, SeenSheet
 from phieukin.paper.selectors import evidence_digests
 from phieukin.paper.services import print_ballots
-from phieukin.paper.tests import synth
 from phieukin.paper.tests.helpers import login
 from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.rounds.models import BallotBox, Subject
@@ -101,6 +101,15 @@ def pages(open_box_: BallotBox) -> list[np.ndarray]:
 
 def _choices(layout: BallotLayout, page: int, shift: int = 0) -> dict[str, Any]:
     return {item.key: (item.number + shift) % 4 for item in layout.page(page).items}
+
+
+def _chosen(layout: BallotLayout, page: int, choices: dict[str, Any]) -> list[tuple[Any, int]]:
+    """Return the items of a page with the option marked on each (single marks only)."""
+    return [
+        (item, choices[item.key])
+        for item in layout.page(page).items
+        if isinstance(choices[item.key], int)
+    ]
 
 
 def test_clear_pages_become_a_ballot_with_the_marked_answers(
@@ -347,6 +356,11 @@ def test_the_comment_image_is_never_served_to_a_leader_evaluated_in_the_box(
     url = reverse("paper:comment_image", args=[open_box_.pk, reading.pk])
     assert login(leader).get(url).status_code == 404
     assert as_counter.get(url).status_code == 200
+    page_url = reverse("paper:page_image", args=[open_box_.pk, reading.pk, 2])
+    review_url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    assert login(leader).get(page_url).status_code == 404
+    assert login(leader).get(review_url).status_code == 404
+    assert as_counter.get(page_url).status_code == 200
 
 
 def test_nothing_is_stored_once_the_box_is_sealed(
@@ -359,3 +373,68 @@ def test_nothing_is_stored_once_the_box_is_sealed(
     assert "niêm phong" in response.content.decode()
     assert not ScanFile.objects.exists()
     assert not ScanBatch.objects.exists()
+
+
+def test_review_shows_every_page_of_the_copy_with_every_reading_and_takes_the_copys_digits(
+    as_counter: Client,
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    shapes: list[ItemShape],
+) -> None:
+    choices1 = _choices(layout, 1)
+    doubtful = layout.page(1).items[1]
+    choices1[doubtful.key] = (0, 3)
+    files = {
+        "p1.png": _png(_mark(pages[0], layout, 1, choices1)),
+        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2))),
+    }
+    _upload(as_counter, open_box_, files)
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    reading = PendingReading.objects.get(box=open_box_)
+    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    body = as_counter.get(url).content.decode()
+    # Both pages, the clear one too, are shown whole with their readings drawn.
+    for number in (1, 2):
+        image_url = reverse("paper:page_image", args=[open_box_.pk, reading.pk, number])
+        assert image_url in body
+        image = as_counter.get(image_url)
+        assert image["Content-Type"] == "image/jpeg"
+        assert image["Cache-Control"] == "no-store, private"
+    assert body.count('class="chosen"') == len(shapes) - 1
+    assert body.count('class="doubt"') == 2  # the frame and the "?" of the doubtful row
+    # The copy as read, one character per item, the doubt as "?".
+    digits = {item.key: str(c + 1) for item, c in _chosen(layout, 1, choices1)}
+    digits |= {item.key: str(c + 1) for item, c in _chosen(layout, 2, _choices(layout, 2))}
+    digits[doubtful.key] = "?"
+    read = "".join(digits[shape.key] for shape in shapes)
+    assert f'value="{read}"' in body
+    # The reviewer replaces the doubt and corrects another digit the reader got right
+    # on paper but the reviewer reads differently: the whole copy is what was typed.
+    typed = read.replace("?", "0")
+    typed = ("1" if typed[0] != "1" else "2") + typed[1:]
+    assert as_counter.post(url, {"keys": typed}).status_code == 302
+    answers = decode(shapes, Ballot.objects.get(box=open_box_).answers)
+    for shape, char in zip(shapes, typed, strict=True):
+        expected = None if char == "0" else shape.option_keys[int(char) - 1]
+        assert answers[shape.key] == expected
+    assert not PendingReading.objects.exists()
+
+
+def test_a_one_bit_scan_is_refused_with_the_fix_and_the_committee_sees_it(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    from PIL import Image
+
+    marked = _mark(pages[0], layout, 1, _choices(layout, 1))
+    buffer = io.BytesIO()
+    Image.fromarray(marked).convert("1").save(buffer, format="PNG")
+    _upload(as_counter, open_box_, {"fax.png": buffer.getvalue()})
+    batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    assert batch.ballots_entered == 0 and not PendingReading.objects.exists()
+    (refusal,) = batch.refusals
+    assert refusal["code"] == "bilevel"
+    assert "Quét lại ở chế độ ảnh xám, tối thiểu 150 dpi" in refusal["reason"]
+    box_page = as_counter.get(reverse("paper:box", args=[open_box_.pk])).content.decode()
+    assert "fax.png" in box_page
+    assert "Quét lại ở chế độ ảnh xám, tối thiểu 150 dpi" in box_page

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("box", type=int, help="ballot box id")
         parser.add_argument("files", nargs="+", help="scan files")
         parser.add_argument("--json", action="store_true", help="print a JSON summary")
+        parser.add_argument("--workers", type=int, default=2, help="reading processes (default 2)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stderr.style_func = None  # the progress bar is plain text
@@ -40,11 +41,13 @@ class Command(BaseCommand):
             path = Path(name)
             if not path.is_file():
                 raise CommandError(f"{name}: no such file.")
-            uploads.append(Upload(path.name, path.read_bytes()))
+            uploads.append(Upload(path.name, path))  # streamed, never read whole
         try:
             batch = upload_scans(actor=None, box=box, files=uploads)
             while not batch.done:
-                batch = process_batch(actor=None, batch=batch, max_pages=8)
+                batch = process_batch(
+                    actor=None, batch=batch, max_pages=8, workers=options["workers"]
+                )
                 self.stderr.write(_bar(batch.cursor, batch.pages_total), ending="")
                 self.stderr.flush()
         except DomainError as exc:
@@ -60,7 +63,12 @@ class Command(BaseCommand):
             "items_waiting_for_review": ReviewCrop.objects.filter(reading__box=box).count(),
             "sheets_waiting_in_box": PendingReading.objects.filter(box=box).count(),
             "pages_refused": [
-                {"file": r["file"], "page": r["page"], "reason": r["reason"]}
+                {
+                    "file": r["file"],
+                    "page": r["page"],
+                    "code": r.get("code", ""),
+                    "reason": r["reason"],
+                }
                 for r in batch.refusals
             ],
         }

@@ -1,0 +1,84 @@
+"""Who may do what with a box's paper ballots (typing, scanning, reviewing, printing).
+
+The object is always the ballot box; its ward is ``box.conference.unit_id``. The
+counting committee, the ward organiser and the district organiser count in a ward; only
+the organisers (the coordinator) may discard a typed sheet. Handwritten comments and
+whole page images are never shown to a leader evaluated in the box, whatever other role
+they hold: handwriting identifies its writer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from phieukin.accounts.access import rule
+from phieukin.accounts.models import Role
+from phieukin.accounts.scoping import unit_ids_for
+
+COUNTING_ROLES = (Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER, Role.COUNTER)
+COORDINATING_ROLES = (Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER)
+
+
+def _counts_in(actor: Any, box: Any) -> bool:
+    return bool(box.conference.unit_id in unit_ids_for(actor, roles=list(COUNTING_ROLES)))
+
+
+def _evaluated_in(actor: Any, box: Any) -> bool:
+    person_id = getattr(actor, "person_id", None)
+    if not person_id:
+        return False
+    return bool(box.conference.subjects.filter(person_id=person_id).exists())
+
+
+@rule("paper.view")
+def view_paper(actor: Any, box: Any) -> bool:
+    """The box's counters see its paper figures, queues and batches."""
+    return _counts_in(actor, box)
+
+
+@rule("paper.configure")
+def configure_paper(actor: Any, box: Any) -> bool:
+    """The box's counters switch double entry on or off."""
+    return _counts_in(actor, box)
+
+
+@rule("paper.enter")
+def enter_paper(actor: Any, box: Any) -> bool:
+    """The box's counters type paper sheets."""
+    return _counts_in(actor, box)
+
+
+@rule("paper.resolve")
+def resolve_paper(actor: Any, box: Any) -> bool:
+    """The box's counters decide two differing entries (not a typist of them: see the service)."""
+    return _counts_in(actor, box)
+
+
+@rule("paper.discard")
+def discard_paper(actor: Any, box: Any) -> bool:
+    """Only the coordinator (ward or district organiser) drops a typed sheet."""
+    return bool(box.conference.unit_id in unit_ids_for(actor, roles=list(COORDINATING_ROLES)))
+
+
+@rule("paper.print")
+def print_paper(actor: Any, box: Any) -> bool:
+    """The box's counters print its ballots."""
+    return _counts_in(actor, box)
+
+
+@rule("paper.scan")
+def scan_paper(actor: Any, box: Any) -> bool:
+    """The box's counters upload and read scans."""
+    return _counts_in(actor, box)
+
+
+@rule("paper.review")
+def review_paper(actor: Any, box: Any) -> bool:
+    """The box's counters decide scanned copies sent to review."""
+    return _counts_in(actor, box)
+
+
+@rule("paper.see_handwriting")
+def see_handwriting(actor: Any, box: Any) -> bool:
+    """The box's counters see comment images and whole pages, unless evaluated in the box."""
+    return _counts_in(actor, box) and not _evaluated_in(actor, box)

@@ -1,0 +1,238 @@
+"""How a marked sheet reaches the product: scanners, phones, and what happens to paper.
+
+Each profile returns the captured image and, for pages that no reader can be trusted
+with, the refusal a careful operator expects (a 1-bit scan, a dog-ear over the QR ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from phieukin.paper.layout import PAGE_H, PAGE_W, QR_RECT
+
+# Page styles: how the sheet was treated and captured.
+PROFILES = (
+    "scan",  # sheet-fed scanner, greyscale at 150, 200 or 300 dpi
+    "phone",  # phone photo at an angle, uneven light, the page ~60 % of the frame
+    "showthrough",  # thin paper: the other side's print shows through
+    "fold",  # folded in two or three: creases across the page
+    "dogear",  # a corner folded over
+    "upside_down",  # fed the wrong way round
+    "bilevel",  # a 1-bit (black-and-white, "fax") scan: must be refused
+    "low_res",  # 100 dpi: must be refused
+    "low_contrast",  # a washed-out scan: must be refused
+)
+# The refusal each profile requires (None: the page must be read).
+EXPECTED_REFUSAL: dict[str, str | None] = {
+    "bilevel": "bilevel",
+    "low_res": "too_small",
+    "low_contrast": "low_contrast",
+}
+
+
+def _jpeg(image: np.ndarray, rng: np.random.Generator, lo: int = 40, hi: int = 92) -> np.ndarray:
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(lo, hi))])
+    assert ok
+    decoded: Any = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    return decoded
+
+
+def _noise(image: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
+    noise = np.empty(image.shape, dtype=np.int16)
+    cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
+    cv2.randn(noise, 0, sigma)  # type: ignore[call-overload]
+    out: Any = cv2.add(image.astype(np.int16), noise, dtype=cv2.CV_8U)
+    return out
+
+
+def _light(
+    shape: tuple[int, int], rng: np.random.Generator, strength: float, shadow: bool
+) -> np.ndarray:
+    h, w = shape
+    gh, gw = max(2, h // 16), max(2, w // 16)
+    yy, xx = np.mgrid[0:gh, 0:gw].astype(np.float32)
+    gx, gy = rng.uniform(-strength, strength, 2)
+    light: Any = 1.0 + gx * (xx / gw - 0.5) + gy * (yy / gh - 0.5)
+    if shadow:
+        sx, sy = rng.uniform(0, gw), rng.uniform(0, gh)
+        sigma = rng.uniform(0.15, 0.4) * gw
+        light -= rng.uniform(0.15, 0.4) * np.exp(
+            -((xx - sx) ** 2 + (yy - sy) ** 2) / (2 * sigma**2)
+        )
+    light8 = (np.clip(light, 0.45, 1.2) * 128).astype(np.uint8)
+    result: Any = cv2.resize(light8, (w, h), interpolation=cv2.INTER_LINEAR)
+    return result
+
+
+def _place(
+    image: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    out_size: tuple[int, int],
+    scale: float,
+    angle: float,
+    jitter: float,
+    background: float | np.ndarray,
+) -> np.ndarray:
+    h, w = image.shape
+    out_w, out_h = out_size
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    theta = np.deg2rad(angle)
+    rot = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    centre = np.array([out_w / 2, out_h / 2]) + rng.uniform(-0.03, 0.03, 2) * [out_w, out_h]
+    dst = []
+    for x, y in src:
+        v = (np.array([x - w / 2, y - h / 2]) * scale) @ rot.T + centre
+        v += rng.uniform(-jitter, jitter, 2) * np.array([w, h]) * scale
+        dst.append(v)
+    matrix = cv2.getPerspectiveTransform(src, np.array(dst, dtype=np.float32))
+    if isinstance(background, np.ndarray):
+        out: Any = background.copy()
+        cv2.warpPerspective(
+            image,
+            matrix,
+            (out_w, out_h),
+            dst=out,
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_TRANSPARENT,
+        )
+        return out
+    out = cv2.warpPerspective(
+        image, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=background
+    )
+    return out
+
+
+def scanner(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Capture like a sheet-fed scanner: slight skew, uneven lamp, noise, JPEG."""
+    h, w = image.shape
+    out = _place(
+        image,
+        rng,
+        out_size=(int(w * 1.06), int(h * 1.06)),
+        scale=float(rng.uniform(0.95, 1.0)),
+        angle=float(rng.uniform(-3, 3)),
+        jitter=0.004,
+        background=float(rng.uniform(215, 255)),
+    )
+    out = cv2.multiply(out, _light(out.shape, rng, 0.12, rng.random() < 0.2), scale=1 / 128)
+    blur = rng.uniform(0.0, 0.8)
+    if blur > 0.25:
+        out = cv2.GaussianBlur(out, (0, 0), blur)
+    return _jpeg(_noise(out, rng, float(rng.uniform(1, 6))), rng)
+
+
+def phone(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Photograph the sheet on a table: at an angle, the page ~60 % of the frame."""
+    h, w = image.shape
+    share = float(rng.uniform(0.5, 0.7))  # of the frame's area covered by the page
+    frame_w, frame_h = int(w / np.sqrt(share)), int(h / np.sqrt(share))
+    # A table with a few things on it, around the sheet.
+    table = np.full((frame_h, frame_w), float(rng.uniform(50, 150)), dtype=np.uint8)
+    for _ in range(3):
+        x, y = int(rng.integers(0, frame_w)), int(rng.integers(0, frame_h))
+        cv2.circle(table, (x, y), int(rng.integers(20, 120)), float(rng.uniform(40, 170)), -1)
+    out = _place(
+        image,
+        rng,
+        out_size=(frame_w, frame_h),
+        scale=1.0,
+        angle=float(rng.uniform(-12, 12)),
+        jitter=0.05,
+        background=table,
+    )
+    out = cv2.multiply(out, _light(out.shape, rng, 0.35, True), scale=1 / 128)
+    blur = rng.uniform(0.3, 1.3)
+    out = cv2.GaussianBlur(out, (0, 0), blur)
+    return _jpeg(_noise(out, rng, float(rng.uniform(2, 8))), rng, 55, 92)
+
+
+def show_through(
+    image: np.ndarray, back: np.ndarray, rng: np.random.Generator, dpi: float
+) -> np.ndarray:
+    """Let the mirrored print of the other side show through thin paper."""
+    mirrored = cv2.flip(back, 1)
+    if mirrored.shape != image.shape:
+        mirrored = cv2.resize(mirrored, (image.shape[1], image.shape[0]))
+    depth = float(rng.uniform(0.03, 0.10))
+    ink = 1 - cv2.GaussianBlur(mirrored, (0, 0), 0.35 * dpi / 25.4).astype(np.float32) / 255
+    out: Any = np.clip(image.astype(np.float32) * (1 - depth * ink), 0, 255).astype(np.uint8)
+    return out
+
+
+def fold(image: np.ndarray, rng: np.random.Generator, dpi: float) -> np.ndarray:
+    """Fold the sheet once or twice: creases with a shadow and a highlight beside them."""
+    px = dpi / 25.4
+    out = image.astype(np.float32)
+    h, w = image.shape
+    for _ in range(int(rng.integers(1, 3))):
+        horizontal = rng.random() < 0.75
+        length = w if horizontal else h
+        pos = float(rng.uniform(0.25, 0.75)) * (h if horizontal else w)
+        slope = float(rng.uniform(-0.01, 0.01))
+        coords = np.arange(h if horizontal else w, dtype=np.float32)
+        line = pos + slope * (np.arange(length) - length / 2)
+        dist = coords[:, None] - line[None, :]  # (across the crease, along it)
+        width = float(rng.uniform(0.2, 0.6)) * px
+        depth = float(rng.uniform(0.05, 0.15))
+        crease = depth * np.exp(-(dist**2) / (2 * width**2)) - 0.5 * depth * np.exp(
+            -((dist - 2.5 * width) ** 2) / (2 * (2 * width) ** 2)
+        )
+        side = np.where(dist > 0, float(rng.uniform(-0.03, 0.03)), 0.0)
+        factor = 1 - crease - side
+        out *= factor if horizontal else factor.T
+    result: Any = np.clip(out, 0, 255).astype(np.uint8)
+    return result
+
+
+def dog_ear(image: np.ndarray, rng: np.random.Generator, dpi: float) -> tuple[np.ndarray, bool]:
+    """Fold a corner over; return the image and whether the fold hides the QR."""
+    px = dpi / 25.4
+    h, w = image.shape
+    corner = int(rng.integers(0, 4))  # 0 TL, 1 TR, 2 BR, 3 BL
+    leg = (
+        float(rng.uniform(15, 35))
+        if corner != 1 or rng.random() < 0.5
+        else float(rng.uniform(55, 75))
+    )
+    cx = 0 if corner in (0, 3) else w
+    cy = 0 if corner in (0, 1) else h
+    sx = 1 if cx == 0 else -1
+    sy = 1 if cy == 0 else -1
+    tri = np.array([[cx, cy], [cx + sx * leg * px, cy], [cx, cy + sy * leg * px]], dtype=np.int32)
+    out = image.copy()
+    shade = int(rng.uniform(150, 215))
+    cv2.fillConvexPoly(out, tri, shade)
+    cv2.line(
+        out, tuple(tri[1]), tuple(tri[2]), int(shade * 0.7), max(1, int(0.3 * px)), cv2.LINE_AA
+    )
+    covers_qr = False
+    if corner == 1:
+        # The fold hides (part of) the QR or its quiet zone when it passes the QR's corner
+        # nearest the page corner, with a few millimetres to spare.
+        nearest = (PAGE_W - (QR_RECT.x + QR_RECT.w)) + QR_RECT.y
+        covers_qr = leg > nearest - 6.0
+    return out, covers_qr
+
+
+def bilevel(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Binarise as a fax or a black-and-white scanner setting does."""
+    scanned = scanner(image, rng)
+    threshold = float(rng.uniform(110, 170))
+    return np.where(scanned < threshold, 0, 255).astype(np.uint8)
+
+
+def low_contrast(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Wash the scan out: black prints as light grey."""
+    scanned = scanner(image, rng).astype(np.float32)
+    low, high = float(rng.uniform(165, 200)), float(rng.uniform(215, 240))
+    out: Any = (low + scanned / 255 * (high - low)).astype(np.uint8)
+    return out
+
+
+def page_size_px(dpi: float) -> tuple[int, int]:
+    """Return (width, height) in pixels of an A4 page at ``dpi``."""
+    return round(PAGE_W / 25.4 * dpi), round(PAGE_H / 25.4 * dpi)

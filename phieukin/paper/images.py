@@ -1,0 +1,153 @@
+"""Scan files and page images on the Django side: uploads streamed to storage, encodings,
+and the drawing of a copy's readings over its page images for the reviewer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from phieukin.paper.layout import PAGE_H, PAGE_W, BallotLayout, Rect
+
+SCAN_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+MAX_SCAN_BYTES = 200 * 1024 * 1024
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file: its name and its content (bytes, a path, or an open binary file).
+
+    A path or a file is read in chunks and never held in memory whole.
+    """
+
+    name: str
+    data: bytes | Path | IO[bytes]
+
+    def chunks(self) -> Iterator[bytes]:
+        """Yield the content in chunks of at most 1 MiB."""
+        if isinstance(self.data, bytes):
+            for start in range(0, len(self.data), CHUNK):
+                yield self.data[start : start + CHUNK]
+            return
+        if isinstance(self.data, Path):
+            with self.data.open("rb") as handle:
+                yield from iter(lambda: handle.read(CHUNK), b"")
+            return
+        self.data.seek(0)
+        yield from iter(lambda: self.data.read(CHUNK), b"")  # type: ignore[union-attr]
+
+    def size(self) -> int:
+        """Return the size in bytes."""
+        if isinstance(self.data, bytes):
+            return len(self.data)
+        if isinstance(self.data, Path):
+            return self.data.stat().st_size
+        self.data.seek(0, io.SEEK_END)
+        size = self.data.tell()
+        self.data.seek(0)
+        return size
+
+    def sha256(self) -> str:
+        """Return the SHA-256 of the content, read in chunks."""
+        digest = hashlib.sha256()
+        for chunk in self.chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
+
+
+def extension(name: str) -> str:
+    """Return the lower-case extension of a file name (with its dot)."""
+    return Path(name).suffix.lower()
+
+
+def png(image: Any) -> bytes:
+    """Return a grayscale array as PNG bytes (empty when it cannot be encoded)."""
+    import cv2
+
+    ok, encoded = cv2.imencode(".png", image)
+    return bytes(encoded.tobytes()) if ok else b""
+
+
+def mask_comment(jpeg: bytes, comment: Rect | None, scale: float) -> bytes:
+    """Return the page JPEG with the comment area painted white.
+
+    The whole page is shown to check the marks; handwriting is transcribed from its own
+    crop, shown under stricter rules, so the page image never carries it.
+    """
+    if not jpeg or comment is None:
+        return jpeg
+    import cv2
+    import numpy as np
+
+    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if image is None:
+        return b""
+    x0, y0 = round(comment.x * scale), round(comment.y * scale)
+    x1, y1 = round((comment.x + comment.w) * scale), round((comment.y + comment.h) * scale)
+    image[max(0, y0) : y1, max(0, x0) : x1] = 255
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    return bytes(data.tobytes()) if ok else b""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One thing drawn over a page image, in page millimetres (SVG user units)."""
+
+    kind: str  # "chosen" (the box read as marked), "doubt" (a doubtful row's boxes), "label"
+    x: float
+    y: float
+    w: float = 0.0
+    h: float = 0.0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PageOverlay:
+    """A page image with every row's reading drawn over it (as SVG in the template)."""
+
+    number: int
+    width: float
+    height: float
+    marks: tuple[Mark, ...]
+
+
+def overlay(layout: BallotLayout, page: int, rows: list[list[Any]]) -> PageOverlay:
+    """Draw every row of a read page: the box read as marked, or ``0``, or ``?`` for a doubt.
+
+    *rows* are ``[item key, status, option index, reason]`` as stored with the page. The
+    label right of each row is the digit a typist would type for the reading (as in
+    keyboard entry): ``1``…``n`` for an option, ``0`` for no answer, ``?`` for a doubt.
+    """
+    by_key = {row[0]: row for row in rows}
+    marks: list[Mark] = []
+    for item in layout.page(page).items:
+        row = by_key.get(item.key)
+        if row is None:
+            continue
+        _key, status, option, _reason = row
+        last = item.boxes[-1]
+        label_y = last.y + last.h * 0.8
+        if status == "marked" and option is not None and 0 <= option < len(item.boxes):
+            box = item.boxes[option]
+            marks.append(Mark("chosen", box.x - 1.2, box.y - 1.2, box.w + 2.4, box.h + 2.4))
+            marks.append(Mark("label", last.x + last.w + 2.0, label_y, text=str(option + 1)))
+        elif status == "empty":
+            marks.append(Mark("label", last.x + last.w + 2.0, label_y, text="0"))
+        else:
+            first = item.boxes[0]
+            marks.append(
+                Mark(
+                    "doubt",
+                    first.x - 2.0,
+                    first.y - 2.0,
+                    last.x + last.w - first.x + 4.0,
+                    first.h + 4.0,
+                )
+            )
+            marks.append(Mark("label", last.x + last.w + 2.0, label_y, text="?"))
+    return PageOverlay(page, PAGE_W, PAGE_H, tuple(marks))

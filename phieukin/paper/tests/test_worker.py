@@ -1,0 +1,112 @@
+"""Pages are read one at a time in worker processes: a hostile file fails alone."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.utils import translation
+from PIL import Image
+
+from phieukin.paper.corpus.deck import Corpus, small_spec
+from phieukin.paper.labels import REFUSALS, refusal_message
+from phieukin.paper.omr.images import Source, count_pages, load_page
+from phieukin.paper.omr.types import REFUSAL_CODES, PageRefused
+from phieukin.paper.omr.worker import PageReader, read_one
+
+HUGE_PAGE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 14173 14173]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@cache
+def corpus() -> Corpus:
+    return Corpus(small_spec(items=7, options=3))
+
+
+def _layouts() -> dict[tuple[str, int], object]:
+    c = corpus()
+    return {(c.spec.code, c.spec.version): c.layout}
+
+
+def _png(image: np.ndarray, mode: str = "L") -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(image).convert(mode).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_tiny_pdf_declaring_a_huge_page_is_refused_without_rendering_it() -> None:
+    assert len(HUGE_PAGE_PDF) < 400
+    with pytest.raises(PageRefused) as caught:
+        load_page(HUGE_PAGE_PDF, "hostile.pdf", 0)
+    assert caught.value.reason == "too_large"
+
+
+def test_a_one_bit_image_is_refused_as_it_is_opened() -> None:
+    with pytest.raises(PageRefused) as caught:
+        load_page(_png(corpus().blank_images(200)[0], "1"), "fax.png", 0)
+    assert caught.value.reason == "bilevel"
+
+
+def test_pages_are_decoded_one_at_a_time_from_a_path(tmp_path: Path) -> None:
+    images = corpus().blank_images(150)
+    path = tmp_path / "scan.tif"
+    Image.fromarray(images[0]).save(
+        path, format="TIFF", save_all=True, append_images=[Image.fromarray(images[1])]
+    )
+    assert count_pages(path, "scan.tif") == 2
+    assert load_page(path, "scan.tif", 1).shape == images[1].shape
+    with pytest.raises(PageRefused):
+        load_page(path, "scan.tif", 2)
+
+
+def test_the_worker_pool_reads_pages_and_refuses_a_hostile_one_alone(tmp_path: Path) -> None:
+    good = tmp_path / "page.png"
+    good.write_bytes(_png(corpus().blank_images(200)[1]))
+    jobs: list[tuple[Source, str, int]] = [
+        (str(good), "page.png", 0),
+        (HUGE_PAGE_PDF, "hostile.pdf", 0),
+        (str(good), "page.png", 0),
+    ]
+    with PageReader(_layouts(), workers=1) as reader:  # type: ignore[arg-type]
+        results = list(reader.read_many(jobs))
+    assert [r.refusal for r in results] == ["", "too_large", ""]
+    first = results[0].reading
+    assert first is not None and first.sheet.subject_id == 57
+    assert results[0].page_jpeg.startswith(b"\xff\xd8")
+
+
+def test_a_worker_out_of_memory_refuses_that_page_and_the_next_page_is_read(
+    tmp_path: Path,
+) -> None:
+    # 59.5 million pixels: under the size limit, over what this pool's 120 MB cap allows.
+    big = tmp_path / "big.png"
+    Image.new("L", (7000, 8500), 255).save(big)
+    good = tmp_path / "page.png"
+    good.write_bytes(_png(corpus().blank_images(200)[1]))
+    with PageReader(_layouts(), workers=1, memory_mb=120) as reader:  # type: ignore[arg-type]
+        results = list(reader.read_many([(str(big), "big.png", 0), (str(good), "page.png", 0)]))
+    assert results[0].refusal in {"too_large", "reader_failed", "unreadable"}
+    assert results[1].refusal == "" and results[1].reading is not None
+
+
+def test_read_one_never_raises_for_a_bad_page() -> None:
+    result = read_one(b"this is not an image", "notes.png", 0)
+    assert result.reading is None and result.refusal == "unreadable"
+
+
+def test_every_refusal_has_a_vietnamese_reason_that_names_the_fix() -> None:
+    assert set(REFUSALS) == set(REFUSAL_CODES)
+    with translation.override("vi"):
+        for code in ("bilevel", "too_small"):
+            assert "Quét lại ở chế độ ảnh xám, tối thiểu 150 dpi" in refusal_message(code)
+        vietnamese = {code: refusal_message(code) for code in REFUSAL_CODES}
+    with translation.override("en"):
+        for code in REFUSAL_CODES:
+            assert vietnamese[code] != refusal_message(code), code
