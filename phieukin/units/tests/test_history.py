@@ -277,3 +277,26 @@ def test_a_round_cannot_cover_a_ward_that_did_not_exist_on_its_date(
     with pytest.raises(DomainError) as caught:
         _round(story["city"], [Unit.objects.get(code="00133")], questionnaire, "X", HELD_2026)
     assert caught.value.code == "unit_not_valid"
+
+
+def test_open_box_by_name_takes_todays_ward_when_an_old_one_shares_the_name(
+    story: dict[str, Any], tmp_path: Any
+) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    Round.objects.filter(pk=story["new"].pk).update(state=RoundState.OPEN.value)
+    BallotBox.objects.filter(
+        conference__round=story["new"], conference__unit=story["bo-de"]
+    ).update(state=BoxState.PREPARED.value)
+    Ballot.objects.filter(box__conference__round=story["new"]).delete()
+    out = io.StringIO()
+    codes = tmp_path / "codes.txt"
+    call_command(
+        "open_box", "--ward", "Bồ Đề", "--codes", "3", "--codes-out", str(codes), stdout=out
+    )
+    box = BallotBox.objects.get(pk=int(out.getvalue().split()[-1]))
+    assert box.conference.unit == story["bo-de"] and box.state == BoxState.OPEN.value
+    assert len(codes.read_text().split()) == 3
+    with pytest.raises(CommandError, match="Ngọc Lâm"):
+        call_command("open_box", "--ward", "Ngọc Lâm")
