@@ -294,3 +294,6 @@ def paper_counts(request: HttpRequest, box: int, payload: PaperIn) -> Any:
             actor=_actor(request), box=_box(box), issued=payload.issued, returned=payload.returned
         )
     )
+
+
+api.add_router("/admin/units", "phieukin.api.units.router")  # the map of any date
