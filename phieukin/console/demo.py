@@ -22,8 +22,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from phieukin.accounts.demo import enrol_demo_users
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.ballots import services as ballots
+from phieukin.ballots.demo import open_with_slips
 from phieukin.ballots.models import Ballot, Code, Seal
 from phieukin.questionnaires.models import Questionnaire
 from phieukin.questionnaires.services import import_default_template
@@ -102,6 +104,7 @@ class DemoResult:
     logins: list[Login] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     demo_codes: list[str] = field(default_factory=list)
+    demo_shares: list[str] = field(default_factory=list)
 
 
 def seed_demo(
@@ -143,6 +146,7 @@ def seed_demo(
     new_wards = _new_wards(city)
     _appoint_fictional_leaders(new_wards, result, start=reorganised.reorganisation.effective)
     _ward_users(new_wards, result)
+    enrol_demo_users(User.objects.filter(username__in=[x.username for x in result.logins]))
     say(f"{OPEN_ROUND.title} …")
     _open_round(organiser, city, new_wards, questionnaire, respondents, result)
     ballots.scrub_deleted_copies()
@@ -322,8 +326,10 @@ def _fill_box(
     groups = list(RespondentGroup.objects.filter(round=conference.round).order_by("order"))
     weak = {s.pk: _weak_items(spec.seed, s, item_keys) for s in subjects}
     with transaction.atomic():
+        # The box is open, so attendance is the counting committee's (four eyes); the demo
+        # enters it from the operator's command line.
         rounds.record_attendance(
-            actor=organiser, conference=conference, invited=invited, present=present
+            actor=None, conference=conference, invited=invited, present=present
         )
         ballots.record_paper_counts(actor=organiser, box=box, issued=present, returned=present)
         for _respondent in range(present):
@@ -372,15 +378,18 @@ def _past_round(
 def _count_box(
     spec: PastRound, organiser: User, box: BallotBox, respondents: int, item_keys: list[str]
 ) -> None:
-    """Take a box through its conference: open, paper ballots entered, closed, sealed."""
-    if box.state == BoxState.PREPARED:
-        box = ballots.open_box(actor=organiser, box=box)
-    if box.state == BoxState.OPEN:
-        if not Ballot.objects.filter(box=box).exists():
-            _fill_box(spec, organiser, box, respondents, item_keys)
-        box = ballots.close_box(actor=organiser, box=box)
-    if box.state == BoxState.CLOSED:
-        ballots.seal_box(actor=organiser, box=box)
+    """Take a prepared box through its conference in one go: opened (the committee's key
+    shares exist only in this call), paper ballots entered, closed, sealed with the shares.
+    A box an interrupted run left open cannot be sealed without its shares and stays so.
+    """
+    if box.state != BoxState.PREPARED:
+        return
+    opening = ballots.open_box(actor=organiser, box=box)
+    box = opening.box
+    if not Ballot.objects.filter(box=box).exists():
+        _fill_box(spec, organiser, box, respondents, item_keys)
+    box = ballots.close_box(actor=organiser, box=box)
+    ballots.seal_box(actor=organiser, box=box, shares=opening.member_shares)
 
 
 def _date_history(rnd: Round, held_on: dt.date) -> None:
@@ -437,13 +446,13 @@ def _open_round(
             opened_at=sealed - dt.timedelta(hours=3), closed_at=sealed, sealed_at=sealed
         )
         Seal.objects.filter(box=box).update(sealed_at=sealed)
-    if first.box.state == BoxState.PREPARED:
-        ballots.open_box(actor=organiser, box=first.box)
     if Code.objects.filter(box=first.box).exists():
         return
     # A live conference in the first ward: attendance so far, codes handed out, some votes.
     rounds.record_attendance(actor=organiser, conference=first, invited=110, present=64)
     codes = ballots.generate_codes(actor=organiser, box=first.box, count=ONLINE_DEMO_CODES)
+    for box in BallotBox.objects.filter(conference__round=rnd, state=BoxState.PREPARED):
+        result.demo_shares += open_with_slips(actor=organiser, box=box)[1]
     rng = random.Random(OPEN_ROUND.seed)
     subjects = list(first.subjects.order_by("order"))
     for code in codes[:ONLINE_DEMO_VOTES]:

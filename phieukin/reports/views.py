@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from phieukin.core.errors import DomainError
 from phieukin.jobs.services import enqueue
-from phieukin.reports import history, jobs, selectors, services, texts
+from phieukin.reports import history, jobs, sections, selectors, services, texts
 from phieukin.reports.exporters.base import summary_charts
 from phieukin.reports.services import FORMATS, RoundReports
 from phieukin.rounds.models import Round, Subject
@@ -96,6 +96,7 @@ def leader_report(request: HttpRequest, round_id: int, subject_id: int) -> HttpR
             "images": images,
             "formats": FORMATS,
             "draft": not selectors.is_published(subject.conference.round),
+            "sections": sections.leader_sections(subject),
             **texts.page_context(content),
         },
     )

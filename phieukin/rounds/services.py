@@ -211,6 +211,9 @@ def record_attendance(
                 _("The ballot box is closed for counting; attendance can no longer change."),
                 code="attendance_frozen",
             )
+        if box.opened_at is not None:
+            # Four eyes once the box is open (accounts/rules/ballots.py, box.attendance).
+            authorize(actor, "box.attendance", box)
         conf.invited_count = invited
         conf.present_count = present
         conf.save(update_fields=["invited_count", "present_count"])
