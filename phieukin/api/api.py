@@ -383,3 +383,4 @@ def paper_counts(request: HttpRequest, box: int, payload: PaperIn) -> Any:
 # Follow-through: posted plans and citizen feedback (public), remediation status (admin).
 api.add_router("/", followup_router)
 api.add_router("", "phieukin.api.records.router")  # follow-through: records, recognitions
+api.add_router("/admin/units", "phieukin.api.units.router")  # the map of any date

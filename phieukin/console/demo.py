@@ -35,11 +35,19 @@ from phieukin.rounds.lifecycle import BoxState, RoundState
 from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
 from phieukin.units.fictional import fictional_names
 from phieukin.units.models import Position, PositionType, Unit, UnitKind
-from phieukin.units.services import LONG_BIEN, appoint_person, import_district
+from phieukin.units.services import (
+    LONG_BIEN,
+    LONG_BIEN_2025,
+    appoint_person,
+    import_district,
+    import_reorganisation,
+)
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105  (a demo login, printed on purpose)
 TENURE_START = dt.date(2020, 10, 1)
-WARDS_WITH_STAFF = 3
+# The four wards of today's map that succeed the old Long Biên district (data key →
+# login suffix), and the old ward whose post holders continue in each (same name).
+NEW_WARDS = {"bo-de": "00139", "long-bien": "00145", "phuc-loi": "00136", "viet-hung": "00127"}
 ONLINE_DEMO_CODES = 30
 ONLINE_DEMO_VOTES = 12
 
@@ -59,7 +67,7 @@ COMMENTS = (
 
 @dataclass(frozen=True)
 class PastRound:
-    """A completed round of the demo: all 14 wards, sealed and published."""
+    """A round of the demo: 2022 on the 14 old wards, 2026 on the four new ones."""
 
     title: str
     year: int
@@ -73,6 +81,10 @@ PAST_ROUNDS = (
     PastRound("Đợt II/2022", 2022, 2, dt.date(2022, 11, 18), seed=2202),
 )
 OPEN_ROUND = PastRound("Đợt II/2026", 2026, 2, dt.date(2026, 11, 21), seed=2602)
+# The 2026 round is organised by the city (Ban Tuyên giáo và Dân vận Thành ủy) over the
+# four new wards; three conferences were held the week before and their boxes are
+# sealed, the first ward's (Bồ Đề) is live on the day.
+HELD_EARLIER_2026 = dt.date(2026, 11, 14)
 
 
 @dataclass
@@ -107,31 +119,68 @@ def seed_demo(
     """
     say = progress or (lambda _message: None)
     result = DemoResult()
+    # 2022: the district and its 14 wards, as they were.
     district = import_district(actor=None, text=LONG_BIEN.read_text(encoding="utf-8"))
-    wards = list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key"))
+    city = district.parent
+    assert city is not None
+    wards = list(
+        district.children.filter(kind=UnitKind.WARD, valid_from__isnull=True).order_by("sort_key")
+    )
     _appoint_fictional_leaders(wards, result)
     questionnaire = import_default_template(actor=None)
-    _demo_users(district, wards, result)
-    enrol_demo_users(User.objects.filter(username__in=[x.username for x in result.logins]))
+    _city_users(city, district, result)
     organiser = User.objects.get(username="tuyengiao")
     for spec in PAST_ROUNDS:
         say(f"{spec.title} …")
         _past_round(spec, organiser, district, wards, questionnaire, respondents, result)
+    # 01/07/2025: the district ends, four wards under the city take over its ground; the
+    # post holders of the four same-named old wards continue in the new posts.
+    say("Sắp xếp đơn vị hành chính 01/07/2025 …")
+    reorganised = import_reorganisation(
+        actor=None,
+        text=LONG_BIEN_2025.read_text(encoding="utf-8"),
+        carry_holders=NEW_WARDS,
+    )
+    if reorganised.created:
+        result.created.append(str(reorganised.reorganisation))
+    new_wards = _new_wards(city)
+    _appoint_fictional_leaders(new_wards, result, start=reorganised.reorganisation.effective)
+    _ward_users(new_wards, result)
+    enrol_demo_users(User.objects.filter(username__in=[x.username for x in result.logins]))
     say(f"{OPEN_ROUND.title} …")
-    _open_round(organiser, district, wards, questionnaire, result)
+    _open_round(organiser, city, new_wards, questionnaire, respondents, result)
     ballots.scrub_deleted_copies()
     return result
 
 
-def _appoint_fictional_leaders(wards: list[Unit], result: DemoResult) -> None:
-    positions = list(
-        Position.objects.filter(unit__in=wards).select_related("unit", "type").order_by("id")
+def _new_wards(city: Unit) -> list[Unit]:
+    """Return today's four wards of the former Long Biên area (children of the city)."""
+    names = [
+        Unit.objects.get(code=code, valid_from__isnull=True).name for code in NEW_WARDS.values()
+    ]
+    return list(
+        Unit.objects.filter(parent=city, kind=UnitKind.WARD, name__in=names)
+        .exclude(valid_from__isnull=True)
+        .order_by("sort_key")
     )
-    names = fictional_names(len(positions), seed=2020)
+
+
+def _appoint_fictional_leaders(
+    wards: list[Unit], result: DemoResult, start: dt.date = TENURE_START
+) -> None:
+    """Give every vacant post of *wards* a fictional holder from *start*."""
+    positions = [
+        p
+        for p in Position.objects.filter(unit__in=wards)
+        .select_related("unit", "type")
+        .order_by("id")
+        if not p.tenures.exists()
+    ]
+    if not positions:
+        return
+    names = fictional_names(len(positions), seed=2020 + start.year)
     for position, name in zip(positions, names, strict=True):
-        if position.tenures.exists():
-            continue
-        appoint_person(actor=None, position=position, full_name=name, start=TENURE_START)
+        appoint_person(actor=None, position=position, full_name=name, start=start)
         result.created.append(f"{position.title}: {name}")
 
 
@@ -155,54 +204,80 @@ def _member(user: User, unit: Unit, role: str) -> None:
     Membership.objects.get_or_create(user=user, unit=unit, role=role)
 
 
-def _demo_users(district: Unit, wards: list[Unit], result: DemoResult) -> None:
-    organiser = _user("tuyengiao", full_name="Ban Tuyên giáo Quận ủy", result=result)
-    _member(organiser, district, Role.DISTRICT_ORGANISER)
-    result.logins.append(Login("tuyengiao", str(Role.DISTRICT_ORGANISER.label), str(district)))
-    standing = _user("thuongtruc", full_name="Thường trực Quận ủy", result=result)
-    _member(standing, district, Role.STANDING_COMMITTEE)
-    result.logins.append(Login("thuongtruc", str(Role.STANDING_COMMITTEE.label), str(district)))
-    front = _user("mattran", full_name="Ủy ban MTTQ Việt Nam quận Long Biên", result=result)
-    _member(front, district, Role.SUPERVISOR)
-    result.logins.append(Login("mattran", str(Role.SUPERVISOR.label), str(district)))
+def _city_users(city: Unit, district: Unit, result: DemoResult) -> None:
+    """Create the organisers and readers above the wards: the city and the former district."""
+    organiser = _user(
+        "tuyengiao", full_name="Ban Tuyên giáo và Dân vận Thành ủy Hà Nội", result=result
+    )
+    _member(organiser, city, Role.DISTRICT_ORGANISER)
+    result.logins.append(Login("tuyengiao", "Tổ chức lấy ý kiến, cấp thành phố", str(city)))
+    former = _user(
+        "tuyengiao-longbien", full_name="Ban Tuyên giáo Quận ủy Long Biên (cũ)", result=result
+    )
+    _member(former, district, Role.DISTRICT_ORGANISER)
+    result.logins.append(
+        Login(former.username, "Tổ chức lấy ý kiến, quận cũ", f"{district} (đến 30/06/2025)")
+    )
+    standing = _user("thuongtruc", full_name="Thường trực Thành ủy Hà Nội", result=result)
+    _member(standing, city, Role.STANDING_COMMITTEE)
+    result.logins.append(Login("thuongtruc", str(Role.STANDING_COMMITTEE.label), str(city)))
+    front = _user("mattran", full_name="Ủy ban MTTQ Việt Nam thành phố Hà Nội", result=result)
+    _member(front, city, Role.SUPERVISOR)
+    result.logins.append(Login("mattran", str(Role.SUPERVISOR.label), str(city)))
     admin = _user(
         "quantri", full_name="Quản trị hệ thống", result=result, is_staff=True, is_superuser=True
     )
     result.logins.append(Login(admin.username, "Django admin (/admin/)", "—"))
-    today = dt.date(2026, 11, 21)
-    for ward in wards[:WARDS_WITH_STAFF]:
+
+
+def _ward_users(wards: list[Unit], result: DemoResult) -> None:
+    """Create each new ward's office, counting committee, leaders and its own organiser."""
+    today = OPEN_ROUND.held_on
+    keys = {
+        Unit.objects.get(code=code, valid_from__isnull=True).name: key
+        for key, code in NEW_WARDS.items()
+    }
+    for ward in wards:
+        key = keys[ward.name]
         for prefix, role, label in (
-            ("vanphong", Role.WARD_ORGANISER, "Văn phòng Đảng ủy"),
-            ("kiemphieu", Role.COUNTER, "Tổ kiểm phiếu"),
+            ("vanphong", Role.WARD_ORGANISER, "Văn phòng Đảng ủy phường"),
+            ("kiemphieu", Role.COUNTER, "Tổ kiểm phiếu phường"),
+            # The ward committee organising its own round (an organiser at ward level).
+            ("danguy", Role.DISTRICT_ORGANISER, "Đảng ủy phường"),
         ):
-            user = _user(f"{prefix}-{ward.slug}", full_name=f"{label} {ward.name}", result=result)
+            user = _user(f"{prefix}-{key}", full_name=f"{label} {ward.name}", result=result)
             _member(user, ward, role)
-            result.logins.append(Login(user.username, str(role.label), ward.name))
-        for prefix, key in (("bithu", "bi_thu_dang_uy"), ("chutich", "chu_tich_ubnd")):
-            position = Position.objects.get(unit=ward, type__key=key)
+            shown = (
+                "Tổ chức lấy ý kiến, cấp phường"
+                if role == Role.DISTRICT_ORGANISER
+                else str(role.label)
+            )
+            result.logins.append(Login(user.username, shown, ward.full_name))
+        for prefix, position_key in (("bithu", "bi_thu_dang_uy"), ("chutich", "chu_tich_ubnd")):
+            position = Position.objects.get(unit=ward, type__key=position_key)
             person = position.holder_on(today)
             if person is None:
                 continue
             user = _user(
-                f"{prefix}-{ward.slug}", full_name=person.full_name, result=result, person=person
+                f"{prefix}-{key}", full_name=person.full_name, result=result, person=person
             )
             _member(user, ward, Role.LEADER)
             result.logins.append(
-                Login(user.username, str(Role.LEADER.label), ward.name, person.full_name)
+                Login(user.username, str(Role.LEADER.label), ward.full_name, person.full_name)
             )
 
 
 def _round(
-    spec: PastRound, organiser: User, district: Unit, wards: list[Unit], q: Questionnaire
+    spec: PastRound, organiser: User, organiser_unit: Unit, wards: list[Unit], q: Questionnaire
 ) -> Round:
     existing = Round.objects.filter(
-        organiser_unit=district, year=spec.year, number=spec.number
+        organiser_unit=organiser_unit, year=spec.year, number=spec.number
     ).first()
     if existing is not None:
         return existing
     return rounds.create_round(
         actor=organiser,
-        organiser_unit=district,
+        organiser_unit=organiser_unit,
         title=spec.title,
         year=spec.year,
         number=spec.number,
@@ -220,10 +295,14 @@ def _answers(rng: random.Random, item_keys: list[str], weak: set[str]) -> dict[s
 
 
 def _weak_items(spec_seed: int, subject: Subject, item_keys: list[str]) -> set[str]:
-    """Pick the items a leader is weaker on: stable per leader, shifting a little by round."""
-    stable = random.Random(f"{subject.position_id}")
+    """Pick the items a leader is weaker on: stable per person, shifting a little by round.
+
+    Keyed by the person, not the post, so a leader who moved into a new ward in 2025
+    keeps their profile and the 2026 report shows what improved.
+    """
+    stable = random.Random(subject.name)
     base = set(stable.sample(item_keys, 3))
-    shift = random.Random(f"{spec_seed}-{subject.position_id}")
+    shift = random.Random(f"{spec_seed}-{subject.name}")
     if shift.random() < 0.5:
         base.discard(sorted(base)[0])  # improved on one item since the previous round
     else:
@@ -240,7 +319,7 @@ def _fill_box(
 ) -> None:
     """Record attendance and paper counts, and enter every sheet, in one transaction."""
     conference = box.conference
-    rng = random.Random(f"{spec.seed}-{conference.unit.code}")
+    rng = random.Random(f"{spec.seed}-{conference.unit.code or conference.unit.slug}")
     present = max(3, respondents + rng.randint(-8, 8))
     invited = round(present / rng.uniform(0.90, 0.98))
     subjects = list(conference.subjects.order_by("order"))
@@ -287,21 +366,30 @@ def _past_round(
     item_keys = [shape.key for shape in item_shapes(q)]
     boxes = BallotBox.objects.filter(conference__round=rnd).select_related("conference__unit")
     for box in boxes.order_by("conference__unit__sort_key"):
-        opening = None
-        if box.state == BoxState.PREPARED:
-            opening = ballots.open_box(actor=organiser, box=box)
-            box = opening.box
-        if box.state == BoxState.OPEN and opening is not None:
-            if not Ballot.objects.filter(box=box).exists():
-                _fill_box(spec, organiser, box, respondents, item_keys)
-            box = ballots.close_box(actor=organiser, box=box)
-            ballots.seal_box(actor=organiser, box=box, shares=opening.member_shares)
+        _count_box(spec, organiser, box, respondents, item_keys)
     rnd.refresh_from_db()
     if rnd.state == RoundState.OPEN:
         rnd = rounds.close_round(actor=organiser, round=rnd)
     if rnd.state == RoundState.CLOSED:
         rounds.publish_round(actor=organiser, round=rnd)
     _date_history(rnd, spec.held_on)
+
+
+def _count_box(
+    spec: PastRound, organiser: User, box: BallotBox, respondents: int, item_keys: list[str]
+) -> None:
+    """Take a prepared box through its conference in one go: opened (the committee's key
+    shares exist only in this call), paper ballots entered, closed, sealed with the shares.
+    A box an interrupted run left open cannot be sealed without its shares and stays so.
+    """
+    if box.state != BoxState.PREPARED:
+        return
+    opening = ballots.open_box(actor=organiser, box=box)
+    box = opening.box
+    if not Ballot.objects.filter(box=box).exists():
+        _fill_box(spec, organiser, box, respondents, item_keys)
+    box = ballots.close_box(actor=organiser, box=box)
+    ballots.seal_box(actor=organiser, box=box, shares=opening.member_shares)
 
 
 def _date_history(rnd: Round, held_on: dt.date) -> None:
@@ -327,15 +415,37 @@ def _date_history(rnd: Round, held_on: dt.date) -> None:
 
 
 def _open_round(
-    organiser: User, district: Unit, wards: list[Unit], q: Questionnaire, result: DemoResult
+    organiser: User,
+    city: Unit,
+    wards: list[Unit],
+    q: Questionnaire,
+    respondents: int,
+    result: DemoResult,
 ) -> None:
-    rnd = _round(OPEN_ROUND, organiser, district, wards, q)
+    """Run Đợt II/2026 of the city over today's wards: three counted, the first one live."""
+    rnd = _round(OPEN_ROUND, organiser, city, wards, q)
     if rnd.state == RoundState.DRAFT:
         rnd = rounds.open_round(actor=organiser, round=rnd)
         result.created.append(OPEN_ROUND.title)
-    first: Conference = (
-        Conference.objects.filter(round=rnd).select_related("box").order_by("unit__sort_key")[0]
+    conferences = list(
+        Conference.objects.filter(round=rnd)
+        .select_related("box", "unit")
+        .order_by("unit__sort_key")
     )
+    first, earlier = conferences[0], conferences[1:]
+    item_keys = [shape.key for shape in item_shapes(q)]
+    for conference in earlier:
+        if conference.box.state == BoxState.SEALED:
+            continue
+        Conference.objects.filter(pk=conference.pk).update(held_on=HELD_EARLIER_2026)
+        box = BallotBox.objects.select_related("conference__unit").get(pk=conference.box.pk)
+        _count_box(OPEN_ROUND, organiser, box, respondents, item_keys)
+        zone = timezone.get_current_timezone()
+        sealed = dt.datetime.combine(HELD_EARLIER_2026, dt.time(11, 0), tzinfo=zone)
+        BallotBox.objects.filter(pk=box.pk).update(
+            opened_at=sealed - dt.timedelta(hours=3), closed_at=sealed, sealed_at=sealed
+        )
+        Seal.objects.filter(box=box).update(sealed_at=sealed)
     if Code.objects.filter(box=first.box).exists():
         return
     # A live conference in the first ward: attendance so far, codes handed out, some votes.
@@ -344,7 +454,6 @@ def _open_round(
     for box in BallotBox.objects.filter(conference__round=rnd, state=BoxState.PREPARED):
         result.demo_shares += open_with_slips(actor=organiser, box=box)[1]
     rng = random.Random(OPEN_ROUND.seed)
-    item_keys = [shape.key for shape in item_shapes(q)]
     subjects = list(first.subjects.order_by("order"))
     for code in codes[:ONLINE_DEMO_VOTES]:
         ballots.cast_ballot(

@@ -87,7 +87,7 @@ class RoundReports:
                 subject_id=subject_id,
                 flag_label=self._flag_label,
                 overall_title=_("Overall"),
-                average_label=_("District average"),
+                average_label=_("Average of the round"),
                 previous=past.previous,
                 previous_title=past.title,
                 secrecy=_("CONFIDENTIAL"),

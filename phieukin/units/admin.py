@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
-from phieukin.core.admin import AuditedAdmin
-from phieukin.units.models import Person, Position, PositionType, Tenure, Unit
+from phieukin.core.admin import AuditedAdmin, ReadOnlyAdmin
+from phieukin.units.models import (
+    Person,
+    Position,
+    PositionType,
+    Reorganisation,
+    Succession,
+    Tenure,
+    Unit,
+    UnitMove,
+)
 
 
 @admin.register(Unit)
@@ -51,3 +62,38 @@ class TenureAdmin(AuditedAdmin):
     search_fields = ["person__full_name", "position__title"]
     autocomplete_fields = ["person"]
     date_hierarchy = "start"
+
+
+class SuccessionInline(admin.TabularInline):
+    model = Succession
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "predecessor",
+        "successor",
+        "whole",
+        "population_share",
+        "staff_share",
+        "verified",
+    )
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+class UnitMoveInline(admin.TabularInline):
+    model = UnitMove
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("unit", "old_parent", "new_parent")
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(ReadOnlyAdmin):
+    """Reorganisations are recorded only as whole events (service or command), never edited."""
+
+    list_display = ["effective", "title", "legal_basis"]
+    inlines = [SuccessionInline, UnitMoveInline]

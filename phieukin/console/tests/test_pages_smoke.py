@@ -29,6 +29,8 @@ PAGES: list[tuple[str, str, list[str], int]] = [
     ("rounds:conference", "conference", [p for p in ALL if p != "outsider"], 404),
     ("units:list", "", BACK_OFFICE, 403),
     ("units:leaders", "", BACK_OFFICE, 403),
+    # Only the city's organiser (a top-level unit) imports unit lists; no persona here is.
+    ("units:import", "", [], 403),
     ("questionnaires:list", "", BACK_OFFICE, 403),
     ("questionnaires:detail", "questionnaire", BACK_OFFICE, 403),
     ("questionnaires:download", "questionnaire", BACK_OFFICE, 403),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 from typing import Any
 
@@ -12,7 +13,7 @@ from phieukin.accounts.models import Membership, Role, User
 from phieukin.audit.services import verify_chain
 from phieukin.ballots.models import Ballot, Seal
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
-from phieukin.units.models import Person, Tenure, Unit, UnitKind
+from phieukin.units.models import Person, Reorganisation, Tenure, Unit, UnitKind
 
 
 @pytest.fixture
@@ -23,8 +24,9 @@ def seeded(db: Any) -> str:
 
 
 def _check_structure() -> None:
-    assert Unit.objects.filter(kind=UnitKind.WARD).count() == 14
-    assert Tenure.objects.count() == 28
+    """The 14 old wards, the district and the four wards of today's map."""
+    assert Unit.objects.filter(kind=UnitKind.WARD).count() == 18
+    assert Tenure.objects.count() == 28 + 8  # the four new wards' holders carried over
     rounds = {r.title: r for r in Round.objects.all()}
     assert set(rounds) == {"Đợt I/2022", "Đợt II/2022", "Đợt II/2026"}
     assert rounds["Đợt I/2022"].state == "published"
@@ -33,12 +35,45 @@ def _check_structure() -> None:
     assert Conference.objects.filter(round=rounds["Đợt I/2022"]).count() == 14
     assert Subject.objects.filter(conference__round=rounds["Đợt II/2022"]).count() == 28
     assert not BallotBox.objects.filter(conference__round__year=2022).exclude(state="sealed")
-    assert Seal.objects.count() == 28
-    assert not BallotBox.objects.filter(conference__round__year=2026).exclude(state="open")
+    assert Seal.objects.count() == 28 + 3
+    boxes_2026 = BallotBox.objects.filter(conference__round__year=2026)
+    assert boxes_2026.filter(state="sealed").count() == 3
+    assert boxes_2026.get(state="open").conference.unit.name == "Bồ Đề"
+
+
+def _check_map_story() -> None:
+    """2022 on the old map, the 01/07/2025 reorganisation, 2026 on today's four wards."""
+    reorganisation = Reorganisation.objects.get()
+    assert reorganisation.effective == dt.date(2025, 7, 1)
+    city = Unit.objects.get(code="01")
+    district = Unit.objects.get(code="004")
+    assert district.valid_until == dt.date(2025, 6, 30)
+    old_wards = Unit.objects.filter(parent=district, kind=UnitKind.WARD)
+    assert {w.valid_until for w in old_wards} == {dt.date(2025, 6, 30)}
+    new_wards = Unit.objects.filter(parent=city, kind=UnitKind.WARD)
+    assert sorted(w.name for w in new_wards) == ["Bồ Đề", "Long Biên", "Phúc Lợi", "Việt Hưng"]
+    assert {w.valid_from for w in new_wards} == {dt.date(2025, 7, 1)}
+    rnd = Round.objects.get(title="Đợt II/2026")
+    assert rnd.organiser_unit == city
+    assert {c.unit for c in rnd.conferences.all()} == set(new_wards)
+    for old in Round.objects.filter(year=2022):
+        assert old.organiser_unit == district
+    # The Party Secretary of the new Bồ Đề held the post in the old Bồ Đề in 2022.
+    user = User.objects.get(username="bithu-bo-de")
+    subjects = Subject.objects.filter(person=user.person).select_related("conference__unit")
+    assert {(s.conference.round.title, s.conference.unit.valid_from is None) for s in subjects} == {
+        ("Đợt I/2022", True),
+        ("Đợt II/2022", True),
+        ("Đợt II/2026", False),
+    }
+    assert Membership.objects.filter(
+        user__username="danguy-bo-de", role=Role.DISTRICT_ORGANISER, unit__name="Bồ Đề"
+    ).exists()
 
 
 def _check_attendance() -> None:
-    for conference in Conference.objects.filter(round__year=2022).select_related("box"):
+    held = Conference.objects.filter(box__state="sealed").select_related("box")
+    for conference in held:
         rate = conference.present_count / conference.invited_count
         assert 0.85 <= rate <= 1
         ballots = Ballot.objects.filter(box=conference.box).count()
@@ -80,7 +115,7 @@ def test_running_it_again_duplicates_nothing_and_prints_the_logins(seeded: str) 
         Ballot.objects.count(),
         Membership.objects.count(),
     )
-    assert "tuyengiao" in out.getvalue() and "kiemphieu-" in out.getvalue()
+    assert "tuyengiao" in out.getvalue() and "kiemphieu-bo-de" in out.getvalue()
 
 
 def _check_audit() -> None:
@@ -90,8 +125,10 @@ def _check_audit() -> None:
 
 
 def test_the_demo_is_complete_realistic_and_audited(seeded: str) -> None:
-    """Build the district, 28 leaders, two published rounds and an open one, with logins."""
+    """Build the 2022 district, its 28 leaders and two published rounds, the 2025
+    reorganisation, and the open 2026 round of the city over today's four wards."""
     _check_structure()
+    _check_map_story()
     _check_attendance()
     _check_results()
     _check_logins(seeded)

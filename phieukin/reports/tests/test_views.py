@@ -66,7 +66,7 @@ def test_a_leader_sees_only_their_own_line_and_no_summary(
     assert response.status_code == 200
     assert leader.full_name in body
     assert other_leader.full_name not in body
-    assert "Báo cáo tổng hợp toàn quận" not in body
+    assert "Báo cáo tổng hợp toàn địa bàn" not in body
     summary = reverse("reports:summary_download", args=[published_round.pk, "pdf"])
     assert _client(leader).get(summary).status_code == 404
 
@@ -97,7 +97,7 @@ def test_the_standing_committee_waits_for_publication_then_reads_everything(
     publish_round(actor=None, round=sealed_round)
     page = client.get(reverse("reports:round", args=[sealed_round.pk])).content.decode()
     assert leader.full_name in page and other_leader.full_name in page
-    assert "Báo cáo tổng hợp toàn quận" in page
+    assert "Báo cáo tổng hợp toàn địa bàn" in page
     summary = client.get(reverse("reports:summary_download", args=[sealed_round.pk, "xlsx"]))
     assert summary.status_code == 200
     pdf = client.get(_leader_url(sealed_round, other_leader, "reports:leader_download", fmt="pdf"))

@@ -60,7 +60,7 @@ def test_tally_prints_the_district_summary_in_vietnamese(sealed_round: Round) ->
     call_command("tally", str(sealed_round.pk), stdout=out, stderr=io.StringIO())
     text = out.getvalue()
     assert sealed_round.title in text
-    assert "Toàn quận" in text
+    assert "Toàn địa bàn" in text
     assert "Điểm BQ" in text
     assert first_box(sealed_round).conference.unit.name in text
 

@@ -277,3 +277,49 @@ def test_a_round_cannot_cover_a_ward_that_did_not_exist_on_its_date(
     with pytest.raises(DomainError) as caught:
         _round(story["city"], [Unit.objects.get(code="00133")], questionnaire, "X", HELD_2026)
     assert caught.value.code == "unit_not_valid"
+
+
+def test_open_box_by_name_takes_todays_ward_when_an_old_one_shares_the_name(
+    story: dict[str, Any], tmp_path: Any
+) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    Round.objects.filter(pk=story["new"].pk).update(state=RoundState.OPEN.value)
+    BallotBox.objects.filter(
+        conference__round=story["new"], conference__unit=story["bo-de"]
+    ).update(state=BoxState.PREPARED.value)
+    Ballot.objects.filter(box__conference__round=story["new"]).delete()
+    out = io.StringIO()
+    codes = tmp_path / "codes.txt"
+    call_command(
+        "open_box", "--ward", "Bồ Đề", "--codes", "3", "--codes-out", str(codes), stdout=out
+    )
+    box = BallotBox.objects.get(pk=int(out.getvalue().split()[-1]))
+    assert box.conference.unit == story["bo-de"] and box.state == BoxState.OPEN.value
+    assert len(codes.read_text().split()) == 3
+    with pytest.raises(CommandError, match="Ngọc Lâm"):
+        call_command("open_box", "--ward", "Ngọc Lâm")
+
+
+def test_the_api_lists_the_units_of_a_date_with_their_predecessors(
+    story: dict[str, Any], district_organiser: User
+) -> None:
+    from phieukin.api.auth import create_api_token
+
+    Membership.objects.create(
+        user=district_organiser, unit=story["city"], role=Role.DISTRICT_ORGANISER
+    )
+    token = create_api_token(user=district_organiser, name="test")
+    client = Client()
+    headers = {"Authorization": f"Bearer {token}"}
+    old = client.get("/api/v1/admin/units?on=2022-11-18", headers=headers).json()
+    assert len([u for u in old if u["kind"] == "ward"]) == 14
+    district = next(u for u in old if u["code"] == "004")
+    assert {u["parent"] for u in old if u["kind"] == "ward"} == {district["id"]}
+    new = client.get("/api/v1/admin/units?on=2026-11-21", headers=headers).json()
+    wards = {u["name"]: u for u in new if u["kind"] == "ward"}
+    assert sorted(wards) == ["Bồ Đề", "Long Biên", "Phúc Lợi", "Việt Hưng"]
+    labels = {p["label"] for p in wards["Bồ Đề"]["predecessors"]}
+    assert "ghép từ phường Ngọc Lâm (toàn bộ)" in labels
+    assert client.get("/api/v1/admin/units").status_code == 401

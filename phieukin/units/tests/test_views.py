@@ -99,3 +99,27 @@ def test_an_organiser_cannot_appoint_outside_their_district(
     )
     assert response.status_code == 200  # not a choice of the form
     assert not Tenure.objects.filter(position=position).exists()
+
+
+def test_the_units_page_draws_the_map_of_the_chosen_date_with_its_reorganisations(
+    as_persona: Any, district_organiser: Any, wards: Any
+) -> None:
+    from phieukin.accounts.models import Membership, Role
+    from phieukin.units.models import Unit
+    from phieukin.units.services import LONG_BIEN_2025, import_reorganisation
+
+    import_reorganisation(actor=None, text=LONG_BIEN_2025.read_text(encoding="utf-8"))
+    city = Unit.objects.get(code="01")
+    Membership.objects.create(user=district_organiser, unit=city, role=Role.DISTRICT_ORGANISER)
+    client = as_persona("district_organiser")
+    old = client.get(reverse("units:list") + "?on=2022-11-18").content.decode()
+    assert "Đơn vị ngày 18/11/2022" in old
+    assert "Phường Ngọc Lâm" in old and "Quận Long Biên" in old
+    new = client.get(reverse("units:list") + "?on=2026-11-21").content.decode()
+    assert "Phường Ngọc Lâm</strong>" not in new and "Quận Long Biên</strong>" not in new
+    assert "Phường Việt Hưng</strong>" in new
+    # The reorganisation, with each new ward's predecessors labelled.
+    assert "01/07/2025: Sắp xếp đơn vị hành chính cấp xã" in new
+    assert "ghép từ phường Ngọc Lâm (toàn bộ)" in new
+    assert "chưa đối chiếu văn bản pháp lý" in new
+    assert "Nhập danh sách đơn vị" in new  # the city's organiser may import

@@ -36,9 +36,18 @@ def _ward(text: str) -> Unit:
         matches = [u for u in qs.filter(name__iexact=text)] or [
             u for u in qs if u.name.casefold() == text.casefold() or u.slug == text
         ]
+        # After a reorganisation an old and a new ward can share a name: today's map wins.
+        today = timezone.localdate()
+        current = [u for u in matches if u.is_valid_on(today)]
+        if len(current) == 1:
+            matches = current
         if len(matches) != 1:
             raise CommandError(f"No single ward named {text!r}.")
         unit = matches[0]
+    if not unit.is_valid_on(timezone.localdate()):
+        raise CommandError(
+            f"{unit} does not exist today (valid {unit.valid_from} – {unit.valid_until})."
+        )
     return unit
 
 

@@ -17,7 +17,8 @@ from phieukin.records import demo as records_demo
 class Command(BaseCommand):
     help = (
         "Long Biên demo: 14 wards, 28 fictional leaders, the sample questionnaire, two "
-        "published past rounds with synthetic ballots, one open round, demo users. "
+        "published 2022 rounds with synthetic ballots, the 01/07/2025 reorganisation into "
+        "four wards under the city, the open Đợt II/2026 of the city, demo users. "
         "Idempotent."
     )
 
