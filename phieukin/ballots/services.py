@@ -34,6 +34,8 @@ from phieukin.ballots.models import Ballot, BallotSource, Code, CodeState, Recei
 from phieukin.ballots.sheet import ItemShape, SheetError, encode
 from phieukin.core.errors import Conflict, DomainError, PermissionDenied
 from phieukin.core.ids import random_id
+from phieukin.core.numbers import check_count
+from phieukin.core.uploads import file_sha256, validate_upload
 from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds.lifecycle import BoxState, RoundState, TransitionError, check_box
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
@@ -478,6 +480,8 @@ def record_paper_counts(
     """
     if (issued is not None and issued < 0) or (returned is not None and returned < 0):
         raise DomainError(_("Counts cannot be negative."), code="bad_count")
+    check_count(issued)
+    check_count(returned)
     if issued is not None and returned is not None and returned > issued:
         raise DomainError(
             _("More ballots returned (%(returned)s) than issued (%(issued)s).")
@@ -891,18 +895,39 @@ def seal_box(*, actor: User | None, box: BallotBox, acknowledge_mismatch: bool =
     return seal
 
 
+SIGNED_MINUTES_KINDS = ("pdf", "png", "jpeg")
+SIGNED_MINUTES_MAX_BYTES = 20 * 1024 * 1024
+
+
 def attach_signed_minutes(*, actor: User | None, box: BallotBox, upload: Any) -> Seal:
-    """Attach a photo or scan of the signed counting minutes to the seal."""
+    """Attach a photo or scan (PDF, PNG, JPEG, at most 20 MB) of the signed counting minutes.
+
+    A file attached before is deleted once the new one is committed; the audit event keeps
+    the SHA-256 of both.
+    """
+    validate_upload(upload, kinds=SIGNED_MINUTES_KINDS, max_bytes=SIGNED_MINUTES_MAX_BYTES)
     with transaction.atomic():
         locked = _locked_box(box)
         _require(actor, locked, COUNTING_ROLES)
         seal = Seal.objects.select_for_update().filter(box=locked).first()
         if seal is None:
             raise Conflict(_("The ballot box is not sealed yet."), code="not_sealed")
+        old_name = seal.signed_minutes.name if seal.signed_minutes else ""
+        old_digest = file_sha256(seal.signed_minutes)
         seal.signed_minutes.save(f"box-{locked.pk}-{secrets.token_hex(4)}", upload, save=True)
         record_event(
-            actor=actor, action="box.signed_minutes", obj=locked, unit=locked.conference.unit
+            actor=actor,
+            action="box.signed_minutes",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={
+                "sha256": file_sha256(seal.signed_minutes),
+                "replaced_sha256": old_digest,
+            },
         )
+        if old_name:
+            storage = seal.signed_minutes.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
     return seal
 
 

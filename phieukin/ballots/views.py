@@ -22,6 +22,7 @@ from phieukin.ballots import documents, selectors, services
 from phieukin.ballots.models import Seal
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
+from phieukin.core.uploads import upload_limit
 from phieukin.rounds.models import BallotBox, RespondentGroup
 
 
@@ -195,6 +196,7 @@ def seal_box(request: HttpRequest, box_id: int) -> HttpResponse:
     )
 
 
+@upload_limit(services.SIGNED_MINUTES_MAX_BYTES + 64 * 1024)
 @require_POST
 @require(is_back_office)
 def upload_signed(request: HttpRequest, box_id: int) -> HttpResponse:
