@@ -22,6 +22,7 @@ from phieukin.ballots.models import Ballot, Receipt, Seal
 from phieukin.ballots.services import box_counts, canonical_ballots, seal_nonce, shapes_for
 from phieukin.ballots.sheet import decode
 from phieukin.core.errors import Conflict
+from phieukin.core.spreadsheets import safe_csv_cell
 from phieukin.questionnaires.models import Item
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, Subject
@@ -261,8 +262,8 @@ def ballots_csv(box: BallotBox) -> str:
     rows.sort()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, *(s.key for s in shapes)])
-    writer.writerows(rows)
+    writer.writerow([safe_csv_cell(c) for c in (*CSV_COLUMNS, *(s.key for s in shapes))])
+    writer.writerows([safe_csv_cell(c) for c in row] for row in rows)
     return out.getvalue()
 
 
