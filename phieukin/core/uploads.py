@@ -70,7 +70,7 @@ def validate_upload(upload: Any, *, kinds: Collection[str], max_bytes: int) -> s
     head = upload.read(2048)
     upload.seek(0)
     kind = sniff(head)
-    if kind not in kinds:
+    if kind is None or kind not in kinds:
         raise UploadRefused(
             _("This kind of file is not accepted here; accepted: %(kinds)s.")
             % {"kinds": ", ".join(KIND_LABELS.get(k, k) for k in kinds)},

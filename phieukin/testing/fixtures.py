@@ -98,7 +98,7 @@ def _force_login_with_second_factor(self: Client, user: Any, backend: str | None
 @pytest.fixture(autouse=True, scope="session")
 def _force_login_gives_the_second_factor() -> Iterator[None]:
     """Make ``Client.force_login`` stand for a complete sign-in, second factor included."""
-    Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign]
+    Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign,assignment]
     yield
     Client.force_login = _plain_force_login  # type: ignore[method-assign]
 
