@@ -17,7 +17,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from phieukin.accounts.models import User
+from phieukin.api import followthrough_grading
 from phieukin.api.auth import TokenAuth
+from phieukin.api.followup import router as followup_router
 from phieukin.api.schemas import (
     MAX_ID,
     AttendanceIn,
@@ -25,6 +27,8 @@ from phieukin.api.schemas import (
     CodesIn,
     CodesOut,
     ErrorOut,
+    OpenIn,
+    OpenOut,
     PaperIn,
     ReceiptsOut,
     SealIn,
@@ -76,6 +80,7 @@ _E = ErrorOut
 PUBLIC_ERRORS: dict[int, Any] = {400: _E, 404: _E, 409: _E, 415: _E}
 CAST_ERRORS: dict[int, Any] = {**PUBLIC_ERRORS, 429: _E}
 ERRORS: dict[int, Any] = {400: _E, 401: _E, 403: _E, 404: _E, 409: _E, 415: _E}
+api.add_router("/admin", followthrough_grading.router)
 
 
 def _error(request: HttpRequest, message: str, code: str, status: int) -> HttpResponse:
@@ -147,14 +152,10 @@ def box_definition(request: HttpRequest, box: int) -> Any:
 def cast(request: HttpRequest, payload: BallotIn) -> Any:
     """Cast a ballot with a one-time code: one sheet per leader; returns receipts.
 
-    409 when the code was already used (also under concurrent double submission).
+    409 when the code was already used (also under concurrent double submission). A
+    client that sent many wrong codes is answered more slowly, never refused.
     """
-    if ratelimit.is_limited(request):
-        raise DomainError(
-            _("Too many wrong codes. Please wait a few minutes and try again."),
-            code="rate_limited",
-            status=429,
-        )
+    ratelimit.throttle(request)
     sheets: list[services.SheetInput] = []
     for sheet in payload.sheets:
         try:
@@ -254,11 +255,26 @@ def box_status(request: HttpRequest, box: int) -> Any:
 
 
 @api.post(
-    "/admin/boxes/{box}/open", response={200: StatusOut, **ERRORS}, auth=admin_auth, tags=["admin"]
+    "/admin/boxes/{box}/open", response={200: OpenOut, **ERRORS}, auth=admin_auth, tags=["admin"]
 )
-def open_box(request: HttpRequest, box: int) -> Any:
-    """Open an empty box (fixes the round's anonymity rules)."""
-    return _status(services.open_box(actor=_actor(request), box=_box(box)))
+def open_box(request: HttpRequest, box: int, payload: OpenIn | None = None) -> Any:
+    """Open an empty box: returns its key shares once (they are never kept)."""
+    options = payload or OpenIn(threshold=2, members=3, recovery=True)
+    opening = services.open_box(
+        actor=_actor(request),
+        box=_box(box),
+        threshold=options.threshold,
+        members=options.members,
+        recovery=options.recovery,
+    )
+    return {
+        **_status(opening.box),
+        "threshold": opening.threshold,
+        "members": opening.members,
+        "recovery": opening.recovery,
+        "fingerprint": opening.fingerprint,
+        "shares": opening.shares,
+    }
 
 
 @api.post(
@@ -275,7 +291,10 @@ def close_box(request: HttpRequest, box: int) -> Any:
 def seal_box(request: HttpRequest, box: int, payload: SealIn) -> Any:
     """Seal a closed box (409 with the problems when the counts do not reconcile)."""
     seal = services.seal_box(
-        actor=_actor(request), box=_box(box), acknowledge_mismatch=payload.acknowledge_mismatch
+        actor=_actor(request),
+        box=_box(box),
+        shares=payload.shares or None,
+        acknowledge_mismatch=payload.acknowledge_mismatch,
     )
     return {"box": box, "digest": seal.digest, "counts": seal.counts}
 
@@ -334,3 +353,8 @@ def paper_counts(request: HttpRequest, box: int, payload: PaperIn) -> Any:
             actor=_actor(request), box=_box(box), issued=payload.issued, returned=payload.returned
         )
     )
+
+
+# Follow-through: posted plans and citizen feedback (public), remediation status (admin).
+api.add_router("/", followup_router)
+api.add_router("", "phieukin.api.records.router")  # follow-through: records, recognitions

@@ -58,7 +58,17 @@ class VoidOut(Schema):
     voided: int
 
 
+class OpenIn(Schema):
+    threshold: int = Field(2, ge=1, le=10, description="Key shares needed to seal the box.")
+    members: int = Field(3, ge=1, le=10, description="Key shares for the committee members.")
+    recovery: bool = Field(True, description="One more share, for the organiser.")
+
+
 class SealIn(Schema):
+    shares: list[str] = Field(
+        default_factory=list,
+        description="Typed key shares (at least the box's threshold of them).",
+    )
     acknowledge_mismatch: bool = False
 
 
@@ -77,6 +87,18 @@ class StatusOut(Schema):
     state: str
     counts: dict[str, Any]
     mismatches: list[str]
+
+
+class OpenOut(StatusOut):
+    threshold: int
+    members: int
+    recovery: bool
+    fingerprint: str
+    shares: list[str] = Field(
+        ...,
+        description="The box's key shares in typed form, members first, then the recovery "
+        "share; returned once and never kept: print them now.",
+    )
 
 
 class SealOut(Schema):

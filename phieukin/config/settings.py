@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -81,6 +82,12 @@ INSTALLED_APPS = [
     "phieukin.paper",
     "phieukin.tallying",
     "phieukin.reports",
+    "phieukin.followup",
+    "phieukin.selfcheck",
+    "phieukin.grading",
+    "phieukin.criteria",
+    "phieukin.recognition",
+    "phieukin.records",
     "phieukin.public",
     "phieukin.api",
     "phieukin.console",
@@ -175,19 +182,30 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate limits (voting codes) must be shared by every worker and every app server, so the
-# default cache is a database table (created by the accounts migrations); PHIEUKIN_CACHE=locmem
-# keeps it in one process (tests, a single-process development server).
-PHIEUKIN_CACHE = os.environ.get("PHIEUKIN_CACHE", "database")
-if PHIEUKIN_CACHE not in {"database", "locmem"}:
-    raise ImproperlyConfigured("PHIEUKIN_CACHE must be 'database' or 'locmem'.")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "phieukin_cache"}
-        if PHIEUKIN_CACHE == "database"
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "phieukin"}
-    )
-}
+# One cache shared by every worker and every app server: rate limits of code entry, login
+# throttling counters and cached sessions must count across all of them. Redis when
+# REDIS_URL is set; otherwise a table of the database (created by a migration);
+# PHIEUKIN_CACHE=locmem keeps it in one process (tests, a single-process development server).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+PHIEUKIN_CACHE = os.environ.get("PHIEUKIN_CACHE", "redis" if REDIS_URL else "database")
+if PHIEUKIN_CACHE not in {"redis", "database", "locmem"}:
+    raise ImproperlyConfigured("PHIEUKIN_CACHE must be 'redis', 'database' or 'locmem'.")
+if PHIEUKIN_CACHE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("PHIEUKIN_CACHE=redis needs REDIS_URL.")
+_SHARED_CACHE: dict[str, Any] = {
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "phieukin_cache",
+    },
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "phieukin"},
+}[PHIEUKIN_CACHE]
+# "shared" names the requirement where it matters (ballots/ratelimit.py); both aliases use
+# the same store.
+CACHES = {"default": _SHARED_CACHE, "shared": _SHARED_CACHE}
+if PHIEUKIN_CACHE == "redis":
+    # Sessions read from Redis, written through to the database (survive a Redis restart).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -314,7 +332,18 @@ PHIEUKIN_JOBS_INLINE = env_bool("PHIEUKIN_JOBS_INLINE", default=False)
 PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT = int(os.environ.get("PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT", "20"))
 PHIEUKIN_CODE_ATTEMPTS_PER_BOX = int(os.environ.get("PHIEUKIN_CODE_ATTEMPTS_PER_BOX", "500"))
 PHIEUKIN_RATE_WINDOW_SECONDS = int(os.environ.get("PHIEUKIN_RATE_WINDOW_SECONDS", "600"))
+# Past those failures, each code entry of that client (or box) waits, doubling up to this.
+PHIEUKIN_RATE_MAX_DELAY_SECONDS = float(os.environ.get("PHIEUKIN_RATE_MAX_DELAY_SECONDS", "8"))
+# Failed code entries on one box at which its page warns the committee of guessing.
+PHIEUKIN_GUESSING_WARNING = int(os.environ.get("PHIEUKIN_GUESSING_WARNING", "50"))
 # Public base URL printed in the QR codes of code slips.
+# Citizen feedback on posted plans: submissions per client per window, form token lifetime.
+PHIEUKIN_FEEDBACK_PER_CLIENT = int(os.environ.get("PHIEUKIN_FEEDBACK_PER_CLIENT", "5"))
+PHIEUKIN_FEEDBACK_WINDOW_SECONDS = int(os.environ.get("PHIEUKIN_FEEDBACK_WINDOW_SECONDS", "3600"))
+PHIEUKIN_FEEDBACK_TOKEN_MAX_AGE = int(os.environ.get("PHIEUKIN_FEEDBACK_TOKEN_MAX_AGE", "7200"))
+PHIEUKIN_EVIDENCE_MAX_BYTES = int(
+    os.environ.get("PHIEUKIN_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))
+)
 PHIEUKIN_PUBLIC_URL = os.environ.get("PHIEUKIN_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Logging: request lines never carry codes or receipts (see phieukin.core.logging).

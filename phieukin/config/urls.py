@@ -20,6 +20,13 @@ urlpatterns = [
     path("ballots/", include("phieukin.ballots.urls")),
     path("paper/", include("phieukin.paper.urls")),
     path("reports/", include("phieukin.reports.urls")),
+    path("followup/", include("phieukin.followup.urls")),
     path("audit/", include("phieukin.audit.urls")),
+    path("criteria/", include("phieukin.criteria.urls")),
+    path("recognition/", include("phieukin.recognition.urls")),
+    path("records/", include("phieukin.records.urls")),
+    path("", include("phieukin.public.recognition_urls")),
     path("jobs/", include("phieukin.jobs.urls")),
+    path("selfchecks/", include("phieukin.selfcheck.urls")),
+    path("gradings/", include("phieukin.grading.urls")),
 ]

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from phieukin.criteria.selectors import dashboard_panel as criteria_panel
+from phieukin.recognition.selectors import dashboard_panel as recognition_panel
 from phieukin.rounds.selectors import conference_rows, visible_rounds
 
 
@@ -33,4 +35,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
-    return render(request, "console/dashboard.html", {"panels": panels})
+    return render(
+        request,
+        "console/dashboard.html",
+        {
+            "panels": panels,
+            "criteria_panel": criteria_panel(request.user),
+            "recognition_panel": recognition_panel(request.user),
+        },
+    )

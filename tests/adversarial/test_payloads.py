@@ -1,4 +1,3 @@
-
 """XSS, spreadsheet-formula and mathtext payloads in every text a report prints come out inert.
 
 Leaders' names and titles, the ward's name, the round's title and every item and section

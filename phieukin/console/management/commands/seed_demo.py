@@ -9,6 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from phieukin.accounts.demo import demo_second_factor_lines
 from phieukin.console.demo import DEMO_PASSWORD, seed_demo
+from phieukin.criteria import demo as criteria_demo
+from phieukin.recognition import demo as recognition_demo
+from phieukin.records import demo as records_demo
 
 
 class Command(BaseCommand):
@@ -32,6 +35,9 @@ class Command(BaseCommand):
             respondents=options["respondents"],
             progress=lambda message: self.stdout.write(message),
         )
+        criteria_demo.seed(stdout=self.stdout)
+        recognition_demo.seed(stdout=self.stdout)
+        records_demo.seed(stdout=self.stdout)
         created = len(result.created)
         self.stdout.write(
             f"Done in {time.monotonic() - started:.1f} s "
@@ -55,3 +61,10 @@ class Command(BaseCommand):
             )
             for code in result.demo_codes:
                 self.stdout.write(f"  {code}")
+        if result.demo_shares:
+            self.stdout.write("")
+            self.stdout.write(
+                "Key shares of the open round's boxes (shown only once; written beside them):"
+            )
+            for line in result.demo_shares:
+                self.stdout.write(f"  {line}")
