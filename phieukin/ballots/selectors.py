@@ -22,6 +22,7 @@ from phieukin.ballots import digest as digest_mod
 from phieukin.ballots.models import Ballot, BallotSource, Code, CodeState, Receipt, Seal
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import Conflict
+from phieukin.core.spreadsheets import safe_csv_cell
 from phieukin.questionnaires.models import Item
 from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds import hooks as round_hooks
@@ -427,8 +428,8 @@ def ballots_csv(box: BallotBox) -> str:
     rows.sort()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, *(s.key for s in shapes)])
-    writer.writerows(rows)
+    writer.writerow([safe_csv_cell(c) for c in (*CSV_COLUMNS, *(s.key for s in shapes))])
+    writer.writerows([safe_csv_cell(c) for c in row] for row in rows)
     return out.getvalue()
 
 

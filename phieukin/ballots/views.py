@@ -24,6 +24,7 @@ from phieukin.ballots import documents, ratelimit, selectors, services
 from phieukin.ballots.models import BoxKey, Seal
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError, PermissionDenied
+from phieukin.core.uploads import upload_limit
 from phieukin.rounds.models import BallotBox, RespondentGroup
 from phieukin.rounds.services import record_attendance
 
@@ -262,6 +263,7 @@ def seal_box(request: HttpRequest, box_id: int) -> HttpResponse:
     )
 
 
+@upload_limit(services.SIGNED_MINUTES_MAX_BYTES + 64 * 1024)
 @require_POST
 @require(is_back_office)
 def upload_signed(request: HttpRequest, box_id: int) -> HttpResponse:

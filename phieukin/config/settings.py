@@ -102,6 +102,8 @@ MIDDLEWARE = [
     # No LocaleMiddleware: the interface is Vietnamese (LANGUAGE_CODE) whatever the
     # browser's Accept-Language says; district offices often run English-language browsers.
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF (which reads the body): refuses oversized uploads from Content-Length.
+    "phieukin.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from phieukin.accounts.access import AccessDenied, authorize
 from phieukin.accounts.models import Membership
 from phieukin.core import documents as party
+from phieukin.core.spreadsheets import neutralise_workbook
 from phieukin.followup import selectors
 from phieukin.followup.lifecycle import BINDING, PlanState
 from phieukin.followup.models import PlanStateChoices
@@ -436,6 +437,7 @@ def render_xlsx(report: FollowupReport) -> bytes:
                 60, max(10, *(len(str(c.value or "")) for c in column[1:]))
             )
     buffer = io.BytesIO()
+    neutralise_workbook(wb)
     wb.save(buffer)
     return buffer.getvalue()
 

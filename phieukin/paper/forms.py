@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phieukin.core.numbers import MAX_COUNT
 from phieukin.rounds.models import RespondentGroup, Subject
 
 MAX_UPLOAD_FILES = 50
@@ -15,8 +16,10 @@ MAX_UPLOAD_FILES = 50
 class PaperCountsForm(forms.Form):
     """How many paper ballots were issued and returned."""
 
-    issued = forms.IntegerField(label=_("Paper ballots issued"), min_value=0)
-    returned = forms.IntegerField(label=_("Paper ballots returned"), min_value=0)
+    issued = forms.IntegerField(label=_("Paper ballots issued"), min_value=0, max_value=MAX_COUNT)
+    returned = forms.IntegerField(
+        label=_("Paper ballots returned"), min_value=0, max_value=MAX_COUNT
+    )
 
 
 class DoubleEntryForm(forms.Form):

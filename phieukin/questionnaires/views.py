@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from phieukin.accounts.access import can, permits
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
-from phieukin.questionnaires.forms import UploadForm
+from phieukin.core.uploads import upload_limit
+from phieukin.questionnaires.forms import MAX_QUESTIONNAIRE_BYTES, UploadForm
 from phieukin.questionnaires.messages import file_error_text
 from phieukin.questionnaires.selectors import (
     questionnaire_detail,
@@ -63,6 +64,7 @@ def questionnaire_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@upload_limit(MAX_QUESTIONNAIRE_BYTES + 64 * 1024)
 @require(permits("questionnaire.import"))
 def questionnaire_upload(request: HttpRequest) -> HttpResponse:
     """Import a questionnaire from an uploaded YAML file; nothing is saved on error."""

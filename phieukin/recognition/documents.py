@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from phieukin.accounts.access import authorize
 from phieukin.core import documents as doc
+from phieukin.core.spreadsheets import neutralise_workbook
 from phieukin.recognition.selectors import CountRow, Counts, counts, models_for, subtree
 from phieukin.units.models import Unit
 
@@ -264,6 +265,7 @@ def render_xlsx(report: RecognitionReport) -> bytes:
         for e in report.examples:
             examples.append([e.name, e.unit, e.year, e.results])
     buffer = io.BytesIO()
+    neutralise_workbook(wb)
     wb.save(buffer)
     return buffer.getvalue()
 

@@ -32,6 +32,11 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+# Labels are people's names and item texts: never parse them as mathtext ("$…$") or TeX,
+# which would render markup from user input or fail on an unbalanced "$".
+matplotlib.rcParams["text.parse_math"] = False
+matplotlib.rcParams["text.usetex"] = False
+
 FONT_FAMILY = "DejaVu Sans"
 DPI = 100
 # Colours from good to bad; the unscored option ("Không đánh giá") is grey.

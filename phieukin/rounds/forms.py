@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from phieukin.core.numbers import MAX_COUNT
 from phieukin.questionnaires.models import Questionnaire
 from phieukin.rounds.models import DoubleMarkPolicy
 from phieukin.units.models import PositionType, Unit
@@ -104,8 +105,8 @@ class RoundForm(forms.Form):
 class AttendanceForm(forms.Form):
     """Record how many were invited to and present at a conference."""
 
-    invited = forms.IntegerField(label=_("Invited"), min_value=0)
-    present = forms.IntegerField(label=_("Present"), min_value=0)
+    invited = forms.IntegerField(label=_("Invited"), min_value=0, max_value=MAX_COUNT)
+    present = forms.IntegerField(label=_("Present"), min_value=0, max_value=MAX_COUNT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

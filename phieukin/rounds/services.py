@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.core.errors import Conflict, DomainError
+from phieukin.core.numbers import check_count
 from phieukin.questionnaires.services import freeze_questionnaire
 from phieukin.rounds.lifecycle import (
     BoxState,
@@ -201,6 +202,8 @@ def record_attendance(
     authorize(actor, "conference.record_attendance", conference)
     if invited < 0 or present < 0:
         raise DomainError(_("Counts cannot be negative."), code="negative_count")
+    check_count(invited)
+    check_count(present)
     if present > invited:
         raise DomainError(
             _("Present (%(present)s) cannot exceed invited (%(invited)s).")

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from phieukin.core.spreadsheets import neutralise_workbook
+
 LINE = "__line__"
 MAX_ITEMS = 500
 
@@ -315,5 +317,6 @@ def dump_xlsx(spec: ChecklistSpec) -> bytes:
     for i in spec.items:
         items.append([i.key, i.group, i.order, i.verified, i.text, i.note])
     buffer = io.BytesIO()
+    neutralise_workbook(workbook)
     workbook.save(buffer)
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from phieukin.core import documents as doc
+from phieukin.core.spreadsheets import neutralise_workbook
 from phieukin.selfcheck import aggregate
 from phieukin.selfcheck.models import ChecklistItem, Session
 from phieukin.selfcheck.selectors import checklist_items, session_detail, session_summary
@@ -324,6 +325,7 @@ def report_xlsx(session: Session) -> bytes:
         for r in report.lines:
             lines.append([r.who, r.item, r.remedy, r.follow_up_by, r.due_on, r.status])
         buffer = io.BytesIO()
+        neutralise_workbook(wb)
         wb.save(buffer)
         return buffer.getvalue()
 

@@ -110,6 +110,11 @@ def sign_in_in_browser(page: Any, base_url: str, username: str, password: str) -
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+    complete_second_factor(page)
+
+
+def complete_second_factor(page: Any) -> None:
+    """Give the personas' TOTP code on the second-factor page the sign-in leads to."""
     page.wait_for_url("**/accounts/2fa/**")
     page.fill("#id_otp_token", totp_code())
     page.click("main button[type=submit]")

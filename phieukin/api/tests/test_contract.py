@@ -49,8 +49,9 @@ def test_json_sent_under_another_content_type_is_refused_with_415(
 def test_huge_or_negative_counts_are_refused_with_400(
     client: Client, box: BallotBox, district_organiser: User, value: int
 ) -> None:
-    token = create_api_token(user=district_organiser, name="t")
-    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    auth: dict[str, Any] = {
+        "HTTP_AUTHORIZATION": f"Bearer {create_api_token(user=district_organiser, name='t')}"
+    }
     for path, payload in (
         ("attendance", {"invited": value, "present": 1}),
         ("paper", {"issued": value, "returned": 0}),

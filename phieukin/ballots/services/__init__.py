@@ -49,6 +49,7 @@ from phieukin.ballots.services.common import (
 )
 from phieukin.ballots.services.sealing import (
     SCRUBBED_TABLES,
+    SIGNED_MINUTES_MAX_BYTES,
     attach_signed_minutes,
     recover_key,
     scrub_deleted_copies,
@@ -61,6 +62,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "MAX_CODES_PER_CALL",
     "SCRUBBED_TABLES",
+    "SIGNED_MINUTES_MAX_BYTES",
     "BoxCounts",
     "BoxOpening",
     "BoxSpec",

@@ -17,6 +17,7 @@ from phieukin.ballots.models import BoxKey
 from phieukin.ballots.selectors import box_counts
 from phieukin.ballots.services.common import box_gate, locked_box, transition
 from phieukin.core.errors import Conflict, DomainError
+from phieukin.core.numbers import check_count
 from phieukin.rounds.lifecycle import BoxState, RoundState
 from phieukin.rounds.models import BallotBox
 
@@ -170,6 +171,8 @@ def record_paper_counts(
     """
     if (issued is not None and issued < 0) or (returned is not None and returned < 0):
         raise DomainError(_("Counts cannot be negative."), code="bad_count")
+    check_count(issued)
+    check_count(returned)
     if issued is not None and returned is not None and returned > issued:
         raise DomainError(
             _("More ballots returned (%(returned)s) than issued (%(issued)s).")

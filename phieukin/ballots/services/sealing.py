@@ -31,6 +31,7 @@ from phieukin.ballots.services.common import box_gate, locked_box, transition
 from phieukin.ballots.sheet import SheetError, decode
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.core.ids import random_id
+from phieukin.core.uploads import file_sha256, validate_upload
 from phieukin.rounds import hooks as round_hooks
 from phieukin.rounds.models import BallotBox, RespondentGroup
 
@@ -334,16 +335,34 @@ def seal_box(
     return seal
 
 
+SIGNED_MINUTES_KINDS = ("pdf", "png", "jpeg")
+SIGNED_MINUTES_MAX_BYTES = 20 * 1024 * 1024
+
+
 def attach_signed_minutes(*, actor: User | None, box: BallotBox, upload: Any) -> Seal:
-    """Attach a photo or scan of the signed counting minutes to the seal."""
+    """Attach a photo or scan (PDF, PNG, JPEG, at most 20 MB) of the signed counting minutes.
+
+    A file attached before is deleted once the new one is committed; the audit event keeps
+    the SHA-256 of both.
+    """
+    validate_upload(upload, kinds=SIGNED_MINUTES_KINDS, max_bytes=SIGNED_MINUTES_MAX_BYTES)
     with transaction.atomic():
         locked = locked_box(box)
         authorize(actor, "box.seal", locked)
         seal = Seal.objects.select_for_update().filter(box=locked).first()
         if seal is None:
             raise Conflict(_("The ballot box is not sealed yet."), code="not_sealed")
+        old_name = seal.signed_minutes.name if seal.signed_minutes else ""
+        old_digest = file_sha256(seal.signed_minutes)
         seal.signed_minutes.save(f"box-{locked.pk}-{secrets.token_hex(4)}", upload, save=True)
         record_event(
-            actor=actor, action="box.signed_minutes", obj=locked, unit=locked.conference.unit
+            actor=actor,
+            action="box.signed_minutes",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={"sha256": file_sha256(seal.signed_minutes), "replaced_sha256": old_digest},
         )
+        if old_name:
+            storage = seal.signed_minutes.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
     return seal

@@ -10,6 +10,7 @@ from phieukin.accounts.models import User
 from phieukin.ballots.services import SheetInput, cast_ballot, generate_codes, open_box
 from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds.models import BallotBox
+from phieukin.testing.fixtures import complete_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +30,7 @@ def _sign_in(browser: Any, live_server: Any, user: User, width: int = 1280) -> A
     page.fill("#id_username", user.username)
     page.fill("#id_password", "mật-khẩu-thử")
     page.click("form.stack button[type=submit]")
+    complete_second_factor(page)
     page.wait_for_url(f"{live_server.url}/")
     return page
 

@@ -14,6 +14,7 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from phieukin.core.spreadsheets import neutralise_workbook
 from phieukin.reports import formatting as fmt
 from phieukin.reports import texts
 from phieukin.reports.content import DistrictSummary, LeaderReport, Score
@@ -297,6 +298,7 @@ def _participation_row(report: LeaderReport) -> list[Cell]:
 
 
 def _save(wb: Workbook) -> bytes:
+    neutralise_workbook(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
