@@ -5,10 +5,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("phieukin.ops.urls")),
     path("accounts/", include("phieukin.accounts.urls")),
     path("api/v1/", include("phieukin.api.urls")),
     path("", include("phieukin.public.urls")),
-    path("", include("phieukin.core.urls")),
+    path("", include("phieukin.console.urls")),
     path("units/", include("phieukin.units.urls")),
     path("questionnaires/", include("phieukin.questionnaires.urls")),
     path("rounds/", include("phieukin.rounds.urls")),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("reports/", include("phieukin.reports.urls")),
     path("followup/", include("phieukin.followup.urls")),
     path("audit/", include("phieukin.audit.urls")),
+    path("jobs/", include("phieukin.jobs.urls")),
 ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from phieukin.accounts import permissions
 from phieukin.accounts.access import AccessDenied, authorize, can
 from phieukin.accounts.models import Role
-from phieukin.accounts.scoping import unit_ids_for
+from phieukin.accounts.scoping import roles_of, unit_ids_for
 from phieukin.followup import lifecycle, outcome
 from phieukin.followup.models import (
     CitizenFeedback,
@@ -569,3 +569,51 @@ def can_review(user: Any, plan: RemediationPlan) -> bool:
 
 def can_edit(user: Any, obj: Any) -> bool:
     return can(user, "followup.plan.edit", obj)
+
+
+# --- The dashboard panel ----------------------------------------------------------------------
+
+FOLLOWUP_ROLES = frozenset(
+    {
+        Role.DISTRICT_ORGANISER,
+        Role.STANDING_COMMITTEE,
+        Role.WARD_ORGANISER,
+        Role.SUPERVISOR,
+        Role.LEADER,
+    }
+)
+
+
+def uses_followup(user: Any) -> bool:
+    """Return whether the user has a part in the follow-through (pages and menu)."""
+    return bool(roles_of(user) & FOLLOWUP_ROLES)
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """What the dashboard shows of the follow-through to one user."""
+
+    year: int
+    overdue: list[OverdueMeasure]
+    to_review: int
+    to_moderate: int
+    to_answer: int
+    to_write: int  # own published reports without a plan
+    rate: PostingRate | None
+
+
+def dashboard_panel(user: Any, *, today: dt.date | None = None) -> DashboardPanel | None:
+    """Return the follow-through panel of the dashboard, or None when the user has no part."""
+    if not uses_followup(user):
+        return None
+    today = today or timezone.localdate()
+    own = own_subjects(user)
+    return DashboardPanel(
+        year=today.year,
+        overdue=overdue_measures(user, today=today),
+        to_review=reviewable_plans(user).count(),
+        to_moderate=pending_feedback(user).count(),
+        to_answer=feedback_to_answer(user).count(),
+        to_write=own.exclude(remediation_plans__isnull=False).count(),
+        rate=posting_rate_for(user, today.year) if scope_units(user) else None,
+    )
