@@ -264,7 +264,7 @@ def measure_edit(request: HttpRequest, plan_id: int, measure_id: int | None = No
     """Add a measure to a draft plan or change one."""
     plan = _found(lambda: selectors.plan_for(request.user, plan_id))
     measure = plan.measures.filter(pk=measure_id).first() if measure_id else None
-    if measure_id and measure is None:
+    if (measure_id and measure is None) or not selectors.can_edit(request.user, plan):
         raise Http404
     initial = (
         {
