@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from phieukin.followup.selectors import dashboard_panel
+from phieukin.followup.selectors import dashboard_panel as followup_panel
+from phieukin.criteria.selectors import dashboard_panel as criteria_panel
+from phieukin.recognition.selectors import dashboard_panel as recognition_panel
 from phieukin.rounds.selectors import conference_rows, visible_rounds
 
 
@@ -37,5 +39,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/dashboard.html",
-        {"panels": panels, "followup": dashboard_panel(request.user)},
+        {
+            "panels": panels,
+            "criteria_panel": criteria_panel(request.user),
+            "recognition_panel": recognition_panel(request.user),
+            "followup": followup_panel(request.user),
+        },
     )

@@ -48,6 +48,9 @@ PUBLIC = {
     "public:plan_feedback",
     "api:unit_plans",
     "api:plan_feedback",
+    # What the district office marked public of the recognition registry.
+    "public_recognition:unit",
+    "api:unit_recognitions",
 }
 
 
@@ -153,6 +156,8 @@ def world(
         "reading_id": reading.pk,
         "crop_id": crop.pk,
         "unit_id": wards[0].pk,
+        "person_id": subject.person_id,
+        "person": subject.person_id,
         "code": "ABCD-EFGH-JKMN",
         "fmt": "pdf",
         "action": "close",
@@ -259,6 +264,8 @@ def open_world(box: BallotBox, wards: list[Unit], open_round_: Round) -> dict[st
         "fmt": "pdf",
         "action": "close",
         "unit_id": wards[0].pk,
+        "person_id": subject.person_id,
+        "person": subject.person_id,
     }
     return {"ids": ids, "box": box}
 
