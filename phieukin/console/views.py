@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from phieukin.followup.selectors import dashboard_panel as followup_panel
 from phieukin.criteria.selectors import dashboard_panel as criteria_panel
+from phieukin.followup.selectors import dashboard_panel as followup_panel
 from phieukin.recognition.selectors import dashboard_panel as recognition_panel
 from phieukin.rounds.selectors import conference_rows, visible_rounds
 

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from phieukin.accounts.demo import demo_second_factor_lines
 from phieukin.console.demo import DEMO_PASSWORD, seed_demo
-from phieukin.followup import demo as followup_demo
 from phieukin.criteria import demo as criteria_demo
+from phieukin.followup import demo as followup_demo
 from phieukin.recognition import demo as recognition_demo
 from phieukin.records import demo as records_demo
 
