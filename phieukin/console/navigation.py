@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from phieukin.accounts import permissions
 from phieukin.accounts.scoping import roles_of
+from phieukin.followup.selectors import uses_followup
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             entries.append(("recognition:index", _("Recognition")))
         if back_office or permissions.is_leader(user):
             entries.append(("records:index", _("Records")))
+        if uses_followup(user):
+            entries.append(("followup:index", _("Follow-through")))
         if permissions.can_view_audit(user):
             entries.append(("audit:events", _("Audit log")))
         path = request.path

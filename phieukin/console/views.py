@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from phieukin.criteria.selectors import dashboard_panel as criteria_panel
+from phieukin.followup.selectors import dashboard_panel as followup_panel
 from phieukin.recognition.selectors import dashboard_panel as recognition_panel
 from phieukin.rounds.selectors import conference_rows, visible_rounds
 
@@ -42,5 +43,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "panels": panels,
             "criteria_panel": criteria_panel(request.user),
             "recognition_panel": recognition_panel(request.user),
+            "followup": followup_panel(request.user),
         },
     )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from phieukin.accounts import permissions
 from phieukin.accounts.access import AccessDenied, authorize, can
 from phieukin.accounts.models import Role
-from phieukin.accounts.scoping import unit_ids_for
+from phieukin.accounts.scoping import roles_of, unit_ids_for
 from phieukin.followup import lifecycle, outcome
 from phieukin.followup.models import (
     CitizenFeedback,
@@ -569,3 +569,105 @@ def can_review(user: Any, plan: RemediationPlan) -> bool:
 
 def can_edit(user: Any, obj: Any) -> bool:
     return can(user, "followup.plan.edit", obj)
+
+
+# --- The dashboard panel ----------------------------------------------------------------------
+
+FOLLOWUP_ROLES = frozenset(
+    {
+        Role.DISTRICT_ORGANISER,
+        Role.STANDING_COMMITTEE,
+        Role.WARD_ORGANISER,
+        Role.SUPERVISOR,
+        Role.LEADER,
+    }
+)
+
+
+def uses_followup(user: Any) -> bool:
+    """Return whether the user has a part in the follow-through (pages and menu)."""
+    return bool(roles_of(user) & FOLLOWUP_ROLES)
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """What the dashboard shows of the follow-through to one user."""
+
+    year: int
+    overdue: list[OverdueMeasure]
+    to_review: int
+    to_moderate: int
+    to_answer: int
+    to_write: int  # own published reports without a plan
+    rate: PostingRate | None
+
+
+def dashboard_panel(user: Any, *, today: dt.date | None = None) -> DashboardPanel | None:
+    """Return the follow-through panel of the dashboard, or None when the user has no part."""
+    if not uses_followup(user):
+        return None
+    today = today or timezone.localdate()
+    own = own_subjects(user)
+    return DashboardPanel(
+        year=today.year,
+        overdue=overdue_measures(user, today=today),
+        to_review=reviewable_plans(user).count(),
+        to_moderate=pending_feedback(user).count(),
+        to_answer=feedback_to_answer(user).count(),
+        to_write=own.exclude(remediation_plans__isnull=False).count(),
+        rate=posting_rate_for(user, today.year) if scope_units(user) else None,
+    )
+
+
+# --- Evidence for the apps above (grading, records) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonFollowup:
+    """What the follow-through shows of one person in one year, as evidence.
+
+    ``plans``: (round title, state of the plan in force or None, completed) for every
+    published round of the year that evaluated the person; ``posted``: whether each of the
+    person's required self-cultivation plans of the year is posted.
+    """
+
+    person_id: int
+    year: int
+    plans: list[tuple[str, str | None, bool]]
+    required_posts: int
+    posted: int
+
+    @property
+    def all_plans_completed(self) -> bool:
+        return bool(self.plans) and all(done for _t, _s, done in self.plans)
+
+    @property
+    def posted_all(self) -> bool:
+        return self.required_posts > 0 and self.posted >= self.required_posts
+
+
+def person_followup(person_id: int, year: int) -> PersonFollowup:
+    """Return the follow-through evidence of *person_id* for *year* (callers check access)."""
+    subjects = Subject.objects.filter(
+        person_id=person_id,
+        conference__round__year=year,
+        conference__round__state=RoundState.PUBLISHED.value,
+    ).select_related("conference__round")
+    plans = []
+    for subject in subjects.order_by("conference__round__number"):
+        plan = current_plan(subject)
+        plans.append(
+            (
+                subject.conference.round.title,
+                plan.state if plan else None,
+                bool(plan and plan.state == lifecycle.PlanState.COMPLETED.value),
+            )
+        )
+    heads = [h for h in required_heads(None, year) if h.person_id == person_id]
+    posted = CultivationPlan.objects.filter(
+        person_id=person_id,
+        year=year,
+        posted_at__isnull=False,
+        unit_id__in=[h.unit_id for h in heads],
+    ).count()
+    return PersonFollowup(person_id, year, plans, len(heads), posted)

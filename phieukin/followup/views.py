@@ -19,8 +19,6 @@ from django.views.decorators.http import require_POST
 
 from phieukin.accounts import permissions
 from phieukin.accounts.access import AccessDenied, can
-from phieukin.accounts.models import Role
-from phieukin.accounts.scoping import roles_of
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
 from phieukin.followup import documents, exports, lifecycle, selectors, services
@@ -44,18 +42,7 @@ from phieukin.followup.models import (
 from phieukin.rounds.models import Round
 from phieukin.units.models import Unit
 
-FOLLOWUP_ROLES = {
-    Role.DISTRICT_ORGANISER,
-    Role.STANDING_COMMITTEE,
-    Role.WARD_ORGANISER,
-    Role.SUPERVISOR,
-    Role.LEADER,
-}
-
-
-def uses_followup(user: Any) -> bool:
-    """Return whether the user has a part in the follow-through (for the menu, too)."""
-    return bool(roles_of(user) & FOLLOWUP_ROLES)
+uses_followup = selectors.uses_followup
 
 
 def _found(lookup: Callable[[], Any]) -> Any:
@@ -277,7 +264,7 @@ def measure_edit(request: HttpRequest, plan_id: int, measure_id: int | None = No
     """Add a measure to a draft plan or change one."""
     plan = _found(lambda: selectors.plan_for(request.user, plan_id))
     measure = plan.measures.filter(pk=measure_id).first() if measure_id else None
-    if measure_id and measure is None:
+    if (measure_id and measure is None) or not selectors.can_edit(request.user, plan):
         raise Http404
     initial = (
         {

@@ -13,6 +13,7 @@ from phieukin.accounts.models import User
 from phieukin.followup import documents, services
 from phieukin.followup.models import CitizenFeedback, CultivationPlan
 from phieukin.followup.tests.helpers import poster_qr_text
+from phieukin.testing.fixtures import sign_in_in_browser
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
@@ -68,10 +69,10 @@ def test_a_citizen_gives_feedback_from_the_poster_qr_and_the_office_moderates_it
     feedback = CitizenFeedback.objects.get()
     assert (feedback.state, feedback.name) == ("pending", "")
 
-    desk.goto(f"{live_server.url}/accounts/login/?next=/followup/feedback/")
-    desk.fill("#id_username", ward_organiser.username)
-    desk.fill("#id_password", "pw-" + ward_organiser.username)
-    desk.locator('form.stack button[type="submit"]').click()
+    sign_in_in_browser(
+        desk, live_server.url, ward_organiser.username, "pw-" + ward_organiser.username
+    )
+    desk.goto(f"{live_server.url}/followup/feedback/")
     desk.wait_for_selector(f"#feedback-{feedback.pk}")
     assert "tiếp dân cả sáng thứ Bảy" in desk.locator(f"#feedback-{feedback.pk}").inner_text()
     desk.locator(f'#feedback-{feedback.pk} button[value="publish"]').click()

@@ -194,3 +194,13 @@ def test_a_head_appointed_later_in_the_year_is_required(wards: list[Unit]) -> No
     person = create_person(actor=None, full_name="Trần Văn Mới")
     appoint_person(actor=None, position=position, person=person, start=dt.date.today())
     assert any(h.person_id == person.pk for h in selectors.required_heads([wards[2].pk], YEAR))
+
+
+def test_the_evidence_of_a_person_counts_posting_and_completion(
+    posted: CultivationPlan, leader: User, chair: User
+) -> None:
+    mine = selectors.person_followup(leader.person_id or 0, YEAR)
+    assert (mine.required_posts, mine.posted, mine.posted_all) == (1, 1, True)
+    theirs = selectors.person_followup(chair.person_id or 0, YEAR)
+    assert (theirs.posted, theirs.posted_all, theirs.plans) == (0, False, [])
+    assert not theirs.all_plans_completed

@@ -221,3 +221,11 @@ def test_the_api_lists_posted_plans_and_queues_feedback(
 def test_an_unknown_unit_is_404(client: Client, db: Any) -> None:
     assert client.get("/api/v1/public/units/987654/plans").status_code == 404
     assert client.get(reverse("public:posted_plans", args=[987654])).status_code == 404
+
+
+def test_the_openapi_document_describes_the_follow_through_routes(client: Client, db: Any) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "get" in paths["/api/v1/public/units/{unit}/plans"]
+    assert "202" in paths["/api/v1/public/plans/{plan}/feedback"]["post"]["responses"]
+    remediation = paths["/api/v1/admin/rounds/{round}/remediation"]["get"]
+    assert remediation.get("security")

@@ -226,3 +226,25 @@ def test_the_remediation_api_is_scoped_to_the_organiser(
     leader_token = create_api_token(user=leader, name="t")
     refused = client.get(url, HTTP_AUTHORIZATION=f"Bearer {leader_token}")
     assert refused.status_code == 404
+
+
+def test_overdue_measures_and_the_posting_rate_show_on_the_dashboards(
+    client: Client,
+    approved_plan: RemediationPlan,
+    posted_plan: CultivationPlan,
+    leader: User,
+    district_organiser: User,
+    chair: User,
+) -> None:
+    from phieukin.followup.models import Measure
+
+    Measure.objects.filter(plan=approved_plan).update(deadline=dt.date(2020, 1, 1))
+    action = approved_plan.measures.all()[0].action
+    for reader in (leader, district_organiser):
+        html = _as(client, reader).get(reverse("console:dashboard")).content.decode()
+        assert 'id="followup-panel"' in html
+        assert action in html and "01/01/2020" in html
+    organiser_page = _as(client, district_organiser).get(reverse("console:dashboard"))
+    assert "đã niêm yết" in organiser_page.content.decode()
+    html = _as(client, chair).get(reverse("console:dashboard")).content.decode()
+    assert action not in html
