@@ -58,6 +58,16 @@ def can(actor: Any, action: str, obj: Any = None) -> bool:
     return bool(_RULES[action](actor, obj))
 
 
+def permits(action: str) -> Callable[[Any], bool]:
+    """Return a one-argument predicate "may this user perform *action*" (for page guards)."""
+
+    def check(user: Any) -> bool:
+        return can(user, action) if user is not None else False
+
+    check.__name__ = f"permits_{action.replace('.', '_')}"
+    return check
+
+
 def authorize(actor: Any, action: str, obj: Any = None) -> None:
     """Raise :class:`AccessDenied` unless *actor* may perform *action* on *obj*."""
     if not can(actor, action, obj):

@@ -8,7 +8,7 @@ reaches that unit and every unit below it (a district organiser sees every ward)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.db.models import Model, Q, QuerySet
 
@@ -34,8 +34,8 @@ def roles_of(user: User) -> set[str]:
 
 def unit_ids_for(user: User, roles: Iterable[str] = MANAGING_ROLES) -> set[int]:
     """Return the ids of the units the user reaches through any of *roles*."""
-    from phieukin.units.models import Unit
-
+    # The unit model through the membership's relation: units sits above accounts.
+    unit_model = cast("type[Model]", Membership._meta.get_field("unit").related_model)
     if not user.is_authenticated:
         return set()
     roots = set(
@@ -44,7 +44,9 @@ def unit_ids_for(user: User, roles: Iterable[str] = MANAGING_ROLES) -> set[int]:
     reached = set(roots)
     frontier = roots
     while frontier:
-        children = set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        children = set(
+            unit_model._default_manager.filter(parent_id__in=frontier).values_list("id", flat=True)
+        )
         frontier = children - reached
         reached |= frontier
     return reached

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -37,6 +36,8 @@ from phieukin.api.schemas import (
 from phieukin.ballots import ratelimit, selectors, services
 from phieukin.core.errors import DomainError
 from phieukin.rounds.models import BallotBox, RespondentGroup
+from phieukin.rounds.services import record_attendance
+from phieukin.tallying.selectors import box_tally_document
 
 api = NinjaAPI(
     title="phieukin",
@@ -152,8 +153,6 @@ def ballots_csv(request: HttpRequest, box: int) -> Any:
 @api.get("/boxes/{box}/tally", response={200: dict[str, Any], **ERRORS}, tags=["public"])
 def tally(request: HttpRequest, box: int) -> Any:
     """Return per leader × item counts of a sealed box; no figure for fewer than k ballots."""
-    from phieukin.tallying.selectors import box_tally_document
-
     return box_tally_document(_box(box), include_comments=False)
 
 
@@ -270,21 +269,20 @@ def verify_box(request: HttpRequest, box: int) -> Any:
     tags=["admin"],
 )
 def attendance(request: HttpRequest, box: int, payload: AttendanceIn) -> Any:
-    """Record how many were invited and present at the conference."""
-    from phieukin.rounds.services import record_attendance
+    """Record how many were invited and present at the conference.
 
+    The same service as the conference page decides: the ward organiser or the district
+    organiser, and only until the box is closed for counting (409 afterwards).
+    """
     target = _box(box)
     if not selectors.boxes_for(_actor(request)).filter(pk=target.pk).exists():
         raise DomainError(_("You may not manage this ballot box."), code="forbidden", status=403)
-    if target.is_sealed:
-        raise DomainError(_("The ballot box is sealed."), code="box_sealed", status=409)
-    with transaction.atomic():
-        record_attendance(
-            actor=_actor(request),
-            conference=target.conference,
-            invited=payload.invited,
-            present=payload.present,
-        )
+    record_attendance(
+        actor=_actor(request),
+        conference=target.conference,
+        invited=payload.invited,
+        present=payload.present,
+    )
     return _status(_box(box))
 
 

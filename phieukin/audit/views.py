@@ -7,11 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from phieukin.accounts.permissions import can_view_audit
-from phieukin.audit.selectors import actions_for, events_for
+from phieukin.accounts.access import permits
+from phieukin.audit.selectors import actions_for, events_for, units_for_filter
 from phieukin.audit.services import verify_chain
 from phieukin.core.access import require
-from phieukin.units.selectors import units_for
 
 PROBLEMS = {
     "broken link": _("a link between two events is broken"),
@@ -20,7 +19,7 @@ PROBLEMS = {
 }
 
 
-@require(can_view_audit)
+@require(permits("audit.view"))
 def event_list(request: HttpRequest) -> HttpResponse:
     """List audit events (50 a page), filtered by action and unit, with the chain status."""
     action = request.GET.get("action", "")
@@ -37,7 +36,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "actions": actions_for(request.user),
-            "units": units_for(request.user),
+            "units": units_for_filter(request.user),
             "action": action,
             "unit_id": unit_id,
             "chain": chain,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "phieukin.core",
     "phieukin.accounts",
     "phieukin.audit",
+    "phieukin.jobs",
     "phieukin.units",
     "phieukin.questionnaires",
     "phieukin.rounds",
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "phieukin.grading",
     "phieukin.public",
     "phieukin.api",
+    "phieukin.console",
+    "phieukin.ops",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +94,7 @@ ROOT_URLCONF = "phieukin.config.urls"
 WSGI_APPLICATION = "phieukin.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "console:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [
@@ -105,7 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "phieukin.core.context_processors.navigation",
+                "phieukin.console.navigation.navigation",
             ],
         },
     },
@@ -205,6 +208,17 @@ if not DEBUG:
         # SECURE_HSTS_PRELOAD=1); intranet installations must not be nagged into it.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Background work -------------------------------------------------------------------
+# With a broker (Redis), jobs run on Celery workers (`celery -A phieukin.config worker`);
+# without one they run in a background thread of the web process, so `make run` needs no
+# extra server. PHIEUKIN_JOBS_INLINE runs them right after commit in the same thread.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+PHIEUKIN_JOBS_INLINE = env_bool("PHIEUKIN_JOBS_INLINE", default=False)
 
 # --- Product settings ------------------------------------------------------------------
 # Attempts at entering a code before a client (or a box) is made to wait.

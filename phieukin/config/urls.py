@@ -5,10 +5,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("phieukin.ops.urls")),
     path("accounts/", include("phieukin.accounts.urls")),
     path("api/v1/", include("phieukin.api.urls")),
     path("", include("phieukin.public.urls")),
-    path("", include("phieukin.core.urls")),
+    path("", include("phieukin.console.urls")),
     path("units/", include("phieukin.units.urls")),
     path("questionnaires/", include("phieukin.questionnaires.urls")),
     path("rounds/", include("phieukin.rounds.urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("paper/", include("phieukin.paper.urls")),
     path("reports/", include("phieukin.reports.urls")),
     path("audit/", include("phieukin.audit.urls")),
+    path("jobs/", include("phieukin.jobs.urls")),
     path("selfchecks/", include("phieukin.selfcheck.urls")),
     path("gradings/", include("phieukin.grading.urls")),
 ]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from phieukin.accounts.models import User
+if TYPE_CHECKING:  # for the annotation only: core imports no app at run time
+    from phieukin.accounts.models import User
 
 
 def require(
@@ -33,9 +35,9 @@ def require(
 def acting_user(request: HttpRequest) -> User:
     """Return the signed-in user of a request that passed :func:`require`."""
     user = request.user
-    if not isinstance(user, User):
+    if not isinstance(user, get_user_model()):
         raise PermissionDenied
-    return user
+    return cast("User", user)
 
 
 def deny_unless(allowed: bool) -> None:

@@ -9,7 +9,17 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from phieukin.audit.services import record_event
+from phieukin.core.hooks import Hook
+
+# Asked with ``actor=, action=, obj=, data=`` inside the admin's transaction; the audit
+# app (a floor above core) connects its ``record_event`` in ``AuditConfig.ready``.
+admin_change_recorded: Hook[..., Any] = Hook("admin_change_recorded", required=True)
+
+
+def record_event(*, actor: Any, action: str, obj: Any, data: dict[str, Any] | None = None) -> None:
+    """Write one admin change to the audit chain through the connected recorder."""
+    admin_change_recorded.ask(actor=actor, action=action, obj=obj, data=data)
+
 
 admin.site.site_header = _("phiếu kín — administration")
 admin.site.site_title = _("phiếu kín administration")

@@ -2,8 +2,8 @@
 
 Each provider takes the reader and the grading and returns an :class:`EvidenceSection`;
 a provider decides what this reader may see with the rules of its source (the feedback
-results follow the reports' rules: only those who may open a leader's report see its
-figures). A source whose app is not part of this installation says so instead of
+results follow the reports' rule ``report.view_leader``: only those who may open a
+leader's report see its figures). A source whose app is not part of this installation says so instead of
 showing nothing silently.
 """
 
@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.access import can
 from phieukin.grading.models import Grading, SubjectKind
 from phieukin.reports import formatting as fmt
-from phieukin.reports.selectors import can_open_leader_report
 from phieukin.rounds.lifecycle import RoundState
 from phieukin.rounds.models import Subject
 from phieukin.selfcheck import aggregate
@@ -65,7 +64,7 @@ def feedback_results(reader: Any, grading: Grading) -> EvidenceSection:
         .select_related("conference__round", "conference__unit")
         .order_by("conference__round__year", "conference__round__number")
     )
-    readable = [s for s in subjects if can_open_leader_report(reader, s)]
+    readable = [s for s in subjects if can(reader, "report.view_leader", s)]
     lines = []
     for subject in readable:
         try:

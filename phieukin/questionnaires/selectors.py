@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from phieukin.accounts.access import can
 from phieukin.questionnaires.models import Item, Questionnaire, Scale, Section
 from phieukin.questionnaires.yamlio import (
     ItemSpec,
@@ -66,9 +67,7 @@ def questionnaire_spec(questionnaire: Questionnaire) -> QuestionnaireSpec:
 
 def questionnaires_for(user: Any) -> QuerySet[Questionnaire]:
     """Return the questionnaires the user may read (every back-office role reads all)."""
-    from phieukin.accounts.permissions import is_back_office
-
-    if not is_back_office(user):
+    if not can(user, "questionnaire.view"):
         return Questionnaire.objects.none()
     return Questionnaire.objects.all()
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.core.errors import Conflict
 from phieukin.questionnaires.models import Item, Questionnaire, Scale, ScaleOption, Section
+from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.questionnaires.yamlio import QuestionnaireSpec, parse_questionnaire
 
 if TYPE_CHECKING:
@@ -22,6 +26,7 @@ DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "questionna
 
 def import_questionnaire(*, actor: User | None, text: str) -> Questionnaire:
     """Create a questionnaire from YAML text; the code and version must be new."""
+    authorize(actor, "questionnaire.import")
     spec = parse_questionnaire(text)
     with transaction.atomic():
         if Questionnaire.objects.filter(code=spec.code, version=spec.version).exists():
@@ -104,6 +109,7 @@ def _create_from_spec(spec: QuestionnaireSpec) -> Questionnaire:
 
 def freeze_questionnaire(*, actor: User | None, questionnaire: Questionnaire) -> Questionnaire:
     """Freeze the questionnaire so that no round's ballots can change meaning."""
+    authorize(actor, "questionnaire.freeze", questionnaire)
     with transaction.atomic():
         locked = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
         if locked.frozen_at is None:
@@ -115,12 +121,7 @@ def freeze_questionnaire(*, actor: User | None, questionnaire: Questionnaire) ->
 
 def new_version(*, actor: User | None, questionnaire: Questionnaire) -> Questionnaire:
     """Copy *questionnaire* as the next version of its code, editable (not frozen)."""
-    from dataclasses import replace
-
-    from django.db.models import Max
-
-    from phieukin.questionnaires.selectors import questionnaire_spec
-
+    authorize(actor, "questionnaire.new_version", questionnaire)
     with transaction.atomic():
         latest = (
             Questionnaire.objects.select_for_update()

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from phieukin.accounts.permissions import can_manage_questionnaires, is_back_office
+from phieukin.accounts.access import can, permits
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
 from phieukin.questionnaires.forms import UploadForm
@@ -21,7 +21,7 @@ from phieukin.questionnaires.services import import_questionnaire, new_version
 from phieukin.questionnaires.yamlio import QuestionnaireFileError, dump_questionnaire
 
 
-@require(is_back_office)
+@require(permits("questionnaire.view"))
 def questionnaire_list(request: HttpRequest) -> HttpResponse:
     """List every questionnaire and version."""
     return render(
@@ -29,12 +29,12 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
         "questionnaires/questionnaire_list.html",
         {
             "questionnaires": questionnaires_for(request.user).prefetch_related("rounds"),
-            "can_upload": can_manage_questionnaires(request.user),
+            "can_upload": can(request.user, "questionnaire.import"),
         },
     )
 
 
-@require(is_back_office)
+@require(permits("questionnaire.view"))
 def questionnaire_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a questionnaire's sections, items, scales and whether it is frozen."""
     questionnaire = get_object_or_404(questionnaires_for(request.user), pk=pk)
@@ -46,12 +46,12 @@ def questionnaire_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "q": questionnaire,
             "scales": scales,
             "sections": sections,
-            "can_manage": can_manage_questionnaires(request.user),
+            "can_manage": can(request.user, "questionnaire.new_version", questionnaire),
         },
     )
 
 
-@require(is_back_office)
+@require(permits("questionnaire.view"))
 def questionnaire_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the questionnaire as a YAML file that can be uploaded again."""
     questionnaire = get_object_or_404(questionnaires_for(request.user), pk=pk)
@@ -62,7 +62,7 @@ def questionnaire_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require(can_manage_questionnaires)
+@require(permits("questionnaire.import"))
 def questionnaire_upload(request: HttpRequest) -> HttpResponse:
     """Import a questionnaire from an uploaded YAML file; nothing is saved on error."""
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -94,7 +94,7 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@require(can_manage_questionnaires)
+@require(permits("questionnaire.new_version"))
 def questionnaire_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy a questionnaire as its next, editable version."""
     questionnaire = get_object_or_404(questionnaires_for(request.user), pk=pk)

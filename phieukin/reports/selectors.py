@@ -1,14 +1,10 @@
-"""Reads for the reports: who may open what, and the inputs of the report builder.
+"""Reads for the reports: the reports a user may open, and the inputs of the report builder.
 
-Access (the one place it is decided for reports, on top of :mod:`accounts.scoping`):
-
-* the district organiser of the round's organising unit opens every report of the
-  round in any state (a draft preview before publication) and the access log;
-* the Standing Committee of that unit opens every report once the round is published;
-* an evaluated leader (a user with ``person``) opens only their own reports, once the
-  round is published;
-* nobody else opens anything: the views answer 404, so a report's existence is not
-  revealed either.
+Who may open what is decided by the access rules ``report.view_summary``,
+``report.view_leader`` and ``report.view_access_log`` (``accounts/rules/reports.py``);
+the selectors below only turn those rules into scoped querysets. Anything a user may
+not open is absent from them, so the views answer 404 and a report's existence is not
+revealed either.
 """
 
 from __future__ import annotations
@@ -20,8 +16,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from phieukin.accounts.access import can
 from phieukin.accounts.models import Role
-from phieukin.accounts.scoping import roles_of, unit_ids_for
+from phieukin.accounts.permissions import leader_person_id
+from phieukin.accounts.scoping import unit_ids_for
 from phieukin.ballots.models import Ballot
 from phieukin.reports.build import ItemMeta, RoundMeta, SectionMeta, SubjectMeta, WardMeta
 from phieukin.reports.content import (
@@ -39,59 +37,29 @@ from phieukin.rounds.models import BallotBox, Conference, Round, Subject
 from phieukin.tallying import selectors as tallying_selectors
 from phieukin.tallying import tally as engine
 
-# --- Access -------------------------------------------------------------------------------
-
-
-def _reaches(user: Any, round: Round, role: str) -> bool:
-    return round.organiser_unit_id in unit_ids_for(user, roles=[role])
-
-
-def is_round_organiser(user: Any, round: Round) -> bool:
-    """Return whether the user is a district organiser of the round's organising unit."""
-    return _reaches(user, round, Role.DISTRICT_ORGANISER)
-
-
-def is_round_standing(user: Any, round: Round) -> bool:
-    """Return whether the user sits on the Standing Committee of the organising unit."""
-    return _reaches(user, round, Role.STANDING_COMMITTEE)
+# --- Scoped reads -------------------------------------------------------------------------
 
 
 def is_published(round: Round) -> bool:
-    return round.state == RoundState.PUBLISHED.value
-
-
-def _own_person(user: Any) -> int | None:
-    person_id = getattr(user, "person_id", None)
-    if not user.is_authenticated or person_id is None:
-        return None
-    return person_id if Role.LEADER in roles_of(user) else None
+    """Return whether the round's reports are released."""
+    return round.is_published
 
 
 def can_open_summary(user: Any, round: Round) -> bool:
     """Return whether the user may open the round's district summary."""
-    if is_round_organiser(user, round):
-        return True
-    return is_published(round) and is_round_standing(user, round)
+    return can(user, "report.view_summary", round)
 
 
-def can_open_leader_report(user: Any, subject: Subject) -> bool:
-    """Return whether the user may open the report on *subject*."""
-    round = subject.conference.round
-    if is_round_organiser(user, round):
-        return True
-    if not is_published(round):
-        return False
-    if is_round_standing(user, round):
-        return True
-    person_id = _own_person(user)
-    return person_id is not None and person_id == subject.person_id
+def can_view_access_log(user: Any, round: Round) -> bool:
+    """Return whether the user may read who opened the round's reports."""
+    return can(user, "report.view_access_log", round)
 
 
 def report_rounds_for(user: Any) -> QuerySet[Round]:
-    """Return the rounds whose reports page the user may open."""
+    """Return the rounds whose reports page the user may open (the rules as a query)."""
     organiser = unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER])
     standing = unit_ids_for(user, roles=[Role.STANDING_COMMITTEE])
-    person_id = _own_person(user)
+    person_id = leader_person_id(user)
     published = RoundState.PUBLISHED.value
     qs = Round.objects.filter(organiser_unit_id__in=organiser)
     qs = qs | Round.objects.filter(organiser_unit_id__in=standing, state=published)
@@ -107,15 +75,11 @@ def reportable_subjects(user: Any, round: Round) -> QuerySet[Subject]:
     )
     if can_open_summary(user, round):
         return qs.order_by("conference__unit__sort_key", "order")
-    person_id = _own_person(user)
-    if person_id is None or not is_published(round):
+    person_id = leader_person_id(user)
+    if person_id is None or not round.is_published:
         return qs.none()
-    return qs.filter(person_id=person_id).order_by("conference__unit__sort_key", "order")
-
-
-def can_view_access_log(user: Any, round: Round) -> bool:
-    """Return whether the user may read who opened the round's reports."""
-    return is_round_organiser(user, round)
+    subjects = qs.filter(person_id=person_id).order_by("conference__unit__sort_key", "order")
+    return subjects.filter(pk__in=[s.pk for s in subjects if can(user, "report.view_leader", s)])
 
 
 def access_log(user: Any, round: Round) -> QuerySet[ReportAccess]:

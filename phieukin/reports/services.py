@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from phieukin.accounts.access import authorize
 from phieukin.reports import build, selectors
 from phieukin.reports.content import DistrictSummary, LeaderReport
 from phieukin.reports.exporters import get_exporter
@@ -164,6 +165,7 @@ def render_district_summary(
 
 def record_report_access(*, actor: User, subject: Subject, fmt: str) -> ReportAccess:
     """Record that *actor* opened the report on *subject* (web page or download)."""
+    authorize(actor, "report.view_leader", subject)
     if fmt not in ReportFormat.values:
         raise ValueError(fmt)
     round = subject.conference.round

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from phieukin.reports import selectors, services, texts
+from phieukin.core.errors import DomainError
+from phieukin.jobs.services import enqueue
+from phieukin.reports import jobs, selectors, services, texts
 from phieukin.reports.exporters.base import summary_charts
 from phieukin.reports.services import FORMATS, RoundReports
 from phieukin.rounds.models import Round, Subject
@@ -121,3 +124,19 @@ def access_log_view(request: HttpRequest, round_id: int) -> HttpResponse:
         "reports/access_log.html",
         {"round": rnd, "entries": selectors.access_log(request.user, rnd)[:500]},
     )
+
+
+@login_required
+@require_POST
+def render_set(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Queue every report of the round as one ZIP; follow it on the job's page."""
+    rnd = _round(request, round_id)
+    try:
+        job = enqueue(
+            actor=request.user,
+            kind=jobs.SET,
+            params={"round": rnd.pk, "formats": list(FORMATS), "title": str(rnd.title)},
+        )
+    except DomainError as exc:
+        raise Http404 from exc
+    return redirect("jobs:detail", job_id=job.pk)

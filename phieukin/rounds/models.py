@@ -114,6 +114,11 @@ class Round(models.Model):
         return self.title
 
     @property
+    def is_published(self) -> bool:
+        """Return whether the round's reports are released (read by the access rules)."""
+        return self.state == RoundState.PUBLISHED.value
+
+    @property
     def rules_locked(self) -> bool:
         return self.rules_locked_at is not None
 
@@ -226,3 +231,8 @@ class BallotBox(models.Model):
     @property
     def is_sealed(self) -> bool:
         return self.state == BoxState.SEALED.value
+
+    @property
+    def takes_attendance(self) -> bool:
+        """Return whether attendance may still change: not once counting began (closed, sealed)."""
+        return self.state in (BoxState.PREPARED.value, BoxState.OPEN.value)

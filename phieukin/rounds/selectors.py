@@ -7,19 +7,13 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 
+from phieukin.accounts.permissions import leader_person_id
 from phieukin.accounts.scoping import scope_to_units, unit_ids_for
-from phieukin.rounds.models import Conference, Round
+from phieukin.rounds.models import BallotBox, Conference, Round
 
-
-def _leader_person_id(user: Any) -> int | None:
-    """Return the person id of a leader user, or None."""
-    from phieukin.accounts.models import Role
-    from phieukin.accounts.scoping import roles_of
-
-    person_id = getattr(user, "person_id", None)
-    if not user.is_authenticated or person_id is None:
-        return None
-    return person_id if Role.LEADER in roles_of(user) else None
+# The value of ``ballots.models.CodeState.USED``: ballots sits above rounds, so the live
+# counts read its rows through the box's reverse relations and name the state by value.
+CODE_USED = "used"
 
 
 def visible_conferences(user: Any) -> QuerySet[Conference]:
@@ -29,7 +23,7 @@ def visible_conferences(user: Any) -> QuerySet[Conference]:
     conferences at which they were evaluated.
     """
     qs = Conference.objects.select_related("round", "unit", "box")
-    person_id = _leader_person_id(user)
+    person_id = leader_person_id(user)
     if person_id is None:
         return scope_to_units(qs, user, "unit_id")
     ids = unit_ids_for(user)
@@ -40,7 +34,7 @@ def visible_conferences(user: Any) -> QuerySet[Conference]:
 def visible_rounds(user: Any) -> QuerySet[Round]:
     """Return the rounds the user may read (leaders: rounds in which they were evaluated)."""
     ids = unit_ids_for(user)
-    person_id = _leader_person_id(user)
+    person_id = leader_person_id(user)
     if not ids and person_id is None:
         return Round.objects.none()
     q = Q(organiser_unit_id__in=ids) | Q(
@@ -61,27 +55,17 @@ class LiveCounts:
 
 
 def live_counts(box_ids: list[int]) -> dict[int, LiveCounts]:
-    """Return codes issued, codes used and ballots received per box, by counting rows."""
-    from phieukin.ballots.models import Ballot, Code
+    """Return codes issued, codes used and ballots received per box, by counting rows.
 
-    issued: dict[int, int] = dict(
-        Code.objects.filter(box_id__in=box_ids)
-        .values("box_id")
-        .annotate(n=Count("id"))
-        .values_list("box_id", "n")
-    )
+    Each figure is one grouped count over one reverse relation of the box (``codes``,
+    ``ballots``), so no join multiplies rows.
+    """
+    boxes = BallotBox.objects.filter(pk__in=box_ids).order_by()
+    issued: dict[int, int] = dict(boxes.annotate(n=Count("codes")).values_list("pk", "n"))
     used: dict[int, int] = dict(
-        Code.objects.filter(box_id__in=box_ids, state="used")
-        .values("box_id")
-        .annotate(n=Count("id"))
-        .values_list("box_id", "n")
+        boxes.annotate(n=Count("codes", filter=Q(codes__state=CODE_USED))).values_list("pk", "n")
     )
-    ballots: dict[int, int] = dict(
-        Ballot.objects.filter(box_id__in=box_ids)
-        .values("box_id")
-        .annotate(n=Count("id"))
-        .values_list("box_id", "n")
-    )
+    ballots: dict[int, int] = dict(boxes.annotate(n=Count("ballots")).values_list("pk", "n"))
     return {
         box_id: LiveCounts(issued.get(box_id, 0), used.get(box_id, 0), ballots.get(box_id, 0))
         for box_id in box_ids

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.questionnaires.services import freeze_questionnaire
-from phieukin.rounds.lifecycle import RoundState, TransitionError, check_round
+from phieukin.rounds.lifecycle import BoxState, RoundState, TransitionError, check_round
 from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
 from phieukin.units.models import Position, PositionType, Unit
 
@@ -43,6 +44,7 @@ def create_round(
     when not given); a vacant post is left out. Respondent groups come from the
     questionnaire's suggestions.
     """
+    authorize(actor, "round.create", organiser_unit)
     if k_threshold < 3 or k_comments < k_threshold:
         raise DomainError(
             _("k must be at least 3, and the comment threshold at least k."), code="bad_k"
@@ -132,6 +134,7 @@ def open_round(*, actor: User | None, round: Round) -> Round:
     """Open the round for voting and freeze its questionnaire."""
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
+        authorize(actor, "round.open", rnd)
         rnd.state = _transition(rnd, "open")
         rnd.opened_at = timezone.now()
         rnd.save(update_fields=["state", "opened_at"])
@@ -144,8 +147,11 @@ def close_round(*, actor: User | None, round: Round) -> Round:
     """Close the round: every box must be sealed first."""
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
+        authorize(actor, "round.close", rnd)
         target = _transition(rnd, "close")
-        unsealed = BallotBox.objects.filter(conference__round=rnd).exclude(state="sealed").count()
+        unsealed = (
+            BallotBox.objects.filter(conference__round=rnd).exclude(state=BoxState.SEALED).count()
+        )
         if unsealed:
             raise Conflict(
                 _("%(count)s ballot boxes are not sealed yet.") % {"count": unsealed},
@@ -162,6 +168,7 @@ def publish_round(*, actor: User | None, round: Round) -> Round:
     """Publish the round's reports to the leaders and the Standing Committee."""
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
+        authorize(actor, "round.publish", rnd)
         rnd.state = _transition(rnd, "publish")
         rnd.published_at = timezone.now()
         rnd.save(update_fields=["state", "published_at"])
@@ -172,7 +179,13 @@ def publish_round(*, actor: User | None, round: Round) -> Round:
 def record_attendance(
     *, actor: User | None, conference: Conference, invited: int, present: int
 ) -> Conference:
-    """Record how many were invited and present (present cannot exceed invited)."""
+    """Record how many were invited and present (present cannot exceed invited).
+
+    The figures belong to the box's reconciliation and to its seal, so they change only
+    while the box is prepared or open: once the committee closes it for counting they
+    are frozen, and a sealed box never changes.
+    """
+    authorize(actor, "conference.record_attendance", conference)
     if invited < 0 or present < 0:
         raise DomainError(_("Counts cannot be negative."), code="negative_count")
     if present > invited:
@@ -183,6 +196,14 @@ def record_attendance(
         )
     with transaction.atomic():
         conf = Conference.objects.select_for_update().get(pk=conference.pk)
+        # Lock the box too: closing and sealing lock it, so attendance and counting
+        # never interleave.
+        box = BallotBox.objects.select_for_update().get(conference=conf)
+        if not box.takes_attendance:
+            raise Conflict(
+                _("The ballot box is closed for counting; attendance can no longer change."),
+                code="attendance_frozen",
+            )
         conf.invited_count = invited
         conf.present_count = present
         conf.save(update_fields=["invited_count", "present_count"])

@@ -6,21 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from phieukin.accounts.permissions import (
-    can_create_round,
-    can_manage_conference,
-    can_manage_round,
-    is_back_office,
-    is_district_organiser,
-    is_leader,
-)
-from phieukin.core.access import acting_user, deny_unless, require
+from phieukin.accounts.access import AccessDenied, can, permits
+from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
 from phieukin.questionnaires.selectors import questionnaires_for
 from phieukin.rounds import services
@@ -35,9 +29,7 @@ from phieukin.rounds.selectors import (
 )
 from phieukin.units.selectors import organised_wards, organiser_units_for
 
-
-def _reader(user: Any) -> bool:
-    return is_back_office(user) or is_leader(user)
+_reader = permits("round.view")
 
 
 @require(_reader)
@@ -48,18 +40,17 @@ def round_list(request: HttpRequest) -> HttpResponse:
         "rounds/round_list.html",
         {
             "rounds": round_list_for(request.user),
-            "can_create": is_district_organiser(request.user),
+            "can_create": organiser_units_for(request.user).exists(),
         },
     )
 
 
-@require(is_district_organiser)
+@require(_reader)
 def round_create(request: HttpRequest) -> HttpResponse:
     """Create a draft round over chosen wards of the organiser's district."""
     organiser_unit = organiser_units_for(request.user).first()
-    if organiser_unit is None:
-        raise Http404
-    deny_unless(can_create_round(request.user, organiser_unit))
+    if organiser_unit is None or not can(request.user, "round.create", organiser_unit):
+        raise PermissionDenied
     form = RoundForm(request.POST or None, wards=organised_wards(request.user, organiser_unit))
     questionnaires = questionnaires_for(request.user).order_by("-created_at")
     questionnaire_field = form.fields["questionnaire"]
@@ -105,7 +96,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": conference_rows(request.user, rnd),
             "groups": rnd.respondent_groups.all(),
             "positions": rnd.position_types.all(),
-            "can_manage": can_manage_round(request.user, rnd),
+            "can_manage": can(request.user, "round.open", rnd),
         },
     )
 
@@ -122,12 +113,13 @@ _TRANSITIONS: dict[str, tuple[Callable[..., Round], Any]] = {
 def round_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Open, close or publish a round (district organiser only)."""
     rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
-    deny_unless(can_manage_round(request.user, rnd))
     if action not in _TRANSITIONS:
         raise Http404
     service, done = _TRANSITIONS[action]
     try:
         service(actor=acting_user(request), round=rnd)
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -141,26 +133,33 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conference = get_object_or_404(
         visible_conferences(request.user).prefetch_related("subjects"), pk=pk
     )
-    may_edit = can_manage_conference(request.user, conference)
+    may_edit = (
+        can(request.user, "conference.record_attendance", conference)
+        and conference.box.takes_attendance
+    )
     form = AttendanceForm(
         request.POST or None,
         initial={"invited": conference.invited_count, "present": conference.present_count},
     )
-    if request.method == "POST":
-        deny_unless(may_edit)
-        if form.is_valid():
-            try:
-                services.record_attendance(
-                    actor=acting_user(request),
-                    conference=conference,
-                    invited=form.cleaned_data["invited"],
-                    present=form.cleaned_data["present"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Attendance was recorded."))
-                return redirect("rounds:conference", pk=conference.pk)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_attendance(
+                actor=acting_user(request),
+                conference=conference,
+                invited=form.cleaned_data["invited"],
+                present=form.cleaned_data["present"],
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            if not may_edit:  # the form is not shown: say why nothing changed
+                messages.error(request, str(exc.message))
+                status = exc.status
+        else:
+            messages.success(request, _("Attendance was recorded."))
+            return redirect("rounds:conference", pk=conference.pk)
     return render(
         request,
         "rounds/conference_detail.html",
@@ -170,6 +169,7 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": live_counts([conference.box.pk])[conference.box.pk],
             "form": form if may_edit else None,
         },
+        status=status,
     )
 
 

@@ -31,7 +31,7 @@ from phieukin.core.errors import Conflict
 from phieukin.questionnaires.models import Item, Questionnaire
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Round, Subject
-from phieukin.tallying import documents
+from phieukin.tallying import codec, documents, snapshots
 from phieukin.tallying import tally as engine
 
 
@@ -266,6 +266,13 @@ def box_tally(box: BallotBox) -> engine.WardTally:
     Computed from this box alone, so it is final once the box is sealed.
     """
     box = BallotBox.objects.select_related("conference__unit", "conference__round").get(pk=box.pk)
+    _require_sealed([box])
+    return snapshots.box_tally(
+        box, round_rules(box.conference.round), lambda: _compute_box_tally(box)
+    )
+
+
+def _compute_box_tally(box: BallotBox) -> engine.WardTally:
     inputs = _inputs(box.conference.round, [box])
     return _ward_alone(inputs, 0).wards[0]
 
@@ -283,10 +290,24 @@ def round_tally(
 
     Every sealed box's own figures count as already released (the box tally is public),
     and the district cell is withheld until all boxes are sealed. ``progress(done,
-    total)`` is called after each box.
+    total)`` is called after each box. Without *progress* the result comes from the
+    round's snapshot for its current sealed boxes (stored on first use).
     """
     boxes = _boxes(rnd)
     sealed = [b for b in boxes if b.state == BoxState.SEALED.value]
+    if progress is None:
+        return snapshots.round_tally(
+            rnd, sealed, round_rules(rnd), lambda: _compute_round_tally(rnd, boxes, sealed, None)
+        )
+    return _compute_round_tally(rnd, boxes, sealed, progress)
+
+
+def _compute_round_tally(
+    rnd: Round,
+    boxes: list[BallotBox],
+    sealed: list[BallotBox],
+    progress: Callable[[int, int], None] | None,
+) -> engine.RoundTally:
     inputs = _inputs(rnd, sealed)
     # What each box tally shows (the public API serves them): only which cells are shown
     # matters here, and that depends on the ballots per cell alone.
@@ -401,3 +422,32 @@ def round_tally_document(rnd: Round, *, include_comments: bool = False) -> dict[
         rules=round_rules(rnd),
         include_comments=include_comments,
     )
+
+
+def check_snapshots(rnd: Round) -> list[str]:
+    """Recompute every current snapshot of *rnd* from its ballots; name each that differs.
+
+    A snapshot is current when its source digest still matches the sealed boxes; older
+    ones describe an earlier state of the round and are left alone.
+    """
+    problems: list[str] = []
+    rules = round_rules(rnd)
+    boxes = _boxes(rnd)
+    sealed = [b for b in boxes if b.state == BoxState.SEALED.value]
+    for box in sealed:
+        source = snapshots.source_digest(rnd, [box], rules)
+        for snap in snapshots.stored_snapshots(rnd, box):
+            if snap.source == source and snap.data != codec.to_json(_compute_box_tally(box)):
+                problems.append(
+                    _("The stored tally of box %(box)s differs from its ballots.") % {"box": box.pk}
+                )
+    source = snapshots.source_digest(rnd, sealed, rules)
+    for snap in snapshots.stored_snapshots(rnd):
+        if snap.source == source:
+            fresh = codec.to_json(_compute_round_tally(rnd, boxes, sealed, None))
+            if snap.data != fresh:
+                problems.append(
+                    _("The stored tally of round %(round)s differs from its ballots.")
+                    % {"round": rnd.pk}
+                )
+    return problems

@@ -1,8 +1,9 @@
 """Shared fixtures: the Long Biên district, the sample questionnaire, a round, personas.
 
-Personas (STYLE.md): ``district_organiser``, ``ward_organiser`` (of the first ward),
-``counter`` (first ward), ``leader`` (first ward's Party Secretary), ``standing``
-(Standing Committee) and ``outsider`` (ward organiser of the second ward).
+Personas: ``district_organiser``, ``ward_organiser`` (of the first ward), ``counter``
+(first ward), ``leader`` (first ward's Party Secretary), ``standing`` (Standing Committee)
+and ``outsider`` (ward organiser of the second ward). ``as_persona(name)`` signs a test
+client in as one of them (or as nobody: ``"anonymous"``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from django.test import Client
 
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.questionnaires.models import Questionnaire
@@ -85,6 +87,22 @@ def leader(wards: list[Unit]) -> User:
         full_name=person.full_name if person else "",
         person=person,
     )
+
+
+@pytest.fixture
+def as_persona(request: Any, db: Any) -> Any:
+    """Return a function that gives a client signed in as the named persona fixture.
+
+    ``as_persona("anonymous")`` is a client that is signed in as nobody.
+    """
+
+    def login(name: str) -> Client:
+        client = Client()
+        if name != "anonymous":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return login
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.core.errors import DomainError
 from phieukin.units.models import Person, Position, PositionType, Tenure, Unit, UnitKind
@@ -34,6 +35,7 @@ def import_district(*, actor: User | None, text: str) -> Unit:
     The format is that of ``phieukin/data/long-bien.yaml``; existing units are matched by
     administrative code and updated, so the import can run again.
     """
+    authorize(actor, "unit.import")
     data = yaml.safe_load(text)
     if not isinstance(data, dict) or "district" not in data or "wards" not in data:
         raise DomainError(
@@ -132,6 +134,7 @@ def appoint(
     end: dt.date | None = None,
 ) -> Tenure:
     """Record that *person* holds *position* from *start*; ends the previous open tenure."""
+    authorize(actor, "position.appoint", position)
     if end is not None and end < start:
         raise DomainError(_("The end date is before the start date."), code="bad_dates")
     with transaction.atomic():
@@ -152,6 +155,7 @@ def appoint(
 
 def create_person(*, actor: User | None, full_name: str, note: str = "") -> Person:
     """Create a person record (a leader who may be evaluated)."""
+    authorize(actor, "person.create")
     name = " ".join(full_name.split())
     if not name:
         raise DomainError(_("The name is empty."), code="empty_name")
@@ -173,6 +177,7 @@ def appoint_person(
     """Appoint an existing person, or a new one named *full_name*, in one transaction."""
     if person is None and not " ".join(full_name.split()):
         raise DomainError(_("Choose a person or type a new name."), code="no_person")
+    authorize(actor, "position.appoint", position)
     with transaction.atomic():
         if person is None:
             person = create_person(actor=actor, full_name=full_name)

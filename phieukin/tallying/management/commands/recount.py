@@ -78,6 +78,7 @@ class Command(BaseCommand):
             if box is None:
                 raise CommandError(_("No box or round %(id)s.") % {"id": pk})
             boxes = [box]
+            target_round = box.conference.round
             try:
                 doc = selectors.box_tally_document(box)
             except DomainError as exc:
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             rnd = Round.objects.filter(pk=pk).first()
             if rnd is None:
                 raise CommandError(_("No box or round %(id)s.") % {"id": pk})
+            target_round = rnd
             boxes = list(
                 BallotBox.objects.filter(
                     conference__round=rnd, state=BoxState.SEALED.value
@@ -119,6 +121,8 @@ class Command(BaseCommand):
                 )
         notes: list[str] = []
         problems.extend(verifier.check_tally(doc, checked, notes))
+        # The stored snapshots that pages and files read must match the ballots too.
+        problems.extend(selectors.check_snapshots(target_round))
         ballots = sum(len(b.rows) for b in checked)
         for note in notes:
             self.stdout.write(_("Not verifiable from the public export: %(note)s") % {"note": note})

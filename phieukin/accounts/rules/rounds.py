@@ -1,0 +1,49 @@
+"""Who creates and moves rounds, and who records a conference's attendance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from phieukin.accounts import permissions
+from phieukin.accounts.access import rule
+
+
+@rule("round.view")
+def view_rounds(actor: Any, obj: Any) -> bool:
+    """Back-office roles and evaluated leaders open the round pages (scoped by selectors)."""
+    return permissions.is_back_office(actor) or permissions.is_leader(actor)
+
+
+@rule("round.create")
+def create_round(actor: Any, organiser_unit: Any) -> bool:
+    """The district organiser of the organising unit creates its rounds."""
+    return permissions.can_create_round(actor, organiser_unit)
+
+
+@rule("round.open")
+def open_round(actor: Any, round: Any) -> bool:
+    """The district organiser of the round's organising unit opens it."""
+    return permissions.can_manage_round(actor, round)
+
+
+@rule("round.close")
+def close_round(actor: Any, round: Any) -> bool:
+    """The district organiser of the round's organising unit closes it."""
+    return permissions.can_manage_round(actor, round)
+
+
+@rule("round.publish")
+def publish_round(actor: Any, round: Any) -> bool:
+    """The district organiser of the round's organising unit publishes it."""
+    return permissions.can_manage_round(actor, round)
+
+
+@rule("conference.record_attendance")
+def record_attendance(actor: Any, conference: Any) -> bool:
+    """The ward organiser of the conference's ward, or the district organiser.
+
+    The counting committee, the Standing Committee, leaders and the Fatherland Front do
+    not: the figures are checked against the box by the committee, not set by it. When
+    the figures may change at all (not after counting began) is the service's rule.
+    """
+    return permissions.can_manage_conference(actor, conference)

@@ -1,0 +1,58 @@
+"""Create or complete the Long Biên demonstration data and print the demo logins."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from phieukin.console.demo import DEMO_PASSWORD, seed_demo
+from phieukin.grading import demo as grading_demo
+from phieukin.selfcheck import demo as selfcheck_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Long Biên demo: 14 wards, 28 fictional leaders, the sample questionnaire, two "
+        "published past rounds with synthetic ballots, one open round, demo users. "
+        "Idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--respondents",
+            type=int,
+            default=100,
+            help="About how many people attend each ward conference of the past rounds.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        result = seed_demo(
+            respondents=options["respondents"],
+            progress=lambda message: self.stdout.write(message),
+        )
+        selfcheck_demo.seed(stdout=self.stdout)
+        grading_demo.seed(stdout=self.stdout)
+        created = len(result.created)
+        self.stdout.write(
+            f"Done in {time.monotonic() - started:.1f} s "
+            f"({created} new item(s); nothing is duplicated on a re-run)."
+        )
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for every demo user: {DEMO_PASSWORD}):")
+        width = max(len(login.username) for login in result.logins)
+        for login in result.logins:
+            person = f" — {login.person}" if login.person else ""
+            self.stdout.write(f"  {login.username:<{width}}  {login.role}, {login.unit}{person}")
+        self.stdout.write(
+            "Passwords are set only when a demo user is created; a changed password stays."
+        )
+        if result.demo_codes:
+            self.stdout.write("")
+            self.stdout.write(
+                "Unused voting codes of the open round's first ward (shown only once):"
+            )
+            for code in result.demo_codes:
+                self.stdout.write(f"  {code}")

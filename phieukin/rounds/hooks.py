@@ -1,0 +1,42 @@
+"""Questions about a ballot box that apps above ``rounds`` answer (see :mod:`phieukin.core.hooks`).
+
+``ballots`` seals a box; ``paper`` (a floor above ``ballots``) knows about sheets that are
+typed or scanned but not in the box yet, and about stored scan files the seal must cover.
+Sealing asks these hooks instead of importing ``paper``:
+
+- ``box_work_waiting.ask(box)`` → one count per receiver of pieces of work (pending
+  entries, readings awaiting review …) that must be finished or discarded before the box
+  may be sealed; sealing refuses while ``sum(...)`` is not 0.
+- ``box_evidence_digests.ask(box)`` → one list per receiver of SHA-256 hex digests of
+  stored evidence (scan files) that the seal records and verification re-hashes.
+
+A receiver is connected once, in its app's ``AppConfig.ready()``::
+
+    from phieukin.rounds.hooks import box_work_waiting
+    box_work_waiting.connect(paper_work_waiting)
+
+With no receiver connected (an installation without ``paper``), nothing waits and no
+evidence is recorded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from phieukin.core.hooks import Hook
+
+if TYPE_CHECKING:
+    from phieukin.rounds.models import BallotBox
+
+box_work_waiting: Hook[[BallotBox], int] = Hook("box_work_waiting")
+box_evidence_digests: Hook[[BallotBox], list[str]] = Hook("box_evidence_digests")
+
+
+def work_waiting(box: BallotBox) -> int:
+    """Return how many pieces of work, summed over every receiver, wait on *box*."""
+    return sum(box_work_waiting.ask(box))
+
+
+def evidence_digests(box: BallotBox) -> list[str]:
+    """Return every receiver's evidence digests of *box*, sorted."""
+    return sorted(digest for part in box_evidence_digests.ask(box) for digest in part)
