@@ -43,6 +43,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ]
         if back_office or permissions.is_leader(user):
             entries.append(("reports:index", _("Reports")))
+        if back_office or permissions.is_leader(user):
+            entries.append(("criteria:index", _("Criteria")))
+        if back_office:
+            entries.append(("recognition:index", _("Recognition")))
+        if back_office or permissions.is_leader(user):
+            entries.append(("records:index", _("Records")))
         if back_office:
             entries.append(("selfcheck:index", _("Directive 24 self-check")))
         if back_office or permissions.is_leader(user):

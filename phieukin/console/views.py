@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from phieukin.criteria.selectors import dashboard_panel as criteria_panel
 from phieukin.grading.selectors import dashboard_panel as grading_panel
+from phieukin.recognition.selectors import dashboard_panel as recognition_panel
 from phieukin.rounds.selectors import conference_rows, visible_rounds
 from phieukin.selfcheck.selectors import dashboard_panel as selfcheck_panel
 
@@ -40,6 +42,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "console/dashboard.html",
         {
             "panels": panels,
+            "criteria_panel": criteria_panel(request.user),
+            "recognition_panel": recognition_panel(request.user),
             "selfcheck": selfcheck_panel(request.user),
             "grading": grading_panel(request.user),
         },

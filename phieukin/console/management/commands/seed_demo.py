@@ -7,8 +7,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from phieukin.accounts.demo import demo_second_factor_lines
 from phieukin.console.demo import DEMO_PASSWORD, seed_demo
+from phieukin.criteria import demo as criteria_demo
 from phieukin.grading import demo as grading_demo
+from phieukin.recognition import demo as recognition_demo
+from phieukin.records import demo as records_demo
 from phieukin.selfcheck import demo as selfcheck_demo
 
 
@@ -33,6 +37,9 @@ class Command(BaseCommand):
             respondents=options["respondents"],
             progress=lambda message: self.stdout.write(message),
         )
+        criteria_demo.seed(stdout=self.stdout)
+        recognition_demo.seed(stdout=self.stdout)
+        records_demo.seed(stdout=self.stdout)
         selfcheck_demo.seed(stdout=self.stdout)
         grading_demo.seed(stdout=self.stdout)
         created = len(result.created)
@@ -49,6 +56,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Passwords are set only when a demo user is created; a changed password stays."
         )
+        for line in demo_second_factor_lines():
+            self.stdout.write(line)
         if result.demo_codes:
             self.stdout.write("")
             self.stdout.write(
@@ -56,3 +65,10 @@ class Command(BaseCommand):
             )
             for code in result.demo_codes:
                 self.stdout.write(f"  {code}")
+        if result.demo_shares:
+            self.stdout.write("")
+            self.stdout.write(
+                "Key shares of the open round's boxes (shown only once; written beside them):"
+            )
+            for line in result.demo_shares:
+                self.stdout.write(f"  {line}")

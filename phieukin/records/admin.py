@@ -1,0 +1,1 @@
+"""The record has no models of its own, so nothing to administer."""

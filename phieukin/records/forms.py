@@ -1,0 +1,1 @@
+"""The record pages take no input beyond the URL; no forms."""
