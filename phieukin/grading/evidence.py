@@ -117,6 +117,7 @@ def remediation_plans(reader: Any, grading: Grading) -> EvidenceSection:
     skip = _individual_only("remediation", title, grading)
     if skip is not None:
         return skip
+    assert grading.person_id is not None
     every = RemediationPlan.objects.filter(
         person_id=grading.person_id, round__year__lte=grading.year.year
     )
