@@ -52,6 +52,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             entries.append(("records:index", _("Records")))
         if uses_followup(user):
             entries.append(("followup:index", _("Follow-through")))
+        if back_office:
+            entries.append(("selfcheck:index", _("Directive 24 self-check")))
+        if back_office or permissions.is_leader(user):
+            entries.append(("grading:index", _("Grading")))
         if permissions.can_view_audit(user):
             entries.append(("audit:events", _("Audit log")))
         path = request.path

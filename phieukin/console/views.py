@@ -8,8 +8,10 @@ from django.shortcuts import render
 
 from phieukin.criteria.selectors import dashboard_panel as criteria_panel
 from phieukin.followup.selectors import dashboard_panel as followup_panel
+from phieukin.grading.selectors import dashboard_panel as grading_panel
 from phieukin.recognition.selectors import dashboard_panel as recognition_panel
 from phieukin.rounds.selectors import conference_rows, visible_rounds
+from phieukin.selfcheck.selectors import dashboard_panel as selfcheck_panel
 
 
 @login_required
@@ -44,5 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "criteria_panel": criteria_panel(request.user),
             "recognition_panel": recognition_panel(request.user),
             "followup": followup_panel(request.user),
+            "selfcheck": selfcheck_panel(request.user),
+            "grading": grading_panel(request.user),
         },
     )

@@ -2,9 +2,9 @@
 
 Each provider takes the reader and the grading and returns an :class:`EvidenceSection`;
 a provider decides what this reader may see with the rules of its source (the feedback
-results follow the reports' rules: only those who may open a leader's report see its
-figures). A source whose app is not part of this installation says so instead of
-showing nothing silently.
+results follow the reports' rule ``report.view_leader``: only those who may open a
+leader's report see its figures). A source with nothing
+to show says why.
 """
 
 from __future__ import annotations
@@ -13,12 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import can
+from phieukin.criteria import selectors as criteria_selectors
+from phieukin.criteria.models import Commitment
+from phieukin.followup import selectors as followup_selectors
+from phieukin.followup.models import CultivationPlan, RemediationPlan
 from phieukin.grading.models import Grading, SubjectKind
 from phieukin.reports import formatting as fmt
 from phieukin.rounds.lifecycle import RoundState
@@ -99,30 +102,121 @@ def feedback_results(reader: Any, grading: Grading) -> EvidenceSection:
     return EvidenceSection("feedback", title, tuple(lines), note=note, withheld=hidden > 0)
 
 
-def _missing(key: str, title: str, app: str) -> EvidenceSection:
-    return EvidenceSection(
-        key,
-        title,
-        note=_("This source (the “%(app)s” module) is not part of this installation yet.")
-        % {"app": app},
-        available=False,
-    )
+def _individual_only(key: str, title: str, grading: Grading) -> EvidenceSection | None:
+    if grading.kind != SubjectKind.INDIVIDUAL or grading.person_id is None:
+        return EvidenceSection(key, title, note=_("This source is about individuals."))
+    return None
 
 
 def remediation_plans(reader: Any, grading: Grading) -> EvidenceSection:
-    """Completion of the person's remediation plans (app ``followup``)."""
+    """Completion of the person's remediation plans of the rounds up to the year (``followup``).
+
+    Only the plans the reader may read (``followup.plan.view``), the version in force.
+    """
     title = _("Remediation plans")
-    if not apps.is_installed("phieukin.followup"):
-        return _missing("remediation", title, "followup")
-    return _missing("remediation", title, "followup")
+    skip = _individual_only("remediation", title, grading)
+    if skip is not None:
+        return skip
+    assert grading.person_id is not None
+    every = RemediationPlan.objects.filter(
+        person_id=grading.person_id, round__year__lte=grading.year.year
+    )
+    subjects = {p.subject_id for p in every}
+    visible = followup_selectors.visible_plans(reader).filter(subject_id__in=subjects)
+    readable = {p.subject_id for p in visible}
+    today = timezone.localdate()
+    lines = []
+    done = total = 0
+    for subject_id in sorted(readable):
+        plan = followup_selectors.current_plan(Subject.objects.get(pk=subject_id))
+        if plan is None:
+            continue
+        measures = followup_selectors.measures_of(plan)
+        finished = sum(1 for m in measures if m.percent >= 100)
+        overdue = sum(1 for m in measures if followup_selectors.is_overdue(m, today))
+        done += finished
+        total += len(measures)
+        value = _("%(state)s; %(done)s of %(total)s measures completed") % {
+            "state": plan.get_state_display(),
+            "done": finished,
+            "total": len(measures),
+        }
+        if overdue:
+            value += "; " + _("%(n)s overdue") % {"n": overdue}
+        lines.append(
+            EvidenceLine(
+                label=plan.round.title,
+                value=value,
+                url=reverse("followup:plan", args=[plan.pk]),
+                warning=bool(overdue),
+            )
+        )
+    hidden = len(subjects - readable)
+    if hidden:
+        note = _("%(n)s plan(s) are not shown to you.") % {"n": hidden}
+    elif not subjects:
+        note = _("No remediation plan up to this year.")
+    else:
+        note = _("Measures completed: %(done)s of %(total)s.") % {"done": done, "total": total}
+    return EvidenceSection(
+        "remediation",
+        title,
+        tuple(lines),
+        note=note,
+        withheld=hidden > 0,
+        data={"done": done, "total": total},
+    )
 
 
 def self_cultivation_plan(reader: Any, grading: Grading) -> EvidenceSection:
-    """Whether the person posted a self-cultivation plan for the year (app ``followup``)."""
+    """Whether the person wrote and posted a self-cultivation plan for the year (``followup``)."""
     title = _("Self-cultivation plan")
-    if not apps.is_installed("phieukin.followup"):
-        return _missing("self_cultivation", title, "followup")
-    return _missing("self_cultivation", title, "followup")
+    skip = _individual_only("self_cultivation", title, grading)
+    if skip is not None:
+        return skip
+    assert grading.person_id is not None
+    year = grading.year.year
+    exists = CultivationPlan.objects.filter(person_id=grading.person_id, year=year).exists()
+    plans = list(
+        followup_selectors.visible_cultivation_plans(reader, year).filter(
+            person_id=grading.person_id
+        )
+    )
+    if exists and not plans:
+        return EvidenceSection(
+            "self_cultivation", title, withheld=True, note=_("Not shown to you.")
+        )
+    required = (
+        followup_selectors.head_for(person_id=grading.person_id, unit=grading.unit, year=year)
+        is not None
+    )
+    lines = [
+        EvidenceLine(
+            label=str(plan.unit),
+            value=_("posted on %(day)s")
+            % {"day": timezone.localtime(plan.posted_at).strftime("%d/%m/%Y")}
+            if plan.posted_at
+            else _("written, not posted"),
+            warning=plan.posted_at is None and required,
+        )
+        for plan in plans
+    ]
+    if not plans:
+        lines.append(
+            EvidenceLine(
+                label=str(year),
+                value=_("no plan"),
+                warning=required,
+            )
+        )
+    note = _("A head of the unit must post a plan for the year.") if required else ""
+    return EvidenceSection(
+        "self_cultivation",
+        title,
+        tuple(lines),
+        note=note,
+        data={"posted": any(p.posted_at for p in plans), "required": required},
+    )
 
 
 def directive_24(reader: Any, grading: Grading) -> EvidenceSection:
@@ -183,11 +277,40 @@ def directive_24(reader: Any, grading: Grading) -> EvidenceSection:
 
 
 def quarterly_criteria(reader: Any, grading: Grading) -> EvidenceSection:
-    """Quarterly results on the professional criteria (app ``criteria``)."""
+    """Quarterly results on the professional criteria in the year (``criteria``)."""
     title = _("Quarterly results on the professional criteria")
-    if not apps.is_installed("phieukin.criteria"):
-        return _missing("criteria", title, "criteria")
-    return _missing("criteria", title, "criteria")
+    skip = _individual_only("criteria", title, grading)
+    if skip is not None:
+        return skip
+    assert grading.person_id is not None
+    year = grading.year.year
+    results = criteria_selectors.quarterly_results(reader, person_id=grading.person_id, year=year)
+    if not results:
+        hidden = Commitment.objects.filter(person_id=grading.person_id, year=year).exists()
+        return EvidenceSection(
+            "criteria",
+            title,
+            withheld=hidden,
+            note=_("Not shown to you.")
+            if hidden
+            else _("No commitment to the professional criteria in %(year)s.") % {"year": year},
+        )
+    lines = []
+    for result in results:
+        for q in result.quarters:
+            if q.percent is not None:
+                value = f"{q.level_label} ({fmt.number(q.percent, 1)} %)"
+            else:
+                value = q.state_label or _("not assessed")
+            lines.append(EvidenceLine(label=_("Quarter %(q)s") % {"q": q.quarter}, value=value))
+        if result.year_level_label:
+            lines.append(
+                EvidenceLine(
+                    label=_("Year %(year)s") % {"year": result.year},
+                    value=f"{result.year_level_label} ({fmt.number(result.year_percent, 1)} %)",
+                )
+            )
+    return EvidenceSection("criteria", title, tuple(lines))
 
 
 PROVIDERS: tuple[Provider, ...] = (

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from phieukin.accounts.access import can
 from phieukin.accounts.models import Role
 from phieukin.accounts.scoping import roles_of, unit_ids_for
 from phieukin.grading import rules
@@ -48,17 +49,6 @@ def years_for(user: Any) -> QuerySet[GradingYear]:
 
 def year_for(user: Any, pk: int) -> GradingYear | None:
     return years_for(user).filter(pk=pk).first()
-
-
-@dataclass(frozen=True)
-class GroupCap:
-    """The cap check of one group, with its label for the pages."""
-
-    check: rules.CapCheck
-
-    @property
-    def group(self) -> str:
-        return self.check.group
 
 
 def cap_checks(
@@ -101,3 +91,22 @@ def step_counts(gradings: Iterable[Grading]) -> StepCounts:
         proposed=sum(1 for g in rows if g.step == Step.PROPOSED),
         decided=sum(1 for g in rows if g.step == Step.DECIDED),
     )
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """The dashboard's grading line: the latest year the user reads."""
+
+    year: GradingYear
+    counts: StepCounts
+    exceeded: int
+
+
+def dashboard_panel(user: Any) -> DashboardPanel | None:
+    """Return the latest visible year with its step counts and exceeded caps, or None."""
+    year = years_for(user).first()
+    if year is None:
+        return None
+    rows = gradings_for(user).filter(year=year)
+    exceeded = len(exceeded_caps(year)) if can(user, "grading.view_year", year) else 0
+    return DashboardPanel(year=year, counts=step_counts(rows), exceeded=exceeded)

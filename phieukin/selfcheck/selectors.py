@@ -196,3 +196,30 @@ def findings_of_unit(unit_id: int, year: int) -> tuple[list[Session], list[Findi
         ).select_related("item", "entry__session")
     )
     return sessions, findings
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """The dashboard's self-check line: the latest period of the reader's scope."""
+
+    period: str
+    sessions: int
+    remedies: int
+    done: int
+    overdue: int
+
+
+def dashboard_panel(user: Any) -> DashboardPanel | None:
+    """Return the latest period's counts of the sessions the user reads, or None."""
+    periods = periods_for(user)
+    if not periods:
+        return None
+    scope = scope_summary(user, period=periods[-1])
+    overdue = scope_summary(user).summary.overdue
+    return DashboardPanel(
+        period=periods[-1],
+        sessions=len(scope.sessions),
+        remedies=scope.summary.remedies,
+        done=scope.summary.done,
+        overdue=overdue,
+    )

@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 
 from phieukin.accounts.models import User
+from phieukin.followup import services as followup
 from phieukin.grading import evidence, services
 from phieukin.grading.models import Grading, GradingYear
 from phieukin.reports.tests.conftest import fill_round
-from phieukin.rounds.models import Round
+from phieukin.rounds.models import Round, Subject
 from phieukin.rounds.services import publish_round
 from phieukin.selfcheck import services as selfcheck
 from phieukin.selfcheck.tests.conftest import DATA
@@ -123,7 +124,7 @@ def test_the_self_check_of_the_year_is_shown_with_its_follow_up(
     assert evidence.directive_24(ward_organiser, own_grading).lines
 
 
-def test_sources_not_installed_say_so(own_grading: Grading, district_organiser: User) -> None:
+def test_every_source_has_its_section(own_grading: Grading, district_organiser: User) -> None:
     sections = {s.key: s for s in evidence.gather(district_organiser, own_grading)}
     assert set(sections) == {
         "feedback",
@@ -132,3 +133,43 @@ def test_sources_not_installed_say_so(own_grading: Grading, district_organiser: 
         "directive_24",
         "criteria",
     }
+    assert all(s.available for s in sections.values())
+
+
+def test_the_remediation_plan_is_shown_to_its_readers_only(
+    own_grading: Grading,
+    counted: Round,
+    leader: User,
+    district_organiser: User,
+    outsider: User,
+) -> None:
+    publish_round(actor=None, round=counted)
+    subject = Subject.objects.get(conference__round=counted, person=leader.person)
+    plan = followup.start_plan(actor=leader, subject=subject)
+    section = evidence.remediation_plans(district_organiser, own_grading)
+    assert [line.label for line in section.lines] == [counted.title]
+    assert section.data["total"] == plan.measures.count()
+    assert evidence.remediation_plans(leader, own_grading).lines
+    # Another ward's office reads neither the grading nor the plan.
+    hidden = evidence.remediation_plans(outsider, own_grading)
+    assert hidden.lines == () and hidden.withheld
+
+
+def test_the_self_cultivation_plan_shows_whether_it_was_posted(
+    own_grading: Grading, leader: User, wards: list[Unit], standing: User
+) -> None:
+    section = evidence.self_cultivation_plan(standing, own_grading)
+    assert section.data == {"posted": False, "required": True}
+    assert section.lines[0].warning
+    plan = followup.save_cultivation_plan(
+        actor=leader,
+        person_id=own_grading.person_id,  # type: ignore[arg-type]
+        unit=wards[0],
+        year=2026,
+        intro="Kế hoạch tu dưỡng",
+        commitments=[followup.CommitmentInput(area="ethics", text="Gương mẫu")],
+    )
+    followup.post_cultivation_plan(actor=leader, plan=plan)
+    section = evidence.self_cultivation_plan(standing, own_grading)
+    assert section.data == {"posted": True, "required": True}
+    assert not section.lines[0].warning

@@ -11,8 +11,10 @@ from phieukin.accounts.demo import demo_second_factor_lines
 from phieukin.console.demo import DEMO_PASSWORD, seed_demo
 from phieukin.criteria import demo as criteria_demo
 from phieukin.followup import demo as followup_demo
+from phieukin.grading import demo as grading_demo
 from phieukin.recognition import demo as recognition_demo
 from phieukin.records import demo as records_demo
+from phieukin.selfcheck import demo as selfcheck_demo
 
 
 class Command(BaseCommand):
@@ -41,6 +43,8 @@ class Command(BaseCommand):
         criteria_demo.seed(stdout=self.stdout)
         recognition_demo.seed(stdout=self.stdout)
         records_demo.seed(stdout=self.stdout)
+        selfcheck_demo.seed(stdout=self.stdout)
+        grading_demo.seed(stdout=self.stdout)
         created = len(result.created)
         self.stdout.write(
             f"Done in {time.monotonic() - started:.1f} s "
