@@ -15,6 +15,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# The development server runs with DEBUG on; everywhere else DEBUG is off unless set.
+run: export DEBUG ?= 1
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
@@ -26,18 +28,19 @@ lint: setup
 	$(VENV)/bin/mypy phieukin
 
 pytest: setup
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -q
 
 test: lint pytest
 
+bench: export DEBUG ?= 1
 bench: setup
 	$(PY) -m bench
 
 # Regenerate every app's vi catalogue (needs GNU gettext) and compile it.
 messages: setup
 	for app in phieukin/*/locale; do \
-	  (cd $$(dirname $$app) && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l vi --no-obsolete --ignore 'tests/*' && \
+	  (cd $$(dirname $$app) && export DEBUG=1 && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l vi --no-obsolete --ignore 'tests/*' && \
 	   $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -l vi) || exit 1; \
 	done
 

@@ -9,6 +9,19 @@ phieukin.config.wsgi``.
 
 import os
 
+from gunicorn.http import wsgi as _gunicorn_wsgi
+
+# No ``Server: gunicorn`` banner: gunicorn writes it unconditionally among its default
+# headers, so drop that one line (this file runs in the master before workers fork).
+_default_headers = _gunicorn_wsgi.Response.default_headers
+
+
+def _headers_without_server_banner(self: _gunicorn_wsgi.Response) -> list[str]:
+    return [h for h in _default_headers(self) if not h.lower().startswith("server:")]
+
+
+_gunicorn_wsgi.Response.default_headers = _headers_without_server_banner  # type: ignore[method-assign]
+
 bind = os.environ.get("PHIEUKIN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("PHIEUKIN_WORKERS", "2"))
 threads = int(os.environ.get("PHIEUKIN_THREADS", "8"))

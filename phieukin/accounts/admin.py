@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
@@ -27,7 +29,15 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Leader"), {"fields": ["full_name", "person"]}),
+        (_("Sign-in"), {"fields": ["must_change_password"]}),
     )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # A new account signs in first with a password someone else chose: it must set
+        # its own before it reaches any page (accounts/middleware.py).
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)
@@ -42,10 +52,10 @@ class MembershipAdmin(AuditedAdmin):
 class ApiTokenAdmin(AuditedAdmin):
     """Tokens are issued by a service that shows the secret once; here they are only revoked."""
 
-    list_display = ["name", "user", "created_at", "revoked_at"]
+    list_display = ["name", "user", "created_at", "expires_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "user__username"]
-    readonly_fields = ["user", "name", "created_at"]
+    readonly_fields = ["user", "name", "created_at", "expires_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +23,11 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="user",
         help_text=_("For evaluated leaders: the person whose reports this user may read."),
+    )
+    must_change_password = models.BooleanField(
+        _("must set own password"),
+        default=False,
+        help_text=_("Ask for a new password at the next sign-in (set for new accounts)."),
     )
 
     class Meta:
@@ -60,6 +69,10 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
 
 
+def _default_token_expiry() -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=settings.PHIEUKIN_API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
     """A bearer token for the admin API; only its SHA-256 digest is stored."""
 
@@ -69,6 +82,7 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), default=_default_token_expiry)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
@@ -77,3 +91,8 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+    @property
+    def is_active(self) -> bool:
+        """Return whether the token still authenticates (not revoked, not expired)."""
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -9,20 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from phieukin.accounts.models import User
+from phieukin.api import followthrough_grading
 from phieukin.api.auth import TokenAuth
+from phieukin.api.followup import router as followup_router
 from phieukin.api.schemas import (
+    MAX_ID,
     AttendanceIn,
     BallotIn,
     CodesIn,
     CodesOut,
     ErrorOut,
+    OpenIn,
+    OpenOut,
     PaperIn,
     ReceiptsOut,
     SealIn,
@@ -38,13 +44,43 @@ from phieukin.rounds.models import BallotBox, RespondentGroup
 from phieukin.rounds.services import record_attendance
 from phieukin.tallying.selectors import box_tally_document
 
+
+class UnsupportedMediaType(DomainError):
+    """The body is not JSON (``Content-Type: application/json``)."""
+
+    status = 415
+
+
+class JsonOnlyParser(Parser):
+    """Parse request bodies only when they are declared as JSON."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        kind = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        if kind != "application/json" and not kind.endswith("+json"):
+            raise UnsupportedMediaType(
+                _("Send the body as JSON (Content-Type: application/json)."),
+                code="unsupported_media_type",
+            )
+        return super().parse_body(request)
+
+
 api = NinjaAPI(
     title="phieukin",
     version="1",
     urls_namespace="api",
-    description="Secret-ballot feedback on ward leaders: voting, bulletin, re-tally, admin.",
+    description=(
+        "Secret-ballot feedback on ward leaders: voting, bulletin, re-tally, admin. "
+        'Every error answers `{"detail": "<Vietnamese message>", "code": "<stable name>"}`.'
+    ),
+    parser=JsonOnlyParser(),
 )
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut}
+# Every route may answer 400 (a malformed parameter or body), 404 (no such object) and
+# 415 (a body that is not JSON); the groups below add what their routes can answer.
+_E = ErrorOut
+PUBLIC_ERRORS: dict[int, Any] = {400: _E, 404: _E, 409: _E, 415: _E}
+CAST_ERRORS: dict[int, Any] = {**PUBLIC_ERRORS, 429: _E}
+ERRORS: dict[int, Any] = {400: _E, 401: _E, 403: _E, 404: _E, 409: _E, 415: _E}
+api.add_router("/admin", followthrough_grading.router)
 
 
 def _error(request: HttpRequest, message: str, code: str, status: int) -> HttpResponse:
@@ -73,9 +109,16 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, DomainError):  # raised while parsing the body
+        return _domain_error(request, exc.__cause__)
     if exc.status_code == 400:  # the body could not be parsed as JSON
         return _validation_error(request, ValidationError([]))
     return _error(request, str(exc), "http_error", exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, _("Not found."), "not_found", 404)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -99,28 +142,26 @@ def _box(box: int) -> BallotBox:
 # --- Public ----------------------------------------------------------------------------
 
 
-@api.get("/boxes/{box}", response={200: dict[str, Any], 404: ErrorOut}, tags=["public"])
+@api.get("/boxes/{box}", response={200: dict[str, Any], 400: _E, 404: _E}, tags=["public"])
 def box_definition(request: HttpRequest, box: int) -> Any:
     """Return the ballot definition of a box: round, rules, leaders, items, options."""
     return selectors.box_definition(_box(box))
 
 
-@api.post("/ballots", response={201: ReceiptsOut, **ERRORS}, tags=["public"])
+@api.post("/ballots", response={201: ReceiptsOut, **CAST_ERRORS}, tags=["public"])
 def cast(request: HttpRequest, payload: BallotIn) -> Any:
     """Cast a ballot with a one-time code: one sheet per leader; returns receipts.
 
-    409 when the code was already used (also under concurrent double submission).
+    409 when the code was already used (also under concurrent double submission). A
+    client that sent many wrong codes is answered more slowly, never refused.
     """
-    if ratelimit.is_limited(request):
-        raise DomainError(
-            _("Too many wrong codes. Please wait a few minutes and try again."),
-            code="rate_limited",
-            status=429,
-        )
+    ratelimit.throttle(request)
     sheets: list[services.SheetInput] = []
     for sheet in payload.sheets:
         try:
             subject_id = int(sheet.subject)
+            if not 1 <= subject_id <= MAX_ID:
+                raise ValueError(subject_id)
         except ValueError:
             raise DomainError(_("Unknown leader on the ballot."), code="unknown_subject") from None
         sheets.append(services.SheetInput(subject_id, dict(sheet.answers), sheet.comment))
@@ -133,13 +174,13 @@ def cast(request: HttpRequest, payload: BallotIn) -> Any:
     return Status(201, {"receipts": receipts})
 
 
-@api.get("/boxes/{box}/bulletin", response={200: dict[str, Any], **ERRORS}, tags=["public"])
+@api.get("/boxes/{box}/bulletin", response={200: dict[str, Any], **PUBLIC_ERRORS}, tags=["public"])
 def bulletin(request: HttpRequest, box: int) -> Any:
     """Return the public bulletin of a sealed box: digest, counts, receipts."""
     return selectors.bulletin(_box(box))
 
 
-@api.get("/boxes/{box}/ballots.csv", response={200: str, **ERRORS}, tags=["public"])
+@api.get("/boxes/{box}/ballots.csv", response={200: str, **PUBLIC_ERRORS}, tags=["public"])
 def ballots_csv(request: HttpRequest, box: int) -> Any:
     """Return the anonymised ballots of a sealed box with at least k valid ballots (CSV)."""
     body = selectors.ballots_csv(_box(box))
@@ -148,7 +189,7 @@ def ballots_csv(request: HttpRequest, box: int) -> Any:
     return response
 
 
-@api.get("/boxes/{box}/tally", response={200: dict[str, Any], **ERRORS}, tags=["public"])
+@api.get("/boxes/{box}/tally", response={200: dict[str, Any], **PUBLIC_ERRORS}, tags=["public"])
 def tally(request: HttpRequest, box: int) -> Any:
     """Return per leader × item counts of a sealed box; no figure for fewer than k ballots."""
     return box_tally_document(_box(box), include_comments=False)
@@ -214,11 +255,26 @@ def box_status(request: HttpRequest, box: int) -> Any:
 
 
 @api.post(
-    "/admin/boxes/{box}/open", response={200: StatusOut, **ERRORS}, auth=admin_auth, tags=["admin"]
+    "/admin/boxes/{box}/open", response={200: OpenOut, **ERRORS}, auth=admin_auth, tags=["admin"]
 )
-def open_box(request: HttpRequest, box: int) -> Any:
-    """Open an empty box (fixes the round's anonymity rules)."""
-    return _status(services.open_box(actor=_actor(request), box=_box(box)))
+def open_box(request: HttpRequest, box: int, payload: OpenIn | None = None) -> Any:
+    """Open an empty box: returns its key shares once (they are never kept)."""
+    options = payload or OpenIn(threshold=2, members=3, recovery=True)
+    opening = services.open_box(
+        actor=_actor(request),
+        box=_box(box),
+        threshold=options.threshold,
+        members=options.members,
+        recovery=options.recovery,
+    )
+    return {
+        **_status(opening.box),
+        "threshold": opening.threshold,
+        "members": opening.members,
+        "recovery": opening.recovery,
+        "fingerprint": opening.fingerprint,
+        "shares": opening.shares,
+    }
 
 
 @api.post(
@@ -235,7 +291,10 @@ def close_box(request: HttpRequest, box: int) -> Any:
 def seal_box(request: HttpRequest, box: int, payload: SealIn) -> Any:
     """Seal a closed box (409 with the problems when the counts do not reconcile)."""
     seal = services.seal_box(
-        actor=_actor(request), box=_box(box), acknowledge_mismatch=payload.acknowledge_mismatch
+        actor=_actor(request),
+        box=_box(box),
+        shares=payload.shares or None,
+        acknowledge_mismatch=payload.acknowledge_mismatch,
     )
     return {"box": box, "digest": seal.digest, "counts": seal.counts}
 
@@ -296,4 +355,6 @@ def paper_counts(request: HttpRequest, box: int, payload: PaperIn) -> Any:
     )
 
 
+# Follow-through: posted plans and citizen feedback (public), remediation status (admin).
+api.add_router("/", followup_router)
 api.add_router("", "phieukin.api.records.router")  # follow-through: records, recognitions

@@ -356,3 +356,79 @@ def zero_report_pdf(box: BallotBox) -> bytes:
     buffer = io.BytesIO()
     doc.build_pdf(buffer, flow, title=f"Biên bản mở hòm phiếu — {box.conference.unit.name}")
     return buffer.getvalue()
+
+
+def share_slips_pdf(
+    box: BallotBox,
+    *,
+    shares: Sequence[str],
+    threshold: int,
+    members: int,
+    fingerprint: str,
+) -> bytes:
+    """Return an A4 PDF of the box's key-share slips, two a page, with cut lines.
+
+    Each slip holds one share as a QR code and in typed form (seven groups of five with
+    check symbols), the box's key fingerprint and the instructions in Vietnamese. The
+    members' shares come first; a share past *members* is the organiser's recovery share.
+    """
+    doc.register_fonts()
+    rnd = box.conference.round
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=doc.PAGE_SIZE)
+    c.setTitle(f"Mảnh khóa hòm phiếu — {box.conference.unit.name}")
+    half = PAGE_H / 2
+    margin = 15 * mm
+    text_w = PAGE_W - 2 * margin - 62 * mm
+    for index, share in enumerate(shares):
+        slot = index % 2
+        if slot == 0 and index:
+            c.showPage()
+        if slot == 0:
+            c.setDash(3, 3)
+            c.line(5 * mm, half, PAGE_W - 5 * mm, half)
+            c.setDash()
+        top = PAGE_H - slot * half - margin
+        recovery = index >= members
+        c.setFont(doc.FONT_BOLD, 12)
+        c.drawString(margin, top - 4 * mm, "MẢNH KHÓA HÒM PHIẾU — MẬT")
+        c.setFont(doc.FONT, 10)
+        c.drawString(
+            margin,
+            top - 10 * mm,
+            f"{rnd.title} — {box.conference.unit.name} — hòm phiếu số {box.pk}",
+        )
+        c.setFont(doc.FONT_BOLD, 11)
+        owner = (
+            "Mảnh dự phòng của Ban Tổ chức (chỉ dùng khi thiếu mảnh của Tổ kiểm phiếu)"
+            if recovery
+            else f"Mảnh số {index + 1}/{members} — thành viên Tổ kiểm phiếu"
+        )
+        c.drawString(margin, top - 17 * mm, owner)
+        _draw_qr(c, share, margin, top - 75 * mm, 52 * mm)
+        tx = margin + 60 * mm
+        c.setFont(doc.FONT, 9)
+        c.drawString(
+            tx, top - 26 * mm, "Mảnh khóa (gõ đúng từng nhóm, không phân biệt hoa thường):"
+        )
+        c.setFont("Courier-Bold", 12)
+        groups = share.split("-")
+        c.drawString(tx, top - 33 * mm, " ".join(groups[:4]))
+        c.drawString(tx, top - 39 * mm, " ".join(groups[4:]))
+        c.setFont(doc.FONT, 8)
+        c.drawString(tx, top - 46 * mm, f"Dấu vân tay khóa của hòm: {fingerprint[:32]}")
+        y = top - 53 * mm
+        instructions = (
+            f"Khi niêm phong hòm phiếu cần nhập ít nhất {threshold} trong {members} mảnh khóa "
+            "của Tổ kiểm phiếu. Nếu có ít hơn số đó, hòm phiếu không thể niêm phong và các "
+            "phiếu không đọc được; khi đó dùng mảnh dự phòng của Ban Tổ chức thay cho mảnh "
+            "bị mất. Đồng chí giữ mảnh khóa này trong phong bì dán kín, không cho người khác "
+            "xem, không chụp ảnh, không gửi qua mạng. Tại trang niêm phong, gõ hoặc quét mã "
+            "QR của mảnh khóa; ba ký tự cuối là ký tự kiểm tra, gõ sai một ký tự sẽ được báo "
+            "ngay. Sau khi niêm phong, mảnh khóa không còn giá trị."
+        )
+        for line in _wrap(instructions, doc.FONT, 8, text_w):
+            c.drawString(tx, y, line)
+            y -= 10
+    c.save()
+    return buffer.getvalue()

@@ -73,6 +73,10 @@ class Ballot(models.Model):
     valid = models.BooleanField(default=True)
     answers = models.CharField(max_length=64, blank=True)
     comment = models.TextField(blank=True)
+    # While the box is unsealed: the sheet's answers, group and comment, encrypted to the
+    # box's public key (phieukin.ballots.boxkeys); answers, group and comment stay empty.
+    # Sealing decrypts it and re-inserts the ballot readable, with this column empty.
+    ciphertext = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ballot")
@@ -131,3 +135,26 @@ class Seal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.box} — {self.digest[:12]}"
+
+
+class BoxKey(models.Model):
+    """The public half of an open box's key; the private half exists only as shares.
+
+    The committee's shares (t of n, plus an optional recovery share) are printed when
+    the box opens and never stored. ``fingerprint`` is also written to the audit chain
+    at opening, so a public key swapped behind the product's back is refused at sealing.
+    """
+
+    box = models.OneToOneField("rounds.BallotBox", on_delete=models.PROTECT, related_name="key")
+    public_key = models.BinaryField(_("public key (X25519)"), editable=False)
+    fingerprint = models.CharField(_("public key fingerprint"), max_length=64, editable=False)
+    threshold = models.PositiveSmallIntegerField(_("shares needed to seal"))
+    members = models.PositiveSmallIntegerField(_("committee shares"))
+    recovery = models.BooleanField(_("recovery share for the organiser"), default=False)
+
+    class Meta:
+        verbose_name = _("box key")
+        verbose_name_plural = _("box keys")
+
+    def __str__(self) -> str:
+        return f"{self.box_id}: {self.threshold}/{self.members}"

@@ -1,25 +1,56 @@
-"""Rate limits of code entry, per client and per box, kept only in the Django cache.
+"""Rate limits of code entry: slow the guesser down, never refuse a valid code.
 
-Failed code attempts are counted (a whole conference behind one venue Wi-Fi must be able
-to vote). The client address never leaves this module: it is hashed with the server
-secret into a cache key, never stored in the database and never logged.
+Failed code entries (a malformed or unknown code) are counted per client and per box in
+the ``shared`` cache, which every worker and every app server sees (a database table by
+default, Redis when ``REDIS_URL`` is set). Past a free allowance, every code entry of
+that client (or on that box) first waits, the wait doubling with the failures up to
+``PHIEUKIN_RATE_MAX_DELAY_SECONDS`` — and then goes on: a well-formed, unused code is
+always accepted, only later. A whole conference behind one venue Wi-Fi, or a box under a
+flood of guesses from many addresses, therefore still votes.
+
+The client address never leaves this module: it is hashed with the server secret into
+a cache key, never stored in the database and never logged. It comes from a proxy
+header only when ``PHIEUKIN_PROXY_COUNT`` declares a reverse proxy.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import time
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
+
+from phieukin.accounts.throttle import client_address as _proxied_client_address
+
+# Replaced in tests, so that they observe the waits instead of sitting through them.
+sleep: Callable[[float], None] = time.sleep
+
+# The per-box wait is capped lower than the per-client one: it falls on every voter.
+BOX_DELAY_SHARE = 0.25
+
+
+def _cache() -> BaseCache:
+    return caches["shared"]
+
+
+def client_address(request: HttpRequest) -> str:
+    """Return the client's address, read the same way as login throttling does.
+
+    The connection's own address, or, when ``PHIEUKIN_PROXY_COUNT`` declares reverse
+    proxies, the address the outermost of them saw (see :mod:`phieukin.accounts.throttle`).
+    """
+    return _proxied_client_address(request) or "unknown"
 
 
 def client_key(request: HttpRequest) -> str:
     """Return an opaque cache key for the requesting client."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
     digest = hmac.new(
-        str(settings.CODE_HASH_KEY).encode(), address.encode(), hashlib.sha256
+        str(settings.CODE_HASH_KEY).encode(), client_address(request).encode(), hashlib.sha256
     ).hexdigest()
     return f"pk:rl:c:{digest[:32]}"
 
@@ -28,17 +59,46 @@ def _box_key(box_id: int) -> str:
     return f"pk:rl:b:{box_id}"
 
 
-def is_limited(request: HttpRequest, box_id: int | None = None) -> bool:
-    """Return whether the client (or the box) has used up its failed attempts."""
-    if (cache.get(client_key(request)) or 0) >= settings.PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT:
-        return True
-    return (
-        box_id is not None
-        and (cache.get(_box_key(box_id)) or 0) >= settings.PHIEUKIN_CODE_ATTEMPTS_PER_BOX
-    )
+def _delay(failures: int, allowance: int, cap: float) -> float:
+    """Return the wait for *failures*: none within the allowance, then doubling to *cap*."""
+    if failures < allowance or cap <= 0:
+        return 0.0
+    steps = (failures - allowance) // max(1, allowance // 4) + 1
+    return float(min(cap, 0.25 * 2 ** min(steps, 16)))
+
+
+def delay_for(request: HttpRequest, box_id: int | None = None) -> float:
+    """Return how long this code entry waits before it is looked up (0 when no guessing)."""
+    cache = _cache()
+    cap = float(settings.PHIEUKIN_RATE_MAX_DELAY_SECONDS)
+    keys = [client_key(request)] + ([_box_key(box_id)] if box_id is not None else [])
+    found = cache.get_many(keys)
+    wait = _delay(int(found.get(keys[0]) or 0), settings.PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT, cap)
+    if box_id is not None:
+        wait = max(
+            wait,
+            _delay(
+                int(found.get(keys[1]) or 0),
+                settings.PHIEUKIN_CODE_ATTEMPTS_PER_BOX,
+                cap * BOX_DELAY_SHARE,
+            ),
+        )
+    return wait
+
+
+def throttle(request: HttpRequest, box_id: int | None = None) -> float:
+    """Wait as long as the failures of this client (and box) ask; return the wait.
+
+    Never refuses: the code entry proceeds after the wait, whatever the counters say.
+    """
+    wait = delay_for(request, box_id)
+    if wait > 0:
+        sleep(wait)
+    return wait
 
 
 def _bump(key: str) -> None:
+    cache = _cache()
     window = settings.PHIEUKIN_RATE_WINDOW_SECONDS
     if cache.add(key, 1, timeout=window):
         return
@@ -49,7 +109,17 @@ def _bump(key: str) -> None:
 
 
 def record_failure(request: HttpRequest, box_id: int | None = None) -> None:
-    """Count one failed code attempt against the client and, when known, the box."""
+    """Count one failed code entry against the client and, when known, the box."""
     _bump(client_key(request))
     if box_id is not None:
         _bump(_box_key(box_id))
+
+
+def box_failures(box_id: int) -> int:
+    """Return the failed code entries on the box within the current window."""
+    return int(_cache().get(_box_key(box_id)) or 0)
+
+
+def guessing_detected(box_id: int) -> bool:
+    """Return whether the box's failures reach the level at which the committee is warned."""
+    return box_failures(box_id) >= settings.PHIEUKIN_GUESSING_WARNING

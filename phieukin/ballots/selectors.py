@@ -10,23 +10,189 @@ import csv
 import io
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from phieukin.accounts.scoping import scope_to_units
+from phieukin.audit.models import AuditEvent
 from phieukin.ballots import digest as digest_mod
-from phieukin.ballots.models import Ballot, Receipt, Seal
-from phieukin.ballots.services import box_counts, canonical_ballots, seal_nonce, shapes_for
-from phieukin.ballots.sheet import decode
+from phieukin.ballots.models import Ballot, BallotSource, Code, CodeState, Receipt, Seal
+from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import Conflict
 from phieukin.questionnaires.models import Item
+from phieukin.questionnaires.shapes import item_shapes
+from phieukin.rounds import hooks as round_hooks
 from phieukin.rounds.lifecycle import BoxState
-from phieukin.rounds.models import BallotBox, Subject
+from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
 from phieukin.tallying import tally as engine
 from phieukin.tallying.selectors import box_tally
+
+
+@dataclass(frozen=True)
+class BoxCounts:
+    """The figures of a box shown on dashboards, checked before sealing, printed on minutes."""
+
+    invited: int
+    present: int
+    codes_issued: int
+    codes_used: int
+    codes_unused: int
+    codes_voided: int
+    paper_issued: int | None
+    paper_returned: int | None
+    ballots_total: int
+    ballots_valid: int
+    ballots_invalid: int
+    ballots_online: int
+    ballots_typed: int
+    ballots_scanned: int
+    receipts: int
+    per_subject: dict[int, int] = field(default_factory=dict)
+    # SHA-256 of every stored scan file (the evidence the seal covers), sorted.
+    scans: list[str] = field(default_factory=list)
+
+    @property
+    def present_reconciles(self) -> bool:
+        """Return whether present = codes used + paper ballots returned."""
+        return self.present == self.codes_used + (self.paper_returned or 0)
+
+    @property
+    def codes_reconcile(self) -> bool:
+        """Return whether issued = used + unused + voided."""
+        return self.codes_issued == self.codes_used + self.codes_unused + self.codes_voided
+
+    def mismatches(self) -> list[str]:
+        """Return the translated reconciliation problems (empty when everything holds)."""
+        problems: list[str] = []
+        if not self.present_reconciles:
+            problems.append(
+                _(
+                    "Present (%(present)s) is not codes used (%(used)s) plus paper ballots "
+                    "returned (%(returned)s)."
+                )
+                % {
+                    "present": self.present,
+                    "used": self.codes_used,
+                    "returned": self.paper_returned or 0,
+                }
+            )
+        if not self.codes_reconcile:
+            problems.append(
+                _(
+                    "Codes issued (%(issued)s) is not used + unused + voided "
+                    "(%(used)s + %(unused)s + %(voided)s)."
+                )
+                % {
+                    "issued": self.codes_issued,
+                    "used": self.codes_used,
+                    "unused": self.codes_unused,
+                    "voided": self.codes_voided,
+                }
+            )
+        if (
+            self.paper_issued is not None
+            and self.paper_returned is not None
+            and self.paper_returned > self.paper_issued
+        ):
+            problems.append(
+                _("More paper ballots returned (%(returned)s) than issued (%(issued)s).")
+                % {"returned": self.paper_returned, "issued": self.paper_issued}
+            )
+        return problems
+
+    def as_record(self) -> dict[str, Any]:
+        """Return the counts as a JSON object (the form stored in the seal and digested)."""
+        record = asdict(self)
+        record["per_subject"] = {str(k): v for k, v in sorted(self.per_subject.items())}
+        return record
+
+
+_SHAPES: dict[tuple[int, Any], list[ItemShape]] = {}
+
+
+def shapes_for(box: BallotBox) -> list[ItemShape]:
+    """Return the item shapes of the box's questionnaire (cached once it is frozen).
+
+    The cache key includes the freezing time, so a reused id (a test database) never
+    meets a stale entry.
+    """
+    questionnaire = box.conference.round.questionnaire
+    key = (questionnaire.pk, questionnaire.frozen_at)
+    shapes = _SHAPES.get(key)
+    if shapes is None:
+        shapes = item_shapes(questionnaire)
+        if questionnaire.frozen_at is not None:
+            _SHAPES[key] = shapes
+    return shapes
+
+
+def box_counts(box: BallotBox) -> BoxCounts:
+    """Return the counts of the box (codes, paper, ballots per leader, receipts, scans)."""
+    box = BallotBox.objects.select_related("conference").get(pk=box.pk)
+    code_states = dict(
+        Code.objects.filter(box=box).values_list("state").annotate(n=Count("id")).order_by()
+    )
+    ballots = Ballot.objects.filter(box=box)
+    by_source = dict(ballots.values_list("source").annotate(n=Count("id")).order_by())
+    valid = ballots.filter(valid=True).count()
+    total = sum(by_source.values())
+    per_subject = {s.pk: 0 for s in Subject.objects.filter(conference=box.conference)}
+    for subject_id, n in ballots.values_list("subject_id").annotate(n=Count("id")).order_by():
+        per_subject[subject_id] = n
+    used = code_states.get(CodeState.USED, 0)
+    unused = code_states.get(CodeState.UNUSED, 0)
+    voided = code_states.get(CodeState.VOIDED, 0)
+    return BoxCounts(
+        invited=box.conference.invited_count,
+        present=box.conference.present_count,
+        codes_issued=used + unused + voided,
+        codes_used=used,
+        codes_unused=unused,
+        codes_voided=voided,
+        paper_issued=box.paper_issued,
+        paper_returned=box.paper_returned,
+        ballots_total=total,
+        ballots_valid=valid,
+        ballots_invalid=total - valid,
+        ballots_online=by_source.get(BallotSource.ONLINE, 0),
+        ballots_typed=by_source.get(BallotSource.TYPED, 0),
+        ballots_scanned=by_source.get(BallotSource.SCANNED, 0),
+        receipts=Receipt.objects.filter(box=box).count(),
+        per_subject=per_subject,
+        scans=round_hooks.evidence_digests(box),
+    )
+
+
+def canonical_ballots(box: BallotBox) -> list[digest_mod.CanonicalBallot]:
+    """Return the canonical form of every ballot of the box (unordered)."""
+    groups = dict(RespondentGroup.objects.values_list("pk", "key"))
+    return [
+        digest_mod.CanonicalBallot(
+            box_id=box.pk,
+            subject_id=b["subject_id"],
+            group_key=groups.get(b["group_id"], "") if b["group_id"] else "",
+            source=b["source"],
+            valid=b["valid"],
+            answers=b["answers"],
+            comment=b["comment"],
+            ballot_id=b["id"],
+        )
+        for b in Ballot.objects.filter(box_id=box.pk).values(
+            "id", "subject_id", "group_id", "source", "valid", "answers", "comment"
+        )
+    ]
+
+
+def seal_nonce(seal: Seal) -> bytes | None:
+    """Return the seal's secret nonce, or None when the stored value is not a valid one."""
+    try:
+        nonce = bytes.fromhex(seal.nonce)
+    except ValueError:
+        return None
+    return nonce if len(nonce) == digest_mod.NONCE_BYTES else None
 
 
 def boxes_for(user: Any) -> QuerySet[BallotBox]:
@@ -281,3 +447,67 @@ def live_counts(box: BallotBox) -> dict[str, Any]:
 def dumps(data: dict[str, Any]) -> str:
     """Return compact JSON (used by the bulletin download)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    """One change of a figure the reconciliation checks, and who made it."""
+
+    figure: str
+    value: str
+    actor: str
+    at: Any
+    after_opening: bool
+
+
+_FIGURE_ACTIONS = ("conference.attendance", "codes.generate", "codes.void", "box.paper_counts")
+
+
+def figure_entries(box: BallotBox) -> list[FigureEntry]:
+    """Return who entered each figure of the reconciliation (attendance, codes, paper), in
+    order, read from the audit chain; each entry says whether the box was open by then."""
+    conference_type = box.conference._meta.label_lower
+    events = (
+        AuditEvent.objects.filter(action__in=_FIGURE_ACTIONS)
+        .filter(
+            object_type__in=[box._meta.label_lower, conference_type],
+            object_id__in=[str(box.pk), str(box.conference_id)],
+        )
+        .order_by("id")
+    )
+    opening = (
+        AuditEvent.objects.filter(
+            action="box.open", object_type=box._meta.label_lower, object_id=str(box.pk)
+        )
+        .values_list("id", flat=True)
+        .first()
+    )
+    entries: list[FigureEntry] = []
+    for event in events:
+        if event.object_type == conference_type and event.object_id != str(box.conference_id):
+            continue
+        if event.object_type == box._meta.label_lower and event.object_id != str(box.pk):
+            continue
+        data = event.data or {}
+        if event.action == "conference.attendance":
+            figure = _("Invited / present")
+            value = f"{data.get('invited')} / {data.get('present')}"
+        elif event.action == "codes.generate":
+            figure = _("Codes issued")
+            value = f"+{data.get('count')}"
+        elif event.action == "codes.void":
+            figure = _("Codes voided")
+            value = f"{data.get('count')}"
+        else:
+            figure = _("Paper ballots issued / returned")
+            value = f"{data.get('issued', '—')} / {data.get('returned', '—')}"
+        entries.append(
+            FigureEntry(
+                figure=str(figure),
+                value=value,
+                actor=event.actor_label,
+                at=event.created_at,
+                after_opening=opening is not None and event.pk > opening,
+            )
+        )
+    return entries

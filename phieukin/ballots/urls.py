@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:box_id>/codes/", views.create_codes, name="codes"),
     path("<int:box_id>/codes/void/", views.void_codes, name="void"),
     path("<int:box_id>/paper/", views.paper_counts, name="paper"),
+    path("<int:box_id>/attendance/", views.attendance, name="attendance"),
     path("<int:box_id>/seal/", views.seal_box, name="seal"),
     path("<int:box_id>/signed/", views.upload_signed, name="signed"),
     path("<int:box_id>/verify/", views.verify, name="verify"),

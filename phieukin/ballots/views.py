@@ -8,6 +8,7 @@ report, the signed-minutes upload and verification. Every page is scoped through
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.contrib import messages
@@ -18,11 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from phieukin.accounts.permissions import is_back_office
-from phieukin.ballots import documents, selectors, services
-from phieukin.ballots.models import Seal
+from phieukin.ballots import documents, ratelimit, selectors, services
+from phieukin.ballots.models import BoxKey, Seal
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
 from phieukin.rounds.models import BallotBox, RespondentGroup
+from phieukin.rounds.services import record_attendance
 
 
 def _box(request: HttpRequest, box_id: int) -> BallotBox:
@@ -48,6 +50,8 @@ def box_detail(request: HttpRequest, box_id: int) -> HttpResponse:
     box = _box(request, box_id)
     counts = services.box_counts(box)
     seal = Seal.objects.filter(box=box).first()
+    key = BoxKey.objects.filter(box=box).first()
+    failures = ratelimit.box_failures(box.pk)
     return render(
         request,
         "ballots/box_detail.html",
@@ -59,6 +63,10 @@ def box_detail(request: HttpRequest, box_id: int) -> HttpResponse:
             "groups": RespondentGroup.objects.filter(round_id=box.conference.round_id),
             "subjects": box.conference.subjects.all(),
             "verify": request.session.pop(f"verify-{box.pk}", None),
+            "key": key,
+            "share_fields": range(1, (key.threshold if key else 0) + 1),
+            "figures": selectors.figure_entries(box),
+            "guessing": failures if ratelimit.guessing_detected(box.pk) else 0,
         },
     )
 
@@ -80,17 +88,46 @@ def _act(request: HttpRequest, box: BallotBox, action: Any, done: str) -> HttpRe
     return redirect("ballots:detail", box.pk)
 
 
+def _small_int(value: str, default: int) -> int:
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) < 3 else default
+
+
+@never_cache
 @require_POST
 @require(is_back_office)
 def open_box(request: HttpRequest, box_id: int) -> HttpResponse:
-    """Open the (empty) box."""
+    """Open the (empty) box and show its key shares, once, with the slips to print."""
     box = _box(request, box_id)
-    return _act(
-        request,
-        box,
-        lambda: services.open_box(actor=acting_user(request), box=box),
-        _("The ballot box is open."),
+    try:
+        opening = services.open_box(
+            actor=acting_user(request),
+            box=box,
+            threshold=_small_int(request.POST.get("threshold", ""), services.DEFAULT_THRESHOLD),
+            members=_small_int(request.POST.get("members", ""), services.DEFAULT_MEMBERS),
+            recovery=request.POST.get("recovery") == "1",
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("ballots:detail", box.pk)
+    pdf = documents.share_slips_pdf(
+        opening.box,
+        shares=opening.shares,
+        threshold=opening.threshold,
+        members=opening.members,
+        fingerprint=opening.fingerprint,
     )
+    response = render(
+        request,
+        "ballots/box_opened.html",
+        {
+            "box": opening.box,
+            "opening": opening,
+            "pdf_base64": base64.b64encode(pdf).decode("ascii"),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -181,15 +218,40 @@ def paper_counts(request: HttpRequest, box_id: int) -> HttpResponse:
 
 @require_POST
 @require(is_back_office)
+def attendance(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Record the conference's attendance from the box page (the counting committee's
+    form once the box is open: four eyes on the figure reconciled against codes used)."""
+    box = _box(request, box_id)
+    invited = _optional_int(request.POST.get("invited", ""))
+    present = _optional_int(request.POST.get("present", ""))
+    if invited is None or present is None:
+        messages.error(request, _("Enter both figures."))
+        return redirect("ballots:detail", box.pk)
+    return _act(
+        request,
+        box,
+        lambda: record_attendance(
+            actor=acting_user(request), conference=box.conference, invited=invited, present=present
+        ),
+        _("Attendance was recorded."),
+    )
+
+
+@require_POST
+@require(is_back_office)
 def seal_box(request: HttpRequest, box_id: int) -> HttpResponse:
-    """Seal the box; a mismatch needs the committee's acknowledgement."""
+    """Seal the box with the committee's key shares; a mismatch needs acknowledgement."""
     box = _box(request, box_id)
     acknowledge = request.POST.get("acknowledge") == "1"
+    shares = [s for s in request.POST.getlist("share") if s.strip()]
     return _act(
         request,
         box,
         lambda: services.seal_box(
-            actor=acting_user(request), box=box, acknowledge_mismatch=acknowledge
+            actor=acting_user(request),
+            box=box,
+            shares=shares if BoxKey.objects.filter(box=box).exists() else None,
+            acknowledge_mismatch=acknowledge,
         ),
         _("The ballot box is sealed. Print the counting minutes for signature."),
     )

@@ -1,15 +1,18 @@
 """Settings for phieukin, read from the environment.
 
 Every value an operator may change comes from an environment variable, read here and
-nowhere else. The defaults make ``make run`` work on a bare machine: SQLite in WAL mode
-under ``var/``, DEBUG on, a development secret that refuses to run with DEBUG off.
+nowhere else. The defaults are the safe ones: DEBUG off (``make run`` and the tests turn it
+on), so a forgotten variable never shows a debug page; SQLite in WAL mode under ``var/``; a
+development secret that refuses to run with DEBUG off.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -39,10 +42,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-DEBUG = env_bool("DEBUG", default=True)
+DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
 if not DEBUG and SECRET_KEY == _DEV_SECRET:
-    raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in the environment when DEBUG is off "
+        "(on a developer's machine: DEBUG=1)."
+    )
 # Key for the keyed hashes of ballot codes; separate from SECRET_KEY so it can be rotated
 # per installation without logging everybody out.
 CODE_HASH_KEY = os.environ.get("PHIEUKIN_CODE_KEY", SECRET_KEY)
@@ -58,6 +64,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The API docs page is rendered from django-ninja's vendored assets (no CDN).
+    "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "phieukin.core",
     "phieukin.accounts",
     "phieukin.audit",
@@ -69,6 +82,9 @@ INSTALLED_APPS = [
     "phieukin.paper",
     "phieukin.tallying",
     "phieukin.reports",
+    "phieukin.followup",
+    "phieukin.selfcheck",
+    "phieukin.grading",
     "phieukin.criteria",
     "phieukin.recognition",
     "phieukin.records",
@@ -80,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the interface is Vietnamese (LANGUAGE_CODE) whatever the
@@ -87,13 +104,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After OTPMiddleware: sends a signed-in user to the second factor or to the
+    # password change before any other page (accounts/middleware.py).
+    "phieukin.accounts.middleware.SignInStepsMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "phieukin.config.urls"
 WSGI_APPLICATION = "phieukin.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any password check for a locked account or client.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "console:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -152,17 +180,39 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "phieukin",
-    }
-}
+# One cache shared by every worker and every app server: rate limits of code entry, login
+# throttling counters and cached sessions must count across all of them. Redis when
+# REDIS_URL is set; otherwise a table of the database (created by a migration);
+# PHIEUKIN_CACHE=locmem keeps it in one process (tests, a single-process development server).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+PHIEUKIN_CACHE = os.environ.get("PHIEUKIN_CACHE", "redis" if REDIS_URL else "database")
+if PHIEUKIN_CACHE not in {"redis", "database", "locmem"}:
+    raise ImproperlyConfigured("PHIEUKIN_CACHE must be 'redis', 'database' or 'locmem'.")
+if PHIEUKIN_CACHE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("PHIEUKIN_CACHE=redis needs REDIS_URL.")
+_SHARED_CACHE: dict[str, Any] = {
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "phieukin_cache",
+    },
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "phieukin"},
+}[PHIEUKIN_CACHE]
+# "shared" names the requirement where it matters (ballots/ratelimit.py); both aliases use
+# the same store.
+CACHES = {"default": _SHARED_CACHE, "shared": _SHARED_CACHE}
+if PHIEUKIN_CACHE == "redis":
+    # Sessions read from Redis, written through to the database (survive a Redis restart).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # --- Language and time -----------------------------------------------------------------
@@ -188,8 +238,14 @@ STORAGES = {
         )
     },
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Request bodies: a form or JSON body (not a file) above 10 MB is refused before it is read;
+# file uploads are bounded per kind by phieukin.core.uploads and, for the whole request, by
+# PHIEUKIN_MAX_REQUEST_BYTES (checked against Content-Length before the body is read).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+PHIEUKIN_MAX_REQUEST_BYTES = int(
+    os.environ.get("PHIEUKIN_MAX_REQUEST_BYTES", str(200 * 1024 * 1024))
+)
 
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -208,7 +264,55 @@ if not DEBUG:
         # Preloading is the operator's commitment for a public domain (opt in with
         # SECURE_HSTS_PRELOAD=1); intranet installations must not be nagged into it.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# A reverse proxy's headers are trusted only when the operator declares how many proxies
+# stand in front of the app (PHIEUKIN_PROXY_COUNT=1 behind one nginx that sets
+# X-Forwarded-Proto and appends to X-Forwarded-For). Otherwise anyone could claim HTTPS
+# or another client address with a header.
+PHIEUKIN_PROXY_COUNT = int(os.environ.get("PHIEUKIN_PROXY_COUNT", "0"))
+if PHIEUKIN_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this origin
+# only; no inline script or style anywhere (pages keep theirs in static files); QR codes
+# and charts may be data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Sign-in ---------------------------------------------------------------------------
+# Login throttling (django-axes, counted in the database that every app server shares):
+# after AXES_FAILURE_LIMIT wrong passwords for one account, or from one client, further
+# attempts are refused for AXES_COOLOFF_TIME, or until the district organiser unlocks.
+AXES_FAILURE_LIMIT = int(os.environ.get("PHIEUKIN_LOGIN_ATTEMPTS", "5"))
+PHIEUKIN_LOGIN_COOLOFF_MINUTES = int(os.environ.get("PHIEUKIN_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=PHIEUKIN_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lifts a fixed time after it began; attempts during it do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "phieukin.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "phieukin.accounts.views.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "token", "otp_token"]
+# Second factor (django-otp): the issuer shown in authenticator apps; a TOTP code is
+# accepted one step either side of the server's clock.
+OTP_TOTP_ISSUER = "phieukin"
+OTP_TOTP_TOLERANCE = 1
+# API tokens expire after this many days unless created with another lifetime.
+PHIEUKIN_API_TOKEN_DAYS = int(os.environ.get("PHIEUKIN_API_TOKEN_DAYS", "90"))
 
 # --- Background work -------------------------------------------------------------------
 # With a broker (Redis), jobs run on Celery workers (`celery -A phieukin.config worker`);
@@ -226,7 +330,18 @@ PHIEUKIN_JOBS_INLINE = env_bool("PHIEUKIN_JOBS_INLINE", default=False)
 PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT = int(os.environ.get("PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT", "20"))
 PHIEUKIN_CODE_ATTEMPTS_PER_BOX = int(os.environ.get("PHIEUKIN_CODE_ATTEMPTS_PER_BOX", "500"))
 PHIEUKIN_RATE_WINDOW_SECONDS = int(os.environ.get("PHIEUKIN_RATE_WINDOW_SECONDS", "600"))
+# Past those failures, each code entry of that client (or box) waits, doubling up to this.
+PHIEUKIN_RATE_MAX_DELAY_SECONDS = float(os.environ.get("PHIEUKIN_RATE_MAX_DELAY_SECONDS", "8"))
+# Failed code entries on one box at which its page warns the committee of guessing.
+PHIEUKIN_GUESSING_WARNING = int(os.environ.get("PHIEUKIN_GUESSING_WARNING", "50"))
 # Public base URL printed in the QR codes of code slips.
+# Citizen feedback on posted plans: submissions per client per window, form token lifetime.
+PHIEUKIN_FEEDBACK_PER_CLIENT = int(os.environ.get("PHIEUKIN_FEEDBACK_PER_CLIENT", "5"))
+PHIEUKIN_FEEDBACK_WINDOW_SECONDS = int(os.environ.get("PHIEUKIN_FEEDBACK_WINDOW_SECONDS", "3600"))
+PHIEUKIN_FEEDBACK_TOKEN_MAX_AGE = int(os.environ.get("PHIEUKIN_FEEDBACK_TOKEN_MAX_AGE", "7200"))
+PHIEUKIN_EVIDENCE_MAX_BYTES = int(
+    os.environ.get("PHIEUKIN_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024))
+)
 PHIEUKIN_PUBLIC_URL = os.environ.get("PHIEUKIN_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Logging: request lines never carry codes or receipts (see phieukin.core.logging).

@@ -22,8 +22,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from phieukin.accounts.demo import enrol_demo_users
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.ballots import services as ballots
+from phieukin.ballots.demo import open_with_slips
 from phieukin.ballots.models import Ballot, Code, Seal
 from phieukin.questionnaires.models import Questionnaire
 from phieukin.questionnaires.services import import_default_template
@@ -90,6 +92,7 @@ class DemoResult:
     logins: list[Login] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     demo_codes: list[str] = field(default_factory=list)
+    demo_shares: list[str] = field(default_factory=list)
 
 
 def seed_demo(
@@ -109,6 +112,7 @@ def seed_demo(
     _appoint_fictional_leaders(wards, result)
     questionnaire = import_default_template(actor=None)
     _demo_users(district, wards, result)
+    enrol_demo_users(User.objects.filter(username__in=[x.username for x in result.logins]))
     organiser = User.objects.get(username="tuyengiao")
     for spec in PAST_ROUNDS:
         say(f"{spec.title} …")
@@ -243,8 +247,10 @@ def _fill_box(
     groups = list(RespondentGroup.objects.filter(round=conference.round).order_by("order"))
     weak = {s.pk: _weak_items(spec.seed, s, item_keys) for s in subjects}
     with transaction.atomic():
+        # The box is open, so attendance is the counting committee's (four eyes); the demo
+        # enters it from the operator's command line.
         rounds.record_attendance(
-            actor=organiser, conference=conference, invited=invited, present=present
+            actor=None, conference=conference, invited=invited, present=present
         )
         ballots.record_paper_counts(actor=organiser, box=box, issued=present, returned=present)
         for _respondent in range(present):
@@ -281,14 +287,15 @@ def _past_round(
     item_keys = [shape.key for shape in item_shapes(q)]
     boxes = BallotBox.objects.filter(conference__round=rnd).select_related("conference__unit")
     for box in boxes.order_by("conference__unit__sort_key"):
+        opening = None
         if box.state == BoxState.PREPARED:
-            box = ballots.open_box(actor=organiser, box=box)
-        if box.state == BoxState.OPEN:
+            opening = ballots.open_box(actor=organiser, box=box)
+            box = opening.box
+        if box.state == BoxState.OPEN and opening is not None:
             if not Ballot.objects.filter(box=box).exists():
                 _fill_box(spec, organiser, box, respondents, item_keys)
             box = ballots.close_box(actor=organiser, box=box)
-        if box.state == BoxState.CLOSED:
-            ballots.seal_box(actor=organiser, box=box)
+            ballots.seal_box(actor=organiser, box=box, shares=opening.member_shares)
     rnd.refresh_from_db()
     if rnd.state == RoundState.OPEN:
         rnd = rounds.close_round(actor=organiser, round=rnd)
@@ -326,8 +333,6 @@ def _open_round(
     if rnd.state == RoundState.DRAFT:
         rnd = rounds.open_round(actor=organiser, round=rnd)
         result.created.append(OPEN_ROUND.title)
-    for box in BallotBox.objects.filter(conference__round=rnd, state=BoxState.PREPARED):
-        ballots.open_box(actor=organiser, box=box)
     first: Conference = (
         Conference.objects.filter(round=rnd).select_related("box").order_by("unit__sort_key")[0]
     )
@@ -336,6 +341,8 @@ def _open_round(
     # A live conference in the first ward: attendance so far, codes handed out, some votes.
     rounds.record_attendance(actor=organiser, conference=first, invited=110, present=64)
     codes = ballots.generate_codes(actor=organiser, box=first.box, count=ONLINE_DEMO_CODES)
+    for box in BallotBox.objects.filter(conference__round=rnd, state=BoxState.PREPARED):
+        result.demo_shares += open_with_slips(actor=organiser, box=box)[1]
     rng = random.Random(OPEN_ROUND.seed)
     item_keys = [shape.key for shape in item_shapes(q)]
     subjects = list(first.subjects.order_by("order"))

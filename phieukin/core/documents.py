@@ -95,6 +95,69 @@ class PartyHeader:
 
 
 @dataclass(frozen=True)
+class IssuingBody:
+    """Who issues a document, following the organiser's level (HD 36, "tên cơ quan").
+
+    ``superior`` is the directly superior body (empty for a top-level committee, whose
+    documents carry only its own name), ``issuer`` the issuing body, ``place`` the
+    place name of the date line and ``symbol`` the issuer's part of the number
+    ("ĐU", "QU", "TU", "BTGDVTU").
+    """
+
+    superior: str
+    issuer: str
+    place: str
+    symbol: str
+    by_department: bool = False
+
+
+# Issuer suffix of a committee by its level when the unit records none.
+DEFAULT_SYMBOLS = {"province": "TU", "district": "QU", "ward": "ĐU", "commune": "ĐU"}
+
+
+def department_symbol(department: str) -> str:
+    """Return a department's abbreviation: "Ban Tuyên giáo và Dân vận" → "BTGDV".
+
+    The first letter of each syllable, "và" left out ("Ban Tổ chức" → "BTC").
+    """
+    letters = [word[0] for word in department.split() if word.lower() != "và"]
+    return "".join(letters).upper()
+
+
+def issuing_body(
+    *,
+    level: str,
+    place: str,
+    committee: str,
+    department: str = "",
+    parent_organisation: str = "",
+    symbol: str = "",
+) -> IssuingBody:
+    """Return the issuing body of a document of a committee at *level*.
+
+    A city (province) organises through its department: "THÀNH ỦY HÀ NỘI / BAN TUYÊN
+    GIÁO VÀ DÂN VẬN". A former district or a ward issues as its committee under the
+    Party organisation directly above it on the document's date: "ĐẢNG BỘ THÀNH PHỐ HÀ
+    NỘI / ĐẢNG ỦY PHƯỜNG BỒ ĐỀ" (since 01/07/2025), "ĐẢNG BỘ QUẬN LONG BIÊN / ĐẢNG ỦY
+    PHƯỜNG BỒ ĐỀ" (before).
+    """
+    if level == "province" and department:
+        return IssuingBody(
+            superior=committee.upper(),
+            issuer=department.upper(),
+            place=place,
+            symbol=department_symbol(department) + (symbol or "TU"),
+            by_department=True,
+        )
+    return IssuingBody(
+        superior=parent_organisation.upper(),
+        issuer=committee.upper(),
+        place=place,
+        symbol=symbol or DEFAULT_SYMBOLS.get(level, "ĐU"),
+    )
+
+
+@dataclass(frozen=True)
 class SignatureBlock:
     """The signature block (right) and the distribution list (left)."""
 

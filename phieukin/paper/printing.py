@@ -8,6 +8,7 @@ serial — never anything about the respondent.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -334,12 +335,14 @@ def box_sheet_spec(box: BallotBox) -> BoxSheetSpec:
     """Build the printing spec of a ``BallotBox`` model instance."""
     from phieukin.questionnaires.selectors import questionnaire_spec
     from phieukin.rounds.models import DoubleMarkPolicy
+    from phieukin.units import lineage  # like the imports above: keeps the module ORM-free
 
     conference = box.conference
     round_ = conference.round
     unit = conference.unit
-    parent = unit.parent
-    superior = parent.name.upper() if parent is not None else ""
+    # The ballot is the organiser's document: its heading follows the organiser's level
+    # on the conference date (a ward's own round, a former district, the city).
+    body = lineage.issuing_body(round_.organiser_unit, conference.held_on or dt.date.today())
     subjects = [
         SubjectSheet(subject_id=s.pk, name=s.name, title=s.title)
         for s in conference.subjects.order_by("order", "pk")
@@ -350,8 +353,8 @@ def box_sheet_spec(box: BallotBox) -> BoxSheetSpec:
         round_title=f"{round_.title} — {unit.name}",
         questionnaire=questionnaire_spec(round_.questionnaire),
         subjects=subjects,
-        superior=superior,
-        issuer=unit.name.upper(),
+        superior=body.superior,
+        issuer=body.issuer,
         validity_rules=validity_rules_text(
             blank_invalid=round_.blank_ballot_invalid,
             double_mark_unanswered=round_.double_mark_policy == DoubleMarkPolicy.UNANSWERED,

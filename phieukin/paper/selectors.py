@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,25 @@ def paper_boxes_for(user: Any) -> QuerySet[BallotBox]:
 def evidence_digests(box: BallotBox) -> list[str]:
     """Return the sorted SHA-256 hex digests of the box's stored scan files (for the seal)."""
     return sorted(ScanFile.objects.filter(box=box).values_list("sha256", flat=True))
+
+
+def evidence_problems(box: BallotBox) -> list[str]:
+    """Re-hash every stored scan file of the box and name those missing or changed."""
+    problems: list[str] = []
+    for scan in ScanFile.objects.filter(box=box).order_by("id"):
+        digest = hashlib.sha256()
+        try:
+            with scan.file.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError:
+            problems.append(_("The scan file %(name)s is missing.") % {"name": scan.name})
+            continue
+        if digest.hexdigest() != scan.sha256:
+            problems.append(
+                _("The scan file %(name)s was changed after it was stored.") % {"name": scan.name}
+            )
+    return problems
 
 
 def paper_work_waiting(box: BallotBox) -> int:

@@ -3,7 +3,7 @@
 The voting flow works without JavaScript: plain form POSTs carry the code and the
 answers from step to step (code → sheets → review → receipts). Pages are never cached,
 and nothing of the respondent is stored; the client address is used only as an opaque
-key in the rate-limit cache.
+key in the rate-limit cache, which slows down wrong codes and never refuses a valid one.
 """
 
 from __future__ import annotations
@@ -90,9 +90,8 @@ def vote(request: HttpRequest, box_id: int, code: str = "") -> HttpResponse:
             context["error"] = _("This ballot box is not open.")
         return _render(request, "vote_code.html", context)
     context["code"] = typed
-    if ratelimit.is_limited(request, box.pk):
-        context["error"] = _("Too many wrong codes. Please wait a few minutes and try again.")
-        return _render(request, "vote_code.html", context, status=429)
+    # Guessers are slowed down here; a valid, unused code is never refused.
+    ratelimit.throttle(request, box.pk)
     try:
         normalised, row = services.lookup_code(typed)
         if row.box_id != box.pk:

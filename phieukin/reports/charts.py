@@ -345,6 +345,8 @@ def participation_chart(
         ax.text(100 * target, len(labels) - 0.4, text.extra.get("target", ""), fontsize=7)
     ax.set_yticks(positions)
     ax.set_yticklabels(list(labels), fontsize=7)
+    # Fixed limits: with one ward and no rate yet, autoscaling collapses the axis.
+    ax.set_ylim(-0.6, len(labels) - 0.2)
     ax.set_xlim(0, 108)
     ax.set_xlabel(text.x_label or "%", fontsize=8)
     if text.title:

@@ -99,6 +99,9 @@ class Disclosure:
     k_comments: int
     flag_rule: str  # e.g. "Trung bình + Yếu ≥ 20 % hoặc điểm trung bình < 3,00"
     analogy_rule: str = ""
+    # What the reader must know when figures of other rounds are shown next to these:
+    # the map changed, which old units a unit was formed from and their own results.
+    history: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

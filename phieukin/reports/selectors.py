@@ -9,11 +9,12 @@ revealed either.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import can
@@ -36,6 +37,8 @@ from phieukin.rounds.lifecycle import RoundState
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
 from phieukin.tallying import selectors as tallying_selectors
 from phieukin.tallying import tally as engine
+from phieukin.units import lineage
+from phieukin.units.models import Unit
 
 # --- Scoped reads -------------------------------------------------------------------------
 
@@ -108,21 +111,33 @@ def _sum(*values: Any) -> int | None:
 
 
 def document_head(round: Round) -> DocumentHead:
-    """Return the HD 36 heading of the round's reports (issued by the district committee)."""
-    unit = round.organiser_unit
-    superior = unit.party_organisation or unit.full_name
-    issuer = unit.party_committee or unit.full_name
-    suffix = unit.document_symbol_suffix or "QU"
+    """Return the HD 36 heading of the round's reports, following the organiser's level.
+
+    A ward's round: "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI / ĐẢNG ỦY PHƯỜNG BỒ ĐỀ"; a former
+    district's: "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI / QUẬN ỦY LONG BIÊN"; a city-wide round is
+    issued by the organising department: "THÀNH ỦY HÀ NỘI / BAN TUYÊN GIÁO VÀ DÂN VẬN".
+    The superior body is the one of the round's own time (:func:`units.lineage.issuing_body`).
+    """
     day = (round.published_at or round.closed_at or round.created_at).date()
+    first_day = Conference.objects.filter(round=round).order_by("held_on").first()
+    map_day = (first_day.held_on if first_day and first_day.held_on else None) or day
+    body = lineage.issuing_body(round.organiser_unit, map_day)
+    if body.by_department:
+        authority, position = _("FOR THE HEAD OF THE DEPARTMENT"), _("DEPUTY HEAD")
+    else:
+        authority, position = (
+            _("ON BEHALF OF THE STANDING COMMITTEE"),
+            _("STANDING DEPUTY SECRETARY"),
+        )
     return DocumentHead(
-        superior=superior.upper(),
-        issuer=issuer.upper(),
+        superior=body.superior,
+        issuer=body.issuer,
         # The number is given by the office when the report is registered.
-        number=f"Số\u00a0\u00a0\u00a0\u00a0\u00a0-BC/{suffix}",
-        place=unit.name,
+        number=f"Số\u00a0\u00a0\u00a0\u00a0\u00a0-BC/{body.symbol}",
+        place=body.place,
         day=day,
-        authority=_("ON BEHALF OF THE STANDING COMMITTEE"),
-        position=_("STANDING DEPUTY SECRETARY"),
+        authority=authority,
+        position=position,
     )
 
 
@@ -259,20 +274,74 @@ def round_tally(round: Round) -> engine.RoundTally:
 
 
 def previous_round(round: Round) -> Round | None:
-    """Return the latest earlier round of the same organiser whose boxes were counted."""
+    """Return the latest earlier counted round on the same ground (see :func:`earlier_rounds`)."""
     earlier = earlier_rounds(round, limit=1)
     return earlier[-1] if earlier else None
 
 
+def round_day(round: Round) -> dt.date:
+    first = (
+        Conference.objects.filter(round=round, held_on__isnull=False).order_by("held_on").first()
+    )
+    return first.held_on if first and first.held_on else dt.date(round.year, 1, 1)
+
+
+def round_unit_ids(round: Round) -> set[int]:
+    return set(Conference.objects.filter(round=round).values_list("unit_id", flat=True))
+
+
+def _successor_ids(unit_ids: set[int], day: dt.date) -> set[int]:
+    ids: set[int] = set()
+    for unit in Unit.objects.filter(pk__in=unit_ids):
+        ids |= {u.pk for u in lineage.successors_on(unit, day)}
+    return ids
+
+
 def earlier_rounds(round: Round, limit: int = 5) -> list[Round]:
-    """Return up to *limit* earlier counted rounds of the same organiser, oldest first."""
-    qs = Round.objects.filter(
-        organiser_unit_id=round.organiser_unit_id,
-        state__in=[RoundState.CLOSED.value, RoundState.PUBLISHED.value],
-    ).exclude(pk=round.pk)
-    earlier = [r for r in qs if (r.year, r.number) < (round.year, round.number)]
+    """Return up to *limit* earlier counted rounds on the same ground, oldest first.
+
+    The same organiser's rounds, and the rounds of any organiser held on the old map of
+    exactly the same ground: the units of their conferences pass, through the recorded
+    reorganisations, into exactly the units of this round (the 2022 rounds of the 14
+    Long Biên wards for a 2026 round of the four wards that succeed them).
+    """
+    counted = [RoundState.CLOSED.value, RoundState.PUBLISHED.value]
+    units = round_unit_ids(round)
+    ground: set[int] = set(units)
+    for unit in Unit.objects.filter(pk__in=units):
+        ground |= lineage.lineage_unit_ids(unit)
+    qs = (
+        Round.objects.filter(state__in=counted)
+        .filter(Q(organiser_unit_id=round.organiser_unit_id) | Q(conferences__unit_id__in=ground))
+        .exclude(pk=round.pk)
+        .distinct()
+    )
+    day = round_day(round)
+    earlier = []
+    for other in qs:
+        if (other.year, other.number) >= (round.year, round.number):
+            continue
+        if other.organiser_unit_id == round.organiser_unit_id or (
+            units and _successor_ids(round_unit_ids(other), day) == units
+        ):
+            earlier.append(other)
     earlier.sort(key=lambda r: (r.year, r.number))
     return earlier[-limit:]
+
+
+def on_an_older_map(round: Round, earlier: Round) -> bool:
+    """Return whether *earlier* was held on other units than *round* (a reorganisation)."""
+    return round_unit_ids(earlier) != round_unit_ids(round)
+
+
+def round_label(round: Round, earlier: Round) -> str:
+    """Return an earlier round's title, marked when it was held on the old map."""
+    if not on_an_older_map(round, earlier):
+        return earlier.title
+    return _("%(title)s (old map, %(count)s units)") % {
+        "title": earlier.title,
+        "count": len(round_unit_ids(earlier)),
+    }
 
 
 @dataclass
@@ -313,7 +382,7 @@ def trend(round: Round, current: engine.RoundTally, limit: int = 5) -> Trend:
     means: list[float | None] = []
     for earlier in earlier_rounds(round, limit=limit - 1):
         figures = round_tally(earlier).total.figures
-        titles.append(earlier.title)
+        titles.append(round_label(round, earlier))
         means.append(figures.mean if figures else None)
     titles.append(round.title)
     means.append(current.total.figures.mean if current.total.figures else None)

@@ -6,6 +6,7 @@ official Vietnamese document whatever the reader's interface language.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import authorize
-from phieukin.reports import build, selectors
+from phieukin.reports import build, history, selectors
 from phieukin.reports.content import DistrictSummary, LeaderReport
 from phieukin.reports.exporters import get_exporter
 from phieukin.reports.exporters.base import LeaderCharts, leader_charts, summary_charts
@@ -66,6 +67,11 @@ class RoundReports:
     def previous(self) -> selectors.PreviousRound | None:
         return selectors.previous_tally(self.round)
 
+    @property
+    def _committee(self) -> dict[str, str]:
+        unit = self.round.organiser_unit
+        return {"committee": unit.party_committee or unit.full_name}
+
     @functools.cached_property
     def _flag_label(self) -> Callable[[str], str]:
         return selectors.flag_labeller(self.round)
@@ -74,23 +80,26 @@ class RoundReports:
         """Return the content of the report on one subject."""
         with translation.override(DOCUMENT_LANGUAGE):
             subject = self.meta.subject(subject_id)
-            previous = self.previous
-            return build.leader_report(
+            past = history.leader_history(subject_id)
+            report = build.leader_report(
                 meta=self.meta,
                 tally=self.tally,
                 subject_id=subject_id,
                 flag_label=self._flag_label,
                 overall_title=_("Overall"),
                 average_label=_("District average"),
-                previous=previous.cell_for(subject.position_id) if previous else None,
-                previous_title=previous.round.title if previous else "",
+                previous=past.previous,
+                previous_title=past.title,
                 secrecy=_("CONFIDENTIAL"),
                 circulation=_("For internal circulation only"),
                 recipients=[
-                    _("The Standing Committee of the district Party committee (to report),"),
+                    _("The Standing Committee of %(committee)s (to report),") % self._committee,
                     _("Comrade %(name)s,") % {"name": subject.name},
-                    _("Archive: the office of the district Party committee."),
+                    _("Archive: the office of %(committee)s.") % self._committee,
                 ],
+            )
+            return dataclasses.replace(
+                report, disclosure=dataclasses.replace(report.disclosure, history=past.notes)
             )
 
     def leader_with_charts(self, subject_id: int) -> tuple[LeaderReport, LeaderCharts]:
@@ -105,7 +114,7 @@ class RoundReports:
         """Return the district summary; *workbook* adds per-leader figures and ballots."""
         with translation.override(DOCUMENT_LANGUAGE):
             previous = self.previous
-            return build.district_summary(
+            summary = build.district_summary(
                 meta=self.meta,
                 tally=self.tally,
                 flag_label=self._flag_label,
@@ -118,10 +127,14 @@ class RoundReports:
                 if workbook
                 else None,
                 recipients=[
-                    _("The Standing Committee of the district Party committee,"),
-                    _("Archive: the office of the district Party committee."),
+                    _("The Standing Committee of %(committee)s,") % self._committee,
+                    _("Archive: the office of %(committee)s.") % self._committee,
                 ],
                 previous_district=previous.tally.total if previous else None,
+            )
+            notes = tuple(history.history_notes(self.round))
+            return dataclasses.replace(
+                summary, disclosure=dataclasses.replace(summary.disclosure, history=notes)
             )
 
 

@@ -213,6 +213,7 @@ def disclosure_lines(disclosure: Disclosure) -> list[str]:
         % {"k": disclosure.k},
         _("Comments are shown only from %(k)s ballots up, in random order.")
         % {"k": disclosure.k_comments},
+        *disclosure.history,
     ]
 
 

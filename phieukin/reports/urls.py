@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("<int:round_id>/", views.round_reports, name="round"),
     path("<int:round_id>/summary.<str:fmt>", views.summary_download, name="summary_download"),
+    path("<int:round_id>/map/", views.round_map, name="map"),
     path("<int:round_id>/access/", views.access_log_view, name="access_log"),
     path("<int:round_id>/set/", views.render_set, name="render_set"),
     path("<int:round_id>/leaders/<int:subject_id>/", views.leader_report, name="leader"),

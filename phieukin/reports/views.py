@@ -8,11 +8,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from phieukin.core.errors import DomainError
 from phieukin.jobs.services import enqueue
-from phieukin.reports import jobs, selectors, services, texts
+from phieukin.reports import history, jobs, sections, selectors, services, texts
 from phieukin.reports.exporters.base import summary_charts
 from phieukin.reports.services import FORMATS, RoundReports
 from phieukin.rounds.models import Round, Subject
@@ -95,6 +96,7 @@ def leader_report(request: HttpRequest, round_id: int, subject_id: int) -> HttpR
             "images": images,
             "formats": FORMATS,
             "draft": not selectors.is_published(subject.conference.round),
+            "sections": sections.leader_sections(subject),
             **texts.page_context(content),
         },
     )
@@ -123,6 +125,26 @@ def access_log_view(request: HttpRequest, round_id: int) -> HttpResponse:
         request,
         "reports/access_log.html",
         {"round": rnd, "entries": selectors.access_log(request.user, rnd)[:500]},
+    )
+
+
+@login_required
+def round_map(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Draw the round's ward results on the map of any date (organiser, Standing Committee)."""
+    rnd = _round(request, round_id)
+    if not selectors.can_open_summary(request.user, rnd):
+        raise Http404
+    day = parse_date(request.GET.get("on", "")) or selectors.round_day(rnd)
+    return render(
+        request,
+        "reports/round_map.html",
+        {
+            "round": rnd,
+            "day": day,
+            "round_day": selectors.round_day(rnd),
+            "rows": history.round_on_map(rnd, day),
+            "notes": history.history_notes(rnd),
+        },
     )
 
 

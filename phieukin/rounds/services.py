@@ -56,6 +56,13 @@ def create_round(
     if not ward_list:
         raise DomainError(_("Choose at least one ward."), code="no_wards")
     day = conference_date or timezone.localdate()
+    gone = [w for w in ward_list if not w.is_valid_on(day)]
+    if gone:
+        raise DomainError(
+            _("%(units)s did not exist on the conference date %(day)s.")
+            % {"units": ", ".join(str(w) for w in gone), "day": day.strftime("%d/%m/%Y")},
+            code="unit_not_valid",
+        )
     with transaction.atomic():
         if Round.objects.filter(organiser_unit=organiser_unit, year=year, number=number).exists():
             raise Conflict(
@@ -204,6 +211,9 @@ def record_attendance(
                 _("The ballot box is closed for counting; attendance can no longer change."),
                 code="attendance_frozen",
             )
+        if box.opened_at is not None:
+            # Four eyes once the box is open (accounts/rules/ballots.py, box.attendance).
+            authorize(actor, "box.attendance", box)
         conf.invited_count = invited
         conf.present_count = present
         conf.save(update_fields=["invited_count", "present_count"])

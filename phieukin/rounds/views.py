@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,7 +29,7 @@ from phieukin.rounds.selectors import (
     visible_conferences,
     visible_rounds,
 )
-from phieukin.units.selectors import organised_wards, organiser_units_for
+from phieukin.units.selectors import organised_wards, organiser_units_for, pick_organiser_unit
 
 _reader = permits("round.view")
 
@@ -47,11 +49,15 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 @require(_reader)
 def round_create(request: HttpRequest) -> HttpResponse:
-    """Create a draft round over chosen wards of the organiser's district."""
-    organiser_unit = organiser_units_for(request.user).first()
+    """Create a draft round organised by a unit at any level (city, district or ward)."""
+    organiser_units = list(organiser_units_for(request.user))
+    organiser_unit = pick_organiser_unit(organiser_units, request.POST or request.GET)
     if organiser_unit is None or not can(request.user, "round.create", organiser_unit):
         raise PermissionDenied
-    form = RoundForm(request.POST or None, wards=organised_wards(request.user, organiser_unit))
+    day = parse_date(request.POST.get("conference_date", "")) or timezone.localdate()
+    form = RoundForm(
+        request.POST or None, wards=organised_wards(request.user, organiser_unit, day=day)
+    )
     questionnaires = questionnaires_for(request.user).order_by("-created_at")
     questionnaire_field = form.fields["questionnaire"]
     questionnaire_field.queryset = questionnaires  # type: ignore[attr-defined]
@@ -80,7 +86,9 @@ def round_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Round %(title)s was created.") % {"title": rnd.title})
             return redirect("rounds:detail", pk=rnd.pk)
     return render(
-        request, "rounds/round_form.html", {"form": form, "organiser_unit": organiser_unit}
+        request,
+        "rounds/round_form.html",
+        {"form": form, "organiser_unit": organiser_unit, "organiser_units": organiser_units},
     )
 
 

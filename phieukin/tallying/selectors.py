@@ -15,6 +15,7 @@ may read which tally through :mod:`phieukin.accounts.scoping` before calling the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Round, Subject
 from phieukin.tallying import codec, documents, snapshots
 from phieukin.tallying import tally as engine
+from phieukin.units import lineage
 
 
 def questionnaire_shape(questionnaire: Questionnaire) -> engine.Shape:
@@ -345,26 +347,32 @@ def _earlier_rounds(rnd: Round) -> QuerySet[Round]:
     )
 
 
-def previous_subject(subject: Subject) -> Subject | None:
-    """Return the same position's subject in the latest earlier round that counted it.
-
-    "Counted" means its box is sealed; a round that was planned but never held is
-    skipped.
-    """
+def _when(subject: Subject) -> tuple[int, int, dt.date]:
     rnd = subject.conference.round
-    for previous in _earlier_rounds(rnd):
-        found = (
-            Subject.objects.filter(
-                conference__round=previous,
-                position_id=subject.position_id,
-                conference__box__state=BoxState.SEALED.value,
-            )
-            .select_related("conference__round")
-            .first()
+    return (rnd.year, rnd.number, subject.conference.held_on or dt.date(rnd.year, 1, 1))
+
+
+def previous_subject(subject: Subject) -> Subject | None:
+    """Return the same person's latest earlier counted subject in the same post.
+
+    "The same post" follows the map: the post itself, or the same kind of post in a unit
+    the post's unit succeeds (the Party Secretary of the old Bồ Đề ward for the one of
+    the new Bồ Đề ward), whoever organised that round. "Counted" means its box is
+    sealed; a round that was planned but never held is skipped.
+    """
+    positions = [p.pk for p in lineage.lineage_positions(subject.position)]
+    candidates = (
+        Subject.objects.filter(
+            position_id__in=positions,
+            person_id=subject.person_id,
+            conference__box__state=BoxState.SEALED.value,
         )
-        if found is not None:
-            return found
-    return None
+        .exclude(conference__round_id=subject.conference.round_id)
+        .select_related("conference__round", "conference__unit", "position__unit")
+    )
+    now = _when(subject)
+    earlier = [c for c in candidates if _when(c) < now]
+    return max(earlier, key=_when, default=None)
 
 
 def previous_round(rnd: Round) -> Round | None:

@@ -4,6 +4,12 @@ Personas: ``district_organiser``, ``ward_organiser`` (of the first ward), ``coun
 (first ward), ``leader`` (first ward's Party Secretary), ``standing`` (Standing Committee)
 and ``outsider`` (ward organiser of the second ward). ``as_persona(name)`` signs a test
 client in as one of them (or as nobody: ``"anonymous"``).
+
+Second factor: every persona is enrolled with :data:`PERSONA_TOTP_KEY_HEX`, and the test
+client's ``force_login`` (which skips the password) also marks the session as having
+given the second factor, creating a device when the user has none. A test of the sign-in
+itself posts to the login page and completes the step with :func:`totp_code` (or, in a
+browser, :func:`sign_in_in_browser`).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from django.db import connections
 from django.test import Client
 
 from phieukin.accounts.models import Membership, Role, User
+from phieukin.accounts.services import enrol_known_second_factor
 from phieukin.questionnaires.models import Questionnaire
 from phieukin.questionnaires.services import import_default_template
 from phieukin.rounds.models import BallotBox, Round
@@ -45,10 +52,67 @@ def questionnaire(db: Any) -> Questionnaire:
     return import_default_template(actor=None)
 
 
+PERSONA_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
+PERSONA_BACKUP_CODES = ["backup01", "backup02", "backup03"]
+
+
+def totp_code(key_hex: str = PERSONA_TOTP_KEY_HEX) -> str:
+    """Return the current TOTP code of *key_hex* (the personas' key by default)."""
+    from django_otp.oath import totp
+
+    return f"{totp(bytes.fromhex(key_hex)):06d}"
+
+
+def enrol_persona(user: User) -> User:
+    """Give *user* the personas' authenticator key and backup codes."""
+    enrol_known_second_factor(
+        user=user, key_hex=PERSONA_TOTP_KEY_HEX, backup_codes=PERSONA_BACKUP_CODES
+    )
+    return user
+
+
 def _user(username: str, role: str, unit: Unit, **extra: Any) -> User:
     user = User.objects.create_user(username=username, password="pw-" + username, **extra)
     Membership.objects.create(user=user, unit=unit, role=role)
-    return user
+    return enrol_persona(user)
+
+
+_plain_force_login = Client.force_login
+
+
+def _force_login_with_second_factor(self: Client, user: Any, backend: str | None = None) -> None:
+    """Sign *user* in as after password and second factor (tests only)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _plain_force_login(self, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        enrol_persona(user)
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_gives_the_second_factor() -> Iterator[None]:
+    """Make ``Client.force_login`` stand for a complete sign-in, second factor included."""
+    Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign]
+    yield
+    Client.force_login = _plain_force_login  # type: ignore[method-assign]
+
+
+def sign_in_in_browser(page: Any, base_url: str, username: str, password: str) -> None:
+    """Sign in through the login page and the second-factor page in a Playwright *page*."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/2fa/**")
+    page.fill("#id_otp_token", totp_code())
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
 
 
 @pytest.fixture

@@ -44,3 +44,32 @@ class AppointForm(forms.Form):
         if not data.get("person") and not " ".join((data.get("full_name") or "").split()):
             raise forms.ValidationError(_("Choose a person or type a new name."))
         return data
+
+
+class MapDateForm(forms.Form):
+    """Pick the date whose map is drawn."""
+
+    on = forms.DateField(
+        label=_("Map of the date"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+
+class UnitListUploadForm(forms.Form):
+    """Upload a list of units (XLSX or CSV)."""
+
+    file = forms.FileField(
+        label=_("List of units (XLSX or CSV)"),
+        help_text=_(
+            "Columns: ma, ten, ten_day_du, loai, ma_cap_tren, hieu_luc_tu, hieu_luc_den, "
+            "dang_uy, dang_bo (the first row names them)."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

@@ -80,6 +80,22 @@ class Unit(models.Model):
             node = node.parent
         return chain
 
+    def parent_id_on(self, day: dt.date) -> int | None:
+        """Return the id of the unit's parent on *day*, undoing later moves.
+
+        ``parent`` is the parent today; each :class:`UnitMove` of a reorganisation that
+        took effect after *day* is undone, the latest last.
+        """
+        later = [
+            move
+            for move in self.moves.select_related("reorganisation").all()
+            if move.reorganisation.effective > day
+        ]
+        if not later:
+            return self.parent_id
+        first = min(later, key=lambda m: m.reorganisation.effective)
+        return first.old_parent_id
+
 
 class Person(models.Model):
     """A person who holds or held a leadership position."""
@@ -187,3 +203,128 @@ class Tenure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.position}"
+
+
+class Reorganisation(models.Model):
+    """One dated reorganisation of the map: units end, units begin, wards move.
+
+    Recorded by :func:`phieukin.units.services.record_reorganisation` in one transaction;
+    the units that end get ``valid_until = effective - 1 day``, the new ones
+    ``valid_from = effective``, and every successor names its predecessors
+    (:class:`Succession`).
+    """
+
+    effective = models.DateField(_("effective from"))
+    title = models.CharField(_("title"), max_length=200)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+        ordering = ["effective", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def last_day_before(self) -> dt.date:
+        """Return the last day of the map this reorganisation replaced."""
+        return self.effective - dt.timedelta(days=1)
+
+
+class Succession(models.Model):
+    """A new unit succeeds an old one, wholly or in part (a share of population or staff)."""
+
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        verbose_name=_("reorganisation"),
+        on_delete=models.PROTECT,
+        related_name="successions",
+    )
+    predecessor = models.ForeignKey(
+        Unit,
+        verbose_name=_("predecessor"),
+        on_delete=models.PROTECT,
+        related_name="successions_as_predecessor",
+    )
+    successor = models.ForeignKey(
+        Unit,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="successions_as_successor",
+    )
+    whole = models.BooleanField(_("the whole of the predecessor"), default=False)
+    population_share = models.DecimalField(
+        _("share of the predecessor's population"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+    )
+    staff_share = models.DecimalField(
+        _("share of the predecessor's staff"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+    )
+    verified = models.BooleanField(
+        _("checked against the legal text"),
+        default=True,
+        help_text=_("Unchecked when the split is taken from secondary sources."),
+    )
+
+    class Meta:
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        ordering = ["reorganisation", "successor__sort_key", "predecessor__sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganisation", "predecessor", "successor"], name="succession_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class UnitMove(models.Model):
+    """A unit that continues but changes parent in a reorganisation (district → city)."""
+
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        verbose_name=_("reorganisation"),
+        on_delete=models.PROTECT,
+        related_name="moves",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="moves"
+    )
+    old_parent = models.ForeignKey(
+        Unit,
+        verbose_name=_("former parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    new_parent = models.ForeignKey(
+        Unit,
+        verbose_name=_("new parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("move of a unit")
+        verbose_name_plural = _("moves of units")
+        constraints = [
+            models.UniqueConstraint(fields=["reorganisation", "unit"], name="move_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.old_parent} → {self.new_parent}"

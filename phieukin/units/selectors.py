@@ -10,7 +10,16 @@ from django.db.models import Prefetch, QuerySet
 
 from phieukin.accounts.models import Role
 from phieukin.accounts.scoping import scope_to_units, unit_ids_for
-from phieukin.units.models import Person, Position, Tenure, Unit, UnitKind
+from phieukin.units import lineage
+from phieukin.units.models import (
+    Person,
+    Position,
+    Reorganisation,
+    Tenure,
+    Unit,
+    UnitKind,
+    UnitMove,
+)
 
 
 def units_for(user: Any) -> QuerySet[Unit]:
@@ -23,12 +32,33 @@ def wards_for(user: Any) -> QuerySet[Unit]:
     return units_for(user).filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE])
 
 
-def organised_wards(user: Any, organiser_unit: Unit) -> QuerySet[Unit]:
-    """Return the wards under *organiser_unit* that the user organises, Vietnamese order."""
+def organised_wards(
+    user: Any, organiser_unit: Unit, *, day: dt.date | None = None
+) -> QuerySet[Unit]:
+    """Return the wards a round organised by *organiser_unit* may cover, Vietnamese order.
+
+    An organiser at any level: a ward (or commune) organises a round on its own leaders,
+    so its only conference is its own; a city or a (former) district covers the wards
+    and communes below it that the user organises. With *day*, only the units that
+    exist on that day (the map of the conference date).
+    """
     ids = unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER])
-    return Unit.objects.filter(
-        parent=organiser_unit, id__in=ids, kind__in=[UnitKind.WARD, UnitKind.COMMUNE]
-    ).order_by("sort_key")
+    kinds = [UnitKind.WARD, UnitKind.COMMUNE]
+    if organiser_unit.kind in kinds:
+        qs = Unit.objects.filter(pk=organiser_unit.pk, id__in=ids)
+    else:
+        below: set[int] = set()
+        frontier = {organiser_unit.pk}
+        while frontier:
+            frontier = (
+                set(Unit.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+                - below
+            )
+            below |= frontier
+        qs = Unit.objects.filter(id__in=below & ids, kind__in=kinds)
+    if day is not None:
+        qs = qs.filter(lineage.valid_on(day))
+    return qs.order_by("sort_key")
 
 
 @dataclass
@@ -109,3 +139,78 @@ def organiser_units_for(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(
         memberships__user=user, memberships__role=Role.DISTRICT_ORGANISER
     ).order_by("sort_key")
+
+
+def map_for(user: Any, day: dt.date) -> list[lineage.MapNode]:
+    """Return the units the user sees that existed on *day*, drawn as on that day."""
+    return lineage.map_on(day, units_for(user))
+
+
+@dataclass(frozen=True)
+class ReorganisationView:
+    """A reorganisation with its successions grouped by new unit, for the units page."""
+
+    reorganisation: Reorganisation
+    successors: list[tuple[Unit, list[lineage.Predecessor]]]
+    ended: list[Unit]
+    moves: list[UnitMove]
+
+
+def reorganisations_for(user: Any) -> list[ReorganisationView]:
+    """Return the reorganisations that touched the user's units, oldest first."""
+    ids = unit_ids_for(user)
+    if not ids:
+        return []
+    views = []
+    for reorg in Reorganisation.objects.order_by("effective", "pk"):
+        links = list(
+            reorg.successions.filter(successor_id__in=ids).select_related(
+                "predecessor", "successor"
+            )
+        )
+        moves = list(
+            reorg.moves.filter(unit_id__in=ids).select_related("unit", "old_parent", "new_parent")
+        )
+        ended = list(
+            Unit.objects.filter(id__in=ids, valid_until=reorg.last_day_before).order_by(
+                "kind", "sort_key"
+            )
+        )
+        if not links and not moves and not ended:
+            continue
+        grouped: dict[int, tuple[Unit, list[lineage.Predecessor]]] = {}
+        for link in sorted(
+            links, key=lambda s: (s.successor.sort_key, not s.whole, s.predecessor.sort_key)
+        ):
+            _unit, items = grouped.setdefault(link.successor_id, (link.successor, []))
+            items.append(
+                lineage.Predecessor(
+                    unit=link.predecessor,
+                    successor=link.successor,
+                    whole=link.whole,
+                    population_share=link.population_share,
+                    staff_share=link.staff_share,
+                    effective=reorg.effective,
+                    verified=link.verified,
+                    depth=1,
+                )
+            )
+        views.append(
+            ReorganisationView(
+                reorganisation=reorg, successors=list(grouped.values()), ended=ended, moves=moves
+            )
+        )
+    return views
+
+
+def pick_organiser_unit(units: list[Unit], params: Any) -> Unit | None:
+    """Return the organising unit named by ``params["organiser"]`` among *units*.
+
+    Without a (valid) choice: the first unit that exists today, else the first one.
+    """
+    chosen = str(params.get("organiser", "") or "")
+    for unit in units:
+        if str(unit.pk) == chosen:
+            return unit
+    today = dt.date.today()
+    return next((u for u in units if u.is_valid_on(today)), units[0] if units else None)

@@ -6,20 +6,69 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from phieukin.accounts.access import AccessDenied, permits
+from phieukin.accounts.access import AccessDenied, can, permits
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
-from phieukin.units.forms import AppointForm
-from phieukin.units.selectors import appointable_positions, people_for, positions_for, unit_tree
-from phieukin.units.services import appoint_person
+from phieukin.units.forms import AppointForm, MapDateForm, UnitListUploadForm
+from phieukin.units.selectors import (
+    appointable_positions,
+    map_for,
+    people_for,
+    positions_for,
+    reorganisations_for,
+)
+from phieukin.units.services import UnitImportError, appoint_person, import_units
 
 
 @require(permits("unit.view"))
 def unit_list(request: HttpRequest) -> HttpResponse:
-    """Show the tree of units the user sees."""
-    return render(request, "units/unit_list.html", {"tree": unit_tree(request.user)})
+    """Show the map of units the user sees on a date (today by default) and its changes."""
+    form = MapDateForm(request.GET or None)
+    day = timezone.localdate()
+    if form.is_valid() and form.cleaned_data["on"]:
+        day = form.cleaned_data["on"]
+    return render(
+        request,
+        "units/unit_list.html",
+        {
+            "tree": map_for(request.user, day),
+            "day": day,
+            "form": form,
+            "reorganisations": reorganisations_for(request.user),
+            "can_import": can(request.user, "unit.import"),
+        },
+    )
+
+
+@require(permits("unit.import"))
+def unit_import(request: HttpRequest) -> HttpResponse:
+    """Import a list of units from XLSX or CSV; show every error with its line."""
+    form = UnitListUploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_units(
+                actor=acting_user(request), data=upload.read(), filename=upload.name
+            )
+        except UnitImportError as exc:
+            form.add_error(None, exc.message)
+            errors = [str(e) for e in exc.errors]
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(created)s units created, %(updated)s updated.")
+                % {"created": len(result.created), "updated": len(result.updated)},
+            )
+            return redirect("units:list")
+    return render(request, "units/unit_import.html", {"form": form, "errors": errors})
 
 
 @require(permits("unit.view"))

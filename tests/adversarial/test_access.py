@@ -43,6 +43,11 @@ PUBLIC = {
     "api:ballots_csv",
     "api:tally",
     "api:cast",
+    # Posted self-cultivation plans and citizen feedback (DESIGN §5, follow-through).
+    "public:posted_plans",
+    "public:plan_feedback",
+    "api:unit_plans",
+    "api:plan_feedback",
     # What the district office marked public of the recognition registry.
     "public_recognition:unit",
     "api:unit_recognitions",
@@ -88,6 +93,38 @@ def _user(username: str, role: str, unit: Unit, person: Any = None) -> User:
     return user
 
 
+def _followup_objects(subject: Subject, ward: Unit) -> dict[str, int | str]:
+    """Give ward 0 a response, a remediation plan and a posted self-cultivation plan."""
+    from phieukin.followup import services as followup
+    from phieukin.followup.tokens import feedback_token
+
+    followup.save_response(actor=None, subject=subject, accepted="Tiếp thu", explained="")
+    plan = followup.start_plan(actor=None, subject=subject)
+    measure = followup.save_measure(
+        actor=None,
+        plan=plan,
+        data=followup.MeasureInput("Đối thoại", "Bí thư", dt.date(2030, 1, 1), "Tốt hơn"),
+    )
+    year = dt.date.today().year
+    own = followup.save_cultivation_plan(
+        actor=None,
+        person_id=subject.person_id,
+        unit=ward,
+        year=year,
+        intro="",
+        commitments=[followup.CommitmentInput("ethics", "Giản dị")],
+    )
+    own = followup.post_cultivation_plan(actor=None, plan=own)
+    feedback = followup.submit_feedback(plan=own, body="Góp ý", token=feedback_token(own.pk))
+    assert feedback is not None
+    return {
+        "plan_id": plan.pk,
+        "measure_id": measure.pk,
+        "feedback_id": feedback.pk,
+        "year": year,
+    }
+
+
 @pytest.fixture
 def world(
     box: BallotBox, other_box: BallotBox, counter: User, wards: list[Unit], open_round_: Round
@@ -105,7 +142,9 @@ def world(
     entry = PendingEntry.objects.create(
         box=box, subject=subject, sheet_label="9", first_by=counter, first_keys="1"
     )
+    followup = _followup_objects(subject, wards[0])
     ids: dict[str, int | str] = {
+        **followup,
         "box_id": box.pk,
         "box": box.pk,
         "conference": box.conference_id,

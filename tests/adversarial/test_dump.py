@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
+import shutil
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -194,6 +198,7 @@ def test_ballot_rows_hold_no_order_or_time_column() -> None:
         "valid",
         "answers",
         "comment",
+        "ciphertext",
     }
 
 
@@ -216,3 +221,135 @@ def test_a_box_with_a_half_entered_sheet_cannot_be_sealed(
         box.state == "sealed" and PendingEntry.objects.filter(box=box, first_by=counter).exists()
     )
     assert not sealed_with_typist
+
+
+# --- Before sealing: a copy taken while the box is open or closed ------------------------
+
+MID_RESPONDENTS = 12
+
+
+def _snapshot() -> bytes:
+    """Return what an adversary copies: the SQLite file with its WAL, or a pg_dump."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = Path(settings_dict["NAME"])
+        wal = Path(f"{name}-wal")
+        return name.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    environment = {**os.environ, "PGPASSWORD": settings_dict["PASSWORD"] or ""}
+    return subprocess.run(
+        [
+            shutil.which("pg_dump") or "pg_dump",
+            "-h",
+            settings_dict["HOST"] or "127.0.0.1",
+            "-p",
+            str(settings_dict["PORT"] or 5432),
+            "-U",
+            settings_dict["USER"],
+            "--data-only",
+            settings_dict["NAME"],
+        ],
+        check=True,
+        capture_output=True,
+        env=environment,
+    ).stdout
+
+
+def _readable(box: BallotBox) -> set[tuple[Any, ...]]:
+    """Return the distinct readable columns of the box's online ballot rows, per leader."""
+    return set(
+        Ballot.objects.filter(box=box, source="online").values_list(
+            "subject_id", "group_id", "source", "valid", "answers", "comment"
+        )
+    )
+
+
+def _open_session(box: BallotBox, typist: User) -> dict[str, Any]:
+    services.open_box(actor=None, box=box)
+    codes = services.generate_codes(actor=None, box=box, count=MID_RESPONDENTS + 2)
+    receipts: list[list[str]] = []
+    for n, code in enumerate(codes[:MID_RESPONDENTS]):
+        receipts.append(
+            services.cast_ballot(code=code, sheets=full_sheets(box, n, f"secret-comment-{n:02d}"))
+        )
+    keys = "".join("2" for _ in services.shapes_for(box))
+    for n in range(2):
+        for subject in Subject.objects.filter(conference=box.conference):
+            paper.enter_typed_sheet(
+                actor=typist, box=box, subject=subject, keys=keys, comment=f"typed-comment-{n}"
+            )
+    return {"codes": codes, "receipts": receipts}
+
+
+def _assert_nothing_readable(box: BallotBox, snapshot: bytes) -> None:
+    assert b"secret-comment-" not in snapshot and b"typed-comment-" not in snapshot
+    assert "secret-comment-".encode("utf-16-le") not in snapshot
+    cells = list(dump())
+    assert not [(t, c) for t, c, v in cells if "secret-comment-" in v or "typed-comment-" in v]
+    stored = list(
+        Ballot.objects.filter(box=box).values("answers", "comment", "group_id", "ciphertext")
+    )
+    assert (
+        len(stored)
+        == 2 * MID_RESPONDENTS + 2 * Subject.objects.filter(conference=box.conference).count()
+    )
+    assert all(r["answers"] == "" and r["comment"] == "" and r["group_id"] is None for r in stored)
+    # Every ciphertext of the box has the same length, so none tells a long comment apart.
+    assert len({len(bytes(r["ciphertext"])) for r in stored}) == 1
+    # Whatever links a receipt or a used code to a row, every online row of a leader reads
+    # the same: the link leads to nothing but "a ballot arrived".
+    leaders = Subject.objects.filter(conference=box.conference).count()
+    assert len(_readable(box)) == leaders
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_taken_while_voting_holds_no_ballot_content(box: BallotBox, counter: User) -> None:
+    _open_session(box, counter)
+    _assert_nothing_readable(box, _snapshot())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_taken_after_closing_holds_no_ballot_content(box: BallotBox, counter: User) -> None:
+    _open_session(box, counter)
+    services.close_box(actor=None, box=box)
+    _assert_nothing_readable(box, _snapshot())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="xmin and ctid are PostgreSQL's",
+)
+def test_xmin_links_a_used_code_and_its_receipts_only_to_ciphertexts(
+    box: BallotBox, counter: User
+) -> None:
+    """The adversary's queries: which rows share the voter's transaction (xmin)?
+
+    They do share it — the code, the receipts and the ballots are written in one
+    transaction — and the test shows that link exists; but the linked ballot rows read
+    exactly like every other ballot of their leader, so the link reveals no answer.
+    """
+    session = _open_session(box, counter)
+    services.close_box(actor=None, box=box)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT xmin::text, digest FROM ballots_code WHERE box_id = %s AND state = 'used'",
+            [box.pk],
+        )
+        used = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT xmin::text, subject_id, group_id, source, valid, answers, comment, "
+            "length(ciphertext), ctid::text FROM ballots_ballot WHERE box_id = %s",
+            [box.pk],
+        )
+        ballots = cursor.fetchall()
+        cursor.execute("SELECT xmin::text, value FROM ballots_receipt WHERE box_id = %s", [box.pk])
+        receipts = cursor.fetchall()
+    linked = [row for row in ballots if row[0] in used]
+    assert len(linked) == 2 * MID_RESPONDENTS  # the link is there …
+    assert {r[0] for r in receipts} <= set(used)
+    readable = {row[1:8] for row in linked}
+    assert (
+        len(readable) == Subject.objects.filter(conference=box.conference).count()
+    )  # … to nothing
+    assert all(row[5] == "" and row[6] == "" for row in linked)
+    assert len(session["receipts"]) == MID_RESPONDENTS

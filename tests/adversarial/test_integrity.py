@@ -20,6 +20,7 @@ from phieukin.ballots import services
 from phieukin.ballots.models import Ballot, Seal
 from phieukin.core.errors import DomainError
 from phieukin.rounds.models import BallotBox, Subject
+from phieukin.rounds.services import record_attendance
 from tests.adversarial.conftest import Session, full_sheets
 
 pytestmark = pytest.mark.django_db
@@ -275,3 +276,98 @@ def test_a_code_is_refused_when_it_cannot_vote_here(
     else:
         assert refused.value.status in (404, 409), refused.value.code
     assert Ballot.objects.count() == before
+
+
+# --- Four eyes: one person cannot stuff a box --------------------------------------------
+
+
+def _api(client: Any, user: Any) -> dict[str, Any]:
+    from phieukin.api.auth import create_api_token
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {create_api_token(user=user, name='t')}"}
+
+
+def test_a_ward_organiser_alone_cannot_stuff_an_open_box(
+    client: Any, box: BallotBox, ward_organiser: Any, counter: Any
+) -> None:
+    """The issue's scenario: after opening, 5 new codes, 5 ballots, present raised by 5."""
+    import json
+
+    from phieukin.ballots.models import Code
+
+    services.generate_codes(actor=None, box=box, count=3)
+    record_attendance(actor=ward_organiser, conference=box.conference, invited=10, present=3)
+    services.open_box(actor=ward_organiser, box=box)
+    auth = _api(client, ward_organiser)
+    base = f"/api/v1/admin/boxes/{box.pk}"
+    made = client.post(
+        f"{base}/codes", json.dumps({"count": 5}), content_type="application/json", **auth
+    )
+    assert made.status_code == 403
+    raised = client.post(
+        f"{base}/attendance",
+        json.dumps({"invited": 10, "present": 8}),
+        content_type="application/json",
+        **auth,
+    )
+    assert raised.status_code == 403
+    assert Code.objects.filter(box=box).count() == 3
+    box.conference.refresh_from_db()
+    assert box.conference.present_count == 3
+    # The web pages give the same answer.
+    client.force_login(ward_organiser)
+    client.post(f"/ballots/{box.pk}/codes/", {"count": "5"})
+    client.post(f"/ballots/{box.pk}/attendance/", {"invited": "10", "present": "8"})
+    assert Code.objects.filter(box=box).count() == 3
+    box.conference.refresh_from_db()
+    assert box.conference.present_count == 3
+
+
+def test_the_counting_committee_may_change_figures_after_opening_and_the_reconciliation_names_them(
+    client: Any, box: BallotBox, ward_organiser: Any, counter: Any
+) -> None:
+    import json
+
+    from phieukin.ballots import selectors
+
+    record_attendance(actor=ward_organiser, conference=box.conference, invited=10, present=3)
+    services.open_box(actor=ward_organiser, box=box)
+    auth = _api(client, counter)
+    base = f"/api/v1/admin/boxes/{box.pk}"
+    assert (
+        client.post(
+            f"{base}/codes", json.dumps({"count": 2}), content_type="application/json", **auth
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            f"{base}/attendance",
+            json.dumps({"invited": 10, "present": 5}),
+            content_type="application/json",
+            **auth,
+        ).status_code
+        == 200
+    )
+    entries = selectors.figure_entries(box)
+    after = [(e.figure, e.actor) for e in entries if e.after_opening]
+    assert len(after) == 2 and all(
+        actor == counter.username or counter.get_full_name() in actor for _f, actor in after
+    ), entries
+    assert any(not e.after_opening and e.actor for e in entries)
+    client.force_login(counter)
+    services.close_box(actor=counter, box=box)
+    page = client.get(f"/ballots/{box.pk}/").content.decode()
+    assert str(counter) in page and page.count(str(ward_organiser)) >= 1
+
+
+def test_bidirectional_controls_are_stripped_from_comments(box: BallotBox) -> None:
+    services.open_box(actor=None, box=box)
+    code = services.generate_codes(actor=None, box=box, count=1)[0]
+    evil = "tốt\u202eđộc\u2066x\u2069\u202a\u202b\u202c\u202d\u2067\u2068"
+    services.cast_ballot(code=code, sheets=full_sheets(box, 0, evil))
+    services.close_box(actor=None, box=box)
+    services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    for comment in Ballot.objects.filter(box=box).values_list("comment", flat=True):
+        assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in comment)
+        assert comment.startswith("tốtđộcx")

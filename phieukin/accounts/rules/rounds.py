@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from phieukin.accounts import permissions
-from phieukin.accounts.access import rule
+from phieukin.accounts.access import can, rule
 
 
 @rule("round.view")
@@ -45,5 +45,10 @@ def record_attendance(actor: Any, conference: Any) -> bool:
     The counting committee, the Standing Committee, leaders and the Fatherland Front do
     not: the figures are checked against the box by the committee, not set by it. When
     the figures may change at all (not after counting began) is the service's rule.
+    Once the conference's box is open, four eyes apply instead: ``box.attendance``
+    (``rules/ballots.py``) lets only the counting committee change them.
     """
+    box = getattr(conference, "box", None)
+    if box is not None and box.opened_at is not None:
+        return can(actor, "box.attendance", box)
     return permissions.can_manage_conference(actor, conference)

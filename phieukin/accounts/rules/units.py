@@ -1,4 +1,4 @@
-"""Who reads the unit tree and who appoints leaders."""
+"""Who reads the unit tree, who redraws it and who appoints leaders."""
 
 from __future__ import annotations
 
@@ -6,6 +6,14 @@ from typing import Any
 
 from phieukin.accounts import permissions
 from phieukin.accounts.access import rule
+from phieukin.accounts.models import Membership, Role
+
+
+def _organises_a_top_unit(actor: Any) -> bool:
+    # The map is the city's (or province's): only its organiser redraws it.
+    return Membership.objects.filter(
+        user=actor, role=Role.DISTRICT_ORGANISER, unit__parent__isnull=True
+    ).exists()
 
 
 @rule("unit.view")
@@ -16,8 +24,14 @@ def view_units(actor: Any, obj: Any) -> bool:
 
 @rule("unit.import")
 def import_units(actor: Any, obj: Any) -> bool:
-    """Only the operator (the command line) or a superuser loads a district's unit tree."""
-    return bool(getattr(actor, "is_superuser", False))
+    """The operator (command line), a superuser or the city's organiser loads units."""
+    return bool(getattr(actor, "is_superuser", False)) or _organises_a_top_unit(actor)
+
+
+@rule("unit.reorganise")
+def reorganise(actor: Any, obj: Any) -> bool:
+    """The operator, a superuser or the city's organiser records a reorganisation."""
+    return bool(getattr(actor, "is_superuser", False)) or _organises_a_top_unit(actor)
 
 
 @rule("position.appoint")

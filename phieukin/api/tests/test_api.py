@@ -185,16 +185,25 @@ def test_the_admin_flow_through_the_api(
     assert not ApiToken.objects.filter(digest=token).exists()
     auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     base = f"/api/v1/admin/boxes/{box.pk}"
-    assert client.post(f"{base}/open", **auth).json()["state"] == "open"
     codes = client.post(
         f"{base}/codes", json.dumps({"count": 3}), content_type="application/json", **auth
     ).json()["codes"]
     assert len(codes) == 3
+    opened = client.post(
+        f"{base}/open",
+        json.dumps({"threshold": 2, "members": 3}),
+        content_type="application/json",
+        **auth,
+    ).json()
+    assert opened["state"] == "open" and len(opened["shares"]) == 4
+    counter_auth: dict[str, Any] = {
+        "HTTP_AUTHORIZATION": f"Bearer {create_api_token(user=counter, name='c')}"
+    }
     voided = client.post(
         f"{base}/codes/void",
         json.dumps({"codes": codes[2:]}),
         content_type="application/json",
-        **auth,
+        **counter_auth,
     )
     assert voided.json() == {"voided": 1}
     assert _post(client, _payload(codes[0], full_sheets(box))).status_code == 201
@@ -202,15 +211,24 @@ def test_the_admin_flow_through_the_api(
         f"{base}/attendance",
         json.dumps({"invited": 3, "present": 1}),
         content_type="application/json",
-        **auth,
+        **counter_auth,
     )
     status = client.get(base, **auth).json()
     assert status["counts"]["codes_used"] == 1 and status["mismatches"] == []
     assert client.post(f"{base}/close", **auth).json()["state"] == "closed"
-    counter_auth: dict[str, Any] = {
-        "HTTP_AUTHORIZATION": f"Bearer {create_api_token(user=counter, name='c')}"
-    }
-    sealed = client.post(f"{base}/seal", "{}", content_type="application/json", **counter_auth)
+    too_few = client.post(
+        f"{base}/seal",
+        json.dumps({"shares": opened["shares"][:1]}),
+        content_type="application/json",
+        **counter_auth,
+    )
+    assert too_few.status_code == 400 and too_few.json()["code"] == "shares_too_few"
+    sealed = client.post(
+        f"{base}/seal",
+        json.dumps({"shares": opened["shares"][1:3]}),
+        content_type="application/json",
+        **counter_auth,
+    )
     assert sealed.status_code == 200, sealed.json()
     verify = client.get(f"{base}/verify", **counter_auth).json()
     assert verify["ok"] is True

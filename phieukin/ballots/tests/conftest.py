@@ -12,8 +12,8 @@ from phieukin.rounds.models import BallotBox, Subject
 
 @pytest.fixture
 def open_box_(box: BallotBox) -> BallotBox:
-    """Return the first ward's box, opened."""
-    return open_box(actor=None, box=box)
+    """Return the first ward's box, opened (its key shares kept for sealing)."""
+    return open_box(actor=None, box=box).box
 
 
 @pytest.fixture

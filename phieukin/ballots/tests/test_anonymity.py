@@ -1,10 +1,12 @@
-"""Adversarial tests of DESIGN.md §4: no order trace after sealing, no recoverable copies.
+"""Adversarial tests of DESIGN.md §4 after sealing: no order trace, no recoverable copy.
 
-The adversary holds the database file (and -wal) and knows the order in which people
-voted. Each respondent's ballot carries a marker comment so the test can tell which
-submission each stored row came from; the claims are that after sealing no stored
-column and no physical row order (SQLite rowid, PostgreSQL ctid and xmin) correlates
-with submission order, and that the pre-seal copies are gone from the file bytes.
+The adversary holds the database file (and -wal) or the PostgreSQL files and knows the
+order in which people voted. Each respondent's ballot carries a marker comment so the
+test can tell which submission each stored row came from, and the test keeps every
+receipt and code in voting order. The claims: after sealing no physical order (SQLite
+rowid, PostgreSQL ctid and xmin) of the ballots, the receipts or the codes correlates
+with voting order (|Spearman rho| < 0.1 over 1,000 ballots), and no pre-seal id or
+ciphertext is left in the file bytes.
 """
 
 from __future__ import annotations
@@ -20,77 +22,94 @@ import pytest
 from django.db import connection
 
 from phieukin.ballots import services
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import Ballot, Code, Receipt
+from phieukin.ballots.services import sealing
 from phieukin.rounds.models import BallotBox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-RESPONDENTS = 800  # two leaders each: 1,600 ballots
+RESPONDENTS = 500  # two leaders each: 1,000 ballots
 
 
 def spearman(x: Any, y: Any) -> float:
     """Return Spearman's rho of two sequences (ranks by numpy, no ties expected)."""
-    rx = np.argsort(np.argsort(np.asarray(x, dtype=float))).astype(float)
-    ry = np.argsort(np.argsort(np.asarray(y, dtype=float))).astype(float)
+    rx = np.argsort(np.argsort(np.asarray(x, dtype=float), kind="stable")).astype(float)
+    ry = np.argsort(np.argsort(np.asarray(y, dtype=float), kind="stable")).astype(float)
     if rx.std() == 0 or ry.std() == 0:
         return 0.0
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
-def _vote(box: BallotBox, sheets: Any) -> None:
-    codes = services.generate_codes(actor=None, box=box, count=RESPONDENTS)
+def _vote(box: BallotBox, sheets: Any, respondents: int = RESPONDENTS) -> dict[str, int]:
+    """Vote in a known order; return receipt → order and code digest → order."""
+    codes = services.generate_codes(actor=None, box=box, count=respondents)
+    order_of: dict[str, int] = {}
     for order, code in enumerate(codes):
-        services.cast_ballot(code=code, sheets=sheets(order % 5, f"marker-{order:05d}"))
+        for receipt in services.cast_ballot(
+            code=code, sheets=sheets(order % 5, f"marker-{order:05d}")
+        ):
+            order_of[receipt] = order
+        order_of[services.code_digest(code.replace("-", ""))] = order
+    return order_of
 
 
-def _physical_rows() -> list[tuple[int, list[float]]]:
-    """Return (submission order, [physical order measures]) per stored ballot."""
+def _physical(table: str, key: str) -> list[tuple[str, list[float]]]:
+    """Return (key value, [physical order measures]) per row of *table*."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT comment, rowid, id FROM ballots_ballot")
-            rows = [(c, [float(r), float(i)]) for c, r, i in cursor.fetchall()]
-        else:
-            cursor.execute(
-                "SELECT comment, (ctid::text::point)[0], (ctid::text::point)[1], "
-                "xmin::text::bigint, id FROM ballots_ballot"
-            )
-            rows = [(c, [p * 10000 + t, float(x), float(i)]) for c, p, t, x, i in cursor.fetchall()]
-    return [(int(c.split("-")[1]), measures) for c, measures in rows]
+            cursor.execute(f"SELECT {key}, rowid, id FROM {table}")
+            return [(k, [float(r), float(i)]) for k, r, i in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT {key}, (ctid::text::point)[0], (ctid::text::point)[1], "
+            f"xmin::text::bigint, id FROM {table}"
+        )
+        return [(k, [p * 10000 + t, float(x), float(i)]) for k, p, t, x, i in cursor.fetchall()]
 
 
-def _correlations() -> list[float]:
-    rows = _physical_rows()
-    order = [r[0] for r in rows]
+def _correlations(table: str, key: str, order_of: Any) -> list[float]:
+    rows = [(order_of(k), m) for k, m in _physical(table, key)]
+    rows = [(o, m) for o, m in rows if o is not None]
+    if len(rows) < 2:
+        return []
+    order = [o for o, _m in rows]
     scan = list(range(len(rows)))  # the natural order of a scan without ORDER BY
-    measures = list(zip(*[r[1] for r in rows], strict=True))
+    measures = list(zip(*[m for _o, m in rows], strict=True))
     return [spearman(order, scan)] + [spearman(order, m) for m in measures]
 
 
-def test_no_stored_column_or_row_order_follows_submission_order_after_sealing(
+def _all_correlations(order_of: dict[str, int]) -> dict[str, list[float]]:
+    return {
+        "ballots": _correlations(
+            "ballots_ballot", "comment", lambda c: int(c.split("-")[1]) if c else None
+        ),
+        "receipts": _correlations("ballots_receipt", "value", order_of.get),
+        "codes": _correlations("ballots_code", "digest", order_of.get),
+    }
+
+
+def test_no_physical_order_of_ballots_receipts_or_codes_follows_voting_after_sealing(
     open_box_: BallotBox, sheets: Any
 ) -> None:
-    _vote(open_box_, sheets)
-    before = _correlations()
-    assert _adjacent_pairs() > 0.9 * RESPONDENTS  # what sealing must destroy
-    # The adversary's view before sealing: the physical order does follow submission
-    # (this is what sealing must destroy, and shows the measure can detect it).
-    assert max(abs(rho) for rho in before) > 0.9, before
+    order_of = _vote(open_box_, sheets)
+    # Before sealing the receipts' physical order follows voting (what sealing destroys,
+    # and proof that the measure sees order); the ballots are ciphertexts.
+    before = _all_correlations(order_of)
+    assert max(abs(rho) for rho in before["receipts"]) > 0.9, before
+    assert not Ballot.objects.filter(box=open_box_).exclude(comment="").exists()
     services.close_box(actor=None, box=open_box_)
     services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
-    after = _correlations()
+    after = _all_correlations(order_of)
     assert Ballot.objects.filter(box=open_box_).count() == 2 * RESPONDENTS
-    # Under a random order rho has a standard deviation of 1/sqrt(n - 1) ~ 0.025 for 1,600
-    # rows, so the issue's bound of 0.1 is 4 sigma: a chance failure is about 1 in 15,000
-    # per measure, while an unshuffled order gives more than 0.9.
-    assert all(abs(rho) < 0.1 for rho in after), after
-    # The two sheets of one respondent: adjacent in the file before sealing, not after.
-    assert _adjacent_pairs() < 0.05 * RESPONDENTS
-
-
-def _adjacent_pairs() -> int:
-    """Return how many respondents' two sheets sit next to each other in physical order."""
-    rows = sorted(_physical_rows(), key=lambda r: r[1][0])
-    return sum(a[0] == b[0] for a, b in itertools.pairwise(rows))
+    assert Receipt.objects.filter(box=open_box_).count() == 2 * RESPONDENTS
+    assert Code.objects.filter(box=open_box_, state="used").count() == RESPONDENTS
+    # Under a random order rho has a standard deviation of 1/sqrt(n - 1): about 0.03 for
+    # 1,000 ballots or receipts and 0.045 for 500 codes, so 0.1 is 2.2 to 3 sigma above
+    # chance per measure, while any order kept by the product gives more than 0.9.
+    for name, measures in after.items():
+        assert all(abs(rho) < 0.1 for rho in measures), (name, after)
+    # The two sheets of one respondent: not side by side after sealing.
+    rows = sorted(_physical("ballots_ballot", "comment"), key=lambda r: r[1][0])
+    assert sum(a[0] == b[0] for a, b in itertools.pairwise(rows)) < 0.05 * RESPONDENTS
 
 
 def _file_bytes() -> bytes:
@@ -109,63 +128,59 @@ def _record_bytes(value: int) -> bytes:
     return struct.pack(">q", value)
 
 
-def _old_ids(box: BallotBox) -> list[bytes]:
-    ids = Ballot.objects.filter(box=box).values_list("id", flat=True)
-    return [_record_bytes(i) for i in ids]
+def _pre_seal_traces(box: BallotBox) -> list[bytes]:
+    """Return the pre-seal ids of ballots, receipts and codes, and a slice of every ciphertext."""
+    ids = [
+        *Ballot.objects.filter(box=box).values_list("id", flat=True),
+        *Receipt.objects.filter(box=box).values_list("id", flat=True),
+        *Code.objects.filter(box=box).values_list("id", flat=True),
+    ]
+    ciphertexts = [
+        bytes(c or b"")[40:72]
+        for c in Ballot.objects.filter(box=box).values_list("ciphertext", flat=True)
+    ]
+    assert all(ciphertexts)
+    return [_record_bytes(i) for i in ids] + ciphertexts
 
 
-def _seal_and_count_surviving_copies(box: BallotBox, sheets: Any) -> int:
-    _vote(box, sheets)
-    old = _old_ids(box)
-    assert sum(key in _file_bytes() for key in old) == len(old)  # present before sealing
+def _seal_and_count_surviving(box: BallotBox, sheets: Any) -> int:
+    _vote(box, sheets, respondents=150)
+    traces = _pre_seal_traces(box)
+    assert sum(t in _file_bytes() for t in traces) == len(traces)  # present before sealing
     services.close_box(actor=None, box=box)
     services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
     data = _file_bytes()
-    return sum(key in data for key in old)
+    return sum(t in data for t in traces)
 
 
 sqlite_only = pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")),
-    reason="the file-byte search needs the SQLite database file (PostgreSQL: VACUUM)",
+    reason="the file-byte search needs the SQLite database file (PostgreSQL: test_postgres_files)",
 )
 
 
 @sqlite_only
-def test_pre_seal_copies_cannot_be_found_in_the_database_files(
+def test_no_pre_seal_id_or_ciphertext_is_left_in_the_database_file(
     open_box_: BallotBox, sheets: Any
 ) -> None:
-    """The pre-seal rows (identified by their old random ids) leave no bytes behind."""
-    assert _seal_and_count_surviving_copies(open_box_, sheets) == 0
+    """Ballot, receipt and code ids and the ciphertexts leave no bytes in the file or WAL."""
+    assert _seal_and_count_surviving(open_box_, sheets) == 0
 
 
 @sqlite_only
-def test_without_the_checkpoint_the_old_copies_would_survive(
+def test_without_the_scrub_the_old_copies_would_survive(
     open_box_: BallotBox, sheets: Any, monkeypatch: Any
 ) -> None:
-    """Control: the search above finds copies when the WAL is not checkpointed."""
-    monkeypatch.setattr(services, "scrub_deleted_copies", lambda: None)
-    assert _seal_and_count_surviving_copies(open_box_, sheets) > 0
-
-
-@sqlite_only
-def test_without_secure_delete_the_old_copies_would_survive(
-    open_box_: BallotBox, sheets: Any
-) -> None:
-    """Control: the search above finds copies when deleted cells are not zeroed."""
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA secure_delete=OFF")
-    try:
-        assert _seal_and_count_surviving_copies(open_box_, sheets) > 0
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA secure_delete=ON")
+    """Control: the search above finds copies when the file is not vacuumed and checkpointed."""
+    monkeypatch.setattr(sealing, "scrub_deleted_copies", lambda: None)
+    assert _seal_and_count_surviving(open_box_, sheets) > 0
 
 
 def _file_nodes() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname, pg_relation_filenode(oid) FROM pg_class "
-            "WHERE relname IN ('ballots_ballot', 'ballots_receipt', 'paper_pendingentry')"
+            "SELECT relname, pg_relation_filenode(oid) FROM pg_class WHERE relname IN "
+            "('ballots_ballot', 'ballots_receipt', 'ballots_code', 'paper_pendingentry')"
         )
         return {name: int(node) for name, node in cursor.fetchall()}
 
@@ -180,12 +195,10 @@ def test_sealing_rewrites_the_ballot_tables_on_postgresql(
 
     A plain VACUUM would keep the same file and only mark the old bytes as free space.
     """
-    codes = services.generate_codes(actor=None, box=open_box_, count=3)
-    for code in codes:
-        services.cast_ballot(code=code, sheets=sheets(1, "x"))
+    _vote(open_box_, sheets, respondents=3)
     before = _file_nodes()
     services.close_box(actor=None, box=open_box_)
     services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
     after = _file_nodes()
-    assert set(after) == {"ballots_ballot", "ballots_receipt", "paper_pendingentry"}
+    assert set(after) == {"ballots_ballot", "ballots_receipt", "ballots_code", "paper_pendingentry"}
     assert all(after[name] != before[name] for name in after)

@@ -27,7 +27,7 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
 @pytest.fixture
 def open_box_(box: BallotBox) -> BallotBox:
     """Return ward 0's box, opened."""
-    return open_box(actor=None, box=box)
+    return open_box(actor=None, box=box).box
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def box_b(open_round_: Round, wards: list[Unit]) -> BallotBox:
     return open_box(
         actor=None,
         box=BallotBox.objects.get(conference__round=open_round_, conference__unit=wards[1]),
-    )
+    ).box
 
 
 @pytest.fixture

@@ -1,4 +1,9 @@
-"""Open a ward's ballot box and write its codes to a file (DESIGN.md §5).
+"""Open a ward's ballot box and write its codes and key shares to files (DESIGN.md §5).
+
+Opening makes the box's key: its shares (t of n, plus the organiser's recovery share)
+are written to ``--shares-out`` in their typed form, one a line (members first, the
+recovery share last), and never kept by the product; without ``--shares-out`` they are
+printed on stderr. With fewer than t of them the box can never be sealed.
 
 The box is taken from the current open round when the ward has a conference there
 (a conference is added when it has none); with no open round a new round is created
@@ -78,6 +83,18 @@ class Command(BaseCommand):
         parser.add_argument("--ward", required=True, help="ward name or id")
         parser.add_argument("--codes", type=int, default=0, help="number of codes to create")
         parser.add_argument("--codes-out", help="file to write the plain codes to, one a line")
+        parser.add_argument(
+            "--shares-out", help="file to write the box's key shares to (typed form), one a line"
+        )
+        parser.add_argument(
+            "--threshold", type=int, default=services.DEFAULT_THRESHOLD, help="shares to seal"
+        )
+        parser.add_argument(
+            "--members", type=int, default=services.DEFAULT_MEMBERS, help="committee shares"
+        )
+        parser.add_argument(
+            "--no-recovery", action="store_true", help="no recovery share for the organiser"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["codes"] and not options["codes_out"]:
@@ -95,10 +112,23 @@ class Command(BaseCommand):
                         position_types=rnd.position_types.all(),
                     )
             box = BallotBox.objects.get(conference=conference)
+            opening = None
             if box.state == BoxState.PREPARED:
-                box = services.open_box(actor=None, box=box)
+                opening = services.open_box(
+                    actor=None,
+                    box=box,
+                    threshold=options["threshold"],
+                    members=options["members"],
+                    recovery=not options["no_recovery"],
+                )
+                box = opening.box
             elif box.state != BoxState.OPEN:
                 raise CommandError(f"The box of {ward.name} in {rnd} is {box.state}.")
+            elif options["shares_out"]:
+                raise CommandError(
+                    f"The box of {ward.name} is already open; its shares were handed out "
+                    "when it was opened and are not kept."
+                )
             codes = (
                 services.generate_codes(actor=None, box=box, count=options["codes"])
                 if options["codes"]
@@ -110,4 +140,14 @@ class Command(BaseCommand):
             Path(options["codes_out"]).write_text(
                 "".join(f"{c}\n" for c in codes), encoding="utf-8"
             )
+        if opening is not None:
+            lines = "".join(f"{share}\n" for share in opening.shares)
+            if options["shares_out"]:
+                Path(options["shares_out"]).write_text(lines, encoding="utf-8")
+            else:
+                self.stderr.write(
+                    f"Key shares of box {box.pk} ({opening.threshold} of {opening.members} seal "
+                    "it; the last is the organiser's recovery share when there is one). They "
+                    "are not kept: print or store them now.\n" + lines
+                )
         self.stdout.write(str(box.pk))

@@ -1,7 +1,12 @@
-"""Seal a closed ballot box from the command line (the counting committee's step)."""
+"""Seal a closed ballot box from the command line (the counting committee's step).
+
+``--shares-file`` names a file with the typed key shares, one a line (blank lines and
+lines starting with ``#`` are skipped); at least the box's threshold of them are needed.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,6 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("box", type=int)
+        parser.add_argument("--shares-file", help="file with the typed key shares, one a line")
         parser.add_argument(
             "--acknowledge-mismatch",
             action="store_true",
@@ -26,11 +32,25 @@ class Command(BaseCommand):
         box = BallotBox.objects.filter(pk=options["box"]).first()
         if box is None:
             raise CommandError(f"No ballot box {options['box']}.")
+        shares: list[str] = []
+        if options["shares_file"]:
+            try:
+                text = Path(options["shares_file"]).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"Cannot read {options['shares_file']}: {exc}") from exc
+            shares = [
+                line.strip()
+                for line in text.splitlines()
+                if line.strip() and not line.lstrip().startswith("#")
+            ]
         try:
             if box.state == "open":
                 box = services.close_box(actor=None, box=box)
             seal = services.seal_box(
-                actor=None, box=box, acknowledge_mismatch=options["acknowledge_mismatch"]
+                actor=None,
+                box=box,
+                shares=shares if options["shares_file"] else None,
+                acknowledge_mismatch=options["acknowledge_mismatch"],
             )
         except DomainError as exc:
             raise CommandError(str(exc)) from exc

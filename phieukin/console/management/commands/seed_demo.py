@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from phieukin.accounts.demo import demo_second_factor_lines
 from phieukin.console.demo import DEMO_PASSWORD, seed_demo
 from phieukin.criteria import demo as criteria_demo
 from phieukin.recognition import demo as recognition_demo
@@ -51,6 +52,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Passwords are set only when a demo user is created; a changed password stays."
         )
+        for line in demo_second_factor_lines():
+            self.stdout.write(line)
         if result.demo_codes:
             self.stdout.write("")
             self.stdout.write(
@@ -58,3 +61,10 @@ class Command(BaseCommand):
             )
             for code in result.demo_codes:
                 self.stdout.write(f"  {code}")
+        if result.demo_shares:
+            self.stdout.write("")
+            self.stdout.write(
+                "Key shares of the open round's boxes (shown only once; written beside them):"
+            )
+            for line in result.demo_shares:
+                self.stdout.write(f"  {line}")

@@ -1,0 +1,319 @@
+"""Casting: online ballots with a one-time code, and paper sheets entered by the committee.
+
+Every sheet of an open box is stored encrypted to the box's public key
+(:mod:`phieukin.ballots.boxkeys`), whatever its source: its row holds only the box, the
+leader, the source, the validity and a fixed-size ciphertext, so the row, its neighbours
+and its transaction tell a copy of the database only that a ballot arrived. The act of
+voting is never written to the audit chain.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from phieukin.accounts.access import authorize
+from phieukin.ballots import boxkeys
+from phieukin.ballots import codes as codes_mod
+from phieukin.ballots.models import Ballot, BallotSource, BoxKey, CodeState
+from phieukin.ballots.selectors import shapes_for
+from phieukin.ballots.services.codes import lookup_code
+from phieukin.ballots.services.common import (
+    SheetInput,
+    box_gate,
+    clean_comment,
+    locked_box,
+    sheet_error,
+)
+from phieukin.ballots.sheet import ItemShape, SheetError, encode
+from phieukin.core.errors import Conflict, DomainError
+from phieukin.core.ids import random_id
+from phieukin.rounds.lifecycle import BoxState
+from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
+
+if TYPE_CHECKING:
+    from phieukin.accounts.models import User
+
+
+@dataclass(frozen=True)
+class BoxSpec:
+    """What validating and storing a ballot needs of a box; fixed once the box is open."""
+
+    box_id: int
+    shapes: list[ItemShape]
+    subject_ids: frozenset[int]
+    comment_limit: int
+    public_key: bytes | None
+    padded_size: int
+
+
+_SPECS: dict[tuple[int, Any], BoxSpec] = {}
+
+
+def box_spec(box_id: int, *, opened_at: Any = None) -> BoxSpec:
+    """Return the box's ballot spec (cached per box and opening time, fixed while open).
+
+    *opened_at* may be passed by a caller that has just read it with the box open.
+    """
+    if opened_at is None:
+        state, opened_at = BallotBox.objects.filter(pk=box_id).values_list("state", "opened_at")[0]
+    else:
+        state = BoxState.OPEN
+    key = (box_id, opened_at)
+    spec = _SPECS.get(key)
+    if spec is not None:
+        return spec
+    box = BallotBox.objects.select_related("conference__round__questionnaire").get(pk=box_id)
+    limit = box.conference.round.questionnaire.comment_max_length
+    public_key = BoxKey.objects.filter(box_id=box_id).values_list("public_key", flat=True).first()
+    spec = BoxSpec(
+        box_id=box_id,
+        shapes=shapes_for(box),
+        subject_ids=frozenset(
+            Subject.objects.filter(conference_id=box.conference_id).values_list("pk", flat=True)
+        ),
+        comment_limit=limit,
+        public_key=bytes(public_key) if public_key is not None else None,
+        padded_size=boxkeys.padded_size(limit),
+    )
+    if opened_at is not None and state != BoxState.PREPARED:
+        _SPECS[key] = spec
+    return spec
+
+
+def _stored(
+    spec: BoxSpec,
+    *,
+    subject_id: int,
+    group_id: int | None,
+    source: str,
+    valid: bool,
+    answers: str,
+    comment: str,
+) -> Ballot:
+    """Return an unsaved ballot: encrypted when the box has a key (every box opened now)."""
+    if spec.public_key is None:
+        # A box opened before boxes had keys: its ballots stay readable until sealing.
+        return Ballot(
+            id=random_id(),
+            box_id=spec.box_id,
+            subject_id=subject_id,
+            group_id=group_id,
+            source=source,
+            valid=valid,
+            answers=answers,
+            comment=comment,
+        )
+    return Ballot(
+        id=random_id(),
+        box_id=spec.box_id,
+        subject_id=subject_id,
+        group_id=None,
+        source=source,
+        valid=valid,
+        answers="",
+        comment="",
+        ciphertext=boxkeys.encrypt_sheet(
+            spec.public_key,
+            answers=answers,
+            group_id=group_id,
+            comment=comment,
+            size=spec.padded_size,
+        ),
+    )
+
+
+def _ballot_rows(spec: BoxSpec, sheets: list[SheetInput], group_id: int | None) -> list[Ballot]:
+    """Return unsaved online ballots for *sheets*, or raise a DomainError naming the problem."""
+    shapes = spec.shapes
+    subject_ids = spec.subject_ids
+    if not sheets:
+        raise DomainError(_("The ballot has no sheets."), code="no_sheets")
+    seen: set[int] = set()
+    checked: list[tuple[int, str, str]] = []
+    limit = spec.comment_limit
+    item_keys = [s.key for s in shapes]
+    for sheet in sheets:
+        if sheet.subject_id not in subject_ids:
+            raise DomainError(_("Unknown leader on the ballot."), code="unknown_subject")
+        if sheet.subject_id in seen:
+            raise DomainError(_("A leader appears twice on the ballot."), code="duplicate_subject")
+        seen.add(sheet.subject_id)
+        try:
+            answers = encode(shapes, sheet.answers)
+        except SheetError as exc:
+            raise sheet_error(exc) from exc
+        missing = [key for key, char in zip(item_keys, answers, strict=True) if char == "-"]
+        if missing:
+            raise DomainError(
+                _("Please answer every question (missing: %(items)s).")
+                % {"items": ", ".join(missing)},
+                code="missing_answers",
+            )
+        checked.append((sheet.subject_id, answers, clean_comment(sheet.comment, limit)))
+    if seen != subject_ids:
+        raise DomainError(
+            _("The ballot must have one sheet for every leader."), code="missing_sheets"
+        )
+    return [
+        _stored(
+            spec,
+            subject_id=subject_id,
+            group_id=group_id,
+            source=BallotSource.ONLINE,
+            valid=True,
+            answers=answers,
+            comment=comment,
+        )
+        for subject_id, answers, comment in checked
+    ]
+
+
+def check_sheets(*, box: BallotBox, sheets: list[SheetInput]) -> None:
+    """Raise a DomainError when *sheets* would be refused by :func:`cast_ballot` (review step)."""
+    spec = box_spec(box.pk)
+    _ballot_rows(
+        BoxSpec(spec.box_id, spec.shapes, spec.subject_ids, spec.comment_limit, None, 0),
+        sheets,
+        None,
+    )
+
+
+def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
+    """Record one respondent's sheets (one per leader) and return one receipt per sheet.
+
+    The code is marked used by a conditional UPDATE in the same transaction as the
+    inserts; when two submissions race, exactly one succeeds and the others get a
+    Conflict (409). Each sheet is encrypted to the box's key before the transaction
+    starts; nothing about the code, the time or the order is stored with the ballots,
+    and the sheets of one respondent carry no common value.
+    """
+    _normalised, row = lookup_code(code)
+    box_id = row.box_id
+    rows = _ballot_rows(box_spec(box_id, opened_at=row.box_opened_at), sheets, row.group_id)
+    receipts = [codes_mod.new_receipt() for _sheet in rows]
+    random.SystemRandom().shuffle(rows)
+    with transaction.atomic():
+        box_gate(box_id, exclusive=False)
+        # One conditional UPDATE claims the code: ``state = 'unused'`` is a condition on the
+        # code row itself, so PostgreSQL re-checks it after a concurrent claim commits (a
+        # join or IN-subquery filter would not be re-checked) and SQLite runs it under the
+        # IMMEDIATE transaction's write lock. Rowcount 1 or nothing is stored.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE ballots_code SET state = %s WHERE id = %s AND state = %s AND EXISTS "
+                "(SELECT 1 FROM rounds_ballotbox WHERE id = %s AND state = %s)",
+                [CodeState.USED, row.pk, CodeState.UNUSED, box_id, BoxState.OPEN],
+            )
+            claimed = cursor.rowcount
+        if claimed != 1:
+            if BallotBox.objects.filter(pk=box_id, state=BoxState.OPEN).exists():
+                raise Conflict(_("This code has already been used."), code="code_used")
+            raise Conflict(_("This ballot box is not open."), code="box_not_open")
+        insert_ballots(rows)
+        _insert_receipts(box_id, receipts)
+    return receipts
+
+
+_BALLOT_COLUMNS = (
+    "id",
+    "box_id",
+    "subject_id",
+    "group_id",
+    "source",
+    "valid",
+    "answers",
+    "comment",
+    "ciphertext",
+)
+
+
+def insert_ballots(rows: list[Ballot]) -> None:
+    """Insert ballots with one multi-row INSERT (the hot path of voting)."""
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_BALLOT_COLUMNS)) + ")"] * len(rows))
+    params: list[Any] = []
+    for b in rows:
+        params += [
+            b.id,
+            b.box_id,
+            b.subject_id,
+            b.group_id,
+            b.source,
+            b.valid,
+            b.answers,
+            b.comment,
+            b.ciphertext,
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only fixed column names and %s placeholders are formatted in; values are params.
+            f"INSERT INTO ballots_ballot ({', '.join(_BALLOT_COLUMNS)}) VALUES {placeholders}",  # noqa: S608
+            params,
+        )
+
+
+def _insert_receipts(box_id: int, receipts: list[str]) -> None:
+    """Insert receipts with one multi-row INSERT and fresh random ids."""
+    placeholders = ", ".join(["(%s, %s, %s)"] * len(receipts))
+    params: list[Any] = []
+    for value in receipts:
+        params += [random_id(), box_id, value]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO ballots_receipt (id, box_id, value) VALUES {placeholders}",  # noqa: S608
+            params,
+        )
+
+
+def enter_paper_ballot(
+    *,
+    actor: User | None,
+    box: BallotBox,
+    subject: Subject,
+    answers: dict[str, str | None],
+    comment: str = "",
+    valid: bool = True,
+    source: str = "typed",
+    group: RespondentGroup | None = None,
+) -> None:
+    """Store one paper sheet (typed or scanned) in an open or closed, unsealed box.
+
+    Same secrecy as online: encrypted to the box's key, random id, no time, no link to
+    who typed it (no audit event per ballot), no receipt.
+    """
+    if source not in (BallotSource.TYPED, BallotSource.SCANNED):
+        raise DomainError(_("Unknown ballot source."), code="bad_source")
+    with transaction.atomic():
+        locked = locked_box(box)
+        authorize(actor, "box.paper", locked)
+        if locked.state not in (BoxState.OPEN, BoxState.CLOSED):
+            raise Conflict(
+                _("Paper ballots can only be entered into an open or closed box."),
+                code="bad_box_state",
+            )
+        if subject.conference_id != locked.conference_id:
+            raise DomainError(_("Unknown leader on the ballot."), code="unknown_subject")
+        if group is not None and group.round_id != locked.conference.round_id:
+            raise DomainError(_("The group is not part of this round."), code="bad_group")
+        spec = box_spec(locked.pk, opened_at=locked.opened_at)
+        try:
+            compact = encode(spec.shapes, answers)
+        except SheetError as exc:
+            raise sheet_error(exc) from exc
+        insert_ballots(
+            [
+                _stored(
+                    spec,
+                    subject_id=subject.pk,
+                    group_id=group.pk if group else None,
+                    source=source,
+                    valid=valid,
+                    answers=compact,
+                    comment=clean_comment(comment, spec.comment_limit),
+                )
+            ]
+        )

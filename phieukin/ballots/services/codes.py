@@ -1,0 +1,137 @@
+"""Codes: making them for a box, voiding lost slips, looking a typed code up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from phieukin.accounts.access import authorize
+from phieukin.audit.services import record_event
+from phieukin.ballots import codes as codes_mod
+from phieukin.ballots.models import Code, CodeState
+from phieukin.ballots.services.common import code_digest, locked_box, normalise_code
+from phieukin.core.errors import Conflict, DomainError
+from phieukin.rounds.lifecycle import BoxState
+from phieukin.rounds.models import BallotBox, RespondentGroup
+
+if TYPE_CHECKING:
+    from phieukin.accounts.models import User
+
+MAX_CODES_PER_CALL = 5000
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    """What casting needs of a looked-up code: its row, its box and its group."""
+
+    pk: int
+    box_id: int
+    group_id: int | None
+    box_opened_at: Any = None
+
+
+def lookup_code(text: str) -> tuple[str, CodeInfo]:
+    """Return (normalised code, code info) for typed text, or raise a Vietnamese error.
+
+    Errors: ``code_format`` (400, no database access), ``code_unknown`` (404),
+    ``code_used`` / ``code_voided`` (409), ``box_not_open`` (409).
+    """
+    normalised = normalise_code(text)
+    # Raw SQL: this runs for every ballot, and the ORM's query compilation costs more
+    # than the query itself.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.id, c.box_id, c.group_id, c.state, b.state, b.opened_at "
+            "FROM ballots_code c JOIN rounds_ballotbox b ON b.id = c.box_id "
+            "WHERE c.digest = %s",
+            [code_digest(normalised)],
+        )
+        found = cursor.fetchall()
+    if not found:
+        raise DomainError(_("This code does not exist."), code="code_unknown", status=404)
+    pk, box_id, group_id, state, box_state, opened_at = found[0]
+    if state == CodeState.USED:
+        raise Conflict(_("This code has already been used."), code="code_used")
+    if state == CodeState.VOIDED:
+        raise Conflict(_("This code has been voided."), code="code_voided")
+    if box_state != BoxState.OPEN:
+        raise Conflict(_("This ballot box is not open."), code="box_not_open")
+    return normalised, CodeInfo(pk, box_id, group_id, opened_at)
+
+
+def generate_codes(
+    *, actor: User | None, box: BallotBox, count: int, group: RespondentGroup | None = None
+) -> list[str]:
+    """Create *count* one-time codes for the box and return them (``XXXX-XXXX-XXXX``).
+
+    Only the keyed hashes are stored; the plain codes exist only in the return value
+    (printed on slips). Nothing records who will receive which code. Once the box is
+    open, only the counting committee may add codes (``box.codes.generate``).
+    """
+    if count < 1 or count > MAX_CODES_PER_CALL:
+        raise DomainError(
+            _("Choose between 1 and %(max)s codes.") % {"max": MAX_CODES_PER_CALL},
+            code="bad_count",
+        )
+    with transaction.atomic():
+        locked = locked_box(box)
+        authorize(actor, "box.codes.generate", locked)
+        if locked.state not in (BoxState.PREPARED, BoxState.OPEN):
+            raise Conflict(
+                _("Codes can only be made for a prepared or open box."), code="bad_box_state"
+            )
+        if group is not None and group.round_id != locked.conference.round_id:
+            raise DomainError(_("The group is not part of this round."), code="bad_group")
+        plain: list[str] = []
+        seen: set[str] = set()
+        while len(plain) < count:
+            code = codes_mod.generate()
+            digest = code_digest(code)
+            if digest in seen or Code.objects.filter(digest=digest).exists():
+                continue
+            seen.add(digest)
+            plain.append(code)
+        Code.objects.bulk_create(
+            [Code(box=locked, digest=code_digest(c), group=group) for c in plain]
+        )
+        record_event(
+            actor=actor,
+            action="codes.generate",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={
+                "count": count,
+                "group": group.key if group else "",
+                "after_opening": locked.opened_at is not None,
+            },
+        )
+    return [codes_mod.display(c) for c in plain]
+
+
+def void_codes(*, actor: User | None, box: BallotBox, codes: list[str]) -> int:
+    """Void unused codes of the box (a lost or spoiled slip); return how many were voided."""
+    digests = [code_digest(normalise_code(c)) for c in codes]
+    with transaction.atomic():
+        locked = locked_box(box)
+        authorize(actor, "box.codes.void", locked)
+        if locked.state == BoxState.SEALED:
+            raise Conflict(_("The ballot box is sealed."), code="box_sealed")
+        rows = list(Code.objects.filter(box=locked, digest__in=digests))
+        if len(rows) != len(set(digests)):
+            raise DomainError(_("A code does not belong to this box."), code="code_unknown")
+        if any(r.state == CodeState.USED for r in rows):
+            raise Conflict(_("A used code cannot be voided."), code="code_used")
+        voided = Code.objects.filter(box=locked, digest__in=digests, state=CodeState.UNUSED).update(
+            state=CodeState.VOIDED
+        )
+        record_event(
+            actor=actor,
+            action="codes.void",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={"count": voided},
+        )
+    return voided

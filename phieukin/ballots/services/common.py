@@ -1,0 +1,125 @@
+"""What every write of the ballot core shares: locking a box, its state machine, codes'
+keyed hashes, comment cleaning and the errors of a sheet."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from phieukin.ballots import codes as codes_mod
+from phieukin.ballots.sheet import SheetError
+from phieukin.core.errors import Conflict, DomainError
+from phieukin.rounds.lifecycle import BoxState, TransitionError, check_box
+from phieukin.rounds.models import BallotBox
+
+
+@dataclass(frozen=True)
+class SheetInput:
+    """One sheet of an online ballot: the answers about one leader."""
+
+    subject_id: int
+    answers: dict[str, str | None]
+    comment: str = ""
+
+
+def locked_box(box: BallotBox | int) -> BallotBox:
+    """Return the box row locked for this transaction, with its conference and round."""
+    pk = box.pk if isinstance(box, BallotBox) else box
+    return (
+        BallotBox.objects.select_for_update()
+        .select_related("conference", "conference__round", "conference__unit")
+        .get(pk=pk)
+    )
+
+
+def transition(box: BallotBox, action: str) -> BoxState:
+    """Return the box's next state for *action*, or raise a Conflict naming its state."""
+    try:
+        return check_box(action, box.state)
+    except TransitionError as exc:
+        raise Conflict(
+            _("The ballot box is %(state)s; this step is not possible now.")
+            % {"state": box.get_state_display()},
+            code="bad_box_state",
+        ) from exc
+
+
+_BOX_LOCK_CLASS = 0x706B  # advisory-lock namespace of ballot boxes ("pk")
+
+
+def box_gate(box_id: int, *, exclusive: bool) -> None:
+    """Take the box's transaction-scoped gate on PostgreSQL (no-op on SQLite).
+
+    Casting holds it shared; closing and sealing hold it exclusive, so a ballot that
+    passed the "box is open" check is committed before the box closes, and none arrives
+    after. Advisory locks live in memory: unlike ``SELECT … FOR SHARE`` on the box row
+    they write nothing to the table, so concurrent ballots do not queue on one tuple.
+    On SQLite the IMMEDIATE transaction's database write lock already serialises this.
+    """
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [_BOX_LOCK_CLASS, box_id])
+
+
+def code_key() -> bytes:
+    return str(settings.CODE_HASH_KEY).encode("utf-8")
+
+
+def code_digest(code: str) -> str:
+    """Return the stored keyed hash of a normalised code."""
+    return codes_mod.keyed_digest(code, code_key())
+
+
+def normalise_code(text: str) -> str:
+    """Return the normalised code or raise a DomainError with a Vietnamese message."""
+    try:
+        return codes_mod.normalise(text)
+    except codes_mod.CodeFormatError as exc:
+        raise DomainError(
+            _("The code is not valid; please check it again."), code="code_format"
+        ) from exc
+
+
+# Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they
+# can make a comment read differently from what it holds.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_control_characters(text: str) -> str:
+    """Return *text* without control characters (other than line breaks and tabs) and
+    without bidirectional controls."""
+    text = _BIDI_CONTROLS.sub("", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+def clean_comment(comment: str, limit: int) -> str:
+    """Return the comment normalised (NFC, no control characters, trimmed) or refuse it."""
+    text = strip_control_characters(unicodedata.normalize("NFC", comment or "")).strip()
+    if len(text) > limit:
+        raise DomainError(
+            _("The comment is too long (at most %(limit)s characters).") % {"limit": limit},
+            code="comment_too_long",
+        )
+    return text
+
+
+def sheet_error(exc: SheetError) -> DomainError:
+    """Return the Vietnamese DomainError for a sheet that does not fit the questionnaire."""
+    if exc.code == "unknown_item":
+        return DomainError(
+            _("Unknown question: %(item)s.") % {"item": exc.item}, code="unknown_item"
+        )
+    if exc.code == "unknown_option":
+        return DomainError(
+            _("Unknown answer %(option)s for question %(item)s.")
+            % {"option": exc.option, "item": exc.item},
+            code="unknown_option",
+        )
+    return DomainError(_("The answers do not fit the ballot."), code="bad_answers")

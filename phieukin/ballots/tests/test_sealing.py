@@ -1,0 +1,164 @@
+"""Sealing with the committee's key shares: t open the box, t−1 or a wrong share change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from phieukin.ballots import services
+from phieukin.ballots.models import Ballot, BoxKey, Receipt
+from phieukin.core.errors import DomainError
+from phieukin.rounds.models import BallotBox
+from phieukin.testing.boxes import kept_shares
+
+
+def _voted_and_closed(box: BallotBox, sheets: Any, count: int = 6) -> list[str]:
+    receipts: list[str] = []
+    for i, code in enumerate(services.generate_codes(actor=None, box=box, count=count)):
+        receipts += services.cast_ballot(code=code, sheets=sheets(i % 3, f"comment {i}"))
+    services.close_box(actor=None, box=box)
+    return receipts
+
+
+def test_opening_keeps_only_the_public_key_and_hands_out_t_of_n_shares(box: BallotBox) -> None:
+    opening = services.open_box(actor=None, box=box, threshold=2, members=3, recovery=True)
+    assert (opening.threshold, opening.members, len(opening.shares)) == (2, 3, 4)
+    assert opening.recovery_share == opening.shares[3]
+    key = BoxKey.objects.get(box=box)
+    assert len(bytes(key.public_key)) == 32
+    stored = repr(list(BoxKey.objects.filter(box=box).values()))
+    for share in opening.shares:
+        assert share not in stored and share.replace("-", "") not in stored
+
+
+def test_ballots_of_an_open_box_are_stored_as_ciphertext_only(
+    open_box_: BallotBox, sheets: Any
+) -> None:
+    code = services.generate_codes(actor=None, box=open_box_, count=1)[0]
+    services.cast_ballot(code=code, sheets=sheets(1, "marker-comment"))
+    rows = list(Ballot.objects.filter(box=open_box_).values())
+    assert rows and all(r["answers"] == "" and r["comment"] == "" for r in rows)
+    assert all(r["group_id"] is None and r["ciphertext"] for r in rows)
+    assert b"marker" not in b"".join(bytes(r["ciphertext"] or b"") for r in rows)
+    # Live counts still work without reading anything.
+    counts = services.box_counts(open_box_)
+    assert (counts.ballots_total, counts.ballots_online, counts.codes_used) == (2, 2, 1)
+
+
+def test_sealing_with_t_shares_decrypts_and_verifies(open_box_: BallotBox, sheets: Any) -> None:
+    receipts = _voted_and_closed(open_box_, sheets)
+    shares = kept_shares(open_box_)
+    seal = services.seal_box(
+        actor=None, box=open_box_, shares=[shares[2], shares[0]], acknowledge_mismatch=True
+    )
+    comments = sorted(Ballot.objects.filter(box=open_box_).values_list("comment", flat=True))
+    assert comments == sorted(f"comment {i}" for i in range(6) for _leader in range(2))
+    assert not Ballot.objects.filter(box=open_box_, ciphertext__isnull=False).exists()
+    assert sorted(Receipt.objects.filter(box=open_box_).values_list("value", flat=True)) == sorted(
+        receipts
+    )
+    assert seal.counts["ballots_total"] == 12
+    assert services.verify_box(box=open_box_).ok
+
+
+def test_the_recovery_share_replaces_a_lost_one(open_box_: BallotBox, sheets: Any) -> None:
+    _voted_and_closed(open_box_, sheets, count=2)
+    shares = kept_shares(open_box_)
+    services.seal_box(
+        actor=None, box=open_box_, shares=[shares[1], shares[3]], acknowledge_mismatch=True
+    )
+    open_box_.refresh_from_db()
+    assert open_box_.state == "sealed"
+
+
+def test_t_minus_one_shares_fail_with_a_clear_message_and_change_nothing(
+    open_box_: BallotBox, sheets: Any
+) -> None:
+    _voted_and_closed(open_box_, sheets, count=3)
+    before = sorted(bytes(c or b"") for c in Ballot.objects.values_list("ciphertext", flat=True))
+    with pytest.raises(DomainError) as error:
+        services.seal_box(
+            actor=None, box=open_box_, shares=kept_shares(open_box_)[:1], acknowledge_mismatch=True
+        )
+    assert error.value.code == "shares_too_few"
+    assert "mảnh dự phòng" in str(error.value.message) or "recovery" in str(error.value.message)
+    open_box_.refresh_from_db()
+    assert open_box_.state == "closed"
+    assert (
+        sorted(bytes(c or b"") for c in Ballot.objects.values_list("ciphertext", flat=True))
+        == before
+    )
+
+
+def test_a_wrong_share_fails_without_harm_and_the_right_ones_still_seal(
+    open_box_: BallotBox, sheets: Any
+) -> None:
+    _voted_and_closed(open_box_, sheets, count=3)
+    shares = kept_shares(open_box_)
+    other = BallotBox.objects.exclude(pk=open_box_.pk).filter(state="prepared").first()
+    assert other is not None
+    foreign = services.open_box(actor=None, box=other).shares[0]
+    mistyped = shares[1][:-1] + ("0" if shares[1][-1] != "0" else "1")
+    for wrong, code in ((foreign, "share_other_box"), (mistyped, "share_typo")):
+        with pytest.raises(DomainError) as error:
+            services.seal_box(
+                actor=None, box=open_box_, shares=[shares[0], wrong], acknowledge_mismatch=True
+            )
+        assert error.value.code == code
+    open_box_.refresh_from_db()
+    assert open_box_.state == "closed"
+    services.seal_box(actor=None, box=open_box_, shares=shares[:2], acknowledge_mismatch=True)
+    assert services.verify_box(box=open_box_).ok
+
+
+def test_a_public_key_swapped_behind_the_products_back_is_refused(
+    open_box_: BallotBox, sheets: Any
+) -> None:
+    _voted_and_closed(open_box_, sheets, count=1)
+    from phieukin.ballots import boxkeys
+
+    forged = boxkeys.new_box_key(threshold=2, members=3, recovery=False)
+    BoxKey.objects.filter(box=open_box_).update(
+        public_key=forged.public_key, fingerprint=forged.fingerprint
+    )
+    with pytest.raises(DomainError) as error:
+        services.seal_box(
+            actor=None,
+            box=open_box_,
+            shares=[s.typed() for s in forged.shares[:2]],
+            acknowledge_mismatch=True,
+        )
+    assert error.value.code == "key_changed"
+
+
+def test_open_box_writes_the_shares_and_seal_box_reads_them(
+    wards: Any, open_round_: Any, tmp_path: Path
+) -> None:
+    codes_out, shares_out = tmp_path / "codes.txt", tmp_path / "shares.txt"
+    call_command(
+        "open_box",
+        "--ward",
+        wards[2].name,
+        "--codes",
+        "2",
+        "--codes-out",
+        str(codes_out),
+        "--shares-out",
+        str(shares_out),
+    )
+    box = BallotBox.objects.get(conference__unit=wards[2], conference__round=open_round_)
+    lines = shares_out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4 and all(len(line) == 41 for line in lines)
+    one_share = tmp_path / "one.txt"
+    one_share.write_text(lines[0] + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="2"):
+        call_command("seal_box", str(box.pk), "--shares-file", str(one_share))
+    call_command(
+        "seal_box", str(box.pk), "--shares-file", str(shares_out), "--acknowledge-mismatch"
+    )
+    box.refresh_from_db()
+    assert box.state == "sealed"
+    call_command("verify_box", str(box.pk))
