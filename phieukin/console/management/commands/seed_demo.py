@@ -10,8 +10,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from phieukin.accounts.demo import demo_second_factor_lines
 from phieukin.console.demo import DEMO_PASSWORD, seed_demo
 from phieukin.criteria import demo as criteria_demo
+from phieukin.followup import demo as followup_demo
+from phieukin.grading import demo as grading_demo
 from phieukin.recognition import demo as recognition_demo
 from phieukin.records import demo as records_demo
+from phieukin.selfcheck import demo as selfcheck_demo
 
 
 class Command(BaseCommand):
@@ -35,9 +38,12 @@ class Command(BaseCommand):
             respondents=options["respondents"],
             progress=lambda message: self.stdout.write(message),
         )
+        followup_demo.seed(stdout=self.stdout)
         criteria_demo.seed(stdout=self.stdout)
         recognition_demo.seed(stdout=self.stdout)
-        records_demo.seed(stdout=self.stdout)
+        selfcheck_demo.seed(stdout=self.stdout)
+        grading_demo.seed(stdout=self.stdout)
+        records_demo.seed(stdout=self.stdout)  # last: it reports the parts of every record
         created = len(result.created)
         self.stdout.write(
             f"Done in {time.monotonic() - started:.1f} s "
