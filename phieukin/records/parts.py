@@ -324,7 +324,7 @@ def cultivation_part(subject: RecordSubject, reader: Any) -> Part | None:
             columns=(
                 _("Year"),
                 _("Position"),
-                _("Commitments"),
+                _("Number of commitments"),
                 _("Posted on"),
                 _("Supervision notes"),
                 _("Answered citizen feedback"),
@@ -499,7 +499,7 @@ def recognitions_part(subject: RecordSubject, reader: Any) -> Part | None:
         tables=(
             Table(
                 caption="",
-                columns=(_("Year"), _("Level"), _("Deed"), _("Decision")),
+                columns=(_("Year"), _("Honour level"), _("Deed"), _("Decision")),
                 rows=tuple(rows),
             ),
         ),
