@@ -228,8 +228,30 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media-not-served/"
+# Stored files (scans, signed minutes, evidence, job results) go through Django's storage
+# API: the local disk under PHIEUKIN_VAR_DIR by default, or S3-compatible object storage
+# (MinIO, …) shared by every app server when PHIEUKIN_S3_BUCKET is set (django-storages;
+# credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+PHIEUKIN_S3_BUCKET = os.environ.get("PHIEUKIN_S3_BUCKET", "")
+_DEFAULT_STORAGE: dict[str, Any] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PHIEUKIN_S3_BUCKET,
+            "endpoint_url": os.environ.get("PHIEUKIN_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PHIEUKIN_S3_REGION") or None,
+            "location": os.environ.get("PHIEUKIN_S3_PREFIX", ""),
+            # Nothing stored is public: every file is served through a checked view.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if PHIEUKIN_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

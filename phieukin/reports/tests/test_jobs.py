@@ -106,6 +106,7 @@ def test_the_report_set_runs_on_real_queue_workers_in_parallel(
         "CELERY_BROKER_URL": broker,
         "PHIEUKIN_VAR_DIR": str(tmp_path),
         "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "phieukin.config.settings",
     }
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "phieukin.config", "worker",
