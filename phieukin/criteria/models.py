@@ -14,8 +14,8 @@ class CriteriaSet(models.Model):
     were made against.
     """
 
-    code = models.SlugField(_("code"), max_length=64)
-    version = models.PositiveIntegerField(_("version"))
+    code = models.SlugField(_("set code"), max_length=64)
+    version = models.PositiveIntegerField(_("set version"))
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     levels = models.JSONField(
@@ -89,8 +89,8 @@ class Commitment(models.Model):
     )
 
     class Meta:
-        verbose_name = _("commitment")
-        verbose_name_plural = _("commitments")
+        verbose_name = _("commitment to the criteria")
+        verbose_name_plural = _("commitments to the criteria")
         ordering = ["-year", "unit__sort_key", "person__sort_key"]
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="commitment_one_per_year")

@@ -319,9 +319,12 @@ def reminders(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     deny_unless(can(user, "criteria.remind", None))
     default_year, default_q = scoring.last_ended_quarter(timezone.localdate())
-    year = int(request.POST.get("year") or request.GET.get("year") or default_year)
-    quarter = int(request.POST.get("quarter") or request.GET.get("quarter") or default_q)
-    if quarter not in scoring.QUARTERS:
+    try:
+        year = int(request.POST.get("year") or request.GET.get("year") or default_year)
+        quarter = int(request.POST.get("quarter") or request.GET.get("quarter") or default_q)
+    except ValueError as exc:
+        raise Http404 from exc
+    if quarter not in scoring.QUARTERS or not 2000 <= year <= 2100:
         raise Http404
     if request.method == "POST":
         units = unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER])

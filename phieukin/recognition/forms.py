@@ -14,7 +14,7 @@ from phieukin.units.models import Unit
 class HonoureeForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=128)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    level = forms.ChoiceField(label=_("Honour level"), choices=Level.choices)
     year = forms.IntegerField(label=_("Year"), min_value=1945, max_value=2100)
     deed = forms.CharField(label=_("The deed, in a sentence"), max_length=500)
     decision_number = forms.CharField(label=_("Decision number"), max_length=64)

@@ -33,7 +33,7 @@ class Honouree(models.Model):
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
-    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    level = models.CharField(_("honour level"), max_length=16, choices=Level.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     deed = models.CharField(_("deed"), max_length=500)
     decision_number = models.CharField(_("decision number"), max_length=64)
@@ -76,7 +76,7 @@ class ModelStatus(models.TextChoices):
 class EmulationModel(models.Model):
     """An emulation model (mô hình) of a unit in a year, e.g. "Khối vận khéo"."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("model name"), max_length=200)
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )

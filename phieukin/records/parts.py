@@ -22,11 +22,14 @@ from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import can
 from phieukin.criteria.selectors import quarterly_results
+from phieukin.followup.models import CultivationPlan, LeaderResponse, RemediationPlan
+from phieukin.grading.models import GradeLevel, Grading
 from phieukin.questionnaires.models import Item
 from phieukin.recognition.selectors import recognitions_of_person
 from phieukin.reports.formatting import count, number, percent
 from phieukin.rounds.lifecycle import BoxState, RoundState
 from phieukin.rounds.models import BallotBox, Subject
+from phieukin.selfcheck.models import Entry
 from phieukin.tallying import selectors as tallying_selectors
 
 
@@ -209,6 +212,188 @@ def feedback_part(subject: RecordSubject, reader: Any) -> Part | None:
     )
 
 
+# --- 2. Response and remediation plans (app followup) -----------------------------------
+
+
+@PARTS.register("remediation", order=20)
+def remediation_part(subject: RecordSubject, reader: Any) -> Part | None:
+    """The leader's responses and the current remediation plan of each round.
+
+    Rules ``followup.response.view`` and ``followup.plan.view``: the leader, the organiser
+    and the Standing Committee.
+    """
+    responses = [
+        r
+        for r in LeaderResponse.objects.filter(person_id=subject.person_id)
+        .select_related("subject__conference__round")
+        .order_by("subject__conference__round__year", "subject__conference__round__number")
+        if can(reader, "followup.response.view", r)
+    ]
+    plans = [
+        p
+        for p in RemediationPlan.objects.filter(
+            person_id=subject.person_id, superseded_at__isnull=True
+        )
+        .select_related("round")
+        .prefetch_related("measures")
+        .order_by("round__year", "round__number", "-version")
+        if can(reader, "followup.plan.view", p)
+    ]
+    if not responses and not plans:
+        return None
+    tables = []
+    if responses:
+        tables.append(
+            Table(
+                caption=_("Response to the report (taking on board, explaining)"),
+                columns=(_("Round"), _("Taken on board"), _("Explained")),
+                rows=tuple(
+                    (r.subject.conference.round.title, _dash(r.accepted), _dash(r.explained))
+                    for r in responses
+                ),
+            )
+        )
+    if plans:
+        rows = []
+        for plan in plans:
+            measures = list(plan.measures.all())
+            done = round(sum(m.percent for m in measures) / len(measures)) if measures else 0
+            rows.append(
+                (
+                    plan.round.title,
+                    str(plan.version),
+                    plan.get_state_display(),
+                    str(len(measures)),
+                    f"{done} %",
+                    _dash(plan.review_comment),
+                )
+            )
+        tables.append(
+            Table(
+                caption=_("Remediation plans"),
+                columns=(
+                    _("Round"),
+                    _("Version"),
+                    _("State"),
+                    _("Measures"),
+                    _("Progress"),
+                    _("Review comments"),
+                ),
+                rows=tuple(rows),
+            )
+        )
+    return Part(key="remediation", title=_("Response and remediation plans"), tables=tuple(tables))
+
+
+# --- 3. Self-cultivation plans and their supervision (app followup) ---------------------
+
+
+@PARTS.register("cultivation", order=30)
+def cultivation_part(subject: RecordSubject, reader: Any) -> Part | None:
+    """The yearly self-cultivation plans, their posting and supervision (MTTQ, citizens)."""
+    plans = [
+        p
+        for p in CultivationPlan.objects.filter(person_id=subject.person_id)
+        .select_related("unit")
+        .prefetch_related("commitments", "notes", "feedback")
+        .order_by("year")
+        if can(reader, "followup.cultivation.view", p)
+    ]
+    if not plans:
+        return None
+    rows = []
+    notes = []
+    for plan in plans:
+        public = [f for f in plan.feedback.all() if f.is_public]
+        rows.append(
+            (
+                str(plan.year),
+                plan.position_title,
+                str(len(plan.commitments.all())),
+                plan.posted_at.strftime("%d/%m/%Y") if plan.posted_at else _("not posted"),
+                str(len(plan.notes.all())),
+                str(len(public)),
+            )
+        )
+        notes += [
+            (str(plan.year), n.created_at.strftime("%d/%m/%Y"), n.text) for n in plan.notes.all()
+        ]
+    tables = [
+        Table(
+            caption="",
+            columns=(
+                _("Year"),
+                _("Position"),
+                _("Number of commitments"),
+                _("Posted on"),
+                _("Supervision notes"),
+                _("Answered citizen feedback"),
+            ),
+            rows=tuple(rows),
+        )
+    ]
+    if notes:
+        tables.append(
+            Table(
+                caption=_("Supervision by the Fatherland Front"),
+                columns=(_("Year"), _("Date"), _("Note")),
+                rows=tuple(notes),
+            )
+        )
+    return Part(
+        key="cultivation",
+        title=_("Self-cultivation plans and their supervision"),
+        tables=tuple(tables),
+    )
+
+
+# --- 4. Directive 24 self-checks (app selfcheck) ----------------------------------------
+
+
+@PARTS.register("selfcheck", order=40)
+def selfcheck_part(subject: RecordSubject, reader: Any) -> Part | None:
+    """The person's own entries in the Directive 24 self-check sessions (``selfcheck.view``)."""
+    entries = [
+        e
+        for e in Entry.objects.filter(person_id=subject.person_id)
+        .select_related("session")
+        .prefetch_related("findings__item")
+        .order_by("session__held_on")
+        if can(reader, "selfcheck.view", e.session)
+    ]
+    if not entries:
+        return None
+    rows = []
+    for entry in entries:
+        findings = list(entry.findings.all())
+        if entry.none_apply or not findings:
+            found = _("no expression applies")
+        else:
+            found = "; ".join(
+                f"{f.item.order}. {_short(f.item.text)} — {f.get_status_display()}"
+                for f in findings
+            )
+        rows.append(
+            (
+                entry.session.held_on.strftime("%d/%m/%Y"),
+                entry.session.title,
+                _dash(entry.role_title),
+                found,
+            )
+        )
+    return Part(
+        key="selfcheck",
+        title=_("Directive 24 self-checks"),
+        tables=(
+            Table(
+                caption="",
+                columns=(_("Date"), _("Session"), _("Position"), _("Expressions and remedies")),
+                rows=tuple(rows),
+            ),
+        ),
+    )
+
+
 # --- 5. Quarterly criteria results ------------------------------------------------------
 
 
@@ -251,6 +436,45 @@ def criteria_part(subject: RecordSubject, reader: Any) -> Part | None:
     )
 
 
+# --- 6. Annual grades (app grading) ------------------------------------------------------
+
+
+@PARTS.register("grading", order=60)
+def grading_part(subject: RecordSubject, reader: Any) -> Part | None:
+    """The annual quality grades: self-assessed, proposed, decided (``grading.view``)."""
+    gradings = [
+        g
+        for g in Grading.objects.filter(person_id=subject.person_id)
+        .select_related("year")
+        .order_by("year__year")
+        if can(reader, "grading.view", g)
+    ]
+    if not gradings:
+        return None
+    labels = dict(GradeLevel.choices)
+    rows = tuple(
+        (
+            str(g.year.year),
+            _dash(g.position_title),
+            str(labels.get(g.self_grade, "")) or "—",
+            str(labels.get(g.proposed_grade, "")) or "—",
+            str(labels.get(g.decided_grade, "")) or _("not decided yet"),
+        )
+        for g in gradings
+    )
+    return Part(
+        key="grading",
+        title=_("Annual quality grades"),
+        tables=(
+            Table(
+                caption="",
+                columns=(_("Year"), _("Position"), _("Self-graded"), _("Proposed"), _("Decided")),
+                rows=rows,
+            ),
+        ),
+    )
+
+
 # --- 7. Recognitions --------------------------------------------------------------------
 
 
@@ -275,7 +499,7 @@ def recognitions_part(subject: RecordSubject, reader: Any) -> Part | None:
         tables=(
             Table(
                 caption="",
-                columns=(_("Year"), _("Level"), _("Deed"), _("Decision")),
+                columns=(_("Year"), _("Honour level"), _("Deed"), _("Decision")),
                 rows=tuple(rows),
             ),
         ),

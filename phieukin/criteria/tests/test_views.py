@@ -78,3 +78,15 @@ def test_the_reminders_page_queues_reminders(
     response = client.post("/criteria/reminders/", {"year": "2026", "quarter": "3"})
     assert response.status_code == 302
     assert "1 nhắc việc" in client.get(response["Location"]).content.decode()
+
+
+def test_the_dashboard_shows_the_officials_queued_reminder(
+    client: Client, commitment: Commitment, leader: User, ward_organiser: User
+) -> None:
+    from phieukin.criteria import services
+
+    services.queue_reminders(actor=ward_organiser, year=2026, quarter=3, commitments=[commitment])
+    page = _login(client, leader).get("/").content.decode()
+    assert "Bộ tiêu chí chuyên nghiệp" in page
+    assert "Chưa gửi bản tự đánh giá" in page
+    assert f"/criteria/commitments/{commitment.pk}/q3/" in page

@@ -42,3 +42,11 @@ def test_a_withdrawn_entry_leaves_the_public_site(
     set_public(actor=district_organiser, entry=registry["honourees"][1], public=False)
     page = client.get(f"/units/{district.pk}/recognitions/").content.decode()
     assert "Trần Thị Bình" not in page
+
+
+def test_the_dashboard_gives_the_latest_years_figures(
+    client: Client, registry: dict[str, Any], district_organiser: User
+) -> None:
+    client.force_login(district_organiser)
+    page = client.get("/").content.decode()
+    assert "Năm 2022: 1 người được biểu dương cấp quận, 0 người cấp thành phố, 1 mô hình." in page

@@ -88,7 +88,9 @@ def test_another_leader_of_the_same_ward_cannot_open_the_record(
     )
     assert person is not None
     other = User.objects.create_user(username="lanhdao2", password="x", person=person)
-    Membership.objects.create(user=other, unit=leader.memberships.get().unit, role=Role.LEADER)
+    membership = Membership.objects.filter(user=leader).first()
+    assert membership is not None
+    Membership.objects.create(user=other, unit=membership.unit, role=Role.LEADER)
     client.force_login(other)
     assert client.get(f"/records/{_person(leader).pk}/").status_code == 404
 

@@ -42,9 +42,9 @@ class Command(BaseCommand):
         followup_demo.seed(stdout=self.stdout)
         criteria_demo.seed(stdout=self.stdout)
         recognition_demo.seed(stdout=self.stdout)
-        records_demo.seed(stdout=self.stdout)
         selfcheck_demo.seed(stdout=self.stdout)
         grading_demo.seed(stdout=self.stdout)
+        records_demo.seed(stdout=self.stdout)  # last: it reports the parts of every record
         created = len(result.created)
         self.stdout.write(
             f"Done in {time.monotonic() - started:.1f} s "
