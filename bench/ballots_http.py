@@ -156,8 +156,9 @@ def seal(out: str) -> None:
     from phieukin.rounds.services import create_round, open_round
     from phieukin.units.models import PositionType, Unit, UnitKind
 
-    district = Unit.objects.get(parent__isnull=True)
-    wards = list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key"))
+    wards = list(Unit.objects.filter(kind=UnitKind.WARD).order_by("sort_key"))
+    district = wards[0].parent
+    assert district is not None
     rnd = create_round(
         actor=None,
         organiser_unit=district,

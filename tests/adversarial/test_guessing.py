@@ -123,5 +123,24 @@ def test_the_proxy_header_is_used_only_when_configured(rf: Any, settings: Any) -
     assert ratelimit.client_address(chained) == "203.0.113.5"
 
 
-def test_the_counters_live_in_the_shared_database_cache_by_default(settings: Any) -> None:
-    assert caches["shared"].__class__.__name__ in ("DatabaseCache", "RedisCache")
+def test_the_counters_live_in_the_shared_database_cache_by_default() -> None:
+    """Without configuration every worker shares the database cache (tests use one process)."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("PHIEUKIN_CACHE", "REDIS_URL")}
+    environment.update(DJANGO_SETTINGS_MODULE="phieukin.config.settings", DEBUG="1")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.core.cache import caches; "
+            "print(type(caches['shared']).__name__)",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert out == "DatabaseCache"
