@@ -29,7 +29,9 @@ PDF = b"%PDF-1.4\n" + b"1 0 obj\n" * 8
 
 @pytest.fixture
 def open_box_(box: BallotBox) -> BallotBox:
-    return services.open_box(actor=None, box=box)
+    services.open_box(actor=None, box=box)
+    box.refresh_from_db()
+    return box
 
 
 @pytest.fixture
