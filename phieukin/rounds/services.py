@@ -199,22 +199,12 @@ def record_attendance(
     while the box is prepared or open: once the committee closes it for counting they
     are frozen, and a sealed box never changes.
     """
-    authorize(actor, "conference.record_attendance", conference)
-    if invited < 0 or present < 0:
-        raise DomainError(_("Counts cannot be negative."), code="negative_count")
-    check_count(invited)
-    check_count(present)
-    if present > invited:
-        raise DomainError(
-            _("Present (%(present)s) cannot exceed invited (%(invited)s).")
-            % {"present": present, "invited": invited},
-            code="present_exceeds_invited",
-        )
     with transaction.atomic():
         conf = Conference.objects.select_for_update().get(pk=conference.pk)
         # Lock the box too: closing and sealing lock it, so attendance and counting
-        # never interleave.
+        # never interleave. The rule reads the fresh rows, never the caller's copy.
         box = BallotBox.objects.select_for_update().get(conference=conf)
+        authorize(actor, "conference.record_attendance", conf)
         if not box.takes_attendance:
             raise Conflict(
                 _("The ballot box is closed for counting; attendance can no longer change."),
@@ -223,6 +213,16 @@ def record_attendance(
         if box.opened_at is not None:
             # Four eyes once the box is open (accounts/rules/ballots.py, box.attendance).
             authorize(actor, "box.attendance", box)
+        if invited < 0 or present < 0:
+            raise DomainError(_("Counts cannot be negative."), code="negative_count")
+        check_count(invited)
+        check_count(present)
+        if present > invited:
+            raise DomainError(
+                _("Present (%(present)s) cannot exceed invited (%(invited)s).")
+                % {"present": present, "invited": invited},
+                code="present_exceeds_invited",
+            )
         conf.invited_count = invited
         conf.present_count = present
         conf.save(update_fields=["invited_count", "present_count"])

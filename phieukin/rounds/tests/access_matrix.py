@@ -25,10 +25,11 @@ ROWS = [
         methods=("GET",),
         refused_as=HIDDEN,
     ),
-    # Attendance: the ward organiser or the district organiser, the same as the API.
+    # Attendance of the world's open box: only the counting committee once the box has
+    # opened (four eyes; before opening, the organisers), the same as the API.
     *rows(
         "rounds:conference",
-        {"district_organiser", "ward_organiser"},
+        {"counter"},
         target="conference",
         methods=("POST",),
         refused_as=HIDDEN,
