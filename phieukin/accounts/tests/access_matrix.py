@@ -1,10 +1,25 @@
-"""Permission matrix rows of the sign-in pages (see ``phieukin/testing/matrix.py``)."""
+"""Permission matrix rows of the sign-in and account pages (see ``phieukin/testing/matrix.py``)."""
 
-from phieukin.testing.matrix import EVERYONE, LOGIN, Row, rows
+from phieukin.testing.matrix import EVERYONE, LOGIN, SIGNED_IN, Row, rows
+
+# Nothing has the id of the "missing" target: the signed-in user finds nothing to act on.
+NOTHING = {"target": "missing", "refused": 404, "methods": ("POST",), "not_served": ("GET",)}
 
 ROWS = [
     *rows("accounts:login", EVERYONE),
     # Signing out is a POST that ends on the sign-in page, whoever sends it.
     Row("accounts:logout", "GET", frozenset(), refused=405, anonymous=405),
     Row("accounts:logout", "POST", frozenset(), refused=LOGIN, anonymous=LOGIN),
+    # Every signed-in user manages their own sign-in settings (accounts/rules/accounts.py).
+    *rows("accounts:account", SIGNED_IN),
+    *rows("accounts:second_factor", SIGNED_IN),
+    *rows("accounts:second_factor_setup", SIGNED_IN),
+    *rows("accounts:password_change", SIGNED_IN),
+    *rows("accounts:api_tokens", SIGNED_IN),
+    # Only the district organiser opens the sign-in security page.
+    *rows("accounts:security", {"district_organiser"}),
+    # Revoking, unlocking and resetting act on an object the user may see; none has this id.
+    *rows("accounts:revoke_api_token", set(), **NOTHING),
+    *rows("accounts:unlock_sign_in", set(), **NOTHING),
+    *rows("accounts:reset_second_factor", set(), **NOTHING),
 ]

@@ -72,9 +72,11 @@ class World:
         )
         rounds.open_round(actor=None, round=past)
         for box in BallotBox.objects.filter(conference__round=past):
-            ballots.open_box(actor=None, box=box)
+            opening = ballots.open_box(actor=None, box=box)
             ballots.close_box(actor=None, box=box)
-            ballots.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+            ballots.seal_box(
+                actor=None, box=box, shares=opening.member_shares, acknowledge_mismatch=True
+            )
         rounds.close_round(actor=None, round=past)
         rounds.publish_round(actor=None, round=past)
 
@@ -100,6 +102,7 @@ class World:
         self.targets: dict[str, dict[str, Any]] = {
             "job": {"job_id": job.pk},
             "": {},
+            "missing": {"pk": MISSING},
             "questionnaire": {"pk": questionnaire.pk},
             "round": {"pk": current.pk, "round_id": current.pk, "action": "close"},
             "draft_round": {"pk": current.pk, "action": "open"},
