@@ -41,20 +41,7 @@ BLOCKED = (
     "importlib.import_module(sys.argv[1])\n"
 )
 
-# The OMR reader still translates its refusal messages with Django; moving them out
-# (as yamlio.py does) is under way in the paper app. Remove this once it lands.
-PENDING = ("phieukin.paper.omr",)
-
-MODULES = [
-    pytest.param(
-        module,
-        marks=[pytest.mark.xfail(reason="paper/omr still imports Django's translation")]
-        if module.startswith(PENDING)
-        else [],
-    )
-    for package in _pure_modules()
-    for module in _submodules(package)
-]
+MODULES = [module for package in _pure_modules() for module in _submodules(package)]
 
 
 def test_the_contract_lists_the_pure_cores() -> None:

@@ -36,15 +36,16 @@ EXPECTED_REFUSAL: dict[str, str | None] = {
 def _jpeg(image: np.ndarray, rng: np.random.Generator, lo: int = 40, hi: int = 92) -> np.ndarray:
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(lo, hi))])
     assert ok
-    decoded: Any = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
-    return decoded
+    decoded = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    assert decoded is not None
+    return np.asarray(decoded, dtype=np.uint8)
 
 
 def _noise(image: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
     noise = np.empty(image.shape, dtype=np.int16)
     cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
     cv2.randn(noise, 0, sigma)  # type: ignore[call-overload]
-    out: Any = cv2.add(image.astype(np.int16), noise, dtype=cv2.CV_8U)
+    out: np.ndarray = cv2.add(image.astype(np.int16), noise, dtype=cv2.CV_8U)
     return out
 
 
@@ -63,7 +64,7 @@ def _light(
             -((xx - sx) ** 2 + (yy - sy) ** 2) / (2 * sigma**2)
         )
     light8 = (np.clip(light, 0.45, 1.2) * 128).astype(np.uint8)
-    result: Any = cv2.resize(light8, (w, h), interpolation=cv2.INTER_LINEAR)
+    result: np.ndarray = cv2.resize(light8, (w, h), interpolation=cv2.INTER_LINEAR)
     return result
 
 
@@ -90,7 +91,7 @@ def _place(
         dst.append(v)
     matrix = cv2.getPerspectiveTransform(src, np.array(dst, dtype=np.float32))
     if isinstance(background, np.ndarray):
-        out: Any = background.copy()
+        out: np.ndarray = background.copy()
         cv2.warpPerspective(
             image,
             matrix,
@@ -159,7 +160,7 @@ def show_through(
         mirrored = cv2.resize(mirrored, (image.shape[1], image.shape[0]))
     depth = float(rng.uniform(0.03, 0.10))
     ink = 1 - cv2.GaussianBlur(mirrored, (0, 0), 0.35 * dpi / 25.4).astype(np.float32) / 255
-    out: Any = np.clip(image.astype(np.float32) * (1 - depth * ink), 0, 255).astype(np.uint8)
+    out: np.ndarray = np.clip(image.astype(np.float32) * (1 - depth * ink), 0, 255).astype(np.uint8)
     return out
 
 
@@ -184,7 +185,7 @@ def fold(image: np.ndarray, rng: np.random.Generator, dpi: float) -> np.ndarray:
         side = np.where(dist > 0, float(rng.uniform(-0.03, 0.03)), 0.0)
         factor = 1 - crease - side
         out *= factor if horizontal else factor.T
-    result: Any = np.clip(out, 0, 255).astype(np.uint8)
+    result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
     return result
 
 
@@ -229,7 +230,7 @@ def low_contrast(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Wash the scan out: black prints as light grey."""
     scanned = scanner(image, rng).astype(np.float32)
     low, high = float(rng.uniform(165, 200)), float(rng.uniform(215, 240))
-    out: Any = (low + scanned / 255 * (high - low)).astype(np.uint8)
+    out: np.ndarray = (low + scanned / 255 * (high - low)).astype(np.uint8)
     return out
 
 

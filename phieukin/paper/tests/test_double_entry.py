@@ -14,7 +14,7 @@ from phieukin.core.errors import Conflict, PermissionDenied
 from phieukin.paper.models import PendingEntry
 from phieukin.paper.selectors import paper_work_waiting
 from phieukin.paper.services import enter_typed_sheet, resolve_entry, set_double_entry
-from phieukin.paper.tests.helpers import login
+from phieukin.paper.tests.helpers import content_of, login
 from phieukin.rounds.models import BallotBox, Subject
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_two_matching_entries_make_exactly_one_ballot_and_no_pending_entry(
     body = _type(login(counter2), doubled, subject, keys)
     assert "Phiếu đã vào hòm phiếu." in body
     ballot = Ballot.objects.get(box=doubled)
-    assert set(decode(shapes, ballot.answers).values()) == {"kha"}
+    assert set(decode(shapes, content_of(ballot).answers).values()) == {"kha"}
     assert not PendingEntry.objects.exists()
 
 
@@ -93,7 +93,7 @@ def test_a_mismatch_waits_for_a_third_member_who_decides(
     decided = login(counter3).post(url, {"keys": "1" * (n - 1) + "3"})
     assert decided.status_code == 302
     ballot = Ballot.objects.get(box=doubled)
-    assert decode(shapes, ballot.answers)[shapes[-1].key] == "trung_binh"
+    assert decode(shapes, content_of(ballot).answers)[shapes[-1].key] == "trung_binh"
     assert not PendingEntry.objects.exists()
 
 

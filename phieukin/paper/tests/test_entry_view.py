@@ -11,6 +11,7 @@ from django.urls import reverse
 from phieukin.audit.models import AuditEvent
 from phieukin.ballots.models import Ballot
 from phieukin.ballots.sheet import ItemShape, decode
+from phieukin.paper.tests.helpers import content_of
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,8 @@ def test_typed_digits_become_a_ballot_with_the_right_answers(
     assert response.status_code == 302
     assert response["Location"].endswith(f"?subject={subject.pk}")
     ballot = Ballot.objects.get(box=open_box_)
-    answers = decode(shapes, ballot.answers)
+    content = content_of(ballot)
+    answers = decode(shapes, content.answers)
     assert [answers[s.key] for s in shapes[:5]] == [
         "tot",
         "kha",
@@ -51,7 +53,7 @@ def test_typed_digits_become_a_ballot_with_the_right_answers(
     assert ballot.source == "typed"
     assert ballot.valid
     assert ballot.subject_id == subject.pk
-    assert ballot.comment == "Cần gần dân"
+    assert content.comment == "Cần gần dân"
 
 
 def test_spaces_between_groups_of_digits_are_ignored(
@@ -100,7 +102,7 @@ def test_the_star_key_enters_an_invalid_ballot(
     assert response.status_code == 302
     ballot = Ballot.objects.get(box=open_box_)
     assert not ballot.valid
-    assert set(ballot.answers) == {"-"}
+    assert set(content_of(ballot).answers) == {"-"}
 
 
 def test_the_invalid_checkbox_works_without_javascript(
@@ -144,6 +146,7 @@ def test_the_ballot_records_neither_who_typed_it_nor_when(
         "valid",
         "answers",
         "comment",
+        "ciphertext",
     }
 
 
@@ -160,6 +163,6 @@ def test_the_chosen_respondent_group_is_kept_and_stays_selected(
     )
     assert response.status_code == 302
     assert f"group={group.pk}" in response["Location"]
-    assert Ballot.objects.get(box=open_box_).group_id == group.pk
+    assert content_of(Ballot.objects.get(box=open_box_)).group_id == group.pk
     page = as_counter.get(response["Location"])
     assert f'<option value="{group.pk}" selected>' in page.content.decode()

@@ -22,7 +22,7 @@ from phieukin.paper.layout import BallotLayout, build_layout
 from phieukin.paper.models import PendingReading, ReviewCrop, ScanBatch, ScanFile, SeenSheet
 from phieukin.paper.selectors import evidence_digests
 from phieukin.paper.services import print_ballots
-from phieukin.paper.tests.helpers import login
+from phieukin.paper.tests.helpers import content_of, login
 from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.rounds.models import BallotBox, Subject
 
@@ -135,7 +135,7 @@ def test_clear_pages_become_a_ballot_with_the_marked_answers(
     assert ballot.source == "scanned"
     assert ballot.valid
     assert ballot.subject_id == subject.pk
-    answers = decode(shapes, ballot.answers)
+    answers = decode(shapes, content_of(ballot).answers)
     for n in (1, 2):
         for item in layout.page(n).items:
             assert answers[item.key] == item.option_keys[(item.number) % 4]
@@ -281,8 +281,8 @@ def test_a_doubtful_mark_and_a_comment_wait_for_review_then_enter_the_box(
     assert done.status_code == 302
     ballot = Ballot.objects.get(box=open_box_)
     assert ballot.source == "scanned"
-    assert ballot.comment == "Đề nghị đồng chí sâu sát cơ sở hơn"
-    assert decode(shapes, ballot.answers)[doubtful.key] == "kha"
+    assert content_of(ballot).comment == "Đề nghị đồng chí sâu sát cơ sở hơn"
+    assert decode(shapes, content_of(ballot).answers)[doubtful.key] == "kha"
     assert not PendingReading.objects.exists()
     assert not ReviewCrop.objects.exists()
 
@@ -330,7 +330,7 @@ def test_a_copy_with_a_missing_page_waits_and_can_be_completed_from_the_paper(
         assert f'name="item-{key}"' in body
     response = as_counter.post(url, {f"item-{key}": "tot" for key in missing})
     assert response.status_code == 302
-    answers = decode(shapes, Ballot.objects.get(box=open_box_).answers)
+    answers = decode(shapes, content_of(Ballot.objects.get(box=open_box_)).answers)
     assert all(answers[key] == "tot" for key in missing)
 
 
@@ -414,7 +414,7 @@ def test_review_shows_every_page_of_the_copy_with_every_reading_and_takes_the_co
     typed = read.replace("?", "0")
     typed = ("1" if typed[0] != "1" else "2") + typed[1:]
     assert as_counter.post(url, {"keys": typed}).status_code == 302
-    answers = decode(shapes, Ballot.objects.get(box=open_box_).answers)
+    answers = decode(shapes, content_of(Ballot.objects.get(box=open_box_)).answers)
     for shape, char in zip(shapes, typed, strict=True):
         expected = None if char == "0" else shape.option_keys[int(char) - 1]
         assert answers[shape.key] == expected
