@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.audit.models import AuditEvent
 from phieukin.ballots import digest as digest_mod
+from phieukin.ballots import hooks as ballot_hooks
 from phieukin.ballots.models import Ballot, BallotSource, Code, CodeState, Receipt, Seal
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import Conflict
@@ -28,8 +29,6 @@ from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds import hooks as round_hooks
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
-from phieukin.tallying import tally as engine
-from phieukin.tallying.selectors import box_tally
 
 
 @dataclass(frozen=True)
@@ -327,40 +326,6 @@ def _released(rows: list[digest_mod.CanonicalBallot], k: int) -> tuple[set[int],
     return released, grouped
 
 
-def _within_box_tally(
-    box: BallotBox,
-    ballots: list[digest_mod.CanonicalBallot],
-    released: set[int],
-    grouped: set[int],
-) -> tuple[set[int], set[int]]:
-    """Narrow the released subjects and groups to the cells the box tally shows in full.
-
-    The public box tally may show the ward total while hiding a leader with k or more
-    ballots, because the ward minus that leader would give away a leader with fewer
-    than k (complementary suppression). Releasing that leader's rows would undo it:
-    ward total minus the released rows = the small leader's ballots. The tally also
-    shows an item only in bands when a small group answered it unanimously; k identical
-    rows would give every vote away. So a subject's rows are released only when the box
-    tally shows the subject with no banded item, and its groups only when the tally
-    shows every non-empty group cell of it, none of them banded either.
-    """
-    ward = box_tally(box)
-
-    def in_full(cell: engine.Cell) -> bool:
-        return cell.figures is not None and not any(i.banded for i in cell.figures.items)
-
-    shown_subjects = {st.subject for st in ward.subjects if in_full(st.total)}
-    shown_groups = {c.key for st in ward.subjects for c in st.groups if in_full(c)}
-    used = {(b.subject_id, b.group_key) for b in ballots if b.valid and b.group_key}
-    released = released & shown_subjects
-    grouped = {
-        sid
-        for sid in grouped & released
-        if all(engine.group_key(sid, gkey) in shown_groups for s, gkey in used if s == sid)
-    }
-    return released, grouped
-
-
 CSV_COLUMNS = ("leaf", "subject", "group", "valid", "answers", "private")
 
 
@@ -380,7 +345,8 @@ def ballots_csv(box: BallotBox) -> str:
     * A row is *withheld* (every column empty but ``leaf``) when its subject has fewer
       than k valid ballots in the box, or when the public box tally hides the subject
       (complementary suppression) or shows any of its items only in bands (a small
-      group answered unanimously), see :func:`_within_box_tally`.
+      group answered unanimously), see
+      :func:`phieukin.tallying.exports.within_box_tally`.
     * ``group`` is filled for the rows of a released subject only when every group
       bucket of that subject (including "no group", written ``""``) holds 0 or at least
       k ballots (all and valid ones) and the box tally shows each of its non-empty group
@@ -404,7 +370,7 @@ def ballots_csv(box: BallotBox) -> str:
     shapes = shapes_for(box)
     ballots = canonical_ballots(box)
     released, grouped = _released(ballots, k)
-    released, grouped = _within_box_tally(box, ballots, released, grouped)
+    released, grouped = ballot_hooks.shown_in_tally(box, ballots, released, grouped)
     width = len(CSV_COLUMNS) - 1 + len(shapes)
     rows: list[list[str]] = []
     for b in ballots:

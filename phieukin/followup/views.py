@@ -459,7 +459,6 @@ def cultivation_page(request: HttpRequest, plan_id: int) -> HttpResponse:
             "feedback": plan.feedback.all(),
             "note_form": NoteForm(),
             "answer_form": AnswerForm(),
-            "public_url": documents.public_plan_url(plan),
         },
     )
 

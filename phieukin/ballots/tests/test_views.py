@@ -18,7 +18,7 @@ def test_a_ward_organiser_prints_codes_then_opens_the_box_and_gets_the_share_sli
     client.force_login(ward_organiser)
     assert client.get("/ballots/").status_code == 200
     page = client.get(f"/ballots/{box.pk}/").content.decode()
-    assert "không thể niêm phong" in page or "can never be sealed" in page
+    assert "không bao giờ niêm phong" in page or "can never be sealed" in page
     response = client.post(f"/ballots/{box.pk}/codes/", {"count": "4"})
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
