@@ -32,6 +32,7 @@ from phieukin.followup.outcome import Movement, movement
 from phieukin.rounds.lifecycle import RoundState
 from phieukin.rounds.models import Round, Subject
 from phieukin.tallying import selectors as tallying
+from phieukin.units import lineage
 from phieukin.units.models import Unit, UnitKind
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105  (the demo's printed login, as in seed_demo)
@@ -262,6 +263,16 @@ def _remediation(stdout: Any, organiser: User, rounds: list[Round]) -> None:
     )
 
 
+def _wards_on(old_wards: list[Unit], day: dt.date) -> list[Unit]:
+    """Return the wards that carry *old_wards* on *day* (the old wards while they exist)."""
+    found: dict[int, Unit] = {}
+    for ward in old_wards:
+        for unit in lineage.successors_on(ward, day):
+            found.setdefault(unit.pk, unit)
+    # Without a later map on record the old wards stand.
+    return sorted(found.values(), key=lambda u: u.sort_key) or old_wards
+
+
 def _cultivation(stdout: Any, wards: list[Unit], year: int, skip_every: int) -> None:
     if CultivationPlan.objects.filter(year=year).exists():
         return
@@ -355,12 +366,14 @@ def seed(*, stdout: Any) -> None:
         return
     stdout.write("Follow-through …")
     _remediation(stdout, organiser, rounds)
-    wards = list(
+    old_wards = list(
         Unit.objects.filter(kind=UnitKind.WARD, parent=rounds[0].organiser_unit).order_by(
             "sort_key"
         )
     )
-    this_year = timezone.localdate().year
-    _cultivation(stdout, wards, 2022, skip_every=28)
-    _cultivation(stdout, wards, this_year, skip_every=28)
-    _supervision_and_feedback(stdout, wards, this_year)
+    today = timezone.localdate()
+    # 2022 plans belong to the wards of 2022; this year's to the wards of today.
+    _cultivation(stdout, _wards_on(old_wards, dt.date(2022, 12, 31)), 2022, skip_every=28)
+    wards = _wards_on(old_wards, today)
+    _cultivation(stdout, wards, today.year, skip_every=28)
+    _supervision_and_feedback(stdout, wards, today.year)

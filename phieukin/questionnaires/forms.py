@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phieukin.core.errors import DomainError
-from phieukin.core.uploads import MB, validate_upload
+from phieukin.core.uploads import MB, SIGNATURES, validate_upload
 
 MAX_QUESTIONNAIRE_BYTES = 1 * MB
 
@@ -26,5 +26,19 @@ class UploadForm(forms.Form):
         try:
             validate_upload(upload, kinds=("text",), max_bytes=MAX_QUESTIONNAIRE_BYTES)
         except DomainError as exc:
+            if exc.code == "upload_type" and not _binary(upload):
+                # Text in another encoding (UTF-16, Windows-1258): say what to do about it.
+                raise forms.ValidationError(
+                    _("The file is not UTF-8 text. Save it as UTF-8 and upload it again."),
+                    code="not_utf8",
+                ) from exc
             raise forms.ValidationError(str(exc.message), code=exc.code) from exc
         return upload
+
+
+def _binary(upload: Any) -> bool:
+    """Return whether *upload* starts like one of the binary kinds (PDF, images)."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return any(head.startswith(prefixes) for prefixes in SIGNATURES.values())

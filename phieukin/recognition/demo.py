@@ -17,6 +17,7 @@ from django.db import transaction
 from phieukin.accounts.models import User
 from phieukin.recognition import services
 from phieukin.recognition.models import EmulationModel, FieldOfWork, Honouree, Level, ModelStatus
+from phieukin.units import lineage
 from phieukin.units.fictional import fictional_names
 from phieukin.units.models import Position, Unit, UnitKind
 
@@ -97,13 +98,32 @@ def _decision(level: str, year: int, rng: random.Random) -> tuple[str, dt.date]:
     return f"{rng.randint(10, 90)}/QĐ-TTg", day
 
 
-def _honourees(year: int, counts: tuple[int, int, int], wards: list[Unit], office: User) -> int:
+class _WardsOn:
+    """The wards of the district's ground on a date: the old wards, or those carrying them."""
+
+    def __init__(self, old_wards: list[Unit]) -> None:
+        self.old_wards = old_wards
+        self.cache: dict[dt.date, list[Unit]] = {}
+
+    def __call__(self, day: dt.date) -> list[Unit]:
+        if day not in self.cache:
+            found: dict[int, Unit] = {}
+            for ward in self.old_wards:
+                for unit in lineage.successors_on(ward, day):
+                    found.setdefault(unit.pk, unit)
+            # Without a later map on record the old wards stand.
+            self.cache[day] = sorted(found.values(), key=lambda u: u.sort_key) or self.old_wards
+        return self.cache[day]
+
+
+def _honourees(year: int, counts: tuple[int, int, int], wards_on: _WardsOn, office: User) -> int:
     rng = random.Random(f"honourees-{year}")
     total = sum(counts)
     names = fictional_names(total, seed=year * 7)
     levels = [Level.DISTRICT] * counts[0] + [Level.CITY] * counts[1] + [Level.NATIONAL] * counts[2]
     for index, (name, level) in enumerate(zip(names, levels, strict=True)):
         number, day = _decision(level, year, rng)
+        wards = wards_on(day)
         services.record_honouree(
             actor=office,
             full_name=name,
@@ -119,6 +139,7 @@ def _honourees(year: int, counts: tuple[int, int, int], wards: list[Unit], offic
 
 
 def _models(year: int, count: int, wards: list[Unit], office: User) -> int:
+    """Record *count* models of *year* over *wards* (the wards at the end of that year)."""
     rng = random.Random(f"models-{year}")
     for index in range(count):
         ward = wards[index % len(wards)]
@@ -146,7 +167,12 @@ def _models(year: int, count: int, wards: list[Unit], office: User) -> int:
 
 
 def _leaders_honoured(office: User) -> None:
-    """Name two demo leaders among the 2023 honourees (their records show it)."""
+    """Name two demo leaders among the 2023 honourees (their records show it).
+
+    A slug may name an old ward and today's ward of the same name: the post is the one
+    of the ward that existed on the day.
+    """
+    day = dt.date(2023, 6, 1)
     for slug, key, deed in (
         (
             "bo-de",
@@ -156,8 +182,17 @@ def _leaders_honoured(office: User) -> None:
         ),
         ("cu-khoi", "chu_tich_ubnd", "Chỉ đạo cứu trợ kịp thời các hộ dân bị ngập do bão số 3"),
     ):
-        position = Position.objects.filter(unit__slug=slug, type__key=key).first()
-        person = position.holder_on(dt.date(2023, 6, 1)) if position else None
+        position = next(
+            (
+                p
+                for p in Position.objects.filter(unit__slug=slug, type__key=key)
+                .select_related("unit")
+                .order_by("pk")
+                if p.unit.is_valid_on(day)
+            ),
+            None,
+        )
+        person = position.holder_on(day) if position else None
         if position is None or person is None:
             continue
         if Honouree.objects.filter(person=person).exists():
@@ -181,13 +216,13 @@ def seed(*, stdout: Any) -> None:
     district = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk").first()
     if district is None:
         return
-    wards = list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key"))
+    wards_on = _WardsOn(list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key")))
     made = 0
     for year, district_n, city_n, national_n, models_n in PLAN:
         with transaction.atomic():
             if not Honouree.objects.filter(year=year, person__isnull=True).exists():
-                made += _honourees(year, (district_n, city_n, national_n), wards, office)
+                made += _honourees(year, (district_n, city_n, national_n), wards_on, office)
             if not EmulationModel.objects.filter(year=year).exists():
-                made += _models(year, models_n, wards, office)
+                made += _models(year, models_n, wards_on(dt.date(year, 12, 31)), office)
     _leaders_honoured(office)
     stdout.write(f"Recognition: {made} new honouree(s) and model(s), 2021–2025.")
