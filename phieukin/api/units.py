@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from pydantic import BeforeValidator
 
 from phieukin.accounts.access import authorize
 from phieukin.api.auth import TokenAuth
 from phieukin.units import lineage
 from phieukin.units.selectors import units_for
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a day only as YYYY-MM-DD (pydantic would read a number as a Unix time)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 router = Router(tags=["admin"], auth=TokenAuth())
 
@@ -42,7 +54,7 @@ class UnitOut(Schema):
 
 
 @router.get("", response={200: list[UnitOut], 403: dict[str, Any]})
-def units_on(request: HttpRequest, on: dt.date | None = None) -> Any:
+def units_on(request: HttpRequest, on: IsoDate | None = None) -> Any:
     """List the units the token's user sees that existed on *on* (today by default).
 
     ``parent`` is the parent on that date; ``predecessors`` the old units each unit was

@@ -172,20 +172,29 @@ def web_routes() -> list[Route]:
 
 def api_routes() -> list[Route]:
     """Return every operation of the django-ninja API, one Route per path and method."""
+    from ninja.constants import NOT_SET
+
     from phieukin.api.api import api  # the API is the top floor; only the tests walk it
 
     found: list[Route] = []
-    for _prefix, router in api._routers:
+    for prefix, router in api._routers:
         for path, view in router.path_operations.items():
+            # The path as django-ninja mounts it: the router's prefix, then the operation's.
+            full = "/".join(part for part in (prefix, path) if part)
+            while "//" in full:
+                full = full.replace("//", "/")
+            full = full if full.startswith("/") else "/" + full
             for operation in view.operations:
                 for method in operation.methods:
                     found.append(
                         Route(
                             f"api:{operation.view_func.__name__}",
                             (method,),
-                            path,
+                            full,
                             api=True,
-                            token_auth=bool(operation.auth_callbacks),
+                            # A router's auth= applies to its operations too.
+                            token_auth=bool(operation.auth_callbacks)
+                            or router.auth not in (NOT_SET, None),
                         )
                     )
     found.append(Route("api:openapi-json", ("GET",), "/openapi.json", api=True))

@@ -6,10 +6,9 @@ same services the web pages call. The outsider's token is refused at the scoped 
 lookup (403).
 """
 
-from phieukin.testing.matrix import EVERYONE, WARD_STAFF, Row
+from phieukin.testing.matrix import BACK_OFFICE, EVERYONE, SIGNED_IN, WARD_STAFF, Row
 
 READERS = WARD_STAFF | {"standing"}
-ORGANISERS = frozenset({"district_organiser", "ward_organiser"})
 
 
 def _public(route: str, method: str = "GET", target: str = "sealed_box", **data: object) -> Row:
@@ -31,12 +30,45 @@ ROWS = [
     Row("api:api-root", "GET", frozenset(), refused=404, anonymous=404),
     _admin("api:box_status", "GET", READERS),
     _admin("api:verify_box", "GET", READERS),
-    _admin("api:create_codes", "POST", ORGANISERS, count=1),
-    _admin("api:void_codes", "POST", ORGANISERS, codes=[]),
-    _admin("api:open_box", "POST", ORGANISERS),
+    # The world's box is open: codes are the counting committee's now (four eyes).
+    _admin("api:create_codes", "POST", frozenset({"counter"}), count=1),
+    _admin("api:void_codes", "POST", frozenset({"counter"}), codes=[]),
+    # Organisers and the counting committee open a box (this one is open already: 409).
+    _admin("api:open_box", "POST", WARD_STAFF),
     _admin("api:close_box", "POST", WARD_STAFF),
     _admin("api:seal_box", "POST", WARD_STAFF),
     _admin("api:paper_counts", "POST", WARD_STAFF, issued=1, returned=1),
     # The same service as the conference page: the box is open, so the committee only.
     _admin("api:attendance", "POST", frozenset({"counter"}), invited=10, present=5),
+    # Follow-through: public pages answer everyone (no plan is posted in the world: 404).
+    _public("api:unit_plans", target="followthrough"),
+    Row(
+        "api:plan_feedback",
+        "POST",
+        EVERYONE,
+        target="followthrough",
+        absent_ok=True,
+        data={"body": "Góp ý", "name": "", "token": "x", "website": ""},
+    ),
+    _public("api:unit_recognitions", target="followthrough"),
+    # The token's user reads only what their scope holds; the lists may be empty.
+    Row("api:selfchecks", "GET", SIGNED_IN, target="followthrough"),
+    Row("api:gradings", "GET", SIGNED_IN, target="followthrough"),
+    # The map of a date: the roles that see units (unit.view), over their own units.
+    Row("api:units_on", "GET", BACK_OFFICE | {"outsider"}, target="followthrough"),
+    # The round's remediation: the organiser and the Standing Committee of its district.
+    Row(
+        "api:remediation",
+        "GET",
+        frozenset({"district_organiser", "standing"}),
+        target="followthrough",
+        refused=404,
+    ),
+    Row(
+        "api:person_record",
+        "GET",
+        frozenset({"district_organiser", "ward_organiser", "leader", "standing"}),
+        target="followthrough",
+        refused=404,
+    ),
 ]

@@ -103,6 +103,14 @@ class World:
             "job": {"job_id": job.pk},
             "": {},
             "missing": {"pk": MISSING},
+            # The follow-through API: the first ward, the current round, the leader's record;
+            # no plan is posted in this world.
+            "followthrough": {
+                "unit": wards[0].pk,
+                "round": current.pk,
+                "person": self.users["leader"].person.pk,
+                "plan": MISSING,
+            },
             "questionnaire": {"pk": questionnaire.pk},
             "round": {"pk": current.pk, "round_id": current.pk, "action": "close"},
             "draft_round": {"pk": current.pk, "action": "open"},
