@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.audit.models import AuditEvent
 from phieukin.ballots import digest as digest_mod
+from phieukin.ballots import hooks as ballot_hooks
 from phieukin.ballots.models import Ballot, BallotSource, Code, CodeState, Receipt, Seal
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import Conflict
@@ -28,8 +29,6 @@ from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds import hooks as round_hooks
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
-from phieukin.tallying import tally as engine
-from phieukin.tallying.selectors import box_tally
 
 
 @dataclass(frozen=True)
@@ -344,19 +343,13 @@ def _within_box_tally(
     tally shows the subject with no banded item, and its groups only when the tally
     shows every non-empty group cell of it, none of them banded either.
     """
-    ward = box_tally(box)
-
-    def in_full(cell: engine.Cell) -> bool:
-        return cell.figures is not None and not any(i.banded for i in cell.figures.items)
-
-    shown_subjects = {st.subject for st in ward.subjects if in_full(st.total)}
-    shown_groups = {c.key for st in ward.subjects for c in st.groups if in_full(c)}
     used = {(b.subject_id, b.group_key) for b in ballots if b.valid and b.group_key}
+    shown_subjects, shown_pairs = ballot_hooks.tally_in_full(box, used)
     released = released & shown_subjects
     grouped = {
         sid
         for sid in grouped & released
-        if all(engine.group_key(sid, gkey) in shown_groups for s, gkey in used if s == sid)
+        if all((s, gkey) in shown_pairs for s, gkey in used if s == sid)
     }
     return released, grouped
 

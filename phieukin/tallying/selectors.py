@@ -274,6 +274,24 @@ def box_tally(box: BallotBox) -> engine.WardTally:
     )
 
 
+def box_tally_in_full(
+    box: BallotBox, pairs: set[tuple[int, str]]
+) -> tuple[set[int], set[tuple[int, str]]]:
+    """Return the subjects the public box tally shows in full, and those of *pairs*.
+
+    A cell is shown in full when it has figures and none of its items is banded. The
+    ballots CSV (``ballots.hooks.box_tally_in_full``) releases no more than this.
+    """
+    ward = box_tally(box)
+
+    def in_full(cell: engine.Cell) -> bool:
+        return cell.figures is not None and not any(i.banded for i in cell.figures.items)
+
+    subjects = {st.subject for st in ward.subjects if in_full(st.total)}
+    shown = {c.key for st in ward.subjects for c in st.groups if in_full(c)}
+    return subjects, {(sid, gkey) for sid, gkey in pairs if engine.group_key(sid, gkey) in shown}
+
+
 def _compute_box_tally(box: BallotBox) -> engine.WardTally:
     inputs = _inputs(box.conference.round, [box])
     return _ward_alone(inputs, 0).wards[0]
