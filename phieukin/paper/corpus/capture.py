@@ -212,10 +212,12 @@ def dog_ear(image: np.ndarray, rng: np.random.Generator, dpi: float) -> tuple[np
     )
     covers_qr = False
     if corner == 1:
-        # The fold hides (part of) the QR or its quiet zone when it passes the QR's corner
-        # nearest the page corner, with a few millimetres to spare.
+        # The fold hides the QR when it covers the whole finder pattern in the QR's corner
+        # nearest the page corner. A fold that only clips the quiet zone or the tip of that
+        # corner (up to a few millimetres past it) still reads: the reader decodes such
+        # pages, so they are not labelled as refusals.
         nearest = (PAGE_W - (QR_RECT.x + QR_RECT.w)) + QR_RECT.y
-        covers_qr = leg > nearest - 6.0
+        covers_qr = leg > nearest + 12.0
     return out, covers_qr
 
 
