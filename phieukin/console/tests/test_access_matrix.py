@@ -125,6 +125,7 @@ class World:
                 "batch_id": MISSING,
                 "reading_id": MISSING,
                 "crop_id": MISSING,
+                "page": 1,
             },
         }
 
