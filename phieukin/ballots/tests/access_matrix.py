@@ -45,6 +45,8 @@ ROWS = [
     *_post("ballots:reopen", WARD_STAFF),
     *_post("ballots:codes", ORGANISERS, data={"count": "1"}),
     *_post("ballots:void", ORGANISERS, data={"codes": ""}),
+    # Attendance of the open box: the counting committee only (four eyes), as the API.
+    *_post("ballots:attendance", {"counter"}, data={"invited": "10", "present": "5"}),
     *_post("ballots:paper", WARD_STAFF, data={"issued": "1", "returned": "1"}),
     *_post("ballots:seal", WARD_STAFF),
     *_post(

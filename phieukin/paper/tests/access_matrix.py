@@ -44,5 +44,6 @@ ROWS = [
     *_page("paper:review_queue"),
     *_page("paper:review", missing=True),
     *_page("paper:crop", missing=True),
+    *_page("paper:page_image", missing=True),
     *_page("paper:comment_image", missing=True),
 ]

@@ -17,6 +17,8 @@ ROWS = [
         target="published_round",
         refused=404,
     ),
+    # The round's results on the map: those who open the round's summary.
+    *rows("reports:map", {"district_organiser", "standing"}, target="published_round", refused=404),
     *rows("reports:access_log", {"district_organiser"}, target="published_round", refused=404),
     # Queue the round's whole report set (a job): those who read every report.
     *rows(
