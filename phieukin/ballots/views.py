@@ -111,6 +111,8 @@ def open_box(request: HttpRequest, box_id: int) -> HttpResponse:
             members=_small_int(request.POST.get("members", ""), services.DEFAULT_MEMBERS),
             recovery=request.POST.get("recovery") == "1",
         )
+    except PermissionDenied as exc:  # the service's refusal: 403, as the API answers
+        raise DjangoPermissionDenied from exc
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("ballots:detail", box.pk)

@@ -1,9 +1,16 @@
 """Permission matrix rows of the sign-in and account pages (see ``phieukin/testing/matrix.py``)."""
 
+from typing import Any
+
 from phieukin.testing.matrix import EVERYONE, LOGIN, SIGNED_IN, Row, rows
 
 # Nothing has the id of the "missing" target: the signed-in user finds nothing to act on.
-NOTHING = {"target": "missing", "refused": 404, "methods": ("POST",), "not_served": ("GET",)}
+NOTHING: dict[str, Any] = {
+    "target": "missing",
+    "refused": 404,
+    "methods": ("POST",),
+    "not_served": ("GET",),
+}
 
 ROWS = [
     *rows("accounts:login", EVERYONE),

@@ -40,11 +40,13 @@ ROWS = [
     *rows("ballots:live", BOX_READERS, target="box", refused_as=HIDDEN),
     *rows("ballots:zero_report", BOX_READERS, target="box", refused_as=HIDDEN),
     *rows("ballots:minutes", BOX_READERS, target="sealed_box", refused_as=HIDDEN),
-    *_post("ballots:open", ORGANISERS),
+    # Organisers and the counting committee open a box (this one is open already), as the API.
+    *_post("ballots:open", WARD_STAFF),
     *_post("ballots:close", WARD_STAFF),
     *_post("ballots:reopen", WARD_STAFF),
-    *_post("ballots:codes", ORGANISERS, data={"count": "1"}),
-    *_post("ballots:void", ORGANISERS, data={"codes": ""}),
+    # New and voided codes of an open box: the counting committee only (four eyes), as the API.
+    *_post("ballots:codes", {"counter"}, data={"count": "1"}),
+    *_post("ballots:void", {"counter"}, data={"codes": ""}),
     # Attendance of the open box: the counting committee only (four eyes), as the API.
     *_post("ballots:attendance", {"counter"}, data={"invited": "10", "present": "5"}),
     *_post("ballots:paper", WARD_STAFF, data={"issued": "1", "returned": "1"}),

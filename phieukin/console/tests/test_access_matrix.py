@@ -109,7 +109,7 @@ class World:
             "followthrough": {
                 "unit": wards[0].pk,
                 "round": current.pk,
-                "person": self.users["leader"].person.pk,
+                "person": self.users["leader"].person_id,
                 "plan": MISSING,
             },
             "questionnaire": {"pk": questionnaire.pk},
