@@ -15,6 +15,12 @@ core:
   of (released subjects, grouped subjects) narrowed to what the box tally shows in full.
   It is *required*: exporting without the tally's answer would undo its suppression.
 
+Sealing also tells the apps above that a box has just been sealed, inside the sealing
+transaction, so what they derive from the sealed ballots is stored with the seal or not at
+all (``tallying`` stores the box's tally snapshot there; reads never write one):
+
+- ``box_sealed.ask(box)`` → nothing; a receiver that fails makes the seal fail.
+
 The paper and tallying apps connect their receivers in ``AppConfig.ready()``; the ballot
 core never imports them.
 """
@@ -33,6 +39,7 @@ box_evidence_problems: Hook[[BallotBox], list[str]] = Hook("box_evidence_problem
 export_shown_in_tally: Hook[
     [BallotBox, list[CanonicalBallot], set[int], set[int]], tuple[set[int], set[int]]
 ] = Hook("export_shown_in_tally", required=True)
+box_sealed: Hook[[BallotBox], None] = Hook("box_sealed")
 
 
 def evidence_problems(box: BallotBox) -> list[str]:

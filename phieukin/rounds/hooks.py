@@ -10,6 +10,11 @@ Sealing asks these hooks instead of importing ``paper``:
 - ``box_evidence_digests.ask(box)`` → one list per receiver of SHA-256 hex digests of
   stored evidence (scan files) that the seal records and verification re-hashes.
 
+Publishing a round tells the apps above, inside the publishing transaction (``tallying``
+stores the round's tally snapshot there, so published pages only read):
+
+- ``round_published.ask(round)`` → nothing; a receiver that fails makes publishing fail.
+
 A receiver is connected once, in its app's ``AppConfig.ready()``::
 
     from phieukin.rounds.hooks import box_work_waiting
@@ -26,10 +31,11 @@ from typing import TYPE_CHECKING
 from phieukin.core.hooks import Hook
 
 if TYPE_CHECKING:
-    from phieukin.rounds.models import BallotBox
+    from phieukin.rounds.models import BallotBox, Round
 
 box_work_waiting: Hook[[BallotBox], int] = Hook("box_work_waiting")
 box_evidence_digests: Hook[[BallotBox], list[str]] = Hook("box_evidence_digests")
+round_published: Hook[[Round], None] = Hook("round_published")
 
 
 def work_waiting(box: BallotBox) -> int:

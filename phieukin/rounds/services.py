@@ -15,6 +15,7 @@ from phieukin.audit.services import record_event
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.core.numbers import check_count
 from phieukin.questionnaires.services import freeze_questionnaire
+from phieukin.rounds import hooks
 from phieukin.rounds.lifecycle import (
     BoxState,
     RoundAction,
@@ -187,6 +188,9 @@ def publish_round(*, actor: User | None, round: Round) -> Round:
         rnd.published_at = timezone.now()
         rnd.save(update_fields=["state", "published_at"])
         record_event(actor=actor, action="round.publish", obj=rnd, unit=rnd.organiser_unit)
+        # The published tally is stored now, by the app that computes it, so published
+        # pages only read it.
+        hooks.round_published.ask(rnd)
     return rnd
 
 

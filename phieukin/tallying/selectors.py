@@ -265,7 +265,8 @@ def _boxes(rnd: Round) -> list[BallotBox]:
 def box_tally(box: BallotBox) -> engine.WardTally:
     """Return the tally of one sealed box: its ward and each of its leaders.
 
-    Computed from this box alone, so it is final once the box is sealed.
+    Computed from this box alone, so it is final once the box is sealed; read from the
+    snapshot stored at sealing (computed in memory, never stored, when it is missing).
     """
     box = BallotBox.objects.select_related("conference__unit", "conference__round").get(pk=box.pk)
     _require_sealed([box])
@@ -277,6 +278,44 @@ def box_tally(box: BallotBox) -> engine.WardTally:
 def _compute_box_tally(box: BallotBox) -> engine.WardTally:
     inputs = _inputs(box.conference.round, [box])
     return _ward_alone(inputs, 0).wards[0]
+
+
+def store_box_snapshot(box: BallotBox) -> engine.WardTally:
+    """Store the sealed *box*'s tally snapshot unless it is stored (sealing calls this)."""
+    box = BallotBox.objects.select_related("conference__unit", "conference__round").get(pk=box.pk)
+    _require_sealed([box])
+    return snapshots.store_box_tally(
+        box, round_rules(box.conference.round), lambda: _compute_box_tally(box)
+    )
+
+
+def store_round_snapshot(rnd: Round) -> engine.RoundTally:
+    """Store the round's tally snapshot over its sealed boxes, and each box's, if missing."""
+    boxes = _boxes(rnd)
+    sealed = [b for b in boxes if b.state == BoxState.SEALED.value]
+    rules = round_rules(rnd)
+    snapshots.store_box_tallies(rnd, sealed, rules, lambda missing: _box_tallies(rnd, missing))
+    return snapshots.store_round_tally(
+        rnd, sealed, rules, lambda: _compute_round_tally(rnd, boxes, sealed, None)
+    )
+
+
+def _box_tallies(rnd: Round, boxes: Sequence[BallotBox]) -> dict[int, engine.WardTally]:
+    """Return each sealed box's own tally, the ballots of all of them read at once."""
+    inputs = _inputs(rnd, boxes)
+    ward_index = {ward: i for i, ward in enumerate(inputs.layout.wards)}
+    return {
+        box.pk: _ward_alone(inputs, ward_index[box.conference.unit_id]).wards[0] for box in boxes
+    }
+
+
+def round_is_counted(rnd: Round) -> bool:
+    """Return whether every box of the round is sealed."""
+    return (
+        not BallotBox.objects.filter(conference__round=rnd)
+        .exclude(state=BoxState.SEALED.value)
+        .exists()
+    )
 
 
 def subject_tally(subject: Subject) -> engine.SubjectTally:
@@ -293,7 +332,8 @@ def round_tally(
     Every sealed box's own figures count as already released (the box tally is public),
     and the district cell is withheld until all boxes are sealed. ``progress(done,
     total)`` is called after each box. Without *progress* the result comes from the
-    round's snapshot for its current sealed boxes (stored on first use).
+    round's snapshot for its current sealed boxes when one is stored (at publication),
+    and is computed in memory otherwise; a read never stores one.
     """
     boxes = _boxes(rnd)
     sealed = [b for b in boxes if b.state == BoxState.SEALED.value]

@@ -2,10 +2,14 @@
 
 A snapshot is keyed by a digest of everything its tally was computed from (the engine's
 format, the round's rules, questionnaire and leaders, and the seal digest of every sealed
-box it covers). While that digest still matches, pages, files and the API read the stored
-result instead of re-tallying the ballots; when one more box is sealed the digest changes
-and the next read stores a new snapshot. :func:`check` recomputes a snapshot from the
-ballots, for ``recount`` and ``verify_box``.
+box it covers). Snapshots are written only where the product changes state: a box's when
+it is sealed, a round's when it is published (and when a box is sealed into a round that
+is complete or already published), through the hooks ``ballots.hooks.box_sealed`` and
+``rounds.hooks.round_published`` (see ``tallying/receivers.py``). Reads never write:
+while the digest still matches, pages, files and the API read the stored result; when it
+is absent or stale (one more box sealed) they re-tally in memory, so reports also run on
+a read-only replica. ``selectors.check_snapshots`` recomputes the current snapshots from
+the ballots, for ``recount``.
 """
 
 from __future__ import annotations
@@ -29,9 +33,31 @@ FORMAT = "1"
 def source_digest(rnd: Round, boxes: Sequence[BallotBox], rules: engine.Rules) -> str:
     """Return the digest of what a tally of *boxes* (all sealed) of *rnd* depends on."""
     seals = dict(Seal.objects.filter(box__in=boxes).values_list("box_id", "digest"))
-    subjects = list(
+    return _digest(rnd, boxes, rules, seals, _subject_ids(rnd))
+
+
+def box_source_digests(
+    rnd: Round, boxes: Sequence[BallotBox], rules: engine.Rules
+) -> dict[int, str]:
+    """Return each box's own :func:`source_digest`, read in two queries for all of them."""
+    seals = dict(Seal.objects.filter(box__in=boxes).values_list("box_id", "digest"))
+    subjects = _subject_ids(rnd)
+    return {box.pk: _digest(rnd, [box], rules, seals, subjects) for box in boxes}
+
+
+def _subject_ids(rnd: Round) -> list[int]:
+    return list(
         Subject.objects.filter(conference__round=rnd).order_by("pk").values_list("pk", flat=True)
     )
+
+
+def _digest(
+    rnd: Round,
+    boxes: Sequence[BallotBox],
+    rules: engine.Rules,
+    seals: dict[int, str],
+    subjects: list[int],
+) -> str:
     material = {
         "format": FORMAT,
         "round": rnd.pk,
@@ -44,7 +70,22 @@ def source_digest(rnd: Round, boxes: Sequence[BallotBox], rules: engine.Rules) -
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _stored(
+def _read(
+    *,
+    rnd: Round,
+    box: BallotBox | None,
+    source: str,
+    kind: type[engine.RoundTally] | type[engine.WardTally],
+) -> engine.RoundTally | engine.WardTally | None:
+    data = (
+        TallySnapshot.objects.filter(round=rnd, box=box, source=source)
+        .values_list("data", flat=True)
+        .first()
+    )
+    return None if data is None else codec.from_json(kind, data)
+
+
+def _store(
     *,
     rnd: Round,
     box: BallotBox | None,
@@ -52,9 +93,9 @@ def _stored(
     kind: type[engine.RoundTally] | type[engine.WardTally],
     compute: Callable[[], engine.RoundTally | engine.WardTally],
 ) -> engine.RoundTally | engine.WardTally:
-    found = TallySnapshot.objects.filter(round=rnd, box=box, source=source).first()
+    found = _read(rnd=rnd, box=box, source=source, kind=kind)
     if found is not None:
-        return codec.from_json(kind, found.data)
+        return found
     result = compute()
     try:
         with transaction.atomic():
@@ -62,17 +103,22 @@ def _stored(
                 round=rnd, box=box, source=source, data=codec.to_json(result)
             )
     except IntegrityError:
-        pass  # Another request stored the same snapshot first; both are equal.
+        pass  # Another transaction stored the same snapshot first; both are equal.
     return result
 
 
 def box_tally(
     box: BallotBox, rules: engine.Rules, compute: Callable[[], engine.WardTally]
 ) -> engine.WardTally:
-    """Return the sealed *box*'s tally from its snapshot, storing one on first use."""
+    """Return the sealed *box*'s tally from its snapshot, or *compute* it (never stored).
+
+    A read writes nothing, so it also runs on a read-only replica: the snapshot is
+    stored when the box is sealed (:func:`store_box_tally`).
+    """
     rnd = box.conference.round
     source = source_digest(rnd, [box], rules)
-    result = _stored(rnd=rnd, box=box, source=source, kind=engine.WardTally, compute=compute)
+    found = _read(rnd=rnd, box=box, source=source, kind=engine.WardTally)
+    result = compute() if found is None else found
     assert isinstance(result, engine.WardTally)
     return result
 
@@ -83,11 +129,73 @@ def round_tally(
     rules: engine.Rules,
     compute: Callable[[], engine.RoundTally],
 ) -> engine.RoundTally:
-    """Return the tally of *rnd* over its *sealed* boxes from a snapshot, storing one."""
+    """Return the tally of *rnd* over its *sealed* boxes from a snapshot, or *compute* it.
+
+    Nothing is stored here: a round's snapshot is stored when it is published, or when a
+    box is sealed into a round that is complete or published (:func:`store_round_tally`).
+    A draft round that is still being counted is computed on each read.
+    """
     source = source_digest(rnd, sealed, rules)
-    result = _stored(rnd=rnd, box=None, source=source, kind=engine.RoundTally, compute=compute)
+    found = _read(rnd=rnd, box=None, source=source, kind=engine.RoundTally)
+    result = compute() if found is None else found
     assert isinstance(result, engine.RoundTally)
     return result
+
+
+def store_box_tally(
+    box: BallotBox, rules: engine.Rules, compute: Callable[[], engine.WardTally]
+) -> engine.WardTally:
+    """Store the snapshot of the sealed *box*'s tally unless it is stored; return it."""
+    rnd = box.conference.round
+    source = source_digest(rnd, [box], rules)
+    result = _store(rnd=rnd, box=box, source=source, kind=engine.WardTally, compute=compute)
+    assert isinstance(result, engine.WardTally)
+    return result
+
+
+def store_round_tally(
+    rnd: Round,
+    sealed: Sequence[BallotBox],
+    rules: engine.Rules,
+    compute: Callable[[], engine.RoundTally],
+) -> engine.RoundTally:
+    """Store the snapshot of *rnd*'s tally over its *sealed* boxes unless it is stored."""
+    source = source_digest(rnd, sealed, rules)
+    result = _store(rnd=rnd, box=None, source=source, kind=engine.RoundTally, compute=compute)
+    assert isinstance(result, engine.RoundTally)
+    return result
+
+
+def store_box_tallies(
+    rnd: Round,
+    boxes: Sequence[BallotBox],
+    rules: engine.Rules,
+    compute: Callable[[Sequence[BallotBox]], dict[int, engine.WardTally]],
+) -> None:
+    """Store the snapshot of every sealed box in *boxes* that has none for its sources.
+
+    ``compute(missing)`` returns the tallies of the boxes lacking one, by box id, so a
+    round's boxes are read from the ballots together rather than one by one.
+    """
+    sources = box_source_digests(rnd, boxes, rules)
+    have = set(
+        TallySnapshot.objects.filter(round=rnd, box__in=boxes).values_list("box_id", "source")
+    )
+    missing = [box for box in boxes if (box.pk, sources[box.pk]) not in have]
+    if not missing:
+        return
+    tallies = compute(missing)
+    for box in missing:
+        try:
+            with transaction.atomic():
+                TallySnapshot.objects.create(
+                    round=rnd,
+                    box=box,
+                    source=sources[box.pk],
+                    data=codec.to_json(tallies[box.pk]),
+                )
+        except IntegrityError:
+            pass  # Stored by another transaction meanwhile; equal by construction.
 
 
 def stored_snapshots(rnd: Round, box: BallotBox | None = None) -> list[TallySnapshot]:

@@ -25,6 +25,7 @@ from phieukin.audit.models import AuditEvent
 from phieukin.audit.services import record_event
 from phieukin.ballots import boxkeys
 from phieukin.ballots import digest as digest_mod
+from phieukin.ballots import hooks as ballot_hooks
 from phieukin.ballots.models import Ballot, BoxKey, Code, Receipt, Seal
 from phieukin.ballots.selectors import box_counts, canonical_ballots, shapes_for
 from phieukin.ballots.services.common import box_gate, locked_box, transition
@@ -331,6 +332,9 @@ def seal_box(
             unit=locked.conference.unit,
             data={"digest": seal.digest, "mismatch_acknowledged": bool(problems)},
         )
+        # What the apps above derive from the sealed ballots (the tally snapshot) is
+        # stored with the seal, in this transaction, or not at all.
+        ballot_hooks.box_sealed.ask(locked)
     scrub_deleted_copies()
     return seal
 
