@@ -1,0 +1,526 @@
+"""A fictional country at national scale, for benchmarks and load tests (never a demo).
+
+34 provinces and centrally-run cities (today's names since 01/07/2025) and about 3,300
+communes and wards under them, in varied sizes; two leaders per commune (the Party
+Secretary and the People's Committee Chair, fictional people), and ten rounds of history
+(two a year) organised by each province over its communes: conferences with varied
+attendance, sealed boxes with ballots in varied quality, seals, published rounds and
+their stored tally snapshots (stored by the same code publication uses).
+
+Everything is written with bulk inserts (``COPY`` on PostgreSQL) so the whole country
+builds in minutes; the sizes are parameters, so a smaller country of the same shape can
+be built where the full one is too heavy. Generated seals carry a marker digest instead
+of a Merkle root: ``verify_box`` is not meant to pass on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from phieukin.ballots.models import Ballot, Seal
+from phieukin.core.collation import sort_key
+from phieukin.core.ids import random_id
+from phieukin.questionnaires.models import Questionnaire
+from phieukin.questionnaires.services import freeze_questionnaire, import_default_template
+from phieukin.questionnaires.shapes import item_shapes
+from phieukin.rounds.lifecycle import BoxState, RoundState
+from phieukin.rounds.models import BallotBox, Conference, Round, Subject
+from phieukin.tallying.selectors import store_round_snapshot
+from phieukin.units.fictional import FAMILY, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
+from phieukin.units.models import Person, Position, PositionType, Tenure, Unit, UnitKind
+
+# (name, is a centrally-run city, relative number of communes and wards).
+PROVINCES: tuple[tuple[str, bool, int], ...] = (
+    ("Hà Nội", True, 126),
+    ("Huế", True, 40),
+    ("Lai Châu", False, 38),
+    ("Điện Biên", False, 45),
+    ("Sơn La", False, 75),
+    ("Lạng Sơn", False, 65),
+    ("Quảng Ninh", False, 54),
+    ("Thanh Hóa", False, 166),
+    ("Nghệ An", False, 130),
+    ("Hà Tĩnh", False, 69),
+    ("Cao Bằng", False, 56),
+    ("Tuyên Quang", False, 124),
+    ("Lào Cai", False, 99),
+    ("Thái Nguyên", False, 92),
+    ("Phú Thọ", False, 148),
+    ("Bắc Ninh", False, 99),
+    ("Hưng Yên", False, 104),
+    ("Hải Phòng", True, 114),
+    ("Ninh Bình", False, 129),
+    ("Quảng Trị", False, 78),
+    ("Đà Nẵng", True, 94),
+    ("Quảng Ngãi", False, 96),
+    ("Gia Lai", False, 135),
+    ("Khánh Hòa", False, 65),
+    ("Lâm Đồng", False, 124),
+    ("Đắk Lắk", False, 102),
+    ("Hồ Chí Minh", True, 168),
+    ("Đồng Nai", False, 95),
+    ("Tây Ninh", False, 96),
+    ("Cần Thơ", True, 103),
+    ("Vĩnh Long", False, 124),
+    ("Đồng Tháp", False, 102),
+    ("Cà Mau", False, 64),
+    ("An Giang", False, 102),
+)
+FULL_COMMUNES = sum(n for _name, _city, n in PROVINCES)  # 3,321
+
+SYLLABLES = [
+    "An",
+    "Bình",
+    "Hòa",
+    "Phú",
+    "Thạnh",
+    "Tân",
+    "Long",
+    "Hưng",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Quang",
+    "Minh",
+    "Thuận",
+    "Lộc",
+    "Phước",
+    "Hiệp",
+    "Đức",
+    "Thái",
+    "Vĩnh",
+    "Xuân",
+    "Hải",
+    "Sơn",
+    "Trung",
+    "Hồng",
+    "Kim",
+    "Ngọc",
+    "Thành",
+    "Mỹ",
+    "Yên",
+    "Khánh",
+    "Lạc",
+    "Định",
+    "Nghĩa",
+    "Cát",
+    "Thịnh",
+    "Quý",
+    "Trường",
+    "Gia",
+    "Thượng",
+    "Hạ",
+    "Đại",
+    "Tiến",
+    "Phong",
+    "Lâm",
+    "Châu",
+    "Điền",
+]
+COMMENTS = (
+    "Đồng chí cần sâu sát cơ sở hơn nữa.",
+    "Gương mẫu, quyết liệt, gần dân.",
+    "Cần giải quyết dứt điểm kiến nghị của cử tri về đất đai.",
+    "Tác phong làm việc còn chậm, cần cải tiến.",
+    "Đề nghị đồng chí tiếp dân thường xuyên hơn.",
+)
+# Answer weights (Tốt, Khá, Trung bình, Yếu, Không đánh giá) of three kinds of leader.
+PROFILES = (
+    (0.62, 0.26, 0.06, 0.02, 0.04),
+    (0.45, 0.33, 0.12, 0.05, 0.05),
+    (0.30, 0.34, 0.20, 0.11, 0.05),
+)
+SECRETARY, CHAIR = "bi_thu_dang_uy", "chu_tich_ubnd"
+
+
+@dataclass(frozen=True)
+class CountrySize:
+    """How big a country to build (the full size by default)."""
+
+    provinces: int = len(PROVINCES)
+    communes: int = FULL_COMMUNES
+    rounds: int = 10
+    respondents: int = 100
+    first_year: int = 2022
+    seed: int = 2026
+
+    def communes_per_province(self) -> list[int]:
+        """Split :attr:`communes` among the provinces in proportion to their real sizes."""
+        chosen = PROVINCES[: self.provinces]
+        weight = sum(n for _name, _city, n in chosen)
+        counts = [max(1, round(self.communes * n / weight)) for _name, _city, n in chosen]
+        counts[0] += self.communes - sum(counts)
+        return counts
+
+
+@dataclass
+class Built:
+    """What was generated, for the command's summary and the benchmarks."""
+
+    provinces: list[Unit]
+    communes: int = 0
+    leaders: int = 0
+    rounds: int = 0
+    ballots: int = 0
+    seconds: float = 0.0
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _commune_names(rng: random.Random, count: int) -> list[tuple[str, bool]]:
+    """Return *count* distinct (name, is a ward) pairs of one province."""
+    names: list[tuple[str, bool]] = []
+    seen: set[str] = set()
+    while len(names) < count:
+        name = f"{rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)}"
+        if name.split()[0] == name.split()[1] or name in seen:
+            if len(seen) > len(SYLLABLES) ** 2 // 2:
+                name = f"{name} {len(names) + 1}"
+            else:
+                continue
+        seen.add(name)
+        names.append((_nfc(name), rng.random() < 0.3))
+    return names
+
+
+def _person_name(rng: random.Random) -> str:
+    if rng.random() < 0.7:
+        parts = (rng.choice(FAMILY), rng.choice(MIDDLE_MALE), rng.choice(GIVEN_MALE))
+    else:
+        parts = (rng.choice(FAMILY), rng.choice(MIDDLE_FEMALE), rng.choice(GIVEN_FEMALE))
+    return _nfc(" ".join(parts))
+
+
+def _position_types() -> dict[str, PositionType]:
+    types = {}
+    for key, title, template, organ, kind, order in (
+        (SECRETARY, "Bí thư Đảng ủy", "Bí thư Đảng ủy {ward}", "Đảng ủy", "dang", 1),
+        (CHAIR, "Chủ tịch UBND", "Chủ tịch UBND {ward}", "Ủy ban nhân dân", "chinh_quyen", 2),
+    ):
+        types[key], _created = PositionType.objects.get_or_create(
+            key=key,
+            defaults={
+                "title": title,
+                "title_template": template,
+                "organ": organ,
+                "kind": kind,
+                "order": order,
+            },
+        )
+    return types
+
+
+def _units(size: CountrySize, rng: random.Random) -> list[tuple[Unit, list[Unit]]]:
+    provinces = []
+    for (name, city, _n), count in zip(
+        PROVINCES[: size.provinces], size.communes_per_province(), strict=True
+    ):
+        full = f"Thành phố {name}" if city else f"Tỉnh {name}"
+        slug = f"qg-{slugify(name) or 'tinh'}"
+        provinces.append(
+            (
+                Unit(
+                    kind=UnitKind.PROVINCE,
+                    slug=slug,
+                    name=name,
+                    full_name=full,
+                    party_committee=f"{'Thành' if city else 'Tỉnh'} ủy {name}",
+                    party_organisation=f"Đảng bộ {full[0].lower()}{full[1:]}",
+                    people_committee=f"Ủy ban nhân dân {full[0].lower()}{full[1:]}",
+                    organiser_unit=(
+                        f"Ban Tuyên giáo và Dân vận {'Thành' if city else 'Tỉnh'} ủy {name}"
+                    ),
+                    document_symbol_suffix="TU",
+                    valid_from=dt.date(2025, 7, 1),
+                    sort_key=sort_key(name),
+                ),
+                count,
+            )
+        )
+    made = Unit.objects.bulk_create([p for p, _count in provinces])
+    out: list[tuple[Unit, list[Unit]]] = []
+    communes: list[Unit] = []
+    spans: list[tuple[int, int]] = []
+    for province, (_p, count) in zip(made, provinces, strict=True):
+        start = len(communes)
+        for name, ward in _commune_names(rng, count):
+            word = "Phường" if ward else "Xã"
+            communes.append(
+                Unit(
+                    parent=province,
+                    kind=UnitKind.WARD if ward else UnitKind.COMMUNE,
+                    slug=slugify(name) or f"xa-{len(communes)}",
+                    name=name,
+                    full_name=f"{word} {name}",
+                    party_committee=f"Đảng ủy {word.lower()} {name}",
+                    people_committee=f"Ủy ban nhân dân {word.lower()} {name}",
+                    valid_from=dt.date(2025, 7, 1),
+                    sort_key=sort_key(name),
+                )
+            )
+        spans.append((start, len(communes)))
+    communes = Unit.objects.bulk_create(communes, batch_size=2000)
+    for province, (start, end) in zip(made, spans, strict=True):
+        out.append((province, communes[start:end]))
+    return out
+
+
+def _leaders(
+    tree: list[tuple[Unit, list[Unit]]], types: dict[str, PositionType], rng: random.Random
+) -> dict[int, list[tuple[Position, Person]]]:
+    positions: list[Position] = []
+    for _province, communes in tree:
+        for commune in communes:
+            for key in (SECRETARY, CHAIR):
+                ptype = types[key]
+                positions.append(
+                    Position(
+                        unit=commune,
+                        type=ptype,
+                        title=ptype.title_template.format(ward=commune.full_name.lower()),
+                    )
+                )
+    positions = Position.objects.bulk_create(positions, batch_size=2000)
+    names = [_person_name(rng) for _ in positions]
+    people = Person.objects.bulk_create(
+        [Person(full_name=n, sort_key=sort_key(n)) for n in names], batch_size=2000
+    )
+    Tenure.objects.bulk_create(
+        [
+            Tenure(position=pos, person=person, start=dt.date(2020, 10, 1))
+            for pos, person in zip(positions, people, strict=True)
+        ],
+        batch_size=2000,
+    )
+    held: dict[int, list[tuple[Position, Person]]] = {}
+    for pos, person in zip(positions, people, strict=True):
+        held.setdefault(pos.unit_id, []).append((pos, person))
+    return held
+
+
+def _answer_pool(questionnaire: Questionnaire, rng: random.Random) -> list[list[str]]:
+    """Return, per quality profile, a pool of encoded answer strings to draw ballots from."""
+    shapes = item_shapes(questionnaire)
+    pools = []
+    for weights in PROFILES:
+        pool = []
+        for _ in range(600):
+            chars = []
+            for shape in shapes:
+                n = len(shape.option_keys)
+                pick = rng.choices(range(n), weights=list(weights[:n]))[0]
+                chars.append(str(pick) if rng.random() > 0.02 else "-")
+            pool.append("".join(chars))
+        pools.append(pool)
+    return pools
+
+
+def _copy_ballots(rows: Sequence[tuple[int, int, int, str, bool, str, str]]) -> None:
+    """Insert ballot rows (id, box, subject, source, valid, answers, comment) fast."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Ballot._meta.db_table)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(
+                f"COPY {table} (id, box_id, subject_id, source, valid, answers, comment) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    Ballot.objects.bulk_create(
+        (
+            Ballot(id=i, box_id=b, subject_id=s, source=src, valid=v, answers=a, comment=c)
+            for i, b, s, src, v, a, c in rows
+        ),
+        batch_size=5000,
+    )
+
+
+def _round_title(number: int, year: int) -> str:
+    return f"Đợt {'I' * number}/{year}"
+
+
+def generate_country(
+    *,
+    size: CountrySize,
+    stdout: io.TextIOBase | None = None,
+    on_round: Callable[[], None] | None = None,
+) -> Built:
+    """Build the fictional country of *size* in the current database and return a summary."""
+    started = time.perf_counter()
+    rng = random.Random(size.seed)
+
+    def say(text: str) -> None:
+        if stdout is not None:
+            stdout.write(text + "\n")
+            stdout.flush()
+
+    with transaction.atomic():
+        types = _position_types()
+        questionnaire = import_default_template(actor=None)
+        if not questionnaire.frozen_at:
+            questionnaire = freeze_questionnaire(actor=None, questionnaire=questionnaire)
+        tree = _units(size, rng)
+        held = _leaders(tree, types, rng)
+    communes = sum(len(c) for _p, c in tree)
+    say(f"{len(tree)} provinces, {communes} communes and wards, {2 * communes} leaders")
+    pools = _answer_pool(questionnaire, rng)
+    profile_of = {
+        person.pk: rng.randrange(len(PROFILES)) for pairs in held.values() for _pos, person in pairs
+    }
+    built = Built(provinces=[p for p, _c in tree], communes=communes, leaders=2 * communes)
+    now = timezone.now()
+    for index in range(size.rounds):
+        year, number = size.first_year + index // 2, index % 2 + 1
+        day = dt.date(year, 5 if number == 1 else 11, 12)
+        ballots = 0
+        with transaction.atomic():
+            rounds = Round.objects.bulk_create(
+                [
+                    Round(
+                        organiser_unit=province,
+                        title=_round_title(number, year),
+                        year=year,
+                        number=number,
+                        questionnaire=questionnaire,
+                        state=RoundState.PUBLISHED.value,
+                        opened_at=now,
+                        closed_at=now,
+                        published_at=now,
+                        rules_locked_at=now,
+                    )
+                    for province, _communes in tree
+                ]
+            )
+            through = Round.position_types.through
+            through.objects.bulk_create(
+                [
+                    through(round_id=rnd.pk, positiontype_id=ptype.pk)
+                    for rnd in rounds
+                    for ptype in types.values()
+                ]
+            )
+            conferences = []
+            for rnd, (_province, units) in zip(rounds, tree, strict=True):
+                for unit in units:
+                    invited = max(
+                        20, int(rng.gauss(size.respondents * 1.08, size.respondents * 0.3))
+                    )
+                    present = max(10, min(invited, int(invited * rng.uniform(0.82, 0.99))))
+                    conferences.append(
+                        Conference(
+                            round=rnd,
+                            unit=unit,
+                            held_on=day + dt.timedelta(days=rng.randrange(20)),
+                            place=f"Hội trường {unit.full_name}",
+                            invited_count=invited,
+                            present_count=present,
+                        )
+                    )
+            conferences = Conference.objects.bulk_create(conferences, batch_size=2000)
+            subjects = Subject.objects.bulk_create(
+                [
+                    Subject(
+                        conference=conf,
+                        position=pos,
+                        person=person,
+                        name=person.full_name,
+                        title=pos.title,
+                        order=order,
+                    )
+                    for conf in conferences
+                    for order, (pos, person) in enumerate(held[conf.unit_id], 1)
+                ],
+                batch_size=2000,
+            )
+            boxes = BallotBox.objects.bulk_create(
+                [
+                    BallotBox(
+                        conference=conf,
+                        state=BoxState.SEALED.value,
+                        opened_at=now,
+                        closed_at=now,
+                        sealed_at=now,
+                    )
+                    for conf in conferences
+                ],
+                batch_size=2000,
+            )
+            by_conf: dict[int, list[Subject]] = {}
+            for subject in subjects:
+                by_conf.setdefault(subject.conference_id, []).append(subject)
+            rows: list[tuple[int, int, int, str, bool, str, str]] = []
+            seals = []
+            for conf, box in zip(conferences, boxes, strict=True):
+                per_subject: dict[str, int] = {}
+                invalid = 0
+                for subject in by_conf[conf.pk]:
+                    pool = pools[profile_of[subject.person_id]]
+                    for i in range(conf.present_count):
+                        valid = rng.random() > 0.015
+                        invalid += not valid
+                        comment = rng.choice(COMMENTS) if rng.random() < 0.08 else ""
+                        source = "online" if i % 3 else "typed"
+                        answers = rng.choice(pool) if valid else "-" * len(pool[0])
+                        rows.append(
+                            (random_id(), box.pk, subject.pk, source, valid, answers, comment)
+                        )
+                    per_subject[str(subject.pk)] = conf.present_count
+                total = sum(per_subject.values())
+                seals.append(
+                    Seal(
+                        box=box,
+                        sealed_at=now,
+                        digest="generated".ljust(64, "0"),
+                        counts={
+                            "invited": conf.invited_count,
+                            "present": conf.present_count,
+                            "codes_issued": conf.present_count,
+                            "codes_used": conf.present_count,
+                            "paper_issued": 0,
+                            "paper_returned": 0,
+                            "ballots_total": total,
+                            "ballots_valid": total - invalid,
+                            "ballots_invalid": invalid,
+                            "per_subject": per_subject,
+                        },
+                    )
+                )
+                if len(rows) >= 50_000:
+                    _copy_ballots(rows)
+                    ballots += len(rows)
+                    rows = []
+            _copy_ballots(rows)
+            ballots += len(rows)
+            Seal.objects.bulk_create(seals, batch_size=2000)
+            # Publication stores each round's tally and its boxes' tallies.
+            for rnd in rounds:
+                store_round_snapshot(rnd)
+        built.rounds += len(rounds)
+        built.ballots += ballots
+        say(
+            f"{_round_title(number, year)}: {len(rounds)} rounds, {len(boxes)} sealed boxes, "
+            f"{ballots} ballots ({time.perf_counter() - started:.0f} s)"
+        )
+        if on_round is not None:
+            on_round()
+    built.seconds = time.perf_counter() - started
+    return built
+
+
+def province_rounds(province: Unit) -> Iterable[Round]:
+    """Return the generated rounds of *province*, latest first."""
+    return Round.objects.filter(organiser_unit=province).order_by("-year", "-number")

@@ -1,0 +1,52 @@
+"""Build a fictional country at national scale in a scratch database (for benchmarks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from phieukin.console.country import FULL_COMMUNES, PROVINCES, CountrySize, generate_country
+from phieukin.units.models import Unit
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a fictional country (34 provinces, ~3,300 communes, 2 leaders each, 10 "
+        "published rounds of ballots) with bulk inserts. Meant for a scratch database: it "
+        "refuses a database that already has units unless --confirm is given."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--provinces", type=int, default=len(PROVINCES))
+        parser.add_argument("--communes", type=int, default=FULL_COMMUNES)
+        parser.add_argument("--rounds", type=int, default=10)
+        parser.add_argument("--respondents", type=int, default=100)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--confirm", action="store_true", help="Add to a database that already has units."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        size = CountrySize(
+            provinces=options["provinces"],
+            communes=options["communes"],
+            rounds=options["rounds"],
+            respondents=options["respondents"],
+            seed=options["seed"],
+        )
+        if not 1 <= size.provinces <= len(PROVINCES):
+            raise CommandError(f"--provinces must be between 1 and {len(PROVINCES)}.")
+        if size.communes < size.provinces or size.rounds < 1 or size.respondents < 10:
+            raise CommandError("At least one commune per province, one round, ten respondents.")
+        if Unit.objects.exists() and not options["confirm"]:
+            raise CommandError(
+                f"Database {connection.settings_dict['NAME']} already has units; generate into "
+                "a scratch database, or pass --confirm to add the country anyway."
+            )
+        built = generate_country(size=size, stdout=self.stdout)  # type: ignore[arg-type]
+        self.stdout.write(
+            f"{built.communes} communes, {built.leaders} leaders, {built.rounds} rounds, "
+            f"{built.ballots} ballots in {built.seconds:.0f} s"
+        )
