@@ -187,11 +187,15 @@ def _commune_names(rng: random.Random, count: int) -> list[tuple[str, bool]]:
     while len(names) < count:
         name = f"{rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)}"
         if name.split()[0] == name.split()[1] or name in seen:
-            if len(seen) > len(SYLLABLES) ** 2 // 2:
+            if len(seen) > len(SYLLABLES) ** 2 // 3:
                 name = f"{name} {len(names) + 1}"
             else:
                 continue
-        seen.add(name)
+        # "Thạnh Cát" and "Thành Cát" are two names but one slug: keep the first.
+        slug = slugify(name)
+        if slug in seen:
+            continue
+        seen.update((name, slug))
         names.append((_nfc(name), rng.random() < 0.3))
     return names
 

@@ -459,6 +459,24 @@ def round_tally_document(rnd: Round, *, include_comments: bool = False) -> dict[
     )
 
 
+def _comparable(data: Any) -> Any:
+    """Return a snapshot's JSON with every comment list sorted.
+
+    The engine shuffles comments on every computation, so a recomputed tally equals its
+    snapshot only up to the order of comments; the comments themselves must match.
+    """
+    if isinstance(data, dict):
+        return {
+            key: sorted(value)
+            if key == "comments" and isinstance(value, list)
+            else _comparable(value)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [_comparable(value) for value in data]
+    return data
+
+
 def check_snapshots(rnd: Round) -> list[str]:
     """Recompute every current snapshot of *rnd* from its ballots; name each that differs.
 
@@ -472,15 +490,18 @@ def check_snapshots(rnd: Round) -> list[str]:
     for box in sealed:
         source = snapshots.source_digest(rnd, [box], rules)
         for snap in snapshots.stored_snapshots(rnd, box):
-            if snap.source == source and snap.data != codec.to_json(_compute_box_tally(box)):
+            if snap.source != source:
+                continue
+            fresh = _comparable(codec.to_json(_compute_box_tally(box)))
+            if _comparable(snap.data) != fresh:
                 problems.append(
                     _("The stored tally of box %(box)s differs from its ballots.") % {"box": box.pk}
                 )
     source = snapshots.source_digest(rnd, sealed, rules)
     for snap in snapshots.stored_snapshots(rnd):
         if snap.source == source:
-            fresh = codec.to_json(_compute_round_tally(rnd, boxes, sealed, None))
-            if snap.data != fresh:
+            fresh = _comparable(codec.to_json(_compute_round_tally(rnd, boxes, sealed, None)))
+            if _comparable(snap.data) != fresh:
                 problems.append(
                     _("The stored tally of round %(round)s differs from its ballots.")
                     % {"round": rnd.pk}

@@ -162,3 +162,24 @@ def test_a_stale_round_snapshot_is_not_served_after_one_more_box_is_sealed(
     assert len(partial.wards) == 1 and len(complete.wards) == len(boxes)
     # The read computed the complete tally in memory; only the stored one remains.
     assert TallySnapshot.objects.filter(round=open_round_, box__isnull=True).count() == 1
+
+
+def test_a_snapshot_matches_its_ballots_whatever_order_its_comments_were_shuffled_in(
+    open_round_: Round, make_ballots: MakeBallots
+) -> None:
+    subject = subjects_of(open_round_)[0]
+    for n in range(12):
+        make_ballots(subject, 1, answers=MIXED, comment=f"Ý kiến số {n}")
+    seal_all(open_round_)
+    store_round_snapshot(open_round_)
+    stored = TallySnapshot.objects.get(box__conference_id=subject.conference_id)
+    comments = [s["comments"] for s in stored.data["subjects"] if s["comments"]]
+    assert sorted(comments[0]) == sorted(f"Ý kiến số {n}" for n in range(12))
+    # Every recomputation shuffles the comments afresh; the check compares them as a set.
+    assert check_snapshots(open_round_) == []
+    tampered = [*comments[0][:-1], "Ý kiến thêm vào"]
+    for entry in stored.data["subjects"]:
+        if entry["comments"]:
+            entry["comments"] = tampered
+    stored.save()
+    assert len(check_snapshots(open_round_)) == 1

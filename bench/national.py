@@ -1,0 +1,309 @@
+"""National scale: report pages, a leader's PDF and a province's report set on the queue.
+
+``python -m bench national``. Builds (or reuses) a fictional country with
+``manage.py generate_country`` in a scratch PostgreSQL database next to ``DATABASE_URL``
+(``<name>_country``; SQLite in a temporary folder without it), then prints, each beside a
+baseline measured in the same run:
+
+* report pages served from the snapshots stored at publication: a province's round
+  summary and leaders' report pages, p50/p95 over ``BENCH_PAGES`` requests each, against
+  ``/healthz`` (goal: p95 ≤ 200 ms);
+* one leader's PDF (content from the snapshot, two charts, the PDF), median of 7, against
+  a one-page PDF with one table (goal ≤ 150 ms and ≤ 20× the baseline);
+* a province's report set (PDF) on Celery workers with 1 and then 2 worker processes,
+  when ``BENCH_BROKER_URL`` (or ``CELERY_BROKER_URL``) names a Redis (goal ≥ 1.8×).
+
+Intake at 64 connections is ``BENCH_CLIENTS=64 python -m bench ballots_http``.
+
+Size: ``BENCH_COUNTRY_PROVINCES`` (34), ``BENCH_COUNTRY_COMMUNES`` (3,321),
+``BENCH_COUNTRY_ROUNDS`` (10), ``BENCH_COUNTRY_RESPONDENTS`` (100); a database built
+before with the same name is reused unless ``BENCH_COUNTRY_REBUILD=1``. The load average
+is printed with the figures. Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = int(os.environ.get("BENCH_PAGES", "40"))
+
+
+def _size_args() -> list[str]:
+    args = []
+    for name, flag in (
+        ("PROVINCES", "--provinces"),
+        ("COMMUNES", "--communes"),
+        ("ROUNDS", "--rounds"),
+        ("RESPONDENTS", "--respondents"),
+    ):
+        value = os.environ.get(f"BENCH_COUNTRY_{name}")
+        if value:
+            args += [flag, value]
+    return args
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def _load() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
+
+
+def _timed_gets(client: Any, urls: list[str]) -> list[float]:
+    times = []
+    for url in urls:
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        times.append(elapsed)
+    return times
+
+
+def _line(label: str, times: list[float], base: list[float]) -> str:
+    p50, p95 = statistics.median(times), _percentile(times, 95)
+    return (
+        f"  {label:<44} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  "
+        f"(ratio to baseline p50 {p50 / statistics.median(base):5.1f}×; goal p95 ≤ 200 ms)"
+    )
+
+
+def child() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    from phieukin.accounts.models import User
+    from phieukin.reports.services import RoundReports, render_leader_report
+    from phieukin.rounds.models import Round, Subject
+    from phieukin.testing.fixtures import _force_login_with_second_factor
+    from phieukin.units.models import Unit, UnitKind
+
+    call_command("migrate", verbosity=0)
+    if not Unit.objects.filter(kind=UnitKind.PROVINCE, slug__startswith="qg-").exists():
+        started = time.perf_counter()
+        call_command("generate_country", *_size_args(), "--confirm")
+        print(f"country generated in {time.perf_counter() - started:.0f} s", flush=True)
+    provinces = Unit.objects.filter(kind=UnitKind.PROVINCE, slug__startswith="qg-")
+    rounds = Round.objects.filter(organiser_unit__in=provinces)
+    from phieukin.ballots.models import Ballot
+
+    print(
+        f"country: {provinces.count()} provinces, "
+        f"{Unit.objects.filter(parent__in=provinces).count()} communes, "
+        f"{rounds.count()} rounds, {Subject.objects.filter(conference__round__in=rounds).count()} "
+        f"reports, {Ballot.objects.filter(box__conference__round__in=rounds).count()} ballots",
+        flush=True,
+    )
+    # The largest province's latest round: the heaviest summary page.
+    sizes = {p.pk: p.children.count() for p in provinces}
+    biggest = max(provinces, key=lambda p: sizes[p.pk])
+    rnd = rounds.filter(organiser_unit=biggest).order_by("-year", "-number").first()
+    assert rnd is not None
+    subjects = list(Subject.objects.filter(conference__round=rnd).order_by("pk"))
+    user, _created = User.objects.get_or_create(
+        username="bench-national", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client()
+    _force_login_with_second_factor(client, user)
+    rng = random.Random(1)
+    picked = [rng.choice(subjects) for _ in range(PAGES)]
+    summary_url = reverse("reports:round", args=[rnd.pk])
+    leader_urls = [reverse("reports:leader", args=[rnd.pk, s.pk]) for s in picked]
+    # Warm up the templates, fonts and caches once.
+    _timed_gets(client, ["/healthz", summary_url, leader_urls[0]])
+    print(
+        f"\nreport pages of {rnd.title} of {biggest.full_name} ({sizes[biggest.pk]} communes, "
+        f"{len(subjects)} leaders), in-process client, {_load()}",
+        flush=True,
+    )
+    base = _timed_gets(client, ["/healthz"] * PAGES)
+    print(
+        f"  baseline GET /healthz                         p50 {statistics.median(base):7.1f} ms"
+        f"  p95 {_percentile(base, 95):7.1f} ms",
+        flush=True,
+    )
+    print(_line("province round summary page", _timed_gets(client, [summary_url] * PAGES), base))
+    print(_line("leader's report page", _timed_gets(client, leader_urls), base), flush=True)
+
+    from bench.reports import baseline_pdf
+
+    def median_of(runs: int, fn: Any) -> float:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    baseline_pdf()
+    base_pdf = median_of(7, baseline_pdf)
+    reports = RoundReports(rnd)
+    first = subjects[0]
+    render_leader_report(subject=first, fmt="pdf", reports=reports)
+
+    def one_pdf() -> None:
+        reports._leaders.clear()  # content and charts again each time, tally from the snapshot
+        render_leader_report(subject=first, fmt="pdf", reports=reports)
+
+    leader_pdf = median_of(7, one_pdf)
+
+    def cold_pdf() -> None:
+        render_leader_report(subject=first, fmt="pdf", reports=RoundReports(rnd))
+
+    cold = median_of(5, cold_pdf)
+    print(
+        f"\none leader's PDF, {_load()}\n"
+        f"  baseline one-page PDF with one table: median {base_pdf:7.1f} ms\n"
+        f"  leader's PDF (content, 2 charts, PDF): median {leader_pdf:7.1f} ms "
+        f"(ratio {leader_pdf / base_pdf:4.1f}×; goal ≤ 150 ms, ≤ 20×)\n"
+        f"  same from a fresh RoundReports (snapshot read included): median {cold:7.1f} ms "
+        f"({cold / base_pdf:4.1f}×)",
+        flush=True,
+    )
+    _report_set(biggest_for_set(provinces, sizes), rounds)
+
+
+def biggest_for_set(provinces: Any, sizes: dict[int, int]) -> Any:
+    """Return the province whose set is timed: ``BENCH_SET_COMMUNES`` communes or fewer."""
+    limit = int(os.environ.get("BENCH_SET_COMMUNES", "60"))
+    fitting = [p for p in provinces if sizes[p.pk] <= limit] or list(provinces)
+    return max(fitting, key=lambda p: sizes[p.pk])
+
+
+def _report_set(province: Any, rounds: Any) -> None:
+    from django.conf import settings
+
+    from phieukin.jobs.models import Job, JobState
+    from phieukin.jobs.services import enqueue
+    from phieukin.reports import jobs
+
+    broker = os.environ.get("BENCH_BROKER_URL") or os.environ.get("CELERY_BROKER_URL", "")
+    if not broker:
+        print("\nreport set on the queue: skipped (set BENCH_BROKER_URL=redis://…)")
+        return
+    from phieukin.config import celery_app
+
+    settings.CELERY_BROKER_URL = broker
+    settings.PHIEUKIN_JOBS_INLINE = False
+    celery_app.conf.broker_url = broker
+    import redis
+
+    redis.Redis.from_url(broker).flushdb()
+    rnd = rounds.filter(organiser_unit=province).order_by("-year", "-number").first()
+    leaders = rnd.conferences.count() * 2
+    print(
+        f"\nreport set (PDF) of {rnd.title} of {province.full_name}: {leaders} leaders' reports "
+        "+ summary, parts of 4 communes, Celery prefork workers",
+        flush=True,
+    )
+    timings: dict[int, float] = {}
+    for concurrency in (1, 2):
+        worker = _start_worker(concurrency, broker)
+        try:
+            best = float("inf")
+            for _run in range(2):  # the first run also warms the workers up
+                started = time.perf_counter()
+                job = enqueue(
+                    actor=None, kind=jobs.SET, params={"round": rnd.pk, "formats": ["pdf"]}
+                )
+                deadline = time.monotonic() + 1800
+                while time.monotonic() < deadline:
+                    job.refresh_from_db()
+                    if job.state in (JobState.DONE, JobState.FAILED):
+                        break
+                    time.sleep(0.2)
+                if job.state != JobState.DONE:
+                    raise RuntimeError(f"report set {job.state}: {job.error}")
+                best = min(best, time.perf_counter() - started)
+                Job.objects.filter(pk=job.pk).delete()
+            timings[concurrency] = best
+            print(f"  {concurrency} worker(s): {best:6.1f} s  ({_load()})", flush=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    print(f"  speed-up 2 workers ÷ 1: {timings[1] / timings[2]:.2f}× (goal ≥ 1.8×)", flush=True)
+
+
+def _start_worker(concurrency: int, broker: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CELERY_BROKER_URL": broker}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "phieukin.config", "worker",
+         f"--concurrency={concurrency}", "--pool=prefork", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    ready = threading.Event()
+
+    def drain() -> None:
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            if b"ready." in line:
+                ready.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    if not ready.wait(timeout=120):
+        worker.kill()
+        raise RuntimeError("the Celery worker did not start")
+    return worker
+
+
+def main() -> None:
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "phieukin.config.settings"
+    env.setdefault("DEBUG", "1")
+    url = os.environ.get("DATABASE_URL", "")
+    with tempfile.TemporaryDirectory(prefix="phieukin-bench-national-") as folder:
+        env["PHIEUKIN_VAR_DIR"] = folder
+        if url.startswith(("postgres://", "postgresql://")):
+            import psycopg
+
+            parsed = urlparse(url)
+            name = os.environ.get("BENCH_COUNTRY_DB") or f"{parsed.path.lstrip('/')}_country"
+            admin = parsed._replace(path="/postgres").geturl()
+            with psycopg.connect(admin, autocommit=True) as conn:
+                exists = conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+                ).fetchone()
+                if exists and os.environ.get("BENCH_COUNTRY_REBUILD") == "1":
+                    conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                    exists = None
+                if not exists:
+                    conn.execute(f'CREATE DATABASE "{name}"')
+            env["DATABASE_URL"] = parsed._replace(path=f"/{name}").geturl()
+            print(f"PostgreSQL database {name}", flush=True)
+        else:
+            env.pop("DATABASE_URL", None)
+            env.setdefault("BENCH_COUNTRY_COMMUNES", "300")
+            env.setdefault("BENCH_COUNTRY_ROUNDS", "2")
+            print("SQLite in a temporary folder (set DATABASE_URL for PostgreSQL)", flush=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.national", "--child"], cwd=ROOT, env=env, check=False
+        )
+        if done.returncode:
+            raise RuntimeError(f"national benchmark failed ({done.returncode})")
+
+
+if __name__ == "__main__":
+    if "--child" in sys.argv:
+        child()
+    else:
+        main()

@@ -1,0 +1,55 @@
+"""The national-scale generator builds a small country of the full one's shape."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from phieukin.ballots.models import Ballot
+from phieukin.console.country import CountrySize, generate_country
+from phieukin.rounds.lifecycle import RoundState
+from phieukin.rounds.models import BallotBox, Round, Subject
+from phieukin.tallying.models import TallySnapshot
+from phieukin.tallying.selectors import check_snapshots, round_tally
+from phieukin.units.models import Unit, UnitKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_small_country_has_provinces_communes_leaders_and_published_rounds() -> None:
+    out = io.StringIO()
+    size = CountrySize(provinces=3, communes=12, rounds=2, respondents=12)
+    built = generate_country(size=size, stdout=out)  # type: ignore[arg-type]
+    provinces = list(Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("pk"))
+    assert [p.full_name for p in provinces] == [
+        "Thành phố Hà Nội",
+        "Thành phố Huế",
+        "Tỉnh Lai Châu",
+    ]
+    communes = Unit.objects.filter(parent__in=provinces)
+    assert communes.count() == built.communes == 12
+    for unit in communes:
+        assert unit.full_name.startswith(("Phường ", "Xã "))
+        assert unicodedata.is_normalized("NFC", unit.name)
+    rounds = Round.objects.filter(organiser_unit__in=provinces)
+    assert rounds.count() == built.rounds == 6
+    assert set(rounds.values_list("title", flat=True)) == {"Đợt I/2022", "Đợt II/2022"}
+    assert set(rounds.values_list("state", flat=True)) == {RoundState.PUBLISHED.value}
+    assert Subject.objects.count() == 2 * 12 * 2
+    assert Ballot.objects.count() == built.ballots > 2 * 12 * 2 * 10
+    # Each round's tally and its boxes' were stored as publication stores them.
+    assert TallySnapshot.objects.filter(box__isnull=True).count() == 6
+    assert TallySnapshot.objects.filter(box__isnull=False).count() == BallotBox.objects.count()
+    rnd = rounds.order_by("pk").first()
+    assert rnd is not None
+    assert check_snapshots(rnd) == []
+    assert round_tally(rnd).total.figures.ballots > 0
+    assert "3 provinces, 12 communes and wards, 24 leaders" in out.getvalue()
+
+
+def test_the_command_refuses_a_database_that_already_has_units(district: Unit) -> None:
+    with pytest.raises(CommandError, match="already has units"):
+        call_command("generate_country", "--provinces", "1", "--communes", "2", "--rounds", "1")
