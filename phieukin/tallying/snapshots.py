@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -70,6 +73,15 @@ def _digest(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Decoded snapshots of this process, most recently used last, keyed by the stored row
+# (id and creation time, so a row of another database or test never matches). A stored
+# snapshot is immutable; the cache only saves decoding its JSON again (seconds for a
+# province's round of a hundred communes, which every leader's page of that round reads).
+_DECODED: OrderedDict[tuple[int, Any], engine.RoundTally | engine.WardTally] = OrderedDict()
+_DECODED_LIMIT = 64
+_DECODED_LOCK = threading.Lock()
+
+
 def _read(
     *,
     rnd: Round,
@@ -77,12 +89,24 @@ def _read(
     source: str,
     kind: type[engine.RoundTally] | type[engine.WardTally],
 ) -> engine.RoundTally | engine.WardTally | None:
-    data = (
-        TallySnapshot.objects.filter(round=rnd, box=box, source=source)
-        .values_list("data", flat=True)
-        .first()
-    )
-    return None if data is None else codec.from_json(kind, data)
+    stored = TallySnapshot.objects.filter(round=rnd, box=box, source=source)
+    row = stored.values_list("pk", "created_at").first()
+    if row is None:
+        return None
+    with _DECODED_LOCK:
+        found = _DECODED.get(row)
+        if found is not None:
+            _DECODED.move_to_end(row)
+            return found
+    data = TallySnapshot.objects.filter(pk=row[0]).values_list("data", flat=True).first()
+    if data is None:
+        return None
+    result = codec.from_json(kind, data)
+    with _DECODED_LOCK:
+        _DECODED[row] = result
+        while len(_DECODED) > _DECODED_LIMIT:
+            _DECODED.popitem(last=False)
+    return result
 
 
 def _store(
