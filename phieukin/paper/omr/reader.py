@@ -72,10 +72,10 @@ LOCAL_CAP = 0.04
 TRACE_PX = 8  # pixels (0.22 mm²) of trace a clearly empty box may hold (noise, JPEG ringing)
 MARK_CONTRAST = 0.14  # a mark's darkest part is this much darker than the box's median ...
 DARK_MARK = 0.3  # ... or this much darker than the page's empty boxes (a filled box)
-MARK_MASS = 0.15  # ... and it holds this much ink (mm² at full depth)
+MARK_MASS = 0.1  # ... and it holds this much ink (mm² at full depth)
 OUTSIDE_SHARE = 1.0  # more ink around a box than in it: a stroke from elsewhere
 BLACKED_OUT = 0.55  # a box this dark looks scribbled over (a correction)
-RING_IN_MM = 0.7
+RING_IN_MM = 0.45
 RING_OUT_MM = 2.6
 SECTOR_PX = 3
 CIRCLE_SECTORS = 5  # of 8 sectors of the ring holding ink (a row may clip the ring)
@@ -83,7 +83,7 @@ CIRCLE_DEPTH = 0.08  # a ring this much darker than empty surroundings
 CIRCLE_OUTSIDE = 0.8  # ... and holds nearly as much ink around the box as in it, or more
 BORDER_PRESENT = 0.6  # share of a side's length where the printed border is seen
 HALO_PX = 8  # how far (px) either side of a printed line its blur and JPEG ringing reach
-HALO_Q = 90  # percentile of the page's side profiles that bounds a box's own halo
+HALO_SPREAD = 2.0  # a box's halo may exceed the page's median by twice its lower spread
 HALO_SLACK = 0.02
 SOFT_PX = 1.5  # a further blur: noise averages out, a faint stroke of some length does not
 SOFT_MARGIN = 0.025  # smoothed interior darker than the page's empty boxes by this much
@@ -444,21 +444,30 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Ra
 def halo_cap(raws: list[RawBox]) -> np.ndarray:
     """Return the most halo the page's boxes may claim at each distance from a border.
 
-    Most boxes' sides are empty: the 90th percentile over every side of the page, plus
-    ``HALO_SLACK``, is what the printed border looks like on this page through this
-    scanner or camera. A side whose median is darker than that (a circle drawn
-    parallel to it, a filled box) keeps its ink: it is never taken for halo.
+    The median over every side of the page is what the printed border looks like on
+    this page through this scanner or camera; a box's own sub-pixel position spreads
+    that by about as much above the median as below it, which the lower half of the
+    sides shows whatever marks the upper half holds. A side whose median is darker
+    than that (a circle drawn parallel to it, a filled box) keeps its ink: it is never
+    taken for halo.
     """
     if not raws:
         return np.zeros(2 * HALO_PX + 1, dtype=np.float32)
     stacked = np.concatenate([r.profiles for r in raws])
-    return np.percentile(stacked, HALO_Q, axis=0) + HALO_SLACK
+    low, mid = np.percentile(stacked, [10, 50], axis=0)
+    cap: np.ndarray = mid + np.maximum(HALO_SLACK, HALO_SPREAD * (mid - low))
+    return cap
 
 
 def _halo(raw: RawBox, cap: np.ndarray) -> np.ndarray:
     """Return the depth the printed border alone gives every pixel of the patch."""
     h, pad, bw, bh = HALO_PX, raw.pad, raw.bw, raw.bh
-    profiles = np.clip(np.minimum(raw.profiles, cap), 0.0, None)
+    # Blur and ringing fade away from the line: a side's halo never grows with distance
+    # (what does grow is ink beside the line), and never exceeds the page's.
+    fading = raw.profiles.copy()
+    fading[:, h:] = np.minimum.accumulate(fading[:, h:], axis=1)
+    fading[:, : h + 1] = np.minimum.accumulate(fading[:, h::-1], axis=1)[:, ::-1]
+    profiles = np.clip(np.minimum(fading, cap), 0.0, None)
     profiles[:, h - 1 : h + 2] = 0.0  # the line itself is neither interior nor ring
     height, width = raw.depth.shape
     xs, ys = np.arange(width), np.arange(height)
