@@ -227,16 +227,16 @@ def crumple(image: np.ndarray, rng: np.random.Generator, dpi: float) -> np.ndarr
     # Facets: light falls on the bumps from one side.
     slope = cv2.Sobel(bumps, cv2.CV_32F, 1, 0, ksize=3) * (cell / 8)
     light = 1 + float(rng.uniform(0.03, 0.08)) * np.clip(slope, -2, 2)
-    out = warped.astype(np.float32) * light
+    out: np.ndarray = warped.astype(np.float32) * light
     for _ in range(int(rng.integers(2, 6))):
         x0, y0 = rng.uniform(0, w), rng.uniform(0, h)
         theta = rng.uniform(0, np.pi)
         length = rng.uniform(0.2, 0.7) * max(h, w)
         x1, y1 = x0 + length * np.cos(theta), y0 + length * np.sin(theta)
-        crease = np.zeros((h, w), dtype=np.float32)
-        cv2.line(crease, (int(x0), int(y0)), (int(x1), int(y1)), 1.0, max(1, int(0.15 * px)))
-        crease = cv2.GaussianBlur(crease, (0, 0), 0.3 * px)
-        out *= 1 - float(rng.uniform(0.03, 0.1)) * crease / max(float(crease.max()), 1e-6)
+        line = np.zeros((h, w), dtype=np.float32)
+        cv2.line(line, (int(x0), int(y0)), (int(x1), int(y1)), 1.0, max(1, int(0.15 * px)))
+        crease: np.ndarray = cv2.GaussianBlur(line, (0, 0), 0.3 * px)
+        out = out * (1 - float(rng.uniform(0.03, 0.1)) * crease / max(float(crease.max()), 1e-6))
     result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
     return result
 

@@ -273,7 +273,7 @@ def _pieces(
     cum = np.concatenate([[0.0], np.cumsum(seg)])
 
     def at(t: float) -> tuple[float, float]:
-        i = int(min(np.searchsorted(cum, t, side="right") - 1, len(seg) - 1))
+        i = min(int(np.searchsorted(cum, t, side="right")) - 1, len(seg) - 1)
         u = (t - cum[i]) / max(seg[i], 1e-9)
         p = pts[i] + (pts[i + 1] - pts[i]) * u
         return float(p[0]), float(p[1])
