@@ -39,7 +39,8 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def from_json(cls: type[T], data: Any) -> T:
     """Rebuild an instance of the dataclass *cls* from :func:`to_json`'s output."""
-    return typing.cast(T, _decoder(cls)(data))
+    hint: Any = cls  # a class is hashable; the cache's signature does not say so for type[T]
+    return typing.cast(T, _decoder(hint)(data))
 
 
 def _identity(data: Any) -> Any:
