@@ -3,9 +3,9 @@
 The object is always the ballot box; its ward is ``box.conference.unit_id``. The
 counting committee, the ward organiser and the district organiser count in a ward; only
 the organisers (the coordinator) may discard a typed sheet. The Standing Committee reads
-a box's paper figures, as it reads the box's other pages, and does nothing else. Handwritten comments and
-whole page images are never shown to a leader evaluated in the box, whatever other role
-they hold: handwriting identifies its writer.
+a box's paper figures, as it reads the box's other pages, and does nothing else.
+Handwritten comments and whole page images are never shown to a leader evaluated in
+the box, whatever other role they hold: handwriting identifies its writer.
 """
 
 from __future__ import annotations
