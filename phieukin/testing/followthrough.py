@@ -132,10 +132,12 @@ def build_followthrough(
         speakers=13,
     )
     entry = session.entries.get()
+    item = checklist.items.order_by("order").first()
+    assert item is not None
     finding = selfcheck.record_finding(
         actor=None,
         entry=entry,
-        item=checklist.items.order_by("order").first(),
+        item=item,
         remedy="Chấn chỉnh lề lối làm việc",
         follow_up_by="Văn phòng Đảng ủy",
         due_on=dt.date(year, 3, 31),

@@ -20,7 +20,7 @@ from typing import Any
 
 from phieukin.testing.matrix import Row, rows
 
-NO_PART = {"counter": 403, "superuser": 403}  # no role in the follow-through
+NO_PART: dict[str, int | str] = {"counter": 403, "superuser": 403}  # no role in follow-through
 TAKE_PART = frozenset(
     {"district_organiser", "ward_organiser", "outsider", "leader", "standing", "supervisor"}
 )
