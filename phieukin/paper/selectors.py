@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from phieukin.accounts.access import authorize
-from phieukin.accounts.rules.paper import COUNTING_ROLES
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.ballots.models import Ballot, BallotSource
 from phieukin.paper.labels import doubt_label, problem_label
@@ -27,12 +26,15 @@ MIN_BALLOTS_FOR_SHARES = 10
 
 
 def paper_boxes_for(user: Any) -> QuerySet[BallotBox]:
-    """Return the boxes whose paper ballots the user may handle (counting roles)."""
+    """Return the boxes whose paper pages the user reaches: those of the box pages.
+
+    Reaching a box is not acting on it: each page asks the rule of its own action
+    (``accounts/rules/paper.py``), which the Standing Committee passes only for reading.
+    """
     return scope_to_units(
         BallotBox.objects.select_related("conference__round__questionnaire", "conference__unit"),
         user,
         "conference__unit_id",
-        roles=COUNTING_ROLES,
     )
 
 

@@ -1,7 +1,10 @@
 """Pages of the counting committee for paper ballots.
 
 Every page starts from :func:`phieukin.paper.selectors.paper_boxes_for`, so a box outside
-the user's wards (or a user without a counting role) gets a 404.
+the user's wards (or a user who reads no box) gets a 404, as on the box pages. Each page
+then asks the rule of its own action (``accounts/rules/paper.py``): the Standing Committee
+reads the box's paper figures but is refused (403) every page that types, scans, reviews,
+prints or shows handwriting.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from phieukin.accounts.access import AccessDenied
+from phieukin.accounts.access import AccessDenied, can
 from phieukin.accounts.models import User
 from phieukin.ballots.services import record_paper_counts
 from phieukin.core.errors import DomainError
@@ -42,8 +46,12 @@ def _actor(request: HttpRequest) -> User:
     return user
 
 
-def _box(request: HttpRequest, box_id: int) -> BallotBox:
-    return get_object_or_404(selectors.paper_boxes_for(request.user), pk=box_id)
+def _box(request: HttpRequest, box_id: int, action: str) -> BallotBox:
+    """Return the box the user reads (else 404), refusing with 403 unless *action* is theirs."""
+    box = get_object_or_404(selectors.paper_boxes_for(request.user), pk=box_id)
+    if not can(request.user, action, box):
+        raise PermissionDenied
+    return box
 
 
 def _subjects(box: BallotBox) -> Any:
@@ -57,7 +65,7 @@ def _groups(box: BallotBox) -> Any:
 @login_required
 def box_paper(request: HttpRequest, box_id: int) -> HttpResponse:
     """Show the box's paper figures, warnings and the ways to enter paper ballots."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.view")
     counts_form = PaperCountsForm(
         initial={"issued": box.paper_issued, "returned": box.paper_returned}
     )
@@ -71,6 +79,7 @@ def box_paper(request: HttpRequest, box_id: int) -> HttpResponse:
             "double_entry": services.double_entry_enabled(box),
             "batches": selectors.batches(box),
             "refused_pages": selectors.refused_pages(box),
+            "may_work": can(request.user, "paper.enter", box),
         },
     )
 
@@ -79,7 +88,7 @@ def box_paper(request: HttpRequest, box_id: int) -> HttpResponse:
 @require_POST
 def paper_counts(request: HttpRequest, box_id: int) -> HttpResponse:
     """Record the numbers of paper ballots issued and returned."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "box.paper")
     form = PaperCountsForm(request.POST)
     if form.is_valid():
         try:
@@ -104,6 +113,7 @@ def paper_counts(request: HttpRequest, box_id: int) -> HttpResponse:
             "double_entry": services.double_entry_enabled(box),
             "batches": selectors.batches(box),
             "refused_pages": selectors.refused_pages(box),
+            "may_work": can(request.user, "paper.enter", box),
         },
         status=400,
     )
@@ -113,7 +123,7 @@ def paper_counts(request: HttpRequest, box_id: int) -> HttpResponse:
 @require_POST
 def double_entry(request: HttpRequest, box_id: int) -> HttpResponse:
     """Switch double entry on or off for the box."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.configure")
     form = DoubleEntryForm(request.POST)
     form.is_valid()
     enabled = bool(form.cleaned_data.get("enabled"))
@@ -151,7 +161,7 @@ def _outcome_message(outcome: EntryOutcome) -> str:
 @login_required
 def entry(request: HttpRequest, box_id: int) -> HttpResponse:
     """Type paper sheets with the keyboard: one digit per item, Enter to save."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.enter")
     doubled = services.double_entry_enabled(box)
     subjects = _subjects(box)
     groups = _groups(box)
@@ -217,7 +227,7 @@ _KEY_ERRORS = {"not_a_digit", "wrong_length", "no_such_option"}
 @login_required
 def resolutions(request: HttpRequest, box_id: int) -> HttpResponse:
     """List the typed sheets whose two entries differ, and those waiting for a second entry."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.resolve")
     return render(
         request,
         "paper/resolutions.html",
@@ -232,7 +242,7 @@ def resolutions(request: HttpRequest, box_id: int) -> HttpResponse:
 @login_required
 def resolve(request: HttpRequest, box_id: int, entry_id: int) -> HttpResponse:
     """Decide a sheet whose two entries differ, reading the paper sheet."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.resolve")
     pending = get_object_or_404(selectors.pending_entries(box), pk=entry_id)
     items = selectors.entry_items(box)
     form = ResolveForm(request.POST or None)
@@ -265,7 +275,7 @@ def resolve(request: HttpRequest, box_id: int, entry_id: int) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, box_id: int, entry_id: int) -> HttpResponse:
     """Drop a pending entry typed under a wrong sheet number (coordinator)."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.discard")
     pending = get_object_or_404(PendingEntry.objects.filter(box=box), pk=entry_id)
     try:
         services.discard_pending_entry(actor=_actor(request), entry=pending)
@@ -304,7 +314,7 @@ def _differences(items: list[selectors.EntryItem], entry: PendingEntry) -> list[
 @login_required
 def print_ballots(request: HttpRequest, box_id: int) -> HttpResponse:
     """Offer, then send, the printable ballots PDF of the box."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.print")
     form = PrintForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -334,7 +344,7 @@ def print_ballots(request: HttpRequest, box_id: int) -> HttpResponse:
 @login_required
 def upload(request: HttpRequest, box_id: int) -> HttpResponse:
     """Upload scan files (several at once); they are read a few pages at a time."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.scan")
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -357,7 +367,7 @@ def _batch(request: HttpRequest, box: BallotBox, batch_id: int) -> ScanBatch:
 @login_required
 def batch(request: HttpRequest, box_id: int, batch_id: int) -> HttpResponse:
     """Show the progress of a batch; with JavaScript it reads itself page after page."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.scan")
     return render(
         request, "paper/batch.html", {"box": box, "batch": _batch(request, box, batch_id)}
     )
@@ -367,7 +377,7 @@ def batch(request: HttpRequest, box_id: int, batch_id: int) -> HttpResponse:
 @require_POST
 def batch_step(request: HttpRequest, box_id: int, batch_id: int) -> HttpResponse:
     """Read the next few pages of a batch (htmx: answer the progress fragment)."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.scan")
     current = _batch(request, box, batch_id)
     error = ""
     try:
@@ -388,7 +398,7 @@ def batch_step(request: HttpRequest, box_id: int, batch_id: int) -> HttpResponse
 @login_required
 def review_queue(request: HttpRequest, box_id: int) -> HttpResponse:
     """List the scanned copies waiting for a human."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.review")
     return render(
         request, "paper/review_queue.html", {"box": box, "readings": selectors.review_queue(box)}
     )
@@ -403,7 +413,7 @@ def _reading(request: HttpRequest, box: BallotBox, reading_id: int) -> PendingRe
 @login_required
 def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
     """Confirm a scanned copy: its whole pages with every reading drawn, digits as in entry."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.review")
     reading = _reading(request, box, reading_id)
     try:
         sheet = selectors.review_sheet(_actor(request), box, reading)
@@ -467,7 +477,7 @@ def _image(data: bytes | memoryview | None, content_type: str = "image/png") -> 
 @login_required
 def crop_image(request: HttpRequest, box_id: int, reading_id: int, crop_id: int) -> HttpResponse:
     """Send the image of one doubtful item."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.review")
     reading = _reading(request, box, reading_id)
     crop = get_object_or_404(ReviewCrop.objects.filter(reading=reading), pk=crop_id)
     return _image(crop.image)
@@ -476,7 +486,7 @@ def crop_image(request: HttpRequest, box_id: int, reading_id: int, crop_id: int)
 @login_required
 def page_image(request: HttpRequest, box_id: int, reading_id: int, page: int) -> HttpResponse:
     """Send one whole page of a scanned copy (its comment area painted out)."""
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.review")
     reading = _reading(request, box, reading_id)
     try:
         data = selectors.review_page_image(_actor(request), box, reading, page)
@@ -492,7 +502,7 @@ def comment_image(request: HttpRequest, box_id: int, reading_id: int) -> HttpRes
     Never to a user whose leader record is evaluated in the box, whatever other role
     they hold (the ``paper.see_handwriting`` rule): handwriting identifies its writer.
     """
-    box = _box(request, box_id)
+    box = _box(request, box_id, "paper.review")
     reading = _reading(request, box, reading_id)
     try:
         data = selectors.comment_image(_actor(request), box, reading)

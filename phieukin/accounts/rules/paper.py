@@ -2,9 +2,10 @@
 
 The object is always the ballot box; its ward is ``box.conference.unit_id``. The
 counting committee, the ward organiser and the district organiser count in a ward; only
-the organisers (the coordinator) may discard a typed sheet. Handwritten comments and
-whole page images are never shown to a leader evaluated in the box, whatever other role
-they hold: handwriting identifies its writer.
+the organisers (the coordinator) may discard a typed sheet. The Standing Committee reads
+a box's paper figures, as it reads the box's other pages, and does nothing else.
+Handwritten comments and whole page images are never shown to a leader evaluated in
+the box, whatever other role they hold: handwriting identifies its writer.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from phieukin.accounts.scoping import unit_ids_for
 
 COUNTING_ROLES = (Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER, Role.COUNTER)
 COORDINATING_ROLES = (Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER)
+READING_ROLES = (*COUNTING_ROLES, Role.STANDING_COMMITTEE)
 
 
 def _counts_in(actor: Any, box: Any) -> bool:
@@ -32,8 +34,8 @@ def _evaluated_in(actor: Any, box: Any) -> bool:
 
 @rule("paper.view")
 def view_paper(actor: Any, box: Any) -> bool:
-    """The box's counters see its paper figures, queues and batches."""
-    return _counts_in(actor, box)
+    """The box's counters and the Standing Committee see its paper figures (read only)."""
+    return bool(box.conference.unit_id in unit_ids_for(actor, roles=list(READING_ROLES)))
 
 
 @rule("paper.configure")

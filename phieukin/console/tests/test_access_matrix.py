@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from phieukin.api.auth import create_api_token
@@ -25,6 +25,7 @@ from phieukin.jobs.models import Job
 from phieukin.questionnaires.services import import_default_template
 from phieukin.rounds import services as rounds
 from phieukin.rounds.models import BallotBox, Subject
+from phieukin.testing.followthrough import build_followthrough
 from phieukin.testing.matrix import (
     LOGIN,
     PERSONAS,
@@ -99,6 +100,11 @@ class World:
             conference__round=past, conference__unit=wards[0], person=self.users["leader"].person
         )
         job = Job.objects.create(kind="matrix", created_by=self.users["district_organiser"])
+        leader_person = self.users["leader"].person
+        assert leader_person is not None
+        followthrough = build_followthrough(
+            district=district, ward=wards[0], own=own, person=leader_person
+        )
         self.targets: dict[str, dict[str, Any]] = {
             "job": {"job_id": job.pk},
             "": {},
@@ -128,6 +134,7 @@ class World:
                 "crop_id": MISSING,
                 "page": 1,
             },
+            **followthrough,
         }
 
     def client(self, persona: str, channel: str) -> Client:
@@ -140,9 +147,13 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
-    """Build the world once for the module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
+def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
+    """Build the world once for the module, inside a transaction rolled back at the end.
+
+    Stored files (evidence, signed minutes) go to a temporary folder, not the worktree.
+    """
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"))
+    with media, django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
@@ -173,14 +184,6 @@ def _refusal(outcome: Any, row: Row) -> bool:
     return outcome == 404 and not row.absent_ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the web routes of the follow-through apps (followup, criteria, recognition, selfcheck, "
-        "grading, records) have no matrix rows yet; their access is tested in each app's own "
-        "tests (issue 8 stays open for these rows)"
-    ),
-)
 def test_every_route_and_method_has_a_row() -> None:
     missing = [
         f"{route.name} {method}"

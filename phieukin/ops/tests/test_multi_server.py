@@ -37,18 +37,11 @@ from phieukin.ballots.selectors import bulletin
 from phieukin.ballots.services import shapes_for
 from phieukin.rounds.models import BallotBox, Subject
 from phieukin.rounds.services import record_attendance
+from phieukin.testing.children import database_url
+from phieukin.testing.children import redis_url as redis_url_of
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _redis_url() -> str:
-    url = os.environ.get("PHIEUKIN_TEST_REDIS_URL", "")
-    if not url:
-        if os.environ.get("PHIEUKIN_REQUIRE_BROKER") == "1":
-            pytest.fail("PHIEUKIN_TEST_REDIS_URL is required in CI (a Redis on loopback)")
-        pytest.skip("no Redis: set PHIEUKIN_TEST_REDIS_URL=redis://127.0.0.1:6379/14")
-    return url
 
 
 def _free_port() -> int:
@@ -102,7 +95,7 @@ def test_two_app_servers_share_limits_and_lose_no_acknowledged_ballot(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the many-server topology runs on PostgreSQL")
-    redis_url = _redis_url()
+    redis_url = redis_url_of("PHIEUKIN_TEST_REDIS_URL", example="redis://127.0.0.1:6379/14")
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
@@ -125,7 +118,6 @@ def test_two_app_servers_share_limits_and_lose_no_acknowledged_ballot(
             for s in subjects
         ]
 
-    conf = connection.settings_dict
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -133,10 +125,7 @@ def test_two_app_servers_share_limits_and_lose_no_acknowledged_ballot(
         "PHIEUKIN_CODE_KEY": str(settings.CODE_HASH_KEY),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": (
-            f"postgres://{conf['USER']}:{conf['PASSWORD']}@{conf['HOST']}:{conf['PORT']}/"
-            f"{conf['NAME']}"
-        ),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
         "PHIEUKIN_CACHE": "redis",
         "DJANGO_SETTINGS_MODULE": "phieukin.config.settings",

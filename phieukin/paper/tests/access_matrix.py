@@ -1,42 +1,58 @@
-"""Permission matrix rows of the paper pages: the ward's staff only; others find nothing.
+"""Permission matrix rows of the paper pages (accounts/rules/paper.py).
 
-Everyone outside the box's ward staff gets 404 (the paper pages hide the box). Routes to
-a sheet, batch or reading are requested with ids that do not exist, so for them the
-matrix checks only that nobody gets more than 404.
+The paper pages find a box as the box pages do: anyone outside the box's readers (the
+ward's staff and the Standing Committee) gets 404. Each page then asks the rule of its
+own action: the Standing Committee reads the paper figures (``paper:box``) and is refused
+(403) every page that types, scans, reviews or prints; only the organisers (the
+coordinator) discard a typed sheet. Routes to a sheet, batch or reading are requested
+with ids that do not exist, so for them the matrix checks only that nobody gets more
+than 404.
 """
 
 from phieukin.testing.matrix import LOGIN, WARD_STAFF, Row, rows
 
+READ_ONLY = {"standing": 403}
+COORDINATORS = frozenset({"district_organiser", "ward_organiser"})
+
 
 def _page(route: str, *, missing: bool = False) -> list[Row]:
     target = "box_missing_item" if missing else "box"
-    return rows(route, WARD_STAFF, target=target, refused=404, absent_ok=missing)
+    return rows(
+        route, WARD_STAFF, target=target, refused=404, refused_as=READ_ONLY, absent_ok=missing
+    )
 
 
 def _post_only(
-    route: str, *, missing: bool = False, data: dict[str, str] | None = None
+    route: str,
+    *,
+    allowed: frozenset[str] = WARD_STAFF,
+    missing: bool = False,
+    data: dict[str, str] | None = None,
 ) -> list[Row]:
+    refused_as = {persona: 403 for persona in WARD_STAFF - allowed} | READ_ONLY
     return rows(
         route,
-        WARD_STAFF,
+        allowed,
         methods=("POST",),
         not_served=("GET",),
         not_served_anonymous=LOGIN,
         target="box_missing_item" if missing else "box",
         refused=404,
+        refused_as=refused_as,
         absent_ok=missing,
         data=data or {},
     )
 
 
 ROWS = [
-    *_page("paper:box"),
+    # The paper figures: read by the Standing Committee too, without the forms.
+    *rows("paper:box", WARD_STAFF | {"standing"}, target="box", refused=404),
     *_post_only("paper:counts", data={"issued": "1", "returned": "1"}),
     *_post_only("paper:double_entry"),
     *_page("paper:entry"),
     *_page("paper:resolutions"),
     *_page("paper:resolve", missing=True),
-    *_post_only("paper:discard", missing=True),
+    *_post_only("paper:discard", allowed=COORDINATORS, missing=True),
     *_page("paper:print"),
     *_page("paper:upload"),
     *_page("paper:batch", missing=True),

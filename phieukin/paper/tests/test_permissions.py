@@ -33,12 +33,40 @@ def test_the_counter_of_the_ward_reaches_every_page(
     assert login(counter).get(reverse(f"paper:{name}", args=[open_box_.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("persona", ["leader", "standing"])
-def test_leaders_and_the_standing_committee_cannot_reach_paper_pages(
-    persona: str, open_box_: BallotBox, request: pytest.FixtureRequest
+def test_a_leader_cannot_reach_paper_pages(open_box_: BallotBox, leader: User) -> None:
+    assert login(leader).get(reverse("paper:box", args=[open_box_.pk])).status_code == 404
+
+
+def test_the_standing_committee_reads_the_paper_figures_as_it_reads_the_box(
+    open_box_: BallotBox, standing: User
 ) -> None:
-    user = request.getfixturevalue(persona)
-    assert login(user).get(reverse("paper:box", args=[open_box_.pk])).status_code == 404
+    """The same box answers the same way on the box page and on its paper page."""
+    client = login(standing)
+    assert client.get(reverse("ballots:detail", args=[open_box_.pk])).status_code == 200
+    response = client.get(reverse("paper:box", args=[open_box_.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("paper:counts", args=[open_box_.pk]) not in page
+    assert reverse("paper:entry", args=[open_box_.pk]) not in page
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p != "box"])
+def test_the_standing_committee_is_refused_every_working_page(
+    name: str, open_box_: BallotBox, standing: User
+) -> None:
+    response = login(standing).get(reverse(f"paper:{name}", args=[open_box_.pk]))
+    assert response.status_code == 403
+
+
+def test_the_standing_committee_cannot_record_paper_counts(
+    open_box_: BallotBox, standing: User
+) -> None:
+    response = login(standing).post(
+        reverse("paper:counts", args=[open_box_.pk]), {"issued": "9", "returned": "9"}
+    )
+    assert response.status_code == 403
+    open_box_.refresh_from_db()
+    assert open_box_.paper_issued is None and open_box_.paper_returned is None
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(open_box_: BallotBox, client) -> None:

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.urls import reverse
 
 from phieukin.jobs.models import Job, JobState
 from phieukin.jobs.services import enqueue
 from phieukin.reports import jobs
 from phieukin.rounds.models import Round, Subject
+from phieukin.testing.children import database_url, redis_url
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -68,29 +68,11 @@ def test_a_leader_cannot_queue_the_whole_set(
     assert not Job.objects.exists()
 
 
-def _broker_url() -> str:
-    url = os.environ.get("PHIEUKIN_TEST_BROKER_URL", "")
-    if not url:
-        if os.environ.get("PHIEUKIN_REQUIRE_BROKER") == "1":
-            pytest.fail("PHIEUKIN_TEST_BROKER_URL is required in CI (a Redis on loopback)")
-        pytest.skip("no broker: set PHIEUKIN_TEST_BROKER_URL=redis://127.0.0.1:6379/15")
-    return url
-
-
-def _database_url() -> str:
-    conf = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{conf['NAME']}"
-    return (
-        f"postgres://{conf['USER']}:{conf['PASSWORD']}@{conf['HOST']}:{conf['PORT']}/{conf['NAME']}"
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_report_set_runs_on_real_queue_workers_in_parallel(
     published_round: Round, settings: Any, tmp_path: Path
 ) -> None:
-    broker = _broker_url()
+    broker = redis_url("PHIEUKIN_TEST_BROKER_URL", example="redis://127.0.0.1:6379/15")
     from phieukin.config import celery_app
 
     settings.PHIEUKIN_JOBS_INLINE = False
@@ -102,7 +84,7 @@ def test_the_report_set_runs_on_real_queue_workers_in_parallel(
     redis.Redis.from_url(broker).flushdb()  # no message left from an earlier run
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker,
         "PHIEUKIN_VAR_DIR": str(tmp_path),
         "DEBUG": "1",
