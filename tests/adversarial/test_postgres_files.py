@@ -109,10 +109,11 @@ def test_no_pre_seal_id_or_ciphertext_is_left_in_the_table_files(box: BallotBox)
 def test_without_vacuum_full_the_old_copies_would_survive(box: BallotBox, monkeypatch: Any) -> None:
     """Control: a plain VACUUM only marks the dead tuples free; the search finds them."""
 
-    def plain_vacuum() -> None:
+    def plain_vacuum(**_: Any) -> sealing.ScrubReport:
         with connection.cursor() as cursor:
             for table in ("ballots_ballot", "ballots_receipt", "ballots_code"):
                 cursor.execute(f"VACUUM {table}")
+        return sealing.ScrubReport(True, 1)
 
     monkeypatch.setattr(sealing, "scrub_deleted_copies", plain_vacuum)
     assert _seal_and_count(box) > 0

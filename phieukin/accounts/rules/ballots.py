@@ -75,3 +75,9 @@ def paper(actor: Any, box: Any) -> bool:
 def seal_box(actor: Any, box: Any) -> bool:
     """Seal a box and attach its signed minutes: organisers and the counting committee."""
     return _reaches(actor, box, COMMITTEE)
+
+
+@rule("box.scrub")
+def scrub_boxes(actor: Any, obj: Any) -> bool:
+    """Finish scrubbing sealed boxes' deleted copies: the operator (command line, superuser)."""
+    return bool(getattr(actor, "is_superuser", False))

@@ -172,7 +172,9 @@ def test_without_the_scrub_the_old_copies_would_survive(
     open_box_: BallotBox, sheets: Any, monkeypatch: Any
 ) -> None:
     """Control: the search above finds copies when the file is not vacuumed and checkpointed."""
-    monkeypatch.setattr(sealing, "scrub_deleted_copies", lambda: None)
+    monkeypatch.setattr(
+        sealing, "scrub_deleted_copies", lambda **_: sealing.ScrubReport(False, 0, {"test": 1})
+    )
     assert _seal_and_count_surviving(open_box_, sheets) > 0
 
 
