@@ -32,6 +32,12 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _patient_scrub(settings: Any) -> None:
+    """Let the seal wait as long as a slow shared server needs for other transactions."""
+    settings.PHIEUKIN_SCRUB_WAIT_SECONDS = 120
+
+
 def _heap_bytes(table: str) -> bytes:
     """Return the bytes of the table's heap file and of its TOAST table (long values)."""
     with connection.cursor() as cursor:
@@ -117,3 +123,126 @@ def test_without_vacuum_full_the_old_copies_would_survive(box: BallotBox, monkey
 
     monkeypatch.setattr(sealing, "scrub_deleted_copies", plain_vacuum)
     assert _seal_and_count(box) > 0
+
+
+class _Holder:
+    """Another session of the same database, idle inside an open transaction.
+
+    ``snapshot``: a REPEATABLE READ transaction that has read a table (it keeps a
+    snapshot, as a ``pg_dump`` does); ``xid``: a transaction that has been given a
+    transaction id (as any writer has, in this database or another). Either way every
+    row version deleted after it began stays visible to it, so ``VACUUM FULL`` must copy
+    those versions into the new file until it ends.
+    """
+
+    def __init__(self, kind: str) -> None:
+        import psycopg
+
+        s = connection.settings_dict
+        self.conn = psycopg.connect(
+            host=s["HOST"], port=s["PORT"], user=s["USER"], password=s["PASSWORD"], dbname=s["NAME"]
+        )
+        if kind == "snapshot":
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            self.conn.execute("SELECT count(*) FROM rounds_ballotbox")
+        else:
+            self.conn.execute("SELECT pg_current_xact_id()")
+        self.open = True
+
+    def end(self) -> None:
+        if self.open:
+            self.conn.rollback()
+            self.conn.close()
+            self.open = False
+
+
+def _vote_and_trace(box: BallotBox) -> dict[str, list[bytes]]:
+    services.open_box(actor=None, box=box)
+    for n, code in enumerate(services.generate_codes(actor=None, box=box, count=20)):
+        services.cast_ballot(code=code, sheets=full_sheets(box, n, f"h{n:03d}"))
+    services.close_box(actor=None, box=box)
+    return _traces(box)
+
+
+@pytest.mark.parametrize("kind", ["snapshot", "xid"])
+def test_the_seal_waits_for_a_session_idle_in_an_older_transaction(
+    box: BallotBox, kind: str, monkeypatch: Any
+) -> None:
+    """The failure seen in a long test run: an idle session that opened its transaction
+    before the seal kept every pre-seal copy in the rewritten files. The seal now sees
+    it, waits until it ends, and only then rewrites the tables."""
+    traces = _vote_and_trace(box)
+    holder = _Holder(kind)
+    seen: list[int] = []
+    detect = sealing._pg_older_transactions
+
+    def watching(cursor: Any, xid: str) -> int:
+        older = detect(cursor, xid)
+        seen.append(older)
+        if older:
+            holder.end()  # the other session finishes its work while the seal waits
+        return older
+
+    monkeypatch.setattr(sealing, "_pg_older_transactions", watching)
+    try:
+        seal = services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    finally:
+        holder.end()
+    assert seen[0] > 0  # the open transaction was seen
+    assert seen[-1] == 0
+    assert seal.scrubbed_at is not None
+    assert _surviving(traces) == 0
+
+
+def test_the_seal_checks_what_vacuum_full_kept_and_rewrites_again(
+    box: BallotBox, monkeypatch: Any
+) -> None:
+    """A session the wait cannot see (another role's, say) is caught by the server's own
+    count of the row versions VACUUM FULL kept; the seal rewrites again once it ends."""
+    traces = _vote_and_trace(box)
+    holder = _Holder("snapshot")
+    kept: list[dict[str, int]] = []
+    rewrite = sealing._pg_vacuum_full
+
+    def checked(cursor: Any, tables: Any) -> dict[str, int]:
+        result = rewrite(cursor, tables)
+        kept.append(result)
+        holder.end()
+        return result
+
+    monkeypatch.setattr(sealing, "_pg_older_transactions", lambda cursor, xid: 0)
+    monkeypatch.setattr(sealing, "_pg_vacuum_full", checked)
+    try:
+        seal = services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    finally:
+        holder.end()
+    assert kept[0].get("ballots_ballot", 0) > 0  # the first rewrite had to keep them
+    assert kept[-1] == {}
+    assert seal.scrubbed_at is not None
+    assert _surviving(traces) == 0
+
+
+def test_a_scrub_that_cannot_complete_is_reported_and_finished_later(
+    box: BallotBox, settings: Any
+) -> None:
+    """While the other session stays open the seal does not claim the copies are gone:
+    the seal says it is not scrubbed (and the copies are indeed there); scrub_boxes
+    finishes the work once the session has ended."""
+    from phieukin.audit.models import AuditEvent
+
+    settings.PHIEUKIN_SCRUB_WAIT_SECONDS = 0.5
+    traces = _vote_and_trace(box)
+    holder = _Holder("xid")
+    try:
+        seal = services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+        assert seal.scrubbed_at is None
+        assert _surviving(traces) > 0
+    finally:
+        holder.end()
+    report = services.scrub_sealed_boxes(actor=None, wait_seconds=120)
+    assert report.complete
+    seal.refresh_from_db()
+    assert seal.scrubbed_at is not None
+    assert _surviving(traces) == 0
+    event = AuditEvent.objects.filter(action="box.scrub").get()
+    assert event.data["boxes"] == [box.pk]
