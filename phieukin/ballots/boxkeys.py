@@ -229,7 +229,7 @@ def _content(plain: bytes) -> SheetContent:
     # The body is a JSON object followed by spaces: cut at its last brace (a backward
     # byte search) instead of stripping thousands of padding characters one by one.
     end = plain.rfind(b"}") + 1
-    if not end or plain[end:].strip(b" "):
+    if not end or plain.count(b" ", end) != len(plain) - end:
         raise ValueError("not a sheet")
     try:
         data = json.loads(plain[:end].decode("utf-8"))
