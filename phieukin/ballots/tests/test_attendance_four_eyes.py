@@ -33,18 +33,12 @@ def opened(box: BallotBox, ward_organiser: Any) -> BallotBox:
 
 
 def _api(user: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    token = create_api_token(user=user, name="four-eyes")
-    client = Client()
-    call = client.post if method == "post" else client.get
-    return (
-        call(
-            f"/api/v1/admin/boxes{path}",
-            json.dumps(body or {}),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {token}",
-        )
-        if method == "post"
-        else call(f"/api/v1/admin/boxes{path}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    auth = f"Bearer {create_api_token(user=user, name='four-eyes')}"
+    url = f"/api/v1/admin/boxes{path}"
+    if method == "get":
+        return Client().get(url, HTTP_AUTHORIZATION=auth)
+    return Client().post(
+        url, json.dumps(body or {}), content_type="application/json", HTTP_AUTHORIZATION=auth
     )
 
 
