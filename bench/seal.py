@@ -13,7 +13,10 @@ box by default), closes them, and then, box after box:
   sheet, re-inserting ballots, receipts and codes shuffled with fresh ids, the digests,
   the audit event and the scrub (``VACUUM`` / ``VACUUM FULL``) with its check.
 
-It prints the median of each, the ratio seal ÷ baseline, and the load average, so a
+It prints the median of each, the ratio seal ÷ baseline, how long the scrub took and
+whether it completed (on a PostgreSQL server shared with other databases, a long
+transaction elsewhere makes the seal wait ``PHIEUKIN_SCRUB_WAIT_SECONDS`` and report the
+scrub incomplete), and the load average, so a
 figure taken on a busy machine can be read against one taken on a quiet one. Goal: a
 median seal ≤ 2 s. Asserts nothing. ``BENCH_SEAL_PROFILE=1`` also prints a cProfile of
 the last seal (top functions by cumulative time) and its statement count.
@@ -167,8 +170,20 @@ def run(out: str) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from phieukin.ballots.services import seal_box
+    from phieukin.ballots.models import Seal
+    from phieukin.ballots.services import seal_box, sealing
 
+    scrubs: list[float] = []
+    scrub = sealing.scrub_deleted_copies
+
+    def timed_scrub(**kwargs: Any) -> Any:
+        begun = time.perf_counter()
+        try:
+            return scrub(**kwargs)
+        finally:
+            scrubs.append(time.perf_counter() - begun)
+
+    sealing.scrub_deleted_copies = timed_scrub  # type: ignore[assignment]
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -197,6 +212,8 @@ def run(out: str) -> None:
                 "seals": seals,
                 "ballots": ballots,
                 "fill_seconds": fill_seconds,
+                "scrubs": scrubs,
+                "scrubbed": Seal.objects.filter(scrubbed_at__isnull=False).count(),
             }
         )
     )
@@ -218,6 +235,9 @@ def _measure(label: str, env: dict[str, str], workdir: Path) -> None:
         f"  seal (2 shares, decrypt, check, shuffle, rewrite codes and receipts, digests, "
         f"scrub): median {seal:.2f} s  ({', '.join(f'{t:.2f}' for t in data['seals'])}) "
         f"(goal <= 2 s)\n"
+        f"  of which the scrub (wait for older transactions, VACUUM, check): median "
+        f"{statistics.median(data['scrubs']):.2f} s; scrub complete for {data['scrubbed']} of "
+        f"{len(data['seals'])} seals\n"
         f"  baseline (decrypt + one batch insert of the same rows): median {base:.2f} s  "
         f"({', '.join(f'{t:.2f}' for t in data['baselines'])})\n"
         f"  ratio seal/baseline: {seal / base if base else float('nan'):.1f}\n"

@@ -313,7 +313,7 @@ class ScrubReport:
 def _wait_seconds(given: float | None) -> float:
     if given is not None:
         return given
-    return float(getattr(settings, "PHIEUKIN_SCRUB_WAIT_SECONDS", 30))
+    return float(getattr(settings, "PHIEUKIN_SCRUB_WAIT_SECONDS", 5))
 
 
 def _seal_xid() -> str | None:
@@ -455,8 +455,9 @@ def scrub_deleted_copies(
     the seal (*after_xid*) has ended, then checks the server's own count of the row
     versions it kept, and rewrites again until none is kept.
 
-    Gives up after *wait_seconds* (``PHIEUKIN_SCRUB_WAIT_SECONDS``, 30 by default) and
-    returns an incomplete report; :func:`scrub_sealed_boxes` finishes the work later.
+    Gives up after *wait_seconds* (``PHIEUKIN_SCRUB_WAIT_SECONDS``, 5 by default, so a
+    seal never hangs on a long transaction elsewhere) and returns an incomplete report;
+    :func:`scrub_sealed_boxes` (``manage.py scrub_boxes``) finishes the work later.
     """
     if connection.in_atomic_block:
         logger.warning("scrub skipped: inside a transaction")

@@ -19,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--wait", type=float, default=None, help="seconds to wait (30)")
+        parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait (60)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = services.scrub_sealed_boxes(actor=None, wait_seconds=options["wait"])
