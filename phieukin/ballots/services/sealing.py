@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
@@ -172,12 +172,15 @@ def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[Readab
         )
         stored = cursor.fetchall()
     ciphertexts = [bytes(row[6]) for row in stored if row[6] is not None]
-    if ciphertexts and private is None:
-        raise _unreadable()
-    try:
-        contents = iter(boxkeys.decrypt_sheets(private, ciphertexts) if private else [])
-    except ValueError as exc:
-        raise _unreadable() from exc
+    opened: list[boxkeys.SheetContent] = []
+    if ciphertexts:
+        if private is None:
+            raise _unreadable()
+        try:
+            opened = boxkeys.decrypt_sheets(private, ciphertexts)
+        except ValueError as exc:
+            raise _unreadable() from exc
+    contents = iter(opened)
     out: list[ReadableBallot] = []
     for subject_id, group_id, source, valid, answers, comment, ciphertext in stored:
         if ciphertext is not None:
@@ -368,7 +371,10 @@ def _pg_vacuum_full(cursor: Any, tables: Sequence[str]) -> dict[str, int]:
             details.clear()
             try:
                 cursor.execute(f"VACUUM (FULL, VERBOSE) {table}")
-            except OperationalError:
+            except DatabaseError as exc:
+                # A lock not granted in time, or a right missing: the seal is committed,
+                # so report the scrub as not done rather than fail the seal.
+                logger.error("VACUUM FULL of %s failed: %s", table, type(exc).__name__)
                 kept[table] = -1
                 continue
             counts = [int(m.group(1)) for d in details if (m := _DEAD_KEPT.search(d))]
