@@ -7,14 +7,11 @@ pool of ``http.client`` connections: first ``POST /api/v1/ballots`` (a full two-
 ballot per code), then ``POST /bench/insert/`` of the bench-only URLconf (parse JSON,
 insert one row, commit). It prints throughput, p50/p99 latency and the ratio
 ballots/s ÷ baseline/s (goal ≥ 0.5); every ballot is encrypted to the box's key, as in
-production. Then it times sealing boxes of 1,000 ballots (500 two-leader respondents)
-in the same database — rebuilding the key from two shares, decrypting, shuffling,
-re-inserting, rewriting the codes and scrubbing (VACUUM / VACUUM FULL) — and prints
-the median (goal ≤ 2 s). Bounded in requests and in time; asserts nothing.
+production. Sealing is measured by ``bench/seal.py``. Bounded in requests and in time;
+asserts nothing.
 
 Environment: ``BENCH_CLIENTS`` (default 16), ``BENCH_REQUESTS`` (default 1500),
-``BENCH_SECONDS`` (default 20), ``BENCH_SEAL_BOXES`` (default 3),
-``BENCH_SEAL_RESPONDENTS`` (default 500).
+``BENCH_SECONDS`` (default 20).
 """
 
 from __future__ import annotations
@@ -41,8 +38,6 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1500"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
-SEAL_BOXES = int(os.environ.get("BENCH_SEAL_BOXES", "3"))
-SEAL_RESPONDENTS = int(os.environ.get("BENCH_SEAL_RESPONDENTS", "500"))
 
 
 @dataclass(frozen=True)
@@ -133,67 +128,6 @@ def setup(out: str, count: int) -> None:
         for s in box.conference.subjects.all()
     ]
     Path(out).write_text(json.dumps({"box": box.pk, "codes": codes, "sheets": sheets}))
-
-
-def seal(out: str) -> None:
-    """Fill SEAL_BOXES boxes with SEAL_RESPONDENTS respondents each; time each sealing."""
-    import django
-
-    django.setup()
-    import statistics
-
-    from phieukin.ballots.services import (
-        SheetInput,
-        cast_ballot,
-        close_box,
-        generate_codes,
-        open_box,
-        seal_box,
-        shapes_for,
-    )
-    from phieukin.questionnaires.models import Questionnaire
-    from phieukin.rounds.models import BallotBox
-    from phieukin.rounds.services import create_round, open_round
-    from phieukin.units.models import PositionType, Unit, UnitKind
-
-    wards = list(Unit.objects.filter(kind=UnitKind.WARD).order_by("sort_key"))
-    district = wards[0].parent
-    assert district is not None
-    rnd = create_round(
-        actor=None,
-        organiser_unit=district,
-        title="Đợt bench niêm phong",
-        year=2030,
-        number=2,
-        questionnaire=Questionnaire.objects.order_by("-pk")[0],
-        position_types=PositionType.objects.all(),
-        wards=wards[1 : 1 + SEAL_BOXES],
-    )
-    open_round(actor=None, round=rnd)
-    timings: list[float] = []
-    ballots = 0
-    for box in BallotBox.objects.filter(conference__round=rnd):
-        opening = open_box(actor=None, box=box)
-        shapes = shapes_for(box)
-        subjects = list(box.conference.subjects.all())
-        for n, code in enumerate(generate_codes(actor=None, box=box, count=SEAL_RESPONDENTS)):
-            sheets = [
-                SheetInput(
-                    subject_id=s.pk,
-                    answers={sh.key: sh.option_keys[(n + i) % 4] for i, sh in enumerate(shapes)},
-                    comment="Đồng chí cần sâu sát cơ sở hơn." if n % 3 == 0 else "",
-                )
-                for s in subjects
-            ]
-            cast_ballot(code=code, sheets=sheets)
-        close_box(actor=None, box=box)
-        started = time.perf_counter()
-        sealed = seal_box(actor=None, box=box, shares=opening.shares[:2], acknowledge_mismatch=True)
-        timings.append(time.perf_counter() - started)
-        ballots = sealed.counts["ballots_total"]
-    Path(out).write_text(
-        json.dumps({"timings": timings, "median": statistics.median(timings), "ballots": ballots})
-    )
 
 
 # --- Load ------------------------------------------------------------------------------
@@ -328,20 +262,6 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
         f"(goal >= 0.5)",
         flush=True,
     )
-    seal_file = workdir / "seal.json"
-    subprocess.run(
-        [sys.executable, "-m", "bench.ballots_http", "seal", str(seal_file)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    sealing = json.loads(seal_file.read_text())
-    print(
-        f"  sealing a {sealing['ballots']}-ballot box (key from 2 shares, decrypt, shuffle, "
-        f"rewrite, scrub): median {sealing['median']:.2f} s over {len(sealing['timings'])} "
-        f"boxes ({', '.join(f'{t:.2f}' for t in sealing['timings'])}) (goal <= 2 s)",
-        flush=True,
-    )
 
 
 def _base_env(workdir: Path) -> dict[str, str]:
@@ -393,7 +313,5 @@ def _run_postgres(url: str, workdir: Path) -> None:
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "setup":
         setup(sys.argv[2], int(sys.argv[3]))
-    elif len(sys.argv) >= 3 and sys.argv[1] == "seal":
-        seal(sys.argv[2])
     else:
         main()

@@ -30,6 +30,7 @@ from phieukin.api.schemas import (
     OpenIn,
     OpenOut,
     PaperIn,
+    ProposalOut,
     ReceiptsOut,
     SealIn,
     SealOut,
@@ -40,7 +41,8 @@ from phieukin.api.schemas import (
 )
 from phieukin.ballots import ratelimit, selectors, services
 from phieukin.core.errors import DomainError
-from phieukin.rounds.models import BallotBox, RespondentGroup
+from phieukin.rounds import services as rounds_services
+from phieukin.rounds.models import AttendanceProposal, BallotBox, RespondentGroup
 from phieukin.rounds.services import record_attendance
 from phieukin.tallying.selectors import box_tally_document
 
@@ -344,7 +346,12 @@ def seal_box(request: HttpRequest, box: int, payload: SealIn) -> Any:
         shares=payload.shares or None,
         acknowledge_mismatch=payload.acknowledge_mismatch,
     )
-    return {"box": box, "digest": seal.digest, "counts": seal.counts}
+    return {
+        "box": box,
+        "digest": seal.digest,
+        "counts": seal.counts,
+        "scrubbed": seal.scrubbed_at is not None,
+    }
 
 
 @api.get(
@@ -388,6 +395,81 @@ def attendance(request: HttpRequest, box: int, payload: AttendanceIn) -> Any:
         invited=payload.invited,
         present=payload.present,
     )
+    return _status(_box(box))
+
+
+def _proposal_out(box: BallotBox, proposal: AttendanceProposal) -> dict[str, Any]:
+    return {
+        "id": proposal.pk,
+        "box": box.pk,
+        "invited": proposal.invited,
+        "present": proposal.present,
+        "state": proposal.state,
+        "proposed_by": str(proposal.proposed_by),
+        "proposed_at": proposal.proposed_at.isoformat(),
+        "confirmed_by": str(proposal.confirmed_by) if proposal.confirmed_by else None,
+    }
+
+
+def _managed_box(request: HttpRequest, box: int) -> BallotBox:
+    target = _box(box)
+    if not selectors.boxes_for(_actor(request)).filter(pk=target.pk).exists():
+        raise DomainError(_("You may not manage this ballot box."), code="forbidden", status=403)
+    return target
+
+
+@api.get(
+    "/admin/boxes/{box}/attendance/proposals",
+    response={200: list[ProposalOut], **ERRORS},
+    auth=admin_auth,
+    tags=["admin"],
+)
+def attendance_proposals(request: HttpRequest, box: int) -> Any:
+    """List the attendance changes proposed since the box opened (newest first)."""
+    target = _managed_box(request, box)
+    return [
+        _proposal_out(target, p)
+        for p in AttendanceProposal.objects.filter(
+            conference_id=target.conference_id
+        ).select_related("proposed_by", "confirmed_by")
+    ]
+
+
+@api.post(
+    "/admin/boxes/{box}/attendance/proposals",
+    response={201: ProposalOut, **ERRORS},
+    auth=admin_auth,
+    tags=["admin"],
+)
+def propose_attendance(request: HttpRequest, box: int, payload: AttendanceIn) -> Any:
+    """Propose an attendance change of an open box (four eyes): the figures change only
+    when another member confirms it; the same service as the box page decides."""
+    target = _managed_box(request, box)
+    proposal = rounds_services.propose_attendance(
+        actor=_actor(request),
+        conference=target.conference,
+        invited=payload.invited,
+        present=payload.present,
+    )
+    return Status(201, _proposal_out(target, proposal))
+
+
+@api.post(
+    "/admin/boxes/{box}/attendance/proposals/{proposal}/confirm",
+    response={200: StatusOut, **ERRORS},
+    auth=admin_auth,
+    tags=["admin"],
+)
+def confirm_attendance(request: HttpRequest, box: int, proposal: int) -> Any:
+    """Confirm another member's attendance proposal; the proposer's own confirmation, a
+    pair without a counter, or a box closed for counting or sealed is refused."""
+    target = _managed_box(request, box)
+    found = get_object_or_404(
+        AttendanceProposal.objects.select_related("conference__box", "proposed_by"),
+        pk=proposal,
+        conference_id=target.conference_id,
+    )
+    rounds_services.confirm_attendance(actor=_actor(request), proposal=found)
     return _status(_box(box))
 
 

@@ -77,6 +77,17 @@ class AttendanceIn(Schema):
     present: int = Field(..., ge=0, le=MAX_COUNT)
 
 
+class ProposalOut(Schema):
+    id: int
+    box: int
+    invited: int
+    present: int
+    state: str
+    proposed_by: str
+    proposed_at: str
+    confirmed_by: str | None
+
+
 class PaperIn(Schema):
     issued: int | None = Field(None, ge=0, le=MAX_COUNT)
     returned: int | None = Field(None, ge=0, le=MAX_COUNT)
@@ -105,6 +116,9 @@ class SealOut(Schema):
     box: int
     digest: str
     counts: dict[str, Any]
+    # False while another database session kept the deleted pre-seal copies in the
+    # files; ``manage.py scrub_boxes`` finishes the work.
+    scrubbed: bool = True
 
 
 class VerifyOut(Schema):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -224,18 +225,42 @@ class SheetContent:
     comment: str
 
 
-def decrypt_sheet(private_key: PrivateKey, ciphertext: bytes) -> SheetContent:
-    """Return the content of one sheet; raise ValueError when it cannot be read."""
+def _content(plain: bytes) -> SheetContent:
+    # The body is a JSON object followed by spaces: cut at its last brace (a backward
+    # byte search) instead of stripping thousands of padding characters one by one.
+    end = plain.rfind(b"}") + 1
+    if not end or plain.count(b" ", end) != len(plain) - end:
+        raise ValueError("not a sheet")
     try:
-        plain = SealedBox(private_key).decrypt(ciphertext)
-    except CryptoError as exc:
-        raise ValueError("ciphertext does not open with the box key") from exc
-    data = json.loads(plain.decode("utf-8").rstrip(" "))
+        data = json.loads(plain[:end].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError("not a sheet") from exc
     if not isinstance(data, dict):
         raise ValueError("not a sheet")
     answers, group_id, comment = data.get("a"), data.get("g"), data.get("c")
     if not isinstance(answers, str) or not isinstance(comment, str):
         raise ValueError("not a sheet")
-    if group_id is not None and not isinstance(group_id, int):
+    if group_id is not None and (not isinstance(group_id, int) or isinstance(group_id, bool)):
         raise ValueError("not a sheet")
     return SheetContent(answers, group_id, comment)
+
+
+def decrypt_sheet(private_key: PrivateKey, ciphertext: bytes) -> SheetContent:
+    """Return the content of one sheet; raise ValueError when it cannot be read."""
+    return decrypt_sheets(private_key, [ciphertext])[0]
+
+
+def decrypt_sheets(private_key: PrivateKey, ciphertexts: Sequence[bytes]) -> list[SheetContent]:
+    """Return the content of every sheet, in order, opened with one key object.
+
+    Raise ValueError when any of them cannot be read.
+    """
+    box = SealedBox(private_key)
+    out: list[SheetContent] = []
+    for ciphertext in ciphertexts:
+        try:
+            plain = box.decrypt(ciphertext)
+        except CryptoError as exc:
+            raise ValueError("ciphertext does not open with the box key") from exc
+        out.append(_content(plain))
+    return out

@@ -124,6 +124,9 @@ class Seal(models.Model):
     reconciliation_acknowledged = models.BooleanField(
         _("mismatch acknowledged by the committee"), default=False
     )
+    # When the deleted pre-seal copies (ciphertexts, old rows of receipts and codes) were
+    # verified gone from the database files; empty while another session kept them.
+    scrubbed_at = models.DateTimeField(_("old copies scrubbed at"), null=True, blank=True)
     minutes_pdf = models.FileField(_("counting minutes (PDF)"), upload_to="minutes/", blank=True)
     signed_minutes = models.FileField(
         _("photo or scan of the signed minutes"), upload_to="signed/", blank=True

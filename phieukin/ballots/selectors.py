@@ -28,7 +28,13 @@ from phieukin.questionnaires.models import Item
 from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds import hooks as round_hooks
 from phieukin.rounds.lifecycle import BoxState
-from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
+from phieukin.rounds.models import (
+    AttendanceProposal,
+    BallotBox,
+    ProposalState,
+    RespondentGroup,
+    Subject,
+)
 
 
 @dataclass(frozen=True)
@@ -427,7 +433,13 @@ class FigureEntry:
     after_opening: bool
 
 
-_FIGURE_ACTIONS = ("conference.attendance", "codes.generate", "codes.void", "box.paper_counts")
+_FIGURE_ACTIONS = (
+    "conference.attendance",
+    "conference.attendance_proposed",
+    "codes.generate",
+    "codes.void",
+    "box.paper_counts",
+)
 
 
 def figure_entries(box: BallotBox) -> list[FigureEntry]:
@@ -456,9 +468,19 @@ def figure_entries(box: BallotBox) -> list[FigureEntry]:
         if event.object_type == box._meta.label_lower and event.object_id != str(box.pk):
             continue
         data = event.data or {}
+        actor = event.actor_label
         if event.action == "conference.attendance":
             figure = _("Invited / present")
             value = f"{data.get('invited')} / {data.get('present')}"
+            if data.get("proposed_by"):
+                actor = _("proposed by %(proposer)s, confirmed by %(confirmer)s") % {
+                    "proposer": data["proposed_by"],
+                    "confirmer": data.get("confirmed_by", event.actor_label),
+                }
+        elif event.action == "conference.attendance_proposed":
+            figure = _("Invited / present (proposed)")
+            value = f"{data.get('invited')} / {data.get('present')}"
+            actor = _("proposed by %(proposer)s") % {"proposer": event.actor_label}
         elif event.action == "codes.generate":
             figure = _("Codes issued")
             value = f"+{data.get('count')}"
@@ -472,9 +494,20 @@ def figure_entries(box: BallotBox) -> list[FigureEntry]:
             FigureEntry(
                 figure=str(figure),
                 value=value,
-                actor=event.actor_label,
+                actor=str(actor),
                 at=event.created_at,
                 after_opening=opening is not None and event.pk > opening,
             )
         )
     return entries
+
+
+def pending_attendance(box: BallotBox) -> AttendanceProposal | None:
+    """Return the box's attendance proposal awaiting confirmation, if any."""
+    return (
+        AttendanceProposal.objects.filter(
+            conference_id=box.conference_id, state=ProposalState.PENDING
+        )
+        .select_related("proposed_by")
+        .first()
+    )

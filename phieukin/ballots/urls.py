@@ -16,6 +16,12 @@ urlpatterns = [
     path("<int:box_id>/codes/void/", views.void_codes, name="void"),
     path("<int:box_id>/paper/", views.paper_counts, name="paper"),
     path("<int:box_id>/attendance/", views.attendance, name="attendance"),
+    path("<int:box_id>/attendance/propose/", views.propose_attendance, name="attendance_propose"),
+    path(
+        "<int:box_id>/attendance/<int:proposal_id>/confirm/",
+        views.confirm_attendance,
+        name="attendance_confirm",
+    ),
     path("<int:box_id>/seal/", views.seal_box, name="seal"),
     path("<int:box_id>/signed/", views.upload_signed, name="signed"),
     path("<int:box_id>/verify/", views.verify, name="verify"),

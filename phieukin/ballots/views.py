@@ -25,7 +25,8 @@ from phieukin.ballots.models import BoxKey, Seal
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError, PermissionDenied
 from phieukin.core.uploads import upload_limit
-from phieukin.rounds.models import BallotBox, RespondentGroup
+from phieukin.rounds import services as rounds_services
+from phieukin.rounds.models import AttendanceProposal, BallotBox, RespondentGroup
 from phieukin.rounds.services import record_attendance
 
 
@@ -68,6 +69,7 @@ def box_detail(request: HttpRequest, box_id: int) -> HttpResponse:
             "key": key,
             "share_fields": range(1, (key.threshold if key else 0) + 1),
             "figures": selectors.figure_entries(box),
+            "proposal": selectors.pending_attendance(box),
             "guessing": failures if ratelimit.guessing_detected(box.pk) else 0,
         },
     )
@@ -241,6 +243,44 @@ def attendance(request: HttpRequest, box_id: int) -> HttpResponse:
         lambda: record_attendance(
             actor=acting_user(request), conference=box.conference, invited=invited, present=present
         ),
+        _("Attendance was recorded."),
+    )
+
+
+@require_POST
+@require(is_back_office)
+def propose_attendance(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Propose an attendance change of an open box; another member confirms it."""
+    box = _box(request, box_id)
+    invited = _optional_int(request.POST.get("invited", ""))
+    present = _optional_int(request.POST.get("present", ""))
+    if invited is None or present is None:
+        messages.error(request, _("Enter both figures."))
+        return redirect("ballots:detail", box.pk)
+    return _act(
+        request,
+        box,
+        lambda: rounds_services.propose_attendance(
+            actor=acting_user(request), conference=box.conference, invited=invited, present=present
+        ),
+        _("The attendance change was proposed; it takes effect when another member confirms it."),
+    )
+
+
+@require_POST
+@require(is_back_office)
+def confirm_attendance(request: HttpRequest, box_id: int, proposal_id: int) -> HttpResponse:
+    """Confirm another member's attendance proposal: the figures change now."""
+    box = _box(request, box_id)
+    proposal = get_object_or_404(
+        AttendanceProposal.objects.select_related("conference__box", "proposed_by"),
+        pk=proposal_id,
+        conference_id=box.conference_id,
+    )
+    return _act(
+        request,
+        box,
+        lambda: rounds_services.confirm_attendance(actor=acting_user(request), proposal=proposal),
         _("Attendance was recorded."),
     )
 

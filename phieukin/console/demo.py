@@ -466,3 +466,10 @@ def _open_round(
             ],
         )
     result.demo_codes = codes[ONLINE_DEMO_VOTES:]
+    # Four eyes on attendance: latecomers arrived, the ward office proposes the new figure,
+    # and the counting committee confirms it on the box's page.
+    office = User.objects.filter(
+        memberships__unit=first.unit, memberships__role=Role.WARD_ORGANISER
+    ).first()
+    if office is not None:
+        rounds.propose_attendance(actor=office, conference=first, invited=110, present=66)

@@ -14,7 +14,14 @@ from django.http import HttpRequest
 
 from phieukin.core.admin import AuditedAdmin, ReadOnlyAdmin
 from phieukin.rounds.lifecycle import RoundState
-from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
+from phieukin.rounds.models import (
+    AttendanceProposal,
+    BallotBox,
+    Conference,
+    RespondentGroup,
+    Round,
+    Subject,
+)
 
 LOCKED_RULES = [
     "k_threshold",
@@ -81,3 +88,11 @@ class BallotBoxAdmin(ReadOnlyAdmin):
     list_display = ["conference", "state", "opened_at", "closed_at", "sealed_at"]
     list_filter = ["state", "conference__round"]
     search_fields = ["conference__unit__name"]
+
+
+@admin.register(AttendanceProposal)
+class AttendanceProposalAdmin(ReadOnlyAdmin):
+    """Attendance changes of open boxes: proposed by one member, confirmed by another."""
+
+    list_display = ["conference", "invited", "present", "state", "proposed_by", "confirmed_by"]
+    list_filter = ["state"]

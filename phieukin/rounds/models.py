@@ -236,3 +236,48 @@ class BallotBox(models.Model):
     def takes_attendance(self) -> bool:
         """Return whether attendance may still change: not once counting began (closed, sealed)."""
         return self.state in (BoxState.PREPARED.value, BoxState.OPEN.value)
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    SUPERSEDED = "superseded", _("Replaced by a later proposal")
+
+
+class AttendanceProposal(models.Model):
+    """A change of a conference's attendance proposed once its box is open (four eyes).
+
+    One member of the conference's committee proposes the figures; another person
+    confirms them, and only then do the conference's figures change. A later proposal
+    replaces a pending one.
+    """
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.PROTECT, related_name="attendance_proposals"
+    )
+    invited = models.PositiveIntegerField(_("invited"))
+    present = models.PositiveIntegerField(_("present"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=ProposalState.choices, default=ProposalState.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    confirmed_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance proposal")
+        verbose_name_plural = _("attendance proposals")
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.conference}: {self.invited} / {self.present}"

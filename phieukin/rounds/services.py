@@ -23,7 +23,15 @@ from phieukin.rounds.lifecycle import (
     TransitionError,
     check_round,
 )
-from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
+from phieukin.rounds.models import (
+    AttendanceProposal,
+    BallotBox,
+    Conference,
+    ProposalState,
+    RespondentGroup,
+    Round,
+    Subject,
+)
 from phieukin.units.models import Position, PositionType, Unit
 
 if TYPE_CHECKING:
@@ -215,8 +223,17 @@ def record_attendance(
                 code="attendance_frozen",
             )
         if box.opened_at is not None:
-            # Four eyes once the box is open (accounts/rules/ballots.py, box.attendance).
+            # Four eyes once the box is open (accounts/rules/ballots.py, box.attendance):
+            # a person proposes and another confirms; only the command line sets them.
             authorize(actor, "box.attendance", box)
+            if actor is not None:
+                raise Conflict(
+                    _(
+                        "The ballot box is open: an attendance change is proposed by one "
+                        "member and takes effect when another confirms it."
+                    ),
+                    code="attendance_needs_confirmation",
+                )
         if invited < 0 or present < 0:
             raise DomainError(_("Counts cannot be negative."), code="negative_count")
         check_count(invited)
@@ -236,5 +253,119 @@ def record_attendance(
             obj=conf,
             unit=conf.unit,
             data={"invited": invited, "present": present},
+        )
+    return conf
+
+
+def _check_attendance(invited: int, present: int) -> None:
+    if invited < 0 or present < 0:
+        raise DomainError(_("Counts cannot be negative."), code="negative_count")
+    check_count(invited)
+    check_count(present)
+    if present > invited:
+        raise DomainError(
+            _("Present (%(present)s) cannot exceed invited (%(invited)s).")
+            % {"present": present, "invited": invited},
+            code="present_exceeds_invited",
+        )
+
+
+def _attendance_frozen() -> Conflict:
+    return Conflict(
+        _("The ballot box is closed for counting; attendance can no longer change."),
+        code="attendance_frozen",
+    )
+
+
+def propose_attendance(
+    *, actor: User, conference: Conference, invited: int, present: int
+) -> AttendanceProposal:
+    """Propose new attendance figures for a conference whose box is open.
+
+    Nothing changes until another person confirms (:func:`confirm_attendance`); a
+    pending proposal of the same conference is replaced. Audited.
+    """
+    _check_attendance(invited, present)
+    with transaction.atomic():
+        conf = Conference.objects.select_for_update().get(pk=conference.pk)
+        box = BallotBox.objects.select_for_update().get(conference=conf)
+        authorize(actor, "box.attendance.propose", box)
+        if not box.takes_attendance:
+            raise _attendance_frozen()
+        now = timezone.now()
+        replaced = list(
+            AttendanceProposal.objects.filter(
+                conference=conf, state=ProposalState.PENDING
+            ).values_list("pk", flat=True)
+        )
+        AttendanceProposal.objects.filter(pk__in=replaced).update(
+            state=ProposalState.SUPERSEDED, decided_at=now
+        )
+        proposal = AttendanceProposal.objects.create(
+            conference=conf, invited=invited, present=present, proposed_by=actor, proposed_at=now
+        )
+        record_event(
+            actor=actor,
+            action="conference.attendance_proposed",
+            obj=conf,
+            unit=conf.unit,
+            data={
+                "proposal": proposal.pk,
+                "invited": invited,
+                "present": present,
+                "replaces": replaced,
+            },
+        )
+    return proposal
+
+
+def confirm_attendance(*, actor: User, proposal: AttendanceProposal) -> Conference:
+    """Confirm a pending attendance proposal: the conference's figures take its values.
+
+    The proposer cannot confirm their own proposal; one of the two must be on the
+    counting committee (``box.attendance.confirm``); nothing changes once the box is
+    closed for counting or sealed. Audited with who proposed and who confirmed.
+    """
+    with transaction.atomic():
+        locked = (
+            AttendanceProposal.objects.select_for_update()
+            .select_related("proposed_by")
+            .get(pk=proposal.pk)
+        )
+        conf = Conference.objects.select_for_update().get(pk=locked.conference_id)
+        box = BallotBox.objects.select_for_update().get(conference=conf)
+        if locked.proposed_by_id == actor.pk:
+            raise Conflict(
+                _("You proposed this change: another member must confirm it."),
+                code="own_proposal",
+            )
+        authorize(actor, "box.attendance.confirm", locked)
+        if not box.takes_attendance:
+            raise _attendance_frozen()
+        if locked.state != ProposalState.PENDING:
+            raise Conflict(
+                _("This proposal is no longer waiting for confirmation."),
+                code="proposal_not_pending",
+            )
+        now = timezone.now()
+        locked.state = ProposalState.CONFIRMED
+        locked.confirmed_by = actor
+        locked.decided_at = now
+        locked.save(update_fields=["state", "confirmed_by", "decided_at"])
+        conf.invited_count = locked.invited
+        conf.present_count = locked.present
+        conf.save(update_fields=["invited_count", "present_count"])
+        record_event(
+            actor=actor,
+            action="conference.attendance",
+            obj=conf,
+            unit=conf.unit,
+            data={
+                "invited": locked.invited,
+                "present": locked.present,
+                "proposal": locked.pk,
+                "proposed_by": str(locked.proposed_by),
+                "confirmed_by": str(actor),
+            },
         )
     return conf

@@ -145,6 +145,8 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_edit = (
         can(request.user, "conference.record_attendance", conference)
         and conference.box.takes_attendance
+        # Once the box is open, a change is proposed and confirmed on the box's page.
+        and conference.box.opened_at is None
     )
     form = AttendanceForm(
         request.POST or None,

@@ -53,6 +53,27 @@ def record_attendance(actor: Any, box: Any) -> bool:
     return _figures(actor, box)
 
 
+@rule("box.attendance.propose")
+def propose_attendance(actor: Any, box: Any) -> bool:
+    """Propose an attendance change of an open box: the organisers or the counting committee
+    of its ward (another person confirms it: ``box.attendance.confirm``)."""
+    return _opened(box) and _reaches(actor, box, COMMITTEE)
+
+
+@rule("box.attendance.confirm")
+def confirm_attendance(actor: Any, proposal: Any) -> bool:
+    """Confirm a proposed attendance change: an organiser or counter of the ward, provided
+    that the proposer or the confirmer is on the counting committee (the ward organiser
+    proposes and a counter confirms, or the reverse). The proposer never confirms their own
+    proposal: the service refuses that with its own message."""
+    box = proposal.conference.box
+    if not _reaches(actor, box, COMMITTEE):
+        return False
+    return _reaches(actor, box, (Role.COUNTER,)) or _reaches(
+        proposal.proposed_by, box, (Role.COUNTER,)
+    )
+
+
 @rule("box.open")
 def open_box(actor: Any, box: Any) -> bool:
     """Open a box (and receive its key shares): organisers and the counting committee."""
@@ -75,3 +96,9 @@ def paper(actor: Any, box: Any) -> bool:
 def seal_box(actor: Any, box: Any) -> bool:
     """Seal a box and attach its signed minutes: organisers and the counting committee."""
     return _reaches(actor, box, COMMITTEE)
+
+
+@rule("box.scrub")
+def scrub_boxes(actor: Any, obj: Any) -> bool:
+    """Finish scrubbing sealed boxes' deleted copies: the operator (command line, superuser)."""
+    return bool(getattr(actor, "is_superuser", False))

@@ -40,6 +40,15 @@ ROWS = [
     _admin("api:paper_counts", "POST", WARD_STAFF, issued=1, returned=1),
     # The same service as the conference page: the box is open, so the committee only.
     _admin("api:attendance", "POST", frozenset({"counter"}), invited=10, present=5),
+    # Four eyes on attendance of the open box: the world's proposal is the ward organiser's.
+    _admin("api:attendance_proposals", "GET", READERS),
+    _admin("api:propose_attendance", "POST", WARD_STAFF, invited=10, present=6),
+    Row(
+        "api:confirm_attendance",
+        "POST",
+        frozenset({"counter", "ward_organiser"}),
+        target="attendance_proposal",
+    ),
     # Follow-through: public pages answer everyone (no plan is posted in the world: 404).
     _public("api:unit_plans", target="followthrough"),
     Row(

@@ -209,12 +209,19 @@ def test_the_admin_flow_through_the_api(
     )
     assert voided.json() == {"voided": 1}
     assert _post(client, _payload(codes[0], full_sheets(box))).status_code == 201
-    client.post(
-        f"{base}/attendance",
+    # Four eyes on attendance of the open box: the counter proposes, the organiser confirms.
+    proposal = client.post(
+        f"{base}/attendance/proposals",
         json.dumps({"invited": 3, "present": 1}),
         content_type="application/json",
         **counter_auth,
+    ).json()
+    confirmed = client.post(
+        f"{base}/attendance/proposals/{proposal['id']}/confirm",
+        content_type="application/json",
+        **auth,
     )
+    assert confirmed.status_code == 200, confirmed.content
     status = client.get(base, **auth).json()
     assert status["counts"]["codes_used"] == 1 and status["mismatches"] == []
     assert client.post(f"{base}/close", **auth).json()["state"] == "closed"

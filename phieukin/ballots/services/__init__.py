@@ -50,9 +50,11 @@ from phieukin.ballots.services.common import (
 from phieukin.ballots.services.sealing import (
     SCRUBBED_TABLES,
     SIGNED_MINUTES_MAX_BYTES,
+    ScrubReport,
     attach_signed_minutes,
     recover_key,
     scrub_deleted_copies,
+    scrub_sealed_boxes,
     seal_box,
 )
 from phieukin.ballots.services.verification import VerifyReport, verify_box
@@ -67,6 +69,7 @@ __all__ = [
     "BoxOpening",
     "BoxSpec",
     "CodeInfo",
+    "ScrubReport",
     "SheetInput",
     "VerifyReport",
     "attach_signed_minutes",
@@ -87,6 +90,7 @@ __all__ = [
     "recover_key",
     "reopen_box",
     "scrub_deleted_copies",
+    "scrub_sealed_boxes",
     "seal_box",
     "seal_nonce",
     "shapes_for",

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import secrets
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import OperationalError, connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
@@ -26,8 +29,9 @@ from phieukin.audit.services import record_event
 from phieukin.ballots import boxkeys
 from phieukin.ballots import digest as digest_mod
 from phieukin.ballots import hooks as ballot_hooks
-from phieukin.ballots.models import Ballot, BoxKey, Code, Receipt, Seal
-from phieukin.ballots.selectors import box_counts, canonical_ballots, shapes_for
+from phieukin.ballots.digest import CanonicalBallot
+from phieukin.ballots.models import BoxKey, Seal
+from phieukin.ballots.selectors import box_counts, shapes_for
 from phieukin.ballots.services.common import box_gate, locked_box, transition
 from phieukin.ballots.sheet import SheetError, decode
 from phieukin.core.errors import Conflict, DomainError
@@ -140,8 +144,20 @@ def _unreadable() -> Conflict:
     )
 
 
-def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[dict[str, Any]]:
-    """Return every ballot of the box as readable values (decrypted in memory)."""
+# A readable ballot between decryption and re-insertion:
+# (subject_id, group_id, source, valid, answers, comment).
+ReadableBallot = tuple[int, int | None, str, bool, str, str]
+
+_BALLOT_COLUMNS = ("subject_id", "group_id", "source", "valid", "answers", "comment")
+
+
+def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[ReadableBallot]:
+    """Return every ballot of the box as readable values, decrypted in memory in one batch.
+
+    One statement reads the rows (no model instances); every ciphertext is opened with
+    the same key object and checked against the questionnaire, the comment limit and the
+    round's groups.
+    """
     shapes = shapes_for(box)
     limit = box.conference.round.questionnaire.comment_max_length
     groups = set(
@@ -149,59 +165,126 @@ def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[dict[s
             "pk", flat=True
         )
     )
-    out: list[dict[str, Any]] = []
-    for stored in Ballot.objects.filter(box=box).values(
-        "subject_id", "group_id", "source", "valid", "answers", "comment", "ciphertext"
-    ):
-        row: dict[str, Any] = dict(stored)
-        ciphertext = row.pop("ciphertext")
-        if ciphertext is not None:
-            if private is None:
-                raise _unreadable()
-            try:
-                content = boxkeys.decrypt_sheet(private, bytes(ciphertext))
-            except ValueError as exc:
-                raise _unreadable() from exc
-            row["answers"] = content.answers
-            row["group_id"] = content.group_id
-            row["comment"] = content.comment
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(_BALLOT_COLUMNS)}, ciphertext FROM ballots_ballot "  # noqa: S608
+            "WHERE box_id = %s",
+            [box.pk],
+        )
+        stored = cursor.fetchall()
+    ciphertexts = [bytes(row[6]) for row in stored if row[6] is not None]
+    opened: list[boxkeys.SheetContent] = []
+    if ciphertexts:
+        if private is None:
+            raise _unreadable()
         try:
-            decode(shapes, row["answers"])
+            opened = boxkeys.decrypt_sheets(private, ciphertexts)
+        except ValueError as exc:
+            raise _unreadable() from exc
+    contents = iter(opened)
+    out: list[ReadableBallot] = []
+    for subject_id, group_id, source, valid, answers, comment, ciphertext in stored:
+        if ciphertext is not None:
+            content = next(contents)
+            answers, group_id, comment = content.answers, content.group_id, content.comment
+        try:
+            decode(shapes, answers)
         except (SheetError, ValueError) as exc:
             raise _unreadable() from exc
-        if len(row["comment"]) > limit or (
-            row["group_id"] is not None and row["group_id"] not in groups
-        ):
+        if len(comment) > limit or (group_id is not None and group_id not in groups):
             raise _unreadable()
-        out.append(row)
+        out.append((subject_id, group_id, source, bool(valid), answers, comment))
     return out
 
 
-def _reinsert_shuffled(box: BallotBox, ballots: list[dict[str, Any]]) -> None:
+def _insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert *rows* with as few statements as the database allows (no model instances).
+
+    SQLite runs one prepared statement over every row; PostgreSQL gets multi-row
+    ``INSERT … VALUES`` statements of up to 1,000 rows (one round trip each).
+    """
+    if not rows:
+        return
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(head + one, rows)
+            return
+        per = min(1000, 65535 // len(columns))
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            cursor.execute(
+                head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row]
+            )
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """What the rewrite of a box put back: ballots with their fresh ids, and receipts."""
+
+    ballots: list[tuple[int, ReadableBallot]]
+    receipts: list[str]
+
+
+def _reinsert_shuffled(box: BallotBox, ballots: list[ReadableBallot]) -> Rewritten:
     """Replace the box's ballots, receipts and codes by copies in random order, fresh ids.
 
     The code rows are rewritten too: a used code's position (and on PostgreSQL its xmin)
-    would otherwise still tell when it was used.
+    would otherwise still tell when it was used. Rows are moved with plain statements
+    (three reads, three deletes and a few multi-row inserts), never one save per row.
     """
     rng = random.SystemRandom()
-    receipts = list(Receipt.objects.filter(box=box).values_list("value", flat=True))
-    codes = list(Code.objects.filter(box=box).values("digest", "group_id", "state"))
-    Ballot.objects.filter(box=box).delete()
-    Receipt.objects.filter(box=box).delete()
-    Code.objects.filter(box=box).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value FROM ballots_receipt WHERE box_id = %s", [box.pk])
+        receipts = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT digest, group_id, state FROM ballots_code WHERE box_id = %s",
+            [box.pk],
+        )
+        codes = cursor.fetchall()
+        for table in ("ballots_ballot", "ballots_receipt", "ballots_code"):
+            cursor.execute(f"DELETE FROM {table} WHERE box_id = %s", [box.pk])  # noqa: S608
     rng.shuffle(ballots)
     rng.shuffle(receipts)
     rng.shuffle(codes)
-    Ballot.objects.bulk_create(
-        [Ballot(id=random_id(), box_id=box.pk, **values) for values in ballots], batch_size=500
+    placed = [(random_id(), values) for values in ballots]
+    _insert_rows(
+        "ballots_ballot",
+        ("id", "box_id", *_BALLOT_COLUMNS),
+        [(ballot_id, box.pk, *values) for ballot_id, values in placed],
     )
-    Receipt.objects.bulk_create(
-        [Receipt(id=random_id(), box_id=box.pk, value=value) for value in receipts],
-        batch_size=500,
+    _insert_rows(
+        "ballots_receipt",
+        ("id", "box_id", "value"),
+        [(random_id(), box.pk, value) for value in receipts],
     )
-    Code.objects.bulk_create(
-        [Code(id=random_id(), box_id=box.pk, **values) for values in codes], batch_size=500
+    _insert_rows(
+        "ballots_code",
+        ("id", "box_id", "digest", "group_id", "state"),
+        [(random_id(), box.pk, *values) for values in codes],
     )
+    return Rewritten(ballots=placed, receipts=receipts)
+
+
+def _canonical(box: BallotBox, placed: list[tuple[int, ReadableBallot]]) -> list[CanonicalBallot]:
+    """Return the canonical ballots of the rewrite (as :func:`canonical_ballots` reads them)."""
+    keys = dict(
+        RespondentGroup.objects.filter(round_id=box.conference.round_id).values_list("pk", "key")
+    )
+    return [
+        CanonicalBallot(
+            box_id=box.pk,
+            subject_id=subject_id,
+            group_key=keys.get(group_id, "") if group_id else "",
+            source=source,
+            valid=valid,
+            answers=answers,
+            comment=comment,
+            ballot_id=ballot_id,
+        )
+        for ballot_id, (subject_id, group_id, source, valid, answers, comment) in placed
+    ]
 
 
 # Tables whose deleted rows could show how or in which order people voted.
@@ -215,47 +298,190 @@ SCRUBBED_TABLES = (
 )
 
 
-def scrub_deleted_copies() -> None:
-    """Make deleted ballot copies unrecoverable (outside any transaction).
+@dataclass(frozen=True)
+class ScrubReport:
+    """Whether the deleted copies of sealed ballots are gone from the database files.
+
+    ``leftovers`` names what stayed: per PostgreSQL table, the deleted row versions that
+    ``VACUUM FULL`` had to copy into the new file because a transaction still running
+    could see them (or -1 when the table could not be locked or reported nothing); on
+    SQLite ``vacuum`` or ``wal`` when the file rebuild or the WAL checkpoint stayed busy;
+    ``transaction`` when the scrub was asked for inside a transaction.
+    """
+
+    complete: bool
+    attempts: int
+    leftovers: dict[str, int] = field(default_factory=dict)
+
+
+def _wait_seconds(given: float | None) -> float:
+    if given is not None:
+        return given
+    return float(getattr(settings, "PHIEUKIN_SCRUB_WAIT_SECONDS", 5))
+
+
+def _seal_xid() -> str | None:
+    """Return the current transaction's id (PostgreSQL xid8 as text), None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text")
+        return str(cursor.fetchone()[0])
+
+
+def _pg_older_transactions(cursor: Any, xid: str) -> int:
+    """Return how many transactions could still see rows deleted by transaction *xid*.
+
+    ``VACUUM FULL`` copies a deleted row into the new file while any snapshot may still
+    see it: a transaction of this database whose snapshot predates *xid*'s commit, or
+    any transaction of the cluster that was running then (it stays in the running list
+    of every new snapshot, the vacuum's own included, until it ends).
+    """
+    cursor.execute(
+        "SELECT (pg_snapshot_xmin(pg_current_snapshot()) <= %s::xid8)::int + ("
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
+        "AND age(backend_xmin) >= age((%s::bigint %% 4294967296)::text::xid))",
+        [xid, xid],
+    )
+    return int(cursor.fetchone()[0])
+
+
+_DEAD_KEPT = re.compile(r"(\d+)")
+
+
+def _pg_vacuum_full(cursor: Any, tables: Sequence[str]) -> dict[str, int]:
+    """Rewrite *tables* with ``VACUUM (FULL, VERBOSE)``; return the row versions each kept.
+
+    The count comes from the server's own report (``DETAIL: N dead row versions cannot
+    be removed yet``); a table whose lock was not granted within the lock timeout, or
+    that reported nothing, counts as -1.
+    """
+    details: list[str] = []
+
+    def notice(diagnostic: Any) -> None:
+        if diagnostic.message_detail:
+            details.append(diagnostic.message_detail)
+
+    raw = connection.connection
+    raw.add_notice_handler(notice)
+    kept: dict[str, int] = {}
+    try:
+        cursor.execute("SET lock_timeout = '5s'")
+        for table in tables:
+            details.clear()
+            try:
+                cursor.execute(f"VACUUM (FULL, VERBOSE) {table}")
+            except DatabaseError as exc:
+                # A lock not granted in time, or a right missing: the seal is committed,
+                # so report the scrub as not done rather than fail the seal.
+                logger.error("VACUUM FULL of %s failed: %s", table, type(exc).__name__)
+                kept[table] = -1
+                continue
+            counts = [int(m.group(1)) for d in details if (m := _DEAD_KEPT.search(d))]
+            if not counts:
+                kept[table] = -1
+            elif sum(counts):
+                kept[table] = sum(counts)
+        cursor.execute("RESET lock_timeout")
+    finally:
+        raw.remove_notice_handler(notice)
+    return kept
+
+
+def _pg_scrub(xid: str | None, deadline: float) -> ScrubReport:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename = ANY(%s)",
+            [list(SCRUBBED_TABLES)],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        tables = [t for t in SCRUBBED_TABLES if t in present]
+        if xid is None:
+            cursor.execute("SELECT pg_current_xact_id()::text")
+            xid = str(cursor.fetchone()[0])
+        attempts = 0
+        pause = 0.05
+        while True:
+            while _pg_older_transactions(cursor, xid) and time.monotonic() < deadline:
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
+            attempts += 1
+            kept = _pg_vacuum_full(cursor, tables)
+            if not kept:
+                return ScrubReport(True, attempts)
+            if time.monotonic() >= deadline:
+                return ScrubReport(False, attempts, kept)
+            tables = list(kept)  # the others are clean already
+            time.sleep(pause)
+
+
+def _sqlite_scrub(deadline: float) -> ScrubReport:
+    leftovers: dict[str, int] = {}
+    attempts = 0
+    with connection.cursor() as cursor:
+        while True:
+            attempts += 1
+            try:
+                cursor.execute("VACUUM")
+                break
+            except OperationalError:
+                if time.monotonic() >= deadline:
+                    leftovers["vacuum"] = 1
+                    break
+                time.sleep(0.1)
+        while True:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if not cursor.fetchone()[0]:
+                break
+            if time.monotonic() >= deadline:
+                leftovers["wal"] = 1
+                break
+            time.sleep(0.1)
+    return ScrubReport(not leftovers, attempts, leftovers)
+
+
+def scrub_deleted_copies(
+    *, after_xid: str | None = None, wait_seconds: float | None = None
+) -> ScrubReport:
+    """Make deleted ballot copies unrecoverable (outside any transaction) and say whether
+    that worked.
 
     SQLite: with secure_delete on, freed cells are zeroed; ``VACUUM`` rebuilds the file
     so no index page keeps a pre-seal id in its slack, and a TRUNCATE checkpoint copies
     the WAL into the file and empties it, so no old page image survives in the -wal.
+    Both are retried while another connection keeps them busy.
+
     PostgreSQL: ``VACUUM FULL`` rewrites the ballot, receipt and code tables and the paper
     tables whose rows are deleted when a sheet enters the box; a plain VACUUM would only
-    mark the dead tuples' space as free and leave their bytes in the table files.
+    mark the dead tuples' space as free and leave their bytes in the table files. But
+    ``VACUUM FULL`` also copies every deleted row that a running transaction may still
+    see — another session idle in a transaction, a ``pg_dump``, a transaction of another
+    database on the same server — so it first waits until every transaction older than
+    the seal (*after_xid*) has ended, then checks the server's own count of the row
+    versions it kept, and rewrites again until none is kept.
+
+    Gives up after *wait_seconds* (``PHIEUKIN_SCRUB_WAIT_SECONDS``, 5 by default, so a
+    seal never hangs on a long transaction elsewhere) and returns an incomplete report;
+    :func:`scrub_sealed_boxes` (``manage.py scrub_boxes``) finishes the work later.
     """
     if connection.in_atomic_block:
         logger.warning("scrub skipped: inside a transaction")
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for _attempt in range(20):
-                try:
-                    cursor.execute("VACUUM")
-                except OperationalError:
-                    time.sleep(0.1)
-                    continue
-                break
-            else:
-                logger.warning("VACUUM stayed busy; freed pages are zeroed but not removed")
-            for _attempt in range(20):
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                busy = cursor.fetchone()[0]
-                if not busy:
-                    return
-                time.sleep(0.1)
-            logger.warning("WAL checkpoint stayed busy; deleted copies may linger until next")
-        elif connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                "AND tablename = ANY(%s)",
-                [list(SCRUBBED_TABLES)],
-            )
-            present = {row[0] for row in cursor.fetchall()}
-            for table in SCRUBBED_TABLES:
-                if table in present:
-                    cursor.execute(f"VACUUM FULL {table}")
+        return ScrubReport(False, 0, {"transaction": 1})
+    deadline = time.monotonic() + _wait_seconds(wait_seconds)
+    if connection.vendor == "postgresql":
+        report = _pg_scrub(after_xid, deadline)
+    elif connection.vendor == "sqlite":
+        report = _sqlite_scrub(deadline)
+    else:
+        report = ScrubReport(False, 0, {"unsupported": 1})
+    if not report.complete:
+        logger.error(
+            "deleted ballot copies could not be scrubbed yet: %s",
+            ", ".join(f"{name}={n}" for name, n in sorted(report.leftovers.items())),
+        )
+    return report
 
 
 def seal_box(
@@ -302,14 +528,13 @@ def seal_box(
             private = recover_key(key, missing_shares(key) if shares is None else shares)
         ballots = _readable_ballots(locked, private)
         del private
-        _reinsert_shuffled(locked, ballots)
+        rewritten = _reinsert_shuffled(locked, ballots)
         del ballots
         record = counts.as_record()
         nonce = digest_mod.new_nonce()
-        ballots_root = digest_mod.ballots_root(canonical_ballots(locked), nonce)
-        receipts_root = digest_mod.receipts_root(
-            Receipt.objects.filter(box=locked).values_list("value", flat=True)
-        )
+        ballots_root = digest_mod.ballots_root(_canonical(locked, rewritten.ballots), nonce)
+        receipts_root = digest_mod.receipts_root(rewritten.receipts)
+        del rewritten
         now = timezone.now()
         seal = Seal.objects.create(
             box=locked,
@@ -335,8 +560,47 @@ def seal_box(
         # What the apps above derive from the sealed ballots (the tally snapshot) is
         # stored with the seal, in this transaction, or not at all.
         ballot_hooks.box_sealed.ask(locked)
-    scrub_deleted_copies()
+        xid = _seal_xid()
+    report = scrub_deleted_copies(after_xid=xid)
+    if report.complete:
+        _mark_scrubbed(since=now)
+        seal.refresh_from_db(fields=["scrubbed_at"])
     return seal
+
+
+def _mark_scrubbed(*, since: Any) -> int:
+    """Record that every seal made up to *since* has had its deleted copies scrubbed.
+
+    A complete scrub rewrites the whole tables, so it also finishes the scrub of any
+    earlier seal that could not complete then.
+    """
+    return Seal.objects.filter(scrubbed_at__isnull=True, sealed_at__lte=since).update(
+        scrubbed_at=timezone.now()
+    )
+
+
+def scrub_sealed_boxes(*, actor: User | None, wait_seconds: float | None = None) -> ScrubReport:
+    """Scrub the deleted copies of every sealed box whose scrub did not complete.
+
+    Run by ``manage.py scrub_boxes`` (and by every later seal, which scrubs the same
+    tables): when the scrub completes, the seals made before it are marked scrubbed and
+    the event is audited.
+    """
+    authorize(actor, "box.scrub", None)
+    started = timezone.now()
+    pending = list(Seal.objects.filter(scrubbed_at__isnull=True).values_list("box_id", flat=True))
+    report = scrub_deleted_copies(wait_seconds=wait_seconds)
+    if report.complete and pending:
+        with transaction.atomic():
+            _mark_scrubbed(since=started)
+            record_event(
+                actor=actor,
+                action="box.scrub",
+                obj=None,
+                unit=None,
+                data={"boxes": sorted(pending), "attempts": report.attempts},
+            )
+    return report
 
 
 SIGNED_MINUTES_KINDS = ("pdf", "png", "jpeg")

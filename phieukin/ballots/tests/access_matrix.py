@@ -49,6 +49,14 @@ ROWS = [
     *_post("ballots:void", {"counter"}, data={"codes": ""}),
     # Attendance of the open box: the counting committee only (four eyes), as the API.
     *_post("ballots:attendance", {"counter"}, data={"invited": "10", "present": "5"}),
+    # Directly only before opening: the open box answers the counter 409 (propose instead).
+    # Four eyes: anyone of the ward's committee proposes; another confirms, one of the two
+    # a counter (the world's proposal is the ward organiser's, so the district organiser
+    # may not confirm it; the ward organiser's own confirmation is a 409, not a refusal).
+    *_post("ballots:attendance_propose", WARD_STAFF, data={"invited": "10", "present": "6"}),
+    *_post(
+        "ballots:attendance_confirm", {"counter", "ward_organiser"}, target="attendance_proposal"
+    ),
     *_post("ballots:paper", WARD_STAFF, data={"issued": "1", "returned": "1"}),
     *_post("ballots:seal", WARD_STAFF),
     *_post(

@@ -172,8 +172,42 @@ def test_without_the_scrub_the_old_copies_would_survive(
     open_box_: BallotBox, sheets: Any, monkeypatch: Any
 ) -> None:
     """Control: the search above finds copies when the file is not vacuumed and checkpointed."""
-    monkeypatch.setattr(sealing, "scrub_deleted_copies", lambda: None)
+    monkeypatch.setattr(
+        sealing, "scrub_deleted_copies", lambda **_: sealing.ScrubReport(False, 0, {"test": 1})
+    )
     assert _seal_and_count_surviving(open_box_, sheets) > 0
+
+
+@sqlite_only
+def test_a_reader_left_open_during_sealing_delays_the_scrub_and_the_seal_says_so(
+    open_box_: BallotBox, sheets: Any, settings: Any
+) -> None:
+    """Another connection idle inside a read transaction keeps the WAL checkpoint busy,
+    so the old page images would stay in the -wal: the seal does not claim they are gone,
+    and scrub_boxes finishes the work once the reader has ended."""
+    import sqlite3
+
+    from django.core.management import call_command
+
+    settings.PHIEUKIN_SCRUB_WAIT_SECONDS = 0.5
+    _vote(open_box_, sheets, respondents=20)
+    traces = _pre_seal_traces(open_box_)
+    reader = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM ballots_ballot").fetchone()
+    try:
+        services.close_box(actor=None, box=open_box_)
+        seal = services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+        assert seal.scrubbed_at is None
+        assert sum(t in _file_bytes() for t in traces) > 0
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+    call_command("scrub_boxes", wait=30)
+    seal.refresh_from_db()
+    assert seal.scrubbed_at is not None
+    data = _file_bytes()
+    assert sum(t in data for t in traces) == 0
 
 
 def _file_nodes() -> dict[str, int]:

@@ -96,6 +96,10 @@ class World:
         box = BallotBox.objects.get(conference__round=current, conference__unit=wards[0])
         ballots.open_box(actor=None, box=box)
         sealed = BallotBox.objects.get(conference__round=past, conference__unit=wards[0])
+        # An attendance change of the open box proposed by the ward organiser (four eyes).
+        proposal = rounds.propose_attendance(
+            actor=self.users["ward_organiser"], conference=box.conference, invited=10, present=5
+        )
         own = Subject.objects.get(
             conference__round=past, conference__unit=wards[0], person=self.users["leader"].person
         )
@@ -124,6 +128,12 @@ class World:
             "conference": {"pk": box.conference_id},
             "box": {"box_id": box.pk, "box": box.pk, "code": "ABCD-EFGH-JKLM"},
             "sealed_box": {"box_id": sealed.pk, "box": sealed.pk},
+            "attendance_proposal": {
+                "box_id": box.pk,
+                "box": box.pk,
+                "proposal_id": proposal.pk,
+                "proposal": proposal.pk,
+            },
             "published_round": {"pk": past.pk, "round_id": past.pk, "fmt": "pdf"},
             "own_report": {"round_id": past.pk, "subject_id": own.pk, "fmt": "pdf"},
             "box_missing_item": {

@@ -21,14 +21,18 @@ def _page(box: BallotBox) -> str:
     return reverse("rounds:conference", args=[box.conference_id])
 
 
-def test_the_counting_committee_records_attendance_while_the_box_is_open(
+def test_once_the_box_is_open_one_person_alone_cannot_change_attendance(
     as_persona: Any, counter: Any, box: BallotBox
 ) -> None:
+    """Four eyes: the change is proposed and confirmed on the box's page (see
+    ballots/tests/test_attendance_four_eyes.py); the conference page changes nothing."""
     ballots.open_box(actor=None, box=box)
-    response = as_persona("counter").post(_page(box), {"invited": 40, "present": 38})
-    assert response.status_code == 302
+    page = as_persona("counter")
+    assert 'name="present"' not in page.get(_page(box)).content.decode()
+    response = page.post(_page(box), {"invited": 40, "present": 38})
+    assert response.status_code == 409
     conference = Conference.objects.get(pk=box.conference_id)
-    assert (conference.invited_count, conference.present_count) == (40, 38)
+    assert (conference.invited_count, conference.present_count) == (0, 0)
 
 
 def test_attendance_cannot_change_once_the_box_is_closed_for_counting(

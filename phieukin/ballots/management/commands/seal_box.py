@@ -55,3 +55,8 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"sealed box {box.pk} digest {seal.digest}")
+        if seal.scrubbed_at is None:
+            self.stderr.write(
+                "the deleted pre-seal copies are not scrubbed yet (another database session "
+                "holds an older transaction): run `manage.py scrub_boxes` when it has ended"
+            )
