@@ -146,7 +146,7 @@ def _cut_lines(c: Canvas, slip_w: float, slip_h: float) -> None:
 
 
 COMMITTEE_ISSUER = "TỔ KIỂM PHIẾU"
-MINUTES_NUMBER = "Số      -BB/TKP"
+MINUTES_NUMBER = "Số" + "\u00a0" * 6 + "-BB/TKP"  # the office fills in the number
 
 
 def _header(box: BallotBox, number: str, day: Any) -> doc.PartyHeader:
@@ -262,6 +262,14 @@ def _conference_lines(box: BallotBox) -> list[str]:
     return lines
 
 
+def _in_sentence(name: str) -> str:
+    """Return a unit's name as written inside a sentence: "phường Bồ Đề", not "Phường"."""
+    for kind in ("Phường ", "Xã ", "Quận ", "Thị trấn "):
+        if name.startswith(kind):
+            return kind.lower() + name[len(kind) :]
+    return name
+
+
 def counting_minutes_pdf(seal: Seal) -> bytes:
     """Return the counting minutes (biên bản kiểm phiếu) of a sealed box.
 
@@ -302,8 +310,8 @@ def counting_minutes_pdf(seal: Seal) -> bytes:
         ),
         Paragraph(
             doc.escape(
-                f"{opening}, tại {venue}, {ward_name} tổ chức hội nghị lấy ý kiến góp ý "
-                f"bằng phiếu kín đối với người đứng đầu ({rnd.title})."
+                f"{opening}, tại {venue}, {_in_sentence(ward_name)} tổ chức hội nghị lấy ý "
+                f"kiến góp ý bằng phiếu kín đối với người đứng đầu ({rnd.title})."
             ),
             st["body"],
         ),
