@@ -107,46 +107,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds/round_detail.html",
         {
             "round": rnd,
+            "can_plan": can(request.user, "round.plan", rnd),
             "rows": conference_rows(request.user, rnd),
             "groups": rnd.respondent_groups.all(),
             "positions": rnd.position_types.all(),
             "can_manage": can(request.user, "round.open", rnd),
-            "can_plan": can(request.user, "round.plan", rnd),
         },
     )
-
-
-@require(_reader)
-def round_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the plan the round carries out ("Kế hoạch số 104-KH/QU ngày 11/02/2022")."""
-    rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
-    if not can(request.user, "round.plan", rnd):
-        raise PermissionDenied
-    form = RoundPlanForm(
-        request.POST or None,
-        initial={
-            "plan_number": rnd.plan_number,
-            "plan_date": rnd.plan_date,
-            "plan_issuer": rnd.plan_issuer,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_round_plan(
-                actor=acting_user(request),
-                round=rnd,
-                number=form.cleaned_data["plan_number"],
-                day=form.cleaned_data["plan_date"],
-                issuer=form.cleaned_data["plan_issuer"],
-            )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The plan of the round was recorded."))
-            return redirect("rounds:detail", pk=rnd.pk)
-    return render(request, "rounds/round_plan.html", {"round": rnd, "form": form})
 
 
 _TRANSITIONS: dict[str, tuple[Callable[..., Round], Any]] = {
@@ -282,3 +249,36 @@ def round_live(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds/_conference_table.html",
         {"round": rnd, "rows": conference_rows(request.user, rnd)},
     )
+
+
+@require(_reader)
+def round_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the plan the round carries out ("Kế hoạch số 104-KH/QU ngày 11/02/2022")."""
+    rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
+    if not can(request.user, "round.plan", rnd):
+        raise PermissionDenied
+    form = RoundPlanForm(
+        request.POST or None,
+        initial={
+            "plan_number": rnd.plan_number,
+            "plan_date": rnd.plan_date,
+            "plan_issuer": rnd.plan_issuer,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_round_plan(
+                actor=acting_user(request),
+                round=rnd,
+                number=form.cleaned_data["plan_number"],
+                day=form.cleaned_data["plan_date"],
+                issuer=form.cleaned_data["plan_issuer"],
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The plan of the round was recorded."))
+            return redirect("rounds:detail", pk=rnd.pk)
+    return render(request, "rounds/round_plan.html", {"round": rnd, "form": form})
