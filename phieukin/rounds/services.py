@@ -239,6 +239,16 @@ def record_attendance(
 MAX_COMMITTEE = 15
 
 
+def _one_line(text: str) -> str:
+    """Return *text* on one line with single spaces; refuse control characters (NUL, …)."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text.replace("\t", " ")):
+        raise DomainError(
+            _("Names, numbers and places are written on one line, without control characters."),
+            code="bad_text",
+        )
+    return " ".join(text.split())
+
+
 def record_round_plan(
     *,
     actor: User | None,
@@ -253,8 +263,8 @@ def record_round_plan(
     của …". It is document data, not a rule of the count, so it may be corrected in
     any state; each change is audited.
     """
-    number = " ".join(number.split())
-    issuer = " ".join(issuer.split())
+    number = _one_line(number)
+    issuer = _one_line(issuer)
     if number.lower().startswith("số "):
         number = number[3:].strip()
     if number and day is None:
@@ -298,8 +308,9 @@ def record_conference_details(
     first is the head, TỔ TRƯỞNG). They change until the box is sealed; the minutes of a
     sealed box never change.
     """
-    members = [" ".join(str(name).split()) for name in committee]
+    members = [_one_line(str(name)) for name in committee]
     members = [name for name in members if name]
+    place, chair, secretary = _one_line(place), _one_line(chair), _one_line(secretary)
     if len(members) > MAX_COMMITTEE:
         raise DomainError(
             _("A counting committee has at most %(n)s members.") % {"n": MAX_COMMITTEE},

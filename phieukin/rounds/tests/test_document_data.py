@@ -168,3 +168,12 @@ def test_the_api_records_the_details_and_refuses_them_once_the_box_is_sealed(
             committee=[],
         )
     assert Conference.objects.get(pk=box.conference_id).chair == "Nguyễn Văn An"
+
+
+def test_control_characters_are_refused_before_they_reach_the_database(
+    ward_organiser: Any, box: BallotBox
+) -> None:
+    path = f"/api/v1/admin/conferences/{box.conference_id}/details"
+    answer = _api(ward_organiser, "POST", path, {"chair": "Nguyễn\x00Văn An"})
+    assert answer.status_code == 400 and answer.json()["code"] == "bad_text"
+    assert Conference.objects.get(pk=box.conference_id).chair == ""
