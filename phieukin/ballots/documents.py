@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from phieukin.accounts.models import Membership, Role
 from phieukin.audit.models import AuditEvent
@@ -145,13 +145,21 @@ def _cut_lines(c: Canvas, slip_w: float, slip_h: float) -> None:
     c.restoreState()
 
 
+COMMITTEE_ISSUER = "TỔ KIỂM PHIẾU"
+MINUTES_NUMBER = "Số" + "\u00a0" * 6 + "-BB/TKP"  # the office fills in the number
+
+
 def _header(box: BallotBox, number: str, day: Any) -> doc.PartyHeader:
+    """Return the heading of the committee's minutes (HD 36: superior body, then issuer).
+
+    The counting committee issues its minutes under the Party committee of the ward
+    whose conference it counts: "ĐẢNG ỦY PHƯỜNG BỒ ĐỀ / TỔ KIỂM PHIẾU".
+    """
     ward = box.conference.unit
-    parent = ward.parent
-    superior = (parent.party_organisation if parent else "") or ward.party_organisation
+    committee = ward.party_committee or f"Đảng ủy {ward.full_name or ward.name}"
     return doc.PartyHeader(
-        superior=superior or "ĐẢNG BỘ",
-        issuer=ward.party_committee or f"Đảng ủy {ward.full_name or ward.name}",
+        superior=committee,
+        issuer=COMMITTEE_ISSUER,
         number=number,
         place=ward.name,
         day=day,
@@ -176,90 +184,177 @@ def _table(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def _counter_names(box: BallotBox) -> list[str]:
+def committee_members(box: BallotBox) -> list[str]:
+    """Return the full names of the counting committee present, the head first.
+
+    As recorded on the conference; when nothing was recorded, the full names of the
+    ward's counter accounts (never an account name: an account without a full name
+    leaves a line to write on).
+    """
+    recorded = [str(n) for n in (box.conference.committee or []) if str(n).strip()]
+    if recorded:
+        return recorded
     members = Membership.objects.filter(role=Role.COUNTER, unit=box.conference.unit).select_related(
         "user"
     )
-    names = sorted((m.user.full_name or m.user.get_full_name() or m.user.username) for m in members)
-    return names
+    names = sorted((m.user.full_name or m.user.get_full_name() or "").strip() for m in members)
+    return [n for n in names if n]
 
 
-def _signature_lines(names: list[str]) -> Table:
-    st = doc.styles()
+def signatories(names: list[str]) -> list[doc.Signatory]:
+    """Return one signature block per member: the head first, then the members.
+
+    At least three blocks (a counting committee has three members or more); a missing
+    name leaves a dotted line to write on.
+    """
+    names = list(names)
     while len(names) < 3:
-        names.append("")
-    cells = [
-        [
-            Paragraph("<b>TỔ VIÊN</b>" if i else "<b>TỔ TRƯỞNG</b>", st["cell_center"]),
-        ]
-        for i in range(len(names))
+        names.append("." * 36)
+    return [
+        doc.Signatory(title="TỔ TRƯỞNG TỔ KIỂM PHIẾU" if index == 0 else "THÀNH VIÊN", name=name)
+        for index, name in enumerate(names)
     ]
-    rows: list[list[Any]] = []
-    for i in range(0, len(names), 2):
-        pair = names[i : i + 2]
-        rows.append(
+
+
+def _signature_section(box: BallotBox, closing: str) -> list[Flowable]:
+    """Return the closing sentence kept on one page with every signature block."""
+    st = doc.styles()
+    return [
+        KeepTogether(
             [
-                [
-                    cells[i + j][0],
-                    Spacer(1, 18 * mm),
-                    Paragraph(doc.escape(name or "." * 40), st["cell_center"]),
-                ]
-                for j, name in enumerate(pair)
+                Paragraph(doc.escape(closing), st["body"]),
+                Spacer(1, 2 * mm),
+                *doc.signatories_flowables(signatories(committee_members(box))),
             ]
         )
-    table = Table(rows, colWidths=[doc.CONTENT_WIDTH / 2] * 2)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    ]
+
+
+def _section(text: str) -> Paragraph:
+    style = doc.styles()["section"]
+    style.keepWithNext = True  # a heading never ends a page
+    return Paragraph(doc.escape(text), style)
+
+
+def _conference_lines(box: BallotBox) -> list[str]:
+    """Return the chair, secretary and committee sentences of the minutes."""
+    conference = box.conference
+    lines = []
+    lines.append(
+        f"Chủ trì hội nghị: đồng chí {conference.chair}."
+        if conference.chair
+        else "Chủ trì hội nghị: đồng chí " + "." * 40
+    )
+    lines.append(
+        f"Thư ký hội nghị: đồng chí {conference.secretary}."
+        if conference.secretary
+        else "Thư ký hội nghị: đồng chí " + "." * 40
+    )
+    members = committee_members(box)
+    if members:
+        rest = members[1:]
+        text = f"Tổ kiểm phiếu có mặt {len(members)} đồng chí: đồng chí {members[0]}, Tổ trưởng"
+        if rest:
+            text += "; các đồng chí " + ", ".join(rest) + ", thành viên"
+        lines.append(text + ".")
+    else:
+        lines.append("Tổ kiểm phiếu có mặt: " + "." * 60)
+    return lines
+
+
+def _in_sentence(name: str) -> str:
+    """Return a unit's name as written inside a sentence: "phường Bồ Đề", not "Phường"."""
+    for kind in ("Phường ", "Xã ", "Quận ", "Thị trấn "):
+        if name.startswith(kind):
+            return kind.lower() + name[len(kind) :]
+    return name
 
 
 def counting_minutes_pdf(seal: Seal) -> bytes:
-    """Return the counting minutes (biên bản kiểm phiếu) of a sealed box."""
+    """Return the counting minutes (biên bản kiểm phiếu) of a sealed box.
+
+    Conference details (venue, time, chair, secretary, committee present) come from the
+    conference; one signature block per committee member with the full name under its
+    title; people and sheets are named as such; the reconciliation is in people.
+    """
     box = seal.box
     conference = box.conference
     rnd = conference.round
     counts = seal.counts
     st = doc.styles()
-    day = timezone.localtime(seal.sealed_at).date()
+    sealed = timezone.localtime(seal.sealed_at)
+    day = sealed.date()
+    held = conference.held_on or day
     subjects = {str(s.pk): s for s in Subject.objects.filter(conference=conference)}
+    leaders = len(counts.get("per_subject", {})) or len(subjects)
     participation = (
         f"{100 * counts['present'] / counts['invited']:.1f}%".replace(".", ",")
         if counts.get("invited")
         else "—"
     )
+    voters = int(counts["codes_used"]) + int(counts["paper_returned"] or 0)
     ward_name = conference.unit.full_name or conference.unit.name
+    venue = conference.place or ward_name
+    when = (
+        f"Hồi {conference.starts_at:%H} giờ {conference.starts_at:%M} phút, ngày {held:%d/%m/%Y}"
+        if conference.starts_at
+        else f"Ngày {held:%d/%m/%Y}"
+    )
+    plan = rnd.plan_reference
+    opening = f"Thực hiện {plan}, {when[0].lower()}{when[1:]}" if plan else when
     flow: list[Flowable] = [
-        *doc.header_flowables(_header(box, "Số      -BB/TKP", day)),
+        *doc.header_flowables(_header(box, MINUTES_NUMBER, day)),
         *doc.title_flowables(
-            "Biên bản", f"Kiểm phiếu lấy ý kiến góp ý — {rnd.title}, {conference.unit.name}"
+            "Biên bản",
+            f"Kiểm phiếu lấy ý kiến góp ý đối với người đứng đầu — {rnd.title}, {ward_name}",
         ),
         Paragraph(
             doc.escape(
-                f"Hồi {timezone.localtime(seal.sealed_at):%H} giờ "
-                f"{timezone.localtime(seal.sealed_at):%M} phút, ngày {day:%d/%m/%Y}, "
-                f"tại {conference.place or conference.unit.name}, Tổ kiểm phiếu hội nghị lấy ý "
-                f"kiến góp ý đối với người đứng đầu của {ward_name} "
-                f"đã tiến hành kiểm phiếu và niêm phong hòm phiếu. Kết quả như sau:"
+                f"{opening}, tại {venue}, {_in_sentence(ward_name)} tổ chức hội nghị lấy ý "
+                f"kiến góp ý bằng phiếu kín đối với người đứng đầu ({rnd.title})."
             ),
             st["body"],
         ),
-        Paragraph("1. Số người tham dự và mã phiếu", st["section"]),
+        *[Paragraph(doc.escape(line), st["body"]) for line in _conference_lines(box)],
+        Paragraph(
+            doc.escape(
+                f"Hồi {sealed:%H} giờ {sealed:%M} phút, ngày {day:%d/%m/%Y}, Tổ kiểm phiếu đã "
+                "kiểm phiếu và niêm phong hòm phiếu. Kết quả như sau:"
+            ),
+            st["body"],
+        ),
+        _section("1. Số người (tính theo người)"),
         _table(
             [
                 ("Số người được triệu tập", str(counts["invited"])),
                 ("Số người có mặt", str(counts["present"])),
-                ("Tỷ lệ tham dự", participation),
-                ("Số mã phiếu phát ra", str(counts["codes_issued"])),
-                ("Số mã đã dùng", str(counts["codes_used"])),
+                ("Tỷ lệ có mặt", participation),
+                (
+                    "Số người nhận mã phiếu (mã phát ra, mỗi người một mã)",
+                    str(counts["codes_issued"]),
+                ),
+                ("Số người đã góp ý bằng mã (mã đã dùng)", str(counts["codes_used"])),
                 ("Số mã chưa dùng", str(counts["codes_unused"])),
                 ("Số mã đã hủy", str(counts["codes_voided"])),
-                ("Số phiếu giấy phát ra", str(counts["paper_issued"] or 0)),
-                ("Số phiếu giấy thu về", str(counts["paper_returned"] or 0)),
+                ("Số người nhận phiếu giấy", str(counts["paper_issued"] or 0)),
+                ("Số người nộp phiếu giấy", str(counts["paper_returned"] or 0)),
+                ("Tổng số người đã góp ý (mã đã dùng cộng phiếu giấy thu về)", str(voters)),
             ]
         ),
-        Paragraph("2. Số phiếu", st["section"]),
+        _section("2. Số phiếu (tính theo tờ phiếu)"),
+        Paragraph(
+            doc.escape(
+                f"Mỗi người góp ý cho {leaders} đồng chí nên điền {leaders} phiếu, mỗi đồng chí "
+                "một phiếu; vì vậy số phiếu bằng số người đã góp ý nhân với số đồng chí được "
+                "góp ý, không phải bỏ phiếu hai lần."
+                if leaders > 1
+                else "Mỗi người góp ý điền một phiếu."
+            ),
+            st["small"],
+        ),
         _table(
             [
-                ("Tổng số phiếu (mỗi người được góp ý một phiếu)", str(counts["ballots_total"])),
+                ("Tổng số phiếu", str(counts["ballots_total"])),
                 ("Phiếu hợp lệ", str(counts["ballots_valid"])),
                 ("Phiếu không hợp lệ", str(counts["ballots_invalid"])),
                 ("Phiếu trực tuyến", str(counts["ballots_online"])),
@@ -275,11 +370,11 @@ def counting_minutes_pdf(seal: Seal) -> bytes:
                 for k, v in counts["per_subject"].items()
             ]
         ),
-        Paragraph("3. Đối chiếu số liệu", st["section"]),
+        _section("3. Đối chiếu số liệu (tính theo người)"),
         Paragraph(
             doc.escape(
-                "Số có mặt bằng số mã đã dùng cộng số phiếu giấy thu về; số mã phát ra bằng số "
-                "mã đã dùng, chưa dùng và đã hủy: "
+                "Số người có mặt bằng số mã đã dùng cộng số phiếu giấy thu về; số mã phát ra "
+                "bằng số mã đã dùng, chưa dùng và đã hủy: "
                 + (
                     "CHƯA KHỚP — Tổ kiểm phiếu đã xem xét và xác nhận niêm phong."
                     if seal.reconciliation_acknowledged
@@ -288,28 +383,30 @@ def counting_minutes_pdf(seal: Seal) -> bytes:
             ),
             st["body"],
         ),
-        Paragraph("4. Mã kiểm tra niêm phong (SHA-256)", st["section"]),
+        _section("4. Mã kiểm tra niêm phong (SHA-256)"),
         Paragraph(f'<font face="Courier" size="9">{seal.digest}</font>', st["plain"]),
-        Paragraph(
-            doc.escape(
-                "Mã kiểm tra bao trùm mọi phiếu trong hòm (không kèm thứ tự), các biên nhận và "
-                "số liệu trên; bất kỳ thay đổi nào sau khi niêm phong đều bị phát hiện khi kiểm "
-                "tra lại. Bảng công bố công khai: "
-                f"{settings.PHIEUKIN_PUBLIC_URL}/bulletin/{box.pk}/"
-            ),
-            st["small"],
+        KeepTogether(
+            [
+                Paragraph(
+                    doc.escape(
+                        "Mã kiểm tra bao trùm mọi phiếu trong hòm (không kèm thứ tự), các biên "
+                        "nhận và số liệu trên; bất kỳ thay đổi nào sau khi niêm phong đều bị "
+                        "phát hiện khi kiểm tra lại. Bảng công bố công khai tại địa chỉ:"
+                    ),
+                    st["small"],
+                ),
+                Paragraph(
+                    doc.escape(f"{settings.PHIEUKIN_PUBLIC_URL}/bulletin/{box.pk}/"),
+                    st["small"],
+                ),
+            ]
         ),
         Spacer(1, 4 * mm),
-        Paragraph(
-            doc.escape(
-                "Biên bản lập xong cùng ngày, đã đọc lại cho các thành viên Tổ kiểm phiếu cùng "
-                "nghe và nhất trí ký tên."
-            ),
-            st["body"],
+        *_signature_section(
+            box,
+            "Biên bản lập xong cùng ngày, đã đọc lại cho các thành viên Tổ kiểm phiếu cùng "
+            "nghe và nhất trí ký tên.",
         ),
-        Paragraph("<b>TỔ KIỂM PHIẾU</b>", st["heading_left_bold"]),
-        Spacer(1, 3 * mm),
-        _signature_lines(_counter_names(box)),
     ]
     buffer = io.BytesIO()
     doc.build_pdf(buffer, flow, title=f"Biên bản kiểm phiếu — {conference.unit.name}")
@@ -330,7 +427,7 @@ def zero_report_pdf(box: BallotBox) -> bytes:
     opened = timezone.localtime(event.created_at)
     ward_name = box.conference.unit.full_name or box.conference.unit.name
     flow: list[Flowable] = [
-        *doc.header_flowables(_header(box, "Số      -BB/TKP", opened.date())),
+        *doc.header_flowables(_header(box, MINUTES_NUMBER, opened.date())),
         *doc.title_flowables("Biên bản", f"Mở hòm phiếu — {box.conference.round.title}"),
         Paragraph(
             doc.escape(
@@ -349,9 +446,9 @@ def zero_report_pdf(box: BallotBox) -> bytes:
             ]
         ),
         Paragraph(doc.escape(rules_line(box.conference.round)), st["body"]),
-        Paragraph("<b>TỔ KIỂM PHIẾU</b>", st["heading_left_bold"]),
-        Spacer(1, 3 * mm),
-        _signature_lines(_counter_names(box)),
+        *_signature_section(
+            box, "Biên bản lập xong cùng ngày; các thành viên Tổ kiểm phiếu cùng ký tên."
+        ),
     ]
     buffer = io.BytesIO()
     doc.build_pdf(buffer, flow, title=f"Biên bản mở hòm phiếu — {box.conference.unit.name}")

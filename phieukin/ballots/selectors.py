@@ -61,6 +61,16 @@ class BoxCounts:
     scans: list[str] = field(default_factory=list)
 
     @property
+    def voters(self) -> int:
+        """Return the people who voted: codes used plus paper ballots returned."""
+        return self.codes_used + (self.paper_returned or 0)
+
+    @property
+    def sheets_per_person(self) -> int:
+        """Return the sheets one person fills: one for each leader on the ballot."""
+        return len(self.per_subject)
+
+    @property
     def present_reconciles(self) -> bool:
         """Return whether present = codes used + paper ballots returned."""
         return self.present == self.codes_used + (self.paper_returned or 0)

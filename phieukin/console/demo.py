@@ -74,13 +74,37 @@ class PastRound:
     number: int
     held_on: dt.date
     seed: int
+    # The plan the round carries out (number and symbol, date, issuer), printed at the
+    # head of every report; the numbers are the demo's own.
+    plan: tuple[str, dt.date, str] = ("", dt.date(2000, 1, 1), "")
 
 
 PAST_ROUNDS = (
-    PastRound("Đợt I/2022", 2022, 1, dt.date(2022, 5, 20), seed=2201),
-    PastRound("Đợt II/2022", 2022, 2, dt.date(2022, 11, 18), seed=2202),
+    PastRound(
+        "Đợt I/2022",
+        2022,
+        1,
+        dt.date(2022, 5, 20),
+        seed=2201,
+        plan=("104-KH/QU", dt.date(2022, 2, 11), "Ban Thường vụ Quận ủy Long Biên"),
+    ),
+    PastRound(
+        "Đợt II/2022",
+        2022,
+        2,
+        dt.date(2022, 11, 18),
+        seed=2202,
+        plan=("131-KH/QU", dt.date(2022, 8, 5), "Ban Thường vụ Quận ủy Long Biên"),
+    ),
 )
-OPEN_ROUND = PastRound("Đợt II/2026", 2026, 2, dt.date(2026, 11, 21), seed=2602)
+OPEN_ROUND = PastRound(
+    "Đợt II/2026",
+    2026,
+    2,
+    dt.date(2026, 11, 21),
+    seed=2602,
+    plan=("45-KH/TU", dt.date(2026, 9, 15), "Ban Thường vụ Thành ủy Hà Nội"),
+)
 # The 2026 round is organised by the city (Ban Tuyên giáo và Dân vận Thành ủy) over the
 # four new wards; three conferences were held the week before and their boxes are
 # sealed, the first ward's (Bồ Đề) is live on the day.
@@ -270,21 +294,44 @@ def _ward_users(wards: list[Unit], result: DemoResult) -> None:
 def _round(
     spec: PastRound, organiser: User, organiser_unit: Unit, wards: list[Unit], q: Questionnaire
 ) -> Round:
-    existing = Round.objects.filter(
+    rnd = Round.objects.filter(
         organiser_unit=organiser_unit, year=spec.year, number=spec.number
     ).first()
-    if existing is not None:
-        return existing
-    return rounds.create_round(
+    if rnd is None:
+        rnd = rounds.create_round(
+            actor=organiser,
+            organiser_unit=organiser_unit,
+            title=spec.title,
+            year=spec.year,
+            number=spec.number,
+            questionnaire=q,
+            position_types=PositionType.objects.all(),
+            wards=wards,
+            conference_date=spec.held_on,
+        )
+    number, day, issuer = spec.plan
+    if number and not rnd.plan_number:
+        rnd = rounds.record_round_plan(
+            actor=organiser, round=rnd, number=number, day=day, issuer=issuer
+        )
+    return rnd
+
+
+def _record_conference_details(spec: PastRound, organiser: User, box: BallotBox) -> None:
+    """Record the venue, time, chair, secretary and counting committee of a demo conference."""
+    conference = box.conference
+    if conference.committee:
+        return
+    names = fictional_names(5, seed=spec.seed * 1000 + conference.unit_id)
+    ward = conference.unit
+    rounds.record_conference_details(
         actor=organiser,
-        organiser_unit=organiser_unit,
-        title=spec.title,
-        year=spec.year,
-        number=spec.number,
-        questionnaire=q,
-        position_types=PositionType.objects.all(),
-        wards=wards,
-        conference_date=spec.held_on,
+        conference=conference,
+        place=f"Hội trường {ward.party_committee or ward.full_name}",
+        starts_at=dt.time(8, 0),
+        chair=names[0],
+        secretary=names[1],
+        committee=names[2:],
     )
 
 
@@ -384,6 +431,7 @@ def _count_box(
     """
     if box.state != BoxState.PREPARED:
         return
+    _record_conference_details(spec, organiser, box)
     opening = ballots.open_box(actor=organiser, box=box)
     box = opening.box
     if not Ballot.objects.filter(box=box).exists():

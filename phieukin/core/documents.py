@@ -4,10 +4,12 @@ Shared by the counting minutes, the printed ballots and the reports. The fonts a
 Liberation Serif (metric-compatible with Times New Roman, SIL OFL, shipped in
 ``phieukin/core/fonts``), so PDFs embed Vietnamese glyphs with no system package.
 
-Layout values follow HD 36 as summarised in GLOSSARY.md §6: A4, margins top 20 / bottom
-20 / left 30 / right 15 mm; "ĐẢNG CỘNG SẢN VIỆT NAM" top right, bold 15 pt, with a rule
-beneath and the place/date line in italics 14 pt; the issuing body top left (superior
-body 14 pt, issuer 14 pt bold, a centred asterisk, the number); page numbers from page 2
+Layout values follow HD 36 as written down in ``docs/DOCUMENTS.md``: A4, margins top 20 /
+bottom 20 / left 30 / right 15 mm; "ĐẢNG CỘNG SẢN VIỆT NAM" top right, bold 15 pt, with a
+rule beneath and the place/date line in italics 14 pt; the issuing body top left (superior
+body 14 pt, issuer 14 pt bold, a centred asterisk, the number, and under the number the
+secrecy mark "MẬT"); the addressee ("Kính gửi: …") under the title; the body opens with
+the plan carried out; signature blocks in bold 14 pt, names bold; page numbers from page 2
 centred in the top margin.
 """
 
@@ -87,6 +89,36 @@ def date_line(place: str, day: dt.date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def plan_reference(number: str, day: dt.date | None, issuer: str) -> str:
+    """Return "Kế hoạch số 104-KH/QU ngày 11/02/2022 của Ban Thường vụ Quận ủy Long Biên".
+
+    Empty when no plan number is recorded.
+    """
+    number = number.strip()
+    if not number:
+        return ""
+    text = f"Kế hoạch số {number}"
+    if day is not None:
+        text += f" ngày {day:%d/%m/%Y}"
+    if issuer.strip():
+        text += f" của {issuer.strip()}"
+    return text
+
+
+def end_sentence(text: str) -> str:
+    """Return *text* ending in exactly one full stop (never "..", never "…." ).
+
+    Text that already ends in a full stop, a question or exclamation mark, an ellipsis
+    or a colon is left as it is; trailing spaces and doubled stops are removed.
+    """
+    text = text.rstrip()
+    while text.endswith(".."):
+        text = text[:-1]
+    if not text or text[-1] in ".!?…:;":
+        return text
+    return text + "."
+
+
 @dataclass(frozen=True)
 class PartyHeader:
     """The heading block of a Party document."""
@@ -96,7 +128,7 @@ class PartyHeader:
     number: str  # e.g. "Số 104-BC/QU"; "Số     -BB/BTGQU" leaves the number to fill in
     place: str
     day: dt.date
-    secrecy: str = ""  # e.g. "MẬT"
+    secrecy: str = ""  # e.g. "MẬT": printed under the number and symbol (HD 36)
 
 
 @dataclass(frozen=True)
@@ -129,6 +161,20 @@ def department_symbol(department: str) -> str:
     return "".join(letters).upper()
 
 
+def department_name(department: str, committee: str) -> str:
+    """Return a department's own name, without its committee's: "Ban Tuyên giáo".
+
+    Units record a department as "Ban Tuyên giáo Quận ủy Long Biên"; under HD 36 the
+    committee is the upper line of the heading, so the lower line is the department
+    alone.
+    """
+    department = " ".join(department.split())
+    committee = " ".join(committee.split())
+    if committee and department.lower().endswith(" " + committee.lower()):
+        return department[: -len(committee) - 1].strip()
+    return department
+
+
 def issuing_body(
     *,
     level: str,
@@ -137,28 +183,34 @@ def issuing_body(
     department: str = "",
     parent_organisation: str = "",
     symbol: str = "",
+    by_department: bool | None = None,
 ) -> IssuingBody:
     """Return the issuing body of a document of a committee at *level*.
 
-    A city (province) organises through its department: "THÀNH ỦY HÀ NỘI / BAN TUYÊN
-    GIÁO VÀ DÂN VẬN". A former district or a ward issues as its committee under the
-    Party organisation directly above it on the document's date: "ĐẢNG BỘ THÀNH PHỐ HÀ
-    NỘI / ĐẢNG ỦY PHƯỜNG BỒ ĐỀ" (since 01/07/2025), "ĐẢNG BỘ QUẬN LONG BIÊN / ĐẢNG ỦY
-    PHƯỜNG BỒ ĐỀ" (before).
+    A committee that organises through a department issues as that department under the
+    committee: "THÀNH ỦY HÀ NỘI / BAN TUYÊN GIÁO VÀ DÂN VẬN" (…/BTGDVTU), "QUẬN ỦY LONG
+    BIÊN / BAN TUYÊN GIÁO" (…/BTGQU). *by_department* chooses: ``None`` (the default)
+    means only at province level, ``True`` whenever a department is recorded, ``False``
+    never. Otherwise the committee issues under the Party organisation directly above it
+    on the document's date: "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI / ĐẢNG ỦY PHƯỜNG BỒ ĐỀ" (since
+    01/07/2025), "ĐẢNG BỘ QUẬN LONG BIÊN / ĐẢNG ỦY PHƯỜNG BỒ ĐỀ" (before).
     """
-    if level == "province" and department:
+    use_department = level == "province" if by_department is None else by_department
+    own = symbol or DEFAULT_SYMBOLS.get(level, "ĐU")
+    if use_department and department:
+        name = department_name(department, committee)
         return IssuingBody(
             superior=committee.upper(),
-            issuer=department.upper(),
+            issuer=name.upper(),
             place=place,
-            symbol=department_symbol(department) + (symbol or "TU"),
+            symbol=department_symbol(name) + own,
             by_department=True,
         )
     return IssuingBody(
         superior=parent_organisation.upper(),
         issuer=committee.upper(),
         place=place,
-        symbol=symbol or DEFAULT_SYMBOLS.get(level, "ĐU"),
+        symbol=own,
     )
 
 
@@ -166,10 +218,18 @@ def issuing_body(
 class SignatureBlock:
     """The signature block (right) and the distribution list (left)."""
 
-    authority: str  # e.g. "T/M BAN THƯỜNG VỤ"
+    authority: str  # e.g. "T/M BAN THƯỜNG VỤ"; empty when the holder signs in their own title
     position: str  # e.g. "PHÓ BÍ THƯ THƯỜNG TRỰC"
     name: str = ""
     recipients: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """One signature of a document several people sign (the counting minutes)."""
+
+    title: str  # e.g. "TỔ TRƯỞNG TỔ KIỂM PHIẾU", "THÀNH VIÊN"
+    name: str  # full name, printed bold under the space for the signature
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -235,7 +295,23 @@ def styles() -> dict[str, ParagraphStyle]:
         ),
         "recipients": ParagraphStyle("pk-r", parent=base, fontSize=11, leading=13),
         "secrecy": ParagraphStyle(
-            "pk-secrecy", parent=base, fontName=FONT_BOLD, fontSize=14, alignment=TA_LEFT
+            "pk-secrecy",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=13,
+            leading=16,
+            alignment=TA_CENTER,
+        ),
+        "addressee": ParagraphStyle(
+            "pk-addressee", parent=base, alignment=TA_CENTER, spaceBefore=4, spaceAfter=8
+        ),
+        "signatory": ParagraphStyle(
+            "pk-signatory",
+            parent=base,
+            fontName=FONT_BOLD,
+            alignment=TA_CENTER,
+            fontSize=13,
+            leading=16,
         ),
     }
 
@@ -254,6 +330,10 @@ def header_flowables(header: PartyHeader) -> list[Flowable]:
         Paragraph("*", st["heading_left"]),
         Paragraph(escape(header.number), st["heading_left"]),
     ]
+    if header.secrecy:
+        # HD 36 places the secrecy mark under the number and symbol, not above the block.
+        left.append(Spacer(1, 2 * mm))
+        left.append(Paragraph(escape(header.secrecy), st["secrecy"]))
     right = [
         Paragraph(PARTY_HEADING, st["party"]),
         HRFlowable(width="78%", thickness=0.8, color=colors.black, spaceBefore=1, spaceAfter=6),
@@ -269,11 +349,7 @@ def header_flowables(header: PartyHeader) -> list[Flowable]:
             ]
         )
     )
-    flowables: list[Flowable] = []
-    if header.secrecy:
-        flowables.append(Paragraph(escape(header.secrecy), st["secrecy"]))
-    flowables += [table, Spacer(1, 8 * mm)]
-    return flowables
+    return [table, Spacer(1, 8 * mm)]
 
 
 def title_flowables(doctype: str, summary: str = "") -> list[Flowable]:
@@ -296,14 +372,51 @@ def signature_flowables(block: SignatureBlock) -> list[Flowable]:
         left.append(Paragraph("<u>Nơi nhận:</u>", st["recipients_title"]))
         left += [Paragraph(escape(f"- {r}"), st["recipients"]) for r in block.recipients]
     right: list[Flowable] = [
-        Paragraph(escape(block.authority.upper()), st["sign"]),
-        Paragraph(escape(block.position.upper()), st["sign"]),
-        Spacer(1, 24 * mm),
-        Paragraph(escape(block.name), st["sign"]),
+        Paragraph(escape(line.upper()), st["sign"])
+        for line in (block.authority, block.position)
+        if line
     ]
+    right += [Spacer(1, 24 * mm), Paragraph(escape(block.name), st["sign"])]
     table = Table([[left, right]], colWidths=[CONTENT_WIDTH * 0.5, CONTENT_WIDTH * 0.5])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [Spacer(1, 6 * mm), table]
+
+
+def addressee_flowables(addressee: str) -> list[Flowable]:
+    """Return the "Kính gửi: …" line under the title (empty when there is none)."""
+    if not addressee:
+        return []
+    return [Paragraph(escape(f"Kính gửi: {addressee}"), styles()["addressee"])]
+
+
+def signatories_flowables(signatories: list[Signatory], columns: int = 2) -> list[Flowable]:
+    """Return one signature block per signatory, *columns* a row, kept together.
+
+    Each block: the title in bold capitals (13 pt), room for the signature, the full
+    name in bold (13 pt; HD 36 allows 13–14 pt).
+    """
+    st = styles()
+    if not signatories:
+        return []
+
+    def block(s: Signatory) -> list[Flowable]:
+        return [
+            Paragraph(escape(s.title.upper()), st["signatory"]),
+            Spacer(1, 20 * mm),
+            Paragraph(escape(s.name), st["signatory"]),
+        ]
+
+    width = CONTENT_WIDTH / columns
+    rows: list[list[Any]] = []
+    for start in range(0, len(signatories), columns):
+        row: list[Any] = [block(s) for s in signatories[start : start + columns]]
+        row += [""] * (columns - len(row))
+        rows.append(row)
+    table = Table(rows, colWidths=[width] * columns)
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)])
+    )
+    return [table]
 
 
 def _page_number(canvas: Canvas, doc: Any) -> None:
@@ -346,10 +459,6 @@ def docx_document(header: PartyHeader) -> Any:
     normal.font.size = Pt(14)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
 
-    if header.secrecy:
-        run = document.add_paragraph().add_run(header.secrecy)
-        run.bold = True
-
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -379,6 +488,9 @@ def docx_document(header: PartyHeader) -> Any:
     line(left, header.issuer.upper(), size=14, bold=True)
     line(left, "*", size=14)
     line(left, header.number, size=14)
+    if header.secrecy:
+        # Under the number and symbol (HD 36), never above the heading block.
+        line(left, header.secrecy, size=13, bold=True)
     line(right, PARTY_HEADING, size=15, bold=True, first=True, underline=True)
     line(right, "", size=6)
     line(right, date_line(header.place, header.day), size=14, italic=True)
@@ -426,10 +538,45 @@ def docx_signature(document: Any, block: SignatureBlock) -> None:
         for recipient in block.recipients:
             r = left.add_paragraph().add_run(f"- {recipient}")
             r.font.size = Pt(11)
-    lines = [block.authority.upper(), block.position.upper(), "", "", "", block.name]
+    lines = [t.upper() for t in (block.authority, block.position) if t]
+    lines += ["", "", "", block.name]
     for index, text in enumerate(lines):
         paragraph = right.paragraphs[0] if index == 0 else right.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(text)
         run.bold = True
         run.font.size = Pt(14)
+
+
+def docx_addressee(document: Any, addressee: str) -> None:
+    """Add the "Kính gửi: …" line under the title (nothing when there is none)."""
+    if not addressee:
+        return
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(f"Kính gửi: {addressee}")
+    run.font.size = Pt(14)
+
+
+def docx_keep_with_next(paragraph: Any) -> Any:
+    """Keep *paragraph* on the same page as the next one (Word's "keep with next")."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+def docx_signatories(document: Any, signatories: list[Signatory], columns: int = 2) -> None:
+    """Add one signature block per signatory: title bold 13 pt, room, full name bold 13 pt."""
+    if not signatories:
+        return
+    rows = (len(signatories) + columns - 1) // columns
+    table = document.add_table(rows=rows, cols=columns)
+    for index, signatory in enumerate(signatories):
+        cell = table.rows[index // columns].cells[index % columns]
+        lines = [signatory.title.upper(), "", "", "", signatory.name]
+        for number, text in enumerate(lines):
+            paragraph = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.keep_with_next = number < len(lines) - 1
+            run = paragraph.add_run(text)
+            run.bold = True
+            run.font.size = Pt(13)

@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableS
 
 from phieukin.core import documents as party
 from phieukin.followup.models import Area, CultivationPlan
+from phieukin.units import lineage
 
 DOCUMENT_LANGUAGE = "vi"
 
@@ -56,16 +57,15 @@ def poster_pdf(plan: CultivationPlan) -> bytes:
     with override(DOCUMENT_LANGUAGE):
         st = party.styles()
         unit = plan.unit
-        issuer = unit.party_committee or str(unit)
-        superior = unit.parent.party_organisation if unit.parent else ""
+        day = timezone.localtime(plan.posted_at).date() if plan.posted_at else timezone.localdate()
+        # The unit's committee under the Party organisation above it on that day (HD 36).
+        body = lineage.issuing_body(unit, day, by_department=False)
         header = party.PartyHeader(
-            superior=superior or issuer,
-            issuer=issuer,
+            superior=body.superior,
+            issuer=body.issuer,
             number="",
-            place=unit.name,
-            day=timezone.localtime(plan.posted_at).date()
-            if plan.posted_at
-            else timezone.localdate(),
+            place=body.place,
+            day=day,
         )
         flow: list[Flowable] = party.header_flowables(header)
         flow += party.title_flowables(

@@ -28,6 +28,7 @@ from phieukin.followup import selectors
 from phieukin.followup.lifecycle import BINDING, PlanState
 from phieukin.followup.models import PlanStateChoices
 from phieukin.reports.formatting import percent
+from phieukin.units import lineage
 from phieukin.units.models import Unit
 
 FORMATS = ("pdf", "docx", "xlsx")
@@ -316,13 +317,14 @@ def tables(report: FollowupReport) -> list[tuple[str, list[str], list[list[str]]
 
 
 def _header(report: FollowupReport) -> party.PartyHeader:
-    unit = report.scope_unit
-    issuer = unit.organiser_unit or unit.party_committee or str(unit)
+    # HD 36: the upper line is the body directly above the issuer, so the department
+    # issues under its committee ("QUẬN ỦY LONG BIÊN / BAN TUYÊN GIÁO").
+    body = lineage.issuing_body(report.scope_unit, report.day, by_department=True)
     return party.PartyHeader(
-        superior=unit.party_organisation or str(unit),
-        issuer=issuer,
-        number="Số     -BC/" + (unit.document_symbol_suffix or "QU"),
-        place=unit.name,
+        superior=body.superior,
+        issuer=body.issuer,
+        number="Số     -BC/" + body.symbol,
+        place=body.place,
         day=report.day,
     )
 

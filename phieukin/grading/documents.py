@@ -20,6 +20,7 @@ from phieukin.grading import rules
 from phieukin.grading.evidence import gather
 from phieukin.grading.models import Grading, SubjectKind
 from phieukin.grading.texts import level_label, points
+from phieukin.units import lineage
 
 
 def _sections(individual: bool) -> list[str]:
@@ -51,14 +52,15 @@ def review_form_docx(grading: Grading, reader: Any) -> bytes:
     """Return the review form of *grading*, with the evidence *reader* may see."""
     with override("vi"):
         unit = grading.unit
-        parent = unit.parent
         individual = grading.kind == SubjectKind.INDIVIDUAL
         regulation = rules.rulebook().regulation(grading.year.regulation)
+        # The unit's committee under the Party organisation above it (HD 36).
+        body = lineage.issuing_body(unit, timezone.localdate(), by_department=False)
         header = doc.PartyHeader(
-            superior=(parent.party_organisation if parent else "") or str(unit),
-            issuer=unit.party_committee or str(unit),
+            superior=body.superior,
+            issuer=body.issuer,
             number="",
-            place=unit.name,
+            place=body.place,
             day=timezone.localdate(),
         )
         document = doc.docx_document(header)

@@ -340,9 +340,12 @@ def box_sheet_spec(box: BallotBox) -> BoxSheetSpec:
     conference = box.conference
     round_ = conference.round
     unit = conference.unit
-    # The ballot is the organiser's document: its heading follows the organiser's level
-    # on the conference date (a ward's own round, a former district, the city).
-    body = lineage.issuing_body(round_.organiser_unit, conference.held_on or dt.date.today())
+    # The ballot is the organiser's document, issued like its reports: by the organising
+    # department under its committee when one is recorded ("QUẬN ỦY LONG BIÊN / BAN
+    # TUYÊN GIÁO"), else by the committee under the body above it on the conference date.
+    body = lineage.issuing_body(
+        round_.organiser_unit, conference.held_on or dt.date.today(), by_department=True
+    )
     subjects = [
         SubjectSheet(subject_id=s.pk, name=s.name, title=s.title)
         for s in conference.subjects.order_by("order", "pk")

@@ -19,6 +19,7 @@ from phieukin.accounts.access import authorize
 from phieukin.core import documents as doc
 from phieukin.core.spreadsheets import neutralise_workbook
 from phieukin.recognition.selectors import CountRow, Counts, counts, models_for, subtree
+from phieukin.units import lineage
 from phieukin.units.models import Unit
 
 
@@ -293,13 +294,16 @@ def report_for(user: object, unit: Unit, *, day: dt.date | None = None) -> Recog
         Example(m.name, str(m.unit), m.year, m.results)
         for m in models_for(user).filter(unit_id__in=units, public=True).order_by("year", "name")
     ]
+    day = day or timezone.localdate()
+    # The committee under the Party organisation directly above it on that day (HD 36).
+    body = lineage.issuing_body(unit, day, by_department=False)
     return build_report(
         unit_name=str(unit),
-        superior=(unit.party_organisation or unit.full_name or unit.name).upper(),
-        issuer=(unit.party_committee or unit.full_name or unit.name).upper(),
-        suffix=unit.document_symbol_suffix or "QU",
-        place=unit.name,
-        day=day or timezone.localdate(),
+        superior=body.superior,
+        issuer=body.issuer,
+        suffix=body.symbol,
+        place=body.place,
+        day=day,
         counts=counts(user, unit_ids=units),
         examples=examples,
     )

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from phieukin.core import documents as doc
 from phieukin.records.parts import Table as PartTable
 from phieukin.records.selectors import Record
+from phieukin.units import lineage
 from phieukin.units.models import Unit
 
 
@@ -22,14 +23,17 @@ def header_for(unit: Unit | None, day: dt.date) -> doc.PartyHeader:
     keeper = unit
     while keeper is not None and keeper.parent is not None and keeper.kind == "ward":
         keeper = keeper.parent
-    superior = (keeper.party_organisation or keeper.full_name) if keeper else ""
-    issuer = (keeper.party_committee or keeper.full_name) if keeper else ""
-    suffix = (keeper.document_symbol_suffix if keeper else "") or "QU"
+    if keeper is None:
+        return doc.PartyHeader(
+            superior="", issuer="", number="", place="", day=day, secrecy=_("CONFIDENTIAL")
+        )
+    # The keeper's committee under the Party organisation above it on that day (HD 36).
+    body = lineage.issuing_body(keeper, day, by_department=False)
     return doc.PartyHeader(
-        superior=superior.upper(),
-        issuer=issuer.upper(),
-        number=f"Số\u00a0\u00a0\u00a0\u00a0\u00a0-HS/{suffix}",
-        place=keeper.name if keeper else "",
+        superior=body.superior,
+        issuer=body.issuer,
+        number=f"Số\u00a0\u00a0\u00a0\u00a0\u00a0-HS/{body.symbol}",
+        place=body.place,
         day=day,
         secrecy=_("CONFIDENTIAL"),
     )

@@ -8,7 +8,6 @@ suppressed here. The only arithmetic is presentation: percent → share (÷ 100)
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -95,9 +94,9 @@ class RoundMeta:
 FlagLabel = Callable[[str], str]
 
 
-def _short(text: str, width: int = 60) -> str:
-    short = textwrap.shorten(text, width=width, placeholder="…") or text[:width]
-    return short.rstrip(" .;,") if not short.endswith("…") else short[:-1].rstrip(" .;,") + "…"
+def _full(text: str) -> str:
+    """Return an item's text whole (criteria are never cut), without its final stop."""
+    return " ".join(text.split()).rstrip(" .;,")
 
 
 def _share(percent: float | None) -> float | None:
@@ -222,6 +221,7 @@ def leader_report(
     secrecy: str = "",
     circulation: str = "",
     recipients: Sequence[str] = (),
+    addressee: str = "",
 ) -> LeaderReport:
     """Return the confidential report on one subject from the engine's tally."""
     subject = meta.subject(subject_id)
@@ -240,7 +240,11 @@ def leader_report(
     )
     return LeaderReport(
         head=replace(
-            meta.head, secrecy=secrecy, circulation=circulation, recipients=tuple(recipients)
+            meta.head,
+            secrecy=secrecy,
+            circulation=circulation,
+            recipients=tuple(recipients),
+            addressee=addressee or meta.head.addressee,
         ),
         round_title=meta.title,
         round_id=meta.id,
@@ -297,12 +301,14 @@ def district_summary(
         invalid += p.invalid or 0
     district_figures = tally.total.figures
     valid = district_figures.ballots if district_figures else 0
+    per_person = {w.participation.sheets_per_person for w in meta.wards}
     total = Participation(
         invited=invited,
         present=present,
         rate=present / invited if invited else None,
         valid=valid if district_figures else None,
         invalid=invalid if district_figures else None,
+        sheets_per_person=per_person.pop() if len(per_person) == 1 else None,
     )
     leaders: list[LeaderLine] = []
     columns: list[Figures | None] = []
@@ -313,7 +319,7 @@ def district_summary(
         numbers = {i.key: i for i in meta.items}
         flagged = (
             tuple(
-                f"{numbers[f.key].number}. {_short(numbers[f.key].text)}"
+                f"{numbers[f.key].number}. {_full(numbers[f.key].text)}"
                 for f in figures.items
                 if f.flags and f.key in numbers
             )

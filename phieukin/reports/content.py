@@ -25,8 +25,14 @@ class DocumentHead:
     position: str = "PHÓ BÍ THƯ THƯỜNG TRỰC"
     signer: str = ""
     recipients: tuple[str, ...] = ()
-    secrecy: str = ""  # "MẬT" on confidential reports
+    secrecy: str = ""  # "MẬT" on confidential reports, printed under the number
     circulation: str = ""  # "Tài liệu lưu hành nội bộ"
+    addressee: str = ""  # "Ban Thường vụ Quận ủy Long Biên" (printed "Kính gửi: …")
+    # "Kế hoạch số 104-KH/QU ngày 11/02/2022 của Ban Thường vụ Quận ủy Long Biên": every
+    # report opens "Thực hiện …" with it; empty when the round records no plan.
+    plan: str = ""
+    committee: str = ""  # the organiser's committee, "Quận ủy Long Biên"
+    issuer_name: str = ""  # the issuer in running text, "Ban Tuyên giáo"
 
 
 @dataclass(frozen=True)
@@ -80,15 +86,21 @@ class Score:
 
 @dataclass(frozen=True)
 class Participation:
-    """Attendance and ballot counts of one conference (or a total)."""
+    """Attendance and ballot counts of one conference (or a total).
+
+    ``invited``, ``present``, ``issued`` (given a code or a paper ballot) and
+    ``returned`` (voted) count people; ``valid`` and ``invalid`` count sheets.
+    """
 
     invited: int | None
     present: int | None
     rate: float | None
     issued: int | None = None
     returned: int | None = None
-    valid: int | None = None
-    invalid: int | None = None
+    valid: int | None = None  # sheets (one per person for each leader on the ballot)
+    invalid: int | None = None  # sheets
+    # Leaders on the ballot: the sheets one person fills. None when it differs by ward.
+    sheets_per_person: int | None = None
 
 
 @dataclass(frozen=True)

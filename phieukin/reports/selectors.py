@@ -21,6 +21,7 @@ from phieukin.accounts.models import Role
 from phieukin.accounts.permissions import leader_person_id
 from phieukin.accounts.scoping import unit_ids_for
 from phieukin.ballots.models import Ballot
+from phieukin.core import documents
 from phieukin.reports.build import ItemMeta, RoundMeta, SectionMeta, SubjectMeta, WardMeta
 from phieukin.reports.content import (
     BallotTable,
@@ -112,15 +113,19 @@ def _sum(*values: Any) -> int | None:
 def document_head(round: Round) -> DocumentHead:
     """Return the HD 36 heading of the round's reports, following the organiser's level.
 
-    A ward's round: "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI / ĐẢNG ỦY PHƯỜNG BỒ ĐỀ"; a former
-    district's: "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI / QUẬN ỦY LONG BIÊN"; a city-wide round is
-    issued by the organising department: "THÀNH ỦY HÀ NỘI / BAN TUYÊN GIÁO VÀ DÂN VẬN".
-    The superior body is the one of the round's own time (:func:`units.lineage.issuing_body`).
+    The reports are issued by the organising department under its committee when the
+    unit records one: "QUẬN ỦY LONG BIÊN / BAN TUYÊN GIÁO" (…-BC/BTGQU), "THÀNH ỦY HÀ
+    NỘI / BAN TUYÊN GIÁO VÀ DÂN VẬN" (…-BC/BTGDVTU), signed K/T Trưởng ban and addressed
+    to the committee's Standing Committee; a ward without a department issues as its
+    committee under the Party organisation above it on the round's date: "ĐẢNG BỘ THÀNH
+    PHỐ HÀ NỘI / ĐẢNG ỦY PHƯỜNG BỒ ĐỀ" (:func:`units.lineage.issuing_body`). The head
+    carries the plan the round carries out ("Kế hoạch số … ngày … của …").
     """
     day = (round.published_at or round.closed_at or round.created_at).date()
     first_day = Conference.objects.filter(round=round).order_by("held_on").first()
     map_day = (first_day.held_on if first_day and first_day.held_on else None) or day
-    body = lineage.issuing_body(round.organiser_unit, map_day)
+    unit = round.organiser_unit
+    body = lineage.issuing_body(unit, map_day, by_department=True)
     if body.by_department:
         authority, position = _("FOR THE HEAD OF THE DEPARTMENT"), _("DEPUTY HEAD")
     else:
@@ -128,6 +133,7 @@ def document_head(round: Round) -> DocumentHead:
             _("ON BEHALF OF THE STANDING COMMITTEE"),
             _("STANDING DEPUTY SECRETARY"),
         )
+    committee = unit.party_committee or unit.full_name or unit.name
     return DocumentHead(
         superior=body.superior,
         issuer=body.issuer,
@@ -137,6 +143,16 @@ def document_head(round: Round) -> DocumentHead:
         day=day,
         authority=authority,
         position=position,
+        addressee=_("the Standing Committee of %(committee)s") % {"committee": committee},
+        plan=documents.plan_reference(
+            round.plan_number, round.plan_date, round.plan_issuer_or_default
+        ),
+        committee=committee,
+        issuer_name=(
+            documents.department_name(unit.organiser_unit, committee)
+            if body.by_department
+            else committee
+        ),
     )
 
 
@@ -221,6 +237,8 @@ def round_meta(round: Round) -> RoundMeta:
                     returned=_sum(counts.get("codes_used"), counts.get("paper_returned")),
                     valid=counts.get("ballots_valid"),
                     invalid=counts.get("ballots_invalid"),
+                    sheets_per_person=sum(1 for s in subjects if s.conference_id == conf.pk)
+                    or None,
                 ),
                 per_subject=per_subject,
             )

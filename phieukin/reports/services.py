@@ -92,6 +92,8 @@ class RoundReports:
                 previous_title=past.title,
                 secrecy=_("CONFIDENTIAL"),
                 circulation=_("For internal circulation only"),
+                addressee=_("Comrade %(name)s, %(title)s")
+                % {"name": subject.name, "title": subject.title},
                 recipients=[
                     _("The Standing Committee of %(committee)s (to report),") % self._committee,
                     _("Comrade %(name)s,") % {"name": subject.name},

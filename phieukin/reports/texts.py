@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from phieukin.core.documents import end_sentence
 from phieukin.reports import formatting as fmt
 from phieukin.reports.content import (
     Disclosure,
@@ -43,16 +44,28 @@ def summary_subject_line(summary: DistrictSummary) -> str:
     }
 
 
+def opening(head_plan: str, round_title: str) -> str:
+    """Return the opening words of a report: "Thực hiện Kế hoạch số … ngày … của …".
+
+    A Party report opens with the plan it carries out; a round that records none names
+    itself instead, so the sentence still reads.
+    """
+    if head_plan:
+        return _("Carrying out %(plan)s") % {"plan": head_plan}
+    return _("Carrying out the plan of %(round)s") % {"round": round_title}
+
+
 def leader_intro(report: LeaderReport) -> list[str]:
     day = report.held_on.strftime("%d/%m/%Y") if report.held_on else ""
     return [
         _(
-            "Carrying out %(round)s, the conference of %(ward)s held on %(day)s collected "
+            "%(opening)s, the conference of %(ward)s held on %(day)s (%(round)s) collected "
             "feedback by secret ballot on comrade %(name)s, %(title)s. This report gives "
             "the aggregated results; it is confidential and is sent only to the comrade "
             "concerned and to the Standing Committee."
         )
         % {
+            "opening": opening(report.head.plan, report.round_title),
             "round": report.round_title,
             "ward": report.ward,
             "day": day,
@@ -65,23 +78,43 @@ def leader_intro(report: LeaderReport) -> list[str]:
 def summary_intro(summary: DistrictSummary) -> list[str]:
     return [
         _(
-            "This report sums up %(round)s in %(district)s: participation in each ward, "
-            "the scores of every leader, the items flagged as shortcomings and the trend "
-            "across rounds."
+            "%(opening)s, %(issuer)s reports the results of %(round)s in %(district)s: "
+            "participation in each ward, the scores of every leader, the items flagged as "
+            "shortcomings and the trend across rounds."
         )
-        % {"round": summary.round_title, "district": summary.district}
+        % {
+            "opening": opening(summary.head.plan, summary.round_title),
+            "issuer": summary.head.issuer_name or summary.district,
+            "round": summary.round_title,
+            "district": summary.district,
+        },
+        people_and_sheets_note(summary.total),
     ]
+
+
+def people_and_sheets_note(p: Participation) -> str:
+    """Explain why sheets outnumber people: one sheet per person for each leader."""
+    if p.sheets_per_person:
+        return _(
+            "Attendance and voting are counted in people; ballots in sheets: each person "
+            "fills one sheet for each of the %(n)s leaders on the ballot, so there are "
+            "%(n)s sheets for each person who voted."
+        ) % {"n": p.sheets_per_person}
+    return _(
+        "Attendance and voting are counted in people; ballots in sheets: each person fills "
+        "one sheet for each leader on the ballot."
+    )
 
 
 def participation_headers() -> list[str]:
     return [
-        _("Invited"),
-        _("Present"),
+        _("Invited (people)"),
+        _("Present (people)"),
         _("Participation"),
-        _("Ballots issued"),
-        _("Ballots returned"),
-        _("Valid"),
-        _("Invalid"),
+        _("Given a code or paper ballot (people)"),
+        _("Voted (people)"),
+        _("Valid (sheets)"),
+        _("Invalid (sheets)"),
     ]
 
 
@@ -173,7 +206,8 @@ def flagged_line(item: ItemRow) -> str:
         "mean": fmt.number(item.mean),
         "low": fmt.percent(item.low_share),
     }
-    return f"- {item.number}. {item.text} ({figures}; {', '.join(item.flags)})."
+    text = item.text.rstrip().rstrip(".")
+    return f"- {item.number}. {text} ({figures}; {', '.join(item.flags)})."
 
 
 def comments_withheld(disclosure: Disclosure) -> str:
@@ -197,8 +231,10 @@ def remediation_points(report: LeaderReport) -> list[str]:
             )
         ]
     return [
-        _("- Identify the causes of and measures, owner and deadline for: %(item)s.")
-        % {"item": f"{item.number}. {item.text}"}
+        end_sentence(
+            _("- Identify the causes of and measures, owner and deadline for: %(item)s")
+            % {"item": f"{item.number}. {item.text}"}
+        )
         for item in flagged
     ]
 
@@ -220,11 +256,11 @@ def disclosure_lines(disclosure: Disclosure) -> list[str]:
 def ward_headers() -> list[str]:
     return [
         _("Ward"),
-        _("Invited"),
-        _("Present"),
+        _("Invited (people)"),
+        _("Present (people)"),
         _("Participation"),
-        _("Valid"),
-        _("Invalid"),
+        _("Valid (sheets)"),
+        _("Invalid (sheets)"),
         _("Target met"),
     ]
 
@@ -293,11 +329,14 @@ def leader_flags_line(line: LeaderLine) -> str:
             "name": line.name,
             "ward": line.ward,
         }
-    return _("- %(name)s (%(ward)s): %(items)s.") % {
-        "name": line.name,
-        "ward": line.ward,
-        "items": "; ".join(line.flagged),
-    }
+    return end_sentence(
+        _("- %(name)s (%(ward)s): %(items)s")
+        % {
+            "name": line.name,
+            "ward": line.ward,
+            "items": "; ".join(text.rstrip().rstrip(".") for text in line.flagged),
+        }
+    )
 
 
 def trend_line(summary: DistrictSummary) -> str:

@@ -63,6 +63,7 @@ def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
             "subjects": subjects,
             "summary": summary,
             "images": images,
+            "sheets_note": texts.people_and_sheets_note(summary.total) if summary else "",
             "formats": FORMATS,
             "draft": not selectors.is_published(rnd),
             "can_view_log": selectors.can_view_access_log(request.user, rnd),

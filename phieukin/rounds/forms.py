@@ -83,6 +83,23 @@ class RoundForm(forms.Form):
         decimal_places=3,
         initial=Decimal("0.900"),
     )
+    plan_number = forms.CharField(
+        label=_("Plan carried out: number and symbol"),
+        max_length=64,
+        required=False,
+        help_text=_("e.g. 104-KH/QU; every report opens “Thực hiện Kế hoạch số … ngày … của …”"),
+    )
+    plan_date = forms.DateField(
+        label=_("Plan carried out: date"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    plan_issuer = forms.CharField(
+        label=_("Plan carried out: issued by"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. Ban Thường vụ Quận ủy Long Biên; the organising committee when empty"),
+    )
 
     def __init__(self, *args: Any, wards: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,6 +116,8 @@ class RoundForm(forms.Form):
         k, kc = data.get("k_threshold"), data.get("k_comments")
         if k is not None and kc is not None and kc < k:
             self.add_error("k_comments", _("The comment threshold must be at least k."))
+        if data.get("plan_number") and not data.get("plan_date"):
+            self.add_error("plan_date", _("Give the date of the plan as well as its number."))
         return data
 
 
@@ -114,3 +133,67 @@ class AttendanceForm(forms.Form):
         if invited is not None and present is not None and present > invited:
             self.add_error("present", _("Present cannot exceed invited."))
         return data
+
+
+class RoundPlanForm(forms.Form):
+    """The plan a round carries out, printed at the head of every report."""
+
+    plan_number = forms.CharField(
+        label=_("Number and symbol of the plan"),
+        max_length=64,
+        required=False,
+        help_text=_("e.g. 104-KH/QU"),
+    )
+    plan_date = forms.DateField(
+        label=_("Date of the plan"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    plan_issuer = forms.CharField(
+        label=_("Issued by"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. Ban Thường vụ Quận ủy Long Biên; the organising committee when empty"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("plan_number") and not data.get("plan_date"):
+            self.add_error("plan_date", _("Give the date of the plan as well as its number."))
+        return data
+
+
+class ConferenceDetailsForm(forms.Form):
+    """Venue, time, chair, secretary and counting committee present (for the minutes)."""
+
+    place = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    starts_at = forms.TimeField(
+        label=_("Starting time"),
+        required=False,
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+    )
+    chair = forms.CharField(
+        label=_("Chair of the conference (full name)"), max_length=128, required=False
+    )
+    secretary = forms.CharField(
+        label=_("Secretary of the conference (full name)"), max_length=128, required=False
+    )
+    committee = forms.CharField(
+        label=_("Counting committee members present (full names)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One full name a line, the head of the committee first. The minutes print one "
+            "signature block for each."
+        ),
+    )
+
+    def clean_committee(self) -> list[str]:
+        text = str(self.cleaned_data.get("committee") or "")
+        names = [" ".join(line.split()) for line in text.splitlines()]
+        names = [n for n in names if n]
+        if len(names) > 15:
+            raise forms.ValidationError(_("A counting committee has at most 15 members."))
+        if any(len(n) > 128 for n in names):
+            raise forms.ValidationError(_("A full name has at most 128 characters."))
+        return names

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phieukin.core import documents
 from phieukin.rounds.lifecycle import BoxState, RoundState
 
 
@@ -99,6 +100,14 @@ class Round(models.Model):
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    # The plan the round carries out (HD 36: every report opens "Thực hiện Kế hoạch số
+    # 104-KH/QU ngày 11/02/2022 của Ban Thường vụ Quận ủy …"). Document data, not a rule:
+    # it may be corrected in any state, and every document prints what is recorded.
+    plan_number = models.CharField(
+        _("plan number and symbol"), max_length=64, blank=True, help_text="104-KH/QU"
+    )
+    plan_date = models.DateField(_("plan date"), null=True, blank=True)
+    plan_issuer = models.CharField(_("plan issued by"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("round")
@@ -121,6 +130,19 @@ class Round(models.Model):
     @property
     def rules_locked(self) -> bool:
         return self.rules_locked_at is not None
+
+    @property
+    def plan_reference(self) -> str:
+        """Return "Kế hoạch số 104-KH/QU ngày 11/02/2022 của …", or "" when none is recorded."""
+        return documents.plan_reference(
+            self.plan_number, self.plan_date, self.plan_issuer_or_default
+        )
+
+    @property
+    def plan_issuer_or_default(self) -> str:
+        """Return who issued the plan: as recorded, else the organiser's committee."""
+        unit = self.organiser_unit
+        return self.plan_issuer or unit.party_committee or unit.full_name or unit.name
 
 
 class RespondentGroup(models.Model):
@@ -154,6 +176,13 @@ class Conference(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     invited_count = models.PositiveIntegerField(_("invited"), default=0)
     present_count = models.PositiveIntegerField(_("present"), default=0)
+    # The conference details the counting minutes record (``place`` is the venue).
+    starts_at = models.TimeField(_("starting time"), null=True, blank=True)
+    chair = models.CharField(_("chair of the conference"), max_length=128, blank=True)
+    secretary = models.CharField(_("secretary of the conference"), max_length=128, blank=True)
+    # Full names of the counting committee members present, the head first; one
+    # signature block each on the minutes.
+    committee = models.JSONField(_("counting committee present"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("conference")

@@ -369,3 +369,118 @@ def confirm_attendance(*, actor: User, proposal: AttendanceProposal) -> Conferen
             },
         )
     return conf
+
+
+MAX_COMMITTEE = 15
+
+
+def _one_line(text: str) -> str:
+    """Return *text* on one line with single spaces; refuse control characters (NUL, …)."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text.replace("\t", " ")):
+        raise DomainError(
+            _("Names, numbers and places are written on one line, without control characters."),
+            code="bad_text",
+        )
+    return " ".join(text.split())
+
+
+def record_round_plan(
+    *,
+    actor: User | None,
+    round: Round,
+    number: str,
+    day: dt.date | None,
+    issuer: str = "",
+) -> Round:
+    """Record the plan the round carries out ("104-KH/QU", 11/02/2022, its issuer).
+
+    Every report and document of the round opens with "Thực hiện Kế hoạch số … ngày …
+    của …". It is document data, not a rule of the count, so it may be corrected in
+    any state; each change is audited.
+    """
+    number = _one_line(number)
+    issuer = _one_line(issuer)
+    if number.lower().startswith("số "):
+        number = number[3:].strip()
+    if number and day is None:
+        raise DomainError(_("Give the date of the plan as well as its number."), code="plan_date")
+    if len(number) > 64 or len(issuer) > 200:
+        raise DomainError(_("The plan's number or issuer is too long."), code="plan_too_long")
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        authorize(actor, "round.plan", rnd)
+        rnd.plan_number = number
+        rnd.plan_date = day if number else None
+        rnd.plan_issuer = issuer
+        rnd.save(update_fields=["plan_number", "plan_date", "plan_issuer"])
+        record_event(
+            actor=actor,
+            action="round.plan",
+            obj=rnd,
+            unit=rnd.organiser_unit,
+            data={
+                "number": number,
+                "date": rnd.plan_date.isoformat() if rnd.plan_date else "",
+                "issuer": issuer,
+            },
+        )
+    return rnd
+
+
+def record_conference_details(
+    *,
+    actor: User | None,
+    conference: Conference,
+    place: str,
+    starts_at: dt.time | None,
+    chair: str,
+    secretary: str,
+    committee: Iterable[str],
+) -> Conference:
+    """Record the venue, starting time, chair, secretary and counting committee present.
+
+    The counting minutes print them, with one signature block per committee member (the
+    first is the head, TỔ TRƯỞNG). They change until the box is sealed; the minutes of a
+    sealed box never change.
+    """
+    members = [_one_line(str(name)) for name in committee]
+    members = [name for name in members if name]
+    place, chair, secretary = _one_line(place), _one_line(chair), _one_line(secretary)
+    if len(members) > MAX_COMMITTEE:
+        raise DomainError(
+            _("A counting committee has at most %(n)s members.") % {"n": MAX_COMMITTEE},
+            code="committee_too_large",
+        )
+    if any(len(name) > 128 for name in members) or len(chair) > 128 or len(secretary) > 128:
+        raise DomainError(_("A full name has at most 128 characters."), code="name_too_long")
+    if len(place) > 200:
+        raise DomainError(_("The venue has at most 200 characters."), code="place_too_long")
+    with transaction.atomic():
+        conf = Conference.objects.select_for_update().get(pk=conference.pk)
+        box = BallotBox.objects.select_for_update().get(conference=conf)
+        authorize(actor, "conference.record_details", conf)
+        if box.state == BoxState.SEALED:
+            raise Conflict(
+                _("The ballot box is sealed; the minutes and the conference details are final."),
+                code="details_frozen",
+            )
+        conf.place = " ".join(place.split())
+        conf.starts_at = starts_at
+        conf.chair = " ".join(chair.split())
+        conf.secretary = " ".join(secretary.split())
+        conf.committee = members
+        conf.save(update_fields=["place", "starts_at", "chair", "secretary", "committee"])
+        record_event(
+            actor=actor,
+            action="conference.details",
+            obj=conf,
+            unit=conf.unit,
+            data={
+                "place": conf.place,
+                "starts_at": starts_at.strftime("%H:%M") if starts_at else "",
+                "chair": conf.chair,
+                "secretary": conf.secretary,
+                "committee": members,
+            },
+        )
+    return conf

@@ -20,7 +20,12 @@ from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
 from phieukin.questionnaires.selectors import questionnaires_for
 from phieukin.rounds import services
-from phieukin.rounds.forms import AttendanceForm, RoundForm
+from phieukin.rounds.forms import (
+    AttendanceForm,
+    ConferenceDetailsForm,
+    RoundForm,
+    RoundPlanForm,
+)
 from phieukin.rounds.lifecycle import RoundAction
 from phieukin.rounds.models import Round
 from phieukin.rounds.selectors import (
@@ -102,6 +107,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds/round_detail.html",
         {
             "round": rnd,
+            "can_plan": can(request.user, "round.plan", rnd),
             "rows": conference_rows(request.user, rnd),
             "groups": rnd.respondent_groups.all(),
             "positions": rnd.position_types.all(),
@@ -179,6 +185,58 @@ def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": conference.round,
             "counts": live_counts([conference.box.pk])[conference.box.pk],
             "form": form if may_edit else None,
+            "can_details": can(request.user, "conference.record_details", conference)
+            and conference.box.state != "sealed",
+        },
+        status=status,
+    )
+
+
+@require(_reader)
+def conference_details(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the conference details the counting minutes print (until sealing)."""
+    conference = get_object_or_404(visible_conferences(request.user), pk=pk)
+    if not can(request.user, "conference.record_details", conference):
+        raise PermissionDenied
+    form = ConferenceDetailsForm(
+        request.POST or None,
+        initial={
+            "place": conference.place,
+            "starts_at": conference.starts_at,
+            "chair": conference.chair,
+            "secretary": conference.secretary,
+            "committee": "\n".join(conference.committee or []),
+        },
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_conference_details(
+                actor=acting_user(request),
+                conference=conference,
+                place=data["place"],
+                starts_at=data["starts_at"],
+                chair=data["chair"],
+                secretary=data["secretary"],
+                committee=data["committee"],
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("The conference details were recorded."))
+            return redirect("rounds:conference", pk=conference.pk)
+    return render(
+        request,
+        "rounds/conference_details.html",
+        {
+            "conference": conference,
+            "round": conference.round,
+            "form": form,
+            "sealed": conference.box.state == "sealed",
         },
         status=status,
     )
@@ -193,3 +251,36 @@ def round_live(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds/_conference_table.html",
         {"round": rnd, "rows": conference_rows(request.user, rnd)},
     )
+
+
+@require(_reader)
+def round_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the plan the round carries out ("Kế hoạch số 104-KH/QU ngày 11/02/2022")."""
+    rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
+    if not can(request.user, "round.plan", rnd):
+        raise PermissionDenied
+    form = RoundPlanForm(
+        request.POST or None,
+        initial={
+            "plan_number": rnd.plan_number,
+            "plan_date": rnd.plan_date,
+            "plan_issuer": rnd.plan_issuer,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_round_plan(
+                actor=acting_user(request),
+                round=rnd,
+                number=form.cleaned_data["plan_number"],
+                day=form.cleaned_data["plan_date"],
+                issuer=form.cleaned_data["plan_issuer"],
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The plan of the round was recorded."))
+            return redirect("rounds:detail", pk=rnd.pk)
+    return render(request, "rounds/round_plan.html", {"round": rnd, "form": form})

@@ -21,6 +21,7 @@ from phieukin.core.spreadsheets import neutralise_workbook
 from phieukin.selfcheck import aggregate
 from phieukin.selfcheck.models import ChecklistItem, Session
 from phieukin.selfcheck.selectors import checklist_items, session_detail, session_summary
+from phieukin.units import lineage
 
 
 def draft_mark() -> str:
@@ -63,8 +64,9 @@ def build_report(session: Session) -> SessionReport:
     items = checklist_items(session.checklist)
     summary = session_summary(session)
     drafts = sum(1 for i in items if not i.verified)
-    parent = unit.parent
-    superior = (parent.party_organisation if parent else "") or unit.party_organisation
+    day = timezone.localdate()
+    # The unit's committee under the Party organisation above it on that day (HD 36).
+    body = lineage.issuing_body(unit, day, by_department=False)
     lines: list[ReportLine] = []
     none_apply: list[str] = []
     for entry in session.entries.all():
@@ -110,11 +112,11 @@ def build_report(session: Session) -> SessionReport:
     return SessionReport(
         session=session,
         header=doc.PartyHeader(
-            superior=superior or str(unit),
-            issuer=unit.party_committee or str(unit),
-            number="Số\u00a0\u00a0\u00a0\u00a0\u00a0-BC/ĐU",
-            place=unit.name,
-            day=timezone.localdate(),
+            superior=body.superior,
+            issuer=body.issuer,
+            number="Số\u00a0\u00a0\u00a0\u00a0\u00a0-BC/" + body.symbol,
+            place=body.place,
+            day=day,
         ),
         facts=facts,
         items=tuple(

@@ -199,12 +199,16 @@ def lineage_positions(position: Position) -> list[Position]:
     return [position, *earlier]
 
 
-def issuing_body(unit: Unit, day: dt.date) -> documents.IssuingBody:
+def issuing_body(
+    unit: Unit, day: dt.date, *, by_department: bool | None = None
+) -> documents.IssuingBody:
     """Return who issues the documents of a round organised by *unit* on *day*.
 
     The superior body is the Party organisation of the unit's parent on that date, so a
     2022 document of a ward reads "ĐẢNG BỘ QUẬN LONG BIÊN" and a 2026 one "ĐẢNG BỘ
-    THÀNH PHỐ HÀ NỘI".
+    THÀNH PHỐ HÀ NỘI". With *by_department* the unit's organising department issues
+    under the unit's committee ("QUẬN ỦY LONG BIÊN / BAN TUYÊN GIÁO") when one is
+    recorded (see :func:`core.documents.issuing_body`).
     """
     parent_id = unit.parent_id_on(day)
     parent = Unit.objects.filter(pk=parent_id).first() if parent_id else None
@@ -224,4 +228,5 @@ def issuing_body(unit: Unit, day: dt.date) -> documents.IssuingBody:
         department=unit.organiser_unit,
         parent_organisation=parent_organisation,
         symbol=unit.document_symbol_suffix,
+        by_department=by_department,
     )

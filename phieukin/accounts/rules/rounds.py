@@ -1,4 +1,4 @@
-"""Who creates and moves rounds, and who records a conference's attendance."""
+"""Who creates and moves rounds, and who records a conference's attendance and details."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from phieukin.accounts import permissions
 from phieukin.accounts.access import can, rule
+from phieukin.accounts.models import Role
+from phieukin.accounts.scoping import unit_ids_for
 
 
 @rule("round.view")
@@ -52,3 +54,21 @@ def record_attendance(actor: Any, conference: Any) -> bool:
     if box is not None and box.opened_at is not None:
         return can(actor, "box.attendance", box)
     return permissions.can_manage_conference(actor, conference)
+
+
+@rule("round.plan")
+def record_round_plan(actor: Any, round: Any) -> bool:
+    """The organiser of the round records the plan it carries out (number, date, issuer)."""
+    return permissions.can_manage_round(actor, round)
+
+
+@rule("conference.record_details")
+def record_conference_details(actor: Any, conference: Any) -> bool:
+    """Venue, time, chair, secretary and counting committee present, as the minutes print.
+
+    The organisers of the conference and its counting committee (who sign the minutes)
+    record them; when they may still change (not after sealing) is the service's rule.
+    """
+    if permissions.can_manage_conference(actor, conference):
+        return True
+    return conference.unit_id in unit_ids_for(actor, roles=[Role.COUNTER])

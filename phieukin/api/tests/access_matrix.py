@@ -80,4 +80,32 @@ ROWS = [
         target="followthrough",
         refused=404,
     ),
+    # The plan of a round: read by those who see the round, recorded by its organiser.
+    Row(
+        "api:round_plan",
+        "GET",
+        frozenset({"district_organiser", "ward_organiser", "outsider", "counter", "leader"})
+        | {"standing"},
+        target="followthrough",
+        refused=404,
+    ),
+    Row(
+        "api:record_round_plan",
+        "POST",
+        frozenset({"district_organiser"}),
+        target="followthrough",
+        refused_as={"supervisor": 404, "superuser": 404},
+        data={"number": "104-KH/QU", "date": "2026-02-11", "issuer": ""},
+    ),
+    # The conference details of the minutes: its organisers and counting committee.
+    Row("api:conference_details", "GET", READERS | {"leader"}, target="box", refused=404),
+    Row(
+        "api:record_conference_details",
+        "POST",
+        WARD_STAFF,
+        target="box",
+        refused=404,
+        refused_as={"standing": 403, "leader": 403},
+        data={"place": "Hội trường", "starts_at": "08:00", "committee": ["Lê Văn Cường"]},
+    ),
 ]

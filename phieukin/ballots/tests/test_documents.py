@@ -56,8 +56,9 @@ def test_the_counting_minutes_carry_digest_counts_and_signature_lines(
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BIÊN BẢN" in text
     assert seal.digest in text.replace("\r", "").replace("\n", "")
     assert "CHƯA KHỚP" in text
-    assert "TỔ TRƯỞNG" in text and "TỔ VIÊN" in text
-    assert (counter.full_name or counter.username) in text
+    assert "TỔ TRƯỞNG TỔ KIỂM PHIẾU" in text and "THÀNH VIÊN" in text
+    # No committee recorded: the counter accounts' full names, never an account name.
+    assert counter.full_name in text and counter.username not in text
 
 
 def test_the_share_slips_carry_each_share_as_a_qr_code_and_typed(box: Any) -> None:

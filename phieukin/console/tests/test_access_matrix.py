@@ -126,7 +126,12 @@ class World:
             "round": {"pk": current.pk, "round_id": current.pk, "action": "close"},
             "draft_round": {"pk": current.pk, "action": "open"},
             "conference": {"pk": box.conference_id},
-            "box": {"box_id": box.pk, "box": box.pk, "code": "ABCD-EFGH-JKLM"},
+            "box": {
+                "box_id": box.pk,
+                "box": box.pk,
+                "code": "ABCD-EFGH-JKLM",
+                "conference": box.conference_id,
+            },
             "sealed_box": {"box_id": sealed.pk, "box": sealed.pk},
             "attendance_proposal": {
                 "box_id": box.pk,

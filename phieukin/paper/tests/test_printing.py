@@ -95,3 +95,19 @@ def test_a_box_model_prints_one_stack_per_leader(box) -> None:
     assert {s.round_id for s in sheets} == {box.conference.round_id}
     first_pages = [s.subject_id for s in sheets if s.page == 1]
     assert first_pages == [pk for pk in subjects for _ in range(2)]
+
+
+@pytest.mark.django_db
+def test_the_ballot_heading_names_the_committee_above_its_issuing_department(box) -> None:
+    """HD 36: the upper line is the body above the issuer, the lower line the issuer."""
+    from phieukin.testing.documents import pdf_find
+
+    pdf = render_box_ballots_pdf(box, copies=1)
+    superior = pdf_find(pdf, "QUẬN ỦY LONG BIÊN")
+    issuer = pdf_find(pdf, "BAN TUYÊN GIÁO")
+    party = pdf_find(pdf, "ĐẢNG CỘNG SẢN VIỆT NAM")
+    assert superior and issuer and party
+    assert superior.page == issuer.page == 0
+    assert issuer.top < superior.bottom  # the issuer is the lower line
+    assert abs(issuer.centre_x - superior.centre_x) < 3 and superior.right < party.left
+    assert pdf_find(pdf, "ĐẢNG BỘ QUẬN LONG BIÊN") is None  # never the unit's own organisation

@@ -54,3 +54,21 @@ def test_a_ward_organiser_cannot_issue_the_district_report(
 ) -> None:
     client.force_login(ward_organiser)
     assert client.get(f"/recognition/report/{district.pk}/report.pdf").status_code == 404
+
+
+def test_the_report_heads_with_the_body_above_the_committee(
+    client: Client, registry: dict[str, Any], district: Unit, standing: User
+) -> None:
+    """HD 36: the upper line names the body above the issuing committee, never its own."""
+    from phieukin.testing.documents import DATE_LINE, docx_header_cells, pdf_find
+
+    client.force_login(standing)
+    base = f"/recognition/report/{district.pk}/"
+    left, right = docx_header_cells(client.get(base + "report.docx").content)
+    assert left[1] == "QUẬN ỦY LONG BIÊN"
+    assert left[0] != "ĐẢNG BỘ QUẬN LONG BIÊN"
+    assert left[3].endswith("-BC/QU")
+    assert DATE_LINE.fullmatch(right[-1])
+    pdf = client.get(base + "report.pdf").content
+    issuer = pdf_find(pdf, "QUẬN ỦY LONG BIÊN")
+    assert issuer is not None and pdf_find(pdf, "ĐẢNG BỘ QUẬN LONG BIÊN") is None

@@ -50,3 +50,21 @@ def test_the_docx_of_the_wards_organiser_leaves_out_the_report(
     assert "Bộ tiêu chí chuyên nghiệp" in text and "3521/QĐ-UBND" in cells
     assert "Kết quả lấy ý kiến" not in text
     assert full_record.title not in cells
+
+
+def test_the_record_heads_with_the_body_above_the_keeper_and_is_secret_under_its_number(
+    client: Client, full_record: Round, standing: User, leader: User
+) -> None:
+    """HD 36: upper line the body above the issuer; "MẬT" under the number, not above."""
+    from phieukin.testing.documents import docx_header_cells, pdf_find
+
+    assert leader.person is not None
+    client.force_login(standing)
+    docx = client.get(f"/records/{leader.person.pk}/record.docx").content
+    left, right = docx_header_cells(docx)
+    assert left[1] == "QUẬN ỦY LONG BIÊN" and left[0] != "ĐẢNG BỘ QUẬN LONG BIÊN"
+    assert left[3].endswith("-HS/QU") and left[-1] == "MẬT"
+    assert right[0] == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    pdf = client.get(f"/records/{leader.person.pk}/record.pdf").content
+    mark, number = pdf_find(pdf, "MẬT"), pdf_find(pdf, "-HS/QU")
+    assert mark and number and mark.page == 0 and mark.top < number.bottom

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from phieukin.core import documents
@@ -23,10 +24,22 @@ def _document(head: DocumentHead) -> Any:
             number=head.number,
             place=head.place,
             day=head.day,
-            secrecy=" — ".join(m for m in (head.secrecy, head.circulation) if m),
+            secrecy=head.secrecy,
         )
     )
     return document
+
+
+def _title(document: Any, head: DocumentHead, summary: str) -> None:
+    """Add the document type, its summary line and "Kính gửi: …"."""
+    documents.docx_title(document, _("REPORT"), summary)
+    documents.docx_addressee(document, head.addressee)
+    if head.circulation:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(head.circulation)
+        run.italic = True
+        run.font.size = Pt(12)
 
 
 def _heading(document: Any, text: str) -> None:
@@ -87,7 +100,7 @@ class DocxExporter(Exporter):
 
     def leader(self, report: LeaderReport, images: LeaderCharts) -> bytes:
         document = _document(report.head)
-        documents.docx_title(document, _("REPORT"), texts.leader_subject_line(report))
+        _title(document, report.head, texts.leader_subject_line(report))
         for paragraph in texts.leader_intro(report):
             documents.docx_paragraph(document, paragraph)
         _heading(document, texts.heading(1, _("Participation")))
@@ -152,7 +165,7 @@ class DocxExporter(Exporter):
 
     def summary(self, summary: DistrictSummary, images: SummaryCharts) -> bytes:
         document = _document(summary.head)
-        documents.docx_title(document, _("REPORT"), texts.summary_subject_line(summary))
+        _title(document, summary.head, texts.summary_subject_line(summary))
         for paragraph in texts.summary_intro(summary):
             documents.docx_paragraph(document, paragraph)
         _heading(document, texts.heading(1, _("Participation per ward")))

@@ -79,20 +79,25 @@ def _table(
 
 def _head(head: object) -> list[Flowable]:
     assert isinstance(head, DocumentHead)
-    flowables: list[Flowable] = []
-    st = _styles()
-    if head.secrecy or head.circulation:
-        marks = " — ".join(m for m in (head.secrecy, head.circulation) if m)
-        flowables.append(_p(marks, st["secrecy"]))
-    flowables += documents.header_flowables(
+    # The secrecy mark goes under the number and symbol (HD 36), inside the heading.
+    return documents.header_flowables(
         documents.PartyHeader(
             superior=head.superior,
             issuer=head.issuer,
             number=head.number,
             place=head.place,
             day=head.day,
+            secrecy=head.secrecy,
         )
     )
+
+
+def _title(head: DocumentHead, summary: str) -> list[Flowable]:
+    """Return the document type, its summary line and "Kính gửi: …"."""
+    flowables = documents.title_flowables(_("REPORT"), summary)
+    flowables += documents.addressee_flowables(head.addressee)
+    if head.circulation:
+        flowables.append(_p(head.circulation, _styles()["note"]))
     return flowables
 
 
@@ -121,7 +126,7 @@ class PdfExporter(Exporter):
         st = _styles()
         w = documents.CONTENT_WIDTH
         story: list[Flowable] = [*_head(report.head)]
-        story += documents.title_flowables(_("REPORT"), texts.leader_subject_line(report))
+        story += _title(report.head, texts.leader_subject_line(report))
         for paragraph in texts.leader_intro(report):
             story.append(_p(paragraph, st["body"]))
 
@@ -176,7 +181,7 @@ class PdfExporter(Exporter):
         st = _styles()
         w = documents.CONTENT_WIDTH
         story: list[Flowable] = [*_head(summary.head)]
-        story += documents.title_flowables(_("REPORT"), texts.summary_subject_line(summary))
+        story += _title(summary.head, texts.summary_subject_line(summary))
         for paragraph in texts.summary_intro(summary):
             story.append(_p(paragraph, st["body"]))
 

@@ -35,4 +35,25 @@ ROWS = [
         refused_as=HIDDEN,
         data={"invited": 10, "present": 5},
     ),
+    # The plan the round carries out: its organiser only.
+    *rows(
+        "rounds:plan",
+        {"district_organiser"},
+        target="round",
+        data={"plan_number": "104-KH/QU", "plan_date": "2026-02-11", "plan_issuer": ""},
+    ),
+    # The conference details of the minutes: its organisers and its counting committee.
+    *rows(
+        "rounds:conference_details",
+        {"district_organiser", "ward_organiser", "counter"},
+        target="conference",
+        refused_as=HIDDEN,
+        data={
+            "place": "Hội trường Đảng ủy",
+            "starts_at": "08:00",
+            "chair": "Nguyễn Văn An",
+            "secretary": "Trần Thị Bình",
+            "committee": "Lê Văn Cường\nPhạm Thị Dung\nHoàng Văn Em",
+        },
+    ),
 ]

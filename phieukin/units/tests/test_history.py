@@ -249,7 +249,7 @@ def test_a_ward_organises_its_own_round_and_its_documents_carry_its_header(
     assert (spec.superior, spec.issuer) == ("ĐẢNG BỘ THÀNH PHỐ HÀ NỘI", "ĐẢNG ỦY PHƯỜNG BỒ ĐỀ")
 
 
-def test_a_city_round_is_issued_by_the_department_and_a_2022_one_by_the_district(
+def test_a_city_round_and_a_2022_district_round_are_issued_by_their_departments(
     story: dict[str, Any],
 ) -> None:
     city = selectors.document_head(story["new"])
@@ -260,11 +260,15 @@ def test_a_city_round_is_issued_by_the_department_and_a_2022_one_by_the_district
     )
     assert city.number.endswith("-BC/BTGDVTU")
     old = selectors.document_head(story["old"])
+    # The district's propaganda department issues under its committee (HD 36: the upper
+    # line is the body directly above the issuer) and reports to the Standing Committee.
     assert (old.superior, old.issuer, old.place) == (
-        "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI",
         "QUẬN ỦY LONG BIÊN",
+        "BAN TUYÊN GIÁO",
         "Long Biên",
     )
+    assert old.number.endswith("-BC/BTGQU")
+    assert old.addressee == "Ban Thường vụ Quận ủy Long Biên"
     docx = _docx_header(render_district_summary(round=story["new"], fmt="docx").data)
     assert docx[:2] == ["THÀNH ỦY HÀ NỘI", "BAN TUYÊN GIÁO VÀ DÂN VẬN"]
 
