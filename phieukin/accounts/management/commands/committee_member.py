@@ -36,7 +36,7 @@ class Command(BaseCommand):
         units = manager.filter(pk=int(ward)) if ward.isdigit() else manager.filter(name=ward)
         if units.count() != 1:
             raise CommandError(f"No single unit named {ward!r}.")
-        unit = units.get()
+        unit: Any = units.get()
         actor = None
         if options["actor"]:
             actor = User.objects.filter(username=options["actor"]).first()
