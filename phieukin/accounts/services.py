@@ -217,9 +217,7 @@ class NewMember:
 
 
 def _temporary_password() -> str:
-    raw = "".join(
-        secrets.choice(READABLE_SYMBOLS) for _i in range(TEMPORARY_PASSWORD_LENGTH)
-    )
+    raw = "".join(secrets.choice(READABLE_SYMBOLS) for _i in range(TEMPORARY_PASSWORD_LENGTH))
     return "-".join(raw[i : i + 4] for i in range(0, TEMPORARY_PASSWORD_LENGTH, 4))
 
 
