@@ -50,6 +50,11 @@ def organised_units(user: Any) -> set[int]:
     return unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER])
 
 
+def can_manage_committee(user: Any, unit: Any) -> bool:
+    """Return whether the user adds and removes the counting committee of *unit*."""
+    return bool(unit.pk in unit_ids_for(user, roles=[Role.WARD_ORGANISER, Role.DISTRICT_ORGANISER]))
+
+
 def can_appoint(user: Any, position: Position) -> bool:
     """Return whether the user may appoint a holder of *position*."""
     return position.unit_id in organised_units(user)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from phieukin.accounts import permissions
-from phieukin.accounts.models import ApiToken, Membership, User
+from phieukin.accounts import permissions, scoping
+from phieukin.accounts.models import ApiToken, Membership, Role, User
 
 
 def managed_users(actor: User) -> QuerySet[User]:
@@ -57,3 +59,26 @@ def locked_sign_ins(actor: User) -> QuerySet[AccessAttempt]:
         .filter(Q(username__in=mine) | ~Q(username__in=known) | Q(username__isnull=True))
         .order_by("-attempt_time")
     )
+
+
+def committee_wards(actor: User) -> list[Any]:
+    """Return the wards whose counting committee *actor* manages (as ward office or above).
+
+    Only units where the actor holds the ward office or organiser role, and the units
+    below them that have no children (wards), sorted by name.
+    """
+    unit_model = cast("type[Model]", Membership._meta.get_field("unit").related_model)
+    reached = scoping.unit_ids_for(actor, roles=[Role.WARD_ORGANISER, Role.DISTRICT_ORGANISER])
+    units = unit_model._default_manager.filter(pk__in=reached).exclude(
+        pk__in=unit_model._default_manager.filter(parent_id__in=reached).values("parent_id")
+    )
+    return sorted(units, key=lambda u: str(getattr(u, "name", "")))
+
+
+def committee_members(actor: User, unit: Any) -> QuerySet[User]:
+    """Return the active counting-committee accounts of *unit*, if *actor* manages it."""
+    if not permissions.can_manage_committee(actor, unit):
+        return User.objects.none()
+    return User.objects.filter(
+        memberships__unit=unit, memberships__role=Role.COUNTER, is_active=True
+    ).order_by("username")

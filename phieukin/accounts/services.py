@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -20,9 +21,12 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from phieukin.accounts.access import authorize
-from phieukin.accounts.models import ApiToken, User
+from phieukin.accounts.models import ApiToken, Membership, Role, User
 from phieukin.core.errors import DomainError
 from phieukin.core.events import record_event
+
+if TYPE_CHECKING:
+    from phieukin.units.models import Unit
 
 BACKUP_CODES = 10
 MAX_TOKEN_DAYS = 365
@@ -196,3 +200,91 @@ def revoke_api_token(*, actor: User | None, token: ApiToken) -> ApiToken:
                 data={"user": token.user.username},
             )
     return token
+
+
+# --- Counting-committee accounts of a ward -----------------------------------------------
+
+READABLE_SYMBOLS = "abcdefghjkmnpqrstuvwxyz23456789"
+TEMPORARY_PASSWORD_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A committee account just created, with the temporary password shown once."""
+
+    user: User
+    temporary_password: str
+
+
+def _temporary_password() -> str:
+    raw = "".join(secrets.choice(READABLE_SYMBOLS) for _i in range(TEMPORARY_PASSWORD_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, TEMPORARY_PASSWORD_LENGTH, 4))
+
+
+def add_committee_member(
+    *, actor: User | None, unit: Unit, username: str, full_name: str
+) -> NewMember:
+    """Create a counting-committee account of *unit* (a ward) and return it once.
+
+    The ward's office or an organiser above it may do so. The account gets a random
+    temporary password, to be handed over on paper; at its first sign-in it must set
+    its own password and enrol its second factor (a counter always needs one). Audited
+    (never the password).
+    """
+    username = username.strip()
+    full_name = " ".join(full_name.split())
+    if not username or len(username) > 150 or not full_name:
+        raise DomainError(
+            _("Give the member's sign-in name and full name."), code="committee_fields"
+        )
+    with transaction.atomic():
+        authorize(actor, "committee.manage", unit)
+        if User.objects.filter(username__iexact=username).exists():
+            raise DomainError(
+                _("The sign-in name %(name)s is taken; choose another.") % {"name": username},
+                code="username_taken",
+            )
+        password = _temporary_password()
+        user = User.objects.create_user(username=username, password=password, full_name=full_name)
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password"])
+        Membership.objects.create(user=user, unit=unit, role=Role.COUNTER)
+        record_event(
+            actor=actor,
+            action="accounts.committee_member_added",
+            obj=user,
+            unit=unit,
+            data={"username": user.username, "full_name": full_name},
+        )
+    return NewMember(user=user, temporary_password=password)
+
+
+def remove_committee_member(*, actor: User | None, unit: Unit, user: User) -> User:
+    """Take *user* off the counting committee of *unit*; audited.
+
+    An account left without any role is deactivated (it can no longer sign in, and its
+    API tokens are revoked); its history stays in the audit log.
+    """
+    with transaction.atomic():
+        authorize(actor, "committee.manage", unit)
+        deleted, _rows = Membership.objects.filter(user=user, unit=unit, role=Role.COUNTER).delete()
+        if not deleted:
+            raise DomainError(
+                _("%(name)s is not on this ward's counting committee.") % {"name": user},
+                code="not_a_member",
+            )
+        deactivated = not Membership.objects.filter(user=user).exists()
+        if deactivated:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        record_event(
+            actor=actor,
+            action="accounts.committee_member_removed",
+            obj=user,
+            unit=unit,
+            data={"username": user.username, "deactivated": deactivated},
+        )
+    return user

@@ -14,6 +14,12 @@ urlpatterns = [
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("security/", views.security, name="security"),
+    path("committee/", views.committee, name="committee"),
+    path(
+        "committee/<int:unit_id>/<int:user_id>/remove/",
+        views.committee_remove,
+        name="committee_remove",
+    ),
     path("security/unlock/<int:pk>/", views.unlock_sign_in, name="unlock_sign_in"),
     path("security/reset/<int:pk>/", views.reset_second_factor, name="reset_second_factor"),
 ]

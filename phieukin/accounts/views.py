@@ -25,10 +25,11 @@ from django_otp import match_token
 
 from phieukin.accounts import selectors, services
 from phieukin.accounts.access import AccessDenied, can
-from phieukin.accounts.forms import ApiTokenForm, SecondFactorForm
+from phieukin.accounts.forms import ApiTokenForm, CommitteeMemberForm, SecondFactorForm
 from phieukin.accounts.models import User
 from phieukin.accounts.twofactor import has_second_factor, second_factor_required
 from phieukin.core.access import acting_user, deny_unless
+from phieukin.core.confirm import confirmation_page, confirmed
 from phieukin.core.errors import DomainError
 
 
@@ -58,6 +59,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_second_factor": has_second_factor(user),
             "second_factor_required": second_factor_required(user),
             "can_manage_security": can(user, "account.manage_security"),
+            "manages_committee": bool(selectors.committee_wards(user)),
         },
     )
 
@@ -230,3 +232,90 @@ def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     messages.success(request, _("The second factor of %(user)s was reset.") % {"user": str(target)})
     return redirect("accounts:security")
+
+
+# --- Counting-committee accounts ---------------------------------------------------------
+
+
+def _managed_ward(actor: User, unit_id: int) -> Any:
+    for unit in selectors.committee_wards(actor):
+        if unit.pk == unit_id:
+            return unit
+    raise Http404
+
+
+@never_cache
+@login_required
+def committee(request: HttpRequest) -> HttpResponse:
+    """The ward office's page: its counting committee's accounts, added and removed here."""
+    actor = acting_user(request)
+    wards = selectors.committee_wards(actor)
+    if not wards:
+        raise Http404
+    form = CommitteeMemberForm(request.POST or None, wards=wards)
+    created: services.NewMember | None = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = services.add_committee_member(
+                    actor=actor,
+                    unit=_managed_ward(actor, int(form.cleaned_data["ward"])),
+                    username=form.cleaned_data["username"],
+                    full_name=form.cleaned_data["full_name"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                form = CommitteeMemberForm(wards=wards)
+        else:
+            status = 400
+    response = render(
+        request,
+        "accounts/committee.html",
+        {
+            "form": form,
+            "created": created,
+            "wards": [(w, selectors.committee_members(actor, w)) for w in wards],
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def committee_remove(request: HttpRequest, unit_id: int, user_id: int) -> HttpResponse:
+    """Take a member off a ward's counting committee, after a confirmation page."""
+    actor = acting_user(request)
+    unit = _managed_ward(actor, unit_id)
+    member = selectors.committee_members(actor, unit).filter(pk=user_id).first()
+    if member is None:
+        raise Http404
+    if confirmed(request):
+        try:
+            services.remove_committee_member(actor=actor, unit=unit, user=member)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer on the counting committee of %(ward)s.")
+                % {"name": member.full_name or member.username, "ward": unit},
+            )
+        return redirect("accounts:committee")
+    return confirmation_page(
+        request,
+        title=_("Remove %(name)s from the counting committee")
+        % {"name": member.full_name or member.username},
+        consequences=[
+            _("The account can no longer count, enter or seal in %(ward)s.") % {"ward": unit},
+            _("An account left without any role can no longer sign in."),
+            _("The removal is written in the audit log."),
+        ],
+        action=request.path,
+        button=_("Remove from the committee"),
+        cancel=reverse("accounts:committee"),
+        status=400 if request.method == "POST" else 200,
+    )

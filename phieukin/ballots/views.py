@@ -19,10 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from phieukin.accounts.access import can
+from phieukin.accounts.models import Membership
 from phieukin.accounts.permissions import is_back_office
 from phieukin.ballots import documents, ratelimit, selectors, services
 from phieukin.ballots.models import BoxKey, Seal
 from phieukin.core.access import acting_user, require
+from phieukin.core.confirm import confirmed
 from phieukin.core.errors import DomainError, PermissionDenied
 from phieukin.core.uploads import upload_limit
 from phieukin.rounds import services as rounds_services
@@ -71,8 +74,29 @@ def box_detail(request: HttpRequest, box_id: int) -> HttpResponse:
             "figures": selectors.figure_entries(box),
             "proposal": selectors.pending_attendance(box),
             "guessing": failures if ratelimit.guessing_detected(box.pk) else 0,
+            "may": _may(request, box),
+            "roles_here": set(
+                Membership.objects.filter(user=acting_user(request)).values_list("role", flat=True)
+            ),
         },
     )
+
+
+_BOX_ACTIONS = {
+    "open": "box.open",
+    "close": "box.close",
+    "codes": "box.codes.generate",
+    "void": "box.codes.void",
+    "attendance": "box.attendance.propose",
+    "paper": "box.paper",
+    "seal": "box.seal",
+}
+
+
+def _may(request: HttpRequest, box: BallotBox) -> dict[str, bool]:
+    """Return which of the box's forms the user may use (the others are not shown)."""
+    user = acting_user(request)
+    return {name: can(user, action, box) for name, action in _BOX_ACTIONS.items()}
 
 
 @never_cache
@@ -94,6 +118,22 @@ def _act(request: HttpRequest, box: BallotBox, action: Any, done: str) -> HttpRe
     return redirect("ballots:detail", box.pk)
 
 
+def _unconfirmed(request: HttpRequest, box: BallotBox, action: str) -> HttpResponse | None:
+    """Answer a POST of an irreversible step that lacks its confirmation; change nothing.
+
+    The access rule still decides first, so a user who may not act is refused as before.
+    """
+    if confirmed(request):
+        return None
+    if not can(acting_user(request), action, box):
+        raise DjangoPermissionDenied
+    messages.error(
+        request,
+        _("Nothing was changed: tick the confirmation box next to the button, then try again."),
+    )
+    return redirect("ballots:detail", box.pk)
+
+
 def _small_int(value: str, default: int) -> int:
     value = value.strip()
     return int(value) if value.isdigit() and len(value) < 3 else default
@@ -105,6 +145,8 @@ def _small_int(value: str, default: int) -> int:
 def open_box(request: HttpRequest, box_id: int) -> HttpResponse:
     """Open the (empty) box and show its key shares, once, with the slips to print."""
     box = _box(request, box_id)
+    if (unconfirmed := _unconfirmed(request, box, "box.open")) is not None:
+        return unconfirmed
     try:
         opening = services.open_box(
             actor=acting_user(request),
@@ -143,6 +185,8 @@ def open_box(request: HttpRequest, box_id: int) -> HttpResponse:
 def close_box(request: HttpRequest, box_id: int) -> HttpResponse:
     """Close the box."""
     box = _box(request, box_id)
+    if (unconfirmed := _unconfirmed(request, box, "box.close")) is not None:
+        return unconfirmed
     return _act(
         request,
         box,
@@ -290,6 +334,8 @@ def confirm_attendance(request: HttpRequest, box_id: int, proposal_id: int) -> H
 def seal_box(request: HttpRequest, box_id: int) -> HttpResponse:
     """Seal the box with the committee's key shares; a mismatch needs acknowledgement."""
     box = _box(request, box_id)
+    if (unconfirmed := _unconfirmed(request, box, "box.seal")) is not None:
+        return unconfirmed
     acknowledge = request.POST.get("acknowledge") == "1"
     shares = [s for s in request.POST.getlist("share") if s.strip()]
     return _act(

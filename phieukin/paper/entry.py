@@ -15,16 +15,18 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
-from phieukin.ballots.services import enter_paper_ballot, shapes_for
+from phieukin.ballots.services import enter_paper_ballot, shapes_for, withdraw_paper_ballot
 from phieukin.ballots.sheet import ItemShape
 from phieukin.core.errors import Conflict, DomainError, PermissionDenied
 from phieukin.paper.keys import INVALID_KEY, KeysError, TypedSheet, keys_for, parse_keys
-from phieukin.paper.models import PaperOptions, PendingEntry
+from phieukin.paper.models import PaperOptions, PendingEntry, VoidedSheet
+from phieukin.paper.omr.types import SERIAL_ALPHABET, SHEET_NUMBER_LENGTH, sheet_number
 from phieukin.paper.validity import Verdict, judge_sheet
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from phieukin.accounts.models import User
 
 MAX_SHEET_LABEL = 32
+MAX_VOID_REASON = 200
 
 
 # --- Helpers shared with scanning ---------------------------------------------------------
@@ -88,6 +91,18 @@ def clean_comment(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
+def normalise_sheet_label(text: str) -> str:
+    """Return the sheet number as printed (``ABC-DEF``) however it was typed.
+
+    Case, spaces and dashes do not matter, so ``abc def`` and ``ABC-DEF`` name the same
+    sheet; a number the committee wrote by hand (``17``) is kept as typed, upper-cased.
+    """
+    compact = "".join(ch for ch in (text or "").upper() if ch not in " -_.\t")
+    if len(compact) == SHEET_NUMBER_LENGTH and all(ch in SERIAL_ALPHABET for ch in compact):
+        return sheet_number(compact)
+    return " ".join((text or "").upper().split())
+
+
 def double_entry_enabled(box: BallotBox) -> bool:
     """Return whether the box's paper sheets are typed twice."""
     return PaperOptions.objects.filter(box=box, double_entry=True).exists()
@@ -116,10 +131,13 @@ def store_sheet(
     source: str,
     group: RespondentGroup | None = None,
     double_marked: set[str] | None = None,
-) -> Verdict:
-    """Judge the sheet by the round's rules and put it in the box; return the verdict."""
+) -> Stored:
+    """Judge the sheet by the round's rules and put it in the box.
+
+    Return the verdict and the new ballot's id (to hand back to the typist only).
+    """
     verdict = judge(box, sheet, comment, double_marked or set())
-    enter_paper_ballot(
+    ballot_id = enter_paper_ballot(
         actor=actor,
         box=box,
         subject=subject,
@@ -129,7 +147,15 @@ def store_sheet(
         source=source,
         group=group,
     )
-    return verdict
+    return Stored(verdict, ballot_id)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A sheet put in the box: how it counts, and its ballot's id (never stored elsewhere)."""
+
+    verdict: Verdict
+    ballot_id: int
 
 
 def _check_subject(box: BallotBox, subject: Subject, group: RespondentGroup | None) -> None:
@@ -180,6 +206,8 @@ class EntryOutcome:
     status: str
     valid: bool | None = None
     reason: str = ""
+    ballot_id: int | None = None
+    entry_id: int | None = None
 
 
 def enter_typed_sheet(
@@ -209,7 +237,7 @@ def enter_typed_sheet(
         except KeysError as exc:
             raise keys_error(exc) from exc
         if not double_entry_enabled(locked):
-            verdict = store_sheet(
+            stored = store_sheet(
                 actor=actor,
                 box=locked,
                 subject=subject,
@@ -218,8 +246,8 @@ def enter_typed_sheet(
                 source="typed",
                 group=group,
             )
-            return EntryOutcome("entered", verdict.valid, verdict.reason)
-        label = sheet_label.strip()
+            return _entered(stored)
+        label = normalise_sheet_label(sheet_label)
         if not label or len(label) > MAX_SHEET_LABEL:
             raise DomainError(
                 _("With double entry, type the sheet number written on the sheet."),
@@ -235,7 +263,7 @@ def enter_typed_sheet(
             .first()
         )
         if pending is None:
-            PendingEntry.objects.create(
+            created = PendingEntry.objects.create(
                 box=locked,
                 subject=subject,
                 group=group,
@@ -245,7 +273,7 @@ def enter_typed_sheet(
                 first_invalid=sheet.declared_invalid,
                 first_comment=comment,
             )
-            return EntryOutcome("first")
+            return EntryOutcome("first", entry_id=created.pk)
         if pending.first_by_id == actor.pk or pending.second_by_id == actor.pk:
             raise Conflict(
                 _(
@@ -267,7 +295,7 @@ def enter_typed_sheet(
             and comment == pending.first_comment
             and pending.group_id == (group.pk if group else None)
         ):
-            verdict = store_sheet(
+            stored = store_sheet(
                 actor=actor,
                 box=locked,
                 subject=subject,
@@ -277,13 +305,19 @@ def enter_typed_sheet(
                 group=group,
             )
             pending.delete()
-            return EntryOutcome("entered", verdict.valid, verdict.reason)
+            return _entered(stored)
         pending.second_by = actor
         pending.second_keys = second_keys
         pending.second_invalid = sheet.declared_invalid
         pending.second_comment = comment
         pending.save(update_fields=["second_by", "second_keys", "second_invalid", "second_comment"])
-        return EntryOutcome("mismatch")
+        return EntryOutcome("mismatch", entry_id=pending.pk)
+
+
+def _entered(stored: Stored) -> EntryOutcome:
+    return EntryOutcome(
+        "entered", stored.verdict.valid, stored.verdict.reason, ballot_id=stored.ballot_id
+    )
 
 
 def _canonical_keys(shapes: list[ItemShape], sheet: TypedSheet) -> str:
@@ -298,12 +332,17 @@ def resolve_entry(
     keys: str,
     invalid: bool = False,
     comment: str = "",
+    comment_from: str = "",
 ) -> EntryOutcome:
     """Decide a sheet whose two entries differ; the ballot enters the box.
 
-    The decision is made by a third account (a committee member or the coordinator),
-    never by one of the two typists.
+    The decision is made by a member of the ward's counting committee (a counter, the
+    ward's office or the organiser) who typed neither entry, never by one of the two
+    typists. *comment_from* ``"first"`` or ``"second"`` takes that entry's comment as
+    typed; otherwise *comment* is the decided comment.
     """
+    if comment_from not in ("", "first", "second"):
+        raise DomainError(_("Choose one of the two typed comments."), code="bad_comment_choice")
     comment = clean_comment(comment)
     with transaction.atomic():
         pending = PendingEntry.objects.select_for_update().filter(pk=entry.pk).first()
@@ -323,7 +362,11 @@ def resolve_entry(
             sheet = parse_keys(shapes_for(locked), keys, invalid=invalid)
         except KeysError as exc:
             raise keys_error(exc) from exc
-        verdict = store_sheet(
+        if comment_from == "first":
+            comment = pending.first_comment
+        elif comment_from == "second":
+            comment = pending.second_comment
+        stored = store_sheet(
             actor=actor,
             box=locked,
             subject=pending.subject,
@@ -340,24 +383,159 @@ def resolve_entry(
             data={},
         )
         pending.delete()
-    return EntryOutcome("entered", verdict.valid, verdict.reason)
+    return EntryOutcome("entered", stored.verdict.valid, stored.verdict.reason)
 
 
-def discard_pending_entry(*, actor: User | None, entry: PendingEntry) -> None:
-    """Drop a pending entry typed under a wrong sheet number or leader (coordinator only)."""
+def _void_reason(reason: str) -> str:
+    text = clean_comment(reason)
+    if not text:
+        raise DomainError(
+            _("Write why the sheet is voided; the reason enters the reconciliation."),
+            code="void_reason",
+        )
+    if len(text) > MAX_VOID_REASON:
+        raise DomainError(
+            _("The reason is too long (at most %(max)s characters).") % {"max": MAX_VOID_REASON},
+            code="void_reason",
+        )
+    return text
+
+
+def discard_pending_entry(
+    *, actor: User | None, entry: PendingEntry, reason: str = "", void: bool = False
+) -> None:
+    """Drop a typed sheet that waits for its second entry or a resolution.
+
+    Any member of the ward's counting committee may do it before sealing. Without *void*
+    the entry was typed under a wrong sheet number or leader and is simply dropped (the
+    sheet is typed again). With *void* the paper sheet itself is set aside for *reason*
+    (required), which is counted in the box's paper reconciliation. Both are audited; the
+    voided sheet keeps no content and no link to a ballot or a person.
+    """
+    if void:
+        reason = _void_reason(reason)
     with transaction.atomic():
         pending = PendingEntry.objects.select_for_update().filter(pk=entry.pk).first()
         if pending is None:
             return
         locked = locked_box(pending.box_id, actor=actor, action="paper.discard", entering=False)
+        if void:
+            VoidedSheet.objects.create(box=locked, reason=reason)
         record_event(
             actor=actor,
-            action="paper.entry_discarded",
+            action="paper.sheet_voided" if void else "paper.entry_discarded",
             obj=locked,
             unit=locked.conference.unit,
-            data={"sheet": pending.sheet_label},
+            data={"sheet": pending.sheet_label, "reason": reason}
+            if void
+            else {"sheet": pending.sheet_label},
         )
         pending.delete()
+
+
+# --- Taking back one's own last entry ---------------------------------------------------
+
+UNDO_SALT = "phieukin.paper.undo"
+UNDO_MAX_AGE = 30 * 60
+
+
+@dataclass(frozen=True)
+class LastEntry:
+    """What the typist's undo token names: their own last entry in one box."""
+
+    user_id: int
+    box_id: int
+    ballot_id: int | None
+    entry_id: int | None
+
+
+def undo_token(*, actor: User, box: BallotBox, outcome: EntryOutcome) -> str:
+    """Return the signed token that lets *actor* take back the entry of *outcome*.
+
+    The token is handed to the typist's browser alone (a cookie scoped to the box's
+    paper pages, for half an hour) and never stored by the server, so no table links a
+    typist to a ballot. It is replaced by the next entry: only the last one can be
+    taken back.
+    """
+    return signing.dumps(
+        {"u": actor.pk, "x": box.pk, "b": outcome.ballot_id, "p": outcome.entry_id},
+        salt=UNDO_SALT,
+    )
+
+
+def read_undo_token(token: str, *, actor: User, box: BallotBox) -> LastEntry | None:
+    """Return the entry the token names, if it is *actor*'s, in *box*, and still fresh."""
+    try:
+        data = signing.loads(token, salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != actor.pk or data.get("x") != box.pk:
+        return None
+    ballot_id, entry_id = data.get("b"), data.get("p")
+    if not isinstance(ballot_id, int | None) or not isinstance(entry_id, int | None):
+        return None
+    if ballot_id is None and entry_id is None:
+        return None
+    return LastEntry(actor.pk, box.pk, ballot_id, entry_id)
+
+
+def undo_last_entry(
+    *, actor: User, box: BallotBox, last: LastEntry, reason: str = "", void: bool = False
+) -> bool:
+    """Take back *actor*'s own last entry, before sealing; return whether anything changed.
+
+    A sheet already in the box is withdrawn from it (the typist types it again, or with
+    *void* sets the paper sheet aside for *reason*, counted in the reconciliation). A
+    first entry waiting for its second is dropped; a second entry that disagreed is
+    cleared, so the sheet waits for a second entry again. Audited without the ballot.
+    """
+    if void:
+        reason = _void_reason(reason)
+    if last.user_id != actor.pk or last.box_id != box.pk:
+        raise PermissionDenied(_("Only the typist can take back their entry."), code="not_yours")
+    with transaction.atomic():
+        locked = locked_box(box, actor=actor, action="paper.enter", entering=True)
+        changed = False
+        if last.ballot_id is not None:
+            changed = withdraw_paper_ballot(actor=actor, box=locked, ballot_id=last.ballot_id)
+        elif last.entry_id is not None:
+            pending = (
+                PendingEntry.objects.select_for_update()
+                .filter(box=locked, pk=last.entry_id)
+                .first()
+            )
+            if pending is not None and pending.second_by_id == actor.pk:
+                pending.second_by = None
+                pending.second_keys = ""
+                pending.second_invalid = False
+                pending.second_comment = ""
+                pending.save(
+                    update_fields=["second_by", "second_keys", "second_invalid", "second_comment"]
+                )
+                changed = True
+                void = False  # the first entry still stands for the paper sheet
+            elif (
+                pending is not None
+                and pending.first_by_id == actor.pk
+                and pending.second_by_id is None
+            ):
+                pending.delete()
+                changed = True
+        if not changed:
+            raise Conflict(
+                _("Your last entry cannot be taken back any more (it was decided or is gone)."),
+                code="undo_gone",
+            )
+        if void:
+            VoidedSheet.objects.create(box=locked, reason=reason)
+        record_event(
+            actor=actor,
+            action="paper.sheet_voided" if void else "paper.entry_withdrawn",
+            obj=locked,
+            unit=locked.conference.unit,
+            data={"reason": reason} if void else {},
+        )
+    return changed
 
 
 # --- Printing --------------------------------------------------------------------------

@@ -42,7 +42,13 @@ class EntryForm(forms.Form):
         label=_("Sheet number"),
         max_length=32,
         required=False,
-        help_text=_("The number written on the sheet, so that both entries name the same sheet."),
+        help_text=_(
+            "The sheet number printed at the foot of the sheet ('Sheet no. ABC-DEF'), so that "
+            "both entries name the same sheet."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
     )
     keys = forms.CharField(
         label=_("Answers (one digit per item)"),
@@ -84,7 +90,11 @@ class EntryForm(forms.Form):
         if not groups.exists():
             del self.fields["group"]
         if double_entry:
+            # The sheet number comes first on the paper and in the form: the cursor starts
+            # there, and Tab leads on to the digits.
             self.fields["sheet_label"].required = True
+            self.fields["sheet_label"].widget.attrs["autofocus"] = True
+            self.fields["keys"].widget.attrs.pop("autofocus", None)
         else:
             del self.fields["sheet_label"]
 
@@ -98,8 +108,25 @@ class EntryForm(forms.Form):
         return data
 
 
+COMMENT_CHOICES = [
+    ("first", _("Take the comment of the first entry")),
+    ("second", _("Take the comment of the second entry")),
+    ("typed", _("Type the comment as it reads on the sheet")),
+]
+
+
 class ResolveForm(forms.Form):
-    """The decided content of a sheet whose two entries differ."""
+    """The decided content of a sheet whose two entries differ.
+
+    When the two typed comments differ, the resolver picks one of them or types it.
+    """
+
+    comment_from = forms.ChoiceField(
+        label=_("Comment"),
+        choices=COMMENT_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     keys = forms.CharField(
         label=_("Answers as read on the paper sheet"),
@@ -109,11 +136,27 @@ class ResolveForm(forms.Form):
     )
     invalid = forms.BooleanField(label=_("Invalid ballot"), required=False)
     comment = forms.CharField(
-        label=_("Comment"),
+        label=_("Comment typed from the sheet"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, comments_differ: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if comments_differ:
+            self.fields["comment_from"].required = True
+            self.fields["comment_from"].initial = "first"
+        else:
+            # Both typists typed the same comment: it is kept as typed.
+            del self.fields["comment_from"]
+            del self.fields["comment"]
+
+
+class VoidForm(forms.Form):
+    """Why a paper sheet is set aside (counted in the reconciliation)."""
+
+    reason = forms.CharField(label=_("Reason for voiding the sheet"), max_length=200)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -169,6 +169,7 @@ class PendingReading(models.Model):
         "rounds.Subject", on_delete=models.CASCADE, related_name="pending_readings"
     )
     copy_digest = models.CharField(max_length=64)
+    sheet_number = models.CharField(_("sheet number"), max_length=16, blank=True)
     page_count = models.PositiveSmallIntegerField(default=1)
     pages_read = models.JSONField(default=list)
     answers = models.JSONField(default=dict)
@@ -255,3 +256,25 @@ class SeenSheet(models.Model):
 
     def __str__(self) -> str:
         return self.digest[:12]
+
+
+class VoidedSheet(models.Model):
+    """A paper sheet the counting committee set aside before sealing, with the reason.
+
+    It enters the box's paper reconciliation (returned = entered + voided). It holds the
+    reason only: no sheet content, no typist, no time, no link to a ballot or a person
+    (who voided it, and when, is in the audit log).
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey(
+        "rounds.BallotBox", on_delete=models.CASCADE, related_name="voided_sheets"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("voided paper sheet")
+        verbose_name_plural = _("voided paper sheets")
+
+    def __str__(self) -> str:
+        return self.reason

@@ -41,7 +41,7 @@ from phieukin.paper.layout import (
     marker_rects,
     wrap,
 )
-from phieukin.paper.omr.types import SheetId, new_serial
+from phieukin.paper.omr.types import SheetId, new_serial, sheet_number
 from phieukin.questionnaires.yamlio import QuestionnaireSpec
 
 if TYPE_CHECKING:
@@ -263,6 +263,19 @@ def _draw_page(
     )
 
 
+SHEET_NUMBER_RIGHT = 186.0  # mm: right end of the footer line, clear of the corner marker
+
+
+def _draw_sheet_number(c: Canvas, serial: str) -> None:
+    """Print the copy's sheet number at the foot of the page, right of the page number."""
+    c.setFont(FONT_BOLD, 11)
+    c.drawRightString(
+        SHEET_NUMBER_RIGHT * mm,
+        _mm_y(PAGE_H - 10.0),
+        _("Sheet no. %(number)s") % {"number": sheet_number(serial)},
+    )
+
+
 def render_ballots_pdf(
     *,
     box: BoxSheetSpec,
@@ -310,6 +323,7 @@ def render_ballots_pdf(
                 )
                 c.doForm(form)
                 _draw_qr(c, sheet.payload(), QR_RECT)
+                _draw_sheet_number(c, copy_serial)
                 c.showPage()
     c.save()
     return buffer.getvalue()

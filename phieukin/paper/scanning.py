@@ -47,6 +47,7 @@ from phieukin.paper.models import (
     ScanFile,
     SeenSheet,
 )
+from phieukin.paper.omr.types import sheet_number
 from phieukin.rounds.models import BallotBox, Subject
 
 if TYPE_CHECKING:
@@ -322,7 +323,11 @@ def _apply_reading(
     pending, _created = PendingReading.objects.select_for_update().get_or_create(
         box=box,
         copy_digest=copy,
-        defaults={"subject": subject, "page_count": sheet.page_count},
+        defaults={
+            "subject": subject,
+            "page_count": sheet.page_count,
+            "sheet_number": sheet_number(sheet.serial),
+        },
     )
     if pending.subject_id != subject.pk:
         return _refused("mixed_copy", _("The pages of this printed copy name different leaders."))
@@ -471,6 +476,6 @@ def review_reading(
             comment=comment,
             source="scanned",
             double_marked=double,
-        )
+        ).verdict
         pending.delete()
     return EntryOutcome("entered", verdict.valid, verdict.reason)

@@ -14,7 +14,14 @@ from phieukin.accounts.access import authorize
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.ballots.models import Ballot, BallotSource
 from phieukin.paper.labels import doubt_label, problem_label
-from phieukin.paper.models import PendingEntry, PendingReading, ReviewPage, ScanBatch, ScanFile
+from phieukin.paper.models import (
+    PendingEntry,
+    PendingReading,
+    ReviewPage,
+    ScanBatch,
+    ScanFile,
+    VoidedSheet,
+)
 from phieukin.questionnaires.models import Item
 from phieukin.rounds.models import BallotBox, Subject
 
@@ -101,6 +108,12 @@ class PaperSummary:
     pending_incomplete: int
     scans: int
     warnings: list[str] = field(default_factory=list)
+    voided: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def voided_total(self) -> int:
+        """Return how many paper sheets the committee voided before sealing."""
+        return sum(n for _reason, n in self.voided)
 
     @property
     def total(self) -> int:
@@ -159,6 +172,13 @@ def paper_summary(box: BallotBox) -> PaperSummary:
         pending_review=complete,
         pending_incomplete=len(readings) - complete,
         scans=ScanFile.objects.filter(box=box).count(),
+        voided=[
+            (row["reason"], row["n"])
+            for row in VoidedSheet.objects.filter(box=box)
+            .values("reason")
+            .annotate(n=Count("id"))
+            .order_by("reason")
+        ],
     )
     summary.warnings.extend(plausibility_warnings(box, summary))
     return summary

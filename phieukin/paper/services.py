@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from phieukin.paper.entry import (
     MAX_COPIES,
+    UNDO_MAX_AGE,
     EntryOutcome,
+    LastEntry,
     clean_comment,
     discard_pending_entry,
     double_entry_enabled,
     enter_typed_sheet,
     keys_error,
     print_ballots,
+    read_undo_token,
     resolve_entry,
     set_double_entry,
     store_sheet,
+    undo_last_entry,
+    undo_token,
 )
 from phieukin.paper.images import MAX_SCAN_BYTES, SCAN_EXTENSIONS, Upload
 from phieukin.paper.scanning import (
@@ -39,7 +44,9 @@ __all__ = [
     "MAX_SCAN_BYTES",
     "NO_ANSWER",
     "SCAN_EXTENSIONS",
+    "UNDO_MAX_AGE",
     "EntryOutcome",
+    "LastEntry",
     "Upload",
     "clean_comment",
     "discard_pending_entry",
@@ -48,10 +55,13 @@ __all__ = [
     "keys_error",
     "print_ballots",
     "process_batch",
+    "read_undo_token",
     "resolve_entry",
     "review_reading",
     "set_double_entry",
     "sheet_digest",
     "store_sheet",
+    "undo_last_entry",
+    "undo_token",
     "upload_scans",
 ]

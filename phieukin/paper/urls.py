@@ -10,6 +10,7 @@ urlpatterns = [
     path("boxes/<int:box_id>/counts/", views.paper_counts, name="counts"),
     path("boxes/<int:box_id>/double-entry/", views.double_entry, name="double_entry"),
     path("boxes/<int:box_id>/entry/", views.entry, name="entry"),
+    path("boxes/<int:box_id>/entry/undo/", views.undo, name="undo"),
     path("boxes/<int:box_id>/resolve/", views.resolutions, name="resolutions"),
     path("boxes/<int:box_id>/resolve/<int:entry_id>/", views.resolve, name="resolve"),
     path("boxes/<int:box_id>/resolve/<int:entry_id>/discard/", views.discard, name="discard"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 from phieukin.accounts.access import AccessDenied, can
 from phieukin.accounts.models import User
 from phieukin.ballots.services import record_paper_counts
+from phieukin.core.confirm import confirmed
 from phieukin.core.errors import DomainError
 from phieukin.paper import selectors, services
 from phieukin.paper.forms import (
@@ -33,6 +35,7 @@ from phieukin.paper.forms import (
     PrintForm,
     ResolveForm,
     UploadForm,
+    VoidForm,
 )
 from phieukin.paper.models import PendingEntry, PendingReading, ReviewCrop, ScanBatch
 from phieukin.paper.services import EntryOutcome
@@ -200,7 +203,13 @@ def entry(request: HttpRequest, box_id: int) -> HttpResponse:
                 sticky = {"subject": data["subject"].pk}
                 if data.get("group"):
                     sticky["group"] = data["group"].pk
-                return redirect(reverse("paper:entry", args=[box.pk]) + "?" + urlencode(sticky))
+                response = redirect(reverse("paper:entry", args=[box.pk]) + "?" + urlencode(sticky))
+                _set_undo_cookie(
+                    response,
+                    box,
+                    services.undo_token(actor=_actor(request), box=box, outcome=outcome),
+                )
+                return response
         status = 400
     return render(
         request,
@@ -214,6 +223,7 @@ def entry(request: HttpRequest, box_id: int) -> HttpResponse:
                 for it in items
             ],
             "double_entry": doubled,
+            "last_entry": _last_entry(request, box),
             "policy": box.conference.round.get_double_mark_policy_display(),
             "blank_invalid": box.conference.round.blank_ballot_invalid,
         },
@@ -222,6 +232,77 @@ def entry(request: HttpRequest, box_id: int) -> HttpResponse:
 
 
 _KEY_ERRORS = {"not_a_digit", "wrong_length", "no_such_option"}
+
+
+def _undo_cookie_name(box: BallotBox) -> str:
+    return f"paper_undo_{box.pk}"
+
+
+def _set_undo_cookie(response: HttpResponse, box: BallotBox, token: str) -> None:
+    """Hand the typist's browser the token of their last entry (never stored server-side)."""
+    response.set_cookie(
+        _undo_cookie_name(box),
+        token,
+        max_age=services.UNDO_MAX_AGE,
+        path=reverse("paper:box", args=[box.pk]),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def _last_entry(request: HttpRequest, box: BallotBox) -> services.LastEntry | None:
+    token = request.COOKIES.get(_undo_cookie_name(box), "")
+    if not token:
+        return None
+    return services.read_undo_token(token, actor=_actor(request), box=box)
+
+
+@login_required
+def undo(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Take back one's own last entry: retype it, or void the paper sheet with a reason.
+
+    GET (or a POST without ``confirm=yes``) shows what will happen; nothing changes
+    until the typist confirms.
+    """
+    box = _box(request, box_id, "paper.enter")
+    last = _last_entry(request, box)
+    entry_url = reverse("paper:entry", args=[box.pk])
+    if last is None:
+        messages.error(request, _("There is no entry of yours to take back in this box."))
+        return redirect(entry_url)
+    void = request.POST.get("void") == "1"
+    form = VoidForm(request.POST if void else None)
+    status = 200
+    if confirmed(request) and (not void or form.is_valid()):
+        try:
+            services.undo_last_entry(
+                actor=_actor(request),
+                box=box,
+                last=last,
+                reason=form.cleaned_data["reason"] if void else "",
+                void=void,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("The paper sheet is voided; it is counted in the reconciliation.")
+                if void
+                else _("Your last entry was taken back: type the sheet again."),
+            )
+        response = redirect(entry_url)
+        response.delete_cookie(_undo_cookie_name(box), path=reverse("paper:box", args=[box.pk]))
+        return response
+    if request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "paper/undo.html",
+        {"box": box, "last": last, "form": form, "double_entry": last.entry_id is not None},
+        status=status,
+    )
 
 
 @login_required
@@ -245,17 +326,22 @@ def resolve(request: HttpRequest, box_id: int, entry_id: int) -> HttpResponse:
     box = _box(request, box_id, "paper.resolve")
     pending = get_object_or_404(selectors.pending_entries(box), pk=entry_id)
     items = selectors.entry_items(box)
-    form = ResolveForm(request.POST or None)
+    comments_differ = pending.first_comment != pending.second_comment
+    form = ResolveForm(request.POST or None, comments_differ=comments_differ)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            choice = form.cleaned_data.get("comment_from") or ""
             try:
                 outcome = services.resolve_entry(
                     actor=_actor(request),
                     entry=pending,
                     keys=form.cleaned_data["keys"],
                     invalid=form.cleaned_data["invalid"],
-                    comment=form.cleaned_data["comment"],
+                    comment=(
+                        form.cleaned_data["comment"] if comments_differ else pending.first_comment
+                    ),
+                    comment_from=choice if choice in ("first", "second") else "",
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)
@@ -272,18 +358,42 @@ def resolve(request: HttpRequest, box_id: int, entry_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def discard(request: HttpRequest, box_id: int, entry_id: int) -> HttpResponse:
-    """Drop a pending entry typed under a wrong sheet number (coordinator)."""
+    """Drop a waiting typed sheet (wrong number) or void its paper sheet with a reason.
+
+    Any member of the ward's counting committee, after a confirmation page: GET (or a
+    POST without ``confirm=yes``) changes nothing.
+    """
     box = _box(request, box_id, "paper.discard")
-    pending = get_object_or_404(PendingEntry.objects.filter(box=box), pk=entry_id)
-    try:
-        services.discard_pending_entry(actor=_actor(request), entry=pending)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The typed sheet was discarded."))
-    return redirect("paper:resolutions", box_id=box.pk)
+    pending = get_object_or_404(
+        PendingEntry.objects.filter(box=box).select_related("subject"), pk=entry_id
+    )
+    void = request.POST.get("void") == "1"
+    form = VoidForm(request.POST if void else None)
+    if confirmed(request) and (not void or form.is_valid()):
+        try:
+            services.discard_pending_entry(
+                actor=_actor(request),
+                entry=pending,
+                reason=form.cleaned_data["reason"] if void else "",
+                void=void,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("The paper sheet is voided; it is counted in the reconciliation.")
+                if void
+                else _("The typed sheet was discarded."),
+            )
+        return redirect("paper:resolutions", box_id=box.pk)
+    return render(
+        request,
+        "paper/discard.html",
+        {"box": box, "entry": pending, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _differences(items: list[selectors.EntryItem], entry: PendingEntry) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from phieukin.accounts.access import AccessDenied, can, permits
 from phieukin.core.access import acting_user, require
+from phieukin.core.confirm import confirmed
 from phieukin.core.errors import DomainError
 from phieukin.questionnaires.selectors import questionnaires_for
 from phieukin.rounds import services
@@ -131,6 +132,15 @@ def round_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if action not in _TRANSITIONS:
         raise Http404
     service, done = _TRANSITIONS[action]
+    if not confirmed(request):
+        # Nothing changes without the confirmation; the access rule still answers first.
+        if not can(request.user, f"round.{action}", rnd):
+            raise PermissionDenied
+        messages.error(
+            request,
+            _("Nothing was changed: tick the confirmation box next to the button, then try again."),
+        )
+        return redirect("rounds:detail", pk=rnd.pk)
     try:
         service(actor=acting_user(request), round=rnd)
     except AccessDenied as exc:

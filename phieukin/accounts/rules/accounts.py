@@ -1,4 +1,4 @@
-"""Rules of account security: second-factor resets, sign-in unlocks, API tokens."""
+"""Rules of accounts: second-factor resets, sign-in unlocks, API tokens, committee accounts."""
 
 from __future__ import annotations
 
@@ -50,3 +50,9 @@ def create_token(actor: Any, user: Any) -> bool:
 def revoke_token(actor: Any, token: Any) -> bool:
     """The owner revokes a token; so does the district organiser of the owner's units."""
     return bool(token.user_id == actor.pk) or user_in_scope(actor, token.user)
+
+
+@rule("committee.manage")
+def manage_committee(actor: Any, unit: Any) -> bool:
+    """The ward's office (or an organiser above it) adds and removes its counting committee."""
+    return permissions.can_manage_committee(actor, unit)

@@ -1,11 +1,13 @@
 """Who may do what with a box's paper ballots (typing, scanning, reviewing, printing).
 
 The object is always the ballot box; its ward is ``box.conference.unit_id``. The
-counting committee, the ward organiser and the district organiser count in a ward; only
-the organisers (the coordinator) may discard a typed sheet. The Standing Committee reads
-a box's paper figures, as it reads the box's other pages, and does nothing else.
-Handwritten comments and whole page images are never shown to a leader evaluated in
-the box, whatever other role they hold: handwriting identifies its writer.
+counting committee, the ward organiser and the district organiser count in a ward; any of
+them may drop or void a typed sheet that waits (audited, with a reason when voided) and
+decide two differing entries unless they typed one of them (checked in the service): a
+ward with only two counters has the ward's office or the organiser decide. Handwritten comments and
+whole page images are never shown to a leader evaluated in the box, whatever other role
+they hold: handwriting identifies its writer. The Standing Committee reads a box's paper
+figures, as it reads the box's other pages, and does nothing else.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from phieukin.accounts.models import Role
 from phieukin.accounts.scoping import unit_ids_for
 
 COUNTING_ROLES = (Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER, Role.COUNTER)
-COORDINATING_ROLES = (Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER)
 READING_ROLES = (*COUNTING_ROLES, Role.STANDING_COMMITTEE)
 
 
@@ -58,8 +59,8 @@ def resolve_paper(actor: Any, box: Any) -> bool:
 
 @rule("paper.discard")
 def discard_paper(actor: Any, box: Any) -> bool:
-    """Only the coordinator (ward or district organiser) drops a typed sheet."""
-    return bool(box.conference.unit_id in unit_ids_for(actor, roles=list(COORDINATING_ROLES)))
+    """The box's counting committee drops or voids a typed sheet that waits (audited)."""
+    return _counts_in(actor, box)
 
 
 @rule("paper.print")

@@ -25,6 +25,22 @@ ROWS = [
     *rows("accounts:api_tokens", SIGNED_IN),
     # Only the district organiser opens the sign-in security page.
     *rows("accounts:security", {"district_organiser"}),
+    # The ward office (and the organisers above it) manage their counting committee's
+    # accounts; nobody else has a ward to manage, so the page is not there for them.
+    *rows(
+        "accounts:committee",
+        {"district_organiser", "ward_organiser", "outsider"},
+        refused=404,
+        data={"ward": "0", "username": "", "full_name": ""},
+    ),
+    # Removing acts on a member of the first ward; none has this id.
+    *rows(
+        "accounts:committee_remove",
+        set(),
+        target="committee_member_missing",
+        refused=404,
+        absent_ok=True,
+    ),
     # Revoking, unlocking and resetting act on an object the user may see; none has this id.
     *rows("accounts:revoke_api_token", set(), **NOTHING),
     *rows("accounts:unlock_sign_in", set(), **NOTHING),

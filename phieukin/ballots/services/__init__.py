@@ -32,6 +32,7 @@ from phieukin.ballots.services.casting import (
     cast_ballot,
     check_sheets,
     enter_paper_ballot,
+    withdraw_paper_ballot,
 )
 from phieukin.ballots.services.codes import (
     MAX_CODES_PER_CALL,
@@ -97,4 +98,5 @@ __all__ = [
     "strip_control_characters",
     "verify_box",
     "void_codes",
+    "withdraw_paper_ballot",
 ]

@@ -279,11 +279,13 @@ def enter_paper_ballot(
     valid: bool = True,
     source: str = "typed",
     group: RespondentGroup | None = None,
-) -> None:
+) -> int:
     """Store one paper sheet (typed or scanned) in an open or closed, unsealed box.
 
     Same secrecy as online: encrypted to the box's key, random id, no time, no link to
-    who typed it (no audit event per ballot), no receipt.
+    who typed it (no audit event per ballot), no receipt. Return the ballot's id, which
+    the caller may hand back to the typist alone (never store it) so that the typist can
+    withdraw a stray entry with :func:`withdraw_paper_ballot` before sealing.
     """
     if source not in (BallotSource.TYPED, BallotSource.SCANNED):
         raise DomainError(_("Unknown ballot source."), code="bad_source")
@@ -304,16 +306,37 @@ def enter_paper_ballot(
             compact = encode(spec.shapes, answers)
         except SheetError as exc:
             raise sheet_error(exc) from exc
-        insert_ballots(
-            [
-                _stored(
-                    spec,
-                    subject_id=subject.pk,
-                    group_id=group.pk if group else None,
-                    source=source,
-                    valid=valid,
-                    answers=compact,
-                    comment=clean_comment(comment, spec.comment_limit),
-                )
-            ]
+        ballot = _stored(
+            spec,
+            subject_id=subject.pk,
+            group_id=group.pk if group else None,
+            source=source,
+            valid=valid,
+            answers=compact,
+            comment=clean_comment(comment, spec.comment_limit),
         )
+        insert_ballots([ballot])
+    return int(ballot.id)
+
+
+def withdraw_paper_ballot(*, actor: User | None, box: BallotBox, ballot_id: int) -> bool:
+    """Take one typed or scanned sheet out of an open or closed, unsealed box.
+
+    The caller names the ballot by the id :func:`enter_paper_ballot` returned (kept only
+    in the typist's page, signed); online ballots can never be withdrawn. Return whether
+    a ballot was removed. The caller writes the audit event (without the ballot's id).
+    """
+    with transaction.atomic():
+        locked = locked_box(box)
+        authorize(actor, "box.paper", locked)
+        if locked.state not in (BoxState.OPEN, BoxState.CLOSED):
+            raise Conflict(
+                _("A sheet can only be taken out of an open or closed box, before sealing."),
+                code="bad_box_state",
+            )
+        deleted, _rows = Ballot.objects.filter(
+            box=locked,
+            pk=ballot_id,
+            source__in=(BallotSource.TYPED, BallotSource.SCANNED),
+        ).delete()
+    return deleted > 0

@@ -8,7 +8,7 @@ from typing import Any
 from django.test import Client
 
 from phieukin.ballots import services
-from phieukin.ballots.models import Code, Seal
+from phieukin.ballots.models import BoxKey, Code, Seal
 from phieukin.rounds.models import BallotBox
 
 
@@ -24,7 +24,8 @@ def test_a_ward_organiser_prints_codes_then_opens_the_box_and_gets_the_share_sli
     assert response.content.startswith(b"%PDF")
     assert Code.objects.filter(box=box).count() == 4
     opened = client.post(
-        f"/ballots/{box.pk}/open/", {"members": "3", "threshold": "2", "recovery": "1"}
+        f"/ballots/{box.pk}/open/",
+        {"members": "3", "threshold": "2", "recovery": "1", "confirm": "yes"},
     )
     box.refresh_from_db()
     assert box.state == "open"
@@ -43,17 +44,28 @@ def test_the_counting_committee_seals_on_the_web_with_its_shares(
     client: Client, box: BallotBox, ward_organiser: Any, counter: Any
 ) -> None:
     client.force_login(ward_organiser)
-    body = client.post(f"/ballots/{box.pk}/open/", {"members": "3", "threshold": "2"}).content
+    body = client.post(
+        f"/ballots/{box.pk}/open/", {"members": "3", "threshold": "2", "confirm": "yes"}
+    ).content
     shares = re.findall(r"\b(?:[0-9A-Z]{5}-){6}[0-9A-Z]{5}\b", body.decode())
     assert len(set(shares)) == 3
     services.close_box(actor=None, box=box)
     client.force_login(counter)
     page = client.get(f"/ballots/{box.pk}/").content.decode()
     assert page.count('name="share"') == 2
-    client.post(f"/ballots/{box.pk}/seal/", {"share": [shares[0]], "acknowledge": "1"})
+    client.post(
+        f"/ballots/{box.pk}/seal/", {"share": [shares[0]], "acknowledge": "1", "confirm": "yes"}
+    )
     box.refresh_from_db()
     assert box.state == "closed"
-    client.post(f"/ballots/{box.pk}/seal/", {"share": [shares[0], shares[2]], "acknowledge": "1"})
+    client.post(
+        f"/ballots/{box.pk}/seal/",
+        {
+            "share": [shares[0], shares[2]],
+            "acknowledge": "1",
+            "confirm": "yes",
+        },
+    )
     box.refresh_from_db()
     assert box.state == "sealed"
 
@@ -83,12 +95,12 @@ def test_the_committee_must_acknowledge_a_mismatch_to_seal(
 ) -> None:
     services.cast_ballot(code=box_codes[0], sheets=sheets())
     client.force_login(counter)
-    client.post(f"/ballots/{open_box_.pk}/close/")
+    client.post(f"/ballots/{open_box_.pk}/close/", {"confirm": "yes"})
     page = client.get(f"/ballots/{open_box_.pk}/").content.decode()
     assert "chưa khớp" in page.lower() or "không khớp" in page.lower()
-    client.post(f"/ballots/{open_box_.pk}/seal/")
+    client.post(f"/ballots/{open_box_.pk}/seal/", {"confirm": "yes"})
     assert not Seal.objects.exists()
-    client.post(f"/ballots/{open_box_.pk}/seal/", {"acknowledge": "1"})
+    client.post(f"/ballots/{open_box_.pk}/seal/", {"acknowledge": "1", "confirm": "yes"})
     assert Seal.objects.get(box=open_box_).reconciliation_acknowledged
     minutes = client.get(f"/ballots/{open_box_.pk}/minutes.pdf")
     assert minutes.content.startswith(b"%PDF")
@@ -117,3 +129,29 @@ def test_a_photo_of_the_signed_minutes_can_be_attached(
     seal = Seal.objects.get(box=open_box_)
     assert seal.signed_minutes.name.startswith("signed/")
     assert services.verify_box(box=open_box_).ok  # attaching changes nothing in the box
+
+
+def test_opening_closing_and_sealing_without_the_confirmation_change_nothing(
+    client: Client, box: BallotBox, ward_organiser: Any, counter: Any
+) -> None:
+    client.force_login(ward_organiser)
+    page = client.get(f"/ballots/{box.pk}/").content.decode()
+    assert 'name="confirm" value="yes" required' in page
+    refused = client.post(f"/ballots/{box.pk}/open/", {"members": "3", "threshold": "2"})
+    assert refused.status_code == 302
+    box.refresh_from_db()
+    assert box.state == "prepared"
+    assert not BoxKey.objects.filter(box=box).exists()
+    followed = client.get(f"/ballots/{box.pk}/").content.decode()
+    assert "Chưa có thay đổi nào" in followed
+
+    services.open_box(actor=None, box=box)
+    client.post(f"/ballots/{box.pk}/close/")
+    box.refresh_from_db()
+    assert box.state == "open"
+    services.close_box(actor=None, box=box)
+    client.force_login(counter)
+    client.post(f"/ballots/{box.pk}/seal/", {"acknowledge": "1"})
+    box.refresh_from_db()
+    assert box.state == "closed"
+    assert not Seal.objects.exists()

@@ -105,6 +105,20 @@ def parse_sheet_id(text: str) -> SheetId:
     )
 
 
+SHEET_NUMBER_LENGTH = 6  # 30 bits of the serial: two copies of a box share one ~1 in 10^6
+
+
+def sheet_number(serial: str) -> str:
+    """Return the human-readable sheet number printed on every page of a copy.
+
+    It is the start of the copy's random serial, grouped ``ABC-DEF``: double entry pairs
+    the two typists' entries on it, and the review of a scanned copy shows it. Like the
+    serial it says nothing about who filled the sheet (copies are handed out shuffled).
+    """
+    head = serial[:SHEET_NUMBER_LENGTH].upper()
+    return f"{head[:3]}-{head[3:]}"
+
+
 def new_serial() -> str:
     """Return a fresh random copy serial (12 base32 characters, 60 bits)."""
     return "".join(secrets.choice(SERIAL_ALPHABET) for _ in range(SERIAL_LENGTH))

@@ -3,8 +3,8 @@
 The paper pages find a box as the box pages do: anyone outside the box's readers (the
 ward's staff and the Standing Committee) gets 404. Each page then asks the rule of its
 own action: the Standing Committee reads the paper figures (``paper:box``) and is refused
-(403) every page that types, scans, reviews or prints; only the organisers (the
-coordinator) discard a typed sheet. Routes to a sheet, batch or reading are requested
+(403) every page that types, scans, reviews, prints or discards; the ward's counting
+committee, organisers included, discards or voids a waiting typed sheet. Routes to a sheet, batch or reading are requested
 with ids that do not exist, so for them the matrix checks only that nobody gets more
 than 404.
 """
@@ -12,7 +12,6 @@ than 404.
 from phieukin.testing.matrix import LOGIN, WARD_STAFF, Row, rows
 
 READ_ONLY = {"standing": 403}
-COORDINATORS = frozenset({"district_organiser", "ward_organiser"})
 
 
 def _page(route: str, *, missing: bool = False) -> list[Row]:
@@ -50,9 +49,10 @@ ROWS = [
     *_post_only("paper:counts", data={"issued": "1", "returned": "1"}),
     *_post_only("paper:double_entry"),
     *_page("paper:entry"),
+    *_page("paper:undo"),
     *_page("paper:resolutions"),
     *_page("paper:resolve", missing=True),
-    *_post_only("paper:discard", allowed=COORDINATORS, missing=True),
+    *_page("paper:discard", missing=True),
     *_page("paper:print"),
     *_page("paper:upload"),
     *_page("paper:batch", missing=True),

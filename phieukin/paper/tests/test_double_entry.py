@@ -131,7 +131,7 @@ def test_double_entry_needs_a_sheet_number(
 ) -> None:
     body = _type(login(counter), doubled, subject, "1" * len(shapes), label="")
     assert not PendingEntry.objects.exists()
-    assert "Số thứ tự phiếu" in body
+    assert "Số phiếu" in body
 
 
 def test_different_comments_are_a_mismatch(

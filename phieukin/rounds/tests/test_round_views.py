@@ -96,7 +96,7 @@ def test_the_district_organiser_opens_a_draft_round(
     as_persona: Any, district_organiser: Any, draft_round: Any
 ) -> None:
     url = reverse("rounds:transition", args=[draft_round.pk, "open"])
-    response = as_persona("district_organiser").post(url, follow=True)
+    response = as_persona("district_organiser").post(url, {"confirm": "yes"}, follow=True)
     draft_round.refresh_from_db()
     assert draft_round.state == "open"
     assert "Đã mở Đợt II/2026." in response.content.decode()
@@ -106,7 +106,7 @@ def test_an_impossible_step_is_explained_not_performed(
     as_persona: Any, district_organiser: Any, open_round_: Any
 ) -> None:
     url = reverse("rounds:transition", args=[open_round_.pk, "close"])
-    response = as_persona("district_organiser").post(url, follow=True)
+    response = as_persona("district_organiser").post(url, {"confirm": "yes"}, follow=True)
     open_round_.refresh_from_db()
     assert open_round_.state == "open"
     assert "Còn 3 hòm phiếu chưa niêm phong." in response.content.decode()
@@ -118,6 +118,7 @@ def test_read_only_roles_cannot_open_a_round(
 ) -> None:
     url = reverse("rounds:transition", args=[draft_round.pk, "open"])
     assert as_persona(persona).post(url).status_code == 403
+    assert as_persona(persona).post(url, {"confirm": "yes"}).status_code == 403
     draft_round.refresh_from_db()
     assert draft_round.state == "draft"
 
@@ -130,6 +131,19 @@ def test_the_lifecycle_buttons_are_shown_only_to_the_district_organiser(
     assert button in as_persona("district_organiser").get(url).content.decode()
     assert button not in as_persona("standing").get(url).content.decode()
     assert button not in as_persona("ward_organiser").get(url).content.decode()
+
+
+def test_opening_a_round_without_the_confirmation_changes_nothing(
+    as_persona: Any, draft_round: Any
+) -> None:
+    client = as_persona("district_organiser")
+    page = client.get(reverse("rounds:detail", args=[draft_round.pk])).content.decode()
+    assert 'name="confirm" value="yes" required' in page
+    url = reverse("rounds:transition", args=[draft_round.pk, "open"])
+    response = client.post(url, follow=True)
+    draft_round.refresh_from_db()
+    assert draft_round.state == "draft"
+    assert "Chưa có thay đổi nào" in response.content.decode()
 
 
 def test_transitions_need_post(as_persona: Any, draft_round: Any) -> None:

@@ -56,6 +56,7 @@
   });
   keys.addEventListener("input", render);
   if (invalid) invalid.addEventListener("change", render);
-  keys.focus();
+  /* With double entry the sheet number comes first (it carries autofocus). */
+  if (!form.querySelector("input[name=sheet_label]")) keys.focus();
   render();
 }());
