@@ -4,9 +4,9 @@ The paper pages find a box as the box pages do: anyone outside the box's readers
 ward's staff and the Standing Committee) gets 404. Each page then asks the rule of its
 own action: the Standing Committee reads the paper figures (``paper:box``) and is refused
 (403) every page that types, scans, reviews, prints or discards; the ward's counting
-committee, organisers included, discards or voids a waiting typed sheet. Routes to a sheet, batch or reading are requested
-with ids that do not exist, so for them the matrix checks only that nobody gets more
-than 404.
+committee, organisers included, discards or voids a waiting typed sheet. Routes to a
+sheet, batch or reading are requested with ids that do not exist, so for them the matrix
+checks only that nobody gets more than 404.
 """
 
 from phieukin.testing.matrix import LOGIN, WARD_STAFF, Row, rows
