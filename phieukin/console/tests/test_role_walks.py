@@ -204,6 +204,7 @@ def test_the_leader_reads_their_own_published_report_on_a_phone(
 ) -> None:
     fill_round(open_round_)
     publish_round(actor=None, round=open_round_)
+    assert leader.person_id is not None
     own = Subject.objects.get(conference__round=open_round_, person_id=leader.person_id)
     page = _sign_in(_page(chromium, contexts, PHONE, is_mobile=True), live_server, leader)
     page.goto(f"{live_server.url}/reports/{open_round_.pk}/")

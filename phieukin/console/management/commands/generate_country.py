@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 f"Database {connection.settings_dict['NAME']} already has units; generate into "
                 "a scratch database, or pass --confirm to add the country anyway."
             )
-        built = generate_country(size=size, stdout=self.stdout)  # type: ignore[arg-type]
+        built = generate_country(size=size, stdout=self.stdout)
         self.stdout.write(
             f"{built.communes} communes, {built.leaders} leaders, {built.rounds} rounds, "
             f"{built.ballots} ballots in {built.seconds:.0f} s"
