@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from phieukin.accounts.demo import enrol_demo_users
 from phieukin.accounts.models import Membership, Role, User
@@ -111,9 +111,18 @@ OPEN_ROUND = PastRound(
 HELD_EARLIER_2026 = dt.date(2026, 11, 14)
 
 
+DEMO_LANGUAGE = "vi"
+
+
+def role_label(role: str) -> str:
+    """Return the Vietnamese label of *role* for the printed logins, whatever the language."""
+    with translation.override(DEMO_LANGUAGE):
+        return str(Role(role).label)
+
+
 @dataclass
 class Login:
-    """A demo login to print."""
+    """A demo login to print (every text in Vietnamese)."""
 
     username: str
     role: str
@@ -244,14 +253,14 @@ def _city_users(city: Unit, district: Unit, result: DemoResult) -> None:
     )
     standing = _user("thuongtruc", full_name="Thường trực Thành ủy Hà Nội", result=result)
     _member(standing, city, Role.STANDING_COMMITTEE)
-    result.logins.append(Login("thuongtruc", str(Role.STANDING_COMMITTEE.label), str(city)))
+    result.logins.append(Login("thuongtruc", role_label(Role.STANDING_COMMITTEE), str(city)))
     front = _user("mattran", full_name="Ủy ban MTTQ Việt Nam thành phố Hà Nội", result=result)
     _member(front, city, Role.SUPERVISOR)
-    result.logins.append(Login("mattran", str(Role.SUPERVISOR.label), str(city)))
+    result.logins.append(Login("mattran", role_label(Role.SUPERVISOR), str(city)))
     admin = _user(
         "quantri", full_name="Quản trị hệ thống", result=result, is_staff=True, is_superuser=True
     )
-    result.logins.append(Login(admin.username, "Django admin (/admin/)", "—"))
+    result.logins.append(Login(admin.username, "Quản trị hệ thống (trang /admin/)", "—"))
 
 
 def _ward_users(wards: list[Unit], result: DemoResult) -> None:
@@ -274,7 +283,7 @@ def _ward_users(wards: list[Unit], result: DemoResult) -> None:
             shown = (
                 "Tổ chức lấy ý kiến, cấp phường"
                 if role == Role.DISTRICT_ORGANISER
-                else str(role.label)
+                else role_label(role)
             )
             result.logins.append(Login(user.username, shown, ward.full_name))
         for prefix, position_key in (("bithu", "bi_thu_dang_uy"), ("chutich", "chu_tich_ubnd")):
@@ -287,7 +296,7 @@ def _ward_users(wards: list[Unit], result: DemoResult) -> None:
             )
             _member(user, ward, Role.LEADER)
             result.logins.append(
-                Login(user.username, str(Role.LEADER.label), ward.full_name, person.full_name)
+                Login(user.username, role_label(Role.LEADER), ward.full_name, person.full_name)
             )
 
 

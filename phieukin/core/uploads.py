@@ -6,13 +6,20 @@
   Views without a mark get ``PHIEUKIN_MAX_REQUEST_BYTES``.
 - :func:`validate_upload` checks an uploaded file's size and its kind from its first bytes
   (never from its name or the browser's content type) and raises :class:`DomainError`
-  (``upload_too_large``, 413; ``upload_type``, 415).
+  (``upload_too_large``, 413; ``upload_type``, 415). :func:`validate_bytes` does the same
+  for content a service received as bytes (a command-line import), and :func:`check_head`
+  for a caller that streams its files and passes only their size and first bytes.
+- Kinds: ``pdf``, ``png``, ``jpeg``, ``tiff``, ``xlsx`` (a ZIP holding ``xl/workbook.xml``),
+  ``text`` (UTF-8 text: YAML, CSV). HTML or XML (text starting with ``<``) is ``markup``,
+  any other ZIP is ``zip``: never accepted where text or a workbook is expected.
 - :func:`file_sha256` hashes a stored file, for the audit event of a replaced file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -31,8 +38,18 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "png": (b"\x89PNG\r\n\x1a\n",),
     "jpeg": (b"\xff\xd8\xff",),
     "tiff": (b"II*\x00", b"MM\x00*"),
+    "zip": (b"PK\x03\x04",),
 }
-KIND_LABELS = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "text": "YAML/text"}
+KIND_LABELS = {
+    "pdf": "PDF",
+    "png": "PNG",
+    "jpeg": "JPEG",
+    "tiff": "TIFF",
+    "text": "YAML/text",
+    "xlsx": "XLSX",
+}
+HEAD_BYTES = 2048
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class UploadRefused(DomainError):
@@ -52,12 +69,32 @@ def sniff(head: bytes) -> str | None:
         # A multi-byte character cut at the end of the sample is still text.
         if exc.start < len(head) - 3:
             return None
+    if head.removeprefix(UTF8_BOM).lstrip().startswith(b"<"):
+        return "markup"  # HTML, XML or SVG: never a questionnaire or a list of units
     return "text"
 
 
-def validate_upload(upload: Any, *, kinds: Collection[str], max_bytes: int) -> str:
-    """Return the kind of *upload*, or refuse it when too large or of another kind."""
-    size = int(getattr(upload, "size", 0) or 0)
+def is_xlsx(upload: Any) -> bool:
+    """Return whether the seekable ZIP *upload* is an Office Open XML workbook."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+    return "xl/workbook.xml" in names and "[Content_Types].xml" in names
+
+
+def check_head(
+    head: bytes, *, size: int, kinds: Collection[str], max_bytes: int, accepted: str = ""
+) -> str:
+    """Return the kind of a file from its *size* and first bytes, or refuse it.
+
+    ``xlsx`` cannot be told from the first bytes (it is a ZIP); a caller accepting it
+    uses :func:`validate_upload`, which opens the archive.
+    """
     if size > max_bytes:
         raise UploadRefused(
             _("The file is too large (at most %(mb)s MB).") % {"mb": max(1, max_bytes // MB)},
@@ -66,18 +103,51 @@ def validate_upload(upload: Any, *, kinds: Collection[str], max_bytes: int) -> s
         )
     if size == 0:
         raise UploadRefused(_("The file is empty."), code="upload_empty")
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    kind = sniff(head)
+    kind = sniff(head[:HEAD_BYTES])
     if kind is None or kind not in kinds:
         raise UploadRefused(
             _("This kind of file is not accepted here; accepted: %(kinds)s.")
-            % {"kinds": ", ".join(KIND_LABELS.get(k, k) for k in kinds)},
+            % {"kinds": accepted or ", ".join(KIND_LABELS.get(k, k) for k in kinds)},
             code="upload_type",
             status=415,
         )
     return kind
+
+
+def validate_upload(
+    upload: Any, *, kinds: Collection[str], max_bytes: int, accepted: str = ""
+) -> str:
+    """Return the kind of *upload*, or refuse it when too large or of another kind.
+
+    *accepted* names the accepted kinds in the refusal ("XLSX, CSV"); by default the
+    labels of *kinds*.
+    """
+    accepted = accepted or ", ".join(KIND_LABELS.get(k, k) for k in kinds)
+    size = int(getattr(upload, "size", 0) or 0)
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES) if 0 < size <= max_bytes else b""
+    upload.seek(0)
+    sniffable = [k for k in kinds if k != "xlsx"] + (["zip"] if "xlsx" in kinds else [])
+    kind = check_head(head, size=size, kinds=sniffable, max_bytes=max_bytes, accepted=accepted)
+    if kind == "zip":
+        if not is_xlsx(upload):
+            raise UploadRefused(
+                _("This kind of file is not accepted here; accepted: %(kinds)s.")
+                % {"kinds": accepted},
+                code="upload_type",
+                status=415,
+            )
+        return "xlsx"
+    return kind
+
+
+def validate_bytes(
+    data: bytes, *, kinds: Collection[str], max_bytes: int, accepted: str = ""
+) -> str:
+    """Return the kind of *data* (a file read whole), or refuse it as :func:`validate_upload`."""
+    buffer = io.BytesIO(data)
+    buffer.size = len(data)  # type: ignore[attr-defined]
+    return validate_upload(buffer, kinds=kinds, max_bytes=max_bytes, accepted=accepted)
 
 
 def file_sha256(field_file: Any) -> str:

@@ -482,6 +482,17 @@ def parse_xlsx(data: bytes) -> CriteriaSetSpec:
         workbook.close()
 
 
+def parse_content(kind: str, data: bytes) -> CriteriaSetSpec:
+    """Parse a file whose kind was read from its content (``xlsx`` or ``text``)."""
+    if kind == "xlsx":
+        return parse_xlsx(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CriteriaFileError(gettext_noop("the file is not UTF-8 text")) from exc
+    return parse_yaml(text)
+
+
 def parse_file(name: str, data: bytes) -> CriteriaSetSpec:
     """Parse an uploaded file by its extension (``.yaml``/``.yml`` or ``.xlsx``)."""
     lowered = name.lower()

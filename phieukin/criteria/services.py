@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.core.errors import Conflict, DomainError
+from phieukin.core.uploads import MB, validate_bytes
 from phieukin.criteria import scoring
-from phieukin.criteria.fileio import CriteriaFileError, CriteriaSetSpec, parse_file
+from phieukin.criteria.fileio import CriteriaFileError, CriteriaSetSpec, parse_content
 from phieukin.criteria.models import (
     Assessment,
     AssessmentState,
@@ -36,6 +37,10 @@ if TYPE_CHECKING:
     from phieukin.accounts.models import User
     from phieukin.units.models import Person, Unit
 
+CRITERIA_MAX_BYTES = 2 * MB
+CRITERIA_KINDS = ("text", "xlsx")
+CRITERIA_ACCEPTED = "YAML (UTF-8), XLSX"
+
 
 def levels_of(criteria_set: CriteriaSet) -> list[scoring.Level]:
     """Return the set's levels, best first."""
@@ -46,10 +51,18 @@ def levels_of(criteria_set: CriteriaSet) -> list[scoring.Level]:
 
 
 def import_criteria_set(*, actor: User | None, filename: str, data: bytes) -> CriteriaSet:
-    """Create a criteria set from a YAML or XLSX file; its code and version must be new."""
+    """Create a criteria set from a YAML or XLSX file; its code and version must be new.
+
+    The kind is read from the content (an XLSX workbook or UTF-8 text), never from
+    *filename*; another kind or more than ``CRITERIA_MAX_BYTES`` is refused
+    (``UploadRefused``, 415 or 413) before anything is parsed.
+    """
     authorize(actor, "criteria.import")
+    kind = validate_bytes(
+        data, kinds=CRITERIA_KINDS, max_bytes=CRITERIA_MAX_BYTES, accepted=CRITERIA_ACCEPTED
+    )
     try:
-        spec = parse_file(filename, data)
+        spec = parse_content(kind, data)
     except CriteriaFileError as exc:
         raise DomainError(exc.render(_), code="criteria_file") from exc
     return create_criteria_set(actor=actor, spec=spec)

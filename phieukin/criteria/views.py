@@ -16,6 +16,7 @@ from phieukin.accounts.models import Role
 from phieukin.accounts.scoping import unit_ids_for
 from phieukin.core.access import acting_user, deny_unless
 from phieukin.core.errors import DomainError
+from phieukin.core.uploads import UploadRefused, upload_limit
 from phieukin.criteria import scoring, selectors, services
 from phieukin.criteria.fileio import dump_yaml
 from phieukin.criteria.forms import CommitmentForm, ScoresForm, UploadForm
@@ -132,19 +133,28 @@ def set_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@upload_limit(services.CRITERIA_MAX_BYTES + 64 * 1024)
 @login_required
 def set_upload(request: HttpRequest) -> HttpResponse:
-    """Import a criteria set from YAML or XLSX; nothing is saved when the file is wrong."""
+    """Import a criteria set from YAML or XLSX; nothing is saved when the file is wrong.
+
+    A file of another kind (by its content) or too large answers 415 or 413 with the page
+    and its message; a body above the limit is refused before it is read.
+    """
     user = acting_user(request)
     deny_unless(can(user, "criteria.import", None))
     form = UploadForm(request.POST or None, request.FILES or None)
     file_error = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             criteria_set = services.import_criteria_set(
                 actor=user, filename=upload.name, data=upload.read()
             )
+        except UploadRefused as exc:
+            file_error = str(exc.message)
+            status = exc.status
         except DomainError as exc:
             file_error = str(exc.message)
         else:
@@ -152,7 +162,12 @@ def set_upload(request: HttpRequest) -> HttpResponse:
                 request, _("The criteria set %(set)s was imported.") % {"set": criteria_set}
             )
             return redirect("criteria:set_detail", pk=criteria_set.pk)
-    return render(request, "criteria/set_upload.html", {"form": form, "file_error": file_error})
+    return render(
+        request,
+        "criteria/set_upload.html",
+        {"form": form, "file_error": file_error},
+        status=status,
+    )
 
 
 def _people_and_units(user: Any) -> tuple[Any, Any]:

@@ -14,7 +14,12 @@ from typing import IO, Any
 from phieukin.paper.layout import PAGE_H, PAGE_W, BallotLayout, Rect
 
 SCAN_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+# Kinds of scan files (read from their first bytes by ``core.uploads``) and the extension
+# each is stored under, whatever its name said.
+SCAN_KINDS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "tiff": ".tif"}
 MAX_SCAN_BYTES = 200 * 1024 * 1024
+# One upload request (several files and the form fields): refused from Content-Length above this.
+SCAN_REQUEST_MAX_BYTES = MAX_SCAN_BYTES + 1024 * 1024
 CHUNK = 1024 * 1024
 
 
@@ -40,6 +45,18 @@ class Upload:
             return
         self.data.seek(0)
         yield from iter(lambda: self.data.read(CHUNK), b"")  # type: ignore[union-attr]
+
+    def head(self, count: int = 2048) -> bytes:
+        """Return the first *count* bytes (no more is read)."""
+        if isinstance(self.data, bytes):
+            return self.data[:count]
+        if isinstance(self.data, Path):
+            with self.data.open("rb") as handle:
+                return handle.read(count)
+        self.data.seek(0)
+        head = self.data.read(count)
+        self.data.seek(0)
+        return head
 
     def size(self) -> int:
         """Return the size in bytes."""

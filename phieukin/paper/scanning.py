@@ -28,12 +28,12 @@ from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.ballots.services import shapes_for
 from phieukin.core.errors import Conflict, DomainError
+from phieukin.core.uploads import HEAD_BYTES, UploadRefused, check_head
 from phieukin.paper.entry import EntryOutcome, clean_comment, locked_box, store_sheet
 from phieukin.paper.images import (
     MAX_SCAN_BYTES,
-    SCAN_EXTENSIONS,
+    SCAN_KINDS,
     Upload,
-    extension,
     mask_comment,
     png,
 )
@@ -76,20 +76,26 @@ def sheet_digest(box: BallotBox, purpose: str, serial: str, page: int = 0) -> st
 # --- Upload -------------------------------------------------------------------------------
 
 
-def _check_upload(upload: Upload) -> int:
-    if extension(upload.name) not in SCAN_EXTENSIONS:
-        raise DomainError(
-            _("%(name)s is not a PDF, PNG, JPEG or TIFF file.") % {"name": upload.name},
-            code="bad_file_type",
+def _check_upload(upload: Upload) -> str:
+    """Return the kind of a scan file from its size and first bytes, or refuse it.
+
+    The shared check of ``core.uploads`` reads only the head, so the file is still
+    streamed to storage afterwards; its name is not trusted.
+    """
+    try:
+        return check_head(
+            upload.head(HEAD_BYTES),
+            size=upload.size(),
+            kinds=tuple(SCAN_KINDS),
+            max_bytes=MAX_SCAN_BYTES,
+            accepted="PDF, PNG, JPEG, TIFF",
         )
-    size = upload.size()
-    if not size:
-        raise DomainError(_("%(name)s is empty.") % {"name": upload.name}, code="empty_file")
-    if size > MAX_SCAN_BYTES:
-        raise DomainError(
-            _("%(name)s is too large.") % {"name": upload.name}, code="file_too_large"
-        )
-    return size
+    except UploadRefused as exc:
+        raise UploadRefused(
+            _("%(name)s: %(problem)s") % {"name": upload.name, "problem": exc.message},
+            code=exc.code,
+            status=exc.status,
+        ) from exc
 
 
 def _store(scan: ScanFile, name: str, upload: Upload) -> None:
@@ -124,8 +130,7 @@ def upload_scans(*, actor: User | None, box: BallotBox, files: list[Upload]) -> 
 
     if not files:
         raise DomainError(_("Choose at least one scan file."), code="no_files")
-    for upload in files:
-        _check_upload(upload)
+    kinds = [_check_upload(upload) for upload in files]
     with transaction.atomic():
         locked = locked_box(box, actor=actor, action="paper.scan", entering=True)
         batch = ScanBatch.objects.create(
@@ -133,7 +138,7 @@ def upload_scans(*, actor: User | None, box: BallotBox, files: list[Upload]) -> 
         )
         total = 0
         digests = []
-        for position, upload in enumerate(files):
+        for position, (upload, kind) in enumerate(zip(files, kinds, strict=True)):
             sha = upload.sha256()
             scan = ScanFile(
                 box=locked,
@@ -143,8 +148,9 @@ def upload_scans(*, actor: User | None, box: BallotBox, files: list[Upload]) -> 
                 pages=1,
                 position=position,
             )
-            _store(scan, f"box-{locked.pk}/{secrets.token_hex(8)}{extension(upload.name)}", upload)
-            scan.pages = count_pages(_stored_source(scan), upload.name)
+            stored_as = f"{secrets.token_hex(8)}{SCAN_KINDS[kind]}"
+            _store(scan, f"box-{locked.pk}/{stored_as}", upload)
+            scan.pages = count_pages(_stored_source(scan), stored_as)
             scan.save()
             total += scan.pages
             digests.append(sha)
@@ -237,7 +243,8 @@ def process_batch(
     cursors = list(range(start, min(current.pages_total, start + max_pages)))
     located = [_locate(current, cursor) for cursor in cursors]
     layouts = box_layouts(current.box)
-    jobs = [(_stored_source(scan), scan.name, index) for scan, index in located]
+    # The stored name carries the extension of the kind read from the content.
+    jobs = [(_stored_source(scan), scan.file.name, index) for scan, index in located]
     results = _reader(layouts, workers).read_many(jobs)
     for cursor, (scan, index), result in zip(cursors, located, results, strict=True):
         with transaction.atomic():

@@ -27,6 +27,7 @@ from phieukin.accounts.models import User
 from phieukin.ballots.services import record_paper_counts
 from phieukin.core.confirm import confirmed
 from phieukin.core.errors import DomainError
+from phieukin.core.uploads import UploadRefused, upload_limit
 from phieukin.paper import selectors, services
 from phieukin.paper.forms import (
     DoubleEntryForm,
@@ -37,6 +38,7 @@ from phieukin.paper.forms import (
     UploadForm,
     VoidForm,
 )
+from phieukin.paper.images import SCAN_REQUEST_MAX_BYTES
 from phieukin.paper.models import PendingEntry, PendingReading, ReviewCrop, ScanBatch
 from phieukin.paper.services import EntryOutcome
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
@@ -451,22 +453,29 @@ def print_ballots(request: HttpRequest, box_id: int) -> HttpResponse:
 # --- Scans -----------------------------------------------------------------------------
 
 
+@upload_limit(SCAN_REQUEST_MAX_BYTES)
 @login_required
 def upload(request: HttpRequest, box_id: int) -> HttpResponse:
-    """Upload scan files (several at once); they are read a few pages at a time."""
+    """Upload scan files (several at once); they are read a few pages at a time.
+
+    A body above the limit is refused before it is read (413); a file of another kind
+    (by its content) answers 415, one too large 413, with the page and its message.
+    """
     box = _box(request, box_id, "paper.scan")
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             files = [services.Upload(f.name, f) for f in form.cleaned_data["files"]]
             try:
                 batch = services.upload_scans(actor=_actor(request), box=box, files=files)
             except DomainError as exc:
                 form.add_error(None, exc.message)
+                if isinstance(exc, UploadRefused):
+                    status = exc.status
             else:
                 return redirect("paper:batch", box_id=box.pk, batch_id=batch.pk)
-        status = 400
     return render(request, "paper/upload.html", {"box": box, "form": form}, status=status)
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from phieukin.core.errors import DomainError
-from phieukin.core.uploads import MB, SIGNATURES, validate_upload
+from phieukin.core.uploads import HEAD_BYTES, MB, SIGNATURES, sniff, validate_upload
 
 MAX_QUESTIONNAIRE_BYTES = 1 * MB
 
@@ -37,8 +37,10 @@ class UploadForm(forms.Form):
 
 
 def _binary(upload: Any) -> bool:
-    """Return whether *upload* starts like one of the binary kinds (PDF, images)."""
+    """Return whether *upload* is of a known kind other than text (PDF, images, ZIP, HTML)."""
     upload.seek(0)
-    head = upload.read(16)
+    head = upload.read(HEAD_BYTES)
     upload.seek(0)
-    return any(head.startswith(prefixes) for prefixes in SIGNATURES.values())
+    return any(head.startswith(prefixes) for prefixes in SIGNATURES.values()) or (
+        sniff(head) == "markup"
+    )

@@ -15,6 +15,9 @@ from typing import Any
 import yaml
 
 LINE = "__line__"
+# A key starting with one of these is written to ``ballots.csv`` with an apostrophe in
+# front (formula neutralising), so an independent recount would read another key.
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,21 @@ def _text(node: dict[str, Any], key: str, *, required: bool = True, default: str
     return text
 
 
+def _key(node: dict[str, Any], field_name: str) -> str:
+    """Return an item or option key, refused when a spreadsheet would read it as a formula."""
+    key = _text(node, field_name)
+    if key.startswith(FORMULA_STARTS):
+        raise QuestionnaireFileError(
+            _(
+                "the key “%(key)s” must not start with =, +, - or @ (the ballots file would "
+                "write it differently and a recount would not match)"
+            )
+            % {"key": key},
+            node.get(LINE),
+        )
+    return key
+
+
 def _list(node: dict[str, Any], key: str, *, required: bool = True) -> list[Any]:
     value = node.get(key)
     if value is None and not required:
@@ -223,7 +241,7 @@ def parse_questionnaire(text: str) -> QuestionnaireSpec:
                     ) from exc
             options.append(
                 OptionSpec(
-                    key=_text(opt, "key"),
+                    key=_key(opt, "key"),
                     label=_text(opt, "label"),
                     score=score,
                     description=_text(opt, "description", required=False),
@@ -256,7 +274,7 @@ def parse_questionnaire(text: str) -> QuestionnaireSpec:
     for index, raw in enumerate(_list(root, "items"), start=1):
         node = _mapping(raw, "items", root.get(LINE))
         line = node.get(LINE)
-        key = _text(node, "id")
+        key = _key(node, "id")
         section = _text(node, "section")
         scale = _text(node, "scale", required=len(scales) != 1, default=scales[0].key)
         if section not in section_keys:

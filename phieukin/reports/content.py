@@ -117,6 +117,22 @@ class Disclosure:
 
 
 @dataclass(frozen=True)
+class ExtraSection:
+    """A section another app adds to a leader's report, printed in every file format.
+
+    Every cell is already formatted text (decimal comma, Vietnamese words), so each
+    exporter only lays it out. ``notes`` precede the table, ``footnotes`` follow it.
+    """
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...] = ()
+    footnotes: tuple[str, ...] = ()
+    numeric: tuple[int, ...] = ()  # indexes of columns aligned right
+
+
+@dataclass(frozen=True)
 class LeaderReport:
     """The confidential report on one leader in one round."""
 
@@ -139,6 +155,8 @@ class LeaderReport:
     previous_round_title: str = ""
     average_label: str = ""  # "trung bình toàn quận"
     withheld: bool = False  # fewer than k ballots: no figure at all
+    # Sections of the apps above (e.g. the remediation plan's outcome), after the figures.
+    extra_sections: tuple[ExtraSection, ...] = ()
 
     @property
     def flagged_items(self) -> tuple[ItemRow, ...]:

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import authorize
-from phieukin.reports import build, history, selectors
+from phieukin.reports import build, history, sections, selectors
 from phieukin.reports.content import DistrictSummary, LeaderReport
 from phieukin.reports.exporters import get_exporter
 from phieukin.reports.exporters.base import LeaderCharts, leader_charts, summary_charts
@@ -154,6 +154,9 @@ def render_leader_report(
     exporter = get_exporter(fmt)
     content, images = reports.leader_with_charts(subject.pk)
     with translation.override(DOCUMENT_LANGUAGE):
+        extra = sections.leader_document_sections(subject)
+        if extra:
+            content = dataclasses.replace(content, extra_sections=extra)
         data = exporter.leader(content, images)
     return RenderedFile(
         filename=_filename("bao-cao", round, f"{subject.name}-{subject.pk}", exporter.extension),

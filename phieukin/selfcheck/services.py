@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.core.errors import Conflict, DomainError
+from phieukin.core.uploads import MB, validate_bytes
 from phieukin.selfcheck import checklist as parser
 from phieukin.selfcheck.models import (
     Checklist,
@@ -34,11 +35,25 @@ if TYPE_CHECKING:
     from phieukin.units.models import Person, Unit
 
 
+CHECKLIST_MAX_BYTES = 2 * MB
+CHECKLIST_KINDS = ("text", "xlsx")
+CHECKLIST_ACCEPTED = "YAML (UTF-8), XLSX"
+
+
 def import_checklist(*, actor: User | None, data: bytes, filename: str) -> Checklist:
-    """Import a checklist version from a YAML or XLSX file; refuse an existing version."""
+    """Import a checklist version from a YAML or XLSX file; refuse an existing version.
+
+    The kind is read from the content (an XLSX workbook or UTF-8 text), never from
+    *filename*; another kind or more than ``CHECKLIST_MAX_BYTES`` is refused
+    (``UploadRefused``, 415 or 413) before anything is parsed.
+    """
     authorize(actor, "selfcheck.import_checklist")
+    kind = validate_bytes(
+        data, kinds=CHECKLIST_KINDS, max_bytes=CHECKLIST_MAX_BYTES, accepted=CHECKLIST_ACCEPTED
+    )
     try:
-        spec = parser.parse(data, filename)
+        # An empty name takes the parser's text (YAML) path.
+        spec = parser.parse_xlsx(data) if kind == "xlsx" else parser.parse(data, "")
     except parser.ChecklistFileError as exc:
         raise DomainError(file_error_message(exc), code="bad_checklist_file") from exc
     with transaction.atomic():

@@ -18,6 +18,7 @@ from phieukin.accounts.rules.selfcheck import RECORDING_ROLES
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.core.access import acting_user
 from phieukin.core.errors import DomainError
+from phieukin.core.uploads import UploadRefused, upload_limit
 from phieukin.selfcheck import documents, selectors, services
 from phieukin.selfcheck.forms import (
     ChecklistImportForm,
@@ -82,9 +83,15 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@upload_limit(services.CHECKLIST_MAX_BYTES + 64 * 1024)
 @login_required
 def checklists(request: HttpRequest) -> HttpResponse:
-    """List checklist versions; the organiser imports a new one from YAML or XLSX."""
+    """List checklist versions; the organiser imports a new one from YAML or XLSX.
+
+    A file of another kind (by its content) or too large answers 415 or 413 with the page
+    and its message; a body above the limit is refused before it is read.
+    """
+    status = 200
     may_import = can(request.user, "selfcheck.import_checklist")
     if not can(request.user, "selfcheck.view_checklists"):
         raise PermissionDenied
@@ -103,6 +110,8 @@ def checklists(request: HttpRequest) -> HttpResponse:
                 raise PermissionDenied from exc
             except DomainError as exc:
                 form.add_error("file", str(exc.message))
+                if isinstance(exc, UploadRefused):
+                    status = exc.status
             else:
                 messages.success(request, _("The checklist was imported."))
                 return redirect("selfcheck:checklist", pk=checklist.pk)
@@ -110,6 +119,7 @@ def checklists(request: HttpRequest) -> HttpResponse:
         request,
         "selfcheck/checklists.html",
         {"checklists": selectors.checklists(), "form": form, "can_import": may_import},
+        status=status,
     )
 
 

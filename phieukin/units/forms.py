@@ -67,9 +67,3 @@ class UnitListUploadForm(forms.Form):
             "dang_uy, dang_bo (the first row names them)."
         ),
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        return upload

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.core.errors import DomainError
+from phieukin.core.uploads import MB, validate_bytes
 from phieukin.units import unitsheet
 from phieukin.units.models import (
     Person,
@@ -400,6 +401,10 @@ def record_reorganisation(
     return result
 
 
+UNIT_LIST_MAX_BYTES = 5 * MB
+UNIT_LIST_KINDS = ("xlsx", "text")
+UNIT_LIST_ACCEPTED = "XLSX, CSV (UTF-8)"
+
 _LEVEL = {"province": 0, "district": 1, "ward": 2, "commune": 2, "other": 3}
 
 
@@ -449,10 +454,17 @@ def import_units(*, actor: User | None, data: bytes, filename: str) -> UnitImpor
     whose code, kind and start date match a unit already in the product updates it; any
     other row creates a unit. A parent is named by its code: a row of the same file or a
     unit of the product that exists on the row's start date.
+
+    The file's kind is read from its content (an XLSX workbook or UTF-8 text), never
+    from *filename*; another kind or more than ``UNIT_LIST_MAX_BYTES`` is refused
+    (``UploadRefused``, 415 or 413) before anything is parsed.
     """
     authorize(actor, "unit.import")
+    kind = validate_bytes(
+        data, kinds=UNIT_LIST_KINDS, max_bytes=UNIT_LIST_MAX_BYTES, accepted=UNIT_LIST_ACCEPTED
+    )
     try:
-        cells = unitsheet.read_cells(data, filename)
+        cells = unitsheet.read_cells(data, kind)
     except Exception as exc:  # openpyxl and csv raise many kinds on a damaged file
         raise UnitImportError(
             [unitsheet.RowError(1, _("the file cannot be read as XLSX or CSV."))]

@@ -137,9 +137,13 @@ def _cells_from_xlsx(data: bytes) -> list[list[object]]:
     return rows
 
 
-def read_cells(data: bytes, filename: str) -> list[list[object]]:
-    """Return the cells of the first sheet of an XLSX file, or of a CSV file (UTF-8)."""
-    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
+def read_cells(data: bytes, kind: str) -> list[list[object]]:
+    """Return the cells of the first sheet of an XLSX file, or of a CSV file (UTF-8).
+
+    *kind* is what the content is (``xlsx`` or ``text``, see ``core.uploads``), never
+    guessed from the file's name.
+    """
+    if kind == "xlsx":
         return _cells_from_xlsx(data)
     return _cells_from_csv(data)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.access import AccessDenied, can, permits
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
+from phieukin.core.uploads import UploadRefused, upload_limit
 from phieukin.units.forms import AppointForm, MapDateForm, UnitListUploadForm
 from phieukin.units.selectors import (
     appointable_positions,
@@ -20,7 +21,12 @@ from phieukin.units.selectors import (
     positions_for,
     reorganisations_for,
 )
-from phieukin.units.services import UnitImportError, appoint_person, import_units
+from phieukin.units.services import (
+    UNIT_LIST_MAX_BYTES,
+    UnitImportError,
+    appoint_person,
+    import_units,
+)
 
 
 @require(permits("unit.view"))
@@ -43,11 +49,17 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@upload_limit(UNIT_LIST_MAX_BYTES + 64 * 1024)
 @require(permits("unit.import"))
 def unit_import(request: HttpRequest) -> HttpResponse:
-    """Import a list of units from XLSX or CSV; show every error with its line."""
+    """Import a list of units from XLSX or CSV; show every error with its line.
+
+    A file of another kind (by its content) or too large answers 415 or 413 with the page
+    and its message; a body above the limit is refused before it is read.
+    """
     form = UnitListUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -59,6 +71,9 @@ def unit_import(request: HttpRequest) -> HttpResponse:
             errors = [str(e) for e in exc.errors]
         except AccessDenied as exc:
             raise PermissionDenied from exc
+        except UploadRefused as exc:
+            form.add_error("file", exc.message)
+            status = exc.status
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -68,7 +83,9 @@ def unit_import(request: HttpRequest) -> HttpResponse:
                 % {"created": len(result.created), "updated": len(result.updated)},
             )
             return redirect("units:list")
-    return render(request, "units/unit_import.html", {"form": form, "errors": errors})
+    return render(
+        request, "units/unit_import.html", {"form": form, "errors": errors}, status=status
+    )
 
 
 @require(permits("unit.view"))

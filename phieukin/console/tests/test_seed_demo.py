@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.audit.services import verify_chain
 from phieukin.ballots.models import Ballot, Seal
+from phieukin.console.demo import role_label
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
 from phieukin.units.models import Person, Reorganisation, Tenure, Unit, UnitKind
 
@@ -93,6 +95,7 @@ def _check_logins(seeded: str) -> None:
     for user in User.objects.filter(memberships__role=Role.LEADER):
         assert user.person is not None
     assert "tuyengiao" in seeded and "demo12345" in seeded
+    _check_login_labels(seeded)
     assert User.objects.get(username="tuyengiao").check_password("demo12345")
 
 
@@ -106,7 +109,8 @@ def test_running_it_again_duplicates_nothing_and_prints_the_logins(seeded: str) 
         Membership.objects.count(),
     )
     out = StringIO()
-    call_command("seed_demo", "--respondents", "10", stdout=out)
+    with translation.override("en"):  # the printed list is Vietnamese whatever the language
+        call_command("seed_demo", "--respondents", "10", stdout=out)
     assert counts == (
         Unit.objects.count(),
         Person.objects.count(),
@@ -116,6 +120,39 @@ def test_running_it_again_duplicates_nothing_and_prints_the_logins(seeded: str) 
         Membership.objects.count(),
     )
     assert "tuyengiao" in out.getvalue() and "kiemphieu-bo-de" in out.getvalue()
+    _check_login_labels(out.getvalue())
+
+
+def _login_lines(output: str) -> dict[str, str]:
+    """Return each printed login's role label, by user name."""
+    lines = output.split("Demo logins", 1)[1].split("Passwords are set", 1)[0].splitlines()[1:]
+    return {
+        line.split()[0]: line.split(None, 1)[1].split(",", 1)[0].strip()
+        for line in lines
+        if line.strip()
+    }
+
+
+def _check_login_labels(output: str) -> None:
+    """Every role label of the printed login list is the Vietnamese one of the catalogue."""
+    labels = _login_lines(output)
+    assert labels["mattran"] == "Giám sát của Mặt trận Tổ quốc"
+    assert labels["thuongtruc"] == "Thường trực cấp ủy"
+    assert labels["kiemphieu-bo-de"] == "Thành viên Tổ kiểm phiếu"
+    assert labels["bithu-bo-de"] == "Cán bộ được góp ý"
+    assert labels["quantri"].startswith("Quản trị hệ thống")
+    with translation.override("en"):
+        english = {str(role.label) for role in Role}
+    assert not english & set(labels.values())
+    assert "Fatherland Front" not in output.split("Demo logins", 1)[1]
+
+
+def test_a_role_label_of_the_login_list_is_vietnamese_whatever_the_active_language() -> None:
+    with translation.override("vi"):
+        catalogue = {role: str(role.label) for role in Role}
+    with translation.override("en"):
+        assert {role: role_label(role) for role in Role} == catalogue
+        assert role_label(Role.SUPERVISOR) == "Giám sát của Mặt trận Tổ quốc"
 
 
 def _check_audit() -> None:

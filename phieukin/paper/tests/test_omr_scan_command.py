@@ -34,7 +34,7 @@ def test_it_reads_files_and_prints_a_json_summary(open_box_: BallotBox, tmp_path
         cv2.imwrite(str(path), marked)
         files.append(str(path))
     junk = tmp_path / "junk.jpg"
-    junk.write_bytes(b"not a jpeg")
+    junk.write_bytes(b"\xff\xd8\xff" + b"not a jpeg")  # starts like a JPEG, unreadable
     files.append(str(junk))
     out, err = io.StringIO(), io.StringIO()
     call_command("omr_scan", str(open_box_.pk), *files, "--json", stdout=out, stderr=err)

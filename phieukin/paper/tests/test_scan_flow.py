@@ -184,8 +184,10 @@ def test_a_file_that_is_not_a_scan_is_refused_at_upload(
     as_counter: Client, open_box_: BallotBox
 ) -> None:
     response = _upload(as_counter, open_box_, {"notes.docx": b"PK\x03\x04"})
-    assert response.status_code == 400
-    assert "không phải tệp PDF, PNG, JPEG hay TIFF" in response.content.decode()
+    assert response.status_code == 415
+    assert "notes.docx: Không nhận loại tệp này; chỉ nhận: PDF, PNG, JPEG, TIFF." in (
+        response.content.decode()
+    )
     assert not ScanFile.objects.exists()
 
 
@@ -201,7 +203,12 @@ def test_a_page_of_another_box_a_duplicate_and_an_unreadable_page_are_refused_wi
     _upload(
         as_counter,
         open_box_,
-        {"a.png": first, "b.png": foreign, "c.png": b"\x89PNG not really", "d.png": first},
+        {
+            "a.png": first,
+            "b.png": foreign,
+            "c.png": b"\x89PNG\r\n\x1a\n not really",
+            "d.png": first,
+        },
     )
     batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
     reasons = {r["file"]: r["reason"] for r in batch.refusals}

@@ -12,7 +12,7 @@ from docx.shared import Mm, Pt
 
 from phieukin.core import documents
 from phieukin.reports import texts
-from phieukin.reports.content import DistrictSummary, DocumentHead, LeaderReport
+from phieukin.reports.content import DistrictSummary, DocumentHead, ExtraSection, LeaderReport
 from phieukin.reports.exporters.base import Exporter, LeaderCharts, SummaryCharts, register
 
 
@@ -65,6 +65,17 @@ def _table(document: Any, header: list[str], rows: list[list[str]], size: float 
                 if index < len(lines) - 1:
                     run.add_break()
     return table
+
+
+def _extra_section(document: Any, extra: ExtraSection, number: int) -> None:
+    """Write a section added by another app: heading, notes, table, footnotes."""
+    _heading(document, texts.heading(number, extra.title))
+    for note in extra.notes:
+        documents.docx_paragraph(document, note)
+    if extra.columns:
+        _table(document, list(extra.columns), [list(row) for row in extra.rows], size=9)
+    for note in extra.footnotes:
+        documents.docx_paragraph(document, note)
 
 
 def _picture(document: Any, png: bytes, width_mm: float = 160) -> None:
@@ -157,7 +168,9 @@ class DocxExporter(Exporter):
             _heading(document, texts.heading(6, _("Suggested points for the remediation plan")))
             for line in texts.remediation_points(report):
                 documents.docx_paragraph(document, line)
-        _heading(document, texts.heading(7, _("Disclosure rules")))
+        for number, extra in enumerate(report.extra_sections, start=7):
+            _extra_section(document, extra, number)
+        _heading(document, texts.heading(7 + len(report.extra_sections), _("Disclosure rules")))
         for line in texts.disclosure_lines(report.disclosure):
             documents.docx_paragraph(document, line)
         _signature(document, report.head)

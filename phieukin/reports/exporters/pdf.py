@@ -23,7 +23,7 @@ from reportlab.platypus import (
 
 from phieukin.core import documents
 from phieukin.reports import texts
-from phieukin.reports.content import DistrictSummary, DocumentHead, LeaderReport
+from phieukin.reports.content import DistrictSummary, DocumentHead, ExtraSection, LeaderReport
 from phieukin.reports.exporters.base import Exporter, LeaderCharts, SummaryCharts, register
 
 GRID = [
@@ -75,6 +75,28 @@ def _table(
     table = Table([list(r) for r in rows], colWidths=list(widths), repeatRows=1)
     table.setStyle(TableStyle([*GRID, *extra]))
     return table
+
+
+def _extra_section(
+    extra: ExtraSection, number: int, st: dict[str, ParagraphStyle], width: float
+) -> list[Flowable]:
+    """Return a section added by another app: heading, notes, table, footnotes."""
+    flowables = _heading(texts.heading(number, extra.title), st)
+    flowables += [_p(note, st["body"]) for note in extra.notes]
+    if extra.columns:
+        weights = [1.0 if i in extra.numeric else 3.0 for i in range(len(extra.columns))]
+        widths = [width * wt / sum(weights) for wt in weights]
+        rows: list[list[object]] = [[_p(h, st["thead"]) for h in extra.columns]]
+        for row in extra.rows:
+            rows.append(
+                [
+                    _p(c, st["tnum"] if i in extra.numeric else st["tcell"])
+                    for i, c in enumerate(row)
+                ]
+            )
+        flowables.append(_table(rows, widths))
+    flowables += [_p(note, st["note"]) for note in extra.footnotes]
+    return flowables
 
 
 def _head(head: object) -> list[Flowable]:
@@ -169,7 +191,9 @@ class PdfExporter(Exporter):
             for line in texts.remediation_points(report):
                 story.append(_p(line, st["body"]))
 
-        story += _heading(texts.heading(7, _("Disclosure rules")), st)
+        for number, extra in enumerate(report.extra_sections, start=7):
+            story += _extra_section(extra, number, st, w)
+        story += _heading(texts.heading(7 + len(report.extra_sections), _("Disclosure rules")), st)
         for line in texts.disclosure_lines(report.disclosure):
             story.append(_p(line, st["body"]))
         story += _signature(report.head)

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from phieukin.core.spreadsheets import neutralise_workbook
 from phieukin.reports import formatting as fmt
 from phieukin.reports import texts
-from phieukin.reports.content import DistrictSummary, LeaderReport, Score
+from phieukin.reports.content import DistrictSummary, ExtraSection, LeaderReport, Score
 from phieukin.reports.exporters.base import Exporter, LeaderCharts, SummaryCharts, register
 
 BOLD = Font(bold=True)
@@ -71,6 +71,25 @@ def _score_row(score: Score) -> list[Cell]:
         score.previous_mean if score.previous_mean is not None else "",
         score.average_mean if score.average_mean is not None else "",
     ]
+
+
+def _extra_sheet(ws: Worksheet, extra: ExtraSection) -> None:
+    """Write a section added by another app: title, notes, table (text as printed), footnotes."""
+    ws.append([extra.title])
+    ws[ws.max_row][0].font = BOLD
+    for note in extra.notes:
+        ws.append([note])
+    if extra.columns:
+        _rows(ws, extra.columns, extra.rows)
+        for row in ws.iter_rows(min_row=ws.max_row - len(extra.rows) + 1):
+            for index, cell in enumerate(row):
+                if index in extra.numeric:
+                    cell.alignment = Alignment(horizontal="right")
+        for index, _column in enumerate(extra.columns):
+            letter = chr(ord("A") + index)
+            ws.column_dimensions[letter].width = 12 if index in extra.numeric else 40
+    for note in extra.footnotes:
+        ws.append([note])
 
 
 def _score_header() -> list[str]:
@@ -151,6 +170,8 @@ class XlsxExporter(Exporter):
             charts_ws = _sheet(wb, pgettext("sheet name", "Charts"))
             _image(charts_ws, images.options, "A1")
             _image(charts_ws, images.scores, "L1")
+        for extra in report.extra_sections:
+            _extra_sheet(_sheet(wb, extra.title), extra)
         rules = _sheet(wb, pgettext("sheet name", "Disclosure rules"))
         for line in [
             texts.flag_rule_line(report.disclosure),

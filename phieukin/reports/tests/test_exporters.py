@@ -214,3 +214,37 @@ def test_the_pdf_embeds_its_vietnamese_font(rendered: dict[str, bytes]) -> None:
     finally:
         pdf.close()
     assert fonts == {1}
+
+
+def test_a_section_of_an_app_above_is_printed_in_every_format_before_the_rules() -> None:
+    """A provider's section (title, notes, table, footnotes) appears in PDF, DOCX and XLSX."""
+    from dataclasses import replace
+
+    from phieukin.reports.content import ExtraSection
+
+    extra = ExtraSection(
+        title="Kết quả thực hiện kế hoạch",
+        columns=("Nội dung góp ý", "Điểm TB"),
+        rows=(("Gần dân, sát dân", "3,25"),),
+        notes=("Ghi chú trước bảng.",),
+        footnotes=("* Chú thích sau bảng.",),
+        numeric=(1,),
+    )
+    report = replace(samples.leader_report(), extra_sections=(extra,))
+    with translation.override("vi"):
+        images = leader_charts(report)
+        files = {cls.key: cls().leader(report, images) for cls in exporters()}
+    pdf = " ".join(pdf_text(files["pdf"]).split())
+    docx = docx_text(files["docx"])
+    for text in (pdf, docx):
+        assert "VII. KẾT QUẢ THỰC HIỆN KẾ HOẠCH" in text
+        assert "VIII. " in text  # the disclosure rules move one number down
+        assert text.index("Ghi chú trước bảng.") < text.index("* Chú thích sau bảng.")
+        assert "3,25" in text
+    assert ["Gần dân, sát dân", "3,25"] in docx_table_rows(files["docx"])
+    book = workbook(files["xlsx"])
+    sheet = book["Kết quả thực hiện kế hoạch"]
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert cells[:2] == ["Kết quả thực hiện kế hoạch", "Ghi chú trước bảng."]
+    assert "Gần dân, sát dân" in cells and "3,25" in cells and "* Chú thích sau bảng." in cells
+    assert book.sheetnames.index("Kết quả thực hiện kế hoạch") < len(book.sheetnames) - 1

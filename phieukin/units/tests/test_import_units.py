@@ -97,8 +97,10 @@ def test_a_missing_column_and_an_unreadable_file_are_reported_on_line_1(db: Any)
         "Dòng 1: thiếu cột “ten”.",
         "Dòng 1: thiếu cột “loai”.",
     ]
+    # UTF-8 text at its start (so of an accepted kind), not UTF-8 further on.
+    damaged = b"ma,ten,loai\n" + b"a" * 3000 + b"\xff\n"
     with pytest.raises(UnitImportError) as caught:
-        import_units(actor=None, data=b"PK\x03\x04garbage", filename="x.xlsx")
+        import_units(actor=None, data=damaged, filename="x.csv")
     assert [e.line for e in caught.value.errors] == [1]
 
 
