@@ -14,3 +14,11 @@ register = template.Library()
 def as_json(value: Any) -> str:
     """Render *value* as compact JSON with Vietnamese letters kept readable."""
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+
+
+@register.filter
+def thousands(value: Any) -> str:
+    """Render a whole number with a thousands dot ("1.427"); anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "" if value is None else str(value)
+    return f"{value:,}".replace(",", ".")
