@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from phieukin.accounts.access import can
 from phieukin.accounts.models import Role
@@ -393,7 +394,10 @@ def anonymised_ballots(
         _("Ward"),
         _("Leader"),
         _("Valid"),
-        *[f"{n}. {i.key}" for n, i in enumerate(items, 1)],
+        *[
+            pgettext("workbook column", "Item %(number)s") % {"number": n}
+            for n in range(1, len(items) + 1)
+        ],
     )
     note = _(
         "Only the ballots about leaders whose figures are released exactly are listed: "
