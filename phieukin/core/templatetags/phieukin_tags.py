@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from phieukin.core import publicurl
+
 register = template.Library()
 
 
@@ -22,3 +24,9 @@ def thousands(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int):
         return "" if value is None else str(value)
     return f"{value:,}".replace(",", ".")
+
+
+@register.simple_tag
+def local_public_url() -> str:
+    """Return the public URL when it is a local address (slips would be useless), else ""."""
+    return publicurl.public_url() if publicurl.is_local() else ""
