@@ -407,3 +407,4 @@ def paper_counts(request: HttpRequest, box: int, payload: PaperIn) -> Any:
 api.add_router("/", followup_router)
 api.add_router("", "phieukin.api.records.router")  # follow-through: records, recognitions
 api.add_router("/admin/units", "phieukin.api.units.router")  # the map of any date
+api.add_router("/admin/rounds", "phieukin.api.rounds.router")  # edit, delete, drop a ward
