@@ -123,7 +123,7 @@ def test_the_heatmap_names_28_leaders_in_full_and_readably() -> None:
     fig.canvas.draw()
     rows = fig.axes[0].get_yticklabels()
     assert [r.get_text().replace("\n", " ") for r in rows] == list(names)
-    assert min(r.get_fontsize() for r in rows) >= 8
+    assert min(float(r.get_fontsize()) for r in rows) >= 8
     # Each row is at least 8 points high, so the labels do not overlap.
     height_points = fig.axes[0].get_window_extent().height * 72 / fig.dpi
     assert height_points / len(rows) >= 8
