@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from playwright.sync_api import Error as PlaywrightError
 
 from phieukin.accounts.models import User
 from phieukin.testing.fixtures import sign_in_in_browser
@@ -70,41 +69,48 @@ def test_no_page_raises_a_csp_violation_in_the_browser(
     chromium: Any, live_server: Any, world: dict[str, Any], district_organiser: User
 ) -> None:
     context = chromium.new_context(locale="vi-VN")
-    page = context.new_page()
     violations: list[str] = []
     current: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            current.append(f"{page.url}: {msg.text}")
-            if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text
-            else None
-        ),
-    )
+
+    def watched_page() -> Any:
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda msg: (
+                current.append(f"{page.url}: {msg.text}")
+                if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text
+                else None
+            ),
+        )
+        return page
+
+    page = watched_page()
     sign_in_in_browser(page, live_server.url, "tuyengiao", "pw-tuyengiao")
     assert "/accounts/" not in page.url
+    page.close()
     violations += current
     visited = 0
     skipped: dict[str, str] = {}
     for path in html_pages(world):
         if path.endswith("/logout/"):
             continue
+        # Ask first with the signed-in context's own cookies, without navigating: a download,
+        # a POST-only route (405) or an error page would otherwise leave the tab mid-navigation
+        # and interrupt the next page's load.
+        probe = context.request.get(live_server.url + path, max_redirects=0)
+        kind = probe.headers.get("content-type") or ""
+        if probe.status != 200 or "html" not in kind:
+            skipped[path] = f"{probe.status} {kind}"
+            continue
         current.clear()
-        try:
-            response = page.goto(live_server.url + path)
-        except PlaywrightError as error:  # a download or a POST-only route: no page
-            skipped[path] = str(error).splitlines()[0]
-            continue
-        if response is None or response.status != 200:
-            skipped[path] = str(response and response.status)
-            continue
-        if "html" not in (response.headers.get("content-type") or ""):
-            skipped[path] = response.headers.get("content-type") or ""
-            continue
+        page = watched_page()  # a fresh tab per page: nothing carries over from the last one
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
         assert response.headers.get("content-security-policy"), path
         page.wait_for_load_state("load")
+        page.close()
         violations += current
         visited += 1
     context.close()
-    assert visited >= 20, skipped
+    assert visited >= 30, skipped
     assert violations == []

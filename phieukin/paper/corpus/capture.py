@@ -21,6 +21,10 @@ PROFILES = (
     "fold",  # folded in two or three: creases across the page
     "dogear",  # a corner folded over
     "upside_down",  # fed the wrong way round
+    "sideways",  # scanned or photographed a quarter turn round
+    "skewed",  # phone photo taken from low and to the side: strong perspective (keystone)
+    "shadow",  # phone photo with the hard shadow of a hand or the phone across the page
+    "crumpled",  # a sheet crumpled in a pocket and smoothed out: bumps, facets, creases
     "bilevel",  # a 1-bit (black-and-white, "fax") scan: must be refused
     "low_res",  # 100 dpi: must be refused
     "low_contrast",  # a washed-out scan: must be refused
@@ -30,6 +34,11 @@ EXPECTED_REFUSAL: dict[str, str | None] = {
     "bilevel": "bilevel",
     "low_res": "too_small",
     "low_contrast": "low_contrast",
+}
+# Pages that a reader may read or may refuse with one of these reasons (the fix then asks
+# for the sheet to be smoothed out and scanned again): never a silent error either way.
+MAY_REFUSE: dict[str, tuple[str, ...]] = {
+    "crumpled": ("no_qr", "no_markers", "bad_qr"),
 }
 
 
@@ -126,8 +135,20 @@ def scanner(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return _jpeg(_noise(out, rng, float(rng.uniform(1, 6))), rng)
 
 
-def phone(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Photograph the sheet on a table: at an angle, the page ~60 % of the frame."""
+def phone(
+    image: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    angle: float = 12.0,
+    jitter: float = 0.05,
+    hard_shadow: bool = False,
+) -> np.ndarray:
+    """Photograph the sheet on a table: at an angle, the page ~60 % of the frame.
+
+    ``angle`` bounds the rotation (degrees) and ``jitter`` the perspective (share of the
+    page by which each corner may move); ``hard_shadow`` casts the sharp-edged shadow of
+    a hand or of the phone itself across part of the page.
+    """
     h, w = image.shape
     share = float(rng.uniform(0.5, 0.7))  # of the frame's area covered by the page
     frame_w, frame_h = int(w / np.sqrt(share)), int(h / np.sqrt(share))
@@ -141,14 +162,83 @@ def phone(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         rng,
         out_size=(frame_w, frame_h),
         scale=1.0,
-        angle=float(rng.uniform(-12, 12)),
-        jitter=0.05,
+        angle=float(rng.uniform(-angle, angle)),
+        jitter=jitter,
         background=table,
     )
     out = cv2.multiply(out, _light(out.shape, rng, 0.35, True), scale=1 / 128)
+    if hard_shadow:
+        out = _hard_shadow(out, rng)
     blur = rng.uniform(0.3, 1.3)
     out = cv2.GaussianBlur(out, (0, 0), blur)
     return _jpeg(_noise(out, rng, float(rng.uniform(2, 8))), rng, 55, 92)
+
+
+def _hard_shadow(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Darken a region entering from one edge, with a sharp but not perfect edge."""
+    h, w = image.shape
+    mask = np.zeros((h, w), dtype=np.uint8)
+    edge = int(rng.integers(0, 4))
+    reach = float(rng.uniform(0.2, 0.5))
+    a, b = sorted(rng.uniform(0, 1, 2))
+    b = max(b, a + 0.3)
+    if edge == 0:  # from the left
+        pts = [(0, a * h), (reach * w, (a + 0.1) * h), (reach * w * 0.8, b * h), (0, b * h)]
+    elif edge == 1:  # from the right
+        pts = [(w, a * h), ((1 - reach) * w, (a + 0.1) * h), ((1 - reach * 0.8) * w, b * h)]
+        pts.append((w, b * h))
+    elif edge == 2:  # from the top
+        pts = [(a * w, 0), ((a + 0.1) * w, reach * h), (b * w, reach * h * 0.8), (b * w, 0)]
+    else:  # from the bottom
+        pts = [(a * w, h), ((a + 0.1) * w, (1 - reach) * h), (b * w, (1 - reach * 0.8) * h)]
+        pts.append((b * w, h))
+    cv2.fillPoly(mask, [np.array(pts, dtype=np.int32)], 255)
+    soft = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), float(rng.uniform(2, 12)))
+    factor = 1 - float(rng.uniform(0.3, 0.55)) * soft
+    out: np.ndarray = np.clip(image.astype(np.float32) * factor, 0, 255).astype(np.uint8)
+    return out
+
+
+def crumple(image: np.ndarray, rng: np.random.Generator, dpi: float) -> np.ndarray:
+    """Crumple the sheet and smooth it out again.
+
+    The paper no longer lies flat: every point moves by up to ~0.8 mm in a smooth,
+    irregular field (cells of 15–40 mm), its facets catch the light unevenly, and a few
+    sharp creases cross it.
+    """
+    px = dpi / 25.4
+    h, w = image.shape
+    cell = float(rng.uniform(15, 40)) * px
+    gh, gw = max(3, int(h / cell) + 2), max(3, int(w / cell) + 2)
+    amplitude = float(rng.uniform(0.2, 0.8)) * px
+    fields = []
+    for _ in range(3):
+        coarse = rng.normal(0, 1, (gh, gw)).astype(np.float32)
+        fields.append(cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC))
+    dx, dy, bumps = fields
+    xx, yy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    warped = cv2.remap(
+        image,
+        xx + amplitude * dx,
+        yy + amplitude * dy,
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    # Facets: light falls on the bumps from one side.
+    slope = cv2.Sobel(bumps, cv2.CV_32F, 1, 0, ksize=3) * (cell / 8)
+    light = 1 + float(rng.uniform(0.03, 0.08)) * np.clip(slope, -2, 2)
+    out: np.ndarray = warped.astype(np.float32) * light
+    for _ in range(int(rng.integers(2, 6))):
+        x0, y0 = rng.uniform(0, w), rng.uniform(0, h)
+        theta = rng.uniform(0, np.pi)
+        length = rng.uniform(0.2, 0.7) * max(h, w)
+        x1, y1 = x0 + length * np.cos(theta), y0 + length * np.sin(theta)
+        line = np.zeros((h, w), dtype=np.float32)
+        cv2.line(line, (int(x0), int(y0)), (int(x1), int(y1)), 1.0, max(1, int(0.15 * px)))
+        crease: np.ndarray = cv2.GaussianBlur(line, (0, 0), 0.3 * px)
+        out = out * (1 - float(rng.uniform(0.03, 0.1)) * crease / max(float(crease.max()), 1e-6))
+    result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
+    return result
 
 
 def show_through(

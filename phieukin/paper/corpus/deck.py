@@ -207,7 +207,7 @@ def plan_page(
             truth[item.key] = Truth(style, other, (option, other))
         elif style == "spill":
             truth[item.key] = Truth(style, option, (option, neighbour))
-        elif style in ("stray", "erased"):
+        elif style in ("stray", "erased", "smudge"):
             truth[item.key] = Truth(style, None, (option,))
         else:
             truth[item.key] = Truth(style, option, (option,))
@@ -303,6 +303,22 @@ class Corpus:
             folded, covers_qr = capture.dog_ear(inked, rng, render_dpi)
             image = capture.scanner(folded, rng)
             refusal = "no_qr" if covers_qr else None
+        elif profile == "sideways":
+            scanned = (
+                capture.scanner(inked, rng) if rng.random() < 0.5 else capture.phone(inked, rng)
+            )
+            image = np.ascontiguousarray(np.rot90(scanned, 1 if rng.random() < 0.5 else 3))
+        elif profile == "skewed":
+            image = capture.phone(inked, rng, angle=8.0, jitter=0.09)
+        elif profile == "shadow":
+            image = capture.phone(inked, rng, hard_shadow=True)
+        elif profile == "crumpled":
+            crumpled = capture.crumple(inked, rng, render_dpi)
+            image = (
+                capture.scanner(crumpled, rng)
+                if rng.random() < 0.6
+                else capture.phone(crumpled, rng)
+            )
         elif profile == "upside_down":
             image = np.ascontiguousarray(np.rot90(capture.scanner(inked, rng), 2))
         elif profile == "bilevel":

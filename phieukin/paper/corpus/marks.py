@@ -29,6 +29,7 @@ STYLES: dict[str, str] = {
     "circle": "read",
     "pencil_tick": "read",
     "pencil_cross": "read",
+    "ballpoint": "read",
     "light_pencil": "either",
     "very_light": "either",
     "dot": "either",
@@ -38,6 +39,7 @@ STYLES: dict[str, str] = {
     "erased_new": "either",
     "correction": "either",
     "stray": "either",
+    "smudge": "either",
     "double": "review",
 }
 CLEAR_STYLES = tuple(s for s, rule in STYLES.items() if rule == "read" and s != "blank")
@@ -47,6 +49,7 @@ PEN = (0.6, 0.92)
 PENCIL = (0.28, 0.55)
 LIGHT_PENCIL = (0.2, 0.3)
 VERY_LIGHT_PENCIL = (0.12, 0.2)
+BALLPOINT = (0.45, 0.85)  # a cheap ballpoint: thin, uneven pressure, the ink skips
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,70 @@ def stray(paper: Paper, box: Rect, tool: Instrument) -> None:
     )
 
 
+def ballpoint(paper: Paper, box: Rect) -> None:
+    """Draw a tick or a cross with a cheap ballpoint: a thin line that fades and skips.
+
+    The stroke is cut into pieces of 0.6–2.5 mm separated by gaps of 0.1–0.4 mm where
+    the ball ran dry, each piece pressed a little harder or lighter.
+    """
+    rng = paper.rng
+    width = float(rng.uniform(0.18, 0.35))
+    if rng.random() < 0.5:
+        k = float(rng.uniform(0.8, 1.3))
+        path = [
+            _at(box, 0.2 + _j(rng), 0.5 + _j(rng)),
+            _at(box, 0.42 + _j(rng), min(0.95, 0.5 + 0.32 * k) + _j(rng, 0.04)),
+            _at(box, 0.5 + 0.4 * k + _j(rng), 0.5 - 0.45 * k + _j(rng)),
+        ]
+        strokes = [path]
+    else:
+        a = float(rng.uniform(-0.15, 0.2))
+        strokes = [
+            [_at(box, a + _j(rng), a + _j(rng)), _at(box, 1 - a + _j(rng), 1 - a + _j(rng))],
+            [_at(box, 1 - a + _j(rng), a + _j(rng)), _at(box, a + _j(rng), 1 - a + _j(rng))],
+        ]
+    for path in strokes:
+        for piece in _pieces(path, rng):
+            darkness = float(rng.uniform(*BALLPOINT))
+            paper.stroke(piece, Instrument(width, darkness, False))
+
+
+def _pieces(
+    path: list[tuple[float, float]], rng: np.random.Generator
+) -> list[list[tuple[float, float]]]:
+    """Cut a polyline (mm) into dashes with small gaps, as a skipping pen draws it."""
+    pts = np.array(path, dtype=np.float64)
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    total = float(seg.sum())
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+
+    def at(t: float) -> tuple[float, float]:
+        i = min(int(np.searchsorted(cum, t, side="right")) - 1, len(seg) - 1)
+        u = (t - cum[i]) / max(seg[i], 1e-9)
+        p = pts[i] + (pts[i + 1] - pts[i]) * u
+        return float(p[0]), float(p[1])
+
+    pieces, t = [], 0.0
+    while t < total:
+        end = min(total, t + float(rng.uniform(0.6, 2.5)))
+        inner = [float(c) for c in cum[1:-1] if t < c < end]
+        pieces.append([at(t), *(at(c) for c in inner), at(end)])
+        t = end + float(rng.uniform(0.1, 0.4))
+    return pieces
+
+
+def smudge(paper: Paper, box: Rect) -> None:
+    """Leave a grey smear of graphite from a dirty finger or a sleeve over part of a box.
+
+    No answer was meant; a person sees a grey patch, not a tick or a cross.
+    """
+    rng = paper.rng
+    w, h = box.w * float(rng.uniform(0.5, 1.4)), box.h * float(rng.uniform(0.4, 1.2))
+    x = box.x + box.w * float(rng.uniform(-0.4, 0.6))
+    y = box.y + box.h * float(rng.uniform(-0.3, 0.6))
+    paper.smudge(Rect(x, y, w, h), float(rng.uniform(0.04, 0.14)))
+
+
 def erase(paper: Paper, box: Rect) -> None:
     """Draw a pencil mark and rub it out: a faint smear and ghost strokes remain."""
     rng = paper.rng
@@ -262,6 +329,10 @@ def draw_style(paper: Paper, style: str, boxes: tuple[Rect, ...], inked: tuple[i
         fill(paper, first, Instrument.pen(rng))
     elif style == "circle":
         circle(paper, first, pen_or_pencil)
+    elif style == "ballpoint":
+        ballpoint(paper, first)
+    elif style == "smudge":
+        smudge(paper, first)
     elif style in ("pencil_tick", "pencil_cross"):
         (tick if style == "pencil_tick" else cross)(paper, first, Instrument.pencil(rng))
     elif style == "light_pencil":

@@ -63,23 +63,31 @@ MIN_PAPER = 40
 PEAK_RANK = 5  # robust peak: the 6th darkest pixel
 CALIBRATION_Q = 25  # percentile of the page's box peaks taken as "empty" (see calibrate)
 CALIBRATION_CAP = 0.12
-CALIBRATION_FLOOR = 0.02
+CALIBRATION_FLOOR = 0.01
+NARROWEST_MARGIN = 0.025  # trace margin on the cleanest page ...
+SPREAD_SIGMAS = 5.0  # ... else this many times its empty boxes' spread
 TRACE_MARGIN = 0.04  # darker than the page's empty boxes by this much: a trace
 LOCAL_SIGMAS = 5.0  # a trace stands this many of the box's own noise above its median
 LOCAL_CAP = 0.04
 TRACE_PX = 8  # pixels (0.22 mm²) of trace a clearly empty box may hold (noise, JPEG ringing)
 MARK_CONTRAST = 0.14  # a mark's darkest part is this much darker than the box's median ...
 DARK_MARK = 0.3  # ... or this much darker than the page's empty boxes (a filled box)
-MARK_MASS = 0.15  # ... and it holds this much ink (mm² at full depth)
+MARK_MASS = 0.1  # ... and it holds this much ink (mm² at full depth)
 OUTSIDE_SHARE = 1.0  # more ink around a box than in it: a stroke from elsewhere
 BLACKED_OUT = 0.55  # a box this dark looks scribbled over (a correction)
-RING_IN_MM = 0.7
+RING_IN_MM = 0.45
 RING_OUT_MM = 2.6
 SECTOR_PX = 3
 CIRCLE_SECTORS = 5  # of 8 sectors of the ring holding ink (a row may clip the ring)
 CIRCLE_DEPTH = 0.08  # a ring this much darker than empty surroundings
 CIRCLE_OUTSIDE = 0.8  # ... and holds nearly as much ink around the box as in it, or more
 BORDER_PRESENT = 0.6  # share of a side's length where the printed border is seen
+HALO_PX = 8  # how far (px) either side of a printed line its blur and JPEG ringing reach
+HALO_SPREAD = 2.0  # a box's halo may exceed the page's median by twice its lower spread
+HALO_SLACK = 0.02
+SOFT_PX = 1.5  # a further blur: noise averages out, a faint stroke of some length does not
+SOFT_MARGIN = 0.025  # smoothed interior darker than the page's empty boxes by this much
+SOFT_PX_COUNT = 10  # ... over this many pixels: a faint stroke, never "empty"
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -239,8 +247,10 @@ class BoxMeasure:
     """What was measured around one checkbox.
 
     Depths are ``1 - brightness / paper`` after a light blur, so 0 is paper and 1 is
-    black. ``peak`` and ``ring_peak`` are robust maxima (the 6th darkest pixel) of the
-    interior and of the band around the box; the page's own empty boxes calibrate them.
+    black, less the halo of the printed border (see :func:`_halo`): what is left is
+    what was added to the printed form. ``peak`` and ``ring_peak`` are robust maxima
+    (the 6th darkest pixel) of the interior and of the band around the box; the page's
+    own empty boxes calibrate them.
     """
 
     inner: np.ndarray  # depths of the interior (printed border excluded)
@@ -252,6 +262,27 @@ class BoxMeasure:
     inner_median: float
     ring_median: float
     noise: float  # spread of the depths around the box below their median (≈ σ of noise)
+    soft: np.ndarray  # interior depths smoothed further: faint extended strokes stand out
+
+
+@dataclass(frozen=True)
+class RawBox:
+    """One box's depth patch before the border's halo is taken out.
+
+    ``profiles`` holds, for each side (left, right, top, bottom), the median depth along
+    that side at each distance from its printed line (index ``HALO_PX + d``, ``d`` > 0
+    towards the interior): the blur and JPEG ringing of the printed border as this box
+    shows it, whatever its sub-pixel position. A stroke crosses a side over a few pixels
+    and does not move the median.
+    """
+
+    depth: np.ndarray
+    pad: int
+    bw: int
+    bh: int
+    ring_mask: np.ndarray
+    border: float
+    profiles: np.ndarray  # (4, 2 * HALO_PX + 1)
 
 
 def _paper(patch: np.ndarray) -> float:
@@ -357,7 +388,7 @@ def _refine(page: np.ndarray, bx0: int, by0: int, bx1: int, by1: int) -> tuple[i
     return best(cols, r + 1), best(cols, r + 1 + bw), best(rows, r + 1), best(rows, r + 1 + bh)
 
 
-def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> BoxMeasure | None:
+def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> RawBox | None:
     """Measure one box; None when it lies (partly) outside the page or in the dark."""
     bx0, by0 = _px(box.x) + dx, _px(box.y) + dy
     bx1, by1 = _px(box.x + box.w) + dx, _px(box.y + box.h) + dy
@@ -374,8 +405,6 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Bo
     norm = patch.astype(np.float32) * (1.0 / paper)
     depth = 1.0 - cv2.GaussianBlur(norm, (0, 0), BLUR_PX)
     bw, bh = bx1 - bx0, by1 - by0
-    inset = _px(INSET_MM)
-    inner = depth[pad + inset : pad + bh - inset, pad + inset : pad + bw - inset].ravel()
 
     r_in, r_out = _px(RING_IN_MM), _px(RING_OUT_MM)
     ring_mask = np.zeros(depth.shape, dtype=bool)
@@ -386,8 +415,6 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Bo
     bottom = _px(row.y + row.h) + dy - y0
     ring_mask[: max(0, top)] = False
     ring_mask[max(0, bottom) :] = False
-    ring = depth[ring_mask]
-    ring_sector = _sectors(depth.shape, pad)[ring_mask]
 
     # The printed border: along each side, the darkest pixel across a band around it.
     band = _px(0.4) + 1
@@ -398,6 +425,81 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Bo
         norm[pad : pad + bh, pad + bw - band : pad + bw + band].min(axis=1),
     ]
     border = float(min(np.mean(side < FAINT) for side in sides))
+
+    # The halo of each side: median depth along the side (its corners left out) at each
+    # distance from the printed line, outward (negative) and inward (positive).
+    m, h = _px(1.0), HALO_PX
+    offsets = np.arange(-h, h + 1)
+    profiles = np.stack(
+        [
+            np.median(depth[pad + m : pad + bh - m, pad + offsets], axis=0),
+            np.median(depth[pad + m : pad + bh - m, pad + bw - offsets], axis=0),
+            np.median(depth[pad + offsets, pad + m : pad + bw - m], axis=1),
+            np.median(depth[pad + bh - offsets, pad + m : pad + bw - m], axis=1),
+        ]
+    )
+    return RawBox(depth, pad, bw, bh, ring_mask, border, profiles)
+
+
+def halo_cap(raws: list[RawBox]) -> np.ndarray:
+    """Return the most halo the page's boxes may claim at each distance from a border.
+
+    The median over every side of the page is what the printed border looks like on
+    this page through this scanner or camera; a box's own sub-pixel position spreads
+    that by about as much above the median as below it, which the lower half of the
+    sides shows whatever marks the upper half holds. A side whose median is darker
+    than that (a circle drawn parallel to it, a filled box) keeps its ink: it is never
+    taken for halo.
+    """
+    if not raws:
+        return np.zeros(2 * HALO_PX + 1, dtype=np.float32)
+    stacked = np.concatenate([r.profiles for r in raws])
+    low, mid = np.percentile(stacked, [10, 50], axis=0)
+    cap: np.ndarray = mid + np.maximum(HALO_SLACK, HALO_SPREAD * (mid - low))
+    return cap
+
+
+def _halo(raw: RawBox, cap: np.ndarray) -> np.ndarray:
+    """Return the depth the printed border alone gives every pixel of the patch."""
+    h, pad, bw, bh = HALO_PX, raw.pad, raw.bw, raw.bh
+    # Blur and ringing fade away from the line: a side's halo never grows with distance
+    # (what does grow is ink beside the line), and never exceeds the page's.
+    fading = raw.profiles.copy()
+    fading[:, h:] = np.minimum.accumulate(fading[:, h:], axis=1)
+    fading[:, : h + 1] = np.minimum.accumulate(fading[:, h::-1], axis=1)[:, ::-1]
+    profiles = np.clip(np.minimum(fading, cap), 0.0, None)
+    profiles[:, h - 1 : h + 2] = 0.0  # the line itself is neither interior nor ring
+    height, width = raw.depth.shape
+    xs, ys = np.arange(width), np.arange(height)
+
+    def along(line: int, coords: np.ndarray, inward: int, profile: np.ndarray) -> np.ndarray:
+        d = (coords - line) * inward
+        inside = np.abs(d) <= h
+        out = np.zeros(coords.shape, dtype=np.float32)
+        out[inside] = profile[d[inside] + h]
+        return out
+
+    # A side's halo runs along its length, a little past its ends (the corners).
+    span_y = ((ys >= pad - h) & (ys <= pad + bh + h)).astype(np.float32)[:, None]
+    span_x = ((xs >= pad - h) & (xs <= pad + bw + h)).astype(np.float32)[None, :]
+    left = along(pad, xs, 1, profiles[0])[None, :] * span_y
+    right = along(pad + bw, xs, -1, profiles[1])[None, :] * span_y
+    top = along(pad, ys, 1, profiles[2])[:, None] * span_x
+    bottom = along(pad + bh, ys, -1, profiles[3])[:, None] * span_x
+    halo: np.ndarray = np.maximum(np.maximum(left, right), np.maximum(top, bottom))
+    return halo
+
+
+def finish_box(raw: RawBox, cap: np.ndarray) -> BoxMeasure:
+    """Take the border's halo out of a box's depths and summarise interior and ring."""
+    pad, bw, bh = raw.pad, raw.bw, raw.bh
+    depth = raw.depth - _halo(raw, cap)
+    inset = _px(INSET_MM)
+    interior = depth[pad + inset : pad + bh - inset, pad + inset : pad + bw - inset]
+    inner = interior.ravel()
+    soft = cv2.GaussianBlur(interior, (0, 0), SOFT_PX).ravel() if interior.size else inner
+    ring = depth[raw.ring_mask]
+    ring_sector = _sectors(depth.shape, pad)[raw.ring_mask]
     inner_median = float(np.median(inner)) if inner.size else 0.0
     ring_median = float(np.median(ring)) if ring.size else 0.0
     # Ink only darkens: the spread below the median is the scan's own noise, whatever
@@ -407,12 +509,13 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Bo
         inner,
         ring,
         ring_sector,
-        border,
+        raw.border,
         _robust_peak(inner),
         _robust_peak(ring),
         inner_median,
         ring_median,
         noise,
+        soft,
     )
 
 
@@ -429,16 +532,20 @@ class Calibration:
 
     inner: float
     ring: float
+    soft: float = 0.0  # the same for the smoothed interior, above the box's own median
+    margin: float = TRACE_MARGIN  # how much darker than that is a trace on this page
+    ring_margin: float = TRACE_MARGIN
+    soft_margin: float = SOFT_MARGIN
 
     @property
     def inner_trace(self) -> float:
         """Return the depth above which an interior pixel is a trace."""
-        return self.inner + TRACE_MARGIN
+        return self.inner + self.margin
 
     @property
     def ring_trace(self) -> float:
         """Return the depth above which a pixel around the box is a trace."""
-        return self.ring + TRACE_MARGIN
+        return self.ring + self.ring_margin
 
 
 def calibrate(measures: list[BoxMeasure]) -> Calibration:
@@ -452,12 +559,28 @@ def calibrate(measures: list[BoxMeasure]) -> Calibration:
     """
     if not measures:
         return Calibration(0.0, 0.0)
-    inner = float(np.percentile([m.peak for m in measures], CALIBRATION_Q))
-    ring = float(np.percentile([m.ring_peak for m in measures], CALIBRATION_Q))
-    return Calibration(
-        min(CALIBRATION_CAP, max(CALIBRATION_FLOOR, inner)),
-        min(CALIBRATION_CAP, max(CALIBRATION_FLOOR, ring)),
-    )
+    inner, inner_margin = _level([m.peak for m in measures], CALIBRATION_FLOOR, TRACE_MARGIN)
+    ring, ring_margin = _level([m.ring_peak for m in measures], CALIBRATION_FLOOR, TRACE_MARGIN)
+    soft, soft_margin = _level([_soft_peak(m) for m in measures], 0.0, SOFT_MARGIN)
+    return Calibration(inner, ring, soft, inner_margin, ring_margin, soft_margin)
+
+
+def _level(peaks: list[float], floor: float, widest: float) -> tuple[float, float]:
+    """Return the empty level of a page's box peaks and the margin above it for a trace.
+
+    The margin follows the page's own spread of empty boxes (median less the 10th
+    percentile, most boxes being empty): a clean scan notices what a noisy photo must
+    ignore. It never exceeds ``widest``, so a page marked all over is read no less
+    carefully than with a fixed margin.
+    """
+    q = np.percentile(peaks, [10, CALIBRATION_Q, 50])
+    level = min(CALIBRATION_CAP, max(floor, float(q[1])))
+    margin = min(widest, max(NARROWEST_MARGIN, SPREAD_SIGMAS * float(q[2] - q[0])))
+    return level, margin
+
+
+def _soft_peak(m: BoxMeasure) -> float:
+    return _robust_peak(m.soft) - m.inner_median if m.soft.size else 0.0
 
 
 def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
@@ -503,7 +626,10 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
         if ring_mass > OUTSIDE_SHARE * mass:
             return "unsure", "mark_outside_box"
         return "filled", ""
-    if inner_trace <= TRACE_PX and ring_trace <= TRACE_PX:
+    # Faint but extended: a very light pencil stroke whose pixels each hide in the noise
+    # stands out once its neighbourhood is averaged; noise does not.
+    soft_trace = int(np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin))
+    if inner_trace <= TRACE_PX and ring_trace <= TRACE_PX and soft_trace <= SOFT_PX_COUNT:
         return "empty", ""
     if inner_trace <= TRACE_PX:
         return "unsure", "mark_outside_box"
@@ -647,14 +773,24 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
 
 
 def read_items(canon: np.ndarray, page: PageLayout) -> list[ItemReading]:
-    """Measure every box of the page, calibrate on the page itself, and decide each item."""
-    measured: list[tuple[ItemLayout, list[BoxMeasure | None] | None]] = []
+    """Measure every box of the page, calibrate on the page itself, and decide each item.
+
+    Two passes over the page's own boxes: the first learns how its printed borders look
+    (their halo, :func:`halo_cap`), the second how its empty boxes look once that halo is
+    taken out (:func:`calibrate`).
+    """
+    raw: list[tuple[ItemLayout, list[RawBox | None] | None]] = []
     for item in page.items:
         dx, dy, found = _row_offset(canon, item)
         if not found:
-            measured.append((item, None))
+            raw.append((item, None))
             continue
-        measured.append((item, [_measure_box(canon, b, item.row, dx, dy) for b in item.boxes]))
+        raw.append((item, [_measure_box(canon, b, item.row, dx, dy) for b in item.boxes]))
+    cap = halo_cap([r for _i, rs in raw if rs for r in rs if r is not None])
+    measured = [
+        (item, None if rs is None else [None if r is None else finish_box(r, cap) for r in rs])
+        for item, rs in raw
+    ]
     cal = calibrate([m for _i, ms in measured if ms for m in ms if m is not None])
     readings = []
     for item, measures in measured:

@@ -80,6 +80,34 @@ def test_a_clean_unmarked_ballot_reads_blank() -> None:
     assert set(reading.item_crops) == {i.key for i in corpus.spec.items}
 
 
+def _coarse_jpeg(image: np.ndarray) -> np.ndarray:
+    """Blur a little and store as a low-quality JPEG: a halo rings inside every box."""
+    blurred = cv2.GaussianBlur(image, (0, 0), 0.8)
+    ok, data = cv2.imencode(".jpg", blurred, [cv2.IMWRITE_JPEG_QUALITY, 30])
+    assert ok
+    return np.asarray(cv2.imdecode(data, cv2.IMREAD_GRAYSCALE))
+
+
+def test_the_halo_of_the_printed_borders_on_a_coarse_150_dpi_jpeg_is_not_a_mark() -> None:
+    corpus = sample_corpus()
+    for index in range(2):
+        reading = read_page(_coarse_jpeg(corpus.blank_images(150)[index]), _layout_for(corpus))
+        assert [r for r in reading.items if r.status != "empty"] == []
+
+
+def test_a_very_light_pencil_tick_on_a_coarse_150_dpi_jpeg_is_never_read_as_no_answer() -> None:
+    corpus = sample_corpus()
+    score = Score()
+    for seed in range(3):
+        rng = np.random.default_rng([4711, seed])
+        page = corpus.page(0, rng, dpi=150, profile="clean", styles=("very_light",), comment=False)
+        reading = read_page(_coarse_jpeg(page.image), _layout_for(corpus))
+        for item in reading.items:
+            score.add(item.item_key, page.truth[item.item_key], item.status, item.option_index)
+            assert item.status != "empty", item
+    assert score.silent_errors == 0, score.errors
+
+
 @pytest.mark.parametrize("style", CLEAR_STYLES)
 def test_every_clear_style_is_read_on_a_clean_scan(style: str) -> None:
     corpus = small_corpus()
