@@ -115,6 +115,20 @@ def can_open_summary(user: Any, round: Round) -> bool:
     return round.is_published and is_round_standing(user, round)
 
 
+def can_open_ward_results(user: Any, conference: Conference) -> bool:
+    """Return whether the user may read the pooled results of *conference*'s ward.
+
+    Those who open the round's summary; once the round is published, also the ward's own
+    office (ward organiser), for its own ward only.
+    """
+    round = conference.round
+    if can_open_summary(user, round):
+        return True
+    if not round.is_published:
+        return False
+    return conference.unit_id in unit_ids_for(user, roles=[Role.WARD_ORGANISER])
+
+
 def can_open_leader_report(user: Any, subject: Subject) -> bool:
     """Return whether the user may open the report on *subject*.
 

@@ -490,3 +490,4 @@ api.add_router("/", followup_router)
 api.add_router("", "phieukin.api.records.router")  # follow-through: records, recognitions
 api.add_router("/admin/units", "phieukin.api.units.router")  # the map of any date
 api.add_router("/admin", "phieukin.api.conferences.router")  # plan of a round, minutes' details
+api.add_router("/admin/rounds", "phieukin.api.rounds.router")  # edit, delete, drop a ward

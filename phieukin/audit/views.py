@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from phieukin.accounts.access import permits
+from phieukin.audit.labels import action_label
 from phieukin.audit.selectors import actions_for, events_for, units_for_filter
 from phieukin.audit.services import verify_chain
 from phieukin.core.access import require
@@ -35,7 +36,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "audit/event_list.html",
         {
             "page": page,
-            "actions": actions_for(request.user),
+            "actions": sorted(
+                ((a, action_label(a)) for a in actions_for(request.user)),
+                key=lambda pair: pair[1],
+            ),
             "units": units_for_filter(request.user),
             "action": action,
             "unit_id": unit_id,

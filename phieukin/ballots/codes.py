@@ -91,6 +91,28 @@ def keyed_digest(code: str, key: bytes) -> str:
     return hmac.new(key, code.encode("ascii"), hashlib.sha256).hexdigest()
 
 
+RECEIPT_SYMBOLS: Final = 16
+
+
 def new_receipt() -> str:
     """Return a new random receipt: 16 Crockford symbols (80 bits) in groups of four."""
-    return display("".join(secrets.choice(ALPHABET) for _ in range(16)))
+    return display("".join(secrets.choice(ALPHABET) for _ in range(RECEIPT_SYMBOLS)))
+
+
+def normalise_receipt(text: str) -> str | None:
+    """Return *text* as a receipt in its stored form (``XXXX-XXXX-XXXX-XXXX``), or None.
+
+    Typed the Crockford way, like a code: case, spaces, dashes and dots do not matter,
+    ``I``/``L`` are read as ``1`` and ``O`` as ``0``. None when it cannot be a receipt.
+    """
+    symbols: list[str] = []
+    for char in text.upper():
+        if char in _IGNORED:
+            continue
+        char = _ALIASES.get(char, char)
+        if char not in _INDEX:
+            return None
+        symbols.append(char)
+    if len(symbols) != RECEIPT_SYMBOLS:
+        return None
+    return display("".join(symbols))

@@ -26,6 +26,7 @@ from phieukin.audit.models import AuditEvent
 from phieukin.ballots import codes as codes_mod
 from phieukin.ballots.models import Seal
 from phieukin.core import documents as doc
+from phieukin.core import publicurl
 from phieukin.rounds.models import BallotBox, Round, Subject
 
 SLIP_COLUMNS = 2
@@ -103,6 +104,7 @@ def code_slips_pdf(box: BallotBox, codes: Sequence[str]) -> bytes:
             c.showPage()
         if slot == 0:
             _cut_lines(c, slip_w, slip_h)
+            _local_address_warning(c)
         col, row = slot % SLIP_COLUMNS, slot // SLIP_COLUMNS
         x0 = SLIP_MARGIN + col * slip_w
         y0 = PAGE_H - SLIP_MARGIN - (row + 1) * slip_h
@@ -128,8 +130,25 @@ def code_slips_pdf(box: BallotBox, codes: Sequence[str]) -> bytes:
             y -= 8
     if not shuffled:
         _cut_lines(c, slip_w, slip_h)
+        _local_address_warning(c)
     c.save()
     return buffer.getvalue()
+
+
+def _local_address_warning(c: Canvas) -> None:
+    """Print, above the slips, that their address works only on the server (if so)."""
+    if not publicurl.is_local():
+        return
+    c.saveState()
+    c.setFillColorRGB(0.75, 0, 0)
+    c.setFont(doc.FONT_BOLD, 8)
+    c.drawString(
+        SLIP_MARGIN,
+        PAGE_H - 6 * mm,
+        f"CHÚ Ý: địa chỉ in trên phiếu ({publicurl.public_url()}) chỉ mở được trên máy chủ; "
+        "điện thoại sẽ không vào được. Đặt địa chỉ công khai (PHIEUKIN_PUBLIC_URL) rồi in lại.",
+    )
+    c.restoreState()
 
 
 def _cut_lines(c: Canvas, slip_w: float, slip_h: float) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.audit.models import AuditEvent
+from phieukin.ballots import codes as codes_mod
 from phieukin.ballots import digest as digest_mod
 from phieukin.ballots import hooks as ballot_hooks
 from phieukin.ballots.models import Ballot, BallotSource, Code, CodeState, Receipt, Seal
@@ -246,6 +247,7 @@ def box_definition(box: BallotBox) -> dict[str, Any]:
             {
                 "key": item.key,
                 "section": item.section.title,
+                "section_key": item.section.key,
                 "text": item.text,
                 "options": [
                     {"key": o.key, "label": o.label}
@@ -298,7 +300,9 @@ class ReceiptLookup:
 
 def find_receipt(value: str) -> ReceiptLookup:
     """Return whether the receipt is recorded, and whether its box is sealed."""
-    normal = value.strip().upper().replace(" ", "")
+    normal = codes_mod.normalise_receipt(value)
+    if normal is None:
+        return ReceiptLookup(False, False, None, "", "")
     row = (
         Receipt.objects.select_related("box", "box__conference__unit", "box__conference__round")
         .filter(value=normal)

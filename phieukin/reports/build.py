@@ -24,6 +24,7 @@ from phieukin.reports.content import (
     Score,
     Trend,
     WardLine,
+    WardResults,
 )
 from phieukin.tallying.tally import Cell, Figures, RoundTally, SubjectTally
 
@@ -263,6 +264,34 @@ def leader_report(
         ballots=valid,
         previous_round_title=previous_title if prev is not None else "",
         average_label=average_label,
+        withheld=figures is None,
+    )
+
+
+def ward_results(
+    *,
+    meta: RoundMeta,
+    tally: RoundTally,
+    unit_id: int,
+    flag_label: FlagLabel,
+    overall_title: str,
+) -> WardResults:
+    """Return one ward's pooled figures as the engine released them (None cells stay None)."""
+    ward = meta.ward(unit_id)
+    cell = next((w.total for w in tally.wards if w.unit == unit_id), None)
+    figures = cell.figures if cell is not None else None
+    average = tally.total.figures
+    sections, overall = scores(meta, figures, None, average, overall_title)
+    return WardResults(
+        round_title=meta.title,
+        ward=ward.name,
+        participation=ward.participation,
+        options=meta.options,
+        items=item_rows(meta, figures, flag_label, None, average),
+        sections=sections,
+        overall=overall,
+        disclosure=meta.disclosure,
+        ballots=figures.ballots if figures else None,
         withheld=figures is None,
     )
 

@@ -29,7 +29,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image
 
 # Labels are people's names and item texts: never parse them as mathtext ("$…$") or TeX,
@@ -99,6 +99,23 @@ class ChartText:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def vn_number(value: float, digits: int = 2) -> str:
+    """Return *value* the Vietnamese way: thousands dot, decimal comma ("1.234,5")."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _tick(value: float, _position: object = None) -> str:
+    """Format a tick: whole numbers without decimals, others with at most two."""
+    if abs(value - round(value)) < 1e-9:
+        return vn_number(round(value), 0)
+    text = vn_number(value, 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+TICKS = FuncFormatter(_tick)
+
+
 def font_path() -> str:
     """Return the path of the TrueType font used for every chart."""
     return str(font_manager.findfont(FONT_FAMILY, fallback_to_default=False))
@@ -152,9 +169,9 @@ def _rectangles(ax: Axes, rects: list[tuple[float, float, float, float]], **styl
     ax.add_collection(PolyCollection(polygons, **style))  # type: ignore[arg-type]
 
 
-def stacked_options_chart(
+def stacked_options_figure(
     bars: Sequence[StackedBar], option_labels: Sequence[str], text: ChartText
-) -> bytes:
+) -> Figure:
     """Return a horizontal stacked bar per item: the share of each option, in %.
 
     The last option is drawn grey when *text.extra* has ``"unscored_last"``; suppressed
@@ -196,6 +213,7 @@ def stacked_options_chart(
     labels = [bar.label.split(".", 1)[0] if numbers_only else _short(bar.label, 52) for bar in bars]
     ax.set_yticklabels(labels, fontsize=7)
     ax.set_xlim(0, 100)
+    ax.xaxis.set_major_formatter(TICKS)
     ax.set_ylim(-0.6, len(bars) - 0.4)
     ax.set_xlabel(text.x_label or "%", fontsize=8)
     if text.title:
@@ -215,10 +233,10 @@ def stacked_options_chart(
     # Fixed margins instead of tight_layout: one draw less (this chart is in every report).
     left = 0.08 if numbers_only else 0.36
     fig.subplots_adjust(left=left, right=0.97, top=1 - 0.45 / height, bottom=0.9 / height)
-    return _png(fig)
+    return fig
 
 
-def score_bars_chart(bars: Sequence[ScoreBar], text: ChartText, scale_max: float = 4.0) -> bytes:
+def score_bars_figure(bars: Sequence[ScoreBar], text: ChartText, scale_max: float = 4.0) -> Figure:
     """Return grouped bars of scores: now, in the previous round, and the average mark."""
     height = max(2.2, 0.42 * len(bars) + 1.2)
     fig = _figure(7.0, height)
@@ -239,7 +257,7 @@ def score_bars_chart(bars: Sequence[ScoreBar], text: ChartText, scale_max: float
         if value is None:
             ax.text(0.05, y, text.suppressed, va="center", fontsize=7, color="#666666")
         else:
-            ax.text(value + 0.03, y, f"{value:.2f}", va="center", fontsize=7)
+            ax.text(value + 0.03, y, vn_number(value, 2), va="center", fontsize=7)
     if has_previous:
         previous = [(y - offset, b.previous) for y, b in zip(positions, bars, strict=True)]
         _rectangles(
@@ -257,6 +275,7 @@ def score_bars_chart(bars: Sequence[ScoreBar], text: ChartText, scale_max: float
     ax.set_yticks(positions)
     ax.set_yticklabels([_wrap(b.label, 40) for b in bars], fontsize=7)
     ax.set_xlim(0, scale_max + 0.35)
+    ax.xaxis.set_major_formatter(TICKS)
     ax.set_ylim(-0.6, len(bars) - 0.4)
     ax.set_xlabel(text.x_label, fontsize=8)
     if text.title:
@@ -271,14 +290,39 @@ def score_bars_chart(bars: Sequence[ScoreBar], text: ChartText, scale_max: float
     )
     ax.spines[["top", "right"]].set_visible(False)
     fig.subplots_adjust(left=0.36, right=0.97, top=1 - 0.45 / height, bottom=0.9 / height)
-    return _png(fig)
+    return fig
 
 
-def heatmap_chart(heatmap: Heatmap, text: ChartText) -> bytes:
-    """Return a heatmap (rows × columns) of mean scores; suppressed cells are hatched grey."""
+HEATMAP_ROWS_PER_PAGE = 30
+
+
+def heatmap_pages(heatmap: Heatmap, per_page: int = HEATMAP_ROWS_PER_PAGE) -> list[Heatmap]:
+    """Split a heatmap into pages of at most *per_page* rows (every page keeps all columns)."""
+    rows = len(heatmap.row_labels)
+    return [
+        Heatmap(
+            row_labels=heatmap.row_labels[start : start + per_page],
+            column_labels=heatmap.column_labels,
+            values=heatmap.values[start : start + per_page],
+            low=heatmap.low,
+            high=heatmap.high,
+        )
+        for start in range(0, max(rows, 1), per_page)
+    ]
+
+
+def heatmap_figure(heatmap: Heatmap, text: ChartText) -> Figure:
+    """Return a heatmap (rows × columns) of mean scores; suppressed cells are hatched grey.
+
+    Rows carry the long labels (people's full names) horizontally at a readable size;
+    columns carry short labels (item numbers). Callers page long row lists with
+    :func:`heatmap_pages`, so each figure stays legible at any number of leaders.
+    """
     rows = len(heatmap.row_labels)
     columns = len(heatmap.column_labels)
-    fig = _figure(max(6.0, 0.32 * columns + 3.2), max(3.0, 0.28 * rows + 2.2))
+    label_width = max((len(label) for label in heatmap.row_labels), default=10)
+    left_inches = min(4.2, 0.075 * min(label_width, 48) + 0.4)
+    fig = _figure(max(7.0, 0.34 * columns + left_inches + 1.2), max(3.0, 0.3 * rows + 1.9))
     ax = fig.add_subplot(1, 1, 1)
     cmap = LinearSegmentedColormap.from_list("phieukin", ["#8c2d3b", "#f2b134", "#1a7f37"])
     matrix = [[math.nan if v is None else v for v in row] for row in heatmap.values]
@@ -297,29 +341,36 @@ def heatmap_chart(heatmap: Heatmap, text: ChartText) -> bytes:
                         linewidth=0.0,
                     )
                 )
-            elif columns <= 12:  # beyond that the numbers are in the table, not the picture
-                ax.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=5.5)
+            elif columns <= 24:  # beyond that the numbers are in the table, not the picture
+                ax.text(c, r, vn_number(value, 1), ha="center", va="center", fontsize=6.5)
     ax.set_xticks(range(columns))
-    ax.set_xticklabels(heatmap.column_labels, rotation=60, ha="right", fontsize=6)
+    ax.set_xticklabels(heatmap.column_labels, fontsize=8)
+    ax.xaxis.set_ticks_position("top")
     ax.set_yticks(range(rows))
-    ax.set_yticklabels([_wrap(label, 36) for label in heatmap.row_labels], fontsize=6)
+    ax.set_yticklabels([_wrap(label, 48) for label in heatmap.row_labels], fontsize=8)
+    if text.x_label:
+        ax.set_xlabel(text.x_label, fontsize=8)
+        ax.xaxis.set_label_position("top")
     if text.title:
-        ax.set_title(text.title, fontsize=10)
+        ax.set_title(text.title, fontsize=10, pad=22)
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
-    bar.ax.tick_params(labelsize=6)
+    bar.ax.tick_params(labelsize=7)
+    bar.ax.yaxis.set_major_formatter(TICKS)
     fig.tight_layout()
-    return _png(fig)
+    return fig
 
 
-def distribution_chart(
+def distribution_figure(
     values: Sequence[float], text: ChartText, low: float = 1.0, high: float = 4.0, bins: int = 12
-) -> bytes:
+) -> Figure:
     """Return a histogram of *values* (e.g. the overall score of every leader)."""
     fig = _figure(6.0, 2.8)
     ax = fig.add_subplot(1, 1, 1)
     edges = [low + (high - low) * i / bins for i in range(bins + 1)]
     ax.hist(list(values), bins=edges, color=CURRENT_COLOUR, edgecolor="white")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(TICKS)
+    ax.xaxis.set_major_formatter(TICKS)
     ax.set_xlim(low, high)
     ax.set_xlabel(text.x_label, fontsize=8)
     ax.set_ylabel(text.y_label, fontsize=8)
@@ -328,12 +379,12 @@ def distribution_chart(
         ax.set_title(text.title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    return _png(fig)
+    return fig
 
 
-def participation_chart(
+def participation_figure(
     labels: Sequence[str], rates: Sequence[float | None], target: float | None, text: ChartText
-) -> bytes:
+) -> Figure:
     """Return one bar per ward (participation in %), with the target as a dashed line."""
     fig = _figure(8.0, max(2.6, 0.3 * len(labels) + 1.2))
     ax = fig.add_subplot(1, 1, 1)
@@ -344,7 +395,7 @@ def participation_chart(
     ]
     ax.barh([y for y, _r in shown], [100 * r for _y, r in shown], color=colours, height=0.6)
     for y, r in shown:
-        ax.text(100 * r + 0.8, y, f"{100 * r:.1f}", va="center", fontsize=7)
+        ax.text(100 * r + 0.8, y, vn_number(100 * r, 1), va="center", fontsize=7)
     if target is not None:
         ax.axvline(100 * target, color=AVERAGE_COLOUR, linestyle="--", linewidth=1)
         ax.text(100 * target, len(labels) - 0.4, text.extra.get("target", ""), fontsize=7)
@@ -353,15 +404,16 @@ def participation_chart(
     # Fixed limits: with one ward and no rate yet, autoscaling collapses the axis.
     ax.set_ylim(-0.6, len(labels) - 0.2)
     ax.set_xlim(0, 108)
+    ax.xaxis.set_major_formatter(TICKS)
     ax.set_xlabel(text.x_label or "%", fontsize=8)
     if text.title:
         ax.set_title(text.title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    return _png(fig)
+    return fig
 
 
-def trend_chart(round_labels: Sequence[str], series: Sequence[Series], text: ChartText) -> bytes:
+def trend_figure(round_labels: Sequence[str], series: Sequence[Series], text: ChartText) -> Figure:
     """Return one line per series across rounds; gaps where a value was not released."""
     fig = _figure(7.0, 3.0)
     ax = fig.add_subplot(1, 1, 1)
@@ -381,6 +433,7 @@ def trend_chart(round_labels: Sequence[str], series: Sequence[Series], text: Cha
     ax.set_xticks(xs)
     ax.set_xticklabels(list(round_labels), fontsize=7)
     ax.set_ylim(1.0, 4.1)
+    ax.yaxis.set_major_formatter(TICKS)
     ax.set_ylabel(text.y_label, fontsize=8)
     ax.tick_params(labelsize=7)
     if text.title:
@@ -390,7 +443,43 @@ def trend_chart(round_labels: Sequence[str], series: Sequence[Series], text: Cha
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
-    return _png(fig)
+    return fig
+
+
+def stacked_options_chart(
+    bars: Sequence[StackedBar], option_labels: Sequence[str], text: ChartText
+) -> bytes:
+    """Return :func:`stacked_options_figure` as PNG bytes."""
+    return _png(stacked_options_figure(bars, option_labels, text))
+
+
+def score_bars_chart(bars: Sequence[ScoreBar], text: ChartText, scale_max: float = 4.0) -> bytes:
+    """Return :func:`score_bars_figure` as PNG bytes."""
+    return _png(score_bars_figure(bars, text, scale_max))
+
+
+def heatmap_chart(heatmap: Heatmap, text: ChartText) -> bytes:
+    """Return :func:`heatmap_figure` as PNG bytes (one page: see :func:`heatmap_pages`)."""
+    return _png(heatmap_figure(heatmap, text))
+
+
+def distribution_chart(
+    values: Sequence[float], text: ChartText, low: float = 1.0, high: float = 4.0, bins: int = 12
+) -> bytes:
+    """Return :func:`distribution_figure` as PNG bytes."""
+    return _png(distribution_figure(values, text, low, high, bins))
+
+
+def participation_chart(
+    labels: Sequence[str], rates: Sequence[float | None], target: float | None, text: ChartText
+) -> bytes:
+    """Return :func:`participation_figure` as PNG bytes."""
+    return _png(participation_figure(labels, rates, target, text))
+
+
+def trend_chart(round_labels: Sequence[str], series: Sequence[Series], text: ChartText) -> bytes:
+    """Return :func:`trend_figure` as PNG bytes."""
+    return _png(trend_figure(round_labels, series, text))
 
 
 def bundled_font_file() -> Path:

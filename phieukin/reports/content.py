@@ -164,6 +164,22 @@ class LeaderReport:
 
 
 @dataclass(frozen=True)
+class WardResults:
+    """One ward's aggregate (every leader of the ward pooled), for the ward's own office."""
+
+    round_title: str
+    ward: str
+    participation: Participation
+    options: tuple[OptionColumn, ...]
+    items: tuple[ItemRow, ...]
+    sections: tuple[Score, ...]
+    overall: Score
+    disclosure: Disclosure
+    ballots: int | None  # valid sheets pooled over the ward's leaders; None when withheld
+    withheld: bool = False  # fewer than k people: no figure at all
+
+
+@dataclass(frozen=True)
 class WardLine:
     """A ward's participation against the round's target."""
 

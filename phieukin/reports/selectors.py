@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from phieukin.accounts.access import can
 from phieukin.accounts.models import Role
@@ -62,10 +63,13 @@ def report_rounds_for(user: Any) -> QuerySet[Round]:
     """Return the rounds whose reports page the user may open (the rules as a query)."""
     organiser = unit_ids_for(user, roles=[Role.DISTRICT_ORGANISER])
     standing = unit_ids_for(user, roles=[Role.STANDING_COMMITTEE])
+    ward_offices = unit_ids_for(user, roles=[Role.WARD_ORGANISER])
     person_id = leader_person_id(user)
     published = RoundState.PUBLISHED.value
     qs = Round.objects.filter(organiser_unit_id__in=organiser)
     qs = qs | Round.objects.filter(organiser_unit_id__in=standing, state=published)
+    if ward_offices:
+        qs = qs | Round.objects.filter(state=published, conferences__unit_id__in=ward_offices)
     if person_id is not None:
         qs = qs | Round.objects.filter(state=published, conferences__subjects__person_id=person_id)
     return qs.distinct().select_related("organiser_unit").order_by("-year", "-number")
@@ -83,6 +87,12 @@ def reportable_subjects(user: Any, round: Round) -> QuerySet[Subject]:
         return qs.none()
     subjects = qs.filter(person_id=person_id).order_by("conference__unit__sort_key", "order")
     return subjects.filter(pk__in=[s.pk for s in subjects if can(user, "report.view_leader", s)])
+
+
+def ward_results_for(user: Any, round: Round) -> list[Conference]:
+    """Return the conferences of *round* whose ward aggregate the user may read."""
+    conferences = Conference.objects.filter(round=round).select_related("unit", "round")
+    return [c for c in conferences.order_by("unit__sort_key") if can(user, "report.view_ward", c)]
 
 
 def access_log(user: Any, round: Round) -> QuerySet[ReportAccess]:
@@ -402,7 +412,10 @@ def anonymised_ballots(
         _("Ward"),
         _("Leader"),
         _("Valid"),
-        *[f"{n}. {i.key}" for n, i in enumerate(items, 1)],
+        *[
+            pgettext("workbook column", "Item %(number)s") % {"number": n}
+            for n in range(1, len(items) + 1)
+        ],
     )
     note = _(
         "Only the ballots about leaders whose figures are released exactly are listed: "

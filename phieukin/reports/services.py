@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import authorize
 from phieukin.reports import build, history, sections, selectors
-from phieukin.reports.content import DistrictSummary, LeaderReport
+from phieukin.reports.content import DistrictSummary, LeaderReport, WardResults
 from phieukin.reports.exporters import get_exporter
 from phieukin.reports.exporters.base import LeaderCharts, leader_charts, summary_charts
 from phieukin.reports.models import ReportAccess, ReportFormat
@@ -111,6 +111,17 @@ class RoundReports:
             with translation.override(DOCUMENT_LANGUAGE):
                 self._leaders[subject_id] = (content, leader_charts(content))
         return self._leaders[subject_id]
+
+    def ward(self, unit_id: int) -> WardResults:
+        """Return one ward's aggregate (its leaders pooled), as released by the engine."""
+        with translation.override(DOCUMENT_LANGUAGE):
+            return build.ward_results(
+                meta=self.meta,
+                tally=self.tally,
+                unit_id=unit_id,
+                flag_label=self._flag_label,
+                overall_title=_("Overall"),
+            )
 
     def summary(self, *, workbook: bool = False) -> DistrictSummary:
         """Return the district summary; *workbook* adds per-leader figures and ballots."""

@@ -50,17 +50,26 @@ def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
     subjects = list(selectors.reportable_subjects(request.user, rnd))
     summary = None
     images = None
+    wards = []
+    reports = RoundReports(rnd)
     if selectors.can_open_summary(request.user, rnd):
-        summary = RoundReports(rnd).summary()
+        summary = reports.summary()
         images = summary_charts(summary)
-    elif not subjects:
-        raise Http404
+        means = {line.subject_id: line.overall.mean for line in summary.leaders}
+    else:
+        wards = selectors.ward_results_for(request.user, rnd)
+        if not subjects and not wards:
+            raise Http404
+        # A leader sees their own score in their own row (their report is theirs to read).
+        means = {s.pk: reports.leader(s.pk).overall.mean for s in subjects}
     return render(
         request,
         "reports/round.html",
         {
             "round": rnd,
             "subjects": subjects,
+            "rows": [(s, means.get(s.pk)) for s in subjects],
+            "wards": wards,
             "summary": summary,
             "images": images,
             "sheets_note": texts.people_and_sheets_note(summary.total) if summary else "",
@@ -100,6 +109,25 @@ def leader_report(request: HttpRequest, round_id: int, subject_id: int) -> HttpR
             "sections": sections.leader_sections(subject),
             **texts.page_context(content),
         },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def ward_results(request: HttpRequest, round_id: int, unit_id: int) -> HttpResponse:
+    """Show one ward's pooled results: the summary's readers, and the ward's own office."""
+    rnd = _round(request, round_id)
+    conference = next(
+        (c for c in selectors.ward_results_for(request.user, rnd) if c.unit_id == unit_id), None
+    )
+    if conference is None:
+        raise Http404
+    content = RoundReports(rnd).ward(unit_id)
+    response = render(
+        request,
+        "reports/ward.html",
+        {"round": rnd, "conference": conference, "report": content},
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -121,6 +121,34 @@ class RoundForm(forms.Form):
         return data
 
 
+class RoundEditForm(forms.Form):
+    """Change a draft round: title, number, anonymity and flag thresholds, target."""
+
+    title = RoundForm.base_fields["title"]
+    year = RoundForm.base_fields["year"]
+    number = RoundForm.base_fields["number"]
+    k_threshold = RoundForm.base_fields["k_threshold"]
+    k_comments = RoundForm.base_fields["k_comments"]
+    flag_low_share = RoundForm.base_fields["flag_low_share"]
+    flag_mean_below = RoundForm.base_fields["flag_mean_below"]
+    target_participation = RoundForm.base_fields["target_participation"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        k, kc = data.get("k_threshold"), data.get("k_comments")
+        if k is not None and kc is not None and kc < k:
+            self.add_error("k_comments", _("The comment threshold must be at least k."))
+        return data
+
+
+class RemoveWardForm(forms.Form):
+    """Why a ward is dropped from a round (kept in the audit log)."""
+
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log)"), max_length=300, required=False
+    )
+
+
 class AttendanceForm(forms.Form):
     """Record how many were invited to and present at a conference."""
 

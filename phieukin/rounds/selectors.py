@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 
 from phieukin.accounts.permissions import leader_person_id
 from phieukin.accounts.scoping import scope_to_units, unit_ids_for
+from phieukin.questionnaires.models import ScaleOption
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, Conference, Round
 from phieukin.units import lineage
@@ -163,3 +164,14 @@ def earlier_rounds(round: Round, limit: int = 5) -> list[Round]:
             earlier.append(other)
     earlier.sort(key=lambda r: (r.year, r.number))
     return earlier[-limit:]
+
+
+def low_option_labels(round: Round) -> list[str]:
+    """Return the labels of the options the round counts as low ratings ("Trung bình")."""
+    keys = list(round.low_option_keys or [])
+    labels = dict(
+        ScaleOption.objects.filter(scale__questionnaire=round.questionnaire_id, key__in=keys)
+        .order_by("order")
+        .values_list("key", "label")
+    )
+    return [labels.get(key, key) for key in keys]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -484,3 +485,149 @@ def record_conference_details(
             },
         )
     return conf
+
+
+EDITABLE_FIELDS = (
+    "title",
+    "year",
+    "number",
+    "k_threshold",
+    "k_comments",
+    "flag_low_share",
+    "flag_mean_below",
+    "target_participation",
+)
+
+
+def update_round(*, actor: User | None, round: Round, **changes: Any) -> Round:
+    """Change a draft round's title, number, anonymity and flag rules (audited).
+
+    Only a draft: once a round is open its rules are what respondents were told. Only the
+    fields of :data:`EDITABLE_FIELDS`; wards are dropped with :func:`remove_conference`.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed."), code="not_editable")
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        authorize(actor, "round.edit", rnd)
+        if rnd.state != RoundState.DRAFT:
+            raise Conflict(
+                _("Only a draft round can be edited; this round is %(state)s.")
+                % {"state": rnd.get_state_display()},
+                code="round_not_draft",
+            )
+        k = changes.get("k_threshold", rnd.k_threshold)
+        kc = changes.get("k_comments", rnd.k_comments)
+        if k < 3 or kc < k:
+            raise DomainError(
+                _("k must be at least 3, and the comment threshold at least k."), code="bad_k"
+            )
+        year, number = changes.get("year", rnd.year), changes.get("number", rnd.number)
+        taken = Round.objects.filter(
+            organiser_unit_id=rnd.organiser_unit_id, year=year, number=number
+        ).exclude(pk=rnd.pk)
+        if taken.exists():
+            raise Conflict(
+                _("A round %(number)s/%(year)s already exists.") % {"number": number, "year": year},
+                code="round_exists",
+            )
+        before = {name: str(getattr(rnd, name)) for name in changes}
+        for name, value in changes.items():
+            setattr(rnd, name, value)
+        rnd.save(update_fields=list(changes))
+        after = {name: str(getattr(rnd, name)) for name in changes}
+        changed = {
+            name: [before[name], after[name]] for name in changes if before[name] != after[name]
+        }
+        record_event(
+            actor=actor, action="round.edit", obj=rnd, unit=rnd.organiser_unit, data=changed
+        )
+    return rnd
+
+
+def _delete_conference_rows(conference: Conference) -> None:
+    """Delete a never-opened conference with its box, leaders and unused codes."""
+    box = getattr(conference, "box", None)
+    try:
+        if box is not None:
+            # Codes of a box that never opened were never used: printed slips go dead.
+            box.codes.all().delete()
+            box.delete()
+        conference.subjects.all().delete()
+        conference.delete()
+    except ProtectedError as exc:
+        raise Conflict(
+            _("%(ward)s already holds records of the round (sheets, scans or plans).")
+            % {"ward": conference.unit.name},
+            code="conference_in_use",
+        ) from exc
+
+
+def _check_box_untouched(conference: Conference) -> None:
+    box = getattr(conference, "box", None)
+    if box is not None and (box.opened_at is not None or box.state != BoxState.PREPARED):
+        raise Conflict(
+            _("The ballot box of %(ward)s has been opened: the ward stays in the round.")
+            % {"ward": conference.unit.name},
+            code="box_opened",
+        )
+
+
+def delete_round(*, actor: User | None, round: Round) -> None:
+    """Delete a draft round with its conferences, boxes and leaders (audited)."""
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        authorize(actor, "round.delete", rnd)
+        if rnd.state != RoundState.DRAFT:
+            raise Conflict(
+                _("Only a draft round can be deleted; this round is %(state)s.")
+                % {"state": rnd.get_state_display()},
+                code="round_not_draft",
+            )
+        conferences = list(rnd.conferences.select_related("unit", "box"))
+        for conference in conferences:
+            _check_box_untouched(conference)
+            _delete_conference_rows(conference)
+        record_event(
+            actor=actor,
+            action="round.delete",
+            obj=rnd,
+            unit=rnd.organiser_unit,
+            data={"title": rnd.title, "wards": [c.unit.name for c in conferences]},
+        )
+        rnd.delete()
+
+
+def remove_conference(*, actor: User | None, conference: Conference, reason: str = "") -> Round:
+    """Drop a ward from a draft or open round before its box was ever opened (audited).
+
+    The ward's conference, box, leaders and unused codes go; a round keeps at least one
+    ward. After its box opened a ward cannot be dropped: its sheets are the round's.
+    """
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=conference.round_id)
+        authorize(actor, "round.remove_ward", rnd)
+        if rnd.state not in (RoundState.DRAFT, RoundState.OPEN):
+            raise Conflict(
+                _("A ward can be dropped only from a draft or open round; this round is %(state)s.")
+                % {"state": rnd.get_state_display()},
+                code="bad_round_state",
+            )
+        current = Conference.objects.select_related("unit", "box").get(pk=conference.pk)
+        _check_box_untouched(current)
+        if rnd.conferences.count() <= 1:
+            raise Conflict(
+                _("A round keeps at least one ward; delete the draft round instead."),
+                code="last_ward",
+            )
+        ward = current.unit
+        _delete_conference_rows(current)
+        record_event(
+            actor=actor,
+            action="round.ward_removed",
+            obj=rnd,
+            unit=ward,
+            data={"ward": ward.name, "reason": reason.strip()[:300]},
+        )
+    return rnd

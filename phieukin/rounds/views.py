@@ -24,6 +24,8 @@ from phieukin.rounds import services
 from phieukin.rounds.forms import (
     AttendanceForm,
     ConferenceDetailsForm,
+    RemoveWardForm,
+    RoundEditForm,
     RoundForm,
     RoundPlanForm,
 )
@@ -32,6 +34,7 @@ from phieukin.rounds.models import Round
 from phieukin.rounds.selectors import (
     conference_rows,
     live_counts,
+    low_option_labels,
     round_list_for,
     visible_conferences,
     visible_rounds,
@@ -113,7 +116,85 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": rnd.respondent_groups.all(),
             "positions": rnd.position_types.all(),
             "can_manage": can(request.user, "round.open", rnd),
+            "low_labels": low_option_labels(rnd),
         },
+    )
+
+
+def _managed_round(request: HttpRequest, pk: int, action: str) -> Round:
+    """Return a round the user sees (else 404) and may act on (else 403)."""
+    rnd = get_object_or_404(visible_rounds(request.user), pk=pk)
+    if not can(request.user, action, rnd):
+        raise PermissionDenied
+    return rnd
+
+
+@require(_reader)
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft round's title, number and rules (district organiser)."""
+    rnd = _managed_round(request, pk, "round.edit")
+    initial = {name: getattr(rnd, name) for name in services.EDITABLE_FIELDS}
+    form = RoundEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
+        try:
+            services.update_round(actor=acting_user(request), round=rnd, **changes)
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("The round was saved."))
+            return redirect("rounds:detail", pk=rnd.pk)
+    return render(request, "rounds/round_edit.html", {"round": rnd, "form": form}, status=status)
+
+
+@require(_reader)
+def round_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete a draft round with its conferences and boxes (district organiser)."""
+    rnd = _managed_round(request, pk, "round.delete")
+    if request.method == "POST":
+        try:
+            services.delete_round(actor=acting_user(request), round=rnd)
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("rounds:detail", pk=rnd.pk)
+        messages.success(request, _("Round %(title)s was deleted.") % {"title": rnd.title})
+        return redirect("rounds:list")
+    return render(request, "rounds/round_delete.html", {"round": rnd})
+
+
+@require(_reader)
+def conference_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then drop a ward from a round before its box was opened (district organiser)."""
+    conference = get_object_or_404(visible_conferences(request.user), pk=pk)
+    rnd = _managed_round(request, conference.round_id, "round.remove_ward")
+    form = RemoveWardForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_conference(
+                actor=acting_user(request),
+                conference=conference,
+                reason=form.cleaned_data["reason"],
+            )
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("%(ward)s was dropped from the round.") % {"ward": conference.unit.name},
+            )
+        return redirect("rounds:detail", pk=rnd.pk)
+    return render(
+        request,
+        "rounds/conference_remove.html",
+        {"conference": conference, "round": rnd, "form": form},
     )
 
 

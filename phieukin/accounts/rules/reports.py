@@ -14,6 +14,12 @@ def view_summary(actor: Any, round: Any) -> bool:
     return permissions.can_open_summary(actor, round)
 
 
+@rule("report.view_ward")
+def view_ward_results(actor: Any, conference: Any) -> bool:
+    """Summary readers; once published, the ward's own office for its own ward."""
+    return permissions.can_open_ward_results(actor, conference)
+
+
 @rule("report.view_leader")
 def view_leader_report(actor: Any, subject: Any) -> bool:
     """The organiser always; once published the Standing Committee and the leader themself."""

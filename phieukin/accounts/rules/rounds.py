@@ -34,6 +34,24 @@ def close_round(actor: Any, round: Any) -> bool:
     return permissions.can_manage_round(actor, round)
 
 
+@rule("round.edit")
+def edit_round(actor: Any, round: Any) -> bool:
+    """The district organiser of the round's organising unit edits its draft."""
+    return permissions.can_manage_round(actor, round)
+
+
+@rule("round.delete")
+def delete_round(actor: Any, round: Any) -> bool:
+    """The district organiser of the round's organising unit deletes its draft."""
+    return permissions.can_manage_round(actor, round)
+
+
+@rule("round.remove_ward")
+def remove_ward(actor: Any, round: Any) -> bool:
+    """The district organiser of the round's organising unit drops a ward (box unopened)."""
+    return permissions.can_manage_round(actor, round)
+
+
 @rule("round.publish")
 def publish_round(actor: Any, round: Any) -> bool:
     """The district organiser of the round's organising unit publishes it."""

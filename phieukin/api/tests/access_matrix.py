@@ -63,6 +63,23 @@ ROWS = [
     # The token's user reads only what their scope holds; the lists may be empty.
     Row("api:selfchecks", "GET", SIGNED_IN, target="followthrough"),
     Row("api:gradings", "GET", SIGNED_IN, target="followthrough"),
+    # Edit or delete a draft round, drop a ward: the organiser (409 on the world's open
+    # round); those who see the round get 403, the others 404.
+    *[
+        Row(
+            route,
+            "POST",
+            frozenset({"district_organiser"}),
+            target="followthrough",
+            refused_as={"supervisor": 404, "superuser": 404},
+            data=data,
+        )
+        for route, data in (
+            ("api:edit_round", {}),
+            ("api:delete_round", {}),
+            ("api:remove_ward", {"reason": ""}),
+        )
+    ],
     # The map of a date: the roles that see units (unit.view), over their own units.
     Row("api:units_on", "GET", BACK_OFFICE | {"outsider"}, target="followthrough"),
     # The round's remediation: the organiser and the Standing Committee of its district.

@@ -23,8 +23,23 @@ def test_the_page_lists_events_and_says_the_chain_is_intact(
 ) -> None:
     html = as_persona("district_organiser").get(reverse("audit:events")).content.decode()
     assert "Chuỗi nhật ký nguyên vẹn" in html
-    assert "round.open" in html
-    assert "round.create" in html
+    assert "<td>Mở đợt lấy ý kiến</td>" in html
+    assert "<td>Tạo đợt lấy ý kiến</td>" in html
+    # Actions are named in Vietnamese; the key is only the filter's value.
+    assert ">round.open<" not in html and '<option value="round.open"' in html
+
+
+def test_every_action_has_a_vietnamese_name_and_unknown_ones_show_no_key() -> None:
+    from django.utils import translation
+
+    from phieukin.audit.labels import ACTIONS, action_label
+
+    with translation.override("vi"):
+        for action in ACTIONS:
+            label = action_label(action)
+            assert label and "." not in label and "_" not in label, action
+        assert action_label("box.new_thing") == "Hòm phiếu: thao tác khác"
+        assert action_label("zzz.unknown") == "Thao tác khác"
 
 
 def test_the_page_names_the_altered_event(as_persona: Any, open_round_: Any) -> None:
@@ -39,10 +54,10 @@ def test_events_can_be_filtered_by_action_and_unit(
 ) -> None:
     client = as_persona("district_organiser")
     html = client.get(reverse("audit:events"), {"action": "round.open"}).content.decode()
-    assert "<td>round.open</td>" in html
-    assert "<td>round.create</td>" not in html
+    assert "<td>Mở đợt lấy ý kiến</td>" in html
+    assert "<td>Tạo đợt lấy ý kiến</td>" not in html
     html = client.get(reverse("audit:events"), {"unit": wards[0].pk}).content.decode()
-    assert "<td>round.create</td>" not in html
+    assert "<td>Tạo đợt lấy ý kiến</td>" not in html
 
 
 def test_the_log_is_paginated(as_persona: Any, open_round_: Any) -> None:
@@ -58,8 +73,8 @@ def test_the_log_is_paginated(as_persona: Any, open_round_: Any) -> None:
     second = client.get(
         reverse("audit:events"), {"action": "test.fill", "page": 2}
     ).content.decode()
-    assert first.count("<td>test.fill</td>") == 50
-    assert second.count("<td>test.fill</td>") == 10
+    assert first.count("<td>Thao tác khác</td>") == 50
+    assert second.count("<td>Thao tác khác</td>") == 10
     assert "Trang 2/2" in second
 
 

@@ -142,6 +142,7 @@ class World:
             },
             "published_round": {"pk": past.pk, "round_id": past.pk, "fmt": "pdf"},
             "own_report": {"round_id": past.pk, "subject_id": own.pk, "fmt": "pdf"},
+            "ward_results": {"round_id": past.pk, "unit_id": wards[0].pk},
             "box_missing_item": {
                 "box_id": box.pk,
                 "entry_id": MISSING,

@@ -39,6 +39,16 @@ def test_it_shows_participation_and_live_counts_without_content(
     assert "Yếu" not in html
 
 
+def test_the_dashboard_writes_large_numbers_with_a_thousands_dot(
+    as_persona: Any, open_round_: Any, wards: Any
+) -> None:
+    conference = Conference.objects.get(round=open_round_, unit=wards[0])
+    record_attendance(actor=None, conference=conference, invited=1500, present=1427)
+    html = as_persona("district_organiser").get(reverse("console:dashboard")).content.decode()
+    assert "1.427 / 1.500" in html
+    assert "1427" not in html
+
+
 def test_a_ward_organiser_sees_only_their_ward_on_the_dashboard(
     as_persona: Any, open_round_: Any, wards: Any
 ) -> None:

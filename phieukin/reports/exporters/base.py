@@ -8,7 +8,7 @@ from typing import ClassVar
 from django.utils.translation import gettext as _
 
 from phieukin.reports import charts
-from phieukin.reports.content import DistrictSummary, LeaderReport
+from phieukin.reports.content import DistrictSummary, LeaderReport, OptionColumn
 
 _REGISTRY: dict[str, type[Exporter]] = {}
 
@@ -59,9 +59,14 @@ class SummaryCharts:
     """The PNG charts of the district summary."""
 
     participation: bytes
-    heatmap: bytes
+    heatmap: bytes  # the first page of the heatmap
     distribution: bytes
     trend: bytes
+    heatmap_pages: tuple[bytes, ...] = ()  # every page (30 leaders a page), first included
+
+    @property
+    def heatmaps(self) -> tuple[bytes, ...]:
+        return self.heatmap_pages or (self.heatmap,)
 
 
 def suppressed_label() -> str:
@@ -70,26 +75,25 @@ def suppressed_label() -> str:
 
 def leader_charts(report: LeaderReport) -> LeaderCharts:
     """Draw the charts of a leader report from its released figures."""
+    scored = [index for index, option in enumerate(report.options) if option.scored]
     bars = [
         charts.StackedBar(
             label=f"{item.number}. {item.text}",
             shares=(
                 None
                 if item.shares is None or item.counts is None
-                else _shares_with_unscored(item.shares, item.counts)
+                else scored_shares(item.shares, scored)
             ),
         )
         for item in report.items
     ]
-    labels = [option.label for option in report.options]
+    labels = [report.options[index].label for index in scored]
     extra = {"numbers_only": "1"}
-    if report.options and not report.options[-1].scored:
-        extra["unscored_last"] = "1"
     options_png = charts.stacked_options_chart(
         bars,
         labels,
         charts.ChartText(
-            title=_("Ratings per item, in percent of answers"),
+            title=options_chart_title(report.options),
             suppressed=suppressed_label(),
             extra=extra,
         ),
@@ -116,19 +120,23 @@ def leader_charts(report: LeaderReport) -> LeaderCharts:
     return LeaderCharts(options=options_png, scores=scores_png)
 
 
-def _shares_with_unscored(
-    shares: tuple[float | None, ...], counts: tuple[int | None, ...]
-) -> tuple[float, ...]:
-    """Return bar segments that add up to 1 over every answer, unscored options included.
+def scored_shares(shares: tuple[float | None, ...], scored: list[int]) -> tuple[float, ...]:
+    """Return the bar segments: the engine's shares of the scored options, as the table.
 
-    The table shows shares over scored answers (the engine's figures); the bar shows
-    how all answers split, so its segments are the released counts over their sum.
+    One base for the chart and the table: the answers that rate the item. "Không đánh
+    giá" and blanks are outside it (the table gives their count; the title says so).
     """
-    known = [c or 0 for c in counts]
-    total = sum(known)
-    if total == 0:
-        return tuple(0.0 for _ in counts)
-    return tuple(c / total for c in known)
+    return tuple(shares[index] or 0.0 for index in scored)
+
+
+def options_chart_title(options: tuple[OptionColumn, ...]) -> str:
+    """Return the stacked chart's title, naming its percentage base."""
+    unscored = [option.label for option in options if not option.scored]
+    if not unscored:
+        return _("Ratings per item, in percent of the answers that rate it")
+    return _(
+        "Ratings per item, in percent of the answers that rate it (“%(unscored)s” not included)"
+    ) % {"unscored": ", ".join(unscored)}
 
 
 def summary_charts(summary: DistrictSummary) -> SummaryCharts:
@@ -142,17 +150,7 @@ def summary_charts(summary: DistrictSummary) -> SummaryCharts:
             extra={"target": _("target")},
         ),
     )
-    heatmap_png = charts.heatmap_chart(
-        charts.Heatmap(
-            row_labels=tuple(
-                f"{label}. {text}"
-                for label, text in zip(summary.item_labels, summary.item_texts, strict=True)
-            ),
-            column_labels=tuple(_short_name(line.name, line.ward) for line in summary.leaders),
-            values=summary.heatmap,
-        ),
-        charts.ChartText(title=_("Mean score per item and leader")),
-    )
+    heatmap_pngs = tuple(charts.heatmap_chart(page, text) for page, text in heatmap_pages(summary))
     distribution_png = charts.distribution_chart(
         summary.overall_means,
         charts.ChartText(
@@ -169,13 +167,28 @@ def summary_charts(summary: DistrictSummary) -> SummaryCharts:
     )
     return SummaryCharts(
         participation=participation_png,
-        heatmap=heatmap_png,
+        heatmap=heatmap_pngs[0],
         distribution=distribution_png,
         trend=trend_png,
+        heatmap_pages=heatmap_pngs,
     )
 
 
-def _short_name(name: str, ward: str) -> str:
-    parts = name.split()
-    given = " ".join(parts[-2:]) if len(parts) >= 2 else name
-    return f"{given} ({ward})"
+def heatmap_pages(summary: DistrictSummary) -> list[tuple[charts.Heatmap, charts.ChartText]]:
+    """Return the heatmap of mean scores, one leader a row (full name), paged."""
+    whole = charts.Heatmap(
+        row_labels=tuple(f"{line.name} ({line.ward})" for line in summary.leaders),
+        column_labels=summary.item_labels,
+        values=tuple(zip(*summary.heatmap, strict=True)) if summary.heatmap else (),
+    )
+    pages = charts.heatmap_pages(whole)
+    out = []
+    for number, page in enumerate(pages, start=1):
+        title = _("Mean score per leader (rows) and item (columns, numbered as in the table)")
+        if len(pages) > 1:
+            title += " — " + _("page %(page)s of %(pages)s") % {
+                "page": number,
+                "pages": len(pages),
+            }
+        out.append((page, charts.ChartText(title=title, x_label=_("Item"))))
+    return out

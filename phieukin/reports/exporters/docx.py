@@ -197,7 +197,8 @@ class DocxExporter(Exporter):
                 for number, line in enumerate(summary.leaders, start=1)
             ],
         )
-        _picture(document, images.heatmap)
+        for page in images.heatmaps:
+            _picture(document, page)
         _picture(document, images.distribution, 130)
         _heading(document, texts.heading(3, _("Trend across rounds")))
         documents.docx_paragraph(document, texts.trend_line(summary))

@@ -228,7 +228,7 @@ class PdfExporter(Exporter):
             rows.append([_p(c, st["tcell"]) for c in texts.leader_line_cells(leader, number)])
         story.append(_table(rows, [w * 0.07, w * 0.33, w * 0.2, w * 0.12, w * 0.14, w * 0.14]))
         story.append(Spacer(1, 3 * mm))
-        story.append(_image(images.heatmap, w))
+        story += [_image(page, w) for page in images.heatmaps]
         story.append(_image(images.distribution, w * 0.8))
 
         story += _heading(texts.heading(3, _("Trend across rounds")), st)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -22,12 +23,37 @@ from phieukin.reports.exporters.base import Exporter, LeaderCharts, SummaryChart
 
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
+# Number formats: Excel shows them with the reader's separators (decimal comma and
+# thousands dot in a Vietnamese locale); the stored values are rounded as displayed.
+PERCENT = "0.0%"
+INTEGER = "#,##0"
+DECIMAL = "0.00"
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number and the format Excel shows it in."""
+
+    value: int | float
+    number_format: str
+
+
 # Suppressed cells hold this text, never a number, so a formula cannot recover them.
-Cell = str | int | float | None
+Cell = str | int | float | Formatted | None
 
 
-def _value(value: float | int | None) -> Cell:
-    return fmt.SUPPRESSED_MARK if value is None else value
+def _value(value: int | None) -> Cell:
+    """Return a whole count in integer format, or the suppressed mark."""
+    return fmt.SUPPRESSED_MARK if value is None else Formatted(value, INTEGER)
+
+
+def _mean(value: float | None, missing: str = fmt.SUPPRESSED_MARK) -> Cell:
+    """Return a mean score rounded to two decimals, or *missing*."""
+    return missing if value is None else Formatted(round(value, 2), DECIMAL)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else (_("yes") if value else _("no"))
 
 
 def _sheet(wb: Workbook, title: str, first: bool = False) -> Worksheet:
@@ -47,7 +73,10 @@ def _rows(ws: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Cell]]) 
         cell.fill = HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append(list(row))
+        ws.append([c.value if isinstance(c, Formatted) else c for c in row])
+        for cell, value in zip(ws[ws.max_row], row, strict=False):
+            if isinstance(value, Formatted):
+                cell.number_format = value.number_format
 
 
 def _image(ws: Worksheet, png: bytes, anchor: str, width: int = 640) -> None:
@@ -59,17 +88,18 @@ def _image(ws: Worksheet, png: bytes, anchor: str, width: int = 640) -> None:
 
 
 def _share(value: float | None) -> Cell:
-    return fmt.SUPPRESSED_MARK if value is None else round(value, 4)
+    """Return a share (0–1) in percent format with one decimal, or the suppressed mark."""
+    return fmt.SUPPRESSED_MARK if value is None else Formatted(round(value, 3), PERCENT)
 
 
 def _score_row(score: Score) -> list[Cell]:
     return [
         score.key,
         score.title,
-        _value(None if score.mean is None else round(score.mean, 4)),
+        _mean(score.mean),
         _share(score.good_share),
-        score.previous_mean if score.previous_mean is not None else "",
-        score.average_mean if score.average_mean is not None else "",
+        _mean(score.previous_mean, ""),
+        _mean(score.average_mean, ""),
     ]
 
 
@@ -94,7 +124,7 @@ def _extra_sheet(ws: Worksheet, extra: ExtraSection) -> None:
 
 def _score_header() -> list[str]:
     return [
-        _("Key"),
+        pgettext("workbook column", "Part"),
         _("Section"),
         _("Mean score"),
         _("Good and fair share"),
@@ -110,10 +140,13 @@ def _item_sheet(ws: Worksheet, reports: Sequence[LeaderReport], with_leader: boo
     header = [
         *([_("Leader"), _("Ward")] if with_leader else []),
         pgettext("report column", "No."),
-        _("Key"),
         pgettext("report column", "Item"),
-        *[f"{o.label} ({_('count')})" for o in options],
-        *[f"{o.label} (%)" for o in options if o.scored],
+        *[_("%(option)s (answers)") % {"option": o.label} for o in options],
+        *[
+            _("%(option)s (%% of the answers that rate the item)") % {"option": o.label}
+            for o in options
+            if o.scored
+        ],
         _("Valid answers"),
         pgettext("report column", "Mean"),
         pgettext("report column", "Low"),
@@ -130,18 +163,17 @@ def _item_sheet(ws: Worksheet, reports: Sequence[LeaderReport], with_leader: boo
                 [
                     *([report.name, report.ward] if with_leader else []),
                     item.number,
-                    item.key,
                     item.text,
                     *[_value(n) for n in counts],
                     *[_share(s) for o, s in zip(options, shares, strict=True) if o.scored],
                     _value(item.answered),
-                    _value(None if item.mean is None else round(item.mean, 4)),
+                    _mean(item.mean),
                     _share(item.low_share),
                     ", ".join(item.flags),
                 ]
             )
     _rows(ws, header, rows)
-    ws.column_dimensions["E" if with_leader else "C"].width = 60
+    ws.column_dimensions["D" if with_leader else "B"].width = 60
 
 
 @register
@@ -205,7 +237,7 @@ class XlsxExporter(Exporter):
                     _share(line.participation.rate),
                     _value(line.participation.valid),
                     _value(line.participation.invalid),
-                    "" if line.meets_target is None else line.meets_target,
+                    _yes_no(line.meets_target),
                 ]
                 for line in summary.wards
             ],
@@ -230,7 +262,7 @@ class XlsxExporter(Exporter):
                     line.name,
                     line.title,
                     line.ward,
-                    _value(None if line.overall.mean is None else round(line.overall.mean, 4)),
+                    _mean(line.overall.mean),
                     _share(line.overall.good_share),
                     fmt.SUPPRESSED_MARK if line.withheld else "; ".join(line.flagged),
                 ]
@@ -248,13 +280,16 @@ class XlsxExporter(Exporter):
                 *[line.name for line in summary.leaders],
             ],
             [
-                [label, text, *[_value(None if v is None else round(v, 4)) for v in row]]
+                [label, text, *[_mean(v) for v in row]]
                 for label, text, row in zip(
                     summary.item_labels, summary.item_texts, summary.heatmap, strict=True
                 )
             ],
         )
-        _image(matrix, images.heatmap, f"A{len(summary.item_labels) + 4}", 900)
+        row = len(summary.item_labels) + 4
+        for page in images.heatmaps:
+            _image(matrix, page, f"A{row}", 900)
+            row += 60
 
         if summary.ward_item_means:
             by_ward = _sheet(wb, pgettext("sheet name", "Items × wards"))
@@ -270,8 +305,8 @@ class XlsxExporter(Exporter):
                     [
                         label,
                         text,
-                        *[_value(None if v is None else round(v, 4)) for v in row],
-                        _value(None if total is None else round(total, 4)),
+                        *[_mean(v) for v in row],
+                        _mean(total),
                     ]
                     for label, text, row, total in zip(
                         summary.item_labels,

@@ -10,7 +10,21 @@ READERS = {"district_organiser", "standing", "leader"}
 ROWS = [
     # The index lists only what the user may open; everyone signed in may ask.
     *rows("reports:index", SIGNED_IN),
-    *rows("reports:round", READERS, target="published_round", refused=404),
+    # A published round's page: also each ward's office, for its own ward's results (the
+    # outsider is the second ward's office, a ward of this round too).
+    *rows(
+        "reports:round",
+        READERS | {"ward_organiser", "outsider"},
+        target="published_round",
+        refused=404,
+    ),
+    # The first ward's pooled results: the summary's readers and that ward's own office.
+    *rows(
+        "reports:ward",
+        {"district_organiser", "standing", "ward_organiser"},
+        target="ward_results",
+        refused=404,
+    ),
     *rows(
         "reports:summary_download",
         {"district_organiser", "standing"},

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 
+from matplotlib.figure import Figure
 from PIL import Image
 
 from phieukin.reports import charts
@@ -62,3 +64,76 @@ def test_every_chart_kind_renders_with_gaps_for_withheld_values() -> None:
         # Not blank: the image has dark pixels (text and bars).
         low, _high = image.convert("L").getextrema()
         assert isinstance(low, int) and low < 100
+
+
+def _tick_texts(fig: Figure) -> list[str]:
+    """Return every tick label and annotation of a drawn figure (colour bars included)."""
+    fig.canvas.draw()
+    texts = []
+    for ax in fig.axes:
+        for label in (*ax.get_xticklabels(), *ax.get_yticklabels()):
+            texts.append(label.get_text())
+        texts += [t.get_text() for t in ax.texts]
+    return [t for t in texts if t]
+
+
+def test_every_chart_writes_numbers_with_a_decimal_comma() -> None:
+    text = charts.ChartText(title="Điểm", extra={"target": "Chỉ tiêu"})
+    figures = {
+        "stacked": charts.stacked_options_figure(_bars(), OPTIONS, text),
+        "scores": charts.score_bars_figure(
+            [charts.ScoreBar("I. Đạo đức", 3.2, 3.0, 3.1), charts.ScoreBar("Chung", 2.875)], text
+        ),
+        "heatmap": charts.heatmap_figure(
+            charts.Heatmap(("Nguyễn Văn An (Bồ Đề)",), ("1", "2"), ((3.25, 2.5),)), text
+        ),
+        "distribution": charts.distribution_figure([3.1, 3.4, 2.8], text),
+        "participation": charts.participation_figure(["Bồ Đề"], [0.955], 0.9, text),
+        "trend": charts.trend_figure(
+            ["Đợt I/2026", "Đợt II/2026"], [charts.Series("Quận", (3.1, 3.2))], text
+        ),
+    }
+    for name, fig in figures.items():
+        labels = [t for t in _tick_texts(fig) if any(ch.isdigit() for ch in t)]
+        assert labels, name
+        for label in labels:
+            if name != "trend" or "/" not in label:  # round titles carry "I/2026"
+                assert not re.search(r"\d\.\d", label), (name, label)
+    assert "3,20" in _tick_texts(figures["scores"])
+    assert "2,88" in _tick_texts(figures["scores"])
+    assert "95,5" in _tick_texts(figures["participation"])
+    assert "3,2" in _tick_texts(figures["heatmap"])  # 3,25 to one decimal
+    assert any("," in t for t in _tick_texts(figures["trend"]))  # 1,5 … 3,5 on the axis
+
+
+def test_large_numbers_get_a_thousands_dot() -> None:
+    assert charts.vn_number(1427, 0) == "1.427"
+    assert charts.vn_number(1234567.891, 2) == "1.234.567,89"
+    assert charts._tick(2000.0) == "2.000"
+    assert charts._tick(2.5) == "2,5"
+
+
+def test_the_heatmap_names_28_leaders_in_full_and_readably() -> None:
+    names = tuple(f"Nguyễn Thị Phương Thảo {n} (Phường Ngọc Thụy)" for n in range(28))
+    values = tuple(tuple(3.0 for _ in range(21)) for _ in names)
+    heatmap = charts.Heatmap(names, tuple(str(n) for n in range(1, 22)), values)
+    pages = charts.heatmap_pages(heatmap)
+    assert len(pages) == 1
+    fig = charts.heatmap_figure(pages[0], charts.ChartText())
+    fig.canvas.draw()
+    rows = fig.axes[0].get_yticklabels()
+    assert [r.get_text().replace("\n", " ") for r in rows] == list(names)
+    assert min(float(r.get_fontsize()) for r in rows) >= 8
+    # Each row is at least 8 points high, so the labels do not overlap.
+    height_points = fig.axes[0].get_window_extent().height * 72 / fig.dpi
+    assert height_points / len(rows) >= 8
+
+
+def test_the_heatmap_of_hundreds_of_leaders_is_paged() -> None:
+    names = tuple(f"Lãnh đạo {n}" for n in range(310))
+    heatmap = charts.Heatmap(names, ("1", "2"), tuple((3.0, None) for _ in names))
+    pages = charts.heatmap_pages(heatmap)
+    assert len(pages) == 11
+    assert all(len(p.row_labels) <= charts.HEATMAP_ROWS_PER_PAGE for p in pages)
+    assert sum(len(p.row_labels) for p in pages) == 310
+    assert pages[-1].row_labels[-1] == "Lãnh đạo 309"

@@ -50,9 +50,9 @@ def test_a_suppressed_item_shows_no_number_in_the_xlsx(rendered: dict[str, bytes
     ws = workbook(rendered["xlsx"]).worksheets[1]
     rows = list(ws.iter_rows(values_only=True))
     row = next(r for r in rows if r[0] == 21)
-    assert all(value == SUPPRESSED_MARK for value in row[3:-1])
+    assert all(value == SUPPRESSED_MARK for value in row[2:-1])
     first = next(r for r in rows if r[0] == 1)
-    assert first[3:8] == (10, 6, 3, 1, 2)
+    assert first[2:7] == (10, 6, 3, 1, 2)
 
 
 def test_a_suppressed_item_shows_no_number_in_the_pdf(rendered: dict[str, bytes]) -> None:
@@ -248,3 +248,47 @@ def test_a_section_of_an_app_above_is_printed_in_every_format_before_the_rules()
     assert cells[:2] == ["Kết quả thực hiện kế hoạch", "Ghi chú trước bảng."]
     assert "Gần dân, sát dân" in cells and "3,25" in cells and "* Chú thích sau bảng." in cells
     assert book.sheetnames.index("Kết quả thực hiện kế hoạch") < len(book.sheetnames) - 1
+
+
+def test_the_workbook_uses_percent_and_integer_formats_and_vietnamese_headers(
+    rendered: dict[str, bytes],
+) -> None:
+    wb = workbook(rendered["xlsx"])
+    items = wb.worksheets[1]
+    header = [c.value for c in items[1]]
+    assert "Tốt (số ý kiến)" in header
+    assert "Tốt (% trên số ý kiến có đánh giá)" in header
+    assert not any("(count)" in str(h) or h == "Mã" for h in header)
+    first = next(row for row in items.iter_rows(min_row=2) if row[0].value == 1)
+    by_header = dict(zip(header, first, strict=True))
+    share = by_header["Tốt (% trên số ý kiến có đánh giá)"]
+    assert share.number_format == "0.0%" and share.value == 0.5
+    count = by_header["Tốt (số ý kiến)"]
+    assert count.number_format == "#,##0" and count.value == 10
+    mean = by_header["Điểm TB"]
+    assert mean.number_format == "0.00" and mean.value == round(mean.value, 2)
+    # No raw key of the questionnaire anywhere a person reads.
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for value in row:
+                assert not re.fullmatch(r"(nd|muc_do_|trung_binh|khong_danh_gia)\w*", str(value))
+
+
+def test_the_summary_workbook_says_co_khong_and_rounds_its_figures() -> None:
+    with translation.override("vi"):
+        summary = samples.district_summary()
+        data = get_exporter("xlsx").summary(summary, summary_charts(summary))
+    wb = workbook(data)
+    wards = wb.worksheets[1]
+    met = {c.value for c in next(wards.iter_cols(min_col=7, max_col=7, min_row=2))}
+    assert met <= {"có", "không", "", None} and met & {"có", "không"}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, bool):
+                    raise AssertionError(f"TRUE/FALSE in {ws.title}!{cell.coordinate}")
+                if isinstance(cell.value, float):
+                    assert cell.number_format in ("0.0%", "0.00"), (ws.title, cell.coordinate)
+                    assert len(repr(cell.value)) <= 8, (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, int):
+                    assert cell.number_format in ("#,##0", "0.00", "General"), cell.coordinate

@@ -105,12 +105,55 @@ def test_the_standing_committee_waits_for_publication_then_reads_everything(
     assert ReportAccess.objects.filter(user=standing, format="pdf").count() == 1
 
 
-def test_a_ward_organiser_opens_no_report(
-    published_round: Round, outsider: User, leader: User
+def test_a_ward_office_reads_only_its_own_wards_pooled_results_after_publication(
+    sealed_round: Round, ward_organiser: User, outsider: User, leader: User
 ) -> None:
-    client = _client(outsider)
-    assert client.get(reverse("reports:round", args=[published_round.pk])).status_code == 404
-    assert client.get(_leader_url(published_round, leader)).status_code == 404
+    from phieukin.rounds.services import publish_round
+
+    own = reverse(
+        "reports:ward", args=[sealed_round.pk, subject_of(leader, sealed_round).conference.unit_id]
+    )
+    client = _client(ward_organiser)
+    assert client.get(reverse("reports:round", args=[sealed_round.pk])).status_code == 404
+    assert client.get(own).status_code == 404  # nothing before publication
+    publish_round(actor=None, round=sealed_round)
+    page = client.get(reverse("reports:round", args=[sealed_round.pk])).content.decode()
+    assert "Kết quả tổng hợp của phường" in page
+    assert own in page
+    assert leader.full_name not in page  # no leader's report, not even a name
+    results = client.get(own)
+    body = results.content.decode()
+    assert results.status_code == 200 and results["Cache-Control"] == "no-store"
+    assert "Kết quả theo từng nội dung" in body and "Chung" in body
+    assert "Không đánh giá" in body  # the percentage base is stated
+    assert "Đồng chí cần gần dân hơn nữa." not in body  # comments never shown here
+    assert client.get(_leader_url(sealed_round, leader)).status_code == 404
+    # Another ward's office reaches its own ward, never the first ward's.
+    assert _client(outsider).get(own).status_code == 404
+
+
+def test_a_ward_office_sees_no_figure_of_a_ward_under_k(
+    published_round: Round, wards: list, district_organiser: User
+) -> None:
+    from phieukin.accounts.models import Membership, Role
+
+    office = User.objects.create_user(username="vanphong3", password="x" * 16)
+    Membership.objects.create(user=office, unit=wards[2], role=Role.WARD_ORGANISER)
+    url = reverse("reports:ward", args=[published_round.pk, wards[2].pk])
+    body = _client(office).get(url).content.decode()
+    organiser = _client(district_organiser).get(url).content.decode()
+    # Ward 2's Chair has 3 ballots: the engine decides; the page shows what it released.
+    for page in (body, organiser):
+        assert ("Kết quả theo từng nội dung" in page) != ("không hiển thị kết quả" in page)
+
+
+def test_a_leaders_round_list_shows_their_own_score(published_round: Round, leader: User) -> None:
+    from phieukin.reports.services import RoundReports
+
+    mean = RoundReports(published_round).leader(subject_of(leader, published_round).pk).overall.mean
+    assert mean is not None
+    page = _client(leader).get(reverse("reports:round", args=[published_round.pk])).content.decode()
+    assert f"{mean:.2f}".replace(".", ",") in page
 
 
 def test_only_the_district_organiser_reads_the_access_log(

@@ -11,6 +11,16 @@ ROWS = [
     *rows("rounds:detail", READERS, target="round"),
     *rows("rounds:live", READERS, target="round"),
     *rows("rounds:create", {"district_organiser"}),
+    # Edit or delete a draft round, drop a ward whose box never opened: the organiser
+    # (the world's round is open, so the service answers its refusal as a message).
+    *rows("rounds:edit", {"district_organiser"}, target="round"),
+    *rows("rounds:delete", {"district_organiser"}, target="round"),
+    *rows(
+        "rounds:conference_remove",
+        {"district_organiser"},
+        target="conference",
+        refused_as=HIDDEN,
+    ),
     *rows(
         "rounds:transition",
         {"district_organiser"},
