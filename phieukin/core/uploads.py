@@ -161,8 +161,13 @@ def file_sha256(field_file: Any) -> str:
     return digest.hexdigest()
 
 
-def upload_limit(max_bytes: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark a view as accepting request bodies of at most *max_bytes* (checked up front)."""
+def upload_limit(
+    max_bytes: int | Callable[[], int],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a view as accepting request bodies of at most *max_bytes* (checked up front).
+
+    *max_bytes* may be a function, asked on each request, for a limit read from settings.
+    """
 
     def mark(view: Callable[..., Any]) -> Callable[..., Any]:
         view.max_upload_bytes = max_bytes  # type: ignore[attr-defined]
@@ -184,6 +189,8 @@ class UploadLimitMiddleware:
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> HttpResponse | None:
         limit = getattr(view, "max_upload_bytes", settings.PHIEUKIN_MAX_REQUEST_BYTES)
+        if callable(limit):
+            limit = limit()
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

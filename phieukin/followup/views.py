@@ -21,7 +21,9 @@ from phieukin.accounts import permissions
 from phieukin.accounts.access import AccessDenied, can
 from phieukin.core.access import acting_user, require
 from phieukin.core.errors import DomainError
+from phieukin.core.uploads import upload_limit
 from phieukin.followup import documents, exports, lifecycle, selectors, services
+from phieukin.followup import evidence as evidence_files
 from phieukin.followup.forms import (
     AnswerForm,
     CommentForm,
@@ -313,6 +315,12 @@ def measure_delete(request: HttpRequest, plan_id: int, measure_id: int) -> HttpR
     return redirect("followup:plan", plan.pk)
 
 
+def _progress_body_limit() -> int:
+    """The evidence limit plus room for the form's other fields."""
+    return evidence_files.max_bytes() + 64 * 1024
+
+
+@upload_limit(_progress_body_limit)
 @require(uses_followup)
 @require_POST
 def measure_progress(request: HttpRequest, plan_id: int, measure_id: int) -> HttpResponse:

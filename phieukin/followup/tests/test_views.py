@@ -248,3 +248,20 @@ def test_overdue_measures_and_the_posting_rate_show_on_the_dashboards(
     assert "đã niêm yết" in organiser_page.content.decode()
     html = _as(client, chair).get(reverse("console:dashboard")).content.decode()
     assert action not in html
+
+
+def test_an_evidence_upload_above_the_limit_is_refused_before_it_is_read(
+    client: Client, approved_plan: RemediationPlan, leader: User, settings: Any
+) -> None:
+    settings.PHIEUKIN_EVIDENCE_MAX_BYTES = 1024 * 1024
+    services.begin_plan(actor=leader, plan=approved_plan)
+    measure = approved_plan.measures.all()[0]
+    response = _as(client, leader).post(
+        reverse("followup:measure_progress", args=[approved_plan.pk, measure.pk]),
+        data=b"x" * 10,
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(2 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "Dữ liệu tải lên quá lớn (tối đa 1 MB)." in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
