@@ -39,17 +39,11 @@ def _quarter(request: HttpRequest, default: int) -> int:
     return value if value in scoring.QUARTERS else default
 
 
-def _visible(user: Any) -> bool:
-    return bool(
-        getattr(user, "person_id", None) or unit_ids_for(user, roles=list(selectors.READER_ROLES))
-    )
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """List the year's commitments with their quarters, and each unit's quarter result."""
     user = acting_user(request)
-    deny_unless(_visible(user))
+    deny_unless(can(user, "criteria.read", None))
     year = _year(request)
     today = timezone.localdate()
     default_q = scoring.quarter_of(today)[1] if year == today.year else 4
@@ -86,7 +80,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def set_list(request: HttpRequest) -> HttpResponse:
     """List the criteria sets and their versions."""
     user = acting_user(request)
-    deny_unless(_visible(user))
+    deny_unless(can(user, "criteria.read", None))
     return render(
         request,
         "criteria/set_list.html",
@@ -98,7 +92,7 @@ def set_list(request: HttpRequest) -> HttpResponse:
 def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a set's groups, criteria and levels."""
     user = acting_user(request)
-    deny_unless(_visible(user))
+    deny_unless(can(user, "criteria.read", None))
     criteria_set = get_object_or_404(selectors.criteria_sets(), pk=pk)
     return render(
         request,
@@ -113,7 +107,7 @@ def set_download(request: HttpRequest, pk: int) -> HttpResponse:
     from phieukin.criteria.fileio import CriteriaSetSpec, CriterionSpec, LevelSpec
 
     user = acting_user(request)
-    deny_unless(_visible(user))
+    deny_unless(can(user, "criteria.read", None))
     s = get_object_or_404(selectors.criteria_sets(), pk=pk)
     spec = CriteriaSetSpec(
         code=s.code,

@@ -11,9 +11,10 @@ from django.db.models import Q, QuerySet
 
 from phieukin.accounts.access import can
 from phieukin.accounts.models import Role
-from phieukin.accounts.scoping import roles_of, unit_ids_for
+from phieukin.accounts.scoping import roles_of, scope_to_units, unit_ids_for
 from phieukin.grading import rules
 from phieukin.grading.models import Grading, GradingYear, Step, SubjectKind
+from phieukin.units.models import Unit
 
 READING_ROLES = (Role.WARD_ORGANISER, Role.DISTRICT_ORGANISER, Role.STANDING_COMMITTEE)
 
@@ -110,3 +111,10 @@ def dashboard_panel(user: Any) -> DashboardPanel | None:
     rows = gradings_for(user).filter(year=year)
     exceeded = len(exceeded_caps(year)) if can(user, "grading.view_year", year) else 0
     return DashboardPanel(year=year, counts=step_counts(rows), exceeded=exceeded)
+
+
+def organised_units(user: Any) -> QuerySet[Unit]:
+    """Units above the wards that *user* organises: where they open a grading year."""
+    return scope_to_units(
+        Unit.objects.exclude(kind__in=["ward", "commune"]), user, "id", [Role.DISTRICT_ORGANISER]
+    ).order_by("sort_key")

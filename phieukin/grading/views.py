@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,15 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from phieukin.accounts.access import AccessDenied, can
-from phieukin.accounts.models import Role
-from phieukin.accounts.scoping import scope_to_units
 from phieukin.core.access import acting_user
 from phieukin.core.errors import DomainError
 from phieukin.grading import documents, evidence, rules, selectors, services
 from phieukin.grading.forms import StepForm, YearForm
 from phieukin.grading.models import Grading, Step
 from phieukin.grading.texts import level_label
-from phieukin.units.models import Unit
 
 STEPS = {
     "self": ("grading.self_assess", services.self_assess),
@@ -30,16 +25,10 @@ STEPS = {
 }
 
 
-def _organised(user: Any) -> Any:
-    return scope_to_units(
-        Unit.objects.exclude(kind__in=["ward", "commune"]), user, "id", [Role.DISTRICT_ORGANISER]
-    ).order_by("sort_key")
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """List the years the user reads; the organiser opens a new year."""
-    units = _organised(request.user)
+    units = selectors.organised_units(request.user)
     if request.method == "POST" and not units.exists():
         raise PermissionDenied
     form = YearForm(request.POST or None, units=units)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from phieukin.accounts.access import AccessDenied, can
 from phieukin.accounts.models import Role
-from phieukin.accounts.scoping import MANAGING_ROLES, unit_ids_for
+from phieukin.accounts.scoping import unit_ids_for
 from phieukin.core.access import acting_user, deny_unless
 from phieukin.core.errors import DomainError
 from phieukin.recognition import documents, selectors, services
@@ -28,10 +28,6 @@ def _int(value: str | None) -> int | None:
         return int(value or "")
     except ValueError:
         return None
-
-
-def _reader(user: Any) -> bool:
-    return bool(unit_ids_for(user, roles=list(MANAGING_ROLES)))
 
 
 def _recording_units(user: Any) -> Any:
@@ -53,7 +49,7 @@ def _report_unit(user: Any) -> Unit | None:
 def index(request: HttpRequest) -> HttpResponse:
     """Show the counts per year and unit, and the search over honourees and models."""
     user = acting_user(request)
-    deny_unless(_reader(user))
+    deny_unless(can(user, "recognition.registry.read", None))
     counts = selectors.counts(user)
     year = _int(request.GET.get("year"))
     return render(
@@ -73,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def honourees(request: HttpRequest) -> HttpResponse:
     """Search the honourees by name, deed or decision; filter by year, unit, level."""
     user = acting_user(request)
-    deny_unless(_reader(user))
+    deny_unless(can(user, "recognition.registry.read", None))
     q = request.GET.get("q", "")
     qs = selectors.honourees_for(
         user,
@@ -102,7 +98,7 @@ def honourees(request: HttpRequest) -> HttpResponse:
 def models(request: HttpRequest) -> HttpResponse:
     """Search the emulation models; filter by year, unit, field and status."""
     user = acting_user(request)
-    deny_unless(_reader(user))
+    deny_unless(can(user, "recognition.registry.read", None))
     q = request.GET.get("q", "")
     qs = selectors.models_for(
         user,

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from phieukin.accounts.rules.selfcheck import READING_ROLES
+from phieukin.accounts.rules.selfcheck import READING_ROLES, RECORDING_ROLES
 from phieukin.accounts.scoping import scope_to_units
 from phieukin.selfcheck import aggregate
 from phieukin.selfcheck.models import Checklist, ChecklistItem, Entry, Finding, Session
@@ -223,3 +223,8 @@ def dashboard_panel(user: Any) -> DashboardPanel | None:
         done=scope.summary.done,
         overdue=overdue,
     )
+
+
+def recordable_units(user: Any) -> QuerySet[Unit]:
+    """Units where *user* records a self-check (the organisers of the unit)."""
+    return scope_to_units(Unit.objects.all(), user, "id", RECORDING_ROLES).order_by("sort_key")

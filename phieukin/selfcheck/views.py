@@ -44,10 +44,6 @@ FORMATS = {
 }
 
 
-def _recordable_units(user: Any) -> Any:
-    return scope_to_units(Unit.objects.all(), user, "id", RECORDING_ROLES).order_by("sort_key")
-
-
 def _session(request: HttpRequest, pk: int) -> Session:
     session = selectors.sessions_for(request.user).filter(pk=pk).first()
     if session is None:
@@ -77,7 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "period": period,
             "units": units,
             "unit_id": unit_id,
-            "can_create": _recordable_units(request.user).exists(),
+            "can_create": selectors.recordable_units(request.user).exists(),
             "can_import": can(request.user, "selfcheck.import_checklist"),
         },
     )
@@ -144,7 +140,7 @@ def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def session_create(request: HttpRequest) -> HttpResponse:
-    units = _recordable_units(request.user)
+    units = selectors.recordable_units(request.user)
     if not units.exists():
         raise PermissionDenied
     form = SessionForm(request.POST or None, units=units)

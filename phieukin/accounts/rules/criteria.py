@@ -66,3 +66,16 @@ def remind(actor: Any, obj: Any) -> bool:
     if obj is None:
         return bool(unit_ids_for(actor, roles=roles))
     return getattr(obj, "pk", None) in unit_ids_for(actor, roles=roles)
+
+
+@rule("criteria.read")
+def read_pages(actor: Any, obj: Any) -> bool:
+    """The criteria pages: an official linked to a person (their own commitments), and the
+    organisers and the Standing Committee (the commitments of the units they reach)."""
+    return bool(
+        getattr(actor, "person_id", None)
+        or unit_ids_for(
+            actor,
+            roles=[Role.DISTRICT_ORGANISER, Role.WARD_ORGANISER, Role.STANDING_COMMITTEE],
+        )
+    )

@@ -48,3 +48,10 @@ def publish(actor: Any, obj: Any) -> bool:
 def report(actor: Any, obj: Any) -> bool:
     """The district organiser and the Standing Committee issue the counts report."""
     return _reaches(actor, obj, [Role.DISTRICT_ORGANISER, Role.STANDING_COMMITTEE])
+
+
+@rule("recognition.registry.read")
+def read_registry(actor: Any, obj: Any) -> bool:
+    """The registry's pages: the back office of some unit (what each entry shows is then
+    scoped by ``recognition.view``)."""
+    return bool(unit_ids_for(actor, roles=list(MANAGING_ROLES)))
