@@ -14,6 +14,12 @@ from django.utils.translation import pgettext_lazy
 ACTIONS: dict[str, Promise] = {
     "accounts.api_token_created": pgettext_lazy("audit action", "API token created"),
     "accounts.api_token_revoked": pgettext_lazy("audit action", "API token revoked"),
+    "accounts.committee_member_added": pgettext_lazy(
+        "audit action", "Counting-committee account added"
+    ),
+    "accounts.committee_member_removed": pgettext_lazy(
+        "audit action", "Counting-committee account removed"
+    ),
     "accounts.password_changed": pgettext_lazy("audit action", "Password changed"),
     "accounts.second_factor_enrolled": pgettext_lazy("audit action", "Second factor enrolled"),
     "accounts.second_factor_reset": pgettext_lazy("audit action", "Second factor reset"),
@@ -25,11 +31,14 @@ ACTIONS: dict[str, Promise] = {
     "box.open": pgettext_lazy("audit action", "Ballot box opened"),
     "box.paper_counts": pgettext_lazy("audit action", "Paper ballot counts recorded"),
     "box.reopen": pgettext_lazy("audit action", "Ballot box reopened"),
+    "box.scrub": pgettext_lazy("audit action", "Deleted pre-seal copies scrubbed"),
     "box.seal": pgettext_lazy("audit action", "Ballot box sealed"),
     "box.signed_minutes": pgettext_lazy("audit action", "Signed counting minutes stored"),
     "codes.generate": pgettext_lazy("audit action", "Voting codes created"),
     "codes.void": pgettext_lazy("audit action", "Voting codes cancelled"),
     "conference.attendance": pgettext_lazy("audit action", "Attendance recorded"),
+    "conference.attendance_proposed": pgettext_lazy("audit action", "Attendance change proposed"),
+    "conference.details": pgettext_lazy("audit action", "Conference details recorded"),
     "criteria.commit": pgettext_lazy("audit action", "Criteria commitment made"),
     "criteria.import": pgettext_lazy("audit action", "Criteria set imported"),
     "criteria.queue_reminders": pgettext_lazy("audit action", "Criteria reminders queued"),
@@ -62,8 +71,10 @@ ACTIONS: dict[str, Promise] = {
     "paper.double_entry": pgettext_lazy("audit action", "Paper sheet keyed twice"),
     "paper.entry_discarded": pgettext_lazy("audit action", "Keyed paper sheet discarded"),
     "paper.entry_resolved": pgettext_lazy("audit action", "Double-entry disagreement resolved"),
+    "paper.entry_withdrawn": pgettext_lazy("audit action", "Typist took back their last entry"),
     "paper.print": pgettext_lazy("audit action", "Paper ballots printed"),
     "paper.scans_uploaded": pgettext_lazy("audit action", "Scans uploaded"),
+    "paper.sheet_voided": pgettext_lazy("audit action", "Paper sheet voided with a reason"),
     "person.create": pgettext_lazy("audit action", "Person added"),
     "position.appoint": pgettext_lazy("audit action", "Post holder appointed"),
     "questionnaire.freeze": pgettext_lazy("audit action", "Questionnaire frozen"),
@@ -80,6 +91,7 @@ ACTIONS: dict[str, Promise] = {
     "round.delete": pgettext_lazy("audit action", "Draft round deleted"),
     "round.edit": pgettext_lazy("audit action", "Draft round edited"),
     "round.open": pgettext_lazy("audit action", "Round opened"),
+    "round.plan": pgettext_lazy("audit action", "Plan reference of the round recorded"),
     "round.publish": pgettext_lazy("audit action", "Round published"),
     "round.rules_locked": pgettext_lazy("audit action", "Anonymity rules of the round locked"),
     "round.ward_removed": pgettext_lazy("audit action", "Ward dropped from the round"),

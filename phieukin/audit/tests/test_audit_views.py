@@ -108,3 +108,41 @@ def test_event_details_are_shown_as_json(as_persona: Any, draft_round: Any, ward
     record_attendance(actor=None, conference=conference, invited=9, present=8)
     html = as_persona("district_organiser").get(reverse("audit:events")).content.decode()
     assert "{&quot;invited&quot;: 9, &quot;present&quot;: 8}" in html
+
+
+def _recorded_actions() -> set[str]:
+    """Every action key the product passes to ``record_event``, read from its source."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found: set[str] = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "record_event"):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "action":
+                    found |= {
+                        n.value
+                        for n in ast.walk(keyword.value)
+                        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                    }
+    return found
+
+
+def test_every_action_the_product_records_has_a_translated_name() -> None:
+    from django.utils import translation
+
+    from phieukin.audit.labels import ACTIONS
+
+    recorded = _recorded_actions()
+    assert len(recorded) > 50  # the walk found the product's calls
+    assert sorted(recorded - set(ACTIONS)) == []
+    with translation.override("vi"):
+        vietnamese = {key: str(ACTIONS[key]) for key in recorded}
+    with translation.override("en"):
+        untranslated = [key for key in recorded if str(ACTIONS[key]) == vietnamese[key]]
+    assert untranslated == []
