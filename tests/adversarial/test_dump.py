@@ -146,10 +146,19 @@ def test_receipts_appear_only_in_the_receipts_table(dumped: dict[str, Any]) -> N
 
 
 def test_comments_appear_only_on_the_ballots(dumped: dict[str, Any]) -> None:
+    """A comment is stored on its ballot, and, once the box is sealed, in the box's tally
+    snapshot among the comments the tally released: one list per leader, in no ballot's
+    order, with no ballot id next to it."""
     found = {
         (t, c) for t, c, v in dumped["cells"] if "secret-comment-" in v or "typed-comment-" in v
     }
-    assert found == {("ballots_ballot", "comment")}
+    assert found == {("ballots_ballot", "comment"), ("tallying_tallysnapshot", "data")}
+    snapshots = [v for t, c, v in dumped["cells"] if (t, c) == ("tallying_tallysnapshot", "data")]
+    # Ballot ids are fresh random 63-bit numbers after sealing: long enough to search for.
+    ballot_ids = {v for t, c, v in dumped["cells"] if (t, c) == ("ballots_ballot", "id")}
+    assert ballot_ids and min(len(i) for i in ballot_ids) >= 12
+    for data in snapshots:
+        assert not any(ballot_id in data for ballot_id in ballot_ids)
 
 
 def _as_time(text: str) -> dt.datetime | None:
