@@ -164,9 +164,9 @@ def _vote(page: Any, live_server: Any, box: BallotBox, code: str) -> list[str]:
     page.fill("#code", code)
     page.locator("main button[type=submit]").first.click()
     page.wait_for_load_state()
-    forward = re.compile("Gửi phiếu|Tiếp|Xem lại")
+    forward = re.compile("^(Gửi phiếu|Tiếp theo|Xem lại phiếu)$")
     for _step in range(40):
-        if page.locator("li.rc").count():
+        if page.locator(".rc.select").count():
             break
         for radio in page.locator('input[type="radio"][value="kha"]').all():
             radio.check()
@@ -174,7 +174,7 @@ def _vote(page: Any, live_server: Any, box: BallotBox, code: str) -> list[str]:
         assert buttons.count(), _text(page)[:500]
         buttons.last.click()
         page.wait_for_load_state()
-    return [str(t) for t in page.locator("li.rc").all_inner_texts()]
+    return [str(t) for t in page.locator(".rc.select").all_inner_texts()]
 
 
 def test_a_voter_on_a_phone_without_javascript_votes_and_gets_receipts(
