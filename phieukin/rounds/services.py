@@ -219,10 +219,7 @@ def record_attendance(
         box = BallotBox.objects.select_for_update().get(conference=conf)
         authorize(actor, "conference.record_attendance", conf)
         if not box.takes_attendance:
-            raise Conflict(
-                _("The ballot box is closed for counting; attendance can no longer change."),
-                code="attendance_frozen",
-            )
+            raise _attendance_frozen()
         if box.opened_at is not None:
             # Four eyes once the box is open (accounts/rules/ballots.py, box.attendance):
             # a person proposes and another confirms; only the command line sets them.
@@ -235,16 +232,7 @@ def record_attendance(
                     ),
                     code="attendance_needs_confirmation",
                 )
-        if invited < 0 or present < 0:
-            raise DomainError(_("Counts cannot be negative."), code="negative_count")
-        check_count(invited)
-        check_count(present)
-        if present > invited:
-            raise DomainError(
-                _("Present (%(present)s) cannot exceed invited (%(invited)s).")
-                % {"present": present, "invited": invited},
-                code="present_exceeds_invited",
-            )
+        _check_attendance(invited, present)
         conf.invited_count = invited
         conf.present_count = present
         conf.save(update_fields=["invited_count", "present_count"])
