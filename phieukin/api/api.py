@@ -491,3 +491,4 @@ api.add_router("", "phieukin.api.records.router")  # follow-through: records, re
 api.add_router("/admin/units", "phieukin.api.units.router")  # the map of any date
 api.add_router("/admin", "phieukin.api.conferences.router")  # plan of a round, minutes' details
 api.add_router("/admin/rounds", "phieukin.api.rounds.router")  # edit, delete, drop a ward
+api.add_router("/admin", "phieukin.api.committee.router")  # counting-committee accounts

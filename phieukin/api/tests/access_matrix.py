@@ -125,4 +125,30 @@ ROWS = [
         refused_as={"standing": 403, "leader": 403},
         data={"place": "Hội trường", "starts_at": "08:00", "committee": ["Lê Văn Cường"]},
     ),
+    # A ward's counting-committee accounts: its office and the organisers above it; the
+    # others do not manage the ward, which is not there for them (404).
+    Row(
+        "api:committee_members",
+        "GET",
+        frozenset({"district_organiser", "ward_organiser"}),
+        target="followthrough",
+        refused=404,
+    ),
+    Row(
+        "api:add_committee_member",
+        "POST",
+        frozenset({"district_organiser", "ward_organiser"}),
+        target="followthrough",
+        refused=404,
+        data={"username": "m-kiemphieu-moi", "full_name": "Lê Thị Hoa"},
+    ),
+    # Removing acts on a member of the first ward; none has this id.
+    Row(
+        "api:remove_committee_member",
+        "POST",
+        frozenset(),
+        target="committee_member_missing",
+        refused=404,
+        absent_ok=True,
+    ),
 ]
