@@ -105,9 +105,7 @@ def add_committee_member(request: HttpRequest, unit: int, payload: MemberIn) -> 
         username=payload.username,
         full_name=payload.full_name,
     )
-    return Status(
-        201, {**_member(created.user), "temporary_password": created.temporary_password}
-    )
+    return Status(201, {**_member(created.user), "temporary_password": created.temporary_password})
 
 
 @router.post("/wards/{unit}/committee/{member}/remove", response={200: RemovedOut, **ERRORS})
