@@ -37,6 +37,9 @@ def _box(request: HttpRequest, box_id: int) -> BallotBox:
     return get_object_or_404(selectors.boxes_for(acting_user(request)), pk=box_id)
 
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def _pdf(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -401,6 +404,19 @@ def minutes_pdf(request: HttpRequest, box_id: int) -> HttpResponse:
     box = _box(request, box_id)
     seal = get_object_or_404(Seal, box=box)
     return _pdf(documents.counting_minutes_pdf(seal), f"bien-ban-kiem-phieu-hom-{box.pk}.pdf")
+
+
+@require(is_back_office)
+def minutes_docx(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Download the counting minutes of a sealed box as an editable DOCX (same content)."""
+    box = _box(request, box_id)
+    seal = get_object_or_404(Seal, box=box)
+    response = HttpResponse(documents.counting_minutes_docx(seal), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="bien-ban-kiem-phieu-hom-{box.pk}.docx"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require(is_back_office)

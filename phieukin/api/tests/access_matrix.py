@@ -30,6 +30,9 @@ ROWS = [
     Row("api:api-root", "GET", frozenset(), refused=404, anonymous=404),
     _admin("api:box_status", "GET", READERS),
     _admin("api:verify_box", "GET", READERS),
+    # The counting minutes of a sealed box, as on the box page (PDF and DOCX).
+    Row("api:minutes_pdf", "GET", READERS, target="sealed_box"),
+    Row("api:minutes_docx", "GET", READERS, target="sealed_box"),
     # The world's box is open: codes are the counting committee's now (four eyes).
     _admin("api:create_codes", "POST", frozenset({"counter"}), count=1),
     _admin("api:void_codes", "POST", frozenset({"counter"}), codes=[]),

@@ -146,11 +146,16 @@ def _ballot_rows(spec: BoxSpec, sheets: list[SheetInput], group_id: int | None) 
         try:
             answers = encode(shapes, sheet.answers)
         except SheetError as exc:
-            raise sheet_error(exc) from exc
-        missing = [key for key, char in zip(item_keys, answers, strict=True) if char == "-"]
+            raise sheet_error(exc, shapes) from exc
+        # Items are named by their number on the ballot, never by their key.
+        missing = [
+            str(number)
+            for number, (_key, char) in enumerate(zip(item_keys, answers, strict=True), start=1)
+            if char == "-"
+        ]
         if missing:
             raise DomainError(
-                _("Please answer every question (missing: %(items)s).")
+                _("Please answer every question (missing: number %(items)s).")
                 % {"items": ", ".join(missing)},
                 code="missing_answers",
             )
@@ -305,7 +310,7 @@ def enter_paper_ballot(
         try:
             compact = encode(spec.shapes, answers)
         except SheetError as exc:
-            raise sheet_error(exc) from exc
+            raise sheet_error(exc, spec.shapes) from exc
         ballot = _stored(
             spec,
             subject_id=subject.pk,
