@@ -146,6 +146,19 @@ LABELS: dict[str, Promise] = {
     "wards": pgettext_lazy("audit detail", "Wards"),
     "year": pgettext_lazy("audit detail", "Year"),
 }
+# Fields whose change is recorded as [before, after].
+EDITABLE = frozenset(
+    {
+        "title",
+        "year",
+        "number",
+        "k_threshold",
+        "k_comments",
+        "flag_low_share",
+        "flag_mean_below",
+        "target_participation",
+    }
+)
 OTHER = pgettext_lazy("audit detail", "Other detail")
 YES = pgettext_lazy("audit detail", "yes")
 NO = pgettext_lazy("audit detail", "no")
@@ -179,11 +192,11 @@ def value_text(value: Any, *, key: str = "") -> str:
     if isinstance(value, float):
         return _decimal(value, 2)
     if isinstance(value, list | tuple):
-        if key not in ("", "sha256") and len(value) == 2 and key in LABELS and _scalar(value):
+        if key in ("changed", "fields"):  # names of fields
+            return ", ".join(label_of(str(v)) for v in value) or "—"
+        if key in EDITABLE and len(value) == 2 and _scalar(value):
             # A change recorded as [before, after] (round.edit).
             return f"{value_text(value[0])} → {value_text(value[1])}"
-        if key in ("changed", "fields"):
-            return ", ".join(label_of(str(v)) for v in value) or "—"
         return ", ".join(value_text(v) for v in value) or "—"
     text = str(value)
     if key in ("field",):
