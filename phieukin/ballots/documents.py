@@ -324,6 +324,21 @@ class Minutes:
     title: str
 
 
+def _para(body: str) -> MinutesBlock:
+    """Return a body paragraph of the minutes."""
+    return MinutesBlock("text", body)
+
+
+def _heading(heading: str) -> MinutesBlock:
+    """Return a numbered heading of the minutes."""
+    return MinutesBlock("section", heading)
+
+
+def _note(body: str) -> MinutesBlock:
+    """Return a paragraph of the minutes in smaller type."""
+    return MinutesBlock("note", body)
+
+
 def minutes_content(seal: Seal) -> Minutes:
     """Return the counting minutes (biên bản kiểm phiếu) of a sealed box as content.
 
@@ -355,22 +370,17 @@ def minutes_content(seal: Seal) -> Minutes:
     )
     plan = rnd.plan_reference
     opening = f"Thực hiện {plan}, {when[0].lower()}{when[1:]}" if plan else when
-    text, section, note = (
-        lambda t: MinutesBlock("text", t),
-        lambda t: MinutesBlock("section", t),
-        lambda t: MinutesBlock("note", t),
-    )
     blocks = [
-        text(
+        _para(
             f"{opening}, tại {venue}, {_in_sentence(ward_name)} tổ chức hội nghị lấy ý "
             f"kiến góp ý bằng phiếu kín đối với người đứng đầu ({rnd.title})."
         ),
-        *[text(line) for line in _conference_lines(box)],
-        text(
+        *[_para(line) for line in _conference_lines(box)],
+        _para(
             f"Hồi {sealed:%H} giờ {sealed:%M} phút, ngày {day:%d/%m/%Y}, Tổ kiểm phiếu đã "
             "kiểm phiếu và niêm phong hòm phiếu. Kết quả như sau:"
         ),
-        section("1. Số người (tính theo người)"),
+        _heading("1. Số người (tính theo người)"),
         MinutesBlock(
             "table",
             rows=(
@@ -389,8 +399,8 @@ def minutes_content(seal: Seal) -> Minutes:
                 ("Tổng số người đã góp ý (mã đã dùng cộng phiếu giấy thu về)", str(voters)),
             ),
         ),
-        section("2. Số phiếu (tính theo tờ phiếu)"),
-        note(
+        _heading("2. Số phiếu (tính theo tờ phiếu)"),
+        _note(
             f"Mỗi người góp ý cho {leaders} đồng chí nên điền {leaders} phiếu, mỗi đồng chí "
             "một phiếu; vì vậy số phiếu bằng số người đã góp ý nhân với số đồng chí được "
             "góp ý, không phải bỏ phiếu hai lần."
@@ -416,8 +426,8 @@ def minutes_content(seal: Seal) -> Minutes:
                 ),
             ),
         ),
-        section("3. Đối chiếu số liệu (tính theo người)"),
-        text(
+        _heading("3. Đối chiếu số liệu (tính theo người)"),
+        _para(
             "Số người có mặt bằng số mã đã dùng cộng số phiếu giấy thu về; số mã phát ra "
             "bằng số mã đã dùng, chưa dùng và đã hủy: "
             + (
@@ -426,7 +436,7 @@ def minutes_content(seal: Seal) -> Minutes:
                 else "khớp."
             )
         ),
-        section("4. Mã kiểm tra niêm phong (SHA-256)"),
+        _heading("4. Mã kiểm tra niêm phong (SHA-256)"),
         MinutesBlock("digest", seal.digest),
         MinutesBlock(
             "address",

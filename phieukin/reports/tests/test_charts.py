@@ -6,6 +6,8 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import cast
 
 import pytest
 from matplotlib.figure import Figure
@@ -151,7 +153,7 @@ def test_rounds_sit_on_a_time_axis_spaced_by_the_time_between_them() -> None:
     )
     fig.canvas.draw()
     ax = fig.axes[0]
-    xs = list(ax.lines[0].get_xdata())
+    xs = [float(x) for x in cast(Sequence[float], ax.lines[0].get_xdata())]
     first_gap, second_gap = xs[1] - xs[0], xs[2] - xs[1]
     days = [(dates[1] - dates[0]).days, (dates[2] - dates[1]).days]
     # Six months apart, then four years: drawn as far apart as they are in time.
@@ -166,4 +168,5 @@ def test_rounds_without_dates_are_spaced_evenly() -> None:
     fig = charts.trend_figure(
         ["Đợt I/2026", "Đợt II/2026"], [charts.Series("Quận", (3.1, 3.2))], charts.ChartText()
     )
-    assert list(fig.axes[0].lines[0].get_xdata()) == [0.0, 1.0]
+    xs = cast(Sequence[float], fig.axes[0].lines[0].get_xdata())
+    assert [float(x) for x in xs] == [0.0, 1.0]
