@@ -88,6 +88,7 @@ HALO_SLACK = 0.02
 SOFT_PX = 1.5  # a further blur: noise averages out, a faint stroke of some length does not
 SOFT_MARGIN = 0.025  # smoothed interior darker than the page's empty boxes by this much
 SOFT_PX_COUNT = 10  # ... over this many pixels: a faint stroke, never "empty"
+UNEVEN_NOISE = 0.06  # paper around a box this uneven: a shadow's edge crosses it
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -588,7 +589,9 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
 
     ``empty`` only when neither the interior nor the band around the box holds more
     than noise; ``filled`` only for a confident dark stroke with some extent;
-    ``circled`` when a ring of trace surrounds an otherwise clean box.
+    ``circled`` when a ring of trace surrounds an otherwise clean box; ``unsure`` with
+    ``uneven_light`` when most of the band around the box is darker than paper (a
+    shadow's edge across it).
     """
     if m is None or m.border < BORDER_PRESENT:
         return "unsure", "box_not_found"
@@ -599,6 +602,13 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     local = m.ring_median + LOCAL_SIGMAS * m.noise
     inner_level = min(max(cal.inner_trace, local), cal.inner_trace + LOCAL_CAP)
     ring_level = min(max(cal.ring_trace, local), cal.ring_trace + LOCAL_CAP)
+    # Most of the band around the box darker than a trace, or its paper far from even
+    # (its lighter sixth much lighter than its median): no stroke does that, a shadow
+    # edge or a band of uneven light across the box does (the paper level is then taken
+    # from the lit part, and the shaded part looks like ink all round: a "circle", or a
+    # "filled" box). Neither empty nor marked can be told there: a person looks.
+    if m.ring.size and (m.ring_median > ring_level or m.noise > UNEVEN_NOISE):
+        return "unsure", "uneven_light"
     above = m.inner - inner_level
     inner_trace = int(np.count_nonzero(above > 0))
     ring_hits = m.ring > ring_level

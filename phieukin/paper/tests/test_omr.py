@@ -353,3 +353,19 @@ def test_truth_scoring_counts_a_wrong_reading_as_a_silent_error() -> None:
     score.add("d", Truth("dot", 2, (2,)), "empty", None)  # a visible dot read as no answer
     score.add("e", Truth("erased", None, (1,)), "empty", None)
     assert score.silent_errors == 3 and score.flagged == 1
+
+
+@pytest.mark.parametrize(("seed", "index"), [(3003, 1), (3007, 0), (3009, 0)])
+def test_a_hard_shadow_across_blank_boxes_is_never_read_as_a_mark(seed: int, index: int) -> None:
+    # Phone photos of blank pages where the sharp edge of a hand's shadow crosses boxes:
+    # the paper level came from the lit side and the shaded side looked like a circle
+    # round the box (benchmark seed 2030 stored such boxes as marked, without review).
+    corpus = sample_corpus()
+    rng = np.random.default_rng([seed, 7])
+    pages = [
+        corpus.page(i, rng, dpi=200, profile="shadow", styles=("blank",), comment=False)
+        for i in range(index + 1)
+    ]
+    reading = read_page(pages[index].image, _layout_for(corpus))
+    assert not [r.item_key for r in reading.items if r.status == "marked"]
+    assert any(r.reason == "uneven_light" for r in reading.items)
