@@ -621,12 +621,12 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     local = m.ring_median + LOCAL_SIGMAS * m.noise
     inner_level = min(max(cal.inner_trace, local), cal.inner_trace + LOCAL_CAP)
     ring_level = min(max(cal.ring_trace, local), cal.ring_trace + LOCAL_CAP)
-    # Most of the band around the box darker than a trace, or its paper far from even
-    # (its lighter sixth much lighter than its median): no stroke does that, a shadow
-    # edge or a band of uneven light across the box does (the paper level is then taken
-    # from the lit part, and the shaded part looks like ink all round: a "circle", or a
-    # "filled" box). Neither empty nor marked can be told there: a person looks.
-    if m.ring.size and (m.ring_median > ring_level or m.noise > UNEVEN_NOISE):
+    # Most of the band around the box darker than a trace, or its paper far from even,
+    # and eighths of the band differing all over: a shadow's edge or a band of uneven
+    # light across the box (a thick circle darkens the band too, but not the paper
+    # beside its line). The paper level then comes from the lit part and the shaded part
+    # looks like ink all round (a "circle", a "filled" box): a person looks.
+    if (m.ring_median > ring_level or m.noise > UNEVEN_NOISE) and _uneven(m):
         return "unsure", "uneven_light"
     above = m.inner - inner_level
     inner_trace = int(np.count_nonzero(above > 0))
