@@ -603,6 +603,11 @@ def _uneven(m: BoxMeasure) -> bool:
     return len(lows) > 1 and max(lows) - min(lows) > UNEVEN_SECTORS
 
 
+def _shaded(m: BoxMeasure) -> bool:
+    """Return whether a box read as marked has a shadow's edge across it (noisy and uneven)."""
+    return m.noise > UNEVEN_NOISE / 2 and _uneven(m)
+
+
 def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     """Classify one box: (``filled``|``circled``|``empty``|``unsure``, reason).
 
@@ -643,7 +648,7 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     # may touch the interior, but most of its ink lies outside. Noise never makes rings.
     ringed = sectors >= CIRCLE_SECTORS and m.ring_peak - cal.ring >= CIRCLE_DEPTH
     if ringed and (inner_trace <= TRACE_PX or ring_mass >= CIRCLE_OUTSIDE * mass):
-        return ("unsure", "uneven_light") if _uneven(m) else ("circled", "")
+        return ("unsure", "uneven_light") if _shaded(m) else ("circled", "")
     # A mark stands out from the rest of its own box (an erased mark leaves a smudge
     # with ghost strokes barely darker than the smudge), or is plainly dark (a box
     # filled in, where little of the box is left to compare with).
@@ -654,7 +659,7 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
         # in it: most of a tick or a cross lies inside its box.
         if ring_mass > OUTSIDE_SHARE * mass:
             return "unsure", "mark_outside_box"
-        return ("unsure", "uneven_light") if _uneven(m) else ("filled", "")
+        return ("unsure", "uneven_light") if _shaded(m) else ("filled", "")
     # Faint but extended: a very light pencil stroke whose pixels each hide in the noise
     # stands out once its neighbourhood is averaged; noise does not.
     soft_trace = int(np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin))
