@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
@@ -314,7 +314,7 @@ class ScrubReport:
     ``leftovers`` names what stayed: per PostgreSQL table, the deleted row versions that
     ``VACUUM FULL`` had to copy into the new file because a transaction still running
     could see them (or -1 when the table could not be locked or reported nothing); on
-    SQLite ``rewrite`` or ``wal`` when the tables' rewrite or the WAL checkpoint stayed busy;
+    SQLite ``wal`` when the WAL checkpoint stayed busy;
     ``transaction`` when the scrub was asked for inside a transaction.
     """
 
@@ -426,50 +426,22 @@ def _pg_scrub(xid: str | None, deadline: float) -> ScrubReport:
             time.sleep(pause)
 
 
-def _sqlite_tables(cursor: Any) -> list[str]:
-    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    present = {row[0] for row in cursor.fetchall()}
-    return [t for t in SCRUBBED_TABLES if t in present]
-
-
-def _sqlite_rewrite(tables: Sequence[str]) -> None:
-    """Rewrite *tables* whole in one write transaction: read every row, delete them all,
-    put them back in random order.
-
-    Deleting every row frees every page of the table and of its indexes except the
-    roots, and with ``secure_delete`` SQLite zeroes each freed page and cell, so no page
-    keeps a stale copy of a deleted row in its slack (the copies that page splits leave
-    behind). The surviving rows of other unsealed boxes are written back with the same
-    values. The cost is that of the open boxes' rows, never of the sealed history.
-    """
-    rng = random.SystemRandom()
-    with transaction.atomic(), connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
-            columns = [connection.ops.quote_name(d[0]) for d in cursor.description]
-            rows = cursor.fetchall()
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-            rng.shuffle(rows)
-            _insert_rows(table, columns, rows)
-
-
 def _sqlite_scrub(deadline: float) -> ScrubReport:
+    """Empty the WAL into the file (``wal_checkpoint(TRUNCATE)``), retried while busy.
+
+    Nothing else is needed: ``secure_delete`` has zeroed the deleted cells and freed pages
+    in the seal's own transaction, and no row is inserted into an open-box table when a
+    box is sealed, so no page split leaves a copy of a deleted row in a page's slack
+    (measured: ``ballots/tests/test_anonymity.py`` finds no pre-seal id or ciphertext in
+    the file, also for a box sealed after another whose rows were interleaved with its
+    own). The WAL still holds the pages as they were before the seal until the
+    checkpoint has copied the new ones into the file and truncated it.
+    """
     leftovers: dict[str, int] = {}
     attempts = 0
     with connection.cursor() as cursor:
-        tables = _sqlite_tables(cursor)
-    while True:
-        attempts += 1
-        try:
-            _sqlite_rewrite(tables)
-            break
-        except OperationalError:
-            if time.monotonic() >= deadline:
-                leftovers["rewrite"] = 1
-                break
-            time.sleep(0.1)
-    with connection.cursor() as cursor:
         while True:
+            attempts += 1
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             if not cursor.fetchone()[0]:
                 break
@@ -489,11 +461,10 @@ def scrub_deleted_copies(
     Only the tables that hold unsealed boxes' rows (:data:`SCRUBBED_TABLES`) are touched;
     the sealed history is never rewritten, so the cost follows what is open now.
 
-    SQLite: with secure_delete on, freed cells and pages are zeroed; the open-box tables
-    are rewritten whole (:func:`_sqlite_rewrite`), so no index page keeps a pre-seal id
-    in the slack a page split left, and a TRUNCATE checkpoint copies the WAL into the file
-    and empties it, so no old page image survives in the -wal. Both are retried while
-    another connection keeps them busy.
+    SQLite: with secure_delete on, the seal's deletes have zeroed the cells and pages they
+    freed; a TRUNCATE checkpoint copies the WAL into the file and empties it, so no old
+    page image survives in the -wal (:func:`_sqlite_scrub`). It is retried while another
+    connection keeps it busy.
 
     PostgreSQL: ``VACUUM FULL`` rewrites the open-box tables and the paper tables whose
     rows are deleted when a sheet enters the box; a plain VACUUM would only

@@ -197,15 +197,36 @@ def test_without_the_scrub_the_old_copies_would_survive(
 
 
 @sqlite_only
-def test_without_the_rewrite_of_the_open_box_tables_deleted_ids_survive_in_page_slack(
-    open_box_: BallotBox, sheets: Any, monkeypatch: Any
+def test_a_box_sealed_after_another_leaves_no_pre_seal_trace_either(
+    open_box_: BallotBox, sheets: Any
 ) -> None:
-    """Control for the rewrite: ``secure_delete`` zeroes the deleted cells and the WAL is
-    checkpointed, yet copies of pre-seal ids that page splits left in index pages survive
-    when only the box's own rows are deleted; rewriting the open-box tables whole is what
-    removes them (the test above)."""
-    monkeypatch.setattr(sealing, "_sqlite_rewrite", lambda tables: None)
-    assert _seal_and_count_surviving(open_box_, sheets) > 0
+    """Two boxes voted at the same time, their rows interleaved in the open-box tables:
+    sealing the first deletes rows between the second's (pages merge, cells move), and
+    the second's pre-seal ids and ciphertexts are still gone from the file once it is
+    sealed too."""
+    second = BallotBox.objects.exclude(pk=open_box_.pk).filter(state="prepared").first()
+    assert second is not None
+    services.open_box(actor=None, box=second)
+    codes = {
+        box.pk: services.generate_codes(actor=None, box=box, count=120)
+        for box in (open_box_, second)
+    }
+    for order in range(120):
+        for box in (open_box_, second):
+            services.cast_ballot(
+                code=codes[box.pk][order], sheets=sheets(order % 5, f"marker-{order:05d}")
+            )
+    first_traces = _pre_seal_traces(open_box_)
+    second_traces = _pre_seal_traces(second)
+    for box in (open_box_, second):
+        services.close_box(actor=None, box=box)
+    services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    data = _file_bytes()
+    assert sum(t in data for t in first_traces) == 0
+    assert sum(t in data for t in second_traces) == len(second_traces)  # still open: there
+    services.seal_box(actor=None, box=second, acknowledge_mismatch=True)
+    data = _file_bytes()
+    assert sum(t in data for t in first_traces + second_traces) == 0
 
 
 @sqlite_only
