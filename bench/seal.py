@@ -8,8 +8,8 @@ box by default), closes them, and then seals them in two phases:
 
 1. **no history**: the first ``BENCH_SEAL_BOXES`` boxes, with nothing sealed before;
 2. **with history**: ``BENCH_SEAL_HISTORY`` sealed ballots (with their receipts and
-   codes, as a seal leaves them) are first added to the boxes sealed in phase 1, then
-   the other boxes are sealed.
+   codes, as a seal leaves them) are first added to the sealed boxes of an earlier
+   round, then the other boxes are sealed.
 
 Per box it times:
 
@@ -19,9 +19,9 @@ Per box it times:
   untimed);
 - **seal**: ``seal_box`` with two typed shares — rebuilding the key, checking every
   sheet, moving ballots, receipts and codes into the sealed history shuffled with fresh
-  ids, the digests, the audit event and the scrub of the open-box tables (SQLite: their
-  rewrite under ``secure_delete`` and a WAL checkpoint; PostgreSQL: ``VACUUM FULL``)
-  with its check.
+  ids, the digests, the audit event and the scrub of the open-box tables (SQLite: the
+  WAL checkpoint, ``secure_delete`` having zeroed what the seal deleted; PostgreSQL:
+  ``VACUUM FULL``) with its check.
 
 It prints, per phase, the median of each, the ratio seal ÷ baseline (same run, same
 phase), how long the scrub took and whether it completed (on a PostgreSQL server shared
@@ -87,9 +87,37 @@ def _fill(boxes: int, respondents: int) -> list[tuple[Any, list[str]]]:
     return filled
 
 
-def _add_history(sealed: list[Any], ballots: int) -> float:
+def _history_boxes(template: Any) -> list[Any]:
+    """Make an earlier round over every ward of *template*'s district, its boxes marked
+    sealed: where the history goes (not the measured round, whose tally snapshot the
+    seal computes)."""
+    from phieukin.rounds.lifecycle import BoxState
+    from phieukin.rounds.models import BallotBox
+    from phieukin.rounds.services import create_round, open_round
+    from phieukin.units.models import PositionType, UnitKind
+
+    current = template.conference.round
+    district = current.organiser_unit
+    earlier = create_round(
+        actor=None,
+        organiser_unit=district,
+        title="Đợt bench trước",
+        year=current.year - 1,
+        number=1,
+        questionnaire=current.questionnaire,
+        position_types=PositionType.objects.all(),
+        wards=list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key")),
+    )
+    open_round(actor=None, round=earlier)
+    boxes = BallotBox.objects.filter(conference__round=earlier)
+    boxes.update(state=BoxState.SEALED)
+    return list(boxes.select_related("conference__round"))
+
+
+def _add_history(template: Any, ballots: int) -> float:
     """Add *ballots* sealed ballots (two per respondent, with a receipt each and a used
-    code per respondent) to the *sealed* boxes, as seals leave them; return the seconds."""
+    code per respondent) to the sealed boxes of an earlier round, as seals leave them;
+    return the seconds it took."""
     import random
 
     from django.db import transaction
@@ -100,11 +128,14 @@ def _add_history(sealed: list[Any], ballots: int) -> float:
     from phieukin.core.ids import random_id
 
     started = time.perf_counter()
+    if ballots <= 0:
+        return 0.0
+    sealed = _history_boxes(template)
     rng = random.Random(7)
-    per_box = max(1, ballots // max(1, len(sealed)))
+    width = len(shapes_for(template))
+    per_box = max(1, ballots // len(sealed))
     for box in sealed:
         subjects = list(box.conference.subjects.values_list("pk", flat=True))
-        width = len(shapes_for(box))
         for start in range(0, per_box, 10000):
             count = min(10000, per_box - start)
             with transaction.atomic():
@@ -271,7 +302,7 @@ def run(out: str) -> None:
     filled = _fill(2 * BOXES, RESPONDENTS)
     fill_seconds = time.perf_counter() - started
     fresh = _seal_phase(filled[:BOXES], scrubs)
-    history_seconds = _add_history([box for box, _shares in filled[:BOXES]], HISTORY)
+    history_seconds = _add_history(filled[0][0], HISTORY)
     history_rows = Ballot.objects.count()
     later = _seal_phase(filled[BOXES:], scrubs)
     Path(out).write_text(

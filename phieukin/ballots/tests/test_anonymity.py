@@ -32,6 +32,7 @@ from phieukin.ballots.models import (
     SealedCode,
 )
 from phieukin.ballots.services import sealing
+from phieukin.ballots.tests.conftest import full_sheets
 from phieukin.rounds.models import BallotBox
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -214,7 +215,8 @@ def test_a_box_sealed_after_another_leaves_no_pre_seal_trace_either(
     for order in range(120):
         for box in (open_box_, second):
             services.cast_ballot(
-                code=codes[box.pk][order], sheets=sheets(order % 5, f"marker-{order:05d}")
+                code=codes[box.pk][order],
+                sheets=full_sheets(box, order % 5, f"marker-{order:05d}"),
             )
     first_traces = _pre_seal_traces(open_box_)
     second_traces = _pre_seal_traces(second)
@@ -325,7 +327,7 @@ def test_sealing_a_box_leaves_the_rows_of_boxes_sealed_before_untouched(
     assert second is not None
     services.open_box(actor=None, box=second)
     _vote(open_box_, sheets, respondents=20)
-    _vote(second, sheets, respondents=20)
+    _vote(second, lambda n, comment: full_sheets(second, n, comment), respondents=20)
     services.close_box(actor=None, box=open_box_)
     services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
     first_rows = _history_rows(open_box_)
