@@ -136,8 +136,8 @@ TAMPERS: dict[str, tuple[Any, str]] = {
     ),
     "mark an unused code used": (
         lambda box, b: _sql(
-            "UPDATE ballots_code SET state = 'used' WHERE id = "
-            "(SELECT min(id) FROM ballots_code WHERE box_id = %s AND state = 'unused')",
+            "UPDATE ballots_sealedcode SET state = 'used' WHERE id = "
+            "(SELECT min(id) FROM ballots_sealedcode WHERE box_id = %s AND state = 'unused')",
             [box.pk],
         ),
         "codes_used",
