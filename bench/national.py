@@ -194,7 +194,7 @@ def _report_set(province: Any, rounds: Any) -> None:
     leaders = rnd.conferences.count() * 2
     print(
         f"\nreport set (PDF) of {rnd.title} of {province.full_name}: {leaders} leaders' reports "
-        "+ summary, parts of 4 communes, Celery prefork workers",
+        "+ summary, one part per commune, Celery prefork workers",
         flush=True,
     )
     timings: dict[int, float] = {}
