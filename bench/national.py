@@ -208,7 +208,7 @@ def _report_set(province: Any, rounds: Any) -> None:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             worker = _start_worker(concurrency, broker)
             try:
-                caches["default"].clear()  # a cold set, as at publication: every chart drawn
+                caches["charts"].clear()  # a cold set, as at publication: every chart drawn
                 started = time.perf_counter()
                 job = enqueue(
                     actor=None, kind=jobs.SET, params={"round": rnd.pk, "formats": ["pdf"]}

@@ -19,7 +19,7 @@ from phieukin.reports.tests import samples
 @pytest.fixture
 def drawings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Count the charts actually drawn (not read from the cache), on an empty cache."""
-    caches["default"].clear()
+    caches["charts"].clear()
     drawn: list[str] = []
     for name in ("stacked_options_chart", "score_bars_chart"):
         real = getattr(charts, name)
@@ -30,7 +30,7 @@ def drawings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
         monkeypatch.setattr(charts, name, counted)
     yield drawn
-    caches["default"].clear()
+    caches["charts"].clear()
 
 
 def test_a_leaders_charts_are_drawn_once_and_then_read_from_the_cache(
@@ -79,7 +79,7 @@ def test_a_report_is_still_drawn_when_the_cache_cannot_be_reached(
         def set(self, key: str, value: bytes, timeout: int) -> None:
             raise ConnectionError("cache down")
 
-    monkeypatch.setattr(base, "caches", {"default": Broken()})
+    monkeypatch.setattr(base, "caches", {"charts": Broken()})
     with translation.override("vi"):
         images = leader_charts(samples.leader_report())
     assert images.scores.startswith(b"\x89PNG")
