@@ -103,9 +103,8 @@ def cached_chart(kind: str, draw: Callable[..., bytes], *inputs: Any) -> bytes:
     sessions. A cache that cannot be reached costs only the drawing.
     """
     key = chart_cache_key(kind, *inputs)
-    cache = caches["charts"]
     try:
-        png = cache.get(key)
+        png = caches["charts"].get(key)
     except Exception:  # the cache is an optimisation: never fail a report because of it
         logger.warning("chart cache unavailable for reading", exc_info=True)
         png = None
@@ -113,7 +112,7 @@ def cached_chart(kind: str, draw: Callable[..., bytes], *inputs: Any) -> bytes:
         return png
     png = draw(*inputs)
     try:
-        cache.set(key, png, CHART_CACHE_SECONDS)
+        caches["charts"].set(key, png, CHART_CACHE_SECONDS)
     except Exception:
         logger.warning("chart cache unavailable for writing", exc_info=True)
     return png
