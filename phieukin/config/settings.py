@@ -202,7 +202,22 @@ _SHARED_CACHE: dict[str, Any] = {
 }[PHIEUKIN_CACHE]
 # "shared" names the requirement where it matters (ballots/ratelimit.py); both aliases use
 # the same store.
-CACHES = {"default": _SHARED_CACHE, "shared": _SHARED_CACHE}
+# Rendered report charts (reports/exporters/base.py) have a cache of their own, so that
+# thousands of pictures never push rate-limit counters or sessions out of the shared one:
+# the same Redis under a prefix, else files under VAR_DIR (one copy per server).
+_CHART_CACHE: dict[str, Any] = {
+    "redis": {**_SHARED_CACHE, "KEY_PREFIX": "charts"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "charts"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+    "locmem": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "phieukin-charts",
+    },
+}[PHIEUKIN_CACHE]
+CACHES = {"default": _SHARED_CACHE, "shared": _SHARED_CACHE, "charts": _CHART_CACHE}
 if PHIEUKIN_CACHE == "redis":
     # Sessions read from Redis, written through to the database (survive a Redis restart).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
+import matplotlib
+from django.core.cache import caches
 from django.utils.translation import gettext as _
 
 from phieukin.reports import charts
 from phieukin.reports.content import DistrictSummary, LeaderReport, OptionColumn
 
 _REGISTRY: dict[str, type[Exporter]] = {}
+logger = logging.getLogger(__name__)
+
+# Bump when a chart's drawing changes, so that no picture drawn before is served again.
+CHART_STYLE = "1"
+CHART_CACHE_SECONDS = 7 * 24 * 3600  # about 40 KB a leader; the weeks reports are read
 
 
 class Exporter:
@@ -73,6 +83,41 @@ def suppressed_label() -> str:
     return _("suppressed")
 
 
+def chart_cache_key(kind: str, *inputs: object) -> str:
+    """Return the cache key of a chart: a digest of everything that decides its pixels.
+
+    Charts are pure functions of their inputs (the released figures of a stored, immutable
+    tally snapshot, the labels and the translated texts), so the digest of those inputs,
+    the chart kind, the drawing's version and matplotlib's version names one picture: a
+    cached PNG can never stand for other figures, and nothing needs invalidating.
+    """
+    text = repr((kind, inputs, CHART_STYLE, matplotlib.__version__))
+    return "phieukin:chart:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached_chart(kind: str, draw: Callable[..., bytes], *inputs: Any) -> bytes:
+    """Return ``draw(*inputs)``, from the shared cache when the same chart was drawn before.
+
+    The cache is the installation's ``charts`` cache (Redis shared by every app server and
+    queue worker, else files on each server), apart from the cache of rate limits and
+    sessions. A cache that cannot be reached costs only the drawing.
+    """
+    key = chart_cache_key(kind, *inputs)
+    try:
+        png = caches["charts"].get(key)
+    except Exception:  # the cache is an optimisation: never fail a report because of it
+        logger.warning("chart cache unavailable for reading", exc_info=True)
+        png = None
+    if isinstance(png, bytes):
+        return png
+    png = draw(*inputs)
+    try:
+        caches["charts"].set(key, png, CHART_CACHE_SECONDS)
+    except Exception:
+        logger.warning("chart cache unavailable for writing", exc_info=True)
+    return png
+
+
 def leader_charts(report: LeaderReport) -> LeaderCharts:
     """Draw the charts of a leader report from its released figures."""
     scored = [index for index, option in enumerate(report.options) if option.scored]
@@ -89,7 +134,9 @@ def leader_charts(report: LeaderReport) -> LeaderCharts:
     ]
     labels = [report.options[index].label for index in scored]
     extra = {"numbers_only": "1"}
-    options_png = charts.stacked_options_chart(
+    options_png = cached_chart(
+        "stacked_options",
+        charts.stacked_options_chart,
         bars,
         labels,
         charts.ChartText(
@@ -107,7 +154,9 @@ def leader_charts(report: LeaderReport) -> LeaderCharts:
         )
         for score in (*report.sections, report.overall)
     ]
-    scores_png = charts.score_bars_chart(
+    scores_png = cached_chart(
+        "score_bars",
+        charts.score_bars_chart,
         score_bars,
         charts.ChartText(
             title=_("Scores by section (1–4)"),
@@ -141,7 +190,9 @@ def options_chart_title(options: tuple[OptionColumn, ...]) -> str:
 
 def summary_charts(summary: DistrictSummary) -> SummaryCharts:
     """Draw the charts of the district summary from its released figures."""
-    participation_png = charts.participation_chart(
+    participation_png = cached_chart(
+        "participation",
+        charts.participation_chart,
         [line.ward for line in summary.wards],
         [line.participation.rate for line in summary.wards],
         summary.target,
@@ -150,17 +201,26 @@ def summary_charts(summary: DistrictSummary) -> SummaryCharts:
             extra={"target": _("target")},
         ),
     )
-    heatmap_pngs = tuple(charts.heatmap_chart(page, text) for page, text in heatmap_pages(summary))
-    distribution_png = charts.distribution_chart(
+    heatmap_pngs = tuple(
+        cached_chart("heatmap", charts.heatmap_chart, page, text)
+        for page, text in heatmap_pages(summary)
+    )
+    distribution_png = cached_chart(
+        "distribution",
+        charts.distribution_chart,
         summary.overall_means,
         charts.ChartText(
             title=_("Distribution of overall scores"),
             x_label=_("Overall score"),
             y_label=_("Leaders"),
         ),
-        bins=30,
+        1.0,
+        4.0,
+        30,
     )
-    trend_png = charts.trend_chart(
+    trend_png = cached_chart(
+        "trend",
+        charts.trend_chart,
         summary.trend.round_titles,
         [charts.Series(label=summary.district, values=summary.trend.means)],
         charts.ChartText(

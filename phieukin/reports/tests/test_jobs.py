@@ -51,10 +51,21 @@ def test_the_organiser_gets_every_report_of_the_round_in_one_zip(
     job = Job.objects.get(parent__isnull=True)
     assert response.status_code == 302 and str(job.pk) in response["Location"]
     assert job.state == JobState.DONE
-    assert job.parts.count() == 2  # three wards in one part, the summary in another
+    # The summary first (the longest part), then one part per ward (three wards).
+    parts = list(job.parts.order_by("created_at"))
+    assert [bool(p.params.get("summary")) for p in parts] == [True, False, False, False]
+    assert all(len(p.params["wards"]) == 1 for p in parts[1:])
     names = _zip_names(job)
     assert len(names) == _expected(published_round)
     assert sum(n.endswith(".docx") for n in names) == _expected(published_round) // 3
+
+
+def test_a_round_of_many_wards_is_split_into_at_most_max_parts_ward_parts() -> None:
+    assert jobs.wards_per_part(1) == 1
+    assert jobs.wards_per_part(jobs.MAX_PARTS) == 1
+    assert jobs.wards_per_part(jobs.MAX_PARTS + 1) == 2
+    assert jobs.wards_per_part(170) * jobs.MAX_PARTS >= 170
+    assert -(-170 // jobs.wards_per_part(170)) <= jobs.MAX_PARTS
 
 
 @pytest.mark.django_db
@@ -110,7 +121,7 @@ def test_the_report_set_runs_on_real_queue_workers_in_parallel(
             worker.send_signal(signal.SIGTERM)
             output = worker.communicate(timeout=30)[0].decode(errors="replace")
             pytest.fail(f"job {job.state}: {job.error}\nworker output:\n{output[-3000:]}")
-        assert job.parts.count() == 2
+        assert job.parts.count() == 4
         assert len(_zip_names(job)) == _expected(published_round) // 3
     finally:
         worker.send_signal(signal.SIGTERM)
