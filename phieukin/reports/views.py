@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from phieukin.core.errors import DomainError
 from phieukin.jobs.services import enqueue
 from phieukin.reports import history, jobs, sections, selectors, services, texts
-from phieukin.reports.exporters.base import summary_charts
 from phieukin.reports.services import FORMATS, RoundReports
+from phieukin.reports.summary_page import page_charts, summary_page
 from phieukin.rounds.models import Round, Subject
 
 
@@ -52,10 +52,16 @@ def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
     images = None
     wards = []
     reports = RoundReports(rnd)
+    shown = None
     if selectors.can_open_summary(request.user, rnd):
-        summary = reports.summary()
-        images = summary_charts(summary)
+        whole = reports.summary()
+        # A city's or the country's round is read one page of wards at a time.
+        shown = summary_page(whole, page=request.GET.get("page"), unit=request.GET.get("unit"))
+        summary = shown.summary
+        images = page_charts(whole, shown)
         means = {line.subject_id: line.overall.mean for line in summary.leaders}
+        on_page = {line.unit_id for line in summary.wards}
+        subjects = [s for s in subjects if s.conference.unit_id in on_page]
     else:
         wards = selectors.ward_results_for(request.user, rnd)
         if not subjects and not wards:
@@ -71,6 +77,7 @@ def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
             "rows": [(s, means.get(s.pk)) for s in subjects],
             "wards": wards,
             "summary": summary,
+            "shown": shown,
             "images": images,
             "sheets_note": texts.people_and_sheets_note(summary.total) if summary else "",
             "formats": FORMATS,
