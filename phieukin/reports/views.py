@@ -47,7 +47,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
     """Show the district summary (organiser, Standing Committee) and the leaders' reports."""
     rnd = _round(request, round_id)
-    subjects = list(selectors.reportable_subjects(request.user, rnd))
+    readable = selectors.reportable_subjects(request.user, rnd)
+    subjects = []
     summary = None
     images = None
     wards = []
@@ -60,9 +61,10 @@ def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
         summary = shown.summary
         images = page_charts(whole, shown)
         means = {line.subject_id: line.overall.mean for line in summary.leaders}
-        on_page = {line.unit_id for line in summary.wards}
-        subjects = [s for s in subjects if s.conference.unit_id in on_page]
+        on_page = [line.unit_id for line in summary.wards]
+        subjects = list(readable.filter(conference__unit_id__in=on_page))
     else:
+        subjects = list(readable)
         wards = selectors.ward_results_for(request.user, rnd)
         if not subjects and not wards:
             raise Http404
