@@ -22,8 +22,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from phieukin.reports import charts
-from phieukin.reports.content import DistrictSummary, WardLine
-from phieukin.reports.exporters.base import SummaryCharts, heatmap_pages
+from phieukin.reports.content import DistrictSummary, LeaderReport, WardLine
+from phieukin.reports.exporters.base import (
+    LeaderCharts,
+    SummaryCharts,
+    heatmap_pages,
+    leader_charts,
+)
+
+# Report documents and their charts are Vietnamese whatever the reader's language.
+DOCUMENT_LANGUAGE = "vi"
 
 WARDS_PER_PAGE = 25
 CHART_SECONDS = 7 * 24 * 3600
@@ -121,3 +129,19 @@ def page_charts(whole: DistrictSummary, shown: SummaryPage) -> SummaryCharts:
         trend=trend,
         heatmap_pages=heatmaps,
     )
+
+
+def leader_page_charts(content: LeaderReport) -> LeaderCharts:
+    """Return the charts of a leader's report page, drawn once per distinct content.
+
+    Kept in the shared cache under the SHA-256 of the report's content (every figure and
+    label it shows), so the page does not draw them again on each opening.
+    """
+    with translation.override(DOCUMENT_LANGUAGE):
+        source = repr(("leader_charts", translation.get_language(), content)).encode("utf-8")
+        key = "phieukin:leader-charts:" + hashlib.sha256(source).hexdigest()
+        images = cache.get(key)
+        if not isinstance(images, LeaderCharts):
+            images = leader_charts(content)
+            cache.set(key, images, CHART_SECONDS)
+    return images

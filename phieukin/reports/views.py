@@ -15,7 +15,7 @@ from phieukin.core.errors import DomainError
 from phieukin.jobs.services import enqueue
 from phieukin.reports import history, jobs, sections, selectors, services, texts
 from phieukin.reports.services import FORMATS, RoundReports
-from phieukin.reports.summary_page import page_charts, summary_page
+from phieukin.reports.summary_page import leader_page_charts, page_charts, summary_page
 from phieukin.rounds.models import Round, Subject
 
 
@@ -103,7 +103,8 @@ def leader_report(request: HttpRequest, round_id: int, subject_id: int) -> HttpR
     """Show one leader's confidential report; the opening is recorded."""
     subject = _subject(request, round_id, subject_id)
     reports = RoundReports(subject.conference.round)
-    content, images = reports.leader_with_charts(subject.pk)
+    content = reports.leader(subject.pk)
+    images = leader_page_charts(content)
     services.record_report_access(actor=request.user, subject=subject, fmt="html")  # type: ignore[arg-type]
     response = render(
         request,
