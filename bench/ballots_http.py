@@ -31,9 +31,9 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench._setup import ROOT, base_env, postgres_url, scratch_postgres
+
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1500"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
@@ -83,38 +83,11 @@ def setup(out: str, count: int) -> None:
                 "CREATE SEQUENCE IF NOT EXISTS bench_row_seq;"
                 "ALTER TABLE bench_row ALTER COLUMN id SET DEFAULT nextval('bench_row_seq')"
             )
+    from bench._setup import open_round
     from phieukin.ballots.services import generate_codes, open_box, shapes_for
-    from phieukin.questionnaires.services import import_default_template
-    from phieukin.rounds.models import BallotBox
-    from phieukin.rounds.services import create_round, open_round
-    from phieukin.units.fictional import fictional_names
-    from phieukin.units.models import Person, Position, PositionType, Tenure, UnitKind
-    from phieukin.units.services import LONG_BIEN, import_district
 
-    district = import_district(actor=None, text=LONG_BIEN.read_text(encoding="utf-8"))
-    positions = list(Position.objects.filter(unit__parent=district).order_by("id"))
-    people = Person.objects.bulk_create(
-        Person(full_name=n) for n in fictional_names(len(positions), seed=3)
-    )
-    import datetime as dt
-
-    Tenure.objects.bulk_create(
-        Tenure(position=p, person=q, start=dt.date(2020, 1, 1))
-        for p, q in zip(positions, people, strict=True)
-    )
-    ward = district.children.filter(kind=UnitKind.WARD).order_by("sort_key")[0]
-    rnd = create_round(
-        actor=None,
-        organiser_unit=district,
-        title="Đợt bench",
-        year=2030,
-        number=1,
-        questionnaire=import_default_template(actor=None),
-        position_types=PositionType.objects.all(),
-        wards=[ward],
-    )
-    open_round(actor=None, round=rnd)
-    box = open_box(actor=None, box=BallotBox.objects.get(conference__round=rnd)).box
+    (prepared,) = open_round(title="Đợt bench", boxes=1)
+    box = open_box(actor=None, box=prepared).box
     codes: list[str] = []
     while len(codes) < count:
         codes += generate_codes(actor=None, box=box, count=min(5000, count - len(codes)))
@@ -264,28 +237,13 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
     )
 
 
-def _base_env(workdir: Path) -> dict[str, str]:
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.httpstack.settings",
-        PHIEUKIN_VAR_DIR=str(workdir),
-        DEBUG="0",
-        SECURE_SSL_REDIRECT="0",
-        SECRET_KEY="bench-" + secrets.token_hex(16),
-        PYTHONPATH=str(ROOT),
-    )
-    env.pop("DATABASE_URL", None)
-    return env
-
-
 def main() -> None:
     """Run the SQLite measurement, then PostgreSQL when DATABASE_URL is set."""
     workdir = Path(tempfile.mkdtemp(prefix="phieukin-bench-http-"))
     try:
         _run("SQLite (WAL, synchronous=FULL)", _base_env(workdir / "sqlite"), workdir)
-        url = os.environ.get("DATABASE_URL", "")
-        if url.startswith(("postgres://", "postgresql://")):
+        url = postgres_url()
+        if url is not None:
             _run_postgres(url, workdir)
         else:
             print("PostgreSQL: skipped (DATABASE_URL not set)")
@@ -294,20 +252,14 @@ def main() -> None:
 
 
 def _run_postgres(url: str, workdir: Path) -> None:
-    import psycopg
-
-    name = f"phieukin_bench_{os.getpid()}"
-    parsed = urlparse(url)
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with scratch_postgres(url, "phieukin_bench") as scratch:
         env = _base_env(workdir / "pg")
-        env["DATABASE_URL"] = parsed._replace(path=f"/{name}").geturl()
+        env["DATABASE_URL"] = scratch
         _run("PostgreSQL (synchronous_commit=on)", env, workdir)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _base_env(workdir: Path) -> dict[str, str]:
+    return base_env(workdir, settings="bench.httpstack.settings")
 
 
 if __name__ == "__main__":

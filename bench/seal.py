@@ -1,32 +1,42 @@
-"""Sealing a 1,000-ballot box, against a bare decrypt-and-insert of the same rows.
+"""Sealing a 1,000-ballot box, against a bare decrypt-and-insert of the same rows, with
+and without a sealed history in the database.
 
 ``python -m bench seal``. For SQLite (and PostgreSQL when ``DATABASE_URL`` is set) the
-script makes a fresh database, opens ``BENCH_SEAL_BOXES`` boxes and casts
+script makes a fresh database, opens ``2 × BENCH_SEAL_BOXES`` boxes and casts
 ``BENCH_SEAL_RESPONDENTS`` two-leader respondents into each (1,000 encrypted ballots per
-box by default), closes them, and then, box after box:
+box by default), closes them, and then seals them in two phases:
+
+1. **no history**: the first ``BENCH_SEAL_BOXES`` boxes, with nothing sealed before;
+2. **with history**: ``BENCH_SEAL_HISTORY`` sealed ballots (with their receipts and
+   codes, as a seal leaves them) are first added to the sealed boxes of an earlier
+   round, then the other boxes are sealed.
+
+Per box it times:
 
 - **baseline**: in one transaction, read the box's ciphertexts, decrypt each with the
   box's key, insert the readable rows into a scratch table in one batch, commit — the
   least work any sealing must do with these rows (then the scratch rows are dropped,
   untimed);
 - **seal**: ``seal_box`` with two typed shares — rebuilding the key, checking every
-  sheet, re-inserting ballots, receipts and codes shuffled with fresh ids, the digests,
-  the audit event and the scrub (``VACUUM`` / ``VACUUM FULL``) with its check.
+  sheet, moving ballots, receipts and codes into the sealed history shuffled with fresh
+  ids, the digests, the audit event and the scrub of the open-box tables (SQLite: the
+  WAL checkpoint, ``secure_delete`` having zeroed what the seal deleted; PostgreSQL:
+  ``VACUUM FULL``) with its check.
 
-It prints the median of each, the ratio seal ÷ baseline, how long the scrub took and
-whether it completed (on a PostgreSQL server shared with other databases, a long
-transaction elsewhere makes the seal wait ``PHIEUKIN_SCRUB_WAIT_SECONDS`` and report the
-scrub incomplete), and the load average, so a
-figure taken on a busy machine can be read against one taken on a quiet one. Goal: a
-median seal ≤ 2 s. Asserts nothing. ``BENCH_SEAL_PROFILE=1`` also prints a cProfile of
-the last seal (top functions by cumulative time) and its statement count.
+It prints, per phase, the median of each, the ratio seal ÷ baseline (same run, same
+phase), how long the scrub took and whether it completed (on a PostgreSQL server shared
+with other databases, a long transaction elsewhere makes the seal wait
+``PHIEUKIN_SCRUB_WAIT_SECONDS`` and report the scrub incomplete), and the load average,
+so a figure taken on a busy machine can be read against one taken on a quiet one.
+Goal: a median seal ≤ 2 s, not growing with the history. Asserts nothing.
+``BENCH_SEAL_PROFILE=1`` also prints a cProfile of the last seal (top functions by
+cumulative time) and its statement count.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -35,18 +45,19 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-BOXES = int(os.environ.get("BENCH_SEAL_BOXES", "5"))
+from bench._setup import ROOT, base_env, postgres_url, scratch_postgres
+
+BOXES = int(os.environ.get("BENCH_SEAL_BOXES", "3"))
 RESPONDENTS = int(os.environ.get("BENCH_SEAL_RESPONDENTS", "500"))
+HISTORY = int(os.environ.get("BENCH_SEAL_HISTORY", "100000"))
 PROFILE = os.environ.get("BENCH_SEAL_PROFILE", "") not in ("", "0")
 
 
 def _fill(boxes: int, respondents: int) -> list[tuple[Any, list[str]]]:
-    """Make a district and a round of *boxes* wards; fill and close each box."""
-    import datetime as dt
-
+    """Open a round of *boxes* wards; fill and close each box."""
+    # Imported here: the child process has just run django.setup().
+    from bench._setup import open_round
     from phieukin.ballots.services import (
         SheetInput,
         cast_ballot,
@@ -55,36 +66,9 @@ def _fill(boxes: int, respondents: int) -> list[tuple[Any, list[str]]]:
         open_box,
         shapes_for,
     )
-    from phieukin.questionnaires.services import import_default_template
-    from phieukin.rounds.models import BallotBox
-    from phieukin.rounds.services import create_round, open_round
-    from phieukin.units.fictional import fictional_names
-    from phieukin.units.models import Person, Position, PositionType, Tenure, UnitKind
-    from phieukin.units.services import LONG_BIEN, import_district
 
-    district = import_district(actor=None, text=LONG_BIEN.read_text(encoding="utf-8"))
-    positions = list(Position.objects.filter(unit__parent=district).order_by("id"))
-    people = Person.objects.bulk_create(
-        Person(full_name=n) for n in fictional_names(len(positions), seed=3)
-    )
-    Tenure.objects.bulk_create(
-        Tenure(position=p, person=q, start=dt.date(2020, 1, 1))
-        for p, q in zip(positions, people, strict=True)
-    )
-    wards = list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key"))
-    rnd = create_round(
-        actor=None,
-        organiser_unit=district,
-        title="Đợt bench niêm phong",
-        year=2030,
-        number=1,
-        questionnaire=import_default_template(actor=None),
-        position_types=PositionType.objects.all(),
-        wards=wards[:boxes],
-    )
-    open_round(actor=None, round=rnd)
     filled: list[tuple[Any, list[str]]] = []
-    for box in BallotBox.objects.filter(conference__round=rnd).order_by("pk"):
+    for box in open_round(title="Đợt bench niêm phong", boxes=boxes):
         opening = open_box(actor=None, box=box)
         shapes = shapes_for(box)
         subjects = list(box.conference.subjects.all())
@@ -103,12 +87,106 @@ def _fill(boxes: int, respondents: int) -> list[tuple[Any, list[str]]]:
     return filled
 
 
+def _history_boxes(template: Any) -> list[Any]:
+    """Make an earlier round over every ward of *template*'s district, its boxes marked
+    sealed: where the history goes (not the measured round, whose tally snapshot the
+    seal computes)."""
+    from phieukin.rounds.lifecycle import BoxState
+    from phieukin.rounds.models import BallotBox
+    from phieukin.rounds.services import create_round, open_round
+    from phieukin.units.models import PositionType, UnitKind
+
+    current = template.conference.round
+    district = current.organiser_unit
+    earlier = create_round(
+        actor=None,
+        organiser_unit=district,
+        title="Đợt bench trước",
+        year=current.year - 1,
+        number=1,
+        questionnaire=current.questionnaire,
+        position_types=PositionType.objects.all(),
+        wards=list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key")),
+    )
+    open_round(actor=None, round=earlier)
+    boxes = BallotBox.objects.filter(conference__round=earlier)
+    boxes.update(state=BoxState.SEALED)
+    return list(boxes.select_related("conference__round"))
+
+
+def _add_history(template: Any, ballots: int) -> float:
+    """Add *ballots* sealed ballots (two per respondent, with a receipt each and a used
+    code per respondent) to the sealed boxes of an earlier round, as seals leave them;
+    return the seconds it took."""
+    import random
+
+    from django.db import transaction
+
+    from phieukin.ballots.services import shapes_for
+    from phieukin.ballots.services.common import code_digest
+    from phieukin.ballots.services.sealing import _insert_rows
+    from phieukin.core.ids import random_id
+
+    started = time.perf_counter()
+    if ballots <= 0:
+        return 0.0
+    sealed = _history_boxes(template)
+    rng = random.Random(7)
+    width = len(shapes_for(template))
+    per_box = max(1, ballots // len(sealed))
+    for box in sealed:
+        subjects = list(box.conference.subjects.values_list("pk", flat=True))
+        for start in range(0, per_box, 10000):
+            count = min(10000, per_box - start)
+            with transaction.atomic():
+                _insert_rows(
+                    "ballots_ballot",
+                    (
+                        "id",
+                        "box_id",
+                        "subject_id",
+                        "group_id",
+                        "source",
+                        "valid",
+                        "answers",
+                        "comment",
+                    ),
+                    [
+                        (
+                            random_id(),
+                            box.pk,
+                            subjects[n % len(subjects)],
+                            None,
+                            "online",
+                            True,
+                            "".join(str(rng.randrange(4)) for _ in range(width)),
+                            "Đồng chí cần sâu sát cơ sở hơn." if n % 3 == 0 else "",
+                        )
+                        for n in range(count)
+                    ],
+                )
+                _insert_rows(
+                    "ballots_receipt",
+                    ("id", "box_id", "value"),
+                    [(random_id(), box.pk, f"H{random_id():019d}") for _ in range(count)],
+                )
+                _insert_rows(
+                    "ballots_sealedcode",
+                    ("id", "box_id", "digest", "group_id", "state"),
+                    [
+                        (random_id(), box.pk, code_digest(f"HIST{random_id()}"), None, "used")
+                        for _ in range(count // 2)
+                    ],
+                )
+    return time.perf_counter() - started
+
+
 def _baseline(box: Any, shares: list[str]) -> float:
     """Time reading, decrypting and inserting the box's rows into a scratch table."""
     from django.db import connection, transaction
 
     from phieukin.ballots import boxkeys
-    from phieukin.ballots.models import Ballot, BoxKey
+    from phieukin.ballots.models import BoxKey, PendingBallot
     from phieukin.core.ids import random_id
 
     public = bytes(BoxKey.objects.get(box=box).public_key)
@@ -116,7 +194,7 @@ def _baseline(box: Any, shares: list[str]) -> float:
     with transaction.atomic():
         private = boxkeys.recover_private_key(public, 2, shares[:2])
         rows = []
-        for subject_id, ciphertext in Ballot.objects.filter(box=box).values_list(
+        for subject_id, ciphertext in PendingBallot.objects.filter(box=box).values_list(
             "subject_id", "ciphertext"
         ):
             content = boxkeys.decrypt_sheet(private, bytes(ciphertext))
@@ -162,16 +240,46 @@ def _profiled_seal(box: Any, shares: list[str]) -> float:
     return elapsed
 
 
+def _seal_phase(filled: list[tuple[Any, list[str]]], scrubs: list[float]) -> dict[str, Any]:
+    """Time the baseline and the seal of each box; return the figures of the phase."""
+    from phieukin.ballots.models import Seal
+    from phieukin.ballots.services import seal_box
+
+    baselines: list[float] = []
+    seals: list[float] = []
+    first_scrub = len(scrubs)
+    ballots = 0
+    for n, (box, shares) in enumerate(filled):
+        baselines.append(_baseline(box, shares))
+        if PROFILE and n == len(filled) - 1:
+            seals.append(_profiled_seal(box, shares))
+        else:
+            begun = time.perf_counter()
+            sealed = seal_box(actor=None, box=box, shares=shares[:2], acknowledge_mismatch=True)
+            seals.append(time.perf_counter() - begun)
+            ballots = sealed.counts["ballots_total"]
+    return {
+        "baselines": baselines,
+        "seals": seals,
+        "ballots": ballots,
+        "scrubs": scrubs[first_scrub:],
+        "scrubbed": Seal.objects.filter(
+            box__in=[box for box, _shares in filled], scrubbed_at__isnull=False
+        ).count(),
+    }
+
+
 def run(out: str) -> None:
-    """Fill the boxes, then time the baseline and the seal of each; write the figures."""
+    """Fill the boxes, seal half of them, add the history, seal the other half; write the
+    figures."""
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
-    from phieukin.ballots.models import Seal
-    from phieukin.ballots.services import seal_box, sealing
+    from phieukin.ballots.models import Ballot
+    from phieukin.ballots.services import sealing
 
     scrubs: list[float] = []
     scrub = sealing.scrub_deleted_copies
@@ -191,32 +299,26 @@ def run(out: str) -> None:
             "answers VARCHAR(64), comment TEXT)"
         )
     started = time.perf_counter()
-    filled = _fill(BOXES, RESPONDENTS)
+    filled = _fill(2 * BOXES, RESPONDENTS)
     fill_seconds = time.perf_counter() - started
-    baselines: list[float] = []
-    seals: list[float] = []
-    ballots = 0
-    for n, (box, shares) in enumerate(filled):
-        baselines.append(_baseline(box, shares))
-        if PROFILE and n == len(filled) - 1:
-            seals.append(_profiled_seal(box, shares))
-        else:
-            begun = time.perf_counter()
-            sealed = seal_box(actor=None, box=box, shares=shares[:2], acknowledge_mismatch=True)
-            seals.append(time.perf_counter() - begun)
-            ballots = sealed.counts["ballots_total"]
+    fresh = _seal_phase(filled[:BOXES], scrubs)
+    history_seconds = _add_history(filled[0][0], HISTORY)
+    history_rows = Ballot.objects.count()
+    later = _seal_phase(filled[BOXES:], scrubs)
     Path(out).write_text(
         json.dumps(
             {
-                "baselines": baselines,
-                "seals": seals,
-                "ballots": ballots,
                 "fill_seconds": fill_seconds,
-                "scrubs": scrubs,
-                "scrubbed": Seal.objects.filter(scrubbed_at__isnull=False).count(),
+                "history_seconds": history_seconds,
+                "history_ballots": history_rows,
+                "phases": [fresh, later],
             }
         )
     )
+
+
+def _line(values: list[float]) -> str:
+    return ", ".join(f"{t:.2f}" for t in values)
 
 
 def _measure(label: str, env: dict[str, str], workdir: Path) -> None:
@@ -227,71 +329,57 @@ def _measure(label: str, env: dict[str, str], workdir: Path) -> None:
     )
     load_after = os.getloadavg()
     data = json.loads(result.read_text())
-    seal = statistics.median(data["seals"])
-    base = statistics.median(data["baselines"])
     print(
-        f"{label}: {len(data['seals'])} boxes of {data['ballots']} ballots "
-        f"(filled in {data['fill_seconds']:.0f} s)\n"
-        f"  seal (2 shares, decrypt, check, shuffle, rewrite codes and receipts, digests, "
-        f"scrub): median {seal:.2f} s  ({', '.join(f'{t:.2f}' for t in data['seals'])}) "
-        f"(goal <= 2 s)\n"
-        f"  of which the scrub (wait for older transactions, VACUUM, check): median "
-        f"{statistics.median(data['scrubs']):.2f} s; scrub complete for {data['scrubbed']} of "
-        f"{len(data['seals'])} seals\n"
-        f"  baseline (decrypt + one batch insert of the same rows): median {base:.2f} s  "
-        f"({', '.join(f'{t:.2f}' for t in data['baselines'])})\n"
-        f"  ratio seal/baseline: {seal / base if base else float('nan'):.1f}\n"
+        f"{label}: {len(data['phases'][0]['seals'])} + {len(data['phases'][1]['seals'])} boxes "
+        f"of {data['phases'][0]['ballots']} ballots (filled in {data['fill_seconds']:.0f} s)",
+        flush=True,
+    )
+    titles = (
+        "no history",
+        f"with {data['history_ballots']:,} sealed ballots already in the database "
+        f"(added in {data['history_seconds']:.0f} s)",
+    )
+    medians = []
+    for title, phase in zip(titles, data["phases"], strict=True):
+        seal = statistics.median(phase["seals"])
+        base = statistics.median(phase["baselines"])
+        medians.append(seal)
+        print(
+            f"  {title}:\n"
+            f"    seal (2 shares, decrypt, check, move into the history shuffled, digests, "
+            f"scrub of the open-box tables): median {seal:.2f} s  ({_line(phase['seals'])}) "
+            f"(goal <= 2 s)\n"
+            f"    of which the scrub: median {statistics.median(phase['scrubs']):.2f} s; "
+            f"complete for {phase['scrubbed']} of {len(phase['seals'])} seals\n"
+            f"    baseline (decrypt + one batch insert of the same rows): median {base:.2f} s  "
+            f"({_line(phase['baselines'])})\n"
+            f"    ratio seal/baseline: {seal / base if base else float('nan'):.1f}",
+            flush=True,
+        )
+    print(
+        f"  seal median with history / without: {medians[1] / medians[0]:.2f}\n"
         f"  load average 1 min: {load_before[0]:.2f} before, {load_after[0]:.2f} after "
         f"({os.cpu_count()} cores)",
         flush=True,
     )
 
 
-def _base_env(workdir: Path) -> dict[str, str]:
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="phieukin.config.settings",
-        PHIEUKIN_VAR_DIR=str(workdir),
-        DEBUG="0",
-        SECURE_SSL_REDIRECT="0",
-        SECRET_KEY="bench-" + secrets.token_hex(16),
-        PYTHONPATH=str(ROOT),
-    )
-    env.pop("DATABASE_URL", None)
-    return env
-
-
 def main() -> None:
     """Measure on SQLite, then on PostgreSQL when DATABASE_URL is set."""
     workdir = Path(tempfile.mkdtemp(prefix="phieukin-bench-seal-"))
     try:
-        sqlite = _base_env(workdir / "sqlite")
+        sqlite = base_env(workdir / "sqlite")
         _measure("SQLite (WAL, synchronous=FULL, secure_delete)", sqlite, workdir)
-        url = os.environ.get("DATABASE_URL", "")
-        if url.startswith(("postgres://", "postgresql://")):
-            _postgres(url, workdir)
+        url = postgres_url()
+        if url is not None:
+            with scratch_postgres(url, "phieukin_bench_seal") as scratch:
+                env = base_env(workdir / "pg")
+                env["DATABASE_URL"] = scratch
+                _measure("PostgreSQL (synchronous_commit=on)", env, workdir)
         else:
             print("PostgreSQL: skipped (DATABASE_URL not set)")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _postgres(url: str, workdir: Path) -> None:
-    import psycopg
-
-    name = f"phieukin_bench_seal_{os.getpid()}"
-    parsed = urlparse(url)
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = _base_env(workdir / "pg")
-        env["DATABASE_URL"] = parsed._replace(path=f"/{name}").geturl()
-        _measure("PostgreSQL (synchronous_commit=on)", env, workdir)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

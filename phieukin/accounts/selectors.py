@@ -65,14 +65,23 @@ def committee_wards(actor: User) -> list[Any]:
     """Return the wards whose counting committee *actor* manages (as ward office or above).
 
     Only units where the actor holds the ward office or organiser role, and the units
-    below them that have no children (wards), sorted by name.
+    below them that have no children (wards), that exist today: a ward a reorganisation
+    ended has no committee to manage (the unit's own ``is_valid_on`` decides, read by
+    attribute since the units app sits above this one). Sorted by name.
     """
     unit_model = cast("type[Model]", Membership._meta.get_field("unit").related_model)
     reached = scoping.unit_ids_for(actor, roles=[Role.WARD_ORGANISER, Role.DISTRICT_ORGANISER])
     units = unit_model._default_manager.filter(pk__in=reached).exclude(
         pk__in=unit_model._default_manager.filter(parent_id__in=reached).values("parent_id")
     )
-    return sorted(units, key=lambda u: str(getattr(u, "name", "")))
+    today = timezone.localdate()
+    current = [u for u in units if u.is_valid_on(today)]  # type: ignore[attr-defined]
+    return sorted(current, key=lambda u: str(getattr(u, "name", "")))
+
+
+def committee_ward(actor: User, unit_id: int) -> Any | None:
+    """Return the ward *unit_id* if *actor* manages its counting committee today, else None."""
+    return next((u for u in committee_wards(actor) if u.pk == unit_id), None)
 
 
 def committee_members(actor: User, unit: Any) -> QuerySet[User]:

@@ -239,10 +239,17 @@ def add_committee_member(
         )
     with transaction.atomic():
         authorize(actor, "committee.manage", unit)
+        if not unit.is_valid_on(timezone.localdate()):
+            raise DomainError(
+                _("%(ward)s no longer exists since the reorganisation; it has no committee.")
+                % {"ward": unit},
+                code="ward_ended",
+            )
         if User.objects.filter(username__iexact=username).exists():
             raise DomainError(
                 _("The sign-in name %(name)s is taken; choose another.") % {"name": username},
                 code="username_taken",
+                status=409,
             )
         password = _temporary_password()
         user = User.objects.create_user(username=username, password=password, full_name=full_name)

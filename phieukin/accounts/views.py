@@ -238,10 +238,10 @@ def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _managed_ward(actor: User, unit_id: int) -> Any:
-    for unit in selectors.committee_wards(actor):
-        if unit.pk == unit_id:
-            return unit
-    raise Http404
+    unit = selectors.committee_ward(actor, unit_id)
+    if unit is None:
+        raise Http404
+    return unit
 
 
 @never_cache

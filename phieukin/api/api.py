@@ -39,7 +39,8 @@ from phieukin.api.schemas import (
     VoidIn,
     VoidOut,
 )
-from phieukin.ballots import ratelimit, selectors, services
+from phieukin.ballots import documents, ratelimit, selectors, services
+from phieukin.ballots.models import Seal
 from phieukin.core.errors import DomainError
 from phieukin.rounds import services as rounds_services
 from phieukin.rounds.models import AttendanceProposal, BallotBox, RespondentGroup
@@ -374,6 +375,56 @@ def verify_box(request: HttpRequest, box: int) -> Any:
     }
 
 
+def _minutes_seal(request: HttpRequest, box: int) -> Seal:
+    """Return the seal of a box the token's user manages (403), once sealed (409)."""
+    target = _box(box)
+    if not selectors.boxes_for(_actor(request)).filter(pk=target.pk).exists():
+        raise DomainError(_("You may not manage this ballot box."), code="forbidden", status=403)
+    seal = Seal.objects.filter(box=target).select_related("box").first()
+    if seal is None:
+        raise DomainError(_("The ballot box is not sealed yet."), code="not_sealed", status=409)
+    return seal
+
+
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@api.get(
+    "/admin/boxes/{box}/minutes.pdf",
+    response={200: str, **ERRORS},
+    auth=admin_auth,
+    tags=["admin"],
+)
+def minutes_pdf(request: HttpRequest, box: int) -> Any:
+    """Return the counting minutes of a sealed box as a PDF (HD 36 form; 409 before sealing)."""
+    seal = _minutes_seal(request, box)
+    return _download(
+        documents.counting_minutes_pdf(seal),
+        "application/pdf",
+        f"bien-ban-kiem-phieu-hom-{box}.pdf",
+    )
+
+
+@api.get(
+    "/admin/boxes/{box}/minutes.docx",
+    response={200: str, **ERRORS},
+    auth=admin_auth,
+    tags=["admin"],
+)
+def minutes_docx(request: HttpRequest, box: int) -> Any:
+    """Return the counting minutes of a sealed box as an editable DOCX, same content as the PDF."""
+    seal = _minutes_seal(request, box)
+    return _download(
+        documents.counting_minutes_docx(seal),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        f"bien-ban-kiem-phieu-hom-{box}.docx",
+    )
+
+
 @api.post(
     "/admin/boxes/{box}/attendance",
     response={200: StatusOut, **ERRORS},
@@ -491,3 +542,4 @@ api.add_router("", "phieukin.api.records.router")  # follow-through: records, re
 api.add_router("/admin/units", "phieukin.api.units.router")  # the map of any date
 api.add_router("/admin", "phieukin.api.conferences.router")  # plan of a round, minutes' details
 api.add_router("/admin/rounds", "phieukin.api.rounds.router")  # edit, delete, drop a ward
+api.add_router("/admin", "phieukin.api.committee.router")  # counting-committee accounts

@@ -1,4 +1,4 @@
-"""PDFs of the ballot box: code slips, the zero report at opening, the counting minutes.
+"""Documents of the ballot box: code slips, the zero report, the counting minutes (PDF, DOCX).
 
 Code slips carry no number and no order: the slips of a box are printed from the plain
 codes in a random order, each with a QR code of the voting URL, the typed code, the
@@ -12,11 +12,14 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.utils import timezone
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -237,13 +240,17 @@ def signatories(names: list[str]) -> list[doc.Signatory]:
 
 def _signature_section(box: BallotBox, closing: str) -> list[Flowable]:
     """Return the closing sentence kept on one page with every signature block."""
+    return _closing_with_signatures(closing, signatories(committee_members(box)))
+
+
+def _closing_with_signatures(closing: str, signed: list[doc.Signatory]) -> list[Flowable]:
     st = doc.styles()
     return [
         KeepTogether(
             [
                 Paragraph(doc.escape(closing), st["body"]),
                 Spacer(1, 2 * mm),
-                *doc.signatories_flowables(signatories(committee_members(box))),
+                *doc.signatories_flowables(signed),
             ]
         )
     ]
@@ -289,8 +296,51 @@ def _in_sentence(name: str) -> str:
     return name
 
 
-def counting_minutes_pdf(seal: Seal) -> bytes:
-    """Return the counting minutes (biên bản kiểm phiếu) of a sealed box.
+@dataclass(frozen=True)
+class MinutesBlock:
+    """One block of the minutes' body, rendered alike in the PDF and the DOCX.
+
+    ``kind`` is ``text`` (a body paragraph), ``section`` (a numbered heading kept with
+    what follows), ``note`` (smaller text), ``table`` (label/value rows), ``digest`` (the
+    seal's digest in a fixed-width face) or ``address`` (the bulletin sentence and its
+    address, kept on one page).
+    """
+
+    kind: str
+    text: str = ""
+    rows: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """The content of the counting minutes, from which both files are made."""
+
+    header: doc.PartyHeader
+    summary: str
+    blocks: tuple[MinutesBlock, ...]
+    closing: str
+    signatories: tuple[doc.Signatory, ...]
+    filename: str
+    title: str
+
+
+def _para(body: str) -> MinutesBlock:
+    """Return a body paragraph of the minutes."""
+    return MinutesBlock("text", body)
+
+
+def _heading(heading: str) -> MinutesBlock:
+    """Return a numbered heading of the minutes."""
+    return MinutesBlock("section", heading)
+
+
+def _note(body: str) -> MinutesBlock:
+    """Return a paragraph of the minutes in smaller type."""
+    return MinutesBlock("note", body)
+
+
+def minutes_content(seal: Seal) -> Minutes:
+    """Return the counting minutes (biên bản kiểm phiếu) of a sealed box as content.
 
     Conference details (venue, time, chair, secretary, committee present) come from the
     conference; one signature block per committee member with the full name under its
@@ -300,7 +350,6 @@ def counting_minutes_pdf(seal: Seal) -> bytes:
     conference = box.conference
     rnd = conference.round
     counts = seal.counts
-    st = doc.styles()
     sealed = timezone.localtime(seal.sealed_at)
     day = sealed.date()
     held = conference.held_on or day
@@ -321,30 +370,20 @@ def counting_minutes_pdf(seal: Seal) -> bytes:
     )
     plan = rnd.plan_reference
     opening = f"Thực hiện {plan}, {when[0].lower()}{when[1:]}" if plan else when
-    flow: list[Flowable] = [
-        *doc.header_flowables(_header(box, MINUTES_NUMBER, day)),
-        *doc.title_flowables(
-            "Biên bản",
-            f"Kiểm phiếu lấy ý kiến góp ý đối với người đứng đầu — {rnd.title}, {ward_name}",
+    blocks = [
+        _para(
+            f"{opening}, tại {venue}, {_in_sentence(ward_name)} tổ chức hội nghị lấy ý "
+            f"kiến góp ý bằng phiếu kín đối với người đứng đầu ({rnd.title})."
         ),
-        Paragraph(
-            doc.escape(
-                f"{opening}, tại {venue}, {_in_sentence(ward_name)} tổ chức hội nghị lấy ý "
-                f"kiến góp ý bằng phiếu kín đối với người đứng đầu ({rnd.title})."
-            ),
-            st["body"],
+        *[_para(line) for line in _conference_lines(box)],
+        _para(
+            f"Hồi {sealed:%H} giờ {sealed:%M} phút, ngày {day:%d/%m/%Y}, Tổ kiểm phiếu đã "
+            "kiểm phiếu và niêm phong hòm phiếu. Kết quả như sau:"
         ),
-        *[Paragraph(doc.escape(line), st["body"]) for line in _conference_lines(box)],
-        Paragraph(
-            doc.escape(
-                f"Hồi {sealed:%H} giờ {sealed:%M} phút, ngày {day:%d/%m/%Y}, Tổ kiểm phiếu đã "
-                "kiểm phiếu và niêm phong hòm phiếu. Kết quả như sau:"
-            ),
-            st["body"],
-        ),
-        _section("1. Số người (tính theo người)"),
-        _table(
-            [
+        _heading("1. Số người (tính theo người)"),
+        MinutesBlock(
+            "table",
+            rows=(
                 ("Số người được triệu tập", str(counts["invited"])),
                 ("Số người có mặt", str(counts["present"])),
                 ("Tỷ lệ có mặt", participation),
@@ -358,77 +397,143 @@ def counting_minutes_pdf(seal: Seal) -> bytes:
                 ("Số người nhận phiếu giấy", str(counts["paper_issued"] or 0)),
                 ("Số người nộp phiếu giấy", str(counts["paper_returned"] or 0)),
                 ("Tổng số người đã góp ý (mã đã dùng cộng phiếu giấy thu về)", str(voters)),
-            ]
-        ),
-        _section("2. Số phiếu (tính theo tờ phiếu)"),
-        Paragraph(
-            doc.escape(
-                f"Mỗi người góp ý cho {leaders} đồng chí nên điền {leaders} phiếu, mỗi đồng chí "
-                "một phiếu; vì vậy số phiếu bằng số người đã góp ý nhân với số đồng chí được "
-                "góp ý, không phải bỏ phiếu hai lần."
-                if leaders > 1
-                else "Mỗi người góp ý điền một phiếu."
             ),
-            st["small"],
         ),
-        _table(
-            [
+        _heading("2. Số phiếu (tính theo tờ phiếu)"),
+        _note(
+            f"Mỗi người góp ý cho {leaders} đồng chí nên điền {leaders} phiếu, mỗi đồng chí "
+            "một phiếu; vì vậy số phiếu bằng số người đã góp ý nhân với số đồng chí được "
+            "góp ý, không phải bỏ phiếu hai lần."
+            if leaders > 1
+            else "Mỗi người góp ý điền một phiếu."
+        ),
+        MinutesBlock(
+            "table",
+            rows=(
                 ("Tổng số phiếu", str(counts["ballots_total"])),
                 ("Phiếu hợp lệ", str(counts["ballots_valid"])),
                 ("Phiếu không hợp lệ", str(counts["ballots_invalid"])),
                 ("Phiếu trực tuyến", str(counts["ballots_online"])),
                 ("Phiếu giấy nhập tay", str(counts["ballots_typed"])),
                 ("Phiếu giấy quét", str(counts["ballots_scanned"])),
-            ]
-            + [
-                (
-                    f"Phiếu về đồng chí {subjects[k].name if k in subjects else k}"
-                    + (f" — {subjects[k].title}" if k in subjects else ""),
-                    str(v),
-                )
-                for k, v in counts["per_subject"].items()
-            ]
-        ),
-        _section("3. Đối chiếu số liệu (tính theo người)"),
-        Paragraph(
-            doc.escape(
-                "Số người có mặt bằng số mã đã dùng cộng số phiếu giấy thu về; số mã phát ra "
-                "bằng số mã đã dùng, chưa dùng và đã hủy: "
-                + (
-                    "CHƯA KHỚP — Tổ kiểm phiếu đã xem xét và xác nhận niêm phong."
-                    if seal.reconciliation_acknowledged
-                    else "khớp."
-                )
+                *(
+                    (
+                        f"Phiếu về đồng chí {subjects[k].name if k in subjects else k}"
+                        + (f" — {subjects[k].title}" if k in subjects else ""),
+                        str(v),
+                    )
+                    for k, v in counts["per_subject"].items()
+                ),
             ),
-            st["body"],
         ),
-        _section("4. Mã kiểm tra niêm phong (SHA-256)"),
-        Paragraph(f'<font face="Courier" size="9">{seal.digest}</font>', st["plain"]),
-        KeepTogether(
-            [
-                Paragraph(
-                    doc.escape(
-                        "Mã kiểm tra bao trùm mọi phiếu trong hòm (không kèm thứ tự), các biên "
-                        "nhận và số liệu trên; bất kỳ thay đổi nào sau khi niêm phong đều bị "
-                        "phát hiện khi kiểm tra lại. Bảng công bố công khai tại địa chỉ:"
-                    ),
-                    st["small"],
-                ),
-                Paragraph(
-                    doc.escape(f"{settings.PHIEUKIN_PUBLIC_URL}/bulletin/{box.pk}/"),
-                    st["small"],
-                ),
-            ]
+        _heading("3. Đối chiếu số liệu (tính theo người)"),
+        _para(
+            "Số người có mặt bằng số mã đã dùng cộng số phiếu giấy thu về; số mã phát ra "
+            "bằng số mã đã dùng, chưa dùng và đã hủy: "
+            + (
+                "CHƯA KHỚP — Tổ kiểm phiếu đã xem xét và xác nhận niêm phong."
+                if seal.reconciliation_acknowledged
+                else "khớp."
+            )
         ),
-        Spacer(1, 4 * mm),
-        *_signature_section(
-            box,
-            "Biên bản lập xong cùng ngày, đã đọc lại cho các thành viên Tổ kiểm phiếu cùng "
-            "nghe và nhất trí ký tên.",
+        _heading("4. Mã kiểm tra niêm phong (SHA-256)"),
+        MinutesBlock("digest", seal.digest),
+        MinutesBlock(
+            "address",
+            "Mã kiểm tra bao trùm mọi phiếu trong hòm (không kèm thứ tự), các biên "
+            "nhận và số liệu trên; bất kỳ thay đổi nào sau khi niêm phong đều bị "
+            "phát hiện khi kiểm tra lại. Bảng công bố công khai tại địa chỉ:\n"
+            f"{settings.PHIEUKIN_PUBLIC_URL}/bulletin/{box.pk}/",
         ),
     ]
+    return Minutes(
+        header=_header(box, MINUTES_NUMBER, day),
+        summary=f"Kiểm phiếu lấy ý kiến góp ý đối với người đứng đầu — {rnd.title}, {ward_name}",
+        blocks=tuple(blocks),
+        closing=(
+            "Biên bản lập xong cùng ngày, đã đọc lại cho các thành viên Tổ kiểm phiếu cùng "
+            "nghe và nhất trí ký tên."
+        ),
+        signatories=tuple(signatories(committee_members(box))),
+        filename=f"bien-ban-kiem-phieu-hom-{box.pk}",
+        title=f"Biên bản kiểm phiếu — {conference.unit.name}",
+    )
+
+
+def counting_minutes_pdf(seal: Seal) -> bytes:
+    """Return the counting minutes of a sealed box as a PDF (HD 36 form)."""
+    minutes = minutes_content(seal)
+    st = doc.styles()
+    flow: list[Flowable] = [
+        *doc.header_flowables(minutes.header),
+        *doc.title_flowables("Biên bản", minutes.summary),
+    ]
+    for block in minutes.blocks:
+        if block.kind == "section":
+            flow.append(_section(block.text))
+        elif block.kind == "table":
+            flow.append(_table(list(block.rows)))
+        elif block.kind == "note":
+            flow.append(Paragraph(doc.escape(block.text), st["small"]))
+        elif block.kind == "digest":
+            digest = f'<font face="Courier" size="9">{block.text}</font>'
+            flow.append(Paragraph(digest, st["plain"]))
+        elif block.kind == "address":
+            flow.append(
+                KeepTogether(
+                    [Paragraph(doc.escape(line), st["small"]) for line in block.text.split("\n")]
+                )
+            )
+        else:
+            flow.append(Paragraph(doc.escape(block.text), st["body"]))
+    flow += [
+        Spacer(1, 4 * mm),
+        *_closing_with_signatures(minutes.closing, list(minutes.signatories)),
+    ]
     buffer = io.BytesIO()
-    doc.build_pdf(buffer, flow, title=f"Biên bản kiểm phiếu — {conference.unit.name}")
+    doc.build_pdf(buffer, flow, title=minutes.title)
+    return buffer.getvalue()
+
+
+def counting_minutes_docx(seal: Seal) -> bytes:
+    """Return the counting minutes of a sealed box as an editable DOCX, same content as the PDF.
+
+    Times New Roman, the HD 36 heading, the same paragraphs, tables and one signature
+    block per committee member (bold 13 pt, full names).
+    """
+    minutes = minutes_content(seal)
+    document = doc.docx_document(minutes.header)
+    doc.docx_title(document, "Biên bản", minutes.summary)
+    for block in minutes.blocks:
+        if block.kind == "section":
+            paragraph = doc.docx_keep_with_next(document.add_paragraph())
+            paragraph.add_run(block.text).bold = True
+        elif block.kind == "table":
+            table = document.add_table(rows=0, cols=2)
+            table.style = "Table Grid"
+            for label, value in block.rows:
+                left, right = table.add_row().cells
+                left.text, right.text = label, value
+                right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif block.kind == "note":
+            doc.docx_paragraph(document, block.text).runs[0].font.size = Pt(12)
+        elif block.kind == "digest":
+            run = document.add_paragraph().add_run(block.text)
+            run.font.name = "Courier New"
+            run.font.size = Pt(9)
+        elif block.kind == "address":
+            lines = block.text.split("\n")
+            for number, line in enumerate(lines):
+                paragraph = doc.docx_paragraph(document, line)
+                paragraph.runs[0].font.size = Pt(12)
+                if number < len(lines) - 1:
+                    doc.docx_keep_with_next(paragraph)
+        else:
+            doc.docx_paragraph(document, block.text)
+    doc.docx_keep_with_next(doc.docx_paragraph(document, minutes.closing))
+    doc.docx_signatories(document, list(minutes.signatories))
+    buffer = io.BytesIO()
+    document.save(buffer)
     return buffer.getvalue()
 
 

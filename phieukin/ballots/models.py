@@ -20,7 +20,8 @@ class CodeState(models.TextChoices):
 
 
 class Code(models.Model):
-    """A one-time voting code, stored only as a keyed hash (HMAC with a server secret)."""
+    """A one-time voting code of an unsealed box, stored only as a keyed hash (HMAC with a
+    server secret). Sealing moves the box's codes to :class:`SealedCode`."""
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     box = models.ForeignKey("rounds.BallotBox", on_delete=models.PROTECT, related_name="codes")
@@ -52,7 +53,11 @@ class BallotSource(models.TextChoices):
 
 
 class Ballot(models.Model):
-    """One respondent's sheet about one leader.
+    """One respondent's sheet about one leader, in a sealed box (readable).
+
+    Rows are only ever inserted, by the seal of their box, all in one transaction and in
+    random order: the table holds no ciphertext and no row whose place or transaction
+    followed voting. While a box is unsealed its sheets are :class:`PendingBallot` rows.
 
     ``answers`` holds one character per item of the questionnaire in item order: the
     0-based position of the chosen option in the item's scale (``0``–``9``), or ``-``
@@ -73,10 +78,6 @@ class Ballot(models.Model):
     valid = models.BooleanField(default=True)
     answers = models.CharField(max_length=64, blank=True)
     comment = models.TextField(blank=True)
-    # While the box is unsealed: the sheet's answers, group and comment, encrypted to the
-    # box's public key (phieukin.ballots.boxkeys); answers, group and comment stay empty.
-    # Sealing decrypts it and re-inserts the ballot readable, with this column empty.
-    ciphertext = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ballot")
@@ -88,7 +89,10 @@ class Ballot(models.Model):
 
 
 class Receipt(models.Model):
-    """A receipt handed to an online respondent: proof of inclusion, never of content.
+    """A receipt of a sealed box: proof of inclusion, never of content.
+
+    Inserted by the seal (random order, one transaction); while the box is unsealed the
+    receipt is a :class:`PendingReceipt`.
 
     Stored apart from the ballots (no link, random id) so that a receipt can be looked
     up on the public bulletin without pointing at any ballot.
@@ -104,6 +108,90 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return str(_("Receipt"))
+
+
+class PendingBallot(models.Model):
+    """A sheet of an unsealed box, encrypted to the box's public key.
+
+    The open-box tables (this one, :class:`PendingReceipt`, :class:`Code`) only ever hold
+    the rows of unsealed boxes, so the seal can rewrite them whole (``VACUUM FULL`` on
+    PostgreSQL, a delete-all and re-insert under ``secure_delete`` on SQLite) at a cost
+    that does not grow with the sealed history. ``answers``, ``group`` and ``comment``
+    stay empty; the content is in ``ciphertext`` (:mod:`phieukin.ballots.boxkeys`). Only
+    a box opened before boxes had keys keeps them readable here until sealing.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey(
+        "rounds.BallotBox", on_delete=models.PROTECT, related_name="pending_ballots"
+    )
+    subject = models.ForeignKey(
+        "rounds.Subject", on_delete=models.PROTECT, related_name="pending_ballots"
+    )
+    group = models.ForeignKey(
+        "rounds.RespondentGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pending_ballots",
+    )
+    source = models.CharField(max_length=8, choices=BallotSource.choices)
+    valid = models.BooleanField(default=True)
+    answers = models.CharField(max_length=64, blank=True)
+    comment = models.TextField(blank=True)
+    ciphertext = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("ballot of an unsealed box")
+        verbose_name_plural = _("ballots of unsealed boxes")
+        indexes = [models.Index(fields=["box", "subject"], name="pending_box_subject")]
+
+    def __str__(self) -> str:
+        return f"{_('Ballot')} {self.id}"
+
+
+class PendingReceipt(models.Model):
+    """A receipt of an unsealed box (an open-box table, see :class:`PendingBallot`)."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey(
+        "rounds.BallotBox", on_delete=models.PROTECT, related_name="pending_receipts"
+    )
+    value = models.CharField(_("receipt"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("receipt of an unsealed box")
+        verbose_name_plural = _("receipts of unsealed boxes")
+
+    def __str__(self) -> str:
+        return str(_("Receipt"))
+
+
+class SealedCode(models.Model):
+    """A code of a sealed box (keyed hash and final state), inserted by the seal in random
+    order with a fresh id, so neither its place nor its transaction says when it was used."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.ForeignKey(
+        "rounds.BallotBox", on_delete=models.PROTECT, related_name="sealed_codes"
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    group = models.ForeignKey(
+        "rounds.RespondentGroup",
+        verbose_name=_("respondent group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sealed_codes",
+    )
+    state = models.CharField(_("state"), max_length=8, choices=CodeState.choices)
+
+    class Meta:
+        verbose_name = _("code of a sealed box")
+        verbose_name_plural = _("codes of sealed boxes")
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} ({self.box_id})"
 
 
 class Seal(models.Model):

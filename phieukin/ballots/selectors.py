@@ -21,7 +21,17 @@ from phieukin.audit.models import AuditEvent
 from phieukin.ballots import codes as codes_mod
 from phieukin.ballots import digest as digest_mod
 from phieukin.ballots import hooks as ballot_hooks
-from phieukin.ballots.models import Ballot, BallotSource, Code, CodeState, Receipt, Seal
+from phieukin.ballots.models import (
+    Ballot,
+    BallotSource,
+    Code,
+    CodeState,
+    PendingBallot,
+    PendingReceipt,
+    Receipt,
+    Seal,
+    SealedCode,
+)
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import Conflict
 from phieukin.core.spreadsheets import safe_csv_cell
@@ -146,18 +156,41 @@ def shapes_for(box: BallotBox) -> list[ItemShape]:
     return shapes
 
 
+def ballots_of(box: BallotBox) -> QuerySet[Any]:
+    """Return the box's ballots: the readable history once sealed, else the open-box rows.
+
+    Both models have the same fields (box, subject, group, source, valid, answers,
+    comment); an unsealed box's rows hold their content only as ciphertext.
+    """
+    if box.state == BoxState.SEALED:
+        return Ballot.objects.filter(box_id=box.pk)
+    return PendingBallot.objects.filter(box_id=box.pk)
+
+
+def _tally_by(querysets: list[QuerySet[Any]], field_name: str) -> dict[Any, int]:
+    out: dict[Any, int] = {}
+    for qs in querysets:
+        for key, n in qs.values_list(field_name).annotate(n=Count("id")).order_by():
+            out[key] = out.get(key, 0) + n
+    return out
+
+
 def box_counts(box: BallotBox) -> BoxCounts:
-    """Return the counts of the box (codes, paper, ballots per leader, receipts, scans)."""
+    """Return the counts of the box (codes, paper, ballots per leader, receipts, scans).
+
+    Rows are counted in the open-box tables and in the sealed history alike (a box has
+    rows in one of them), so a row slipped into the wrong table still shows.
+    """
     box = BallotBox.objects.select_related("conference").get(pk=box.pk)
-    code_states = dict(
-        Code.objects.filter(box=box).values_list("state").annotate(n=Count("id")).order_by()
+    code_states = _tally_by(
+        [Code.objects.filter(box=box), SealedCode.objects.filter(box=box)], "state"
     )
-    ballots = Ballot.objects.filter(box=box)
-    by_source = dict(ballots.values_list("source").annotate(n=Count("id")).order_by())
-    valid = ballots.filter(valid=True).count()
+    ballots = [Ballot.objects.filter(box=box), PendingBallot.objects.filter(box=box)]
+    by_source = _tally_by(ballots, "source")
+    valid = sum(qs.filter(valid=True).count() for qs in ballots)
     total = sum(by_source.values())
     per_subject = {s.pk: 0 for s in Subject.objects.filter(conference=box.conference)}
-    for subject_id, n in ballots.values_list("subject_id").annotate(n=Count("id")).order_by():
+    for subject_id, n in _tally_by(ballots, "subject_id").items():
         per_subject[subject_id] = n
     used = code_states.get(CodeState.USED, 0)
     unused = code_states.get(CodeState.UNUSED, 0)
@@ -177,7 +210,8 @@ def box_counts(box: BallotBox) -> BoxCounts:
         ballots_online=by_source.get(BallotSource.ONLINE, 0),
         ballots_typed=by_source.get(BallotSource.TYPED, 0),
         ballots_scanned=by_source.get(BallotSource.SCANNED, 0),
-        receipts=Receipt.objects.filter(box=box).count(),
+        receipts=Receipt.objects.filter(box=box).count()
+        + PendingReceipt.objects.filter(box=box).count(),
         per_subject=per_subject,
         scans=round_hooks.evidence_digests(box),
     )
@@ -303,10 +337,10 @@ def find_receipt(value: str) -> ReceiptLookup:
     normal = codes_mod.normalise_receipt(value)
     if normal is None:
         return ReceiptLookup(False, False, None, "", "")
-    row = (
-        Receipt.objects.select_related("box", "box__conference__unit", "box__conference__round")
-        .filter(value=normal)
-        .first()
+    related = ("box", "box__conference__unit", "box__conference__round")
+    row: Receipt | PendingReceipt | None = (
+        Receipt.objects.select_related(*related).filter(value=normal).first()
+        or PendingReceipt.objects.select_related(*related).filter(value=normal).first()
     )
     if row is None:
         return ReceiptLookup(False, False, None, "", "")

@@ -26,5 +26,6 @@ urlpatterns = [
     path("<int:box_id>/signed/", views.upload_signed, name="signed"),
     path("<int:box_id>/verify/", views.verify, name="verify"),
     path("<int:box_id>/minutes.pdf", views.minutes_pdf, name="minutes"),
+    path("<int:box_id>/minutes.docx", views.minutes_docx, name="minutes_docx"),
     path("<int:box_id>/zero-report.pdf", views.zero_report_pdf, name="zero_report"),
 ]

@@ -27,7 +27,7 @@ from phieukin.ballots.models import BoxKey, Seal
 from phieukin.core.access import acting_user, require
 from phieukin.core.confirm import confirmed
 from phieukin.core.errors import DomainError, PermissionDenied
-from phieukin.core.uploads import upload_limit
+from phieukin.core.uploads import UploadRefused, upload_limit
 from phieukin.rounds import services as rounds_services
 from phieukin.rounds.models import AttendanceProposal, BallotBox, RespondentGroup
 from phieukin.rounds.services import record_attendance
@@ -35,6 +35,9 @@ from phieukin.rounds.services import record_attendance
 
 def _box(request: HttpRequest, box_id: int) -> BallotBox:
     return get_object_or_404(selectors.boxes_for(acting_user(request)), pk=box_id)
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -53,7 +56,13 @@ def box_list(request: HttpRequest) -> HttpResponse:
 @require(is_back_office)
 def box_detail(request: HttpRequest, box_id: int) -> HttpResponse:
     """Show a box: state, counts, reconciliation and the actions its state allows."""
-    box = _box(request, box_id)
+    return _box_page(request, _box(request, box_id))
+
+
+def _box_page(
+    request: HttpRequest, box: BallotBox, *, status: int = 200, signed_error: str = ""
+) -> HttpResponse:
+    """Render the box page, with a refused upload's message and status when there is one."""
     counts = services.box_counts(box)
     seal = Seal.objects.filter(box=box).first()
     key = BoxKey.objects.filter(box=box).first()
@@ -78,7 +87,9 @@ def box_detail(request: HttpRequest, box_id: int) -> HttpResponse:
             "roles_here": set(
                 Membership.objects.filter(user=acting_user(request)).values_list("role", flat=True)
             ),
+            "signed_error": signed_error,
         },
+        status=status,
     )
 
 
@@ -361,12 +372,17 @@ def upload_signed(request: HttpRequest, box_id: int) -> HttpResponse:
     if upload is None:
         messages.error(request, _("Choose a file."))
         return redirect("ballots:detail", box.pk)
-    return _act(
-        request,
-        box,
-        lambda: services.attach_signed_minutes(actor=acting_user(request), box=box, upload=upload),
-        _("The signed minutes are attached."),
-    )
+    try:
+        services.attach_signed_minutes(actor=acting_user(request), box=box, upload=upload)
+    except PermissionDenied as exc:  # the service's refusal: 403, as the API answers
+        raise DjangoPermissionDenied from exc
+    except UploadRefused as exc:  # like every upload: the page, its message, 415 or 413
+        return _box_page(request, box, status=exc.status, signed_error=str(exc.message))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The signed minutes are attached."))
+    return redirect("ballots:detail", box.pk)
 
 
 @require_POST
@@ -388,6 +404,19 @@ def minutes_pdf(request: HttpRequest, box_id: int) -> HttpResponse:
     box = _box(request, box_id)
     seal = get_object_or_404(Seal, box=box)
     return _pdf(documents.counting_minutes_pdf(seal), f"bien-ban-kiem-phieu-hom-{box.pk}.pdf")
+
+
+@require(is_back_office)
+def minutes_docx(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Download the counting minutes of a sealed box as an editable DOCX (same content)."""
+    box = _box(request, box_id)
+    seal = get_object_or_404(Seal, box=box)
+    response = HttpResponse(documents.counting_minutes_docx(seal), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="bien-ban-kiem-phieu-hom-{box.pk}.docx"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require(is_back_office)

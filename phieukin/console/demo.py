@@ -26,7 +26,7 @@ from phieukin.accounts.demo import enrol_demo_users
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.ballots import services as ballots
 from phieukin.ballots.demo import open_with_slips
-from phieukin.ballots.models import Ballot, Code, Seal
+from phieukin.ballots.models import Code, PendingBallot, Seal
 from phieukin.questionnaires.models import Questionnaire
 from phieukin.questionnaires.services import import_default_template
 from phieukin.questionnaires.shapes import item_shapes
@@ -443,7 +443,7 @@ def _count_box(
     _record_conference_details(spec, organiser, box)
     opening = ballots.open_box(actor=organiser, box=box)
     box = opening.box
-    if not Ballot.objects.filter(box=box).exists():
+    if not PendingBallot.objects.filter(box=box).exists():
         _fill_box(spec, organiser, box, respondents, item_keys)
     box = ballots.close_box(actor=organiser, box=box)
     ballots.seal_box(actor=organiser, box=box, shares=opening.member_shares)

@@ -455,9 +455,11 @@ def review_reading(
             if not invalid:
                 missing = sorted(to_decide - set(choices), key=list(options).index)
                 if missing:
+                    # Items are named by their number on the ballot, never by their key.
+                    numbers = [str(list(options).index(key) + 1) for key in missing]
                     raise DomainError(
-                        _("Decide every doubtful item (missing: %(items)s).")
-                        % {"items": ", ".join(missing)},
+                        _("Decide every doubtful item (missing: number %(items)s).")
+                        % {"items": ", ".join(numbers)},
                         code="undecided",
                     )
                 for key in to_decide:
@@ -471,8 +473,8 @@ def review_reading(
                         answers[key] = choice
                     else:
                         raise DomainError(
-                            _("Unknown answer %(option)s for question %(item)s.")
-                            % {"option": choice, "item": key},
+                            _("The answer to question number %(number)s is not one of its options.")
+                            % {"number": list(options).index(key) + 1},
                             code="unknown_option",
                         )
         verdict = store_sheet(

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from phieukin.accounts.access import authorize
 from phieukin.accounts.scoping import scope_to_units
-from phieukin.ballots.models import Ballot, BallotSource
+from phieukin.ballots.models import BallotSource
+from phieukin.ballots.selectors import ballots_of
 from phieukin.paper.labels import doubt_label, problem_label
 from phieukin.paper.models import (
     PendingEntry,
@@ -139,7 +140,7 @@ class PaperSummary:
 
 def paper_summary(box: BallotBox) -> PaperSummary:
     """Return the paper counts per leader, the waiting work and the warnings of *box*."""
-    ballots = Ballot.objects.filter(box=box, source__in=PAPER_SOURCES)
+    ballots = ballots_of(box).filter(source__in=PAPER_SOURCES)
     rows = {
         r["subject_id"]: r
         for r in ballots.values("subject_id")
@@ -207,9 +208,11 @@ def plausibility_warnings(box: BallotBox, summary: PaperSummary) -> list[str]:
             )
     identical: dict[int, int] = {}
     counted: dict[int, int] = {}
-    for subject_id, answers in Ballot.objects.filter(
-        box=box, source__in=PAPER_SOURCES, valid=True
-    ).values_list("subject_id", "answers"):
+    for subject_id, answers in (
+        ballots_of(box)
+        .filter(source__in=PAPER_SOURCES, valid=True)
+        .values_list("subject_id", "answers")
+    ):
         counted[subject_id] = counted.get(subject_id, 0) + 1
         if len(answers) > 1 and len(set(answers)) == 1:
             identical[subject_id] = identical.get(subject_id, 0) + 1

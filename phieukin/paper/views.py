@@ -9,6 +9,7 @@ prints or shows handwriting.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -260,6 +261,59 @@ def _last_entry(request: HttpRequest, box: BallotBox) -> services.LastEntry | No
     return services.read_undo_token(token, actor=_actor(request), box=box)
 
 
+@dataclass(frozen=True)
+class _TakeBackPage:
+    """What the confirmation page of a retype/drop or a void says (``paper/take_back.html``)."""
+
+    title: str
+    heading: str
+    warning: str
+    retype_heading: str
+    retype_help: str
+    retype_button: str
+    cancel_url: str
+
+
+def _take_back_or_void(
+    request: HttpRequest,
+    box: BallotBox,
+    *,
+    act: Any,
+    retyped: str,
+    done_url: str,
+    page: _TakeBackPage,
+) -> HttpResponse:
+    """Run the confirmation step shared by undo and discard, then *act* once confirmed.
+
+    The page offers two forms: take the typed entry back (to be typed again), or void the
+    paper sheet with a reason (``void=1``). Nothing changes until ``confirm=yes`` is
+    posted (and, for a void, a reason); ``act(reason=…, void=…)`` calls the service, its
+    refusal becomes the message. A GET shows the page (200); a POST that is not
+    confirmed, or a void without its reason, shows it again with 400.
+    """
+    void = request.POST.get("void") == "1"
+    form = VoidForm(request.POST if void else None)
+    if confirmed(request) and (not void or form.is_valid()):
+        try:
+            act(reason=form.cleaned_data["reason"] if void else "", void=void)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("The paper sheet is voided; it is counted in the reconciliation.")
+                if void
+                else retyped,
+            )
+        return redirect(done_url)
+    return render(
+        request,
+        "paper/take_back.html",
+        {"box": box, "form": form, "page": page},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @login_required
 def undo(request: HttpRequest, box_id: int) -> HttpResponse:
     """Take back one's own last entry: retype it, or void the paper sheet with a reason.
@@ -273,38 +327,42 @@ def undo(request: HttpRequest, box_id: int) -> HttpResponse:
     if last is None:
         messages.error(request, _("There is no entry of yours to take back in this box."))
         return redirect(entry_url)
-    void = request.POST.get("void") == "1"
-    form = VoidForm(request.POST if void else None)
-    status = 200
-    if confirmed(request) and (not void or form.is_valid()):
-        try:
-            services.undo_last_entry(
-                actor=_actor(request),
-                box=box,
-                last=last,
-                reason=form.cleaned_data["reason"] if void else "",
-                void=void,
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(
-                request,
-                _("The paper sheet is voided; it is counted in the reconciliation.")
-                if void
-                else _("Your last entry was taken back: type the sheet again."),
-            )
-        response = redirect(entry_url)
-        response.delete_cookie(_undo_cookie_name(box), path=reverse("paper:box", args=[box.pk]))
-        return response
-    if request.method == "POST":
-        status = 400
-    return render(
+    response = _take_back_or_void(
         request,
-        "paper/undo.html",
-        {"box": box, "last": last, "form": form, "double_entry": last.entry_id is not None},
-        status=status,
+        box,
+        act=lambda reason, void: services.undo_last_entry(
+            actor=_actor(request), box=box, last=last, reason=reason, void=void
+        ),
+        retyped=_("Your last entry was taken back: type the sheet again."),
+        done_url=entry_url,
+        page=_TakeBackPage(
+            title=_("Take back my last entry"),
+            heading=_("Take back my last entry"),
+            warning=" ".join(
+                (
+                    _(
+                        "Your last entry of this sheet (still waiting in double entry) "
+                        "will be removed."
+                    )
+                    if last.entry_id is not None
+                    else _("The sheet you typed last will be taken out of the ballot box."),
+                    _(
+                        "Only your own last entry can be taken back, within half an hour "
+                        "and before sealing. Nothing records which ballot it was."
+                    ),
+                )
+            ),
+            retype_heading=_("Type the sheet again"),
+            retype_help=_(
+                "Use this when you typed a wrong digit, the wrong leader or the wrong sheet number."
+            ),
+            retype_button=_("Take back my last entry"),
+            cancel_url=entry_url,
+        ),
     )
+    if response.status_code == 302:  # acted (or refused): the undo token is spent
+        response.delete_cookie(_undo_cookie_name(box), path=reverse("paper:box", args=[box.pk]))
+    return response
 
 
 @login_required
@@ -370,31 +428,30 @@ def discard(request: HttpRequest, box_id: int, entry_id: int) -> HttpResponse:
     pending = get_object_or_404(
         PendingEntry.objects.filter(box=box).select_related("subject"), pk=entry_id
     )
-    void = request.POST.get("void") == "1"
-    form = VoidForm(request.POST if void else None)
-    if confirmed(request) and (not void or form.is_valid()):
-        try:
-            services.discard_pending_entry(
-                actor=_actor(request),
-                entry=pending,
-                reason=form.cleaned_data["reason"] if void else "",
-                void=void,
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(
-                request,
-                _("The paper sheet is voided; it is counted in the reconciliation.")
-                if void
-                else _("The typed sheet was discarded."),
-            )
-        return redirect("paper:resolutions", box_id=box.pk)
-    return render(
+    resolutions_url = reverse("paper:resolutions", kwargs={"box_id": box.pk})
+    return _take_back_or_void(
         request,
-        "paper/discard.html",
-        {"box": box, "entry": pending, "form": form},
-        status=400 if request.method == "POST" else 200,
+        box,
+        act=lambda reason, void: services.discard_pending_entry(
+            actor=_actor(request), entry=pending, reason=reason, void=void
+        ),
+        retyped=_("The typed sheet was discarded."),
+        done_url=resolutions_url,
+        page=_TakeBackPage(
+            title=_("Drop or void a typed sheet"),
+            heading=_("Sheet %(label)s — %(leader)s")
+            % {"label": pending.sheet_label, "leader": pending.subject.name},
+            warning=_(
+                "The typed entries of this sheet will be removed. Every member of the "
+                "counting committee may do this before sealing; it is written in the audit log."
+            ),
+            retype_heading=_("Typed under a wrong sheet number or leader"),
+            retype_help=_(
+                "The entry is dropped and the sheet is typed again under its right number."
+            ),
+            retype_button=_("Drop the typed entry"),
+            cancel_url=resolutions_url,
+        ),
     )
 
 

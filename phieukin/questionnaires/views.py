@@ -70,6 +70,13 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
     """Import a questionnaire from an uploaded YAML file; nothing is saved on error."""
     form = UploadForm(request.POST or None, request.FILES or None)
     file_error = ""
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        # Like every upload: a file of another kind answers 415, one too large 413.
+        if form.has_error("file", "upload_too_large"):
+            status = 413
+        elif form.has_error("file", "upload_type") or form.has_error("file", "not_utf8"):
+            status = 415
     if request.method == "POST" and form.is_valid():
         raw = form.cleaned_data["file"].read()
         try:
@@ -93,6 +100,7 @@ def questionnaire_upload(request: HttpRequest) -> HttpResponse:
         request,
         "questionnaires/questionnaire_upload.html",
         {"form": form, "file_error": file_error},
+        status=status,
     )
 
 

@@ -10,6 +10,7 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import textwrap
@@ -413,11 +414,26 @@ def participation_figure(
     return fig
 
 
-def trend_figure(round_labels: Sequence[str], series: Sequence[Series], text: ChartText) -> Figure:
-    """Return one line per series across rounds; gaps where a value was not released."""
-    fig = _figure(7.0, 3.0)
+def trend_figure(
+    round_labels: Sequence[str],
+    series: Sequence[Series],
+    text: ChartText,
+    dates: Sequence[dt.date] = (),
+) -> Figure:
+    """Return one line per series across rounds; gaps where a value was not released.
+
+    With *dates* (one per round) the rounds sit on a real time axis: the distance
+    between two rounds is the time between them, and each tick reads the round's title
+    over its date (dd/mm/yyyy). Without dates they are spaced evenly.
+    """
+    fig = _figure(7.0, 3.2)
     ax = fig.add_subplot(1, 1, 1)
-    xs = list(range(len(round_labels)))
+    timed = len(dates) == len(round_labels) and len(dates) > 0
+    xs: list[float] = (
+        [float(day.toordinal()) for day in dates]
+        if timed
+        else list(map(float, range(len(round_labels))))
+    )
     for index, line in enumerate(series):
         ys = [math.nan if v is None else v for v in line.values]
         ax.plot(
@@ -431,10 +447,22 @@ def trend_figure(round_labels: Sequence[str], series: Sequence[Series], text: Ch
             else CURRENT_COLOUR,
         )
     ax.set_xticks(xs)
-    ax.set_xticklabels(list(round_labels), fontsize=7)
+    if timed:
+        labels = [
+            "\n".join((*textwrap.wrap(label, 18), f"{day:%d/%m/%Y}"))
+            for label, day in zip(round_labels, dates, strict=True)
+        ]
+        span = max(xs) - min(xs)
+        pad = max(span * 0.06, 30.0)
+        ax.set_xlim(min(xs) - pad, max(xs) + pad)
+    else:
+        labels = list(round_labels)
+    ax.set_xticklabels(labels, fontsize=7)
     ax.set_ylim(1.0, 4.1)
     ax.yaxis.set_major_formatter(TICKS)
     ax.set_ylabel(text.y_label, fontsize=8)
+    if text.x_label:
+        ax.set_xlabel(text.x_label, fontsize=8)
     ax.tick_params(labelsize=7)
     if text.title:
         ax.set_title(text.title, fontsize=10)
@@ -477,9 +505,14 @@ def participation_chart(
     return _png(participation_figure(labels, rates, target, text))
 
 
-def trend_chart(round_labels: Sequence[str], series: Sequence[Series], text: ChartText) -> bytes:
+def trend_chart(
+    round_labels: Sequence[str],
+    series: Sequence[Series],
+    text: ChartText,
+    dates: Sequence[dt.date] = (),
+) -> bytes:
     """Return :func:`trend_figure` as PNG bytes."""
-    return _png(trend_figure(round_labels, series, text))
+    return _png(trend_figure(round_labels, series, text, dates))
 
 
 def bundled_font_file() -> Path:

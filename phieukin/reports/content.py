@@ -205,10 +205,15 @@ class LeaderLine:
 
 @dataclass(frozen=True)
 class Trend:
-    """District means across rounds (oldest first)."""
+    """District means across rounds (oldest first), with the day each round was held.
+
+    ``dates`` (the first conference of each round) place the rounds on a time axis;
+    empty when unknown, and the chart then spaces them evenly.
+    """
 
     round_titles: tuple[str, ...]
     means: tuple[float | None, ...]
+    dates: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)

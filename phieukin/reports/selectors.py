@@ -358,13 +358,16 @@ def trend(round: Round, current: engine.RoundTally, limit: int = 5) -> Trend:
     """Return the district mean of earlier rounds and this one (oldest first)."""
     titles: list[str] = []
     means: list[float | None] = []
+    dates = []
     for earlier in earlier_rounds(round, limit=limit - 1):
         figures = round_tally(earlier).total.figures
         titles.append(round_label(round, earlier))
         means.append(figures.mean if figures else None)
+        dates.append(round_selectors.round_day(earlier))
     titles.append(round.title)
     means.append(current.total.figures.mean if current.total.figures else None)
-    return Trend(tuple(titles), tuple(means))
+    dates.append(round_selectors.round_day(round))
+    return Trend(tuple(titles), tuple(means), tuple(dates))
 
 
 def anonymised_ballots(

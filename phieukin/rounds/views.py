@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -129,26 +130,61 @@ def _managed_round(request: HttpRequest, pk: int, action: str) -> Round:
     return rnd
 
 
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+    done_url: str,
+    template: str,
+    context: dict[str, Any],
+    refusal_on_page: bool = True,
+) -> HttpResponse:
+    """Run the body the round pages share: validate, call the service, message, redirect.
+
+    A valid POST calls ``act(cleaned_data)``; the service's access refusal is a 403; its
+    ``DomainError`` is shown on the page with the error's status (or, when
+    *refusal_on_page* is false, as a message after the redirect to *done_url*); success
+    shows *done* and redirects to *done_url*. Otherwise *template* is rendered with
+    *context* and the form.
+    """
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        except DomainError as exc:
+            if not refusal_on_page:
+                messages.error(request, str(exc.message))
+                return redirect(done_url)
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, done)
+            return redirect(done_url)
+    return render(request, template, {**context, "form": form}, status=status)
+
+
 @require(_reader)
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft round's title, number and rules (district organiser)."""
     rnd = _managed_round(request, pk, "round.edit")
     initial = {name: getattr(rnd, name) for name in services.EDITABLE_FIELDS}
-    form = RoundEditForm(request.POST if request.method == "POST" else None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
-        try:
-            services.update_round(actor=acting_user(request), round=rnd, **changes)
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            status = exc.status
-        else:
-            messages.success(request, _("The round was saved."))
-            return redirect("rounds:detail", pk=rnd.pk)
-    return render(request, "rounds/round_edit.html", {"round": rnd, "form": form}, status=status)
+    return _form_page(
+        request,
+        RoundEditForm(request.POST if request.method == "POST" else None, initial=initial),
+        act=lambda data: services.update_round(
+            actor=acting_user(request),
+            round=rnd,
+            **{k: v for k, v in data.items() if v != initial.get(k)},
+        ),
+        done=_("The round was saved."),
+        done_url=reverse("rounds:detail", kwargs={"pk": rnd.pk}),
+        template="rounds/round_edit.html",
+        context={"round": rnd},
+    )
 
 
 @require(_reader)
@@ -173,28 +209,17 @@ def conference_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then drop a ward from a round before its box was opened (district organiser)."""
     conference = get_object_or_404(visible_conferences(request.user), pk=pk)
     rnd = _managed_round(request, conference.round_id, "round.remove_ward")
-    form = RemoveWardForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.remove_conference(
-                actor=acting_user(request),
-                conference=conference,
-                reason=form.cleaned_data["reason"],
-            )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(
-                request,
-                _("%(ward)s was dropped from the round.") % {"ward": conference.unit.name},
-            )
-        return redirect("rounds:detail", pk=rnd.pk)
-    return render(
+    return _form_page(
         request,
-        "rounds/conference_remove.html",
-        {"conference": conference, "round": rnd, "form": form},
+        RemoveWardForm(request.POST if request.method == "POST" else None),
+        act=lambda data: services.remove_conference(
+            actor=acting_user(request), conference=conference, reason=data["reason"]
+        ),
+        done=_("%(ward)s was dropped from the round.") % {"ward": conference.unit.name},
+        done_url=reverse("rounds:detail", kwargs={"pk": rnd.pk}),
+        template="rounds/conference_remove.html",
+        context={"conference": conference, "round": rnd},
+        refusal_on_page=False,
     )
 
 
@@ -299,37 +324,26 @@ def conference_details(request: HttpRequest, pk: int) -> HttpResponse:
             "committee": "\n".join(conference.committee or []),
         },
     )
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_conference_details(
-                actor=acting_user(request),
-                conference=conference,
-                place=data["place"],
-                starts_at=data["starts_at"],
-                chair=data["chair"],
-                secretary=data["secretary"],
-                committee=data["committee"],
-            )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            status = exc.status
-        else:
-            messages.success(request, _("The conference details were recorded."))
-            return redirect("rounds:conference", pk=conference.pk)
-    return render(
+    return _form_page(
         request,
-        "rounds/conference_details.html",
-        {
+        form,
+        act=lambda data: services.record_conference_details(
+            actor=acting_user(request),
+            conference=conference,
+            place=data["place"],
+            starts_at=data["starts_at"],
+            chair=data["chair"],
+            secretary=data["secretary"],
+            committee=data["committee"],
+        ),
+        done=_("The conference details were recorded."),
+        done_url=reverse("rounds:conference", kwargs={"pk": conference.pk}),
+        template="rounds/conference_details.html",
+        context={
             "conference": conference,
             "round": conference.round,
-            "form": form,
             "sealed": conference.box.state == "sealed",
         },
-        status=status,
     )
 
 
@@ -358,20 +372,18 @@ def round_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_issuer": rnd.plan_issuer,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_round_plan(
-                actor=acting_user(request),
-                round=rnd,
-                number=form.cleaned_data["plan_number"],
-                day=form.cleaned_data["plan_date"],
-                issuer=form.cleaned_data["plan_issuer"],
-            )
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The plan of the round was recorded."))
-            return redirect("rounds:detail", pk=rnd.pk)
-    return render(request, "rounds/round_plan.html", {"round": rnd, "form": form})
+    return _form_page(
+        request,
+        form,
+        act=lambda data: services.record_round_plan(
+            actor=acting_user(request),
+            round=rnd,
+            number=data["plan_number"],
+            day=data["plan_date"],
+            issuer=data["plan_issuer"],
+        ),
+        done=_("The plan of the round was recorded."),
+        done_url=reverse("rounds:detail", kwargs={"pk": rnd.pk}),
+        template="rounds/round_plan.html",
+        context={"round": rnd},
+    )

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from phieukin.accounts.models import User
 from phieukin.ballots import services
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import Ballot, PendingBallot, PendingReceipt, Receipt, SealedCode
 from phieukin.core.errors import DomainError
 from phieukin.paper import services as paper
 from phieukin.paper.models import PendingEntry
@@ -196,19 +196,16 @@ def test_the_typist_is_recorded_only_for_administrative_acts(
     assert not PendingEntry.objects.exists()
 
 
+def _columns(model: Any) -> set[str]:
+    return {f.column for f in model._meta.get_fields() if hasattr(f, "column")}
+
+
 def test_ballot_rows_hold_no_order_or_time_column() -> None:
-    columns = {f.column for f in Ballot._meta.get_fields() if hasattr(f, "column")}
-    assert columns == {
-        "id",
-        "box_id",
-        "subject_id",
-        "group_id",
-        "source",
-        "valid",
-        "answers",
-        "comment",
-        "ciphertext",
-    }
+    sealed = {"id", "box_id", "subject_id", "group_id", "source", "valid", "answers", "comment"}
+    assert _columns(Ballot) == sealed
+    assert _columns(PendingBallot) == sealed | {"ciphertext"}
+    assert _columns(Receipt) == _columns(PendingReceipt) == {"id", "box_id", "value"}
+    assert _columns(SealedCode) == {"id", "box_id", "digest", "group_id", "state"}
 
 
 def test_a_box_with_a_half_entered_sheet_cannot_be_sealed(
@@ -266,7 +263,7 @@ def _snapshot() -> bytes:
 def _readable(box: BallotBox) -> set[tuple[Any, ...]]:
     """Return the distinct readable columns of the box's online ballot rows, per leader."""
     return set(
-        Ballot.objects.filter(box=box, source="online").values_list(
+        PendingBallot.objects.filter(box=box, source="online").values_list(
             "subject_id", "group_id", "source", "valid", "answers", "comment"
         )
     )
@@ -295,7 +292,7 @@ def _assert_nothing_readable(box: BallotBox, snapshot: bytes) -> None:
     cells = list(dump())
     assert not [(t, c) for t, c, v in cells if "secret-comment-" in v or "typed-comment-" in v]
     stored = list(
-        Ballot.objects.filter(box=box).values("answers", "comment", "group_id", "ciphertext")
+        PendingBallot.objects.filter(box=box).values("answers", "comment", "group_id", "ciphertext")
     )
     assert (
         len(stored)
@@ -347,11 +344,13 @@ def test_xmin_links_a_used_code_and_its_receipts_only_to_ciphertexts(
         used = dict(cursor.fetchall())
         cursor.execute(
             "SELECT xmin::text, subject_id, group_id, source, valid, answers, comment, "
-            "length(ciphertext), ctid::text FROM ballots_ballot WHERE box_id = %s",
+            "length(ciphertext), ctid::text FROM ballots_pendingballot WHERE box_id = %s",
             [box.pk],
         )
         ballots = cursor.fetchall()
-        cursor.execute("SELECT xmin::text, value FROM ballots_receipt WHERE box_id = %s", [box.pk])
+        cursor.execute(
+            "SELECT xmin::text, value FROM ballots_pendingreceipt WHERE box_id = %s", [box.pk]
+        )
         receipts = cursor.fetchall()
     linked = [row for row in ballots if row[0] in used]
     assert len(linked) == 2 * MID_RESPONDENTS  # the link is there …

@@ -17,7 +17,7 @@ from django.db import connection
 from phieukin.audit.models import AuditEvent
 from phieukin.ballots import digest as digest_mod
 from phieukin.ballots import services
-from phieukin.ballots.models import Ballot, Seal
+from phieukin.ballots.models import Ballot, PendingBallot, Seal
 from phieukin.core.errors import DomainError
 from phieukin.rounds.models import BallotBox, Subject
 from phieukin.rounds.services import record_attendance
@@ -136,8 +136,8 @@ TAMPERS: dict[str, tuple[Any, str]] = {
     ),
     "mark an unused code used": (
         lambda box, b: _sql(
-            "UPDATE ballots_code SET state = 'used' WHERE id = "
-            "(SELECT min(id) FROM ballots_code WHERE box_id = %s AND state = 'unused')",
+            "UPDATE ballots_sealedcode SET state = 'used' WHERE id = "
+            "(SELECT min(id) FROM ballots_sealedcode WHERE box_id = %s AND state = 'unused')",
             [box.pk],
         ),
         "codes_used",
@@ -230,7 +230,7 @@ def test_a_used_code_is_refused_in_every_spelling(open_round_: Any, box: BallotB
         with pytest.raises(DomainError) as refused:
             services.cast_ballot(code=spelling, sheets=full_sheets(box, 1))
         assert (refused.value.code, refused.value.status) == ("code_used", 409), spelling
-    assert Ballot.objects.filter(box=box).count() == 2  # one respondent, two leaders
+    assert PendingBallot.objects.filter(box=box).count() == 2  # one respondent, two leaders
 
 
 def test_the_web_form_and_the_api_share_one_use_of_a_code(client: Any, box: BallotBox) -> None:
@@ -245,7 +245,7 @@ def test_the_web_form_and_the_api_share_one_use_of_a_code(client: Any, box: Ball
     assert api.status_code == 409
     web = client.post(f"/v/{box.pk}/", {"code": code.replace("-", " "), "step": "submit"})
     assert web.status_code == 409
-    assert Ballot.objects.filter(box=box).count() == 2
+    assert PendingBallot.objects.filter(box=box).count() == 2
 
 
 @pytest.mark.parametrize("state", ["voided", "other_box", "closed", "sealed", "prepared"])

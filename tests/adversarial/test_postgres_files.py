@@ -1,10 +1,13 @@
 """PostgreSQL: the pre-seal copies of ballots must not survive in the database files.
 
 The adversary holds the database *files* (a disk image or a file-level backup), not a
-dump. Sealing decrypts the box, re-inserts its ballots, receipts and codes with fresh
-random ids and runs VACUUM FULL; the claim of DESIGN §4 is that the deleted copies (the
-ciphertexts, and the rows whose order and xmin followed voting) cannot be recovered.
-The test reads the tables' heap files and searches for the old ids and ciphertexts.
+dump. Sealing decrypts the box, moves its ballots, receipts and codes into the sealed
+history with fresh random ids and runs VACUUM FULL on the open-box tables; the claim
+is that the deleted copies (the ciphertexts, and the rows whose order and xmin followed
+voting) cannot be recovered.
+The pre-seal rows live in the open-box tables, which the seal rewrites with VACUUM FULL;
+the sealed history only ever receives inserts. The test reads the heap files of both
+and searches for the old ids and ciphertexts.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import pytest
 from django.db import connection
 
 from phieukin.ballots import services
-from phieukin.ballots.models import Ballot, Code, Receipt
+from phieukin.ballots.models import Code, PendingBallot, PendingReceipt
 from phieukin.ballots.services import sealing
 from phieukin.rounds.models import BallotBox
 from tests.adversarial.conftest import full_sheets
@@ -67,24 +70,33 @@ def _heap_bytes(table: str) -> bytes:
     return data
 
 
+# Where each kind of pre-seal row lived (the open-box table) and where the seal put the
+# box's rows (the sealed history): a pre-seal copy is searched for in both.
+_TABLES = {
+    "ballots": ("ballots_pendingballot", "ballots_ballot"),
+    "receipts": ("ballots_pendingreceipt", "ballots_receipt"),
+    "codes": ("ballots_code", "ballots_sealedcode"),
+}
+
+
 def _traces(box: BallotBox) -> dict[str, list[bytes]]:
-    """Return, per table, the pre-seal ids (and the ballots' ciphertext slices) to look for."""
+    """Return, per kind of row, the pre-seal ids (and the ballots' ciphertext slices)."""
     return {
-        "ballots_ballot": [
+        "ballots": [
             *(
                 struct.pack("<q", i)
-                for i in Ballot.objects.filter(box=box).values_list("id", flat=True)
+                for i in PendingBallot.objects.filter(box=box).values_list("id", flat=True)
             ),
             *(
                 bytes(c)[40:72]
-                for c in Ballot.objects.filter(box=box).values_list("ciphertext", flat=True)
+                for c in PendingBallot.objects.filter(box=box).values_list("ciphertext", flat=True)
             ),
         ],
-        "ballots_receipt": [
+        "receipts": [
             struct.pack("<q", i)
-            for i in Receipt.objects.filter(box=box).values_list("id", flat=True)
+            for i in PendingReceipt.objects.filter(box=box).values_list("id", flat=True)
         ],
-        "ballots_code": [
+        "codes": [
             struct.pack("<q", i) for i in Code.objects.filter(box=box).values_list("id", flat=True)
         ],
     }
@@ -92,8 +104,8 @@ def _traces(box: BallotBox) -> dict[str, list[bytes]]:
 
 def _surviving(traces: dict[str, list[bytes]]) -> int:
     found = 0
-    for table, needles in traces.items():
-        data = _heap_bytes(table)
+    for kind, needles in traces.items():
+        data = b"".join(_heap_bytes(table) for table in _TABLES[kind])
         found += sum(needle in data for needle in needles)
     return found
 
@@ -114,16 +126,22 @@ def _skip_if_held_elsewhere(scrubbed: bool) -> None:
         pytest.skip(f"{foreign} transaction(s) of other databases on this server held the horizon")
 
 
-def _seal_and_count(box: BallotBox) -> int:
+def _seal_and_count(box: BallotBox, later: BallotBox | None = None) -> int:
+    """Vote 40 respondents into *box* (then 5 into *later*, still open), seal *box*,
+    and return how many of its pre-seal traces the table files still hold."""
     services.open_box(actor=None, box=box)
     for n, code in enumerate(services.generate_codes(actor=None, box=box, count=40)):
         services.cast_ballot(code=code, sheets=full_sheets(box, n, f"m{n:03d}"))
+    if later is not None:
+        services.open_box(actor=None, box=later)
+        for n, code in enumerate(services.generate_codes(actor=None, box=later, count=5)):
+            services.cast_ballot(code=code, sheets=full_sheets(later, n, f"l{n:03d}"))
     traces = _traces(box)
     total = sum(len(v) for v in traces.values())
     assert _surviving(traces) == total  # control: the search finds the live rows
     services.close_box(actor=None, box=box)
     seal = services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
-    assert not Ballot.objects.filter(box=box, ciphertext__isnull=False).exists()
+    assert not PendingBallot.objects.filter(box=box).exists()
     if sealing.scrub_deleted_copies is _SCRUB:
         _skip_if_held_elsewhere(seal.scrubbed_at is not None)
     return _surviving(traces)
@@ -133,17 +151,23 @@ def test_no_pre_seal_id_or_ciphertext_is_left_in_the_table_files(box: BallotBox)
     assert _seal_and_count(box) == 0
 
 
-def test_without_vacuum_full_the_old_copies_would_survive(box: BallotBox, monkeypatch: Any) -> None:
-    """Control: a plain VACUUM only marks the dead tuples free; the search finds them."""
+def test_without_vacuum_full_the_old_copies_would_survive(
+    box: BallotBox, other_box: BallotBox, monkeypatch: Any
+) -> None:
+    """Control: a plain VACUUM only marks the dead tuples free; the search finds them.
+
+    Another box still open has rows after them (a plain VACUUM cuts only empty pages
+    off the end of a table, which would otherwise take the dead tuples with it).
+    """
 
     def plain_vacuum(**_: Any) -> sealing.ScrubReport:
         with connection.cursor() as cursor:
-            for table in ("ballots_ballot", "ballots_receipt", "ballots_code"):
+            for table in sealing.OPEN_BOX_TABLES:
                 cursor.execute(f"VACUUM {table}")
         return sealing.ScrubReport(True, 1)
 
     monkeypatch.setattr(sealing, "scrub_deleted_copies", plain_vacuum)
-    assert _seal_and_count(box) > 0
+    assert _seal_and_count(box, later=other_box) > 0
 
 
 class _Holder:
@@ -238,7 +262,7 @@ def test_the_seal_checks_what_vacuum_full_kept_and_rewrites_again(
         seal = services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
     finally:
         holder.end()
-    assert kept[0].get("ballots_ballot", 0) > 0  # the first rewrite had to keep them
+    assert kept[0].get("ballots_pendingballot", 0) > 0  # the first rewrite had to keep them
     _skip_if_held_elsewhere(seal.scrubbed_at is not None)
     assert kept[-1] == {}
     assert seal.scrubbed_at is not None

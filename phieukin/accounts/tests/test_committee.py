@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from typing import Any
@@ -9,12 +10,14 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from phieukin.accounts.access import AccessDenied
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.accounts.services import add_committee_member, remove_committee_member
 from phieukin.accounts.twofactor import second_factor_required
 from phieukin.audit.models import AuditEvent
+from phieukin.core.errors import DomainError
 from phieukin.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +125,12 @@ def test_the_command_adds_and_removes_a_member(wards: list[Unit], ward_organiser
         stdout=io.StringIO(),
     )
     assert not Membership.objects.filter(user=member).exists()
+
+
+def test_no_account_is_added_to_a_ward_the_reorganisation_ended(wards: list[Unit]) -> None:
+    wards[0].valid_until = timezone.localdate() - dt.timedelta(days=1)
+    wards[0].save(update_fields=["valid_until"])
+    with pytest.raises(DomainError) as refused:
+        add_committee_member(actor=None, unit=wards[0], username="kp.cu", full_name="Trần Văn Cũ")
+    assert refused.value.code == "ward_ended"
+    assert not User.objects.filter(username="kp.cu").exists()

@@ -30,6 +30,9 @@ ROWS = [
     Row("api:api-root", "GET", frozenset(), refused=404, anonymous=404),
     _admin("api:box_status", "GET", READERS),
     _admin("api:verify_box", "GET", READERS),
+    # The counting minutes of a sealed box, as on the box page (PDF and DOCX).
+    Row("api:minutes_pdf", "GET", READERS, target="sealed_box"),
+    Row("api:minutes_docx", "GET", READERS, target="sealed_box"),
     # The world's box is open: codes are the counting committee's now (four eyes).
     _admin("api:create_codes", "POST", frozenset({"counter"}), count=1),
     _admin("api:void_codes", "POST", frozenset({"counter"}), codes=[]),
@@ -124,5 +127,31 @@ ROWS = [
         refused=404,
         refused_as={"standing": 403, "leader": 403},
         data={"place": "Hội trường", "starts_at": "08:00", "committee": ["Lê Văn Cường"]},
+    ),
+    # A ward's counting-committee accounts: its office and the organisers above it; the
+    # others do not manage the ward, which is not there for them (404).
+    Row(
+        "api:committee_members",
+        "GET",
+        frozenset({"district_organiser", "ward_organiser"}),
+        target="followthrough",
+        refused=404,
+    ),
+    Row(
+        "api:add_committee_member",
+        "POST",
+        frozenset({"district_organiser", "ward_organiser"}),
+        target="followthrough",
+        refused=404,
+        data={"username": "m-kiemphieu-moi", "full_name": "Lê Thị Hoa"},
+    ),
+    # Removing acts on a member of the first ward; none has this id.
+    Row(
+        "api:remove_committee_member",
+        "POST",
+        frozenset(),
+        target="committee_member_missing",
+        refused=404,
+        absent_ok=True,
     ),
 ]

@@ -14,7 +14,7 @@ from django.test import Client
 from phieukin.accounts.models import ApiToken
 from phieukin.api.auth import create_api_token, token_digest
 from phieukin.ballots import services
-from phieukin.ballots.models import Ballot, Code
+from phieukin.ballots.models import Ballot, Code, PendingBallot
 from phieukin.ballots.tests.conftest import full_sheets
 from phieukin.rounds.models import BallotBox
 
@@ -82,7 +82,7 @@ def test_bad_input_gets_a_clear_vietnamese_4xx(
     response = _post(client, body)
     assert response.status_code == status
     assert words in response.json()["detail"]
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ def test_bad_sheets_are_refused_with_a_vietnamese_message_and_nothing_stored(
     response = _post(client, payload)
     assert response.status_code == 400
     assert words in response.json()["detail"], response.json()
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
     assert not Code.objects.filter(state="used").exists()
 
 

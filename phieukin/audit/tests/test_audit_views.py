@@ -100,14 +100,46 @@ def test_verify_audit_fails_when_events_are_removed_from_the_end(open_round_: An
         call_command("verify_audit")
 
 
-def test_event_details_are_shown_as_json(as_persona: Any, draft_round: Any, wards: Any) -> None:
+def test_event_details_are_shown_with_vietnamese_labels_not_json(
+    as_persona: Any, draft_round: Any, wards: Any
+) -> None:
     from phieukin.rounds.models import Conference
     from phieukin.rounds.services import record_attendance
 
     conference = Conference.objects.get(round=draft_round, unit=wards[0])
     record_attendance(actor=None, conference=conference, invited=9, present=8)
     html = as_persona("district_organiser").get(reverse("audit:events")).content.decode()
-    assert "{&quot;invited&quot;: 9, &quot;present&quot;: 8}" in html
+    assert "<dt>Được triệu tập (người)</dt><dd>9</dd>" in html
+    assert "<dt>Có mặt (người)</dt><dd>8</dd>" in html
+    assert "&quot;invited&quot;" not in html and "present&quot;" not in html
+
+
+def test_details_read_as_vietnamese_values() -> None:
+    from phieukin.audit.details import event_details
+
+    lines = event_details(
+        {
+            "mismatch_acknowledged": True,
+            "counts": {"codes_used": 1427, "per_subject": {"12": 3}},
+            "k_threshold": ["5", "7"],
+            "flag_mean_below": "2.50",
+            "changed": ["k_threshold", "title"],
+            "some_new_key": "x",
+        }
+    )
+    assert [(d.label, d.value) for d in lines] == [
+        ("Đã xác nhận chênh lệch", "có"),
+        ("Số liệu", ""),
+        ("Số phiếu tối thiểu để hiển thị số liệu (k)", "5 → 7"),
+        ("Đánh dấu khi điểm trung bình dưới", "2,50"),
+        ("Nội dung đã sửa", "Số phiếu tối thiểu để hiển thị số liệu (k), Tên"),
+        ("Chi tiết khác", "x"),
+    ]
+    assert [(d.label, d.value) for d in lines[1].children] == [
+        ("Số mã đã dùng (người)", "1.427"),
+        ("Số phiếu theo từng đồng chí", ""),
+    ]
+    assert [(d.label, d.value) for d in lines[1].children[1].children] == [("#12", "3")]
 
 
 def _recorded_actions() -> set[str]:

@@ -1,6 +1,7 @@
 """Casting: online ballots with a one-time code, and paper sheets entered by the committee.
 
-Every sheet of an open box is stored encrypted to the box's public key
+Every sheet of an open box is stored in the open-box tables (``PendingBallot``,
+``PendingReceipt``; the used code in ``Code``), encrypted to the box's public key
 (:mod:`phieukin.ballots.boxkeys`), whatever its source: its row holds only the box, the
 leader, the source, the validity and a fixed-size ciphertext, so the row, its neighbours
 and its transaction tell a copy of the database only that a ballot arrived. The act of
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.access import authorize
 from phieukin.ballots import boxkeys
 from phieukin.ballots import codes as codes_mod
-from phieukin.ballots.models import Ballot, BallotSource, BoxKey, CodeState
+from phieukin.ballots.models import BallotSource, BoxKey, CodeState, PendingBallot
 from phieukin.ballots.selectors import shapes_for
 from phieukin.ballots.services.codes import lookup_code
 from phieukin.ballots.services.common import (
@@ -94,11 +95,11 @@ def _stored(
     valid: bool,
     answers: str,
     comment: str,
-) -> Ballot:
+) -> PendingBallot:
     """Return an unsaved ballot: encrypted when the box has a key (every box opened now)."""
     if spec.public_key is None:
         # A box opened before boxes had keys: its ballots stay readable until sealing.
-        return Ballot(
+        return PendingBallot(
             id=random_id(),
             box_id=spec.box_id,
             subject_id=subject_id,
@@ -108,7 +109,7 @@ def _stored(
             answers=answers,
             comment=comment,
         )
-    return Ballot(
+    return PendingBallot(
         id=random_id(),
         box_id=spec.box_id,
         subject_id=subject_id,
@@ -127,7 +128,9 @@ def _stored(
     )
 
 
-def _ballot_rows(spec: BoxSpec, sheets: list[SheetInput], group_id: int | None) -> list[Ballot]:
+def _ballot_rows(
+    spec: BoxSpec, sheets: list[SheetInput], group_id: int | None
+) -> list[PendingBallot]:
     """Return unsaved online ballots for *sheets*, or raise a DomainError naming the problem."""
     shapes = spec.shapes
     subject_ids = spec.subject_ids
@@ -146,11 +149,16 @@ def _ballot_rows(spec: BoxSpec, sheets: list[SheetInput], group_id: int | None) 
         try:
             answers = encode(shapes, sheet.answers)
         except SheetError as exc:
-            raise sheet_error(exc) from exc
-        missing = [key for key, char in zip(item_keys, answers, strict=True) if char == "-"]
+            raise sheet_error(exc, shapes) from exc
+        # Items are named by their number on the ballot, never by their key.
+        missing = [
+            str(number)
+            for number, (_key, char) in enumerate(zip(item_keys, answers, strict=True), start=1)
+            if char == "-"
+        ]
         if missing:
             raise DomainError(
-                _("Please answer every question (missing: %(items)s).")
+                _("Please answer every question (missing: number %(items)s).")
                 % {"items": ", ".join(missing)},
                 code="missing_answers",
             )
@@ -232,7 +240,7 @@ _BALLOT_COLUMNS = (
 )
 
 
-def insert_ballots(rows: list[Ballot]) -> None:
+def insert_ballots(rows: list[PendingBallot]) -> None:
     """Insert ballots with one multi-row INSERT (the hot path of voting)."""
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_BALLOT_COLUMNS)) + ")"] * len(rows))
     params: list[Any] = []
@@ -251,7 +259,8 @@ def insert_ballots(rows: list[Ballot]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             # Only fixed column names and %s placeholders are formatted in; values are params.
-            f"INSERT INTO ballots_ballot ({', '.join(_BALLOT_COLUMNS)}) VALUES {placeholders}",  # noqa: S608
+            f"INSERT INTO ballots_pendingballot ({', '.join(_BALLOT_COLUMNS)}) "  # noqa: S608
+            f"VALUES {placeholders}",
             params,
         )
 
@@ -264,7 +273,7 @@ def _insert_receipts(box_id: int, receipts: list[str]) -> None:
         params += [random_id(), box_id, value]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO ballots_receipt (id, box_id, value) VALUES {placeholders}",  # noqa: S608
+            f"INSERT INTO ballots_pendingreceipt (id, box_id, value) VALUES {placeholders}",  # noqa: S608
             params,
         )
 
@@ -305,7 +314,7 @@ def enter_paper_ballot(
         try:
             compact = encode(spec.shapes, answers)
         except SheetError as exc:
-            raise sheet_error(exc) from exc
+            raise sheet_error(exc, spec.shapes) from exc
         ballot = _stored(
             spec,
             subject_id=subject.pk,
@@ -334,7 +343,7 @@ def withdraw_paper_ballot(*, actor: User | None, box: BallotBox, ballot_id: int)
                 _("A sheet can only be taken out of an open or closed box, before sealing."),
                 code="bad_box_state",
             )
-        deleted, _rows = Ballot.objects.filter(
+        deleted, _rows = PendingBallot.objects.filter(
             box=locked,
             pk=ballot_id,
             source__in=(BallotSource.TYPED, BallotSource.SCANNED),

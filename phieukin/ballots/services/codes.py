@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.ballots import codes as codes_mod
-from phieukin.ballots.models import Code, CodeState
+from phieukin.ballots.models import Code, CodeState, SealedCode
 from phieukin.ballots.services.common import code_digest, locked_box, normalise_code
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.rounds.lifecycle import BoxState
@@ -50,6 +50,15 @@ def lookup_code(text: str) -> tuple[str, CodeInfo]:
             [code_digest(normalised)],
         )
         found = cursor.fetchall()
+        if not found:
+            # Codes of sealed boxes were moved to the history table by the seal.
+            cursor.execute(
+                "SELECT c.id, c.box_id, c.group_id, c.state, b.state, b.opened_at "
+                "FROM ballots_sealedcode c JOIN rounds_ballotbox b ON b.id = c.box_id "
+                "WHERE c.digest = %s",
+                [code_digest(normalised)],
+            )
+            found = cursor.fetchall()
     if not found:
         raise DomainError(_("This code does not exist."), code="code_unknown", status=404)
     pk, box_id, group_id, state, box_state, opened_at = found[0]
@@ -90,7 +99,11 @@ def generate_codes(
         while len(plain) < count:
             code = codes_mod.generate()
             digest = code_digest(code)
-            if digest in seen or Code.objects.filter(digest=digest).exists():
+            if (
+                digest in seen
+                or Code.objects.filter(digest=digest).exists()
+                or SealedCode.objects.filter(digest=digest).exists()
+            ):
                 continue
             seen.add(digest)
             plain.append(code)

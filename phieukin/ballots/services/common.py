@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from phieukin.ballots import codes as codes_mod
 from phieukin.ballots.sheet import SheetError
 from phieukin.core.errors import Conflict, DomainError
+from phieukin.questionnaires.itemshape import ItemShape
 from phieukin.rounds.lifecycle import BoxState, TransitionError, check_box
 from phieukin.rounds.models import BallotBox
 
@@ -110,16 +112,25 @@ def clean_comment(comment: str, limit: int) -> str:
     return text
 
 
-def sheet_error(exc: SheetError) -> DomainError:
-    """Return the Vietnamese DomainError for a sheet that does not fit the questionnaire."""
+def sheet_error(exc: SheetError, shapes: Sequence[ItemShape] = ()) -> DomainError:
+    """Return the Vietnamese DomainError for a sheet that does not fit the questionnaire.
+
+    A question is named by its number on the ballot, never by its key; what the client
+    sent is not echoed.
+    """
     if exc.code == "unknown_item":
         return DomainError(
-            _("Unknown question: %(item)s.") % {"item": exc.item}, code="unknown_item"
+            _("The answers name a question that is not on this ballot."), code="unknown_item"
         )
     if exc.code == "unknown_option":
+        keys = [shape.key for shape in shapes]
+        if exc.item in keys:
+            return DomainError(
+                _("The answer to question number %(number)s is not one of its options.")
+                % {"number": keys.index(exc.item) + 1},
+                code="unknown_option",
+            )
         return DomainError(
-            _("Unknown answer %(option)s for question %(item)s.")
-            % {"option": exc.option, "item": exc.item},
-            code="unknown_option",
+            _("An answer is not one of its question's options."), code="unknown_option"
         )
     return DomainError(_("The answers do not fit the ballot."), code="bad_answers")

@@ -1,6 +1,11 @@
 """Sealing: the committee's shares open the box's key in memory; the ballots are
-decrypted, checked and re-inserted in random order with fresh ids; every trace of the
-voting order (ciphertexts, receipts' and codes' physical order) is rewritten and scrubbed.
+decrypted, checked and moved from the open-box tables (``ballots_pendingballot``,
+``ballots_pendingreceipt``, ``ballots_code``) into the sealed history (``ballots_ballot``,
+``ballots_receipt``, ``ballots_sealedcode``) in random order with fresh ids, all in one
+transaction. The history tables only ever receive such inserts, so nothing in them
+follows voting; the open-box tables, which only hold unsealed boxes' rows, are then
+rewritten whole, so the deleted copies are gone at a cost that does not grow with the
+sealed history.
 
 Sealing never imports the apps built on the ballot core: it asks whether paper work is
 still pending through :mod:`phieukin.rounds.hooks`.
@@ -18,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
@@ -167,7 +172,7 @@ def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[Readab
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(_BALLOT_COLUMNS)}, ciphertext FROM ballots_ballot "  # noqa: S608
+            f"SELECT {', '.join(_BALLOT_COLUMNS)}, ciphertext FROM ballots_pendingballot "  # noqa: S608
             "WHERE box_id = %s",
             [box.pk],
         )
@@ -228,22 +233,23 @@ class Rewritten:
 
 
 def _reinsert_shuffled(box: BallotBox, ballots: list[ReadableBallot]) -> Rewritten:
-    """Replace the box's ballots, receipts and codes by copies in random order, fresh ids.
+    """Move the box's ballots, receipts and codes into the sealed history, shuffled.
 
-    The code rows are rewritten too: a used code's position (and on PostgreSQL its xmin)
-    would otherwise still tell when it was used. Rows are moved with plain statements
-    (three reads, three deletes and a few multi-row inserts), never one save per row.
+    The open-box rows are deleted; the history rows get fresh random ids and are inserted
+    in random order in this one transaction, so neither their place in the table nor
+    (on PostgreSQL) their xmin says anything about the voting order. Rows are moved with
+    plain statements (three reads, three deletes and a few multi-row inserts).
     """
     rng = random.SystemRandom()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM ballots_receipt WHERE box_id = %s", [box.pk])
+        cursor.execute("SELECT value FROM ballots_pendingreceipt WHERE box_id = %s", [box.pk])
         receipts = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             "SELECT digest, group_id, state FROM ballots_code WHERE box_id = %s",
             [box.pk],
         )
         codes = cursor.fetchall()
-        for table in ("ballots_ballot", "ballots_receipt", "ballots_code"):
+        for table in OPEN_BOX_TABLES:
             cursor.execute(f"DELETE FROM {table} WHERE box_id = %s", [box.pk])  # noqa: S608
     rng.shuffle(ballots)
     rng.shuffle(receipts)
@@ -260,7 +266,7 @@ def _reinsert_shuffled(box: BallotBox, ballots: list[ReadableBallot]) -> Rewritt
         [(random_id(), box.pk, value) for value in receipts],
     )
     _insert_rows(
-        "ballots_code",
+        "ballots_sealedcode",
         ("id", "box_id", "digest", "group_id", "state"),
         [(random_id(), box.pk, *values) for values in codes],
     )
@@ -287,11 +293,14 @@ def _canonical(box: BallotBox, placed: list[tuple[int, ReadableBallot]]) -> list
     ]
 
 
-# Tables whose deleted rows could show how or in which order people voted.
+# The ballot core's open-box tables: they only ever hold the rows of unsealed boxes.
+OPEN_BOX_TABLES = ("ballots_pendingballot", "ballots_pendingreceipt", "ballots_code")
+
+# Tables whose deleted rows could show how or in which order people voted: the open-box
+# tables and the paper tables whose rows are deleted when a sheet enters the box. All of
+# them hold unsealed boxes' rows only, so rewriting them costs what is open, not history.
 SCRUBBED_TABLES = (
-    "ballots_ballot",
-    "ballots_receipt",
-    "ballots_code",
+    *OPEN_BOX_TABLES,
     "paper_pendingentry",
     "paper_pendingreading",
     "paper_reviewcrop",
@@ -305,7 +314,7 @@ class ScrubReport:
     ``leftovers`` names what stayed: per PostgreSQL table, the deleted row versions that
     ``VACUUM FULL`` had to copy into the new file because a transaction still running
     could see them (or -1 when the table could not be locked or reported nothing); on
-    SQLite ``vacuum`` or ``wal`` when the file rebuild or the WAL checkpoint stayed busy;
+    SQLite ``wal`` when the WAL checkpoint stayed busy;
     ``transaction`` when the scrub was asked for inside a transaction.
     """
 
@@ -418,20 +427,21 @@ def _pg_scrub(xid: str | None, deadline: float) -> ScrubReport:
 
 
 def _sqlite_scrub(deadline: float) -> ScrubReport:
+    """Empty the WAL into the file (``wal_checkpoint(TRUNCATE)``), retried while busy.
+
+    Nothing else is needed: ``secure_delete`` has zeroed the deleted cells and freed pages
+    in the seal's own transaction, and no row is inserted into an open-box table when a
+    box is sealed, so no page split leaves a copy of a deleted row in a page's slack
+    (measured: ``ballots/tests/test_anonymity.py`` finds no pre-seal id or ciphertext in
+    the file, also for a box sealed after another whose rows were interleaved with its
+    own). The WAL still holds the pages as they were before the seal until the
+    checkpoint has copied the new ones into the file and truncated it.
+    """
     leftovers: dict[str, int] = {}
     attempts = 0
     with connection.cursor() as cursor:
         while True:
             attempts += 1
-            try:
-                cursor.execute("VACUUM")
-                break
-            except OperationalError:
-                if time.monotonic() >= deadline:
-                    leftovers["vacuum"] = 1
-                    break
-                time.sleep(0.1)
-        while True:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             if not cursor.fetchone()[0]:
                 break
@@ -448,13 +458,16 @@ def scrub_deleted_copies(
     """Make deleted ballot copies unrecoverable (outside any transaction) and say whether
     that worked.
 
-    SQLite: with secure_delete on, freed cells are zeroed; ``VACUUM`` rebuilds the file
-    so no index page keeps a pre-seal id in its slack, and a TRUNCATE checkpoint copies
-    the WAL into the file and empties it, so no old page image survives in the -wal.
-    Both are retried while another connection keeps them busy.
+    Only the tables that hold unsealed boxes' rows (:data:`SCRUBBED_TABLES`) are touched;
+    the sealed history is never rewritten, so the cost follows what is open now.
 
-    PostgreSQL: ``VACUUM FULL`` rewrites the ballot, receipt and code tables and the paper
-    tables whose rows are deleted when a sheet enters the box; a plain VACUUM would only
+    SQLite: with secure_delete on, the seal's deletes have zeroed the cells and pages they
+    freed; a TRUNCATE checkpoint copies the WAL into the file and empties it, so no old
+    page image survives in the -wal (:func:`_sqlite_scrub`). It is retried while another
+    connection keeps it busy.
+
+    PostgreSQL: ``VACUUM FULL`` rewrites the open-box tables and the paper tables whose
+    rows are deleted when a sheet enters the box; a plain VACUUM would only
     mark the dead tuples' space as free and leave their bytes in the table files. But
     ``VACUUM FULL`` also copies every deleted row that a running transaction may still
     see — another session idle in a transaction, a ``pg_dump``, a transaction of another
@@ -495,7 +508,8 @@ def seal_box(
 
     The key is rebuilt in memory only, the ballots decrypted and checked, then re-inserted
     readable in random order with fresh ids; receipts and codes are rewritten in random
-    order; the ciphertexts are deleted and scrubbed after commit, and the key is dropped.
+    order into the sealed history; the box's rows in the open-box tables (ciphertexts,
+    receipts, codes) are deleted and scrubbed after commit, and the key is dropped.
     When the reconciliation does not hold, sealing needs ``acknowledge_mismatch=True``
     (the committee has read the warning). Wrong or too few shares change nothing.
     """
@@ -571,8 +585,8 @@ def seal_box(
 def _mark_scrubbed(*, since: Any) -> int:
     """Record that every seal made up to *since* has had its deleted copies scrubbed.
 
-    A complete scrub rewrites the whole tables, so it also finishes the scrub of any
-    earlier seal that could not complete then.
+    A complete scrub rewrites the whole open-box tables, so it also finishes the scrub of
+    any earlier seal that could not complete then.
     """
     return Seal.objects.filter(scrubbed_at__isnull=True, sealed_at__lte=since).update(
         scrubbed_at=timezone.now()

@@ -40,6 +40,7 @@ ROWS = [
     *rows("ballots:live", BOX_READERS, target="box", refused_as=HIDDEN),
     *rows("ballots:zero_report", BOX_READERS, target="box", refused_as=HIDDEN),
     *rows("ballots:minutes", BOX_READERS, target="sealed_box", refused_as=HIDDEN),
+    *rows("ballots:minutes_docx", BOX_READERS, target="sealed_box", refused_as=HIDDEN),
     # Organisers and the counting committee open a box (this one is open already), as the API.
     *_post("ballots:open", WARD_STAFF),
     *_post("ballots:close", WARD_STAFF),

@@ -5,8 +5,9 @@ order in which people voted. Each respondent's ballot carries a marker comment s
 test can tell which submission each stored row came from, and the test keeps every
 receipt and code in voting order. The claims: after sealing no physical order (SQLite
 rowid, PostgreSQL ctid and xmin) of the ballots, the receipts or the codes correlates
-with voting order (|Spearman rho| < 0.1 over 1,000 ballots), and no pre-seal id or
-ciphertext is left in the file bytes.
+with voting order (|Spearman rho| < 0.1 over 1,000 ballots), no pre-seal id or
+ciphertext is left in the file bytes, and sealing one box leaves the rows of the boxes
+sealed before it where they were (the sealed history is never rewritten).
 """
 
 from __future__ import annotations
@@ -22,8 +23,16 @@ import pytest
 from django.db import connection
 
 from phieukin.ballots import services
-from phieukin.ballots.models import Ballot, Code, Receipt
+from phieukin.ballots.models import (
+    Ballot,
+    Code,
+    PendingBallot,
+    PendingReceipt,
+    Receipt,
+    SealedCode,
+)
 from phieukin.ballots.services import sealing
+from phieukin.ballots.tests.conftest import full_sheets
 from phieukin.rounds.models import BallotBox
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,14 +86,22 @@ def _correlations(table: str, key: str, order_of: Any) -> list[float]:
     return [spearman(order, scan)] + [spearman(order, m) for m in measures]
 
 
-def _all_correlations(order_of: dict[str, int]) -> dict[str, list[float]]:
-    return {
-        "ballots": _correlations(
-            "ballots_ballot", "comment", lambda c: int(c.split("-")[1]) if c else None
-        ),
-        "receipts": _correlations("ballots_receipt", "value", order_of.get),
-        "codes": _correlations("ballots_code", "digest", order_of.get),
+def _all_correlations(order_of: dict[str, int], *, sealed: bool) -> dict[str, list[float]]:
+    """Measure the sealed history's tables, or (before sealing) the open-box tables."""
+    receipts, codes = (
+        ("ballots_receipt", "ballots_sealedcode")
+        if sealed
+        else ("ballots_pendingreceipt", "ballots_code")
+    )
+    out = {
+        "receipts": _correlations(receipts, "value", order_of.get),
+        "codes": _correlations(codes, "digest", order_of.get),
     }
+    if sealed:
+        out["ballots"] = _correlations(
+            "ballots_ballot", "comment", lambda c: int(c.split("-")[1]) if c else None
+        )
+    return out
 
 
 def test_no_physical_order_of_ballots_receipts_or_codes_follows_voting_after_sealing(
@@ -93,15 +110,16 @@ def test_no_physical_order_of_ballots_receipts_or_codes_follows_voting_after_sea
     order_of = _vote(open_box_, sheets)
     # Before sealing the receipts' physical order follows voting (what sealing destroys,
     # and proof that the measure sees order); the ballots are ciphertexts.
-    before = _all_correlations(order_of)
+    before = _all_correlations(order_of, sealed=False)
     assert max(abs(rho) for rho in before["receipts"]) > 0.9, before
-    assert not Ballot.objects.filter(box=open_box_).exclude(comment="").exists()
+    assert not PendingBallot.objects.filter(box=open_box_).exclude(comment="").exists()
     services.close_box(actor=None, box=open_box_)
     services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
-    after = _all_correlations(order_of)
+    after = _all_correlations(order_of, sealed=True)
     assert Ballot.objects.filter(box=open_box_).count() == 2 * RESPONDENTS
     assert Receipt.objects.filter(box=open_box_).count() == 2 * RESPONDENTS
-    assert Code.objects.filter(box=open_box_, state="used").count() == RESPONDENTS
+    assert SealedCode.objects.filter(box=open_box_, state="used").count() == RESPONDENTS
+    assert not Code.objects.filter(box=open_box_).exists()
     # Under a random order rho has a standard deviation of 1/sqrt(n - 1): about 0.03 for
     # 1,000 ballots or receipts and 0.045 for 500 codes, so 0.1 is 2.2 to 3 sigma above
     # chance per measure, while any order kept by the product gives more than 0.9.
@@ -131,13 +149,13 @@ def _record_bytes(value: int) -> bytes:
 def _pre_seal_traces(box: BallotBox) -> list[bytes]:
     """Return the pre-seal ids of ballots, receipts and codes, and a slice of every ciphertext."""
     ids = [
-        *Ballot.objects.filter(box=box).values_list("id", flat=True),
-        *Receipt.objects.filter(box=box).values_list("id", flat=True),
+        *PendingBallot.objects.filter(box=box).values_list("id", flat=True),
+        *PendingReceipt.objects.filter(box=box).values_list("id", flat=True),
         *Code.objects.filter(box=box).values_list("id", flat=True),
     ]
     ciphertexts = [
         bytes(c or b"")[40:72]
-        for c in Ballot.objects.filter(box=box).values_list("ciphertext", flat=True)
+        for c in PendingBallot.objects.filter(box=box).values_list("ciphertext", flat=True)
     ]
     assert all(ciphertexts)
     return [_record_bytes(i) for i in ids] + ciphertexts
@@ -146,7 +164,8 @@ def _pre_seal_traces(box: BallotBox) -> list[bytes]:
 def _seal_and_count_surviving(box: BallotBox, sheets: Any) -> int:
     _vote(box, sheets, respondents=150)
     traces = _pre_seal_traces(box)
-    assert sum(t in _file_bytes() for t in traces) == len(traces)  # present before sealing
+    before = _file_bytes()
+    assert sum(t in before for t in traces) == len(traces)  # present before sealing
     services.close_box(actor=None, box=box)
     services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
     data = _file_bytes()
@@ -179,6 +198,40 @@ def test_without_the_scrub_the_old_copies_would_survive(
 
 
 @sqlite_only
+def test_a_box_sealed_after_another_leaves_no_pre_seal_trace_either(
+    open_box_: BallotBox, sheets: Any
+) -> None:
+    """Two boxes voted at the same time, their rows interleaved in the open-box tables:
+    sealing the first deletes rows between the second's (pages merge, cells move), and
+    the second's pre-seal ids and ciphertexts are still gone from the file once it is
+    sealed too."""
+    second = BallotBox.objects.exclude(pk=open_box_.pk).filter(state="prepared").first()
+    assert second is not None
+    services.open_box(actor=None, box=second)
+    codes = {
+        box.pk: services.generate_codes(actor=None, box=box, count=120)
+        for box in (open_box_, second)
+    }
+    for order in range(120):
+        for box in (open_box_, second):
+            services.cast_ballot(
+                code=codes[box.pk][order],
+                sheets=full_sheets(box, order % 5, f"marker-{order:05d}"),
+            )
+    first_traces = _pre_seal_traces(open_box_)
+    second_traces = _pre_seal_traces(second)
+    for box in (open_box_, second):
+        services.close_box(actor=None, box=box)
+    services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    data = _file_bytes()
+    assert sum(t in data for t in first_traces) == 0
+    assert sum(t in data for t in second_traces) == len(second_traces)  # still open: there
+    services.seal_box(actor=None, box=second, acknowledge_mismatch=True)
+    data = _file_bytes()
+    assert sum(t in data for t in first_traces + second_traces) == 0
+
+
+@sqlite_only
 def test_a_reader_left_open_during_sealing_delays_the_scrub_and_the_seal_says_so(
     open_box_: BallotBox, sheets: Any, settings: Any
 ) -> None:
@@ -199,7 +252,8 @@ def test_a_reader_left_open_during_sealing_delays_the_scrub_and_the_seal_says_so
         services.close_box(actor=None, box=open_box_)
         seal = services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
         assert seal.scrubbed_at is None
-        assert sum(t in _file_bytes() for t in traces) > 0
+        data = _file_bytes()
+        assert sum(t in data for t in traces) > 0
     finally:
         reader.execute("COMMIT")
         reader.close()
@@ -210,11 +264,20 @@ def test_a_reader_left_open_during_sealing_delays_the_scrub_and_the_seal_says_so
     assert sum(t in data for t in traces) == 0
 
 
+OPEN_TABLES = {
+    "ballots_pendingballot",
+    "ballots_pendingreceipt",
+    "ballots_code",
+    "paper_pendingentry",
+}
+HISTORY_TABLES = {"ballots_ballot", "ballots_receipt", "ballots_sealedcode"}
+
+
 def _file_nodes() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname, pg_relation_filenode(oid) FROM pg_class WHERE relname IN "
-            "('ballots_ballot', 'ballots_receipt', 'ballots_code', 'paper_pendingentry')"
+            "SELECT relname, pg_relation_filenode(oid) FROM pg_class WHERE relname = ANY(%s)",
+            [sorted(OPEN_TABLES | HISTORY_TABLES)],
         )
         return {name: int(node) for name, node in cursor.fetchall()}
 
@@ -222,10 +285,11 @@ def _file_nodes() -> dict[str, int]:
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_URL"), reason="PostgreSQL only (DATABASE_URL not set)"
 )
-def test_sealing_rewrites_the_ballot_tables_on_postgresql(
+def test_sealing_rewrites_the_open_box_tables_on_postgresql_and_never_the_history(
     open_box_: BallotBox, sheets: Any
 ) -> None:
-    """VACUUM FULL writes the tables into new files, so the dead pre-seal tuples are gone.
+    """VACUUM FULL writes the open-box tables into new files, so the dead pre-seal tuples
+    are gone; the sealed history only received inserts and keeps its files.
 
     A plain VACUUM would keep the same file and only mark the old bytes as free space.
     """
@@ -234,5 +298,43 @@ def test_sealing_rewrites_the_ballot_tables_on_postgresql(
     services.close_box(actor=None, box=open_box_)
     services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
     after = _file_nodes()
-    assert set(after) == {"ballots_ballot", "ballots_receipt", "ballots_code", "paper_pendingentry"}
-    assert all(after[name] != before[name] for name in after)
+    assert set(after) == OPEN_TABLES | HISTORY_TABLES
+    assert all(after[name] != before[name] for name in OPEN_TABLES)
+    assert all(after[name] == before[name] for name in HISTORY_TABLES)
+
+
+def _history_rows(box: BallotBox) -> dict[str, list[Any]]:
+    """Return, per history table, each row of *box* with its physical place (SQLite rowid;
+    PostgreSQL ctid and xmin) and values."""
+    place = "rowid" if connection.vendor == "sqlite" else "ctid::text, xmin::text"
+    out: dict[str, list[Any]] = {}
+    with connection.cursor() as cursor:
+        for table in sorted(HISTORY_TABLES):
+            cursor.execute(
+                f"SELECT {place}, * FROM {table} WHERE box_id = %s ORDER BY id",
+                [box.pk],
+            )
+            out[table] = cursor.fetchall()
+    return out
+
+
+def test_sealing_a_box_leaves_the_rows_of_boxes_sealed_before_untouched(
+    open_box_: BallotBox, sheets: Any
+) -> None:
+    """The seal of a second box neither moves nor rewrites the first box's sealed rows, so
+    its cost does not grow with the history (and the first box still verifies)."""
+    second = BallotBox.objects.exclude(pk=open_box_.pk).filter(state="prepared").first()
+    assert second is not None
+    services.open_box(actor=None, box=second)
+    _vote(open_box_, sheets, respondents=20)
+    _vote(second, lambda n, comment: full_sheets(second, n, comment), respondents=20)
+    services.close_box(actor=None, box=open_box_)
+    services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    first_rows = _history_rows(open_box_)
+    assert all(first_rows.values())
+    # The second box's open rows survived the first seal's scrub, and still seal.
+    assert PendingBallot.objects.filter(box=second).count() == 40
+    services.close_box(actor=None, box=second)
+    services.seal_box(actor=None, box=second, acknowledge_mismatch=True)
+    assert _history_rows(open_box_) == first_rows
+    assert services.verify_box(box=open_box_).ok and services.verify_box(box=second).ok

@@ -14,9 +14,18 @@ from typing import Any
 import pytest
 
 from phieukin.ballots import documents, services
+from phieukin.ballots.models import Seal
 from phieukin.rounds.models import BallotBox, Conference
 from phieukin.rounds.services import record_conference_details, record_round_plan
-from phieukin.testing.documents import DATE_LINE, pdf_find, pdf_pages
+from phieukin.testing.documents import (
+    DATE_LINE,
+    docx_all_text,
+    docx_document,
+    docx_header_cells,
+    pdf_find,
+    pdf_pages,
+)
+from phieukin.testing.rawkeys import raw_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +37,7 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture
-def minutes(open_box_: BallotBox, box_codes: list[str], sheets: Any, settings: Any) -> bytes:
+def seal(open_box_: BallotBox, box_codes: list[str], sheets: Any, settings: Any) -> Seal:
     settings.PHIEUKIN_PUBLIC_URL = "https://phieukin.example.vn"
     conference = Conference.objects.get(pk=open_box_.conference_id)
     record_round_plan(
@@ -50,8 +59,17 @@ def minutes(open_box_: BallotBox, box_codes: list[str], sheets: Any, settings: A
     for code in box_codes[:3]:
         services.cast_ballot(code=code, sheets=sheets(0))
     services.close_box(actor=None, box=open_box_)
-    seal = services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    return services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+
+
+@pytest.fixture
+def minutes(seal: Seal) -> bytes:
     return documents.counting_minutes_pdf(seal)
+
+
+@pytest.fixture
+def minutes_docx(seal: Seal) -> bytes:
+    return documents.counting_minutes_docx(seal)
 
 
 def test_the_minutes_head_names_the_ward_committee_above_the_counting_committee(
@@ -119,3 +137,79 @@ def test_the_bulletin_sentence_and_its_address_share_a_page(
     closing = pdf_find(minutes, "nhất trí ký tên")
     last_name = pdf_find(minutes, COMMITTEE[-1], occurrence=1)
     assert closing and last_name and closing.page == last_name.page
+
+
+# --- The same minutes as an editable DOCX --------------------------------------------------
+
+
+def test_the_docx_minutes_carry_the_same_heading(minutes_docx: bytes, open_box_: BallotBox) -> None:
+    left, right = docx_header_cells(minutes_docx)
+    ward = open_box_.conference.unit
+    assert left[:3] == [ward.party_committee.upper(), "TỔ KIỂM PHIẾU", "*"]
+    assert left[3].endswith("-BB/TKP")
+    assert right[0] == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    assert DATE_LINE.fullmatch(right[-1].strip())
+    text = docx_all_text(minutes_docx)
+    assert "BIÊN BẢN" in text
+
+
+def test_the_docx_minutes_say_what_the_pdf_says(minutes: bytes, minutes_docx: bytes) -> None:
+    docx_text = _flat(docx_all_text(minutes_docx))
+    pdf_text = _flat("\n".join(pdf_pages(minutes)))
+    for sentence in (
+        "Thực hiện Kế hoạch số 104-KH/QU ngày 11/02/2026 của Ban Thường vụ Quận ủy",
+        "tại Hội trường Đảng ủy phường",
+        "Chủ trì hội nghị: đồng chí Nguyễn Văn An.",
+        "Thư ký hội nghị: đồng chí Trần Thị Bình.",
+        "Tổ kiểm phiếu có mặt 4 đồng chí: đồng chí Lê Văn Cường, Tổ trưởng",
+        "1. Số người (tính theo người)",
+        "2. Số phiếu (tính theo tờ phiếu)",
+        "3. Đối chiếu số liệu (tính theo người)",
+        "Bảng công bố công khai tại địa chỉ:",
+        "nhất trí ký tên",
+    ):
+        assert sentence in docx_text and sentence in pdf_text, sentence
+    assert not raw_keys(docx_text)
+
+
+def test_each_member_signs_the_docx_under_the_right_title_in_bold_13_points(
+    minutes_docx: bytes,
+) -> None:
+    document = docx_document(minutes_docx)
+    blocks = [
+        [p for p in cell.paragraphs]
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+        if cell.paragraphs and cell.paragraphs[0].text in ("TỔ TRƯỞNG TỔ KIỂM PHIẾU", "THÀNH VIÊN")
+    ]
+    assert [b[0].text for b in blocks] == ["TỔ TRƯỞNG TỔ KIỂM PHIẾU"] + ["THÀNH VIÊN"] * 3
+    assert [b[-1].text for b in blocks] == COMMITTEE
+    for block in blocks:
+        for paragraph in (block[0], block[-1]):
+            run = paragraph.runs[0]
+            assert run.bold and run.font.size.pt == 13
+    # Never the account name of a counter.
+    assert "kiemphieu" not in docx_all_text(minutes_docx)
+
+
+def test_the_box_page_and_the_api_offer_the_docx(
+    minutes_docx: bytes, open_box_: BallotBox, counter: Any, client: Any
+) -> None:
+    from phieukin.api.auth import create_api_token
+
+    client.force_login(counter)
+    page = client.get(f"/ballots/{open_box_.pk}/").content.decode()
+    assert f"/ballots/{open_box_.pk}/minutes.docx" in page
+    web = client.get(f"/ballots/{open_box_.pk}/minutes.docx")
+    assert web.status_code == 200 and web["Content-Type"].endswith("wordprocessingml.document")
+    token = create_api_token(user=counter, name="minutes")
+    api = client.get(
+        f"/api/v1/admin/boxes/{open_box_.pk}/minutes.docx", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert api.status_code == 200
+    assert _flat(docx_all_text(api.content)) == _flat(docx_all_text(web.content))
+    pdf = client.get(
+        f"/api/v1/admin/boxes/{open_box_.pk}/minutes.pdf", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")

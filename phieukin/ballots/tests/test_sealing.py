@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from phieukin.ballots import services
-from phieukin.ballots.models import Ballot, BoxKey, Receipt
+from phieukin.ballots.models import Ballot, BoxKey, Code, PendingBallot, PendingReceipt, Receipt
 from phieukin.core.errors import DomainError
 from phieukin.rounds.models import BallotBox
 from phieukin.testing.boxes import kept_shares
@@ -39,7 +39,8 @@ def test_ballots_of_an_open_box_are_stored_as_ciphertext_only(
 ) -> None:
     code = services.generate_codes(actor=None, box=open_box_, count=1)[0]
     services.cast_ballot(code=code, sheets=sheets(1, "marker-comment"))
-    rows = list(Ballot.objects.filter(box=open_box_).values())
+    rows = list(PendingBallot.objects.filter(box=open_box_).values())
+    assert not Ballot.objects.exists()  # the sealed history holds nothing of an open box
     assert rows and all(r["answers"] == "" and r["comment"] == "" for r in rows)
     assert all(r["group_id"] is None and r["ciphertext"] for r in rows)
     assert b"marker" not in b"".join(bytes(r["ciphertext"] or b"") for r in rows)
@@ -56,7 +57,8 @@ def test_sealing_with_t_shares_decrypts_and_verifies(open_box_: BallotBox, sheet
     )
     comments = sorted(Ballot.objects.filter(box=open_box_).values_list("comment", flat=True))
     assert comments == sorted(f"comment {i}" for i in range(6) for _leader in range(2))
-    assert not Ballot.objects.filter(box=open_box_, ciphertext__isnull=False).exists()
+    assert not PendingBallot.objects.exists() and not PendingReceipt.objects.exists()
+    assert not Code.objects.exists()  # the box's codes moved to the sealed history
     assert sorted(Receipt.objects.filter(box=open_box_).values_list("value", flat=True)) == sorted(
         receipts
     )
@@ -78,7 +80,9 @@ def test_t_minus_one_shares_fail_with_a_clear_message_and_change_nothing(
     open_box_: BallotBox, sheets: Any
 ) -> None:
     _voted_and_closed(open_box_, sheets, count=3)
-    before = sorted(bytes(c or b"") for c in Ballot.objects.values_list("ciphertext", flat=True))
+    before = sorted(
+        bytes(c or b"") for c in PendingBallot.objects.values_list("ciphertext", flat=True)
+    )
     with pytest.raises(DomainError) as error:
         services.seal_box(
             actor=None, box=open_box_, shares=kept_shares(open_box_)[:1], acknowledge_mismatch=True
@@ -88,7 +92,7 @@ def test_t_minus_one_shares_fail_with_a_clear_message_and_change_nothing(
     open_box_.refresh_from_db()
     assert open_box_.state == "closed"
     assert (
-        sorted(bytes(c or b"") for c in Ballot.objects.values_list("ciphertext", flat=True))
+        sorted(bytes(c or b"") for c in PendingBallot.objects.values_list("ciphertext", flat=True))
         == before
     )
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from phieukin.ballots import services
-from phieukin.ballots.models import Ballot, Code, Receipt, Seal
+from phieukin.ballots.models import Ballot, Code, PendingBallot, PendingReceipt, Seal
 from phieukin.ballots.services import SheetInput, cast_ballot
 from phieukin.core.errors import Conflict, DomainError, PermissionDenied
 from phieukin.rounds.models import BallotBox, Subject
@@ -37,8 +37,8 @@ def test_casting_stores_one_ballot_per_leader_and_returns_receipts(
 ) -> None:
     receipts = cast_ballot(code=box_codes[0], sheets=sheets(1, "Góp ý"))
     leaders = Subject.objects.filter(conference=open_box_.conference).count()
-    assert len(receipts) == leaders == Ballot.objects.filter(box=open_box_).count()
-    assert set(Receipt.objects.values_list("value", flat=True)) == set(receipts)
+    assert len(receipts) == leaders == PendingBallot.objects.filter(box=open_box_).count()
+    assert set(PendingReceipt.objects.values_list("value", flat=True)) == set(receipts)
     assert Code.objects.filter(state="used").count() == 1
 
 
@@ -74,7 +74,7 @@ def test_a_closed_box_refuses_codes(box_codes: list[str], sheets: Any, open_box_
     with pytest.raises(Conflict) as error:
         cast_ballot(code=box_codes[0], sheets=sheets())
     assert error.value.code == "box_not_open"
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_bad_sheets_are_refused_and_nothing_is_stored(
     with pytest.raises(DomainError) as error:
         cast_ballot(code=box_codes[0], sheets=mutate(sheets()))
     assert error.value.code == code
-    assert not Ballot.objects.exists() and not Receipt.objects.exists()
+    assert not PendingBallot.objects.exists() and not PendingReceipt.objects.exists()
     assert not Code.objects.filter(state="used").exists()
 
 
@@ -169,7 +169,7 @@ def test_sealing_gives_every_ballot_a_fresh_id(
     box_codes: list[str], sheets: Any, open_box_: BallotBox
 ) -> None:
     _fill(open_box_, box_codes, sheets, 5)
-    before = set(Ballot.objects.values_list("id", flat=True))
+    before = set(PendingBallot.objects.values_list("id", flat=True))
     services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
     after = set(Ballot.objects.values_list("id", flat=True))
     assert len(after) == len(before) and not (before & after)
@@ -204,8 +204,8 @@ def test_nothing_changes_in_a_sealed_box(
             "Các biên nhận khác",
         ),
         (
-            "UPDATE ballots_code SET state = 'unused' WHERE id = "
-            "(SELECT min(id) FROM ballots_code WHERE state = 'used')",
+            "UPDATE ballots_sealedcode SET state = 'unused' WHERE id = "
+            "(SELECT min(id) FROM ballots_sealedcode WHERE state = 'used')",
             "codes_used",
         ),
     ],

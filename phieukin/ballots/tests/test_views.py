@@ -131,6 +131,51 @@ def test_a_photo_of_the_signed_minutes_can_be_attached(
     assert services.verify_box(box=open_box_).ok  # attaching changes nothing in the box
 
 
+def _sealed_with_one_ballot(box: BallotBox, codes: list[str], sheets: Any) -> BallotBox:
+    services.cast_ballot(code=codes[0], sheets=sheets())
+    services.close_box(actor=None, box=box)
+    services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    return box
+
+
+def test_signed_minutes_of_another_kind_are_refused_with_415_on_the_box_page(
+    client: Client, open_box_: BallotBox, box_codes: list[str], sheets: Any, counter: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    box = _sealed_with_one_ballot(open_box_, box_codes, sheets)
+    client.force_login(counter)
+    text = SimpleUploadedFile("bien-ban.pdf", b"just some text", "application/pdf")
+    response = client.post(f"/ballots/{box.pk}/signed/", {"signed": text})
+    assert response.status_code == 415
+    page = response.content.decode()
+    assert "Không nhận loại tệp này" in page
+    assert "PDF, PNG, JPEG" in page
+    assert not Seal.objects.get(box=box).signed_minutes
+
+
+def test_signed_minutes_above_the_size_limit_are_refused_with_413_on_the_box_page(
+    client: Client,
+    open_box_: BallotBox,
+    box_codes: list[str],
+    sheets: Any,
+    counter: Any,
+    monkeypatch: Any,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from phieukin.ballots.services import sealing
+
+    box = _sealed_with_one_ballot(open_box_, box_codes, sheets)
+    monkeypatch.setattr(sealing, "SIGNED_MINUTES_MAX_BYTES", 1024)
+    client.force_login(counter)
+    big = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n" + b"0" * 2048, "application/pdf")
+    response = client.post(f"/ballots/{box.pk}/signed/", {"signed": big})
+    assert response.status_code == 413
+    assert "Tệp quá lớn" in response.content.decode()
+    assert not Seal.objects.get(box=box).signed_minutes
+
+
 def test_opening_closing_and_sealing_without_the_confirmation_change_nothing(
     client: Client, box: BallotBox, ward_organiser: Any, counter: Any
 ) -> None:

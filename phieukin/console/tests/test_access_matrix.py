@@ -113,7 +113,12 @@ class World:
             "job": {"job_id": job.pk},
             "": {},
             "missing": {"pk": MISSING},
-            "committee_member_missing": {"unit_id": wards[0].pk, "user_id": MISSING},
+            "committee_member_missing": {
+                "unit_id": wards[0].pk,
+                "user_id": MISSING,
+                "unit": wards[0].pk,
+                "member": MISSING,
+            },
             "public_unit": {"unit_id": wards[0].pk, "plan_id": MISSING, "pk": wards[0].pk},
             # The follow-through API: the first ward, the current round, the leader's record;
             # no plan is posted in this world.

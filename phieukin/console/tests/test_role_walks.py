@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from phieukin.accounts.models import User
-from phieukin.ballots.models import Ballot, Receipt, Seal
+from phieukin.ballots.models import PendingBallot, PendingReceipt, Seal
 from phieukin.ballots.services import generate_codes, open_box
 from phieukin.reports.tests.conftest import fill_round
 from phieukin.rounds.models import BallotBox, Round, Subject
@@ -123,18 +123,18 @@ def test_the_counter_types_takes_back_closes_and_seals_with_confirmations(
     page.press("input[name=keys]", "Enter")
     page.wait_for_load_state()
     assert "Phiếu đã vào hòm phiếu." in _text(page)
-    assert Ballot.objects.filter(box=box).count() == 1
+    assert PendingBallot.objects.filter(box=box).count() == 1
     page.click("text=Rút lại phiếu vừa nhập")
     assert "không thể hoàn tác" in _text(page)
     _shot(page, "counter-2-take-back-confirmation")
     page.locator("main form").first.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert "xin nhập lại phiếu" in _text(page)
-    assert not Ballot.objects.filter(box=box).exists()
+    assert not PendingBallot.objects.filter(box=box).exists()
     page.fill("input[name=keys]", "2" * digits)
     page.press("input[name=keys]", "Enter")
     page.wait_for_load_state()
-    assert Ballot.objects.filter(box=box).count() == 1
+    assert PendingBallot.objects.filter(box=box).count() == 1
 
     page.goto(f"{live_server.url}/ballots/{box.pk}/")
     closing = page.locator(f"form[action='/ballots/{box.pk}/close/']")
@@ -194,8 +194,8 @@ def test_a_voter_on_a_phone_without_javascript_votes_and_gets_receipts(
     receipts = _vote(page, live_server, opened, code)
     _shot(page, "voter-phone-no-js-receipts")
     leaders = Subject.objects.filter(conference=opened.conference).count()
-    assert len(receipts) == Receipt.objects.filter(box=opened).count() >= 1
-    assert Ballot.objects.filter(box=opened).count() == leaders
+    assert len(receipts) == PendingReceipt.objects.filter(box=opened).count() >= 1
+    assert PendingBallot.objects.filter(box=opened).count() == leaders
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 

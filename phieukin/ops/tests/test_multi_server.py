@@ -32,7 +32,7 @@ from django.test import RequestFactory
 from phieukin.ballots import codes as codes_module
 from phieukin.ballots import ratelimit
 from phieukin.ballots import services as ballots
-from phieukin.ballots.models import Receipt
+from phieukin.ballots.models import PendingReceipt
 from phieukin.ballots.selectors import bulletin
 from phieukin.ballots.services import shapes_for
 from phieukin.rounds.models import BallotBox, Subject
@@ -180,7 +180,7 @@ def test_two_app_servers_share_limits_and_lose_no_acknowledged_ballot(
         assert servers[0].wait(timeout=10) == -signal.SIGKILL
         assert fallbacks, "no request reached the killed server after the kill"
         assert len(acknowledged) >= len(subjects) * 25
-        assert Receipt.objects.filter(box=box).count() >= len(acknowledged)
+        assert PendingReceipt.objects.filter(box=box).count() >= len(acknowledged)
     finally:
         for server in servers:
             if server.poll() is None:

@@ -7,7 +7,7 @@ from django.test import Client
 from phieukin.accounts.models import User
 from phieukin.ballots import boxkeys
 from phieukin.ballots.boxkeys import SheetContent
-from phieukin.ballots.models import Ballot, BoxKey
+from phieukin.ballots.models import BoxKey, PendingBallot
 from phieukin.ballots.services import sealing
 from phieukin.testing.boxes import kept_shares
 
@@ -24,7 +24,7 @@ def keys_of(n: int, pattern: str = "1") -> str:
     return (pattern * n)[:n]
 
 
-def content_of(ballot: Ballot) -> SheetContent:
+def content_of(ballot: PendingBallot) -> SheetContent:
     """Return the readable content of a ballot of a box still open (encrypted to its key).
 
     The committee's shares are the ones the autouse ``phieukin.testing.boxes`` fixture

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from phieukin.accounts.models import User
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import PendingBallot
 from phieukin.ballots.sheet import ItemShape
 from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import build_layout
@@ -54,7 +54,7 @@ def test_typing_shows_each_item_live_and_enter_saves_the_ballot(
     keys.press("Enter")
     page.wait_for_url("**/entry/?subject=*")
     assert "Phiếu đã vào hòm phiếu." in page.content()
-    assert Ballot.objects.filter(box=open_box_).count() == 1
+    assert PendingBallot.objects.filter(box=open_box_).count() == 1
 
 
 def test_the_batch_page_reads_itself_to_the_end(
@@ -71,4 +71,4 @@ def test_the_batch_page_reads_itself_to_the_end(
     batch = upload_scans(actor=None, box=open_box_, files=uploads)
     page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/scans/{batch.pk}/")
     page.wait_for_selector("text=Đã đọc hết các trang.", timeout=30000)
-    assert Ballot.objects.filter(box=open_box_, source="scanned").count() == 1
+    assert PendingBallot.objects.filter(box=open_box_, source="scanned").count() == 1

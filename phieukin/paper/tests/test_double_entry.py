@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from phieukin.accounts.models import User
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import Ballot, PendingBallot
 from phieukin.ballots.services import close_box, seal_box
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import Conflict, PermissionDenied
@@ -42,11 +42,11 @@ def test_two_matching_entries_make_exactly_one_ballot_and_no_pending_entry(
     keys = "2" * len(shapes)
     body = _type(login(counter), doubled, subject, keys)
     assert "chờ một thành viên khác nhập lần hai" in body
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
     assert PendingEntry.objects.count() == 1
     body = _type(login(counter2), doubled, subject, keys)
     assert "Phiếu đã vào hòm phiếu." in body
-    ballot = Ballot.objects.get(box=doubled)
+    ballot = PendingBallot.objects.get(box=doubled)
     assert set(decode(shapes, content_of(ballot).answers).values()) == {"kha"}
     assert not PendingEntry.objects.exists()
 
@@ -58,7 +58,7 @@ def test_the_same_account_cannot_type_both_entries(
     _type(client, doubled, subject, "1" * len(shapes))
     body = _type(client, doubled, subject, "1" * len(shapes))
     assert "lần nhập thứ hai phải do một thành viên khác" in body
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
     assert PendingEntry.objects.get().second_by_id is None
 
 
@@ -74,7 +74,7 @@ def test_a_mismatch_waits_for_a_third_member_who_decides(
     _type(login(counter), doubled, subject, "1" * n)
     body = _type(login(counter2), doubled, subject, "1" * (n - 1) + "3")
     assert "Hai lần nhập của phiếu này khác nhau" in body
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
     entry = PendingEntry.objects.get()
     url = reverse("paper:resolve", args=[doubled.pk, entry.pk])
 
@@ -88,11 +88,11 @@ def test_a_mismatch_waits_for_a_third_member_who_decides(
     refused = login(counter).post(url, {"keys": "1" * n})
     assert refused.status_code == 400
     assert "người không nhập phiếu" in refused.content.decode()
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
     decided = login(counter3).post(url, {"keys": "1" * (n - 1) + "3"})
     assert decided.status_code == 302
-    ballot = Ballot.objects.get(box=doubled)
+    ballot = PendingBallot.objects.get(box=doubled)
     assert decode(shapes, content_of(ballot).answers)[shapes[-1].key] == "trung_binh"
     assert not PendingEntry.objects.exists()
 
@@ -112,7 +112,7 @@ def test_the_coordinator_may_decide_a_mismatch(
     outcome = resolve_entry(actor=ward_organiser, entry=entry, keys="*")
     assert outcome.status == "entered"
     assert outcome.valid is False
-    assert Ballot.objects.get().valid is False
+    assert PendingBallot.objects.get().valid is False
 
 
 def test_a_typist_cannot_resolve_through_the_service_either(
@@ -123,7 +123,7 @@ def test_a_typist_cannot_resolve_through_the_service_either(
     enter_typed_sheet(actor=counter2, box=doubled, subject=subject, keys="2" * n, sheet_label="B")
     with pytest.raises(PermissionDenied):
         resolve_entry(actor=counter2, entry=PendingEntry.objects.get(), keys="2" * n)
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
 
 def test_double_entry_needs_a_sheet_number(
@@ -145,7 +145,7 @@ def test_different_comments_are_a_mismatch(
         actor=counter2, box=doubled, subject=subject, keys=keys, sheet_label="C", comment="Tôt"
     )
     assert outcome.status == "mismatch"
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
 
 def test_pending_entries_carry_no_time_and_a_random_id() -> None:

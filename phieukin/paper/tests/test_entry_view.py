@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from phieukin.audit.models import AuditEvent
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import PendingBallot
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.paper.tests.helpers import content_of
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
@@ -39,7 +39,7 @@ def test_typed_digits_become_a_ballot_with_the_right_answers(
     response = _post(as_counter, open_box_, subject=subject.pk, keys=keys, comment="Cần gần dân")
     assert response.status_code == 302
     assert response["Location"].endswith(f"?subject={subject.pk}")
-    ballot = Ballot.objects.get(box=open_box_)
+    ballot = PendingBallot.objects.get(box=open_box_)
     content = content_of(ballot)
     answers = decode(shapes, content.answers)
     assert [answers[s.key] for s in shapes[:5]] == [
@@ -61,7 +61,7 @@ def test_spaces_between_groups_of_digits_are_ignored(
 ) -> None:
     keys = " ".join(["1111"] * (len(shapes) // 4)) + " " + "2" * (len(shapes) % 4)
     assert _post(as_counter, open_box_, subject=subject.pk, keys=keys).status_code == 302
-    assert Ballot.objects.filter(box=open_box_).count() == 1
+    assert PendingBallot.objects.filter(box=open_box_).count() == 1
 
 
 def test_a_wrong_number_of_digits_is_refused_with_a_clear_message_and_nothing_stored(
@@ -72,7 +72,7 @@ def test_a_wrong_number_of_digits_is_refused_with_a_clear_message_and_nothing_st
     body = response.content.decode()
     assert f"{len(shapes) - 1} chữ số" in body
     assert f"{len(shapes)} nội dung" in body
-    assert not Ballot.objects.filter(box=open_box_).exists()
+    assert not PendingBallot.objects.filter(box=open_box_).exists()
 
 
 def test_a_letter_is_refused_and_nothing_stored(
@@ -82,7 +82,7 @@ def test_a_letter_is_refused_and_nothing_stored(
     response = _post(as_counter, open_box_, subject=subject.pk, keys=keys)
     assert response.status_code == 400
     assert "không phải chữ số" in response.content.decode()
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
 
 def test_a_digit_beyond_the_options_of_an_item_is_refused(
@@ -92,7 +92,7 @@ def test_a_digit_beyond_the_options_of_an_item_is_refused(
     response = _post(as_counter, open_box_, subject=subject.pk, keys=keys)
     assert response.status_code == 400
     assert "Nội dung 3 chỉ có 5 lựa chọn" in response.content.decode()
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
 
 def test_the_star_key_enters_an_invalid_ballot(
@@ -100,7 +100,7 @@ def test_the_star_key_enters_an_invalid_ballot(
 ) -> None:
     response = _post(as_counter, open_box_, subject=subject.pk, keys="*")
     assert response.status_code == 302
-    ballot = Ballot.objects.get(box=open_box_)
+    ballot = PendingBallot.objects.get(box=open_box_)
     assert not ballot.valid
     assert set(content_of(ballot).answers) == {"-"}
 
@@ -110,7 +110,7 @@ def test_the_invalid_checkbox_works_without_javascript(
 ) -> None:
     response = _post(as_counter, open_box_, subject=subject.pk, keys="", invalid="on")
     assert response.status_code == 302
-    assert not Ballot.objects.get(box=open_box_).valid
+    assert not PendingBallot.objects.get(box=open_box_).valid
 
 
 def test_nothing_typed_is_refused(
@@ -118,7 +118,7 @@ def test_nothing_typed_is_refused(
 ) -> None:
     response = _post(as_counter, open_box_, subject=subject.pk, keys="")
     assert response.status_code == 400
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
 
 def test_a_leader_of_another_box_is_refused(
@@ -127,7 +127,7 @@ def test_a_leader_of_another_box_is_refused(
     other = Subject.objects.filter(conference=box_b.conference)[0]
     response = _post(as_counter, open_box_, subject=other.pk, keys="1" * len(shapes))
     assert response.status_code == 400
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
 
 def test_the_ballot_records_neither_who_typed_it_nor_when(
@@ -136,7 +136,7 @@ def test_the_ballot_records_neither_who_typed_it_nor_when(
     events = AuditEvent.objects.count()
     _post(as_counter, open_box_, subject=subject.pk, keys="1" * len(shapes))
     assert AuditEvent.objects.count() == events
-    row = Ballot.objects.filter(box=open_box_).values().get()
+    row = PendingBallot.objects.filter(box=open_box_).values().get()
     assert set(row) == {
         "id",
         "box_id",
@@ -163,6 +163,6 @@ def test_the_chosen_respondent_group_is_kept_and_stays_selected(
     )
     assert response.status_code == 302
     assert f"group={group.pk}" in response["Location"]
-    assert content_of(Ballot.objects.get(box=open_box_)).group_id == group.pk
+    assert content_of(PendingBallot.objects.get(box=open_box_)).group_id == group.pk
     page = as_counter.get(response["Location"])
     assert f'<option value="{group.pk}" selected>' in page.content.decode()

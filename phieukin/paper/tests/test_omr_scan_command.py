@@ -10,7 +10,7 @@ import cv2
 import pytest
 from django.core.management import CommandError, call_command
 
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import PendingBallot
 from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import build_layout
 from phieukin.paper.models import ScanFile
@@ -46,7 +46,7 @@ def test_it_reads_files_and_prints_a_json_summary(open_box_: BallotBox, tmp_path
     assert [r["file"] for r in summary["pages_refused"]] == ["junk.jpg"]
     assert summary["pages_refused"][0]["reason"]
     assert "3/3" in err.getvalue()
-    assert Ballot.objects.get(box=open_box_).source == "scanned"
+    assert PendingBallot.objects.get(box=open_box_).source == "scanned"
     assert ScanFile.objects.filter(box=open_box_).count() == 3
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from phieukin.accounts.models import User
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import PendingBallot
 from phieukin.ballots.sheet import ItemShape
 from phieukin.core.errors import PermissionDenied
 from phieukin.paper.services import enter_typed_sheet
@@ -85,4 +85,4 @@ def test_a_counter_of_ward_b_cannot_post_a_ballot_into_ward_a(
     assert response.status_code == 404
     with pytest.raises(PermissionDenied):
         enter_typed_sheet(actor=counter_b, box=open_box_, subject=subject, keys="1" * len(shapes))
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()

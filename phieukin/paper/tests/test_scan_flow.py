@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from phieukin.accounts.models import User
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import PendingBallot
 from phieukin.ballots.services import close_box, seal_box
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.paper.corpus import deck as synth
@@ -131,7 +131,7 @@ def test_clear_pages_become_a_ballot_with_the_marked_answers(
     batch = _run(as_counter, open_box_, batch)
     assert batch.refusals == []
     assert batch.ballots_entered == 1
-    ballot = Ballot.objects.get(box=open_box_)
+    ballot = PendingBallot.objects.get(box=open_box_)
     assert ballot.source == "scanned"
     assert ballot.valid
     assert ballot.subject_id == subject.pk
@@ -162,7 +162,7 @@ def test_a_multi_page_tiff_is_split_and_read(
     batch = _run(as_counter, open_box_, batch)
     assert batch.pages_total == 2
     assert batch.ballots_entered == 1
-    assert Ballot.objects.filter(box=open_box_, source="scanned").count() == 1
+    assert PendingBallot.objects.filter(box=open_box_, source="scanned").count() == 1
 
 
 def test_a_multi_page_pdf_scan_is_split_and_read(
@@ -220,7 +220,7 @@ def test_a_page_of_another_box_a_duplicate_and_an_unreadable_page_are_refused_wi
     assert "đã được quét" in page.content.decode()
     # Page 1 of the copy waits for page 2; nothing of box B's page entered this box.
     assert PendingReading.objects.filter(box=open_box_).count() == 1
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
     assert not PendingReading.objects.filter(box=box_b).exists()
 
 
@@ -257,7 +257,7 @@ def test_a_doubtful_mark_and_a_comment_wait_for_review_then_enter_the_box(
     batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
     assert batch.ballots_entered == 0
     assert batch.sent_to_review == 1
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
     reading = PendingReading.objects.get(box=open_box_)
     crops = list(ReviewCrop.objects.filter(reading=reading))
     assert doubtful.key in {c.item_key for c in crops}
@@ -279,14 +279,14 @@ def test_a_doubtful_mark_and_a_comment_wait_for_review_then_enter_the_box(
     # An undecided item is refused and nothing enters the box.
     refused = as_counter.post(page.request["PATH_INFO"], {"comment": "x"})
     assert refused.status_code == 400
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
     decisions = {f"item-{c.item_key}": "" for c in crops}
     decisions[f"item-{doubtful.key}"] = "kha"
     decisions["comment"] = "Đề nghị đồng chí sâu sát cơ sở hơn"
     done = as_counter.post(page.request["PATH_INFO"], decisions)
     assert done.status_code == 302
-    ballot = Ballot.objects.get(box=open_box_)
+    ballot = PendingBallot.objects.get(box=open_box_)
     assert ballot.source == "scanned"
     assert content_of(ballot).comment == "Đề nghị đồng chí sâu sát cơ sở hơn"
     assert decode(shapes, content_of(ballot).answers)[doubtful.key] == "kha"
@@ -314,7 +314,7 @@ def test_a_double_mark_decided_in_review_follows_the_round_policy(
     decisions[f"item-{doubtful.key}"] = "__double__"
     url = reverse("paper:review", args=[open_box_.pk, reading.pk])
     assert as_counter.post(url, decisions).status_code == 302
-    assert not Ballot.objects.get(box=open_box_).valid
+    assert not PendingBallot.objects.get(box=open_box_).valid
 
 
 def test_a_copy_with_a_missing_page_waits_and_can_be_completed_from_the_paper(
@@ -337,7 +337,7 @@ def test_a_copy_with_a_missing_page_waits_and_can_be_completed_from_the_paper(
         assert f'name="item-{key}"' in body
     response = as_counter.post(url, {f"item-{key}": "tot" for key in missing})
     assert response.status_code == 302
-    answers = decode(shapes, content_of(Ballot.objects.get(box=open_box_)).answers)
+    answers = decode(shapes, content_of(PendingBallot.objects.get(box=open_box_)).answers)
     assert all(answers[key] == "tot" for key in missing)
 
 
@@ -421,7 +421,7 @@ def test_review_shows_every_page_of_the_copy_with_every_reading_and_takes_the_co
     typed = read.replace("?", "0")
     typed = ("1" if typed[0] != "1" else "2") + typed[1:]
     assert as_counter.post(url, {"keys": typed}).status_code == 302
-    answers = decode(shapes, content_of(Ballot.objects.get(box=open_box_)).answers)
+    answers = decode(shapes, content_of(PendingBallot.objects.get(box=open_box_)).answers)
     for shape, char in zip(shapes, typed, strict=True):
         expected = None if char == "0" else shape.option_keys[int(char) - 1]
         assert answers[shape.key] == expected

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from phieukin.accounts.models import User
 from phieukin.audit.models import AuditEvent
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import PendingBallot
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.paper.corpus.deck import box_spec, render_images, small_spec
 from phieukin.paper.models import PendingEntry, VoidedSheet
@@ -90,7 +90,7 @@ def test_the_two_typists_may_write_the_sheet_number_differently(
         actor=counter2, box=doubled, subject=subject, keys=keys, sheet_label="ABC-DEF"
     )
     assert outcome.status == "entered"
-    assert Ballot.objects.filter(box=doubled).count() == 1
+    assert PendingBallot.objects.filter(box=doubled).count() == 1
 
 
 def test_the_leader_stays_chosen_after_each_save(
@@ -110,7 +110,7 @@ def test_the_typist_takes_back_their_last_sheet_after_confirming(
 ) -> None:
     client = login(counter)
     _type(client, open_box_, subject, "1" * len(shapes))
-    assert Ballot.objects.filter(box=open_box_).count() == 1
+    assert PendingBallot.objects.filter(box=open_box_).count() == 1
     page = client.get(_entry_url(open_box_)).content.decode()
     assert "Rút lại phiếu vừa nhập" in page
 
@@ -119,11 +119,11 @@ def test_the_typist_takes_back_their_last_sheet_after_confirming(
     assert "không thể hoàn tác" in confirmation.content.decode()
     unconfirmed = client.post(_undo_url(open_box_), {})
     assert unconfirmed.status_code == 400
-    assert Ballot.objects.filter(box=open_box_).count() == 1
+    assert PendingBallot.objects.filter(box=open_box_).count() == 1
 
     done = client.post(_undo_url(open_box_), {"confirm": "yes"}, follow=True)
     assert "nhập lại phiếu" in done.content.decode()
-    assert not Ballot.objects.filter(box=open_box_).exists()
+    assert not PendingBallot.objects.filter(box=open_box_).exists()
     event = AuditEvent.objects.get(action="paper.entry_withdrawn")
     assert event.data == {}
     assert not VoidedSheet.objects.exists()
@@ -142,15 +142,15 @@ def test_only_the_last_entry_and_only_its_typist_can_take_it_back(
     thief.cookies[f"paper_undo_{open_box_.pk}"]["path"] = "/"
     refused = thief.post(_undo_url(open_box_), {"confirm": "yes"})
     assert refused.status_code == 302
-    assert Ballot.objects.filter(box=open_box_).count() == 2
+    assert PendingBallot.objects.filter(box=open_box_).count() == 2
 
     client.post(_undo_url(open_box_), {"confirm": "yes"})
-    remaining = Ballot.objects.get(box=open_box_)
+    remaining = PendingBallot.objects.get(box=open_box_)
     first_options = {shape.option_keys[0] for shape in shapes}
     assert set(decode(shapes, content_of(remaining).answers).values()) == first_options
     again = client.post(_undo_url(open_box_), {"confirm": "yes"})
     assert again.status_code == 302
-    assert Ballot.objects.filter(box=open_box_).count() == 1
+    assert PendingBallot.objects.filter(box=open_box_).count() == 1
 
 
 def test_a_voided_sheet_keeps_only_its_reason_and_enters_the_reconciliation(
@@ -160,12 +160,12 @@ def test_a_voided_sheet_keeps_only_its_reason_and_enters_the_reconciliation(
     _type(client, open_box_, subject, "1" * len(shapes))
     without_reason = client.post(_undo_url(open_box_), {"confirm": "yes", "void": "1"})
     assert without_reason.status_code == 400
-    assert Ballot.objects.filter(box=open_box_).count() == 1
+    assert PendingBallot.objects.filter(box=open_box_).count() == 1
 
     client.post(
         _undo_url(open_box_), {"confirm": "yes", "void": "1", "reason": "Phiếu của hòm khác"}
     )
-    assert not Ballot.objects.filter(box=open_box_).exists()
+    assert not PendingBallot.objects.filter(box=open_box_).exists()
     voided = VoidedSheet.objects.get()
     assert voided.reason == "Phiếu của hòm khác"
     assert AuditEvent.objects.get(action="paper.sheet_voided").data == {
@@ -231,7 +231,7 @@ def test_the_resolver_picks_one_of_the_two_typed_comments(
     page = client.get(url).content.decode()
     assert "Lấy ý kiến của lần nhập thứ hai" in page
     client.post(url, {"keys": keys, "comment_from": "second"})
-    assert content_of(Ballot.objects.get(box=doubled)).comment == "Tốt lắm, cần gần dân hơn"
+    assert content_of(PendingBallot.objects.get(box=doubled)).comment == "Tốt lắm, cần gần dân hơn"
 
 
 def test_a_comment_both_typists_agree_on_is_kept_when_the_digits_are_decided(
@@ -251,4 +251,4 @@ def test_a_comment_both_typists_agree_on_is_kept_when_the_digits_are_decided(
     )
     entry = PendingEntry.objects.get()
     login(counter3).post(reverse("paper:resolve", args=[doubled.pk, entry.pk]), {"keys": "2" * n})
-    assert content_of(Ballot.objects.get(box=doubled)).comment == "Ổn"
+    assert content_of(PendingBallot.objects.get(box=doubled)).comment == "Ổn"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from phieukin.accounts.models import User
-from phieukin.ballots.models import Ballot
+from phieukin.ballots.models import PendingBallot
 from phieukin.ballots.sheet import ItemShape
 from phieukin.paper.services import enter_typed_sheet
 from phieukin.paper.validity import judge_sheet
@@ -77,4 +77,4 @@ def test_a_typed_blank_sheet_follows_the_round_rule(
     rnd.save(update_fields=["blank_ballot_invalid"])
     box = BallotBox.objects.get(pk=open_box_.pk)
     assert enter_typed_sheet(actor=counter, box=box, subject=subject, keys=zeros).valid
-    assert sorted(Ballot.objects.values_list("valid", flat=True)) == [False, True]
+    assert sorted(PendingBallot.objects.values_list("valid", flat=True)) == [False, True]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from phieukin.ballots.models import Ballot, Receipt
+from phieukin.ballots.models import PendingBallot, PendingReceipt
 from phieukin.rounds.models import BallotBox
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -81,8 +81,8 @@ def test_a_respondent_votes_on_a_phone(
     phone.fill("#code", box_codes[0].lower().replace("-", " "))
     phone.get_by_role("button", name="Tiếp tục").click()
     shown = _vote_screen_by_screen(phone, javascript=True, name="vote-phone")
-    assert set(shown) == set(Receipt.objects.values_list("value", flat=True))
-    assert Ballot.objects.filter(box=open_box_).count() == len(shown)
+    assert set(shown) == set(PendingReceipt.objects.values_list("value", flat=True))
+    assert PendingBallot.objects.filter(box=open_box_).count() == len(shown)
 
 
 def test_a_respondent_votes_on_a_phone_without_javascript(
@@ -93,8 +93,8 @@ def test_a_respondent_votes_on_a_phone_without_javascript(
     phone.fill("#code", box_codes[1])
     phone.get_by_role("button", name="Tiếp tục").click()
     shown = _vote_screen_by_screen(phone, javascript=False, name="vote-phone-nojs")
-    assert set(shown) == set(Receipt.objects.values_list("value", flat=True))
-    assert Ballot.objects.filter(box=open_box_).count() == len(shown)
+    assert set(shown) == set(PendingReceipt.objects.values_list("value", flat=True))
+    assert PendingBallot.objects.filter(box=open_box_).count() == len(shown)
 
 
 def test_the_qr_link_opens_the_ballot_without_the_code_reaching_the_server(

@@ -12,7 +12,7 @@ from django.test import Client
 
 from phieukin.ballots import codes as codes_mod
 from phieukin.ballots import services
-from phieukin.ballots.models import Ballot, Receipt
+from phieukin.ballots.models import Ballot, PendingBallot, PendingReceipt
 from phieukin.ballots.services import shapes_for
 from phieukin.core.logging import RedactSecretsFilter
 from phieukin.rounds.models import BallotBox
@@ -89,15 +89,15 @@ def test_a_respondent_votes_with_plain_form_posts(
         url, {"step": "review", "code": box_codes[0], **_answers(open_box_, comment="Rất tốt")}
     )
     assert review.status_code == 200 and "Khá" in review.content.decode()
-    assert not Ballot.objects.exists()  # nothing stored before the respondent sends
+    assert not PendingBallot.objects.exists()  # nothing stored before the respondent sends
     done = client.post(
         url, {"step": "submit", "code": box_codes[0], **_answers(open_box_, comment="Rất tốt")}
     )
     assert done.status_code == 201
-    receipts = list(Receipt.objects.values_list("value", flat=True))
+    receipts = list(PendingReceipt.objects.values_list("value", flat=True))
     assert receipts and all(r in done.content.decode() for r in receipts)
     # Stored encrypted while the box is open; readable once the committee seals it.
-    assert set(Ballot.objects.values_list("comment", flat=True)) == {""}
+    assert set(PendingBallot.objects.values_list("comment", flat=True)) == {""}
     assert done["Cache-Control"].startswith("max-age=0")
     services.close_box(actor=None, box=open_box_)
     services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
@@ -158,7 +158,7 @@ def test_an_incomplete_sheet_is_sent_back_with_the_answers_kept(
     body = response.content.decode()
     assert "còn thiếu: nội dung 1," in body
     assert "checked" in body
-    assert not Ballot.objects.exists()
+    assert not PendingBallot.objects.exists()
 
 
 def test_the_ballot_page_is_small(
@@ -266,7 +266,7 @@ def test_the_phone_ballot_shows_one_section_per_screen_with_progress_and_a_revie
     review, steps = _walk_to_review(client, url, box_codes[0], "Cần gần dân hơn-8Z")
     assert steps == [f"Bước {n}/11" for n in range(1, 11)]
     # Nothing of the partial ballot was written anywhere before it was sent.
-    assert not Ballot.objects.exists() and not Receipt.objects.exists()
+    assert not PendingBallot.objects.exists() and not PendingReceipt.objects.exists()
     assert _cells("Cần gần dân hơn-8Z") == []
     shown = " ".join(_form(review).text)
     assert "Bước 11/11" in shown
@@ -276,7 +276,7 @@ def test_the_phone_ballot_shows_one_section_per_screen_with_progress_and_a_revie
     assert shown.count("Cần gần dân hơn-8Z") == len(leaders)
     done = client.post(url, _form(review).submit("Gửi phiếu"))
     assert done.status_code == 201
-    assert Ballot.objects.filter(box=open_box_).count() == len(leaders)
+    assert PendingBallot.objects.filter(box=open_box_).count() == len(leaders)
 
 
 def test_a_screen_with_a_missing_answer_is_shown_again_and_back_keeps_the_answers(
@@ -317,7 +317,7 @@ def test_receipts_are_labelled_per_leader_with_copy_help(
     done = client.post(url, _form(review).submit("Gửi phiếu")).content.decode()
     for leader in open_box_.conference.subjects.all():
         assert f"Biên nhận phiếu góp ý về đồng chí {leader.name}" in done
-    for receipt in Receipt.objects.values_list("value", flat=True):
+    for receipt in PendingReceipt.objects.values_list("value", flat=True):
         assert f'<span class="rc select">{receipt}</span>' in done
     assert "receipt_copy.js" in done and "<script>" not in done
     assert "chụp ảnh màn hình" in done

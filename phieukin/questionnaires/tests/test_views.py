@@ -90,7 +90,34 @@ def test_a_file_that_is_not_utf8_is_refused_clearly(
     response = as_persona("district_organiser").post(
         reverse("questionnaires:upload"), {"file": file}
     )
+    assert response.status_code == 415
     assert "không phải văn bản UTF-8" in response.content.decode()
+
+
+def test_a_file_of_another_kind_is_refused_with_415_and_the_page(
+    as_persona: Any, district_organiser: Any
+) -> None:
+    file = SimpleUploadedFile("q.yaml", b"%PDF-1.4\n%binary", content_type="application/yaml")
+    response = as_persona("district_organiser").post(
+        reverse("questionnaires:upload"), {"file": file}
+    )
+    assert response.status_code == 415
+    assert "Không nhận loại tệp này" in response.content.decode()
+    assert not Questionnaire.objects.exists()
+
+
+def test_a_file_above_the_limit_is_refused_with_413_and_the_page(
+    as_persona: Any, district_organiser: Any
+) -> None:
+    from phieukin.questionnaires.forms import MAX_QUESTIONNAIRE_BYTES
+
+    file = SimpleUploadedFile("q.yaml", b"a" * (MAX_QUESTIONNAIRE_BYTES + 1))
+    response = as_persona("district_organiser").post(
+        reverse("questionnaires:upload"), {"file": file}
+    )
+    assert response.status_code == 413
+    assert "Tệp quá lớn" in response.content.decode()
+    assert not Questionnaire.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["standing", "ward_organiser", "counter", "leader"])

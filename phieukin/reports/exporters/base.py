@@ -163,7 +163,12 @@ def summary_charts(summary: DistrictSummary) -> SummaryCharts:
     trend_png = charts.trend_chart(
         summary.trend.round_titles,
         [charts.Series(label=summary.district, values=summary.trend.means)],
-        charts.ChartText(title=_("District score across rounds"), y_label=_("Mean score")),
+        charts.ChartText(
+            title=_("District score across rounds"),
+            y_label=_("Mean score"),
+            x_label=_("Rounds by the date of their first conference"),
+        ),
+        summary.trend.dates,
     )
     return SummaryCharts(
         participation=participation_png,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import cast
 
+import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -137,3 +141,32 @@ def test_the_heatmap_of_hundreds_of_leaders_is_paged() -> None:
     assert all(len(p.row_labels) <= charts.HEATMAP_ROWS_PER_PAGE for p in pages)
     assert sum(len(p.row_labels) for p in pages) == 310
     assert pages[-1].row_labels[-1] == "Lãnh đạo 309"
+
+
+def test_rounds_sit_on_a_time_axis_spaced_by_the_time_between_them() -> None:
+    dates = [dt.date(2022, 5, 18), dt.date(2022, 11, 18), dt.date(2026, 11, 14)]
+    fig = charts.trend_figure(
+        ["Đợt I/2022", "Đợt II/2022", "Đợt II/2026"],
+        [charts.Series("Toàn quận", (3.1, 3.2, 3.3))],
+        charts.ChartText(title="Điểm"),
+        dates,
+    )
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    xs = [float(x) for x in cast(Sequence[float], ax.lines[0].get_xdata())]
+    first_gap, second_gap = xs[1] - xs[0], xs[2] - xs[1]
+    days = [(dates[1] - dates[0]).days, (dates[2] - dates[1]).days]
+    # Six months apart, then four years: drawn as far apart as they are in time.
+    assert second_gap / first_gap == pytest.approx(days[1] / days[0], rel=1e-6)
+    assert second_gap > 7 * first_gap
+    ticks = [label.get_text() for label in ax.get_xticklabels()]
+    assert ticks == ["Đợt I/2022\n18/05/2022", "Đợt II/2022\n18/11/2022", "Đợt II/2026\n14/11/2026"]
+    assert all(not re.search(r"\d\.\d", t) for t in _tick_texts(fig) if "/" not in t)
+
+
+def test_rounds_without_dates_are_spaced_evenly() -> None:
+    fig = charts.trend_figure(
+        ["Đợt I/2026", "Đợt II/2026"], [charts.Series("Quận", (3.1, 3.2))], charts.ChartText()
+    )
+    xs = cast(Sequence[float], fig.axes[0].lines[0].get_xdata())
+    assert [float(x) for x in xs] == [0.0, 1.0]

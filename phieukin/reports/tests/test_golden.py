@@ -164,6 +164,7 @@ def test_the_report_compares_with_the_previous_round_and_shows_the_trend(
     sealed_round: Round, district: Unit, wards: list[Unit], questionnaire: object
 ) -> None:
     from phieukin.reports.tests.conftest import previous_round_filled
+    from phieukin.rounds.selectors import round_day
 
     earlier = previous_round_filled(district, wards, questionnaire)
     subject = _first_subject(sealed_round, wards)
@@ -179,6 +180,8 @@ def test_the_report_compares_with_the_previous_round_and_shows_the_trend(
     summary = reports.summary()
     assert summary.trend.round_titles == ("Đợt I/2026", "Đợt II/2026")
     assert all(mean is not None for mean in summary.trend.means)
+    # Each round is placed on the chart's time axis by the day it was held.
+    assert summary.trend.dates == (round_day(earlier), round_day(sealed_round))
 
 
 def test_the_ballots_sheet_leaves_out_a_leader_shown_only_in_bands(

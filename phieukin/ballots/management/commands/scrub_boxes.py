@@ -13,9 +13,9 @@ from phieukin.ballots.models import Seal
 
 class Command(BaseCommand):
     help = (
-        "Rewrite the ballot tables so that no deleted pre-seal copy stays in the database "
-        "files; waits up to --wait seconds for older transactions to end. Exit 0 when every "
-        "sealed box is scrubbed, 1 otherwise."
+        "Scrub the open-box tables (PostgreSQL: VACUUM FULL; SQLite: WAL checkpoint) so that "
+        "no deleted pre-seal copy stays in the database files; waits up to --wait seconds for "
+        "older transactions to end. Exit 0 when every sealed box is scrubbed, 1 otherwise."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
