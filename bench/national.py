@@ -97,6 +97,7 @@ def child() -> None:
 
     from phieukin.accounts.models import Membership, Role, User
     from phieukin.reports.services import RoundReports
+    from phieukin.reports.summary_page import WARDS_PER_PAGE
     from phieukin.rounds.models import Round, Subject
     from phieukin.testing.fixtures import _force_login_with_second_factor
     from phieukin.units.models import Unit, UnitKind
@@ -134,11 +135,19 @@ def child() -> None:
     picked = [rng.choice(subjects) for _ in range(PAGES)]
     summary_url = reverse("reports:round", args=[rnd.pk])
     leader_urls = [reverse("reports:leader", args=[rnd.pk, s.pk]) for s in picked]
-    # Warm up the templates, fonts and caches once.
-    _timed_gets(client, ["/healthz", summary_url, leader_urls[0]])
+    communes = list(rnd.conferences.values_list("unit_id", flat=True))
+    pages = -(-len(communes) // WARDS_PER_PAGE)
+    page_urls = [f"{summary_url}?page={rng.randrange(1, pages + 1)}" for _ in range(PAGES)]
+    unit_urls = [f"{summary_url}?unit={rng.choice(communes)}" for _ in range(PAGES)]
+    # The first view of a page draws its charts (kept in the cache under the SHA-256 of
+    # their figures); time it apart, then warm the templates, fonts and the other pages.
+    _timed_gets(client, ["/healthz"])
+    cold = _timed_gets(client, [summary_url])[0]
+    _timed_gets(client, [leader_urls[0], *sorted(set(page_urls)), *sorted(set(unit_urls))])
     print(
         f"\nreport pages of {rnd.title} of {biggest.full_name} ({sizes[biggest.pk]} communes, "
-        f"{len(subjects)} leaders), in-process client, {_load()}",
+        f"{len(subjects)} leaders; summary {WARDS_PER_PAGE} communes a page, {pages} pages), "
+        f"read from the stored snapshots, in-process client, {_load()}",
         flush=True,
     )
     base = _timed_gets(client, ["/healthz"] * PAGES)
@@ -147,8 +156,12 @@ def child() -> None:
         f"  p95 {_percentile(base, 95):7.1f} ms",
         flush=True,
     )
-    print(_line("province round summary page", _timed_gets(client, [summary_url] * PAGES), base))
+    print(f"  province summary, first view (charts drawn)  {cold:7.1f} ms", flush=True)
+    print(_line("province summary, page 1", _timed_gets(client, [summary_url] * PAGES), base))
+    print(_line("province summary, a random page", _timed_gets(client, page_urls), base))
+    print(_line("province summary, one commune", _timed_gets(client, unit_urls), base))
     print(_line("leader's report page", _timed_gets(client, leader_urls), base), flush=True)
+    print(f"  ({_load()})", flush=True)
 
     from bench.reports import baseline_pdf, leader_pdf_lines, median_of
 

@@ -4,13 +4,15 @@
 communes and wards under them, in varied sizes; two leaders per commune (the Party
 Secretary and the People's Committee Chair, fictional people), and ten rounds of history
 (two a year) organised by each province over its communes: conferences with varied
-attendance, sealed boxes with ballots in varied quality, seals, published rounds and
-their stored tally snapshots (stored by the same code publication uses).
+attendance, boxes filled as voting and typing fill them (codes, online and typed
+ballots, receipts), sealed as ``seal_box`` seals them (nonce, Merkle roots, digest, an
+audit event each), published with their stored tally snapshots (stored by the same code
+publication uses). ``verify_box`` passes on every generated box and ``check_snapshots``
+on every round (:func:`check_country`).
 
-Everything is written with bulk inserts (``COPY`` on PostgreSQL) so the whole country
-builds in minutes; the sizes are parameters, so a smaller country of the same shape can
-be built where the full one is too heavy. Generated seals carry a marker digest instead
-of a Merkle root: ``verify_box`` is not meant to pass on them.
+Rows are written with ``COPY`` on PostgreSQL and ``executemany`` on SQLite, one
+transaction per round; the sizes are parameters, so a smaller country of the same shape
+can be built where the full one is too heavy.
 """
 
 from __future__ import annotations
@@ -18,16 +20,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import secrets
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from phieukin.ballots.models import Ballot, Seal
+from phieukin.audit.models import AuditEvent, AuditHead
+from phieukin.audit.services import compute_digest
+from phieukin.ballots import codes as codes_mod
+from phieukin.ballots import digest as digest_mod
+from phieukin.ballots.models import Ballot, Code, CodeState, Receipt, Seal
+from phieukin.ballots.services.common import code_key
+from phieukin.ballots.services.verification import verify_box
 from phieukin.core.collation import sort_key
 from phieukin.core.ids import random_id
 from phieukin.questionnaires.models import Questionnaire
@@ -35,7 +45,7 @@ from phieukin.questionnaires.services import freeze_questionnaire, import_defaul
 from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds.lifecycle import BoxState, RoundState
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
-from phieukin.tallying.selectors import store_round_snapshot
+from phieukin.tallying.selectors import check_snapshots, store_round_snapshot
 from phieukin.units.fictional import FAMILY, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
 from phieukin.units.models import Person, Position, PositionType, Tenure, Unit, UnitKind
 
@@ -141,6 +151,7 @@ PROFILES = (
     (0.45, 0.33, 0.12, 0.05, 0.05),
     (0.30, 0.34, 0.20, 0.11, 0.05),
 )
+BALLOT_COLUMNS = ("id", "box_id", "subject_id", "source", "valid", "answers", "comment")
 SECRETARY, CHAIR = "bi_thu_dang_uy", "chu_tich_ubnd"
 
 
@@ -316,7 +327,11 @@ def _leaders(
 
 
 def _answer_pool(questionnaire: Questionnaire, rng: random.Random) -> list[list[str]]:
-    """Return, per quality profile, a pool of encoded answer strings to draw ballots from."""
+    """Return, per quality profile, a pool of complete encoded answer strings.
+
+    Online ballots answer every item (the voting page refuses a sheet with a gap); typed
+    paper sheets take a string from the pool and may lose an answer (see :func:`_typed`).
+    """
     shapes = item_shapes(questionnaire)
     pools = []
     for weights in PROFILES:
@@ -325,32 +340,205 @@ def _answer_pool(questionnaire: Questionnaire, rng: random.Random) -> list[list[
             chars = []
             for shape in shapes:
                 n = len(shape.option_keys)
-                pick = rng.choices(range(n), weights=list(weights[:n]))[0]
-                chars.append(str(pick) if rng.random() > 0.02 else "-")
+                chars.append(str(rng.choices(range(n), weights=list(weights[:n]))[0]))
             pool.append("".join(chars))
         pools.append(pool)
     return pools
 
 
-def _copy_ballots(rows: Sequence[tuple[int, int, int, str, bool, str, str]]) -> None:
-    """Insert ballot rows (id, box, subject, source, valid, answers, comment) fast."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Ballot._meta.db_table)
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            with raw.copy(
-                f"COPY {table} (id, box_id, subject_id, source, valid, answers, comment) FROM STDIN"
-            ) as copy:
+def _symbols(count: int) -> str:
+    """Return *count* random Crockford symbols, uniform as ``secrets.choice`` draws them.
+
+    One ``secrets.token_bytes`` call per string instead of one call per symbol: the
+    generator draws millions of codes and receipts.
+    """
+    number = int.from_bytes(secrets.token_bytes((5 * count + 7) // 8))
+    return "".join(codes_mod.ALPHABET[(number >> (5 * i)) & 31] for i in range(count))
+
+
+def _code() -> str:
+    """Return a new code in normalised form, of :func:`codes.generate`'s shape."""
+    body = _symbols(codes_mod.RANDOM_SYMBOLS)
+    return body + codes_mod.check_symbol(body)
+
+
+def _receipt() -> str:
+    """Return a new receipt, of :func:`codes.new_receipt`'s shape."""
+    return codes_mod.display(_symbols(codes_mod.RECEIPT_SYMBOLS))
+
+
+def _typed(answers: str, rng: random.Random) -> str:
+    """Return a paper sheet's answers: now and then an item left blank by the respondent."""
+    if rng.random() < 0.2:
+        at = rng.randrange(len(answers))
+        return answers[:at] + "-" + answers[at + 1 :]
+    return answers
+
+
+def _copy(model: type[Any], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert *rows* into *model*'s table: ``COPY`` on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        return
-    Ballot.objects.bulk_create(
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            # Table and column names come from the model, never from input.
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, rows)
+
+
+def _flush(
+    codes: list[tuple[int, int, str, str]],
+    rows: list[tuple[int, int, int, str, bool, str, str]],
+    receipts: list[tuple[int, int, str]],
+) -> None:
+    """Write and empty the buffered codes, ballots and receipts."""
+    _copy(Code, ("id", "box_id", "digest", "state"), codes)
+    _copy(Ballot, BALLOT_COLUMNS, rows)
+    _copy(Receipt, ("id", "box_id", "value"), receipts)
+    codes.clear()
+    rows.clear()
+    receipts.clear()
+
+
+@dataclass
+class _Box:
+    """What one sealed box holds, as its committee would have left it."""
+
+    codes: list[tuple[int, int, str, str]]
+    ballots: list[tuple[int, int, int, str, bool, str, str]]
+    receipts: list[tuple[int, int, str]]
+    seal: Seal
+
+
+def _fill_box(
+    conf: Conference,
+    box: BallotBox,
+    online: int,
+    subjects: list[Subject],
+    pools: list[list[str]],
+    profile_of: dict[int, int],
+    rng: random.Random,
+    key: bytes,
+    now: dt.datetime,
+) -> _Box:
+    """Return the codes, ballots, receipts and seal of one box, as the product makes them.
+
+    Most people present vote on their phones with a code (one sheet per leader, every
+    item answered, a receipt per sheet); the others fill in paper sheets that the
+    counters type in (a blank item now and then, a few spoilt). The seal's counts,
+    Merkle roots and digest are computed by :mod:`phieukin.ballots.digest` exactly as
+    ``seal_box`` computes them, so ``verify_box`` passes on every generated box.
+    """
+    paper = conf.present_count - online
+    unused = rng.randrange(4)
+    codes = [
         (
-            Ballot(id=i, box_id=b, subject_id=s, source=src, valid=v, answers=a, comment=c)
-            for i, b, s, src, v, a, c in rows
+            random_id(),
+            box.pk,
+            codes_mod.keyed_digest(_code(), key),
+            CodeState.USED.value if i < online else CodeState.UNUSED.value,
+        )
+        for i in range(online + unused)
+    ]
+    ballots: list[tuple[int, int, int, str, bool, str, str]] = []
+    receipts: list[tuple[int, int, str]] = []
+    per_subject: dict[str, int] = {}
+    invalid = 0
+    for subject in sorted(subjects, key=lambda s: s.pk):
+        pool = pools[profile_of[subject.person_id]]
+        for i in range(conf.present_count):
+            comment = rng.choice(COMMENTS) if rng.random() < 0.08 else ""
+            if i < online:
+                row = (random_id(), box.pk, subject.pk, "online", True, rng.choice(pool), comment)
+                receipts.append((random_id(), box.pk, _receipt()))
+            else:
+                valid = rng.random() > 0.04
+                invalid += not valid
+                answers = _typed(rng.choice(pool), rng)
+                row = (random_id(), box.pk, subject.pk, "typed", valid, answers, comment)
+            ballots.append(row)
+        per_subject[str(subject.pk)] = conf.present_count
+    rng.shuffle(ballots)
+    total = len(ballots)
+    record: dict[str, Any] = {
+        "invited": conf.invited_count,
+        "present": conf.present_count,
+        "codes_issued": online + unused,
+        "codes_used": online,
+        "codes_unused": unused,
+        "codes_voided": 0,
+        "paper_issued": box.paper_issued,
+        "paper_returned": box.paper_returned,
+        "ballots_total": total,
+        "ballots_valid": total - invalid,
+        "ballots_invalid": invalid,
+        "ballots_online": online * len(subjects),
+        "ballots_typed": total - online * len(subjects),
+        "ballots_scanned": 0,
+        "receipts": len(receipts),
+        "per_subject": dict(sorted(per_subject.items())),
+        "scans": [],
+    }
+    if paper != box.paper_returned:
+        raise ValueError("the box's paper count must be the paper voters")
+    nonce = digest_mod.new_nonce()
+    ballots_root = digest_mod.ballots_root(
+        (
+            digest_mod.CanonicalBallot(
+                box_id=b, subject_id=s, group_key="", source=src, valid=v, answers=a,
+                comment=c, ballot_id=i,
+            )
+            for i, b, s, src, v, a, c in ballots
         ),
-        batch_size=5000,
+        nonce,
+    )  # fmt: skip
+    receipts_root = digest_mod.receipts_root(r for _i, _b, r in receipts)
+    seal = Seal(
+        box=box,
+        sealed_at=now,
+        digest=digest_mod.bulletin_digest(ballots_root, receipts_root, record),
+        ballots_root=ballots_root,
+        receipts_root=receipts_root,
+        nonce=nonce.hex(),
+        counts=record,
+        scrubbed_at=now,  # generated sealed: no pre-seal copy ever existed to scrub
     )
+    return _Box(codes=codes, ballots=ballots, receipts=receipts, seal=seal)
+
+
+def _record_seals(seals: Sequence[Seal], boxes: dict[int, BallotBox], now: dt.datetime) -> None:
+    """Append one ``box.seal`` event per seal to the audit chain, as ``seal_box`` does."""
+    head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
+    prev = head.digest
+    events = []
+    for seal in seals:
+        box = boxes[seal.box_id]
+        event = AuditEvent(
+            created_at=now.replace(microsecond=0),
+            actor=None,
+            actor_label="system",
+            action="box.seal",
+            object_type=box._meta.label_lower,
+            object_id=str(box.pk),
+            object_label=str(box)[:255],
+            unit=box.conference.unit,
+            data={"digest": seal.digest, "mismatch_acknowledged": False},
+            prev_digest=prev,
+        )
+        event.digest = compute_digest(event)
+        prev = event.digest
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    head.digest = prev
+    head.count += len(events)
+    head.save(update_fields=["digest", "count"])
 
 
 def _round_title(number: int, year: int) -> str:
@@ -387,6 +575,7 @@ def generate_country(
     }
     built = Built(provinces=[p for p, _c in tree], communes=communes, leaders=2 * communes)
     now = timezone.now()
+    key = code_key()
     for index in range(size.rounds):
         year, number = size.first_year + index // 2, index % 2 + 1
         day = dt.date(year, 5 if number == 1 else 11, 12)
@@ -450,6 +639,10 @@ def generate_country(
                 ],
                 batch_size=2000,
             )
+            # Those present vote on their phones with a code, or on paper typed in after.
+            online_of = [
+                round(conf.present_count * rng.uniform(0.55, 0.85)) for conf in conferences
+            ]
             boxes = BallotBox.objects.bulk_create(
                 [
                     BallotBox(
@@ -458,58 +651,35 @@ def generate_country(
                         opened_at=now,
                         closed_at=now,
                         sealed_at=now,
+                        paper_issued=conf.present_count - online + rng.randrange(3),
+                        paper_returned=conf.present_count - online,
                     )
-                    for conf in conferences
+                    for conf, online in zip(conferences, online_of, strict=True)
                 ],
                 batch_size=2000,
             )
             by_conf: dict[int, list[Subject]] = {}
             for subject in subjects:
                 by_conf.setdefault(subject.conference_id, []).append(subject)
+            seals: list[Seal] = []
+            codes: list[tuple[int, int, str, str]] = []
             rows: list[tuple[int, int, int, str, bool, str, str]] = []
-            seals = []
-            for conf, box in zip(conferences, boxes, strict=True):
-                per_subject: dict[str, int] = {}
-                invalid = 0
-                for subject in by_conf[conf.pk]:
-                    pool = pools[profile_of[subject.person_id]]
-                    for i in range(conf.present_count):
-                        valid = rng.random() > 0.015
-                        invalid += not valid
-                        comment = rng.choice(COMMENTS) if rng.random() < 0.08 else ""
-                        source = "online" if i % 3 else "typed"
-                        answers = rng.choice(pool) if valid else "-" * len(pool[0])
-                        rows.append(
-                            (random_id(), box.pk, subject.pk, source, valid, answers, comment)
-                        )
-                    per_subject[str(subject.pk)] = conf.present_count
-                total = sum(per_subject.values())
-                seals.append(
-                    Seal(
-                        box=box,
-                        sealed_at=now,
-                        digest="generated".ljust(64, "0"),
-                        counts={
-                            "invited": conf.invited_count,
-                            "present": conf.present_count,
-                            "codes_issued": conf.present_count,
-                            "codes_used": conf.present_count,
-                            "paper_issued": 0,
-                            "paper_returned": 0,
-                            "ballots_total": total,
-                            "ballots_valid": total - invalid,
-                            "ballots_invalid": invalid,
-                            "per_subject": per_subject,
-                        },
-                    )
+            receipts: list[tuple[int, int, str]] = []
+
+            for conf, box, online in zip(conferences, boxes, online_of, strict=True):
+                content = _fill_box(
+                    conf, box, online, by_conf[conf.pk], pools, profile_of, rng, key, now
                 )
+                codes += content.codes
+                rows += content.ballots
+                receipts += content.receipts
+                seals.append(content.seal)
+                ballots += len(content.ballots)
                 if len(rows) >= 50_000:
-                    _copy_ballots(rows)
-                    ballots += len(rows)
-                    rows = []
-            _copy_ballots(rows)
-            ballots += len(rows)
+                    _flush(codes, rows, receipts)
+            _flush(codes, rows, receipts)
             Seal.objects.bulk_create(seals, batch_size=2000)
+            _record_seals(seals, {b.pk: b for b in boxes}, now)
             # Publication stores each round's tally and its boxes' tallies.
             for rnd in rounds:
                 store_round_snapshot(rnd)
@@ -528,3 +698,36 @@ def generate_country(
 def province_rounds(province: Unit) -> Iterable[Round]:
     """Return the generated rounds of *province*, latest first."""
     return Round.objects.filter(organiser_unit=province).order_by("-year", "-number")
+
+
+@dataclass
+class Checked:
+    """What :func:`check_country` checked and what it found."""
+
+    boxes: int = 0
+    rounds: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def check_country(*, boxes_per_round: int | None = None, seed: int = 0) -> Checked:
+    """Verify the generated boxes and recompute the generated rounds' snapshots.
+
+    Every box with ``verify_box`` (seal, Merkle roots, counts, audit chain) and every
+    round with ``check_snapshots`` (each stored tally against its ballots), or, with
+    *boxes_per_round*, that many boxes drawn from each round (``verify_box`` walks the
+    whole audit chain each time, so checking every box of the full country is slow).
+    """
+    rng = random.Random(seed)
+    checked = Checked()
+    rounds = Round.objects.filter(organiser_unit__slug__startswith="qg-").order_by("pk")
+    for rnd in rounds:
+        boxes = list(BallotBox.objects.filter(conference__round=rnd).order_by("pk"))
+        if boxes_per_round is not None and len(boxes) > boxes_per_round:
+            boxes = rng.sample(boxes, boxes_per_round)
+        for box in boxes:
+            report = verify_box(box=box)
+            checked.problems += [f"{rnd} / {box}: {p}" for p in report.problems]
+        checked.boxes += len(boxes)
+        checked.problems += [f"{rnd}: {p}" for p in check_snapshots(rnd)]
+        checked.rounds += 1
+    return checked

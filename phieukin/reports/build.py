@@ -319,6 +319,7 @@ def district_summary(
         wards.append(
             WardLine(
                 ward=ward.name,
+                unit_id=ward.unit_id,
                 participation=line_p,
                 meets_target=(
                     None if p.rate is None or meta.target is None else p.rate >= meta.target
@@ -361,6 +362,7 @@ def district_summary(
                 name=subject.name,
                 title=subject.title,
                 ward=subject.ward,
+                ward_id=subject.ward_id,
                 overall=Score(
                     "",
                     overall_title,

@@ -186,6 +186,7 @@ class WardLine:
     ward: str
     participation: Participation
     meets_target: bool | None
+    unit_id: int = 0  # the ward's unit (pages filter and paginate by it)
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ class LeaderLine:
     overall: Score
     flagged: tuple[str, ...]  # "3. item text" of flagged items
     withheld: bool = False
+    ward_id: int = 0  # the ward's unit (pages filter and paginate by it)
 
 
 @dataclass(frozen=True)

@@ -49,16 +49,26 @@ def history_notes(round: Round) -> list[str]:
             }
         )
     day = round_day(round)
-    for unit in Unit.objects.filter(pk__in=round_unit_ids(round)).order_by("sort_key"):
-        line = predecessor_line(unit, day)
-        if line:
-            notes.append(line)
+    units = list(Unit.objects.filter(pk__in=round_unit_ids(round)).order_by("sort_key"))
+    # One query for the links of every unit: a province's 168 communes cost what one does.
+    direct = lineage.direct_predecessors(u.pk for u in units)
+    for unit in units:
+        if unit.pk in direct:
+            line = predecessor_line(unit, day, links=direct[unit.pk])
+            if line:
+                notes.append(line)
     return notes
 
 
-def predecessor_line(unit: Unit, day: dt.date) -> str:
-    """Return "<unit>: formed on …; results of its old units in <round>: …", or ""."""
-    links = [p for p in lineage.predecessors(unit) if p.depth == 1]
+def predecessor_line(
+    unit: Unit, day: dt.date, *, links: list[lineage.Predecessor] | None = None
+) -> str:
+    """Return "<unit>: formed on …; results of its old units in <round>: …", or "".
+
+    *links* are the unit's direct predecessors when the caller read them already.
+    """
+    if links is None:
+        links = [p for p in lineage.predecessors(unit) if p.depth == 1]
     if not links:
         return ""
     parts: list[str] = []

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from phieukin.core.errors import DomainError
 from phieukin.jobs.services import enqueue
 from phieukin.reports import history, jobs, sections, selectors, services, texts
-from phieukin.reports.exporters.base import summary_charts
 from phieukin.reports.services import FORMATS, RoundReports
+from phieukin.reports.summary_page import leader_page_charts, page_charts, summary_page
 from phieukin.rounds.models import Round, Subject
 
 
@@ -47,16 +47,24 @@ def index(request: HttpRequest) -> HttpResponse:
 def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
     """Show the district summary (organiser, Standing Committee) and the leaders' reports."""
     rnd = _round(request, round_id)
-    subjects = list(selectors.reportable_subjects(request.user, rnd))
+    readable = selectors.reportable_subjects(request.user, rnd)
+    subjects = []
     summary = None
     images = None
     wards = []
     reports = RoundReports(rnd)
+    shown = None
     if selectors.can_open_summary(request.user, rnd):
-        summary = reports.summary()
-        images = summary_charts(summary)
+        whole = reports.summary()
+        # A city's or the country's round is read one page of wards at a time.
+        shown = summary_page(whole, page=request.GET.get("page"), unit=request.GET.get("unit"))
+        summary = shown.summary
+        images = page_charts(whole, shown)
         means = {line.subject_id: line.overall.mean for line in summary.leaders}
+        on_page = [line.unit_id for line in summary.wards]
+        subjects = list(readable.filter(conference__unit_id__in=on_page))
     else:
+        subjects = list(readable)
         wards = selectors.ward_results_for(request.user, rnd)
         if not subjects and not wards:
             raise Http404
@@ -71,6 +79,7 @@ def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
             "rows": [(s, means.get(s.pk)) for s in subjects],
             "wards": wards,
             "summary": summary,
+            "shown": shown,
             "images": images,
             "sheets_note": texts.people_and_sheets_note(summary.total) if summary else "",
             "formats": FORMATS,
@@ -94,7 +103,8 @@ def leader_report(request: HttpRequest, round_id: int, subject_id: int) -> HttpR
     """Show one leader's confidential report; the opening is recorded."""
     subject = _subject(request, round_id, subject_id)
     reports = RoundReports(subject.conference.round)
-    content, images = reports.leader_with_charts(subject.pk)
+    content = reports.leader(subject.pk)
+    images = leader_page_charts(content)
     services.record_report_access(actor=request.user, subject=subject, fmt="html")  # type: ignore[arg-type]
     response = render(
         request,

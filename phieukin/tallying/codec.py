@@ -19,10 +19,25 @@ T = TypeVar("T")
 _SCALARS = (int, float, str, bool)
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """Return the field names of the dataclass *cls* (None for any other type)."""
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return None
+
+
+_EXACT_SCALARS = frozenset((int, float, str, bool, type(None)))
+
+
 def to_json(value: Any) -> Any:
     """Return *value* (an engine result) as JSON-ready lists, dicts and scalars."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    cls: Any = type(value)  # a class is hashable; the cache's signature does not say so
+    if cls in _EXACT_SCALARS:  # most values: answered without any further test
+        return value
+    names = _field_names(cls)
+    if names is not None:
+        return {name: to_json(getattr(value, name)) for name in names}
     if isinstance(value, tuple | list):
         return [to_json(v) for v in value]
     if isinstance(value, Mapping):

@@ -335,12 +335,22 @@ def round_tally(
     round's snapshot for its current sealed boxes when one is stored (at publication),
     and is computed in memory otherwise; a read never stores one.
     """
+    if progress is None:
+        # Finding the snapshot needs only the boxes' ids and states: a province's round
+        # has 168 boxes, and every summary reads up to five rounds (the trend).
+        light = BallotBox.objects.filter(conference__round=rnd).only("pk", "state")
+        ids = [b.pk for b in light if b.state == BoxState.SEALED.value]
+
+        def compute() -> engine.RoundTally:
+            boxes = _boxes(rnd)
+            sealed = [b for b in boxes if b.state == BoxState.SEALED.value]
+            return _compute_round_tally(rnd, boxes, sealed, None)
+
+        return snapshots.round_tally(
+            rnd, [BallotBox(pk=pk) for pk in ids], round_rules(rnd), compute
+        )
     boxes = _boxes(rnd)
     sealed = [b for b in boxes if b.state == BoxState.SEALED.value]
-    if progress is None:
-        return snapshots.round_tally(
-            rnd, sealed, round_rules(rnd), lambda: _compute_round_tally(rnd, boxes, sealed, None)
-        )
     return _compute_round_tally(rnd, boxes, sealed, progress)
 
 

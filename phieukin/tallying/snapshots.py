@@ -209,17 +209,24 @@ def store_box_tallies(
     if not missing:
         return
     tallies = compute(missing)
-    for box in missing:
-        try:
-            with transaction.atomic():
-                TallySnapshot.objects.create(
-                    round=rnd,
-                    box=box,
-                    source=sources[box.pk],
-                    data=codec.to_json(tallies[box.pk]),
-                )
-        except IntegrityError:
-            pass  # Stored by another transaction meanwhile; equal by construction.
+    rows = [
+        TallySnapshot(
+            round=rnd, box=box, source=sources[box.pk], data=codec.to_json(tallies[box.pk])
+        )
+        for box in missing
+    ]
+    try:
+        with transaction.atomic():
+            TallySnapshot.objects.bulk_create(rows, batch_size=500)
+    except IntegrityError:
+        # Some were stored by another transaction meanwhile (equal by construction):
+        # store the others one by one.
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                pass
 
 
 def stored_snapshots(rnd: Round, box: BallotBox | None = None) -> list[TallySnapshot]:

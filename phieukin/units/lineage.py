@@ -10,6 +10,7 @@ cũ", "ghép từ phường Ngọc Lâm").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -160,6 +161,33 @@ def predecessors(unit: Unit, *, max_depth: int = 5) -> list[Predecessor]:
     return found
 
 
+def direct_predecessors(unit_ids: Iterable[int]) -> dict[int, list[Predecessor]]:
+    """Return, per unit id, the units it directly succeeds (depth 1), in one query.
+
+    What :func:`predecessors` gives at depth 1 for each unit, for a whole page of units.
+    """
+    found: dict[int, list[Predecessor]] = {}
+    links = (
+        Succession.objects.filter(successor_id__in=list(unit_ids))
+        .select_related("predecessor", "successor", "reorganisation")
+        .order_by("-reorganisation__effective", "predecessor__sort_key")
+    )
+    for link in links:
+        found.setdefault(link.successor_id, []).append(
+            Predecessor(
+                unit=link.predecessor,
+                successor=link.successor,
+                whole=link.whole,
+                population_share=link.population_share,
+                staff_share=link.staff_share,
+                effective=link.reorganisation.effective,
+                verified=link.verified,
+                depth=1,
+            )
+        )
+    return found
+
+
 def successors_on(unit: Unit, day: dt.date, *, max_depth: int = 5) -> list[Unit]:
     """Return the units that carry *unit* on the map of *day* (itself when it still exists)."""
     if unit.is_valid_on(day):
@@ -188,6 +216,55 @@ def successors_on(unit: Unit, day: dt.date, *, max_depth: int = 5) -> list[Unit]
 def lineage_unit_ids(unit: Unit) -> set[int]:
     """Return the ids of *unit* and every unit it succeeds."""
     return {unit.pk, *(p.unit.pk for p in predecessors(unit))}
+
+
+def lineage_ids_of(unit_ids: Iterable[int], *, max_depth: int = 5) -> set[int]:
+    """Return *unit_ids* and the ids of every unit any of them succeeds.
+
+    The union of :func:`lineage_unit_ids` over many units in one query per level of
+    reorganisation (at most *max_depth*, usually one or two), whatever their number.
+    """
+    found = set(unit_ids)
+    frontier = set(found)
+    for _depth in range(max_depth):
+        if not frontier:
+            break
+        older = set(
+            Succession.objects.filter(successor_id__in=frontier).values_list(
+                "predecessor_id", flat=True
+            )
+        )
+        frontier = older - found
+        found |= frontier
+    return found
+
+
+def successor_ids_on(unit_ids: Iterable[int], day: dt.date, *, max_depth: int = 5) -> set[int]:
+    """Return the ids of the units that carry any of *unit_ids* on the map of *day*.
+
+    The union of :func:`successors_on` over many units, with one query for the units and
+    one per level of reorganisation followed, whatever their number.
+    """
+    ids = set(unit_ids)
+    result: set[int] = set()
+    frontier: set[int] = set()
+    for unit in Unit.objects.filter(pk__in=ids).only("pk", "valid_from", "valid_until"):
+        (result if unit.is_valid_on(day) else frontier).add(unit.pk)
+    seen = set(ids)
+    for _depth in range(max_depth):
+        if not frontier:
+            break
+        links = Succession.objects.filter(predecessor_id__in=frontier).select_related("successor")
+        frontier = set()
+        for link in links:
+            if link.successor_id in seen:
+                continue
+            seen.add(link.successor_id)
+            if link.successor.is_valid_on(day):
+                result.add(link.successor_id)
+            else:
+                frontier.add(link.successor_id)
+    return result
 
 
 def lineage_positions(position: Position) -> list[Position]:

@@ -8,8 +8,8 @@ import unicodedata
 import pytest
 from django.core.management import CommandError, call_command
 
-from phieukin.ballots.models import Ballot
-from phieukin.console.country import CountrySize, generate_country
+from phieukin.ballots.models import Ballot, Code, CodeState, Receipt, Seal
+from phieukin.console.country import CountrySize, check_country, generate_country
 from phieukin.rounds.lifecycle import RoundState
 from phieukin.rounds.models import BallotBox, Round, Subject
 from phieukin.tallying.models import TallySnapshot
@@ -54,3 +54,37 @@ def test_a_small_country_has_provinces_communes_leaders_and_published_rounds() -
 def test_the_command_refuses_a_database_that_already_has_units(district: Unit) -> None:
     with pytest.raises(CommandError, match="already has units"):
         call_command("generate_country", "--provinces", "1", "--communes", "2", "--rounds", "1")
+
+
+def test_every_generated_box_verifies_and_every_snapshot_matches_its_ballots() -> None:
+    generate_country(size=CountrySize(provinces=2, communes=5, rounds=2, respondents=12))
+    checked = check_country()
+    assert checked.problems == []
+    assert checked.boxes == BallotBox.objects.count() == 10
+    assert checked.rounds == 4
+
+
+def test_generated_boxes_hold_what_voting_and_typing_leave() -> None:
+    generate_country(size=CountrySize(provinces=1, communes=3, rounds=1, respondents=20))
+    for seal in Seal.objects.select_related("box__conference"):
+        counts, box = seal.counts, seal.box
+        # Everyone present voted once: with a code on a phone or on a paper sheet.
+        assert counts["present"] == counts["codes_used"] + box.paper_returned
+        assert Code.objects.filter(box=box, state=CodeState.USED).count() == counts["codes_used"]
+        online = Ballot.objects.filter(box=box, source="online")
+        # The voting page accepts only complete sheets and gives a receipt for each.
+        assert not online.filter(valid=False).exists()
+        assert not online.filter(answers__contains="-").exists()
+        assert Receipt.objects.filter(box=box).count() == online.count() == counts["receipts"]
+
+
+def test_a_ballot_changed_after_generation_is_found() -> None:
+    generate_country(size=CountrySize(provinces=1, communes=2, rounds=1, respondents=12))
+    ballot = Ballot.objects.filter(valid=True).order_by("pk").first()
+    assert ballot is not None
+    Ballot.objects.filter(pk=ballot.pk).update(answers="0" * len(ballot.answers))
+    box = BallotBox.objects.select_related("conference").get(pk=ballot.box_id)
+    problems = check_country().problems
+    # The seal no longer verifies, and the stored tallies no longer match the ballots.
+    assert [p for p in problems if p.split(": ", 1)[0].endswith(str(box))]
+    assert len(problems) >= 3

@@ -7,7 +7,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from phieukin.console.country import FULL_COMMUNES, PROVINCES, CountrySize, generate_country
+from phieukin.console.country import (
+    FULL_COMMUNES,
+    PROVINCES,
+    CountrySize,
+    check_country,
+    generate_country,
+)
 from phieukin.units.models import Unit
 
 
@@ -24,6 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=10)
         parser.add_argument("--respondents", type=int, default=100)
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--check",
+            type=int,
+            metavar="BOXES",
+            help="Afterwards verify BOXES boxes drawn from each round (0: every box) with "
+            "verify_box, and every round's stored tallies against its ballots.",
+        )
         parser.add_argument(
             "--confirm", action="store_true", help="Add to a database that already has units."
         )
@@ -50,3 +63,13 @@ class Command(BaseCommand):
             f"{built.communes} communes, {built.leaders} leaders, {built.rounds} rounds, "
             f"{built.ballots} ballots in {built.seconds:.0f} s"
         )
+        if options["check"] is not None:
+            checked = check_country(boxes_per_round=options["check"] or None)
+            for problem in checked.problems:
+                self.stderr.write(problem)
+            self.stdout.write(
+                f"checked: {checked.boxes} boxes verified, {checked.rounds} rounds' stored "
+                f"tallies recomputed, {len(checked.problems)} problems"
+            )
+            if checked.problems:
+                raise CommandError("The generated data does not verify.")
