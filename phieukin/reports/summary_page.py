@@ -11,12 +11,10 @@ SHA-256 of what it was drawn from (a changed figure is a different key, never a 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +24,7 @@ from phieukin.reports.content import DistrictSummary, LeaderReport, WardLine
 from phieukin.reports.exporters.base import (
     LeaderCharts,
     SummaryCharts,
+    cached_chart,
     heatmap_pages,
     leader_charts,
 )
@@ -34,7 +33,6 @@ from phieukin.reports.exporters.base import (
 DOCUMENT_LANGUAGE = "vi"
 
 WARDS_PER_PAGE = 25
-CHART_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -81,14 +79,8 @@ def summary_page(summary: DistrictSummary, *, page: str | None, unit: str | None
 
 
 def _cached(draw: Callable[..., bytes], *args: Any) -> bytes:
-    """Return ``draw(*args)``, drawn once per distinct input and language."""
-    source = repr((draw.__name__, translation.get_language(), args)).encode("utf-8")
-    key = "phieukin:chart:" + hashlib.sha256(source).hexdigest()
-    png = cache.get(key)
-    if png is None:
-        png = draw(*args)
-        cache.set(key, png, CHART_SECONDS)
-    return png  # type: ignore[no-any-return]
+    """Return ``draw(*args)`` through the installation's chart cache (drawn once per input)."""
+    return cached_chart(draw.__name__, draw, *args)
 
 
 def page_charts(whole: DistrictSummary, shown: SummaryPage) -> SummaryCharts:
@@ -132,16 +124,10 @@ def page_charts(whole: DistrictSummary, shown: SummaryPage) -> SummaryCharts:
 
 
 def leader_page_charts(content: LeaderReport) -> LeaderCharts:
-    """Return the charts of a leader's report page, drawn once per distinct content.
+    """Return the charts of a leader's report page, in the documents' language.
 
-    Kept in the shared cache under the SHA-256 of the report's content (every figure and
-    label it shows), so the page does not draw them again on each opening.
+    Each chart comes from the chart cache (:func:`cached_chart`), so the page does not
+    draw them again on each opening.
     """
     with translation.override(DOCUMENT_LANGUAGE):
-        source = repr(("leader_charts", translation.get_language(), content)).encode("utf-8")
-        key = "phieukin:leader-charts:" + hashlib.sha256(source).hexdigest()
-        images = cache.get(key)
-        if not isinstance(images, LeaderCharts):
-            images = leader_charts(content)
-            cache.set(key, images, CHART_SECONDS)
-    return images
+        return leader_charts(content)
