@@ -14,7 +14,8 @@ per request and, with ``BENCH_HTTP_PROFILE=1``, a cProfile of each route. Sealin
 measured by ``bench/seal.py``. Bounded in requests and in time; asserts nothing.
 
 Environment: ``BENCH_CLIENTS`` (default 16), ``BENCH_REQUESTS`` (default 1500),
-``BENCH_SECONDS`` (default 20), ``BENCH_HTTP_PROFILE`` (0).
+``BENCH_SECONDS`` (default 20), ``BENCH_HTTP_PROFILE`` (0), ``BENCH_HTTP_DATABASES``
+(``sqlite,postgresql``: which of the two to measure).
 """
 
 from __future__ import annotations
@@ -362,7 +363,9 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
             print(f"  server errors ({len(errors)}), first: {errors[0][:200]}")
     sheets = len(data["sheets"])
     print(
-        f"{label}: {CLIENTS} clients, gunicorn 2 gthread workers\n"
+        f"{label}: {CLIENTS} clients, gunicorn {env.get('PHIEUKIN_WORKERS', '2')} gthread "
+        f"workers x {env.get('PHIEUKIN_THREADS', '8')} threads (deploy/gunicorn.conf.py), "
+        f"load average {os.getloadavg()[0]:.1f}\n"
         f"  ballots (POST /api/v1/ballots, {sheets} sheets each): {full.rate:8.1f}/s "
         f"p50 {full.percentile(50):6.1f} ms  p99 {full.percentile(99):6.1f} ms  "
         f"ok {full.done} failed {full.failed}\n"
@@ -393,10 +396,14 @@ def _base_env(workdir: Path) -> dict[str, str]:
 def main() -> None:
     """Run the SQLite measurement, then PostgreSQL when DATABASE_URL is set."""
     workdir = Path(tempfile.mkdtemp(prefix="phieukin-bench-http-"))
+    databases = os.environ.get("BENCH_HTTP_DATABASES", "sqlite,postgresql").split(",")
     try:
-        _run("SQLite (WAL, synchronous=FULL)", _base_env(workdir / "sqlite"), workdir)
+        if "sqlite" in databases:
+            _run("SQLite (WAL, synchronous=FULL)", _base_env(workdir / "sqlite"), workdir)
         url = os.environ.get("DATABASE_URL", "")
-        if url.startswith(("postgres://", "postgresql://")):
+        if "postgresql" not in databases:
+            pass
+        elif url.startswith(("postgres://", "postgresql://")):
             _run_postgres(url, workdir)
         else:
             print("PostgreSQL: skipped (DATABASE_URL not set)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
@@ -87,6 +87,21 @@ def box_spec(box_id: int, *, opened_at: Any = None) -> BoxSpec:
     return spec
 
 
+class BallotRow(NamedTuple):
+    """One ballot row as inserted (a tuple: building model instances costs more than
+    encrypting on the hot path of voting)."""
+
+    id: int
+    box_id: int
+    subject_id: int
+    group_id: int | None
+    source: str
+    valid: bool
+    answers: str
+    comment: str
+    ciphertext: bytes | None
+
+
 def _stored(
     spec: BoxSpec,
     *,
@@ -96,40 +111,24 @@ def _stored(
     valid: bool,
     answers: str,
     comment: str,
-) -> Ballot:
+) -> BallotRow:
     """Return an unsaved ballot: encrypted when the box has a key (every box opened now)."""
     if spec.public_key is None:
         # A box opened before boxes had keys: its ballots stay readable until sealing.
-        return Ballot(
-            id=random_id(),
-            box_id=spec.box_id,
-            subject_id=subject_id,
-            group_id=group_id,
-            source=source,
-            valid=valid,
-            answers=answers,
-            comment=comment,
+        return BallotRow(
+            random_id(), spec.box_id, subject_id, group_id, source, valid, answers, comment, None
         )
-    return Ballot(
-        id=random_id(),
-        box_id=spec.box_id,
-        subject_id=subject_id,
-        group_id=None,
-        source=source,
-        valid=valid,
-        answers="",
-        comment="",
-        ciphertext=boxkeys.encrypt_sheet(
-            spec.public_key,
-            answers=answers,
-            group_id=group_id,
-            comment=comment,
-            size=spec.padded_size,
-        ),
+    ciphertext = boxkeys.encrypt_sheet(
+        spec.public_key,
+        answers=answers,
+        group_id=group_id,
+        comment=comment,
+        size=spec.padded_size,
     )
+    return BallotRow(random_id(), spec.box_id, subject_id, None, source, valid, "", "", ciphertext)
 
 
-def _ballot_rows(spec: BoxSpec, sheets: list[SheetInput], group_id: int | None) -> list[Ballot]:
+def _ballot_rows(spec: BoxSpec, sheets: list[SheetInput], group_id: int | None) -> list[BallotRow]:
     """Return unsaved online ballots for *sheets*, or raise a DomainError naming the problem."""
     shapes = spec.shapes
     subject_ids = spec.subject_ids
@@ -228,7 +227,7 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
 
 
 def _claim_statement(
-    code_id: int, box_id: int, rows: list[Ballot], receipts: list[str]
+    code_id: int, box_id: int, rows: list[BallotRow], receipts: list[str]
 ) -> tuple[str, list[Any]]:
     """Return one PostgreSQL statement that claims the code and, only then, stores the ballot.
 
@@ -276,7 +275,7 @@ def _claim_statement(
 
 
 def _claim_and_store_postgresql(
-    code_id: int, box_id: int, rows: list[Ballot], receipts: list[str]
+    code_id: int, box_id: int, rows: list[BallotRow], receipts: list[str]
 ) -> tuple[int, bool]:
     """Claim the code and store the ballot on PostgreSQL; return (claimed, box open).
 
@@ -325,7 +324,7 @@ _BALLOT_COLUMNS = (
 )
 
 
-def insert_ballots(rows: list[Ballot]) -> None:
+def insert_ballots(rows: list[BallotRow]) -> None:
     """Insert ballots with one multi-row INSERT (the hot path of voting)."""
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_BALLOT_COLUMNS)) + ")"] * len(rows))
     params: list[Any] = []
