@@ -343,7 +343,7 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        _wait_ready(port, time.monotonic() + 120)
+        _wait_ready(port, time.monotonic() + 300)
         ballots = [
             json.dumps({"code": code, "sheets": data["sheets"]}).encode() for code in data["codes"]
         ]
