@@ -33,6 +33,9 @@ Two parts:
    small batch and for the whole (memory does not grow with the batch), and the refusal
    of a hostile file (a 1 KB PDF declaring a 5 m × 5 m page) read in the same pool.
 
+With ``BENCH_OMR_DUMP=DIR`` every silent error is written to DIR (its measurements and
+a crop of its row, see :mod:`bench.omr_dump`).
+
 It prints per style (items, read as drawn, sent to review, silent errors), per page
 style (refused as expected, read, wrong), the shares of clear marks and of copies sent
 to review, the load average and the nice value. Nothing here asserts.
@@ -237,7 +240,8 @@ def _judge_copy(args: tuple[int, int, float]) -> dict[str, Any]:
 
     seed, copy, stress_share = args
     out: dict[str, Any] = {"pages": [], "cpu": 0.0}
-    for page, plan in _copy_pages(seed, copy, stress_share):
+    dump = os.environ.get("BENCH_OMR_DUMP", "")
+    for number, (page, plan) in enumerate(_copy_pages(seed, copy, stress_share), 1):
         started = time.process_time()
         if plan["profile"] == "bilevel":
             # A 1-bit file, as a fax or a black-and-white scan setting makes it.
@@ -247,7 +251,12 @@ def _judge_copy(args: tuple[int, int, float]) -> dict[str, Any]:
             # The capture already went through JPEG; the reader gets the decoded image.
             result = read_image(page.image)
         out["cpu"] += time.process_time() - started
-        record: dict[str, Any] = {"plan": plan, "refusal": result.refusal, "items": []}
+        record: dict[str, Any] = {
+            "plan": plan,
+            "refusal": result.refusal,
+            "items": [],
+            "copy": f"{copy}/{number}",
+        }
         expected = plan["expect"] or page.refusal
         reading = result.reading
         if reading is not None:
@@ -266,6 +275,11 @@ def _judge_copy(args: tuple[int, int, float]) -> dict[str, Any]:
             for item in reading.items:
                 truth = page.truth[item.item_key]
                 verdict = truth.judge(item.status, item.option_index)
+                if verdict == "wrong" and dump:
+                    from bench.omr_dump import dump_error
+
+                    name = f"{seed}-{copy:05d}-{number}-{item.item_key}"
+                    dump_error(dump, name, page.image, item.item_key, truth, plan)
                 record["items"].append(
                     (truth.style, truth.clear, verdict, item.reason, len(item.fills))
                 )
@@ -395,7 +409,10 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                         copy_review = True
                         reasons[f"{style} → {reason}"] += 1
                     if verdict == "wrong" and len(errors) < 20:
-                        errors.append(f"{key}: {style} read wrongly ({reason or 'no doubt'})")
+                        errors.append(
+                            f"{key}: {style} read wrongly ({reason or 'no doubt'}) "
+                            f"in copy {record['copy']}"
+                        )
                     if not plan["stress"] and clear:
                         mix_clear += 1
                         mix_clear_review += verdict == "review"

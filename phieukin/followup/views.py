@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from phieukin.accounts import permissions
 from phieukin.accounts.access import AccessDenied, can
+from phieukin.accounts.web import perform
 from phieukin.core.access import acting_user, require
-from phieukin.core.errors import DomainError
 from phieukin.core.uploads import upload_limit
 from phieukin.followup import documents, exports, lifecycle, selectors, services
 from phieukin.followup import evidence as evidence_files
@@ -62,16 +62,8 @@ def _year(request: HttpRequest) -> int:
 
 
 def _do(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service call, turning refusals into messages; return whether it succeeded."""
-    try:
-        action()
-    except AccessDenied:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return False
-    messages.success(request, success)
-    return True
+    """Run a service call; follow-through objects a user may not see answer 404, not 403."""
+    return perform(request, action, success, hide=True)
 
 
 @require(uses_followup)

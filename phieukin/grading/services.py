@@ -133,6 +133,41 @@ def _locked(grading: Grading) -> Grading:
     return Grading.objects.select_for_update().select_related("year", "unit").get(pk=grading.pk)
 
 
+# The fields each step writes: (prefix of grade/general/tasks/by/at, text field, audit action).
+_STEP_FIELDS = {
+    "self": ("self_text", "grading.self_assessed"),
+    "proposed": ("proposal_text", "grading.proposed"),
+    "decided": ("decision_text", "grading.decided"),
+}
+
+
+def _record_step(
+    grading: Grading,
+    actor: User | None,
+    step: str,
+    prefix: str,
+    text: str,
+    chosen: tuple[str | None, Decimal | None, Decimal | None],
+) -> Grading:
+    """Write one step's text, grade, points, author and time; move on; audit (in the
+    caller's transaction, on the locked row)."""
+    code, general, tasks = _grade(grading, *chosen)
+    text_field, action = _STEP_FIELDS[prefix]
+    setattr(grading, text_field, text.strip())
+    for name, value in (
+        ("grade", code),
+        ("general", general),
+        ("tasks", tasks),
+        ("by", actor),
+        ("at", timezone.now()),
+    ):
+        setattr(grading, f"{prefix}_{name}", value)
+    grading.step = step
+    grading.save()
+    _audit(actor, grading, action, code, general, tasks)
+    return grading
+
+
 def self_assess(
     *,
     actor: User | None,
@@ -153,15 +188,9 @@ def self_assess(
                 _("The advisory body has already proposed a grade; the self-assessment is closed."),
                 "step_closed",
             )
-        code, general, tasks = _grade(grading, grade, general, tasks)
-        grading.self_text = text.strip()
-        grading.self_grade, grading.self_general, grading.self_tasks = code, general, tasks
-        grading.self_by = actor
-        grading.self_at = timezone.now()
-        grading.step = Step.SELF_ASSESSED
-        grading.save()
-        _audit(actor, grading, "grading.self_assessed", code, general, tasks)
-    return grading
+        return _record_step(
+            grading, actor, Step.SELF_ASSESSED, "self", text, (grade, general, tasks)
+        )
 
 
 def propose(
@@ -181,19 +210,9 @@ def propose(
             raise _refuse(_("No proposal before the self-assessment."), "self_assessment_missing")
         if grading.step == Step.DECIDED:
             raise _refuse(_("The grade has been decided."), "decided")
-        code, general, tasks = _grade(grading, grade, general, tasks)
-        grading.proposal_text = text.strip()
-        grading.proposed_grade, grading.proposed_general, grading.proposed_tasks = (
-            code,
-            general,
-            tasks,
+        return _record_step(
+            grading, actor, Step.PROPOSED, "proposed", text, (grade, general, tasks)
         )
-        grading.proposed_by = actor
-        grading.proposed_at = timezone.now()
-        grading.step = Step.PROPOSED
-        grading.save()
-        _audit(actor, grading, "grading.proposed", code, general, tasks)
-    return grading
 
 
 def decide(
@@ -226,19 +245,7 @@ def decide(
                     % {"unit": collective.name},
                     "collective_first",
                 )
-        code, general, tasks = _grade(grading, grade, general, tasks)
-        grading.decision_text = text.strip()
-        grading.decided_grade, grading.decided_general, grading.decided_tasks = (
-            code,
-            general,
-            tasks,
-        )
-        grading.decided_by = actor
-        grading.decided_at = timezone.now()
-        grading.step = Step.DECIDED
-        grading.save()
-        _audit(actor, grading, "grading.decided", code, general, tasks)
-    return grading
+        return _record_step(grading, actor, Step.DECIDED, "decided", text, (grade, general, tasks))
 
 
 def _audit(

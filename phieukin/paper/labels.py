@@ -50,6 +50,7 @@ DOUBTS: dict[str, Promise] = {
     "faint_mark": _("a faint or small mark"),
     "mark_outside_box": _("ink beside the boxes"),
     "box_not_found": _("boxes not visible"),
+    "uneven_light": _("a shadow or uneven light across the boxes"),
 }
 
 PROBLEMS: dict[str, Promise] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from phieukin.accounts.access import AccessDenied, can
 from phieukin.accounts.models import Role
 from phieukin.accounts.rules.selfcheck import RECORDING_ROLES
 from phieukin.accounts.scoping import scope_to_units
+from phieukin.accounts.web import form_errors_as_messages, perform
 from phieukin.core.access import acting_user
 from phieukin.core.errors import DomainError
 from phieukin.core.uploads import UploadRefused, upload_limit
@@ -188,18 +190,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _done(request: HttpRequest, pk: int, error: DomainError | None, ok: str) -> HttpResponse:
-    if error is not None:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, ok)
+def _after(request: HttpRequest, pk: int, action: Callable[[], Any], ok: str) -> HttpResponse:
+    perform(request, action, ok)
     return redirect("selfcheck:session", pk=pk)
 
 
-def _form_error(request: HttpRequest, pk: int, form: Any) -> HttpResponse:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+def _invalid(request: HttpRequest, pk: int, form: Any) -> HttpResponse:
+    form_errors_as_messages(request, form)
     return redirect("selfcheck:session", pk=pk)
 
 
@@ -209,14 +206,15 @@ def session_update(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     form = SessionUpdateForm(request.POST)
     if not form.is_valid():
-        return _form_error(request, pk, form)
-    try:
-        services.update_session(actor=acting_user(request), session=session, **form.cleaned_data)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        return _done(request, pk, exc, "")
-    return _done(request, pk, None, _("The session was updated."))
+        return _invalid(request, pk, form)
+    return _after(
+        request,
+        pk,
+        lambda: services.update_session(
+            actor=acting_user(request), session=session, **form.cleaned_data
+        ),
+        _("The session was updated."),
+    )
 
 
 @login_required
@@ -225,14 +223,15 @@ def individual_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     form = IndividualForm(request.POST)
     if not form.is_valid():
-        return _form_error(request, pk, form)
-    try:
-        services.add_individual(actor=acting_user(request), session=session, **form.cleaned_data)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        return _done(request, pk, exc, "")
-    return _done(request, pk, None, _("The individual was added."))
+        return _invalid(request, pk, form)
+    return _after(
+        request,
+        pk,
+        lambda: services.add_individual(
+            actor=acting_user(request), session=session, **form.cleaned_data
+        ),
+        _("The individual was added."),
+    )
 
 
 @login_required
@@ -243,14 +242,13 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST, entries=session.entries.all(), items=session.checklist.items.all()
     )
     if not form.is_valid():
-        return _form_error(request, pk, form)
-    try:
-        services.record_finding(actor=acting_user(request), **form.cleaned_data)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        return _done(request, pk, exc, "")
-    return _done(request, pk, None, _("The expression and its remedy were recorded."))
+        return _invalid(request, pk, form)
+    return _after(
+        request,
+        pk,
+        lambda: services.record_finding(actor=acting_user(request), **form.cleaned_data),
+        _("The expression and its remedy were recorded."),
+    )
 
 
 @login_required
@@ -258,13 +256,12 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 def none_apply(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     session = _session(request, pk)
     target = get_object_or_404(Entry, pk=entry, session=session)
-    try:
-        services.mark_none_apply(actor=acting_user(request), entry=target)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        return _done(request, pk, exc, "")
-    return _done(request, pk, None, _("Recorded: no expression applies."))
+    return _after(
+        request,
+        pk,
+        lambda: services.mark_none_apply(actor=acting_user(request), entry=target),
+        _("Recorded: no expression applies."),
+    )
 
 
 @login_required
@@ -274,20 +271,19 @@ def follow_up(request: HttpRequest, pk: int, finding: int) -> HttpResponse:
     target = get_object_or_404(Finding, pk=finding, entry__session=session)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        return _form_error(request, pk, form)
-    try:
-        services.update_follow_up(
+        return _invalid(request, pk, form)
+    return _after(
+        request,
+        pk,
+        lambda: services.update_follow_up(
             actor=acting_user(request),
             finding=target,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
             done_on=form.cleaned_data["done_on"],
-        )
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    except DomainError as exc:
-        return _done(request, pk, exc, "")
-    return _done(request, pk, None, _("The follow-up was recorded."))
+        ),
+        _("The follow-up was recorded."),
+    )
 
 
 @require_GET

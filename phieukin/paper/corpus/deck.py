@@ -109,24 +109,6 @@ def render_images(pdf: bytes, dpi: float) -> list[np.ndarray]:
         for index in range(len(document)):
             page = document[index]
             bitmap = page.render(scale=dpi / 72, grayscale=True)
-            images.append(
-                np.array(
-                    bitmap.to_numpy()[:, :, 0] if bitmap.to_numpy().ndim == 3 else bitmap.to_numpy()
-                )
-            )
-            bitmap.close()
-            page.close()
-        return images
-    finally:
-        document.close()
-
-    """Render every page of a PDF to grayscale at ``dpi``."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        images = []
-        for index in range(len(document)):
-            page = document[index]
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
             array = bitmap.to_numpy()
             images.append(np.array(array[:, :, 0] if array.ndim == 3 else array))
             bitmap.close()

@@ -87,7 +87,10 @@ HALO_SPREAD = 2.0  # a box's halo may exceed the page's median by twice its lowe
 HALO_SLACK = 0.02
 SOFT_PX = 1.5  # a further blur: noise averages out, a faint stroke of some length does not
 SOFT_MARGIN = 0.025  # smoothed interior darker than the page's empty boxes by this much
+SOFT_NARROWEST = 0.015  # ... or less on a clean page whose empty boxes barely differ
 SOFT_PX_COUNT = 10  # ... over this many pixels: a faint stroke, never "empty"
+UNEVEN_NOISE = 0.06  # paper around a box this uneven: a shadow's edge crosses it ...
+UNEVEN_SECTORS = 0.06  # ... or eighths of the band around it this different
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -561,11 +564,13 @@ def calibrate(measures: list[BoxMeasure]) -> Calibration:
         return Calibration(0.0, 0.0)
     inner, inner_margin = _level([m.peak for m in measures], CALIBRATION_FLOOR, TRACE_MARGIN)
     ring, ring_margin = _level([m.ring_peak for m in measures], CALIBRATION_FLOOR, TRACE_MARGIN)
-    soft, soft_margin = _level([_soft_peak(m) for m in measures], 0.0, SOFT_MARGIN)
+    soft, soft_margin = _level([_soft_peak(m) for m in measures], 0.0, SOFT_MARGIN, SOFT_NARROWEST)
     return Calibration(inner, ring, soft, inner_margin, ring_margin, soft_margin)
 
 
-def _level(peaks: list[float], floor: float, widest: float) -> tuple[float, float]:
+def _level(
+    peaks: list[float], floor: float, widest: float, narrowest: float = NARROWEST_MARGIN
+) -> tuple[float, float]:
     """Return the empty level of a page's box peaks and the margin above it for a trace.
 
     The margin follows the page's own spread of empty boxes (median less the 10th
@@ -575,7 +580,7 @@ def _level(peaks: list[float], floor: float, widest: float) -> tuple[float, floa
     """
     q = np.percentile(peaks, [10, CALIBRATION_Q, 50])
     level = min(CALIBRATION_CAP, max(floor, float(q[1])))
-    margin = min(widest, max(NARROWEST_MARGIN, SPREAD_SIGMAS * float(q[2] - q[0])))
+    margin = min(widest, max(narrowest, SPREAD_SIGMAS * float(q[2] - q[0])))
     return level, margin
 
 
@@ -583,12 +588,34 @@ def _soft_peak(m: BoxMeasure) -> float:
     return _robust_peak(m.soft) - m.inner_median if m.soft.size else 0.0
 
 
+def _uneven(m: BoxMeasure) -> bool:
+    """Return whether the paper around a box is lit unevenly (a shadow's edge crosses it).
+
+    A stroke or a circle covers at most half or so of each eighth of the band around the
+    box, so every eighth's lower quartile stays paper; under a shadow's edge some eighths
+    are paper and others darker all over.
+    """
+    if not m.ring.size:
+        return False
+    order = np.argsort(m.ring_sector, kind="stable")
+    bounds = np.searchsorted(m.ring_sector[order], np.arange(1, 8))
+    lows = [float(np.percentile(part, 25)) for part in np.split(m.ring[order], bounds) if part.size]
+    return len(lows) > 1 and max(lows) - min(lows) > UNEVEN_SECTORS
+
+
+def _shaded(m: BoxMeasure) -> bool:
+    """Return whether a box read as marked has a shadow's edge across it (noisy and uneven)."""
+    return m.noise > UNEVEN_NOISE / 2 and _uneven(m)
+
+
 def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     """Classify one box: (``filled``|``circled``|``empty``|``unsure``, reason).
 
     ``empty`` only when neither the interior nor the band around the box holds more
     than noise; ``filled`` only for a confident dark stroke with some extent;
-    ``circled`` when a ring of trace surrounds an otherwise clean box.
+    ``circled`` when a ring of trace surrounds an otherwise clean box; ``unsure`` with
+    ``uneven_light`` when most of the band around the box is darker than paper (a
+    shadow's edge across it).
     """
     if m is None or m.border < BORDER_PRESENT:
         return "unsure", "box_not_found"
@@ -599,6 +626,13 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     local = m.ring_median + LOCAL_SIGMAS * m.noise
     inner_level = min(max(cal.inner_trace, local), cal.inner_trace + LOCAL_CAP)
     ring_level = min(max(cal.ring_trace, local), cal.ring_trace + LOCAL_CAP)
+    # Most of the band around the box darker than a trace, or its paper far from even,
+    # and eighths of the band differing all over: a shadow's edge or a band of uneven
+    # light across the box (a thick circle darkens the band too, but not the paper
+    # beside its line). The paper level then comes from the lit part and the shaded part
+    # looks like ink all round (a "circle", a "filled" box): a person looks.
+    if (m.ring_median > ring_level or m.noise > UNEVEN_NOISE) and _uneven(m):
+        return "unsure", "uneven_light"
     above = m.inner - inner_level
     inner_trace = int(np.count_nonzero(above > 0))
     ring_hits = m.ring > ring_level
@@ -614,7 +648,7 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     # may touch the interior, but most of its ink lies outside. Noise never makes rings.
     ringed = sectors >= CIRCLE_SECTORS and m.ring_peak - cal.ring >= CIRCLE_DEPTH
     if ringed and (inner_trace <= TRACE_PX or ring_mass >= CIRCLE_OUTSIDE * mass):
-        return "circled", ""
+        return ("unsure", "uneven_light") if _shaded(m) else ("circled", "")
     # A mark stands out from the rest of its own box (an erased mark leaves a smudge
     # with ghost strokes barely darker than the smudge), or is plainly dark (a box
     # filled in, where little of the box is left to compare with).
@@ -625,13 +659,13 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
         # in it: most of a tick or a cross lies inside its box.
         if ring_mass > OUTSIDE_SHARE * mass:
             return "unsure", "mark_outside_box"
-        return "filled", ""
+        return ("unsure", "uneven_light") if _shaded(m) else ("filled", "")
     # Faint but extended: a very light pencil stroke whose pixels each hide in the noise
     # stands out once its neighbourhood is averaged; noise does not.
     soft_trace = int(np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin))
     if inner_trace <= TRACE_PX and ring_trace <= TRACE_PX and soft_trace <= SOFT_PX_COUNT:
         return "empty", ""
-    if inner_trace <= TRACE_PX:
+    if inner_trace <= TRACE_PX and ring_trace > TRACE_PX:
         return "unsure", "mark_outside_box"
     return "unsure", "faint_mark"
 

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from phieukin.paper.corpus.deck import (
+    ALL_STYLES,
     CLEAR_STYLES,
     Corpus,
     Score,
@@ -353,3 +354,42 @@ def test_truth_scoring_counts_a_wrong_reading_as_a_silent_error() -> None:
     score.add("d", Truth("dot", 2, (2,)), "empty", None)  # a visible dot read as no answer
     score.add("e", Truth("erased", None, (1,)), "empty", None)
     assert score.silent_errors == 3 and score.flagged == 1
+
+
+@pytest.mark.parametrize(
+    ("seed", "index", "dpi"), [(3003, 1, 200), (3007, 0, 200), (3009, 0, 200), (3026, 0, 150)]
+)
+def test_a_hard_shadow_across_blank_boxes_is_never_read_as_a_mark(
+    seed: int, index: int, dpi: float
+) -> None:
+    # Phone photos of blank pages where the sharp edge of a hand's shadow crosses boxes:
+    # the paper level came from the lit side and the shaded side looked like a circle
+    # round the box (benchmark seed 2030 stored such boxes as marked, without review).
+    corpus = sample_corpus()
+    rng = np.random.default_rng([seed, 7])
+    pages = [
+        corpus.page(i, rng, dpi=dpi, profile="shadow", styles=("blank",), comment=False)
+        for i in range(index + 1)
+    ]
+    reading = read_page(pages[index].image, _layout_for(corpus))
+    assert not [r.item_key for r in reading.items if r.status == "marked"]
+    assert any(r.reason == "uneven_light" for r in reading.items)
+
+
+def test_a_very_light_pencil_tick_on_a_clean_300_dpi_scan_is_not_read_as_empty() -> None:
+    # Benchmark seed 2032, copy 127, page 1, item nd11: a very light pencil tick in the
+    # last box, on a scan so clean that the page's empty boxes barely differ; the
+    # smoothed interior stood 0.027 above the box's median, under a fixed margin of 0.025
+    # above the empty level, and the tick was stored as "no answer".
+    corpus = sample_corpus()
+    rng = np.random.default_rng([2032, 127, 1])
+    rng.choice((150.0, 200.0, 300.0), p=(0.3, 0.45, 0.25))  # the benchmark's draws
+    first = int(rng.integers(0, len(corpus.payloads()) // corpus.layout.page_count))
+    page = corpus.page(
+        first * corpus.layout.page_count, rng, dpi=300, profile="scan", styles=ALL_STYLES
+    )
+    assert page.truth["nd11"].style == "very_light"
+    reading = read_page(page.image, _layout_for(corpus))
+    item = next(r for r in reading.items if r.item_key == "nd11")
+    assert item.status != "empty"
+    assert item.status == "ambiguous" and item.reason == "faint_mark"
