@@ -6,12 +6,16 @@ workers, ``deploy/gunicorn.conf.py``) on loopback, and drives it from a thread
 pool of ``http.client`` connections: first ``POST /api/v1/ballots`` (a full two-leader
 ballot per code), then ``POST /bench/insert/`` of the bench-only URLconf (parse JSON,
 insert one row, commit). It prints throughput, p50/p99 latency and the ratio
-ballots/s ÷ baseline/s (goal ≥ 0.5); every ballot is encrypted to the box's key, as in
-production. Sealing is measured by ``bench/seal.py``. Bounded in requests and in time;
-asserts nothing.
+ballots/s ÷ baseline/s (goal ≥ 0.5; ≥ 0.7 with p99 ≤ 100 ms at 64 clients on
+PostgreSQL); every ballot is encrypted to the box's key, as in production. Before the
+load, both routes are called in-process (no server, one at a time) to print where a
+request's time goes: SQL statements and database round trips per request, Python CPU
+per request and, with ``BENCH_HTTP_PROFILE=1``, a cProfile of each route. Sealing is
+measured by ``bench/seal.py``. Bounded in requests and in time; asserts nothing.
 
 Environment: ``BENCH_CLIENTS`` (default 16), ``BENCH_REQUESTS`` (default 1500),
-``BENCH_SECONDS`` (default 20).
+``BENCH_SECONDS`` (default 20), ``BENCH_HTTP_PROFILE`` (0), ``BENCH_HTTP_DATABASES``
+(``sqlite,postgresql``: which of the two to measure).
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1500"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
+# Requests per route of the in-process measurement (statements and CPU per request).
+IN_PROCESS = 200
+# Unmeasured requests per route once the server is up, so that neither route pays for
+# the workers' first imports, connections and caches (the ballots ran first, cold).
+WARM_UP = 64
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,97 @@ def setup(out: str, count: int) -> None:
     Path(out).write_text(json.dumps({"box": box.pk, "codes": codes, "sheets": sheets}))
 
 
+# --- In-process: where one request's time goes (child process, bench settings) --------
+
+
+def in_process(data_file: str) -> None:
+    """Call both routes through the WSGI handler and print statements and CPU per request."""
+    import cProfile
+    import io
+    import pstats
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from phieukin.config.wsgi import application
+
+    data = json.loads(Path(data_file).read_text())
+    codes = data["codes"][-IN_PROCESS:]
+
+    def call(path: str, body: bytes) -> str:
+        status: list[str] = []
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "HTTP_HOST": "127.0.0.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+        }
+        response = application(environ, lambda s, h: status.append(s))
+        b"".join(response)
+        response.close()  # type: ignore[attr-defined]
+        return status[0]
+
+    def measure(label: str, path: str, bodies: list[bytes]) -> None:
+        statements: list[str] = []
+        commits = [0]
+        plain_commit = connection.commit
+
+        def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        def counted_commit() -> None:
+            commits[0] += 1
+            plain_commit()
+
+        warm = 10
+        for body in bodies[:warm]:
+            call(path, body)
+        profiler = cProfile.Profile() if os.environ.get("BENCH_HTTP_PROFILE") == "1" else None
+        cpu, wall = time.process_time(), time.perf_counter()
+        with connection.execute_wrapper(count):
+            if profiler:
+                profiler.enable()
+            connection.commit = counted_commit  # type: ignore[method-assign]
+            statuses = [call(path, body) for body in bodies[warm:]]
+            connection.commit = plain_commit  # type: ignore[method-assign]
+            if profiler:
+                profiler.disable()
+        n = len(bodies) - warm
+        cpu, wall = (time.process_time() - cpu) / n * 1000, (time.perf_counter() - wall) / n * 1000
+        # On PostgreSQL, psycopg sends the BEGIN and the COMMIT of a Django transaction as
+        # round trips of their own; one execute() is one round trip even when its message
+        # holds several statements (the ballot's one-message transaction).
+        where = (
+            f"{(len(statements) + 2 * commits[0]) / n:.1f} database round trips"
+            if connection.vendor == "postgresql"
+            else f"{len(statements) / n:.1f} statements, {commits[0] / n:.1f} commits"
+        )
+        print(
+            f"  in-process {label}: {where} per request, Python CPU {cpu:.2f} ms, "
+            f"wall {wall:.2f} ms (one client at a time; {statuses[0]})",
+            flush=True,
+        )
+        if profiler:
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+    measure(
+        "ballot  ",
+        "/api/v1/ballots",
+        [json.dumps({"code": c, "sheets": data["sheets"]}).encode() for c in codes],
+    )
+    measure("baseline", "/bench/insert/", [json.dumps({"v": "x"}).encode()] * IN_PROCESS)
+
+
 # --- Load ------------------------------------------------------------------------------
 
 
@@ -113,14 +213,17 @@ def _free_port() -> int:
 
 
 def _wait_ready(port: int, deadline: float) -> None:
+    # /healthz (one SELECT, one cache write) rather than the OpenAPI document: on a loaded
+    # machine, building that document took longer than the probe's timeout, and every
+    # abandoned probe left a worker thread building it again.
     while time.monotonic() < deadline:
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/openapi.json")
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/healthz")
             if conn.getresponse().status == 200:
                 return
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
     raise RuntimeError("gunicorn did not start")
 
 
@@ -174,12 +277,27 @@ def _load(port: int, path: str, bodies: list[bytes], expect: int) -> Result:
 def _run(label: str, env: dict[str, str], workdir: Path) -> None:
     data_file = workdir / "setup.json"
     subprocess.run(
-        [sys.executable, "-m", "bench.ballots_http", "setup", str(data_file), str(REQUESTS)],
+        [
+            sys.executable,
+            "-m",
+            "bench.ballots_http",
+            "setup",
+            str(data_file),
+            str(REQUESTS + IN_PROCESS + WARM_UP),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    print(f"{label}: load average {os.getloadavg()[0]:.1f} (2 cores)", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "bench.ballots_http", "in_process", str(data_file)],
         cwd=ROOT,
         env=env,
         check=True,
     )
     data = json.loads(data_file.read_text())
+    data["codes"] = data["codes"][:-IN_PROCESS]
     port = _free_port()
     server_log = (workdir / f"gunicorn-{port}.log").open("wb")
     server = subprocess.Popen(
@@ -201,13 +319,17 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        _wait_ready(port, time.monotonic() + 120)
+        _wait_ready(port, time.monotonic() + 300)
         ballots = [
             json.dumps({"code": code, "sheets": data["sheets"]}).encode() for code in data["codes"]
         ]
-        full = _load(port, "/api/v1/ballots", ballots, 201)
-        inserts = [json.dumps({"v": secrets.token_hex(8)}).encode() for _ in range(REQUESTS)]
-        base = _load(port, "/bench/insert/", inserts, 201)
+        inserts = [
+            json.dumps({"v": secrets.token_hex(8)}).encode() for _ in range(REQUESTS + WARM_UP)
+        ]
+        _load(port, "/api/v1/ballots", ballots[:WARM_UP], 201)
+        _load(port, "/bench/insert/", inserts[:WARM_UP], 201)
+        full = _load(port, "/api/v1/ballots", ballots[WARM_UP:], 201)
+        base = _load(port, "/bench/insert/", inserts[WARM_UP:], 201)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -224,7 +346,9 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
             print(f"  server errors ({len(errors)}), first: {errors[0][:200]}")
     sheets = len(data["sheets"])
     print(
-        f"{label}: {CLIENTS} clients, gunicorn 2 gthread workers\n"
+        f"{label}: {CLIENTS} clients, gunicorn {env.get('PHIEUKIN_WORKERS', '2')} gthread "
+        f"workers x {env.get('PHIEUKIN_THREADS', '8')} threads (deploy/gunicorn.conf.py), "
+        f"load average {os.getloadavg()[0]:.1f}\n"
         f"  ballots (POST /api/v1/ballots, {sheets} sheets each): {full.rate:8.1f}/s "
         f"p50 {full.percentile(50):6.1f} ms  p99 {full.percentile(99):6.1f} ms  "
         f"ok {full.done} failed {full.failed}\n"
@@ -240,10 +364,14 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
 def main() -> None:
     """Run the SQLite measurement, then PostgreSQL when DATABASE_URL is set."""
     workdir = Path(tempfile.mkdtemp(prefix="phieukin-bench-http-"))
+    databases = os.environ.get("BENCH_HTTP_DATABASES", "sqlite,postgresql").split(",")
     try:
-        _run("SQLite (WAL, synchronous=FULL)", _base_env(workdir / "sqlite"), workdir)
+        if "sqlite" in databases:
+            _run("SQLite (WAL, synchronous=FULL)", _base_env(workdir / "sqlite"), workdir)
         url = postgres_url()
-        if url is not None:
+        if "postgresql" not in databases:
+            pass
+        elif url is not None:
             _run_postgres(url, workdir)
         else:
             print("PostgreSQL: skipped (DATABASE_URL not set)")
@@ -265,5 +393,7 @@ def _base_env(workdir: Path) -> dict[str, str]:
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "setup":
         setup(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) >= 3 and sys.argv[1] == "in_process":
+        in_process(sys.argv[2])
     else:
         main()

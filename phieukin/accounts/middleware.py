@@ -39,14 +39,16 @@ class SignInStepsMiddleware:
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> HttpResponse | None:
+        match = request.resolver_match
+        namespace = match.namespace if match else ""
+        # Before the user is looked at: public pages and the API (voting among them) never
+        # need the session's user, so they do not pay for loading it.
+        if namespace in OPEN_NAMESPACES:
+            return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        match = request.resolver_match
-        namespace = match.namespace if match else ""
         url_name = match.url_name if match else ""
-        if namespace in OPEN_NAMESPACES:
-            return None
         step = namespace == "accounts" and url_name in STEP_VIEWS
         if second_factor_required(user) and not is_verified(user):
             if step and url_name in SECOND_FACTOR_STEPS:

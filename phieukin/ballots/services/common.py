@@ -65,9 +65,15 @@ def box_gate(box_id: int, *, exclusive: bool) -> None:
     """
     if connection.vendor != "postgresql":
         return
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    sql, params = box_gate_sql(box_id, exclusive=exclusive)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [_BOX_LOCK_CLASS, box_id])
+        cursor.execute(sql, params)
+
+
+def box_gate_sql(box_id: int, *, exclusive: bool) -> tuple[str, list[int]]:
+    """Return the PostgreSQL statement that takes the box's gate (see :func:`box_gate`)."""
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    return f"SELECT {function}(%s, %s)", [_BOX_LOCK_CLASS, box_id]
 
 
 def code_key() -> bytes:

@@ -56,6 +56,43 @@ def test_many_threads_submitting_one_code_store_exactly_one_ballot(
     assert Code.objects.filter(box=open_box_, state="used").count() == 1
 
 
+def test_a_ballot_whose_storing_fails_stores_nothing_and_leaves_its_code_usable(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the claim and the inserts travel as one message with BEGIN and COMMIT;
+    a failure inside it (here a receipt that already exists) rolls all of it back."""
+    from django.db import IntegrityError
+
+    from phieukin.ballots import codes as codes_mod
+
+    first = cast_ballot(code=box_codes[0], sheets=sheets(2, "trước"))
+    monkeypatch.setattr(codes_mod, "new_receipt", lambda: first[0])
+    with pytest.raises(IntegrityError):
+        cast_ballot(code=box_codes[1], sheets=sheets(2, "trùng"))
+    monkeypatch.undo()
+    assert Code.objects.filter(box=open_box_, state="used").count() == 1
+    assert Ballot.objects.filter(box=open_box_).count() == len(first)
+    assert len(cast_ballot(code=box_codes[1], sheets=sheets(2, "lại"))) == len(first)
+    assert Receipt.objects.filter(box=open_box_).count() == 2 * len(first)
+
+
+def test_a_ballot_cast_inside_a_callers_transaction_commits_with_it(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cast_ballot(code=box_codes[0], sheets=sheets(2, "trong giao dịch"))
+        raise RuntimeError("the caller gives up")
+    assert Code.objects.filter(box=open_box_, state="used").count() == 0
+    assert Ballot.objects.filter(box=open_box_).count() == 0
+    with transaction.atomic():
+        receipts = cast_ballot(code=box_codes[0], sheets=sheets(2, "trong giao dịch"))
+    assert Receipt.objects.filter(box=open_box_, value__in=receipts).count() == len(receipts)
+    with pytest.raises(Conflict):
+        cast_ballot(code=box_codes[0], sheets=sheets(2, "lần hai"))
+
+
 def test_the_ballot_path_commits_durably() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
