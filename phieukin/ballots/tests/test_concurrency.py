@@ -71,9 +71,9 @@ def test_a_ballot_whose_storing_fails_stores_nothing_and_leaves_its_code_usable(
         cast_ballot(code=box_codes[1], sheets=sheets(2, "trùng"))
     monkeypatch.undo()
     assert Code.objects.filter(box=open_box_, state="used").count() == 1
-    assert Ballot.objects.filter(box=open_box_).count() == len(first)
+    assert PendingBallot.objects.filter(box=open_box_).count() == len(first)
     assert len(cast_ballot(code=box_codes[1], sheets=sheets(2, "lại"))) == len(first)
-    assert Receipt.objects.filter(box=open_box_).count() == 2 * len(first)
+    assert PendingReceipt.objects.filter(box=open_box_).count() == 2 * len(first)
 
 
 def test_a_ballot_cast_inside_a_callers_transaction_commits_with_it(
@@ -85,10 +85,10 @@ def test_a_ballot_cast_inside_a_callers_transaction_commits_with_it(
         cast_ballot(code=box_codes[0], sheets=sheets(2, "trong giao dịch"))
         raise RuntimeError("the caller gives up")
     assert Code.objects.filter(box=open_box_, state="used").count() == 0
-    assert Ballot.objects.filter(box=open_box_).count() == 0
+    assert PendingBallot.objects.filter(box=open_box_).count() == 0
     with transaction.atomic():
         receipts = cast_ballot(code=box_codes[0], sheets=sheets(2, "trong giao dịch"))
-    assert Receipt.objects.filter(box=open_box_, value__in=receipts).count() == len(receipts)
+    assert PendingReceipt.objects.filter(box=open_box_, value__in=receipts).count() == len(receipts)
     with pytest.raises(Conflict):
         cast_ballot(code=box_codes[0], sheets=sheets(2, "lần hai"))
 
