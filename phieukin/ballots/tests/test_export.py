@@ -19,7 +19,7 @@ from django.test import Client
 
 from phieukin.ballots import digest as digest_mod
 from phieukin.ballots import selectors
-from phieukin.ballots.models import Ballot, BallotSource, Seal
+from phieukin.ballots.models import Ballot, BallotSource, PendingBallot, Seal
 from phieukin.ballots.services import seal_box, verify_box
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
@@ -44,8 +44,8 @@ def _add(
     comment: str = "",
 ) -> None:
     """Add *n* ballots: alternately MIXED and OTHER unless *answers* is given."""
-    Ballot.objects.bulk_create(
-        Ballot(
+    PendingBallot.objects.bulk_create(
+        PendingBallot(
             box=box,
             subject=subject,
             group=group,
