@@ -61,19 +61,25 @@ class LiveCounts:
 def live_counts(box_ids: list[int]) -> dict[int, LiveCounts]:
     """Return codes issued, codes used and ballots received per box, by counting rows.
 
-    Each figure is one grouped count over one reverse relation of the box (``codes``,
-    ``ballots``), so no join multiplies rows.
+    A box's codes and ballots are in the open-box tables until it is sealed and in the
+    sealed history after (``codes``/``sealed_codes``, ``pending_ballots``/``ballots``);
+    both are counted. Each figure is one grouped count over one reverse relation of the
+    box, so no join multiplies rows.
     """
     boxes = BallotBox.objects.filter(pk__in=box_ids).order_by()
-    issued: dict[int, int] = dict(boxes.annotate(n=Count("codes")).values_list("pk", "n"))
-    used: dict[int, int] = dict(
-        boxes.annotate(n=Count("codes", filter=Q(codes__state=CODE_USED))).values_list("pk", "n")
-    )
-    ballots: dict[int, int] = dict(boxes.annotate(n=Count("ballots")).values_list("pk", "n"))
-    return {
-        box_id: LiveCounts(issued.get(box_id, 0), used.get(box_id, 0), ballots.get(box_id, 0))
-        for box_id in box_ids
-    }
+
+    def count(relation: str, condition: Q | None = None) -> dict[int, int]:
+        return dict(boxes.annotate(n=Count(relation, filter=condition)).values_list("pk", "n"))
+
+    def both(open_: str, sealed: str, state: str | None = None) -> dict[int, int]:
+        first = count(open_, Q(**{f"{open_}__state": state}) if state else None)
+        second = count(sealed, Q(**{f"{sealed}__state": state}) if state else None)
+        return {pk: first.get(pk, 0) + second.get(pk, 0) for pk in box_ids}
+
+    issued = both("codes", "sealed_codes")
+    used = both("codes", "sealed_codes", CODE_USED)
+    ballots = both("pending_ballots", "ballots")
+    return {box_id: LiveCounts(issued[box_id], used[box_id], ballots[box_id]) for box_id in box_ids}
 
 
 @dataclass(frozen=True)

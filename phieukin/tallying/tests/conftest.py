@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
-from phieukin.ballots.models import Ballot, BallotSource
+from phieukin.ballots.models import Ballot, BallotSource, PendingBallot
 from phieukin.questionnaires.models import Questionnaire
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup, Round, Subject
 from phieukin.rounds.services import create_round, open_round
 from phieukin.units.models import PositionType, Unit
 
-MakeBallots = Callable[..., list[Ballot]]
+MakeBallots = Callable[..., list[Any]]
 
 
 @pytest.fixture
 def make_ballots() -> MakeBallots:
-    """Return a factory: ``make_ballots(subject, n, answers=..., group=..., valid=...)``."""
+    """Return a factory: ``make_ballots(subject, n, answers=..., group=..., valid=...)``.
+
+    Rows go into the sealed history (``Ballot``), for boxes the test marks sealed itself;
+    ``pending=True`` puts them in the open-box table, for a box the test seals through
+    ``seal_box``.
+    """
 
     def make(
         subject: Subject,
@@ -30,20 +36,21 @@ def make_ballots() -> MakeBallots:
         valid: bool = True,
         comment: str = "",
         source: str = BallotSource.ONLINE,
-    ) -> list[Ballot]:
+        pending: bool = False,
+    ) -> list[Any]:
         box = BallotBox.objects.get(conference_id=subject.conference_id)
-        return Ballot.objects.bulk_create(
-            Ballot(
-                box=box,
-                subject=subject,
-                group=group,
-                source=source,
-                valid=valid,
-                answers=answers,
-                comment=comment,
-            )
-            for _ in range(n)
-        )
+        fields = {
+            "box": box,
+            "subject": subject,
+            "group": group,
+            "source": source,
+            "valid": valid,
+            "answers": answers,
+            "comment": comment,
+        }
+        if pending:
+            return PendingBallot.objects.bulk_create(PendingBallot(**fields) for _ in range(n))
+        return Ballot.objects.bulk_create(Ballot(**fields) for _ in range(n))
 
     return make
 

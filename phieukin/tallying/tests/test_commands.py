@@ -40,11 +40,11 @@ def sealed_round(open_round_: Round, make_ballots: MakeBallots) -> Round:
     """Return the round with its three boxes filled and sealed through ``seal_box``."""
     groups = list(RespondentGroup.objects.filter(round=open_round_).order_by("order"))
     for n, subject in enumerate(subjects_of(open_round_)):
-        make_ballots(subject, 3 + n, answers=MIXED, group=groups[0], comment="Góp ý")
-        make_ballots(subject, 3, answers=ALT, group=groups[0])
-        make_ballots(subject, 3, answers=GOOD, group=groups[1])
-        make_ballots(subject, 2, answers=ALT, group=groups[1])
-        make_ballots(subject, 2, answers=GOOD, group=groups[2], valid=False)
+        make_ballots(subject, 3 + n, answers=MIXED, group=groups[0], comment="Góp ý", pending=True)
+        make_ballots(subject, 3, answers=ALT, group=groups[0], pending=True)
+        make_ballots(subject, 3, answers=GOOD, group=groups[1], pending=True)
+        make_ballots(subject, 2, answers=ALT, group=groups[1], pending=True)
+        make_ballots(subject, 2, answers=GOOD, group=groups[2], valid=False, pending=True)
     for box in BallotBox.objects.filter(conference__round=open_round_):
         BallotBox.objects.filter(pk=box.pk).update(state=BoxState.CLOSED.value)
         seal_box(actor=None, box=box, acknowledge_mismatch=True)
@@ -234,10 +234,10 @@ def withheld_box(open_round_: Round, make_ballots: MakeBallots) -> BallotBox:
     first, second = [s for s in subjects_of(open_round_) if s.conference_id == box.conference_id][
         :2
     ]
-    make_ballots(first, 3, answers=MIXED, group=groups[0])
-    make_ballots(first, 3, answers=OTHER, group=groups[0])
-    make_ballots(first, 3, answers=ALT, group=groups[1])
-    make_ballots(second, 2, answers=GOOD, valid=False)
+    make_ballots(first, 3, answers=MIXED, group=groups[0], pending=True)
+    make_ballots(first, 3, answers=OTHER, group=groups[0], pending=True)
+    make_ballots(first, 3, answers=ALT, group=groups[1], pending=True)
+    make_ballots(second, 2, answers=GOOD, valid=False, pending=True)
     BallotBox.objects.filter(pk=box.pk).update(state=BoxState.CLOSED.value)
     seal_box(actor=None, box=box, acknowledge_mismatch=True)
     return BallotBox.objects.get(pk=box.pk)
@@ -333,9 +333,9 @@ def banded_box(open_round_: Round, make_ballots: MakeBallots) -> BallotBox:
     first, second = [s for s in subjects_of(open_round_) if s.conference_id == box.conference_id][
         :2
     ]
-    make_ballots(first, 3, answers=MIXED)
-    make_ballots(first, 3, answers=OTHER)
-    make_ballots(second, 6, answers=MIXED)
+    make_ballots(first, 3, answers=MIXED, pending=True)
+    make_ballots(first, 3, answers=OTHER, pending=True)
+    make_ballots(second, 6, answers=MIXED, pending=True)
     BallotBox.objects.filter(pk=box.pk).update(state=BoxState.CLOSED.value)
     seal_box(actor=None, box=box, acknowledge_mismatch=True)
     return BallotBox.objects.get(pk=box.pk)
