@@ -11,22 +11,17 @@ SHA-256 of what it was drawn from (a changed figure is a different key, never a 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from phieukin.reports import charts
 from phieukin.reports.content import DistrictSummary, LeaderReport, WardLine
 from phieukin.reports.exporters.base import (
     LeaderCharts,
     SummaryCharts,
-    cached_chart,
-    heatmap_pages,
     leader_charts,
+    summary_charts_of,
 )
 
 # Report documents and their charts are Vietnamese whatever the reader's language.
@@ -78,49 +73,9 @@ def summary_page(summary: DistrictSummary, *, page: str | None, unit: str | None
     return SummaryPage(summary=part, page=current, units=units, unit_id=unit_id)
 
 
-def _cached(draw: Callable[..., bytes], *args: Any) -> bytes:
-    """Return ``draw(*args)`` through the installation's chart cache (drawn once per input)."""
-    return cached_chart(draw.__name__, draw, *args)
-
-
 def page_charts(whole: DistrictSummary, shown: SummaryPage) -> SummaryCharts:
     """Return the charts of one summary page: its wards and leaders, the round's trend."""
-    part = shown.summary
-    participation = _cached(
-        charts.participation_chart,
-        [line.ward for line in part.wards],
-        [line.participation.rate for line in part.wards],
-        part.target,
-        charts.ChartText(
-            title=_("Participation per ward, in percent"), extra={"target": _("target")}
-        ),
-    )
-    heatmaps = tuple(_cached(charts.heatmap_chart, hm, text) for hm, text in heatmap_pages(part))
-    distribution = _cached(
-        charts.distribution_chart,
-        whole.overall_means,
-        charts.ChartText(
-            title=_("Distribution of overall scores"),
-            x_label=_("Overall score"),
-            y_label=_("Leaders"),
-        ),
-        1.0,
-        4.0,
-        30,
-    )
-    trend = _cached(
-        charts.trend_chart,
-        whole.trend.round_titles,
-        [charts.Series(label=whole.district, values=whole.trend.means)],
-        charts.ChartText(title=_("District score across rounds"), y_label=_("Mean score")),
-    )
-    return SummaryCharts(
-        participation=participation,
-        heatmap=heatmaps[0] if heatmaps else b"",
-        distribution=distribution,
-        trend=trend,
-        heatmap_pages=heatmaps,
-    )
+    return summary_charts_of(shown.summary, whole)
 
 
 def leader_page_charts(content: LeaderReport) -> LeaderCharts:

@@ -190,12 +190,18 @@ def options_chart_title(options: tuple[OptionColumn, ...]) -> str:
 
 def summary_charts(summary: DistrictSummary) -> SummaryCharts:
     """Draw the charts of the district summary from its released figures."""
+    return summary_charts_of(summary, summary)
+
+
+def summary_charts_of(shown: DistrictSummary, whole: DistrictSummary) -> SummaryCharts:
+    """Draw the summary's charts: participation and heatmap of the wards and leaders
+    *shown* (a page of them, or all), distribution and trend of the *whole* round."""
     participation_png = cached_chart(
         "participation",
         charts.participation_chart,
-        [line.ward for line in summary.wards],
-        [line.participation.rate for line in summary.wards],
-        summary.target,
+        [line.ward for line in shown.wards],
+        [line.participation.rate for line in shown.wards],
+        shown.target,
         charts.ChartText(
             title=_("Participation per ward, in percent"),
             extra={"target": _("target")},
@@ -203,12 +209,12 @@ def summary_charts(summary: DistrictSummary) -> SummaryCharts:
     )
     heatmap_pngs = tuple(
         cached_chart("heatmap", charts.heatmap_chart, page, text)
-        for page, text in heatmap_pages(summary)
+        for page, text in heatmap_pages(shown)
     )
     distribution_png = cached_chart(
         "distribution",
         charts.distribution_chart,
-        summary.overall_means,
+        whole.overall_means,
         charts.ChartText(
             title=_("Distribution of overall scores"),
             x_label=_("Overall score"),
@@ -221,18 +227,18 @@ def summary_charts(summary: DistrictSummary) -> SummaryCharts:
     trend_png = cached_chart(
         "trend",
         charts.trend_chart,
-        summary.trend.round_titles,
-        [charts.Series(label=summary.district, values=summary.trend.means)],
+        whole.trend.round_titles,
+        [charts.Series(label=whole.district, values=whole.trend.means)],
         charts.ChartText(
             title=_("District score across rounds"),
             y_label=_("Mean score"),
             x_label=_("Rounds by the date of their first conference"),
         ),
-        summary.trend.dates,
+        whole.trend.dates,
     )
     return SummaryCharts(
         participation=participation_png,
-        heatmap=heatmap_pngs[0],
+        heatmap=heatmap_pngs[0] if heatmap_pngs else b"",
         distribution=distribution_png,
         trend=trend_png,
         heatmap_pages=heatmap_pngs,
