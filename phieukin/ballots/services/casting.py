@@ -103,6 +103,10 @@ class BallotRow(NamedTuple):
     ciphertext: bytes | None
 
 
+# The inserted columns, in the order of a BallotRow.
+_BALLOT_COLUMNS = BallotRow._fields
+
+
 def _stored(
     spec: BoxSpec,
     *,
@@ -263,17 +267,7 @@ def _claim_statement(
     )
     params: list[Any] = [CodeState.USED, code_id, CodeState.UNUSED, box_id, BoxState.OPEN]
     for b in rows:
-        params += [
-            b.id,
-            b.box_id,
-            b.subject_id,
-            b.group_id,
-            b.source,
-            b.valid,
-            b.answers,
-            b.comment,
-            b.ciphertext,
-        ]
+        params.extend(b)
     for value in receipts:
         params += [random_id(), box_id, value]
     params += [box_id, BoxState.OPEN]
@@ -317,35 +311,12 @@ def _claim_and_store_postgresql(
     return int(claimed), bool(box_open)
 
 
-_BALLOT_COLUMNS = (
-    "id",
-    "box_id",
-    "subject_id",
-    "group_id",
-    "source",
-    "valid",
-    "answers",
-    "comment",
-    "ciphertext",
-)
-
-
 def insert_ballots(rows: list[BallotRow]) -> None:
     """Insert ballots with one multi-row INSERT (the hot path of voting)."""
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(_BALLOT_COLUMNS)) + ")"] * len(rows))
     params: list[Any] = []
     for b in rows:
-        params += [
-            b.id,
-            b.box_id,
-            b.subject_id,
-            b.group_id,
-            b.source,
-            b.valid,
-            b.answers,
-            b.comment,
-            b.ciphertext,
-        ]
+        params.extend(b)
     with connection.cursor() as cursor:
         cursor.execute(
             # Only fixed column names and %s placeholders are formatted in; values are params.
