@@ -217,7 +217,28 @@ _CHART_CACHE: dict[str, Any] = {
         "LOCATION": "phieukin-charts",
     },
 }[PHIEUKIN_CACHE]
-CACHES = {"default": _SHARED_CACHE, "shared": _SHARED_CACHE, "charts": _CHART_CACHE}
+# The built content of report pages (reports/page_cache.py): the same Redis under a prefix,
+# else a database table of its own that every app server reads, apart from the rate limits'
+# table so that large pages never cull counters. It holds confidential figures: protect it
+# like the database.
+_PAGE_CACHE: dict[str, Any] = {
+    "redis": {**_SHARED_CACHE, "KEY_PREFIX": "pages"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "phieukin_page_cache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+    "locmem": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "phieukin-pages",
+    },
+}[PHIEUKIN_CACHE]
+CACHES = {
+    "default": _SHARED_CACHE,
+    "shared": _SHARED_CACHE,
+    "charts": _CHART_CACHE,
+    "pages": _PAGE_CACHE,
+}
 if PHIEUKIN_CACHE == "redis":
     # Sessions read from Redis, written through to the database (survive a Redis restart).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -118,15 +118,20 @@ class LeaderHistory:
     notes: tuple[str, ...]
 
 
-def leader_history(subject_id: int) -> LeaderHistory:
-    """Return the leader's previous result and the notes that say what it is."""
-    subject = Subject.objects.select_related(
-        "conference__round", "conference__unit", "position__unit", "person"
-    ).get(pk=subject_id)
+def previous_subject(subject: Subject) -> Subject | None:
+    """Return the same person's previous subject in the same post, through the map."""
+    return tallying_selectors.previous_subject(subject)
+
+
+def leader_history(subject: Subject, *, previous: Subject | None) -> LeaderHistory:
+    """Return the leader's previous result and the notes that say what it is.
+
+    *subject* comes with its conference, round, post and unit; *previous* is its
+    :func:`previous_subject`, found once by the caller.
+    """
     notes: list[str] = []
     unit = subject.position.unit
     line = predecessor_line(unit, subject.conference.held_on or round_day(subject.conference.round))
-    previous = tallying_selectors.previous_subject(subject)
     if previous is None:
         return LeaderHistory(None, "", tuple([line] if line else []))
     cell = tallying_selectors.subject_tally(previous).total

@@ -53,6 +53,30 @@ class RoundReports:
     def __init__(self, round: Round) -> None:
         self.round = round
         self._leaders: dict[int, tuple[LeaderReport, LeaderCharts]] = {}
+        self._subjects: dict[int, Subject] = {}
+        self._previous: dict[int, Subject | None] = {}
+
+    def subject(self, subject_id: int) -> Subject:
+        """Return the round's subject *subject_id* with its post, unit and box, read once."""
+        if subject_id not in self._subjects:
+            self._subjects[subject_id] = Subject.objects.select_related(
+                "conference__round",
+                "conference__unit",
+                "conference__box",
+                "position__unit",
+                "person",
+            ).get(pk=subject_id, conference__round=self.round)
+        return self._subjects[subject_id]
+
+    def previous_subject(self, subject_id: int) -> Subject | None:
+        """Return the same person's previous subject in the same post, found once.
+
+        Followed through the map's lineage (``tallying.selectors.previous_subject``); the
+        report's comparison, its page's cache key and the follow-up section all read it.
+        """
+        if subject_id not in self._previous:
+            self._previous[subject_id] = history.previous_subject(self.subject(subject_id))
+        return self._previous[subject_id]
 
     @functools.cached_property
     def meta(self) -> build.RoundMeta:
@@ -80,7 +104,10 @@ class RoundReports:
         """Return the content of the report on one subject."""
         with translation.override(DOCUMENT_LANGUAGE):
             subject = self.meta.subject(subject_id)
-            past = history.leader_history(subject_id)
+            past = history.leader_history(
+                self.subject(subject_id),
+                previous=self.previous_subject(subject_id),
+            )
             report = build.leader_report(
                 meta=self.meta,
                 tally=self.tally,

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 
 from phieukin.core.errors import DomainError
 from phieukin.jobs.services import enqueue
-from phieukin.reports import history, jobs, sections, selectors, services, texts
+from phieukin.reports import history, jobs, pages, sections, selectors, services
 from phieukin.reports.services import FORMATS, RoundReports
-from phieukin.reports.summary_page import leader_page_charts, page_charts, summary_page
 from phieukin.rounds.models import Round, Subject
 
 
@@ -47,24 +46,20 @@ def index(request: HttpRequest) -> HttpResponse:
 def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
     """Show the district summary (organiser, Standing Committee) and the leaders' reports."""
     rnd = _round(request, round_id)
-    readable = selectors.reportable_subjects(request.user, rnd)
-    subjects = []
-    summary = None
-    images = None
+    subjects: list[Subject] = []
+    means: dict[int, float | None] = {}
+    page = None
     wards = []
     reports = RoundReports(rnd)
-    shown = None
+    # Access first: the cached content is only looked up for a reader the rules let in.
     if selectors.can_open_summary(request.user, rnd):
-        whole = reports.summary()
-        # A city's or the country's round is read one page of wards at a time.
-        shown = summary_page(whole, page=request.GET.get("page"), unit=request.GET.get("unit"))
-        summary = shown.summary
-        images = page_charts(whole, shown)
-        means = {line.subject_id: line.overall.mean for line in summary.leaders}
-        on_page = [line.unit_id for line in summary.wards]
-        subjects = list(readable.filter(conference__unit_id__in=on_page))
+        # A city's or the country's round is read one page of wards at a time, with the
+        # page's leaders' reports; built once per snapshot and kept in the pages cache.
+        page = pages.summary_page_content(
+            reports, page=request.GET.get("page"), unit=request.GET.get("unit")
+        )
     else:
-        subjects = list(readable)
+        subjects = list(selectors.reportable_subjects(request.user, rnd))
         wards = selectors.ward_results_for(request.user, rnd)
         if not subjects and not wards:
             raise Http404
@@ -78,10 +73,7 @@ def round_reports(request: HttpRequest, round_id: int) -> HttpResponse:
             "subjects": subjects,
             "rows": [(s, means.get(s.pk)) for s in subjects],
             "wards": wards,
-            "summary": summary,
-            "shown": shown,
-            "images": images,
-            "sheets_note": texts.people_and_sheets_note(summary.total) if summary else "",
+            "page": page,
             "formats": FORMATS,
             "draft": not selectors.is_published(rnd),
             "can_view_log": selectors.can_view_access_log(request.user, rnd),
@@ -103,8 +95,8 @@ def leader_report(request: HttpRequest, round_id: int, subject_id: int) -> HttpR
     """Show one leader's confidential report; the opening is recorded."""
     subject = _subject(request, round_id, subject_id)
     reports = RoundReports(subject.conference.round)
-    content = reports.leader(subject.pk)
-    images = leader_page_charts(content)
+    # The scoped selector let the reader in; only now is the cached content looked up.
+    page = pages.leader_page_content(reports, subject)
     services.record_report_access(actor=request.user, subject=subject, fmt="html")  # type: ignore[arg-type]
     response = render(
         request,
@@ -112,12 +104,10 @@ def leader_report(request: HttpRequest, round_id: int, subject_id: int) -> HttpR
         {
             "round": subject.conference.round,
             "subject": subject,
-            "report": content,
-            "images": images,
+            "page": page,
             "formats": FORMATS,
             "draft": not selectors.is_published(subject.conference.round),
-            "sections": sections.leader_sections(subject),
-            **texts.page_context(content),
+            "sections": sections.leader_sections(reports.subject(subject.pk)),
         },
     )
     response["Cache-Control"] = "no-store"

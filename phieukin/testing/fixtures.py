@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connections
 from django.test import Client
 
@@ -207,6 +208,12 @@ def box(open_round_: Round, wards: list[Unit]) -> BallotBox:
 def _static_root_exists() -> None:
     """Create STATIC_ROOT so WhiteNoise does not warn (warnings are errors in tests)."""
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> None:
+    """Start every test with no report page content kept by an earlier test."""
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,367 @@
+"""Report pages built once per snapshot: their content cached under a digest of its inputs.
+
+A province's round summary page and a leader's report page are built from the decoded
+tally snapshots, the round's names and texts and the map's history, then rendered with
+their charts inlined: seconds at 37–168 communes on a loaded machine, on every view. The
+figures and words of those parts of the page are a pure function of:
+
+* the tallies: every ballot box of the round and of the earlier rounds the page reads
+  (the trend's four, the previous round, the history notes' five) with its state, seal
+  digest and sealed counts — the material that names a tally snapshot
+  (``tallying/snapshots.py``), plus the boxes not sealed yet;
+* the rows the builder reads beside them: those rounds (title, rules, dates), the
+  organiser, the conferences and their units, the subjects, the questionnaire's texts and
+  scale, the reorganisations the round's units come from and every sealed box of those
+  old units;
+* for a leader's page, the same person's previous subject in the same post through the
+  map's lineage (its round, post, unit and box);
+* the language of the page, its parameters (``?page=``, ``?unit=``) and
+  :data:`CONTENT_VERSION`.
+
+:func:`summary_key` and :func:`leader_key` read all that in about a dozen small queries
+(none grows with the number of communes) and return the SHA-256 of it; the built content
+is kept in the ``pages`` cache under that key. A changed figure, seal, name or link is a
+new key, so a page is never served stale and nothing is ever invalidated; an unreachable
+cache costs only the building. Parts that are not a function of the snapshot (the reader's
+links, the CSRF form, the follow-up sections of a leader's report) are rendered on every
+request around the cached content.
+
+Access comes first: the views call these functions only after the scoped selectors and
+the access rules (``accounts/rules/reports.py``) let the reader in, so a key is never read
+for someone who may not see the page. The cache holds confidential figures; it is
+protected like the database (docs/SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.cache import caches
+from django.db.models import Model
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from phieukin.questionnaires.models import Item, ScaleOption, Section
+from phieukin.reports import texts
+from phieukin.reports.selectors import earlier_rounds
+from phieukin.reports.services import FORMATS, RoundReports
+from phieukin.reports.summary_page import leader_page_charts, page_charts, summary_page
+from phieukin.rounds.lifecycle import BoxState
+from phieukin.rounds.models import BallotBox, Conference, Round, Subject
+from phieukin.units.models import Succession
+
+logger = logging.getLogger(__name__)
+
+# Bump when the pages' templates or builders change what a page shows from the same
+# inputs, so that no content built before is served again.
+CONTENT_VERSION = "1"
+PAGE_CACHE = "pages"
+PAGE_CACHE_SECONDS = 7 * 24 * 3600  # the weeks after publication when reports are read
+
+T = TypeVar("T")
+
+
+def _fields(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _row(obj: Model) -> tuple[Any, ...]:
+    return tuple(getattr(obj, name) for name in _fields(type(obj)))
+
+
+def _digest(material: object) -> str:
+    # repr() of ints, strings, dates, decimals, lists and dicts is stable between
+    # processes and servers (no set and no object address in the material).
+    return hashlib.sha256(repr(material).encode("utf-8")).hexdigest()
+
+
+def _units_history(unit_ids: Iterable[int]) -> tuple[list[Any], list[Any]]:
+    """Return the links the units come from and every sealed box of their old units."""
+    links = list(
+        Succession.objects.filter(successor_id__in=list(unit_ids))
+        .order_by("pk")
+        .values_list(
+            *_fields(Succession),
+            "reorganisation__effective",
+            "predecessor__name",
+            "predecessor__full_name",
+            "predecessor__kind",
+            "predecessor__valid_from",
+            "predecessor__valid_until",
+        )
+    )
+    old_units = sorted({row[_fields(Succession).index("predecessor_id")] for row in links})
+    old_boxes = (
+        list(
+            BallotBox.objects.filter(conference__unit_id__in=old_units, state=BoxState.SEALED.value)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "conference__unit_id",
+                "conference__held_on",
+                "conference__round__title",
+                "seal__digest",
+            )
+        )
+        if old_units
+        else []
+    )
+    return links, old_boxes
+
+
+def _round_material(round: Round) -> dict[str, Any]:
+    """Return everything a round's pages are built from besides the request's parameters."""
+    earlier = earlier_rounds(round, limit=5)  # the trend (4), the previous round, the notes
+    rounds = [*earlier, round]
+    round_ids = [r.pk for r in rounds]
+    boxes = list(
+        BallotBox.objects.filter(conference__round_id__in=round_ids)
+        .order_by("pk")
+        .values_list("pk", "conference__round_id", "state", "seal__digest", "seal__counts")
+    )
+    conferences = list(
+        Conference.objects.filter(round_id__in=round_ids)
+        .order_by("pk")
+        .values_list(
+            *_fields(Conference),
+            "unit__name",
+            "unit__full_name",
+            "unit__kind",
+            "unit__sort_key",
+            "unit__valid_from",
+            "unit__valid_until",
+        )
+    )
+    subjects = list(
+        Subject.objects.filter(conference__round_id__in=round_ids)
+        .order_by("pk")
+        .values_list(*_fields(Subject))
+    )
+    unit_ids = sorted({c.unit_id for c in Conference.objects.filter(round=round).only("unit_id")})
+    links, old_boxes = _units_history(unit_ids)
+    questionnaire = round.questionnaire_id
+    return {
+        "rounds": [_row(r) for r in rounds],
+        "organiser": _row(round.organiser_unit),
+        "boxes": boxes,
+        "conferences": conferences,
+        "subjects": subjects,
+        "links": links,
+        "old_boxes": old_boxes,
+        "items": list(
+            Item.objects.filter(questionnaire_id=questionnaire)
+            .order_by("pk")
+            .values_list("pk", "section_id", "scale_id", "key", "text", "order")
+        ),
+        "sections": list(
+            Section.objects.filter(questionnaire_id=questionnaire)
+            .order_by("pk")
+            .values_list("pk", "key", "title", "order")
+        ),
+        "options": list(
+            ScaleOption.objects.filter(scale__questionnaire_id=questionnaire)
+            .order_by("pk")
+            .values_list("pk", "scale_id", "key", "label", "score", "order")
+        ),
+    }
+
+
+def _page_number(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def summary_key(round: Round, *, page: str | None, unit: str | None) -> str:
+    """Return the cache key of one page of *round*'s summary in the active language."""
+    return "phieukin:page:summary:" + _digest(
+        (
+            CONTENT_VERSION,
+            "summary",
+            translation.get_language(),
+            _page_number(page) or 1,
+            _page_number(unit),
+            _round_material(round),
+        )
+    )
+
+
+def leader_key(round: Round, subject: Subject, previous: Subject | None) -> str:
+    """Return the cache key of the page of *subject*'s report in the active language.
+
+    *previous* is the same person's previous subject in the same post
+    (``tallying.selectors.previous_subject``), whose result the report compares with.
+    """
+    prior: tuple[Any, ...] | None = None
+    if previous is not None:
+        box = (
+            BallotBox.objects.filter(conference_id=previous.conference_id)
+            .values_list("pk", "state", "seal__digest")
+            .first()
+        )
+        prior = (
+            _row(previous),
+            _row(previous.conference.round),
+            _row(previous.position),
+            _row(previous.position.unit),
+            box,
+        )
+    position_unit = subject.position.unit
+    return "phieukin:page:leader:" + _digest(
+        (
+            CONTENT_VERSION,
+            "leader",
+            translation.get_language(),
+            subject.pk,
+            _row(subject.position),
+            _row(position_unit),
+            _units_history([position_unit.pk]),
+            prior,
+            _round_material(round),
+        )
+    )
+
+
+def cached(key: str, kind: type[T], build: Callable[[], T]) -> T:
+    """Return the content under *key* in the ``pages`` cache, or ``build()`` and keep it.
+
+    The cache is an optimisation: when it cannot be reached (or holds something else
+    under the key) the content is built as if it were empty, and the page still answers.
+    """
+    # Content kept by an older version of the code, of another shape, is never read.
+    key += ":" + _digest((kind.__qualname__, list(getattr(kind, "__dataclass_fields__", ()))))[:16]
+    try:
+        found = caches[PAGE_CACHE].get(key)
+    except Exception:
+        logger.warning("page cache unavailable for reading", exc_info=True)
+        found = None
+    if isinstance(found, kind):
+        return found
+    content = build()
+    try:
+        caches[PAGE_CACHE].set(key, content, PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("page cache unavailable for writing", exc_info=True)
+    return content
+
+
+# --- The content of the pages ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryPageContent:
+    """One page of a round's summary, rendered: its figures, charts, filter and paging."""
+
+    html: str  # rendered from our templates with autoescaping
+    rows_html: str  # the table of the page's leaders' reports, with their links
+
+    @property
+    def body(self) -> SafeString:
+        return mark_safe(self.html)  # our template's output, escaped there
+
+    @property
+    def rows(self) -> SafeString:
+        return mark_safe(self.rows_html)  # our template's output, escaped there
+
+
+@dataclass(frozen=True)
+class LeaderPageContent:
+    """A leader's report page, rendered, but for the follow-up sections and the links."""
+
+    name: str
+    subject_line: str
+    secrecy: str
+    circulation: str
+    figures_html: str  # participation, results, charts, scores, flags, comments, suggestions
+    disclosure_html: str  # the disclosure rules (both rendered with autoescaping)
+
+    @property
+    def figures(self) -> SafeString:
+        return mark_safe(self.figures_html)  # our template's output, escaped there
+
+    @property
+    def disclosure(self) -> SafeString:
+        return mark_safe(self.disclosure_html)  # our template's output, escaped there
+
+
+def summary_page_content(
+    reports: RoundReports, *, page: str | None, unit: str | None
+) -> SummaryPageContent:
+    """Return the page *page* (or the ward *unit*) of the summary of ``reports.round``.
+
+    *reports* is the round's ``RoundReports``; it is only read when the content is not
+    in the cache. Call only for a reader the access rules let open the summary.
+    """
+    rnd: Round = reports.round
+
+    def build() -> SummaryPageContent:
+        whole = reports.summary()
+        shown = summary_page(whole, page=page, unit=unit)
+        summary = shown.summary
+        html = render_to_string(
+            "reports/_summary_page.html",
+            {
+                "round": rnd,
+                "summary": summary,
+                "shown": shown,
+                "images": page_charts(whole, shown),
+                "sheets_note": texts.people_and_sheets_note(summary.total),
+            },
+        )
+        # A reader of the summary may open every leader's report of the round
+        # (selectors.reportable_subjects): the table lists the page's leaders.
+        subjects = (
+            Subject.objects.filter(
+                conference__round=rnd,
+                conference__unit_id__in=[line.unit_id for line in summary.wards],
+            )
+            .select_related("conference__unit")
+            .order_by("conference__unit__sort_key", "order")
+        )
+        means = {line.subject_id: line.overall.mean for line in summary.leaders}
+        rows_html = render_to_string(
+            "reports/_leader_rows.html",
+            {
+                "round": rnd,
+                "rows": [(s, means.get(s.pk)) for s in subjects],
+                "formats": FORMATS,
+            },
+        )
+        return SummaryPageContent(html=html, rows_html=rows_html)
+
+    return cached(summary_key(rnd, page=page, unit=unit), SummaryPageContent, build)
+
+
+def leader_page_content(reports: RoundReports, subject: Subject) -> LeaderPageContent:
+    """Return the page of *subject*'s report (``reports`` is its round's ``RoundReports``).
+
+    Call only for a reader the access rules let open the report.
+    """
+    rnd: Round = reports.round
+    previous = reports.previous_subject(subject.pk)
+
+    def build() -> LeaderPageContent:
+        content = reports.leader(subject.pk)
+        context = {
+            "round": rnd,
+            "report": content,
+            "images": leader_page_charts(content),
+            **texts.page_context(content),
+        }
+        return LeaderPageContent(
+            name=content.name,
+            subject_line=str(context["subject_line"]),
+            secrecy=content.head.secrecy,
+            circulation=content.head.circulation,
+            figures_html=render_to_string("reports/_leader_figures.html", context),
+            disclosure_html=render_to_string("reports/_leader_disclosure.html", context),
+        )
+
+    key = leader_key(rnd, reports.subject(subject.pk), previous)
+    return cached(key, LeaderPageContent, build)
