@@ -118,27 +118,47 @@ class LeaderHistory:
     notes: tuple[str, ...]
 
 
-def previous_subject(subject: Subject) -> Subject | None:
-    """Return the same person's previous subject in the same post, through the map."""
-    return tallying_selectors.previous_subject(subject)
+def previous_subject(
+    subject: Subject, *, predecessors: list[lineage.Predecessor] | None = None
+) -> Subject | None:
+    """Return the same person's previous subject in the same post, through the map.
+
+    The answer is kept on *subject* (an instance read for one report), so the follow-up
+    section of the same report reads it without following the lineage again.
+    """
+    previous = tallying_selectors.previous_subject(subject, predecessors=predecessors)
+    tallying_selectors.remember_previous_subject(subject, previous)
+    return previous
 
 
-def leader_history(subject: Subject, *, previous: Subject | None) -> LeaderHistory:
+def leader_history(
+    subject: Subject,
+    *,
+    previous: Subject | None,
+    predecessors: list[lineage.Predecessor] | None = None,
+) -> LeaderHistory:
     """Return the leader's previous result and the notes that say what it is.
 
     *subject* comes with its conference, round, post and unit; *previous* is its
-    :func:`previous_subject`, found once by the caller.
+    :func:`previous_subject` and *predecessors* ``lineage.predecessors`` of its post's
+    unit, each found once by the caller.
     """
     notes: list[str] = []
     unit = subject.position.unit
-    line = predecessor_line(unit, subject.conference.held_on or round_day(subject.conference.round))
+    if predecessors is None:
+        predecessors = lineage.predecessors(unit)
+    line = predecessor_line(
+        unit,
+        subject.conference.held_on or round_day(subject.conference.round),
+        links=[p for p in predecessors if p.depth == 1],
+    )
     if previous is None:
         return LeaderHistory(None, "", tuple([line] if line else []))
     cell = tallying_selectors.subject_tally(previous).total
     title = previous.conference.round.title
     old_unit = previous.position.unit
     if old_unit.pk != unit.pk:
-        link = next((p for p in lineage.predecessors(unit) if p.unit.pk == old_unit.pk), None)
+        link = next((p for p in predecessors if p.unit.pk == old_unit.pk), None)
         label = link.label if link else lineage.short_name(old_unit)
         title = f"{title} — {label}"
         notes.append(

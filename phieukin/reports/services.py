@@ -25,6 +25,7 @@ from phieukin.reports.exporters import get_exporter
 from phieukin.reports.exporters.base import LeaderCharts, leader_charts, summary_charts
 from phieukin.reports.models import ReportAccess, ReportFormat
 from phieukin.rounds.models import Round, Subject
+from phieukin.units import lineage
 
 if TYPE_CHECKING:
     from phieukin.accounts.models import User
@@ -55,6 +56,7 @@ class RoundReports:
         self._leaders: dict[int, tuple[LeaderReport, LeaderCharts]] = {}
         self._subjects: dict[int, Subject] = {}
         self._previous: dict[int, Subject | None] = {}
+        self._predecessors: dict[int, list[lineage.Predecessor]] = {}
 
     def subject(self, subject_id: int) -> Subject:
         """Return the round's subject *subject_id* with its post, unit and box, read once."""
@@ -75,8 +77,17 @@ class RoundReports:
         report's comparison, its page's cache key and the follow-up section all read it.
         """
         if subject_id not in self._previous:
-            self._previous[subject_id] = history.previous_subject(self.subject(subject_id))
+            self._previous[subject_id] = history.previous_subject(
+                self.subject(subject_id), predecessors=self.predecessors(subject_id)
+            )
         return self._previous[subject_id]
+
+    def predecessors(self, subject_id: int) -> list[lineage.Predecessor]:
+        """Return the units the unit of *subject_id*'s post succeeds, read once."""
+        if subject_id not in self._predecessors:
+            unit = self.subject(subject_id).position.unit
+            self._predecessors[subject_id] = lineage.predecessors(unit)
+        return self._predecessors[subject_id]
 
     @functools.cached_property
     def meta(self) -> build.RoundMeta:
@@ -107,6 +118,7 @@ class RoundReports:
             past = history.leader_history(
                 self.subject(subject_id),
                 previous=self.previous_subject(subject_id),
+                predecessors=self.predecessors(subject_id),
             )
             report = build.leader_report(
                 meta=self.meta,
@@ -192,7 +204,8 @@ def render_leader_report(
     exporter = get_exporter(fmt)
     content, images = reports.leader_with_charts(subject.pk)
     with translation.override(DOCUMENT_LANGUAGE):
-        extra = sections.leader_document_sections(subject)
+        # The round's own instance: its previous subject was found for the content already.
+        extra = sections.leader_document_sections(reports.subject(subject.pk))
         if extra:
             content = dataclasses.replace(content, extra_sections=extra)
         data = exporter.leader(content, images)

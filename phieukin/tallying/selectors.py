@@ -269,6 +269,11 @@ def box_tally(box: BallotBox) -> engine.WardTally:
     snapshot stored at sealing (computed in memory, never stored, when it is missing).
     """
     box = BallotBox.objects.select_related("conference__unit", "conference__round").get(pk=box.pk)
+    return _box_tally(box)
+
+
+def _box_tally(box: BallotBox) -> engine.WardTally:
+    """Return :func:`box_tally` of *box*, read with its conference, unit and round."""
     _require_sealed([box])
     return snapshots.box_tally(
         box, round_rules(box.conference.round), lambda: _compute_box_tally(box)
@@ -320,8 +325,10 @@ def round_is_counted(rnd: Round) -> bool:
 
 def subject_tally(subject: Subject) -> engine.SubjectTally:
     """Return the tally of one leader (their box must be sealed)."""
-    box = BallotBox.objects.get(conference_id=subject.conference_id)
-    return box_tally(box).subject(subject.pk)
+    box = BallotBox.objects.select_related("conference__unit", "conference__round").get(
+        conference_id=subject.conference_id
+    )
+    return _box_tally(box).subject(subject.pk)
 
 
 def round_tally(
@@ -394,15 +401,39 @@ def _when(subject: Subject) -> tuple[int, int, dt.date]:
     return (rnd.year, rnd.number, subject.conference.held_on or dt.date(rnd.year, 1, 1))
 
 
-def previous_subject(subject: Subject) -> Subject | None:
+# A report reads a subject's previous subject several times (its comparison, its page's
+# cache key, the follow-up section of an app above): the report's reader finds it once and
+# keeps it on the Subject instance it read for that one report (remember_previous_subject).
+_PREVIOUS = "_phieukin_previous_subject"
+
+
+def remember_previous_subject(subject: Subject, previous: Subject | None) -> None:
+    """Keep *previous* as :func:`previous_subject` of this *subject* instance.
+
+    For an instance read for one report (``reports.services.RoundReports``): every reader
+    of the same instance then gets the answer without following the lineage again.
+    """
+    subject.__dict__[_PREVIOUS] = previous
+
+
+def previous_subject(
+    subject: Subject, *, predecessors: list[lineage.Predecessor] | None = None
+) -> Subject | None:
     """Return the same person's latest earlier counted subject in the same post.
 
     "The same post" follows the map: the post itself, or the same kind of post in a unit
     the post's unit succeeds (the Party Secretary of the old Bồ Đề ward for the one of
     the new Bồ Đề ward), whoever organised that round. "Counted" means its box is
-    sealed; a round that was planned but never held is skipped.
+    sealed; a round that was planned but never held is skipped. *predecessors* are
+    ``lineage.predecessors(subject.position.unit)`` when the caller read them already.
+    An answer kept on the instance by :func:`remember_previous_subject` is returned as is.
     """
-    positions = [p.pk for p in lineage.lineage_positions(subject.position)]
+    if _PREVIOUS in subject.__dict__:
+        known: Subject | None = subject.__dict__[_PREVIOUS]
+        return known
+    positions = [
+        p.pk for p in lineage.lineage_positions(subject.position, predecessors=predecessors)
+    ]
     candidates = (
         Subject.objects.filter(
             position_id__in=positions,

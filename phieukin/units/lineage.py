@@ -267,9 +267,19 @@ def successor_ids_on(unit_ids: Iterable[int], day: dt.date, *, max_depth: int = 
     return result
 
 
-def lineage_positions(position: Position) -> list[Position]:
-    """Return *position* and the same kind of post in every unit its unit succeeds."""
-    ids = lineage_unit_ids(position.unit) - {position.unit_id}
+def lineage_positions(
+    position: Position, *, predecessors: list[Predecessor] | None = None
+) -> list[Position]:
+    """Return *position* and the same kind of post in every unit its unit succeeds.
+
+    *predecessors* are :func:`predecessors` of the post's unit when the caller read them.
+    """
+    if predecessors is None:
+        ids = lineage_unit_ids(position.unit) - {position.unit_id}
+    else:
+        ids = {p.unit.pk for p in predecessors} - {position.unit_id}
+    if not ids:
+        return [position]
     earlier = list(
         Position.objects.filter(unit_id__in=ids, type_id=position.type_id).select_related("unit")
     )
