@@ -5,7 +5,7 @@ tally snapshots, the round's names and texts and the map's history, then rendere
 their charts inlined: seconds at 37–168 communes on a loaded machine, on every view. The
 figures and words of those parts of the page are a pure function of:
 
-* the tallies: every ballot box of the round and of the earlier rounds the page reads
+* the tallies: every ballot box of the round and of the earlier rounds the summary reads
   (the trend's four, the previous round, the history notes' five) with its state, seal
   digest and sealed counts — the material that names a tally snapshot
   (``tallying/snapshots.py``), plus the boxes not sealed yet;
@@ -14,7 +14,9 @@ figures and words of those parts of the page are a pure function of:
   scale, the reorganisations the round's units come from and every sealed box of those
   old units;
 * for a leader's page, the same person's previous subject in the same post through the
-  map's lineage (its round, post, unit and box);
+  map's lineage (its round, post, unit and box), the units the post's unit succeeds and
+  the sealed boxes of the old units it directly comes from (no other round: a leader's
+  report reads neither the trend nor the round's history notes);
 * the language of the page, its parameters (``?page=``, ``?unit=``) and
   :data:`CONTENT_VERSION`.
 
@@ -53,6 +55,7 @@ from phieukin.reports.services import FORMATS, RoundReports
 from phieukin.reports.summary_page import leader_page_charts, page_charts, summary_page
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
+from phieukin.units import lineage
 from phieukin.units.models import Succession
 
 logger = logging.getLogger(__name__)
@@ -114,9 +117,15 @@ def _units_history(unit_ids: Iterable[int]) -> tuple[list[Any], list[Any]]:
     return links, old_boxes
 
 
-def _round_material(round: Round) -> dict[str, Any]:
-    """Return everything a round's pages are built from besides the request's parameters."""
-    earlier = earlier_rounds(round, limit=5)  # the trend (4), the previous round, the notes
+def _round_material(round: Round, *, history: bool) -> dict[str, Any]:
+    """Return everything a round's pages are built from besides the request's parameters.
+
+    *history*: the summary's reads of earlier rounds (the trend's four, the previous
+    round, the history notes' five) and of the map's links of every unit of the round. A
+    leader's report reads none of them: its own history is keyed by :func:`leader_key`.
+    """
+    # The trend (4), the previous round and the notes (5) read at most five earlier rounds.
+    earlier = earlier_rounds(round, limit=5) if history else []
     rounds = [*earlier, round]
     round_ids = [r.pk for r in rounds]
     boxes = list(
@@ -142,8 +151,13 @@ def _round_material(round: Round) -> dict[str, Any]:
         .order_by("pk")
         .values_list(*_fields(Subject))
     )
-    unit_ids = sorted({c.unit_id for c in Conference.objects.filter(round=round).only("unit_id")})
-    links, old_boxes = _units_history(unit_ids)
+    links: list[Any] = []
+    old_boxes: list[Any] = []
+    if history:
+        unit_ids = sorted(
+            {c.unit_id for c in Conference.objects.filter(round=round).only("unit_id")}
+        )
+        links, old_boxes = _units_history(unit_ids)
     questionnaire = round.questionnaire_id
     return {
         "rounds": [_row(r) for r in rounds],
@@ -187,16 +201,27 @@ def summary_key(round: Round, *, page: str | None, unit: str | None) -> str:
             translation.get_language(),
             _page_number(page) or 1,
             _page_number(unit),
-            _round_material(round),
+            _round_material(round, history=True),
         )
     )
 
 
-def leader_key(round: Round, subject: Subject, previous: Subject | None) -> str:
+def _predecessor(p: lineage.Predecessor) -> tuple[Any, ...]:
+    unit = (p.unit.pk, p.unit.name, p.unit.full_name, p.unit.kind, p.successor.pk)
+    return (*unit, p.whole, p.population_share, p.staff_share, p.effective, p.verified, p.depth)
+
+
+def leader_key(
+    round: Round,
+    subject: Subject,
+    previous: Subject | None,
+    predecessors: list[lineage.Predecessor],
+) -> str:
     """Return the cache key of the page of *subject*'s report in the active language.
 
     *previous* is the same person's previous subject in the same post
-    (``tallying.selectors.previous_subject``), whose result the report compares with.
+    (``tallying.selectors.previous_subject``), whose result the report compares with, and
+    *predecessors* the units the post's unit succeeds (``units.lineage.predecessors``).
     """
     prior: tuple[Any, ...] | None = None
     if previous is not None:
@@ -221,9 +246,10 @@ def leader_key(round: Round, subject: Subject, previous: Subject | None) -> str:
             subject.pk,
             _row(subject.position),
             _row(position_unit),
+            [_predecessor(p) for p in predecessors],
             _units_history([position_unit.pk]),
             prior,
-            _round_material(round),
+            _round_material(round, history=False),
         )
     )
 
@@ -363,5 +389,5 @@ def leader_page_content(reports: RoundReports, subject: Subject) -> LeaderPageCo
             disclosure_html=render_to_string("reports/_leader_disclosure.html", context),
         )
 
-    key = leader_key(rnd, reports.subject(subject.pk), previous)
+    key = leader_key(rnd, reports.subject(subject.pk), previous, reports.predecessors(subject.pk))
     return cached(key, LeaderPageContent, build)

@@ -209,3 +209,24 @@ def test_an_unreachable_cache_only_costs_the_building(
     url = reverse("reports:round", args=[published_round.pk])
     assert client.get(url).status_code == client.get(url).status_code == 200
     assert builds == ["summary", "summary"]
+
+
+def test_a_leaders_page_is_built_again_when_an_earlier_result_is_counted(
+    sealed_round: Round,
+    district_organiser: User,
+    leader: User,
+    district: Unit,
+    wards: list[Unit],
+    builds: list[str],
+) -> None:
+    client = _client(district_organiser)
+    subject = subject_of(leader, sealed_round)
+    url = reverse("reports:leader", args=[sealed_round.pk, subject.pk])
+    client.get(url)
+    client.get(url)
+    # The same person's result in the same post one round earlier: the report compares
+    # with it, so the page is another one.
+    previous_round_filled(district, wards, sealed_round.questionnaire)
+    body = client.get(url).content.decode()
+    assert builds == [f"leader {subject.pk}", f"leader {subject.pk}"]
+    assert "Đợt I/2026" in body
