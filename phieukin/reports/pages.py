@@ -17,8 +17,8 @@ figures and words of those parts of the page are a pure function of:
   map's lineage (its round, post, unit and box), the units the post's unit succeeds and
   the sealed boxes of the old units it directly comes from (no other round: a leader's
   report reads neither the trend nor the round's history notes);
-* the language of the page, its parameters (``?page=``, ``?unit=``) and
-  :data:`CONTENT_VERSION`.
+* the language of the page, its parameters (``?page=``, ``?unit=``, the communes a page)
+  and :data:`CONTENT_VERSION`.
 
 :func:`summary_key` and :func:`leader_key` read all that in about a dozen small queries
 (none grows with the number of communes) and return the SHA-256 of it; the built content
@@ -49,6 +49,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from phieukin.questionnaires.models import Item, ScaleOption, Section
+from phieukin.reports import summary_page as paging
 from phieukin.reports import texts
 from phieukin.reports.selectors import earlier_rounds
 from phieukin.reports.services import FORMATS, RoundReports
@@ -199,6 +200,7 @@ def summary_key(round: Round, *, page: str | None, unit: str | None) -> str:
             CONTENT_VERSION,
             "summary",
             translation.get_language(),
+            paging.WARDS_PER_PAGE,
             _page_number(page) or 1,
             _page_number(unit),
             _round_material(round, history=True),

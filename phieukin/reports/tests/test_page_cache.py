@@ -13,7 +13,7 @@ from django.utils import translation
 
 from phieukin.accounts.models import User
 from phieukin.ballots.models import Seal
-from phieukin.reports import pages
+from phieukin.reports import pages, summary_page
 from phieukin.reports.models import ReportAccess
 from phieukin.reports.services import RoundReports
 from phieukin.reports.tests.conftest import previous_round_filled, subject_of
@@ -181,12 +181,16 @@ def test_a_newly_counted_earlier_round_changes_the_trend_and_the_page(
     assert builds == ["summary", "summary"]
 
 
-def test_the_key_follows_the_language_the_page_and_the_unit(sealed_round: Round) -> None:
+def test_the_key_follows_the_language_the_page_and_the_unit(
+    sealed_round: Round, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with translation.override("vi"):
         vi = pages.summary_key(sealed_round, page=None, unit=None)
         assert vi == pages.summary_key(sealed_round, page="1", unit="")
         assert vi != pages.summary_key(sealed_round, page="2", unit=None)
         assert vi != pages.summary_key(sealed_round, page=None, unit="3")
+        monkeypatch.setattr(summary_page, "WARDS_PER_PAGE", 5)
+        assert vi != pages.summary_key(sealed_round, page=None, unit=None)
     with translation.override("en"):
         assert vi != pages.summary_key(sealed_round, page=None, unit=None)
 
