@@ -360,7 +360,8 @@ def _median(values: np.ndarray, axis: int) -> np.ndarray:
     n = values.shape[axis]
     k = n // 2
     if n % 2:
-        return np.take(np.partition(values, k, axis=axis), k, axis=axis)
+        middle: np.ndarray = np.take(np.partition(values, k, axis=axis), k, axis=axis)
+        return middle
     part = np.partition(values, (k - 1, k), axis=axis)
     # The mean of the two middle values as np.mean takes it (their sum, halved).
     result: np.ndarray = (np.take(part, k - 1, axis=axis) + np.take(part, k, axis=axis)) / 2
