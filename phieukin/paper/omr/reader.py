@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -91,6 +92,13 @@ SOFT_NARROWEST = 0.015  # ... or less on a clean page whose empty boxes barely d
 SOFT_PX_COUNT = 10  # ... over this many pixels: a faint stroke, never "empty"
 UNEVEN_NOISE = 0.06  # paper around a box this uneven: a shadow's edge crosses it ...
 UNEVEN_SECTORS = 0.06  # ... or eighths of the band around it this different
+# Creases of a folded sheet: a straight line a few per cent darker than paper from one
+# edge of the page to the other (a crease's shadow, 5–15 % on the scans we have seen).
+CREASE_MIN = 0.018  # a dip of the paper shallower than this is noise (or print)
+CREASE_MAX = 0.25  # ... deeper than this is print or ink, never corrected
+CREASE_REACH_MM = 2.0  # the same crease seen in two places lies within this of itself
+CREASE_STRIP_MM = 30.0  # paper is followed along strips this wide (a crease is not level)
+CREASE_SHARE = 0.75  # ... and a crease shows in this share of them, margins included
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -801,6 +809,143 @@ def _refuse_low_contrast(
         raise PageRefused("low_contrast", f"{ink:.0f}/{paper:.0f}")
 
 
+def _paper_profile(area: np.ndarray) -> np.ndarray:
+    """Return the paper's brightness along the rows of ``area`` (float32, one per row).
+
+    The area is cut into 1 mm blocks across; the 80th percentile of the blocks' means is
+    the paper there, whatever print or marks cover up to a fifth of the row.
+    """
+    blocks = max(1, round(area.shape[1] / SCALE))
+    means = cv2.resize(area, (blocks, area.shape[0]), interpolation=cv2.INTER_AREA)
+    k = min(blocks - 1, int(0.8 * blocks))
+    profile: np.ndarray = np.partition(means.astype(np.float32), k, axis=1)[:, k]
+    return profile
+
+
+def _dips(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return a profile's paper without its thin dark lines, and how much they lower it.
+
+    A morphological closing over 5 mm fills dips narrower than that (a crease, a printed
+    rule) and keeps broad changes (a shadow, uneven light) and steps as they are. The
+    second array is the factor that brings the paper back (1 where there is no dip).
+    """
+    kernel = np.ones((_px(5.0) | 1, 1), np.uint8)
+    closed = cv2.morphologyEx(profile.reshape(-1, 1), cv2.MORPH_CLOSE, kernel).ravel()
+    factor: np.ndarray = closed / np.maximum(profile, 1.0)
+    return closed, factor
+
+
+def _near(mask: np.ndarray, reach: int) -> np.ndarray:
+    """Return ``mask`` widened by ``reach`` places either way."""
+    kernel = np.ones((2 * reach + 1, 1), np.uint8)
+    widened: np.ndarray = cv2.dilate(mask.astype(np.uint8).reshape(-1, 1), kernel).ravel() > 0
+    return widened
+
+
+def _split(start: int, stop: int, size: int) -> list[tuple[int, int]]:
+    """Return ``[start, stop)`` cut into equal parts of about ``size`` (at least one)."""
+    count = max(1, round((stop - start) / size))
+    edges = np.linspace(start, stop, count + 1).round().astype(int)
+    return [(int(a), int(b)) for a, b in pairwise(edges) if b > a]
+
+
+def _flatten_creases(canon: np.ndarray, page: PageLayout) -> np.ndarray:
+    """Take the straight creases of a folded sheet out of the boxes' area.
+
+    A crease runs from one edge of the page to the other: a horizontal one crosses the
+    left margin, every strip of the boxes' columns and the right margin at (nearly) the
+    same height; a vertical one crosses the band above the first item, every strip of
+    the items' rows and the band below the last. Only a dip seen in that many places is
+    taken for a crease and lifted back to paper; a stroke a respondent drew — however
+    light, even a line along a whole row or down a whole column — stays where it is,
+    since it does not run on through the margins. Returns a corrected copy (or
+    ``canon`` itself when the page holds no crease).
+    """
+    boxes = [b for item in page.items for b in item.boxes]
+    if not boxes:
+        return canon
+    height, width = canon.shape
+    # The boxes with the band around them that the reader measures (RING_OUT_MM), and more.
+    x0 = max(0, _px(min(b.x for b in boxes) - 4.0))
+    x1 = min(width, _px(max(b.x + b.w for b in boxes) + 4.0))
+    y0 = max(0, _px(min(item.row.y for item in page.items)))
+    y1 = min(height, _px(max(item.row.y + item.row.h for item in page.items)))
+    left = min(item.row.x for item in page.items)
+    right = max(item.row.x + item.row.w for item in page.items)
+    reach = _px(CREASE_REACH_MM)
+    strip = _px(CREASE_STRIP_MM)
+    out = canon
+    plans: list[tuple[bool, int, int, np.ndarray]] = []
+
+    # Horizontal creases, along the rows of the items.
+    margins = [(_px(3.0), _px(left - 2.0)), (_px(right + 2.0), width - _px(3.0))]
+    parts = [(a, b) for a, b in margins if b - a >= _px(4.0)]
+    columns = _split(x0, x1, strip)
+    factors = [_paper_profile(canon[y0:y1, a:b]) for a, b in parts + columns]
+    plans += _crease_plans(factors, len(parts), columns, reach, horizontal=True)
+
+    # Vertical creases, down the boxes' columns.
+    top = min(item.row.y for item in page.items)
+    bottom = max(item.row.y + item.row.h for item in page.items)
+    bands = [(_px(3.0), _px(top - 2.0)), (_px(bottom + 2.0), height - _px(3.0))]
+    parts = [(a, b) for a, b in bands if b - a >= _px(4.0)]
+    rows = _split(y0, y1, strip)
+    factors = [_paper_profile(canon[a:b, x0:x1].T) for a, b in parts + rows]
+    plans += _crease_plans(factors, len(parts), rows, reach, horizontal=False)
+
+    for horizontal, a, b, factor in plans:
+        if out is canon:
+            out = canon.astype(np.float32)
+        if horizontal:
+            out[y0:y1, a:b] *= factor[:, None]
+        else:
+            out[a:b, x0:x1] *= factor[None, :]
+    if out is canon:
+        return canon
+    result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
+    return result
+
+
+def _crease_plans(
+    profiles: list[np.ndarray],
+    margins: int,
+    strips: list[tuple[int, int]],
+    reach: int,
+    *,
+    horizontal: bool,
+) -> list[tuple[bool, int, int, np.ndarray]]:
+    """Return, for each strip, the factor bringing its paper back (see _flatten_creases).
+
+    ``profiles`` holds the paper of the margins first, then of the strips. A place is a
+    crease when a dip lies within ``reach`` of it in every margin and in at least
+    ``CREASE_SHARE`` of the strips. On a folded page each strip's paper is then brought
+    to its own level all along: the crease's dip (where no deeper than a crease can be)
+    and the step of light a fold leaves between its two halves. Nothing changes on a
+    page without a crease.
+    """
+    if not strips or not margins:
+        return []
+    dips = [_dips(profile) for profile in profiles]
+    seen = [_near((f > 1 + CREASE_MIN) & (f <= 1 + CREASE_MAX), reach) for _c, f in dips]
+    crease = np.logical_and.reduce(seen[:margins])
+    votes = np.sum(seen[margins:], axis=0)
+    crease &= votes >= CREASE_SHARE * len(strips)
+    if not crease.any():
+        return []
+    support = _near(crease, reach)
+    plans = []
+    for (a, b), profile, (closed, factor) in zip(
+        strips, profiles[margins:], dips[margins:], strict=True
+    ):
+        # The crease itself row by row; elsewhere the paper's level, lightly smoothed.
+        smooth = cv2.GaussianBlur(closed.reshape(-1, 1), (1, 0), 1.5).ravel()
+        paper = np.where(support & (factor <= 1 + CREASE_MAX), profile, smooth)
+        level = float(np.median(closed))
+        lift = np.clip(level / np.maximum(paper, 1.0), 1 / (1 + CREASE_MAX), 1 + CREASE_MAX)
+        plans.append((horizontal, a, b, lift.astype(np.float32)))
+    return plans
+
+
 def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) -> PageReading:
     """Read one page image (BGR or grayscale uint8).
 
@@ -842,7 +987,7 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
         fine = cv2.pyrDown(fine)
         fine_matrix = np.diag([0.5, 0.5, 1.0]) @ fine_matrix
     canon = _warp(fine, fine_matrix, Rect(0, 0, PAGE_W, PAGE_H), SCALE)
-    items = read_items(canon, page_layout)
+    items = read_items(_flatten_creases(canon, page_layout), page_layout)
     crops = {item.key: _crop(canon, item.row) for item in page_layout.items}
     comment_crop = _crop(canon, page_layout.comment) if page_layout.comment else None
     comment_ink = comment_crop is not None and _comment_ink(comment_crop)
