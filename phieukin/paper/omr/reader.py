@@ -377,8 +377,11 @@ def _median(values: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _percentile(values: np.ndarray, q: float) -> float:
-    """Return ``np.percentile(values, q)`` (linear) of a 1-D array, without its overhead."""
-    at = (values.size - 1) * q / 100
+    """Return numpy's linear percentile of a 1-D array, in double precision, without overhead.
+
+    The same as ``np.percentile(values.astype(np.float64), q)``.
+    """
+    at = (q / 100) * (values.size - 1)
     low = int(at)
     high = min(low + 1, values.size - 1)
     part = np.partition(values, (low, high))
