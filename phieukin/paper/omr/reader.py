@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -91,6 +92,13 @@ SOFT_NARROWEST = 0.015  # ... or less on a clean page whose empty boxes barely d
 SOFT_PX_COUNT = 10  # ... over this many pixels: a faint stroke, never "empty"
 UNEVEN_NOISE = 0.06  # paper around a box this uneven: a shadow's edge crosses it ...
 UNEVEN_SECTORS = 0.06  # ... or eighths of the band around it this different
+# Creases of a folded sheet: a straight line a few per cent darker than paper from one
+# edge of the page to the other (a crease's shadow, 5–15 % on the scans we have seen).
+CREASE_MIN = 0.018  # a dip of the paper shallower than this is noise (or print)
+CREASE_MAX = 0.25  # ... deeper than this is print or ink, never corrected
+CREASE_REACH_MM = 2.0  # the same crease seen in two places lies within this of itself
+CREASE_STRIP_MM = 30.0  # paper is followed along strips this wide (a crease is not level)
+CREASE_SHARE = 0.75  # ... and a crease shows in this share of them, margins included
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -105,6 +113,11 @@ def _detector(min_perimeter: float) -> cv2.aruco.ArucoDetector:
         # Our markers are 12 mm on a 297 mm page: ignoring smaller squares (letters, the
         # checkboxes) makes detection several times faster on a page full of text.
         params.minMarkerPerimeterRate = min_perimeter
+        # Two thresholding windows (7 and 27 px) instead of three: markers are large and
+        # high-contrast, and every window is another pass over the image.
+        params.adaptiveThreshWinSizeMin = 7
+        params.adaptiveThreshWinSizeMax = 27
+        params.adaptiveThreshWinSizeStep = 20
         _detectors[min_perimeter] = cv2.aruco.ArucoDetector(dictionary, params)
     return _detectors[min_perimeter]
 
@@ -327,9 +340,11 @@ def _row_offset(page: np.ndarray, item: ItemLayout) -> tuple[int, int, bool]:
     col_profile = np.convolve(mid_rows.sum(axis=0), [0.5, 1, 0.5], mode="same")
     row_profile = np.convolve(dark[:, mid_cols].sum(axis=1), [0.5, 1, 0.5], mode="same")
     shifts = np.arange(-search, search + 1)
-    col_scores = [col_profile[xs0 - x0 + d].sum() + col_profile[xs1 - x0 + d].sum() for d in shifts]
+    col_scores = col_profile[xs0[None, :] - x0 + shifts[:, None]].sum(axis=1) + col_profile[
+        xs1[None, :] - x0 + shifts[:, None]
+    ].sum(axis=1)
     top, bottom = int(ys0[0]) - y0, int(ys1[0]) - y0  # the boxes of a row share their y
-    row_scores = [row_profile[top + d] + row_profile[bottom + d] for d in shifts]
+    row_scores = row_profile[top + shifts] + row_profile[bottom + shifts]
     dx = int(shifts[int(np.argmax(col_scores))])
     dy = int(shifts[int(np.argmax(row_scores))])
     # A found border is dark along most of each box edge. After the [0.5, 1, 0.5]
@@ -338,10 +353,40 @@ def _row_offset(page: np.ndarray, item: ItemLayout) -> tuple[int, int, bool]:
     expected_cols = 2 * len(item.boxes) * mid_rows.shape[0] * 1.5
     expected_rows = 2 * int(mid_cols.sum()) * 1.5
     found = (
-        max(col_scores) >= BORDER_PRESENT * expected_cols
-        and max(row_scores) >= BORDER_PRESENT * expected_rows
+        float(col_scores.max()) >= BORDER_PRESENT * expected_cols
+        and float(row_scores.max()) >= BORDER_PRESENT * expected_rows
     )
     return dx, dy, found
+
+
+def _median(values: np.ndarray, axis: int) -> np.ndarray:
+    """Return ``np.median(values, axis=axis)``, the same values without its overhead.
+
+    The reader takes several medians of small arrays for every box; ``np.median``'s
+    checks and dispatch cost more than the partition itself there.
+    """
+    n = values.shape[axis]
+    k = n // 2
+    if n % 2:
+        middle: np.ndarray = np.take(np.partition(values, k, axis=axis), k, axis=axis)
+        return middle
+    part = np.partition(values, (k - 1, k), axis=axis)
+    # The mean of the two middle values as np.mean takes it (their sum, halved).
+    result: np.ndarray = (np.take(part, k - 1, axis=axis) + np.take(part, k, axis=axis)) / 2
+    return result
+
+
+def _percentile(values: np.ndarray, q: float) -> float:
+    """Return numpy's linear percentile of a 1-D array, in double precision, without overhead.
+
+    The same as ``np.percentile(values.astype(np.float64), q)``.
+    """
+    at = (q / 100) * (values.size - 1)
+    low = int(at)
+    high = min(low + 1, values.size - 1)
+    part = np.partition(values, (low, high))
+    a, b, t = float(part[low]), float(part[high]), at - low
+    return a + (b - a) * t if t < 0.5 else b - (b - a) * (1 - t)
 
 
 def _robust_peak(values: np.ndarray) -> float:
@@ -427,20 +472,16 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Ra
         norm[pad : pad + bh, pad - band : pad + band].min(axis=1),
         norm[pad : pad + bh, pad + bw - band : pad + bw + band].min(axis=1),
     ]
-    border = float(min(np.mean(side < FAINT) for side in sides))
+    border = min(np.count_nonzero(side < FAINT) / side.size for side in sides)
 
     # The halo of each side: median depth along the side (its corners left out) at each
     # distance from the printed line, outward (negative) and inward (positive).
     m, h = _px(1.0), HALO_PX
     offsets = np.arange(-h, h + 1)
-    profiles = np.stack(
-        [
-            np.median(depth[pad + m : pad + bh - m, pad + offsets], axis=0),
-            np.median(depth[pad + m : pad + bh - m, pad + bw - offsets], axis=0),
-            np.median(depth[pad + offsets, pad + m : pad + bw - m], axis=1),
-            np.median(depth[pad + bh - offsets, pad + m : pad + bw - m], axis=1),
-        ]
-    )
+    rows, cols = depth[pad + m : pad + bh - m], depth[:, pad + m : pad + bw - m]
+    across = np.stack([rows[:, pad + offsets], rows[:, pad + bw - offsets]])
+    along = np.stack([cols[pad + offsets], cols[pad + bh - offsets]])
+    profiles = np.concatenate([_median(across, axis=1), _median(along, axis=2)])
     return RawBox(depth, pad, bw, bh, ring_mask, border, profiles)
 
 
@@ -462,9 +503,46 @@ def halo_cap(raws: list[RawBox]) -> np.ndarray:
     return cap
 
 
+_halo_index_cache: dict[tuple[int, int, int, int, int], np.ndarray] = {}
+
+
+def _halo_index(height: int, width: int, pad: int, bw: int, bh: int) -> np.ndarray:
+    """Return, for each side, where every pixel of a patch reads that side's profile.
+
+    Shape (4, height, width): an index into the four profiles laid end to end, each
+    followed by a zero, so a pixel beyond a side's reach (further than ``HALO_PX`` from
+    its line, or past its ends by more than that) reads zero. Cached per geometry.
+    """
+    key = (height, width, pad, bw, bh)
+    if key not in _halo_index_cache:
+        h = HALO_PX
+        size = 2 * h + 2  # a profile and its zero
+        xs, ys = np.arange(width), np.arange(height)
+        span_y = (ys >= pad - h) & (ys <= pad + bh + h)
+        span_x = (xs >= pad - h) & (xs <= pad + bw + h)
+
+        def side(number: int, d: np.ndarray, span: np.ndarray, vertical: bool) -> np.ndarray:
+            idx = np.where(np.abs(d) <= h, d + h, 2 * h + 1)
+            if vertical:  # left and right: the index runs along x, the span along y
+                full = np.where(span[:, None], idx[None, :], 2 * h + 1)
+            else:
+                full = np.where(span[None, :], idx[:, None], 2 * h + 1)
+            return full + number * size
+
+        _halo_index_cache[key] = np.stack(
+            [
+                side(0, xs - pad, span_y, True),
+                side(1, pad + bw - xs, span_y, True),
+                side(2, ys - pad, span_x, False),
+                side(3, pad + bh - ys, span_x, False),
+            ]
+        )
+    return _halo_index_cache[key]
+
+
 def _halo(raw: RawBox, cap: np.ndarray) -> np.ndarray:
     """Return the depth the printed border alone gives every pixel of the patch."""
-    h, pad, bw, bh = HALO_PX, raw.pad, raw.bw, raw.bh
+    h = HALO_PX
     # Blur and ringing fade away from the line: a side's halo never grows with distance
     # (what does grow is ink beside the line), and never exceeds the page's.
     fading = raw.profiles.copy()
@@ -472,24 +550,12 @@ def _halo(raw: RawBox, cap: np.ndarray) -> np.ndarray:
     fading[:, : h + 1] = np.minimum.accumulate(fading[:, h::-1], axis=1)[:, ::-1]
     profiles = np.clip(np.minimum(fading, cap), 0.0, None)
     profiles[:, h - 1 : h + 2] = 0.0  # the line itself is neither interior nor ring
-    height, width = raw.depth.shape
-    xs, ys = np.arange(width), np.arange(height)
-
-    def along(line: int, coords: np.ndarray, inward: int, profile: np.ndarray) -> np.ndarray:
-        d = (coords - line) * inward
-        inside = np.abs(d) <= h
-        out = np.zeros(coords.shape, dtype=np.float32)
-        out[inside] = profile[d[inside] + h]
-        return out
-
     # A side's halo runs along its length, a little past its ends (the corners).
-    span_y = ((ys >= pad - h) & (ys <= pad + bh + h)).astype(np.float32)[:, None]
-    span_x = ((xs >= pad - h) & (xs <= pad + bw + h)).astype(np.float32)[None, :]
-    left = along(pad, xs, 1, profiles[0])[None, :] * span_y
-    right = along(pad + bw, xs, -1, profiles[1])[None, :] * span_y
-    top = along(pad, ys, 1, profiles[2])[:, None] * span_x
-    bottom = along(pad + bh, ys, -1, profiles[3])[:, None] * span_x
-    halo: np.ndarray = np.maximum(np.maximum(left, right), np.maximum(top, bottom))
+    table = np.zeros((4, 2 * h + 2), dtype=np.float32)
+    table[:, :-1] = profiles
+    height, width = raw.depth.shape
+    index = _halo_index(height, width, raw.pad, raw.bw, raw.bh)
+    halo: np.ndarray = table.ravel()[index].max(axis=0)
     return halo
 
 
@@ -503,11 +569,11 @@ def finish_box(raw: RawBox, cap: np.ndarray) -> BoxMeasure:
     soft = cv2.GaussianBlur(interior, (0, 0), SOFT_PX).ravel() if interior.size else inner
     ring = depth[raw.ring_mask]
     ring_sector = _sectors(depth.shape, pad)[raw.ring_mask]
-    inner_median = float(np.median(inner)) if inner.size else 0.0
-    ring_median = float(np.median(ring)) if ring.size else 0.0
+    inner_median = float(_median(inner, axis=0)) if inner.size else 0.0
+    ring_median = float(_median(ring, axis=0)) if ring.size else 0.0
     # Ink only darkens: the spread below the median is the scan's own noise, whatever
     # a circle or a stroke adds above it.
-    noise = ring_median - float(np.percentile(ring, 16)) if ring.size else 0.0
+    noise = ring_median - _percentile(ring, 16) if ring.size else 0.0
     return BoxMeasure(
         inner,
         ring,
@@ -674,7 +740,7 @@ def classify(item_key: str, measures: list[BoxMeasure | None], cal: Calibration)
     """Decide an item from its boxes: one clear mark, no mark, or ambiguous with a reason."""
     states = [_box_state(m, cal) for m in measures]
     fills = tuple(
-        round(float(np.mean(m.inner > cal.inner + MARK_CONTRAST)), 3)
+        round(np.count_nonzero(m.inner > cal.inner + MARK_CONTRAST) / m.inner.size, 3)
         if m is not None and m.inner.size
         else 1.0
         for m in measures
@@ -736,13 +802,151 @@ def _refuse_low_contrast(
         w, h = x1 - x0, y1 - y0
         crop = gray[max(0, y0 - h // 2) : y1 + h // 2, max(0, x0 - w // 2) : x1 + w // 2]
         if crop.size:
-            inks.append(float(np.percentile(crop, 5)))
-            papers.append(float(np.percentile(crop, 95)))
+            ink, paper = np.percentile(crop, (5, 95))
+            inks.append(float(ink))
+            papers.append(float(paper))
     if not inks:
         return
     ink, paper = float(np.median(inks)), float(np.median(papers))
     if paper <= 0 or (paper - ink) / paper < MIN_CONTRAST:
         raise PageRefused("low_contrast", f"{ink:.0f}/{paper:.0f}")
+
+
+def _paper_profile(area: np.ndarray) -> np.ndarray:
+    """Return the paper's brightness along the rows of ``area`` (float32, one per row).
+
+    The area is cut into 1 mm blocks across; the 80th percentile of the blocks' means is
+    the paper there, whatever print or marks cover up to a fifth of the row.
+    """
+    blocks = max(1, round(area.shape[1] / SCALE))
+    means = cv2.resize(area, (blocks, area.shape[0]), interpolation=cv2.INTER_AREA)
+    k = min(blocks - 1, int(0.8 * blocks))
+    profile: np.ndarray = np.partition(means.astype(np.float32), k, axis=1)[:, k]
+    return profile
+
+
+def _dips(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return a profile's paper without its thin dark lines, and how much they lower it.
+
+    A morphological closing over 5 mm fills dips narrower than that (a crease, a printed
+    rule) and keeps broad changes (a shadow, uneven light) and steps as they are. The
+    second array is the factor that brings the paper back (1 where there is no dip).
+    """
+    kernel = np.ones((_px(5.0) | 1, 1), np.uint8)
+    closed = cv2.morphologyEx(profile.reshape(-1, 1), cv2.MORPH_CLOSE, kernel).ravel()
+    factor: np.ndarray = closed / np.maximum(profile, 1.0)
+    return closed, factor
+
+
+def _near(mask: np.ndarray, reach: int) -> np.ndarray:
+    """Return ``mask`` widened by ``reach`` places either way."""
+    kernel = np.ones((2 * reach + 1, 1), np.uint8)
+    widened: np.ndarray = cv2.dilate(mask.astype(np.uint8).reshape(-1, 1), kernel).ravel() > 0
+    return widened
+
+
+def _split(start: int, stop: int, size: int) -> list[tuple[int, int]]:
+    """Return ``[start, stop)`` cut into equal parts of about ``size`` (at least one)."""
+    count = max(1, round((stop - start) / size))
+    edges = np.linspace(start, stop, count + 1).round().astype(int)
+    return [(int(a), int(b)) for a, b in pairwise(edges) if b > a]
+
+
+def _flatten_creases(canon: np.ndarray, page: PageLayout) -> np.ndarray:
+    """Take the straight creases of a folded sheet out of the boxes' area.
+
+    A crease runs from one edge of the page to the other: a horizontal one crosses the
+    left margin, every strip of the boxes' columns and the right margin at (nearly) the
+    same height; a vertical one crosses the band above the first item, every strip of
+    the items' rows and the band below the last. Only a dip seen in that many places is
+    taken for a crease and lifted back to paper; a stroke a respondent drew — however
+    light, even a line along a whole row or down a whole column — stays where it is,
+    since it does not run on through the margins. Returns a corrected copy (or
+    ``canon`` itself when the page holds no crease).
+    """
+    boxes = [b for item in page.items for b in item.boxes]
+    if not boxes:
+        return canon
+    height, width = canon.shape
+    # The boxes with the band around them that the reader measures (RING_OUT_MM), and more.
+    x0 = max(0, _px(min(b.x for b in boxes) - 4.0))
+    x1 = min(width, _px(max(b.x + b.w for b in boxes) + 4.0))
+    y0 = max(0, _px(min(item.row.y for item in page.items)))
+    y1 = min(height, _px(max(item.row.y + item.row.h for item in page.items)))
+    left = min(item.row.x for item in page.items)
+    right = max(item.row.x + item.row.w for item in page.items)
+    reach = _px(CREASE_REACH_MM)
+    strip = _px(CREASE_STRIP_MM)
+    out = canon
+    plans: list[tuple[bool, int, int, np.ndarray]] = []
+
+    # Horizontal creases, along the rows of the items.
+    margins = [(_px(3.0), _px(left - 2.0)), (_px(right + 2.0), width - _px(3.0))]
+    parts = [(a, b) for a, b in margins if b - a >= _px(4.0)]
+    columns = _split(x0, x1, strip)
+    factors = [_paper_profile(canon[y0:y1, a:b]) for a, b in parts + columns]
+    plans += _crease_plans(factors, len(parts), columns, reach, horizontal=True)
+
+    # Vertical creases, down the boxes' columns.
+    top = min(item.row.y for item in page.items)
+    bottom = max(item.row.y + item.row.h for item in page.items)
+    bands = [(_px(3.0), _px(top - 2.0)), (_px(bottom + 2.0), height - _px(3.0))]
+    parts = [(a, b) for a, b in bands if b - a >= _px(4.0)]
+    rows = _split(y0, y1, strip)
+    factors = [_paper_profile(canon[a:b, x0:x1].T) for a, b in parts + rows]
+    plans += _crease_plans(factors, len(parts), rows, reach, horizontal=False)
+
+    for horizontal, a, b, factor in plans:
+        if out is canon:
+            out = canon.astype(np.float32)
+        if horizontal:
+            out[y0:y1, a:b] *= factor[:, None]
+        else:
+            out[a:b, x0:x1] *= factor[None, :]
+    if out is canon:
+        return canon
+    result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
+    return result
+
+
+def _crease_plans(
+    profiles: list[np.ndarray],
+    margins: int,
+    strips: list[tuple[int, int]],
+    reach: int,
+    *,
+    horizontal: bool,
+) -> list[tuple[bool, int, int, np.ndarray]]:
+    """Return, for each strip, the factor bringing its paper back (see _flatten_creases).
+
+    ``profiles`` holds the paper of the margins first, then of the strips. A place is a
+    crease when a dip lies within ``reach`` of it in every margin and in at least
+    ``CREASE_SHARE`` of the strips. On a folded page each strip's paper is then brought
+    to its own level all along: the crease's dip (where no deeper than a crease can be)
+    and the step of light a fold leaves between its two halves. Nothing changes on a
+    page without a crease.
+    """
+    if not strips or not margins:
+        return []
+    dips = [_dips(profile) for profile in profiles]
+    seen = [_near((f > 1 + CREASE_MIN) & (f <= 1 + CREASE_MAX), reach) for _c, f in dips]
+    crease = np.logical_and.reduce(seen[:margins])
+    votes = np.sum(seen[margins:], axis=0)
+    crease &= votes >= CREASE_SHARE * len(strips)
+    if not crease.any():
+        return []
+    support = _near(crease, reach)
+    plans = []
+    for (a, b), profile, (closed, factor) in zip(
+        strips, profiles[margins:], dips[margins:], strict=True
+    ):
+        # The crease itself row by row; elsewhere the paper's level, lightly smoothed.
+        smooth = cv2.GaussianBlur(closed.reshape(-1, 1), (1, 0), 1.5).ravel()
+        paper = np.where(support & (factor <= 1 + CREASE_MAX), profile, smooth)
+        level = float(np.median(closed))
+        lift = np.clip(level / np.maximum(paper, 1.0), 1 / (1 + CREASE_MAX), 1 + CREASE_MAX)
+        plans.append((horizontal, a, b, lift.astype(np.float32)))
+    return plans
 
 
 def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) -> PageReading:
@@ -786,7 +990,7 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
         fine = cv2.pyrDown(fine)
         fine_matrix = np.diag([0.5, 0.5, 1.0]) @ fine_matrix
     canon = _warp(fine, fine_matrix, Rect(0, 0, PAGE_W, PAGE_H), SCALE)
-    items = read_items(canon, page_layout)
+    items = read_items(_flatten_creases(canon, page_layout), page_layout)
     crops = {item.key: _crop(canon, item.row) for item in page_layout.items}
     comment_crop = _crop(canon, page_layout.comment) if page_layout.comment else None
     comment_ink = comment_crop is not None and _comment_ink(comment_crop)

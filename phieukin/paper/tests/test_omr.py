@@ -393,3 +393,75 @@ def test_a_very_light_pencil_tick_on_a_clean_300_dpi_scan_is_not_read_as_empty()
     item = next(r for r in reading.items if r.item_key == "nd11")
     assert item.status != "empty"
     assert item.status == "ambiguous" and item.reason == "faint_mark"
+
+
+def _faint_line(
+    image: np.ndarray, *, at_mm: float, horizontal: bool, span_mm: tuple[float, float] | None
+) -> np.ndarray:
+    """Darken a straight line 10 % (a crease's shadow or a light pencil line) on a render.
+
+    ``span_mm`` limits its length (page millimetres); ``None`` runs it edge to edge.
+    """
+    px = 200 / 25.4  # the render's pixels per millimetre
+    height, width = image.shape
+    across = np.arange(height if horizontal else width, dtype=np.float32)
+    shade = 1 - 0.10 * np.exp(-((across - at_mm * px) ** 2) / (2 * (0.4 * px) ** 2))
+    factor = np.ones(image.shape, dtype=np.float32)
+    if horizontal:
+        factor *= shade[:, None]
+    else:
+        factor *= shade[None, :]
+    if span_mm is not None:
+        keep = np.ones(image.shape, dtype=bool)
+        a, b = round(span_mm[0] * px), round(span_mm[1] * px)
+        if horizontal:
+            keep[:, a:b] = False
+        else:
+            keep[a:b, :] = False
+        factor[keep] = 1.0
+    return np.clip(image.astype(np.float32) * factor, 0, 255).astype(np.uint8)
+
+
+def test_the_creases_of_a_folded_sheet_are_not_marks() -> None:
+    # A sheet folded in three and in two: one crease across the page through the middle
+    # of a row's boxes, one down the page through a column of boxes. Before creases were
+    # recognised, every box they crossed went to review.
+    corpus = sample_corpus()
+    page = corpus.layout.page(1)
+    row, box = page.items[3], page.items[3].boxes[2]
+    image = corpus.blank_images(200)[0]
+    image = _faint_line(image, at_mm=box.y + box.h / 2, horizontal=True, span_mm=None)
+    image = _faint_line(image, at_mm=box.x + 1.0, horizontal=False, span_mm=None)
+    reading = read_page(image, _layout_for(corpus))
+    assert [(r.item_key, r.reason) for r in reading.items if r.status != "empty"] == []
+    assert row.key in {r.item_key for r in reading.items}
+
+
+def test_a_light_line_drawn_along_a_row_or_down_a_column_is_never_no_answer() -> None:
+    # The same faint line, drawn by a respondent across one row's boxes or down one
+    # column of boxes, stops where the boxes stop: it is a stroke on the ballot, not a
+    # crease, and every item it crosses goes to a person.
+    corpus = sample_corpus()
+    page = corpus.layout.page(1)
+    row = page.items[3]
+    first, last = row.boxes[0], row.boxes[-1]
+    image = _faint_line(
+        corpus.blank_images(200)[0],
+        at_mm=first.y + first.h / 2,
+        horizontal=True,
+        span_mm=(first.x - 1.0, last.x + last.w + 1.0),
+    )
+    reading = read_page(image, _layout_for(corpus))
+    assert next(r for r in reading.items if r.item_key == row.key).status == "ambiguous"
+
+    column = page.items[0].boxes[1]
+    image = _faint_line(
+        corpus.blank_images(200)[0],
+        at_mm=column.x + 1.0,
+        horizontal=False,
+        span_mm=(page.items[0].row.y, page.items[-1].row.y + page.items[-1].row.h),
+    )
+    reading = read_page(image, _layout_for(corpus))
+    assert all(r.status == "ambiguous" for r in reading.items), [
+        (r.item_key, r.status) for r in reading.items if r.status != "ambiguous"
+    ]
