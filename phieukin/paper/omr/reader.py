@@ -99,6 +99,8 @@ CREASE_MAX = 0.25  # ... deeper than this is print or ink, never corrected
 CREASE_REACH_MM = 2.0  # the same crease seen in two places lies within this of itself
 CREASE_STRIP_MM = 30.0  # paper is followed along strips this wide (a crease is not level)
 CREASE_SHARE = 0.75  # ... and a crease shows in this share of them, margins included
+ROW_MARGIN = 0.025  # an "empty" box this much darker than the rest of its row: a person looks
+ROW_SIGMAS = 3.0  # ... and this many times its own noise
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -736,9 +738,32 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     return "unsure", "faint_mark"
 
 
+def _against_the_row(
+    states: list[tuple[str, str]], measures: list[BoxMeasure | None]
+) -> list[tuple[str, str]]:
+    """Send an "empty" box to review when it is plainly darker than the rest of its row.
+
+    The page's trace margin is learnt from all its boxes; on a page with many marks it
+    widens, and a very light tick on clean paper can stay under it. The other boxes of
+    the same item are the nearest paper printed and scanned alike: a box whose darkest
+    part stands ``ROW_MARGIN`` (and several times its own noise) above theirs holds
+    something a person would see.
+    """
+    if sum(m is not None for m in measures) < 3:
+        return states
+    out = []
+    for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
+        if state == "empty" and m is not None:
+            rest = float(np.median([o.peak for j, o in enumerate(measures) if o and j != i]))
+            if m.peak - rest > max(ROW_MARGIN, ROW_SIGMAS * m.noise):
+                state, reason = "unsure", "faint_mark"
+        out.append((state, reason))
+    return out
+
+
 def classify(item_key: str, measures: list[BoxMeasure | None], cal: Calibration) -> ItemReading:
     """Decide an item from its boxes: one clear mark, no mark, or ambiguous with a reason."""
-    states = [_box_state(m, cal) for m in measures]
+    states = _against_the_row([_box_state(m, cal) for m in measures], measures)
     fills = tuple(
         round(np.count_nonzero(m.inner > cal.inner + MARK_CONTRAST) / m.inner.size, 3)
         if m is not None and m.inner.size

@@ -465,3 +465,21 @@ def test_a_light_line_drawn_along_a_row_or_down_a_column_is_never_no_answer() ->
     assert all(r.status == "ambiguous" for r in reading.items), [
         (r.item_key, r.status) for r in reading.items if r.status != "ambiguous"
     ]
+
+
+def test_a_very_light_tick_on_a_page_full_of_marks_is_judged_against_its_own_row() -> None:
+    # Benchmark seed 4711, copy 869, page 2, item nd14: a very light pencil tick on a
+    # clean 200 dpi scan of a page holding many doubtful marks. Those marks widened the
+    # page's trace margin to its cap and the tick (peak 0.046 against 0.006 for the
+    # other boxes of its row) stayed under it: stored as "no answer". The other boxes of
+    # the same row now show it up.
+    from bench.omr import _copy_pages, _layouts
+
+    page, _plan = _copy_pages(4711, 869, 0.15)[1]
+    assert page.truth["nd14"].style == "very_light"
+    layouts = _layouts()
+    reading = read_page(
+        page.image, lambda s: layouts[(s.questionnaire_code, s.questionnaire_version)]
+    )
+    item = next(r for r in reading.items if r.item_key == "nd14")
+    assert item.status == "ambiguous" and item.reason == "faint_mark"
