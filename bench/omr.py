@@ -287,10 +287,29 @@ def _judge_copy(args: tuple[int, int, float]) -> dict[str, Any]:
     return out
 
 
+def _copies_for(pages: int, seed: int, stress_share: float) -> int:
+    """Return how many printed copies hold at least ``pages`` pages, as planned.
+
+    A copy of the sample questionnaire has two pages and one of the small one a single
+    page; the plan of each copy (drawn from the seed) says which it is.
+    """
+    from phieukin.paper.corpus.deck import sample_spec, small_spec
+    from phieukin.paper.layout import build_layout
+
+    two = build_layout(sample_spec()).page_count
+    one = build_layout(small_spec(items=7, options=3)).page_count
+    per_kind = {"sample": two, "other_box": two, "small": one, "other_version": one}
+    planned = copies = 0
+    while planned < pages:
+        planned += per_kind[_plan(seed, copies, stress_share)["kind"]]
+        copies += 1
+    return max(1, copies)
+
+
 def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> None:
     import resource
 
-    copies = max(1, pages // 2)
+    copies = _copies_for(pages, seed, stress_share)
     started = time.perf_counter()
     deadline = started + 60 * minutes if minutes > 0 else float("inf")
     submitted = 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import cv2
@@ -505,41 +506,39 @@ def halo_cap(raws: list[RawBox]) -> np.ndarray:
     return cap
 
 
-_halo_index_cache: dict[tuple[int, int, int, int, int], np.ndarray] = {}
-
-
+@lru_cache(maxsize=256)
 def _halo_index(height: int, width: int, pad: int, bw: int, bh: int) -> np.ndarray:
     """Return, for each side, where every pixel of a patch reads that side's profile.
 
     Shape (4, height, width): an index into the four profiles laid end to end, each
     followed by a zero, so a pixel beyond a side's reach (further than ``HALO_PX`` from
-    its line, or past its ends by more than that) reads zero. Cached per geometry.
+    its line, or past its ends by more than that) reads zero. Kept for the 256 geometries
+    last used (bytes, a few kilobytes each), so memory stays flat over a batch.
     """
-    key = (height, width, pad, bw, bh)
-    if key not in _halo_index_cache:
-        h = HALO_PX
-        size = 2 * h + 2  # a profile and its zero
-        xs, ys = np.arange(width), np.arange(height)
-        span_y = (ys >= pad - h) & (ys <= pad + bh + h)
-        span_x = (xs >= pad - h) & (xs <= pad + bw + h)
+    h = HALO_PX
+    size = 2 * h + 2  # a profile and its zero
+    xs, ys = np.arange(width), np.arange(height)
+    span_y = (ys >= pad - h) & (ys <= pad + bh + h)
+    span_x = (xs >= pad - h) & (xs <= pad + bw + h)
 
-        def side(number: int, d: np.ndarray, span: np.ndarray, vertical: bool) -> np.ndarray:
-            idx = np.where(np.abs(d) <= h, d + h, 2 * h + 1)
-            if vertical:  # left and right: the index runs along x, the span along y
-                full = np.where(span[:, None], idx[None, :], 2 * h + 1)
-            else:
-                full = np.where(span[None, :], idx[:, None], 2 * h + 1)
-            return full + number * size
+    def side(number: int, d: np.ndarray, span: np.ndarray, vertical: bool) -> np.ndarray:
+        idx = np.where(np.abs(d) <= h, d + h, 2 * h + 1)
+        if vertical:  # left and right: the index runs along x, the span along y
+            full = np.where(span[:, None], idx[None, :], 2 * h + 1)
+        else:
+            full = np.where(span[None, :], idx[:, None], 2 * h + 1)
+        return full + number * size
 
-        _halo_index_cache[key] = np.stack(
-            [
-                side(0, xs - pad, span_y, True),
-                side(1, pad + bw - xs, span_y, True),
-                side(2, ys - pad, span_x, False),
-                side(3, pad + bh - ys, span_x, False),
-            ]
-        )
-    return _halo_index_cache[key]
+    index = np.stack(
+        [
+            side(0, xs - pad, span_y, True),
+            side(1, pad + bw - xs, span_y, True),
+            side(2, ys - pad, span_x, False),
+            side(3, pad + bh - ys, span_x, False),
+        ]
+    ).astype(np.uint8)  # at most 4 × size - 1 = 71
+    index.flags.writeable = False
+    return index
 
 
 def _halo(raw: RawBox, cap: np.ndarray) -> np.ndarray:
