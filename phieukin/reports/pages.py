@@ -186,13 +186,6 @@ def _round_material(round: Round, *, history: bool) -> dict[str, Any]:
     }
 
 
-def _page_number(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def summary_key(round: Round, *, page: str | None, unit: str | None) -> str:
     """Return the cache key of one page of *round*'s summary in the active language."""
     return "phieukin:page:summary:" + _digest(
@@ -201,8 +194,8 @@ def summary_key(round: Round, *, page: str | None, unit: str | None) -> str:
             "summary",
             translation.get_language(),
             paging.WARDS_PER_PAGE,
-            _page_number(page) or 1,
-            _page_number(unit),
+            paging.number_param(page) or 1,
+            paging.number_param(unit),
             _round_material(round, history=True),
         )
     )

@@ -44,7 +44,8 @@ class SummaryPage:
         return self.page.paginator.num_pages > 1
 
 
-def _int(value: str | None) -> int | None:
+def number_param(value: str | None) -> int | None:
+    """Return a query parameter's whole number (``?page=``, ``?unit=``), or None for junk."""
     try:
         return int(value) if value else None
     except ValueError:
@@ -58,10 +59,10 @@ def summary_page(summary: DistrictSummary, *, page: str | None, unit: str | None
     out of range shows the last page.
     """
     units = tuple((line.unit_id, line.ward) for line in summary.wards)
-    unit_id = _int(unit)
+    unit_id = number_param(unit)
     wards = [w for w in summary.wards if unit_id is None or w.unit_id == unit_id]
     paginator = Paginator(wards, WARDS_PER_PAGE)
-    current = paginator.get_page(_int(page) or 1)
+    current = paginator.get_page(number_param(page) or 1)
     shown = {line.unit_id for line in current.object_list}
     keep = [i for i, line in enumerate(summary.leaders) if line.ward_id in shown]
     part = dataclasses.replace(

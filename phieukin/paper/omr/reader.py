@@ -908,8 +908,8 @@ def _flatten_creases(canon: np.ndarray, page: PageLayout) -> np.ndarray:
     margins = [(_px(3.0), _px(left - 2.0)), (_px(right + 2.0), width - _px(3.0))]
     parts = [(a, b) for a, b in margins if b - a >= _px(4.0)]
     columns = _split(x0, x1, strip)
-    factors = [_paper_profile(canon[y0:y1, a:b]) for a, b in parts + columns]
-    plans += _crease_plans(factors, len(parts), columns, reach, horizontal=True)
+    profiles = [_paper_profile(canon[y0:y1, a:b]) for a, b in parts + columns]
+    plans += _crease_plans(profiles, len(parts), columns, reach, horizontal=True)
 
     # Vertical creases, down the boxes' columns.
     top = min(item.row.y for item in page.items)
@@ -917,8 +917,8 @@ def _flatten_creases(canon: np.ndarray, page: PageLayout) -> np.ndarray:
     bands = [(_px(3.0), _px(top - 2.0)), (_px(bottom + 2.0), height - _px(3.0))]
     parts = [(a, b) for a, b in bands if b - a >= _px(4.0)]
     rows = _split(y0, y1, strip)
-    factors = [_paper_profile(canon[a:b, x0:x1].T) for a, b in parts + rows]
-    plans += _crease_plans(factors, len(parts), rows, reach, horizontal=False)
+    profiles = [_paper_profile(canon[a:b, x0:x1].T) for a, b in parts + rows]
+    plans += _crease_plans(profiles, len(parts), rows, reach, horizontal=False)
 
     for horizontal, a, b, factor in plans:
         if out is canon:
