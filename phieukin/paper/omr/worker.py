@@ -25,7 +25,7 @@ import numpy as np
 
 from phieukin.paper.layout import BallotLayout
 from phieukin.paper.omr.images import Source, load_page
-from phieukin.paper.omr.reader import read_page
+from phieukin.paper.omr.reader import SCALE, read_page
 from phieukin.paper.omr.types import PageReading, PageRefused, SheetId
 
 MEMORY_LIMIT_MB = 320  # per worker, above what it holds when idle
@@ -137,9 +137,16 @@ def read_image(image: np.ndarray) -> PageResult:
         return _failed(exc)
     jpeg = b""
     if reading.page_image is not None:
-        ok, data = cv2.imencode(
-            ".jpg", reading.page_image, [cv2.IMWRITE_JPEG_QUALITY, PAGE_JPEG_QUALITY]
-        )
+        page = reading.page_image
+        # The whole page is shown to check the marks; handwriting is transcribed from its
+        # own crop, under stricter rules, so the page image never carries it (it is
+        # painted out here, before the image leaves this process).
+        comment = _layout_for(reading.sheet).page(reading.sheet.page).comment
+        if comment is not None:
+            x0, y0 = round(comment.x * SCALE), round(comment.y * SCALE)
+            x1, y1 = round((comment.x + comment.w) * SCALE), round((comment.y + comment.h) * SCALE)
+            page[max(0, y0) : y1, max(0, x0) : x1] = 255
+        ok, data = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, PAGE_JPEG_QUALITY])
         jpeg = data.tobytes() if ok else b""
         reading.page_image = None  # not sent back: the JPEG is enough
     return PageResult(reading, page_jpeg=jpeg)

@@ -6,6 +6,7 @@ import io
 from functools import cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from django.utils import translation
@@ -15,6 +16,7 @@ from phieukin.paper.corpus.deck import Corpus, small_spec
 from phieukin.paper.labels import REFUSALS, refusal_message
 from phieukin.paper.omr import images
 from phieukin.paper.omr.images import Source, count_pages, load_page
+from phieukin.paper.omr.reader import SCALE
 from phieukin.paper.omr.types import REFUSAL_CODES, PageRefused
 from phieukin.paper.omr.worker import PageReader, read_one
 
@@ -152,3 +154,21 @@ def test_transparent_and_sixteen_bit_images_still_go_through_pillow() -> None:
     with Image.open(io.BytesIO(wide.getvalue())) as image:
         assert images._decode_direct(wide.getvalue(), image) is None
     assert np.array_equal(load_page(wide.getvalue(), "page.png", 0), page)
+
+
+def test_the_page_image_leaves_the_worker_with_the_comment_painted_out() -> None:
+    # Handwriting could name its writer: it is transcribed from its own crop, under
+    # stricter rules, and never travels in the whole-page image a reviewer sees.
+    c = corpus()
+    page = c.page(0, np.random.default_rng(7), dpi=200, profile="scan", comment=True)
+    comment = c.layout.page(1).comment
+    assert comment is not None
+    with PageReader(_layouts(), workers=1) as reader:  # type: ignore[arg-type]
+        result = reader.read(_png(page.image), "page.png", 0)
+    assert result.reading is not None and result.reading.comment_has_ink
+    image = cv2.imdecode(np.frombuffer(result.page_jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    x0, y0 = round(comment.x * SCALE), round(comment.y * SCALE)
+    x1, y1 = round((comment.x + comment.w) * SCALE), round((comment.y + comment.h) * SCALE)
+    inner = image[y0 + 4 : y1 - 4, x0 + 4 : x1 - 4]
+    assert inner.size and int(inner.min()) >= 250  # JPEG leaves it white, not a stroke
+    assert int(image[: y0 - 10].min()) < 100  # the rest of the page is there (its print)
