@@ -167,6 +167,7 @@ def test_the_page_image_leaves_the_worker_with_the_comment_painted_out() -> None
         result = reader.read(_png(page.image), "page.png", 0)
     assert result.reading is not None and result.reading.comment_has_ink
     image = cv2.imdecode(np.frombuffer(result.page_jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert image is not None
     x0, y0 = round(comment.x * SCALE), round(comment.y * SCALE)
     x1, y1 = round((comment.x + comment.w) * SCALE), round((comment.y + comment.h) * SCALE)
     inner = image[y0 + 4 : y1 - 4, x0 + 4 : x1 - 4]
