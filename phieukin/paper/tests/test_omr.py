@@ -500,3 +500,36 @@ def test_an_erased_pencil_mark_whose_grains_stand_out_is_not_read_as_a_vote() ->
     item = next(r for r in reading.items if r.item_key == "c04")
     assert item.status == "ambiguous" and item.reason == "faint_mark"
     assert page.truth["c04"].judge(item.status, item.option_index) != "wrong"
+
+
+def test_a_large_photo_missing_a_marker_is_not_searched_at_full_resolution(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Benchmark seed 4714, copy 136, page 1: a 300 dpi phone photo (12,5 megapixels) on
+    # which the reduced copy finds fewer than four markers. Searching the whole frame
+    # held 70 MB more than any other page; the half-resolution copy finds the same three
+    # markers (the fourth is not to be found) and the page is read from them.
+    import phieukin.paper.omr.reader as reader_module
+
+    page, _plan = copy_pages(4714, 136, 0.0)[0]
+    ok, data = cv2.imencode(".jpg", page.image, [cv2.IMWRITE_JPEG_QUALITY, 95])
+    assert ok
+    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    assert image is not None
+    searched: list[tuple[int, ...]] = []
+    collect = reader_module._collect
+
+    def spy(found: dict, image: np.ndarray, *args: object) -> None:
+        searched.append(image.shape)
+        collect(found, image, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader_module, "_collect", spy)
+    layouts = mix_layouts()
+    reading = read_page(image, lambda s: layouts[(s.questionnaire_code, s.questionnaire_version)])
+    assert image.shape not in searched
+    half = ((image.shape[0] + 1) // 2, (image.shape[1] + 1) // 2)  # pyrDown rounds up
+    assert half in searched
+    assert reading.problems == ["three_markers"]
+    assert all(
+        page.truth[r.item_key].judge(r.status, r.option_index) != "wrong" for r in reading.items
+    )
