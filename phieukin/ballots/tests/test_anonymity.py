@@ -121,10 +121,12 @@ def test_no_physical_order_of_ballots_receipts_or_codes_follows_voting_after_sea
     assert SealedCode.objects.filter(box=open_box_, state="used").count() == RESPONDENTS
     assert not Code.objects.filter(box=open_box_).exists()
     # Under a random order rho has a standard deviation of 1/sqrt(n - 1): about 0.03 for
-    # 1,000 ballots or receipts and 0.045 for 500 codes, so 0.1 is 2.2 to 3 sigma above
-    # chance per measure, while any order kept by the product gives more than 0.9.
+    # 1,000 ballots or receipts and 0.045 for 500 codes. The bound of 0.2 is 4.4 to 6.3
+    # sigma above chance for each measure (a bound of 0.1, 2.2 sigma for the codes, failed
+    # about once in a few dozen runs by chance), while any order kept by the product
+    # gives more than 0.9.
     for name, measures in after.items():
-        assert all(abs(rho) < 0.1 for rho in measures), (name, after)
+        assert all(abs(rho) < 0.2 for rho in measures), (name, after)
     # The two sheets of one respondent: not side by side after sealing.
     rows = sorted(_physical("ballots_ballot", "comment"), key=lambda r: r[1][0])
     assert sum(a[0] == b[0] for a, b in itertools.pairwise(rows)) < 0.05 * RESPONDENTS
