@@ -384,6 +384,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 PHIEUKIN_JOBS_INLINE = env_bool("PHIEUKIN_JOBS_INLINE", default=False)
+# A published round's report pages are built as background work when it is published
+# (reports/warming.py), so that no reader waits for the first drawing of the charts.
+PHIEUKIN_WARM_REPORTS = env_bool("PHIEUKIN_WARM_REPORTS", default=True)
 
 # --- Product settings ------------------------------------------------------------------
 # Attempts at entering a code before a client (or a box) is made to wait.

@@ -218,7 +218,7 @@ def queue_warm_up(round_id: int) -> Job | None:
 
 
 def _warm_after_commit(round_id: int) -> None:
-    if warming.is_paused():
+    if warming.is_paused() or not getattr(settings, "PHIEUKIN_WARM_REPORTS", True):
         return
     # Queued once the publication (or the seal) is committed: the job reads what it
     # changed, and a failure to queue cannot undo it.

@@ -49,6 +49,7 @@ def _html(response: Any) -> str:
 @pytest.fixture
 def inline_jobs(settings: Any) -> None:
     settings.PHIEUKIN_JOBS_INLINE = True
+    settings.PHIEUKIN_WARM_REPORTS = True
 
 
 @pytest.fixture
@@ -60,7 +61,10 @@ def cold_caches() -> None:
 
 @pytest.fixture
 def published(
-    sealed_round: Round, inline_jobs: None, cold_caches: None, django_capture_on_commit_callbacks: Any
+    sealed_round: Round,
+    inline_jobs: None,
+    cold_caches: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> Round:
     """Publish the round as the organiser does; the warm-up runs when it commits."""
     with django_capture_on_commit_callbacks(execute=True):
@@ -245,6 +249,18 @@ def test_nothing_is_queued_before_the_publication_commits_or_while_paused(
     assert callbacks == [] and not Job.objects.exists()
 
 
+def test_an_installation_may_turn_the_warm_up_off(
+    sealed_round: Round,
+    inline_jobs: None,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.PHIEUKIN_WARM_REPORTS = False
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_round(actor=None, round=sealed_round)
+    assert not Job.objects.exists()
+
+
 def test_a_box_sealed_into_a_published_round_queues_the_warm_up_again(
     published: Round, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -256,7 +272,7 @@ def test_a_box_sealed_into_a_published_round_queues_the_warm_up_again(
 
 
 def test_a_sealed_box_of_a_round_not_published_queues_nothing(
-    sealed_round: Round, django_capture_on_commit_callbacks: Any
+    sealed_round: Round, inline_jobs: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     box = BallotBox.objects.filter(conference__round=sealed_round).first()
     assert box is not None
