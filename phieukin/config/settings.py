@@ -226,7 +226,9 @@ _PAGE_CACHE: dict[str, Any] = {
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "phieukin_page_cache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        # About 250 KB a leader (page and PDF): 2,000 entries hold the warm-up of two large
+        # provinces' rounds; raise it (or use Redis) when many rounds are published at once.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PHIEUKIN_PAGE_CACHE_ENTRIES", "2000"))},
     },
     "locmem": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

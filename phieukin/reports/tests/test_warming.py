@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from phieukin.accounts.models import User
 from phieukin.jobs.models import Job, JobState
-from phieukin.reports import charts, jobs, pages, warming
+from phieukin.reports import charts, jobs, pages, services, warming
 from phieukin.reports.services import RoundReports
 from phieukin.reports.tests.conftest import subject_of
 from phieukin.rounds.models import BallotBox, Round, Subject
@@ -91,7 +91,8 @@ def drawings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every leader report, summary and file built from the snapshots."""
     built: list[str] = []
-    summary, leader, render = RoundReports.summary, RoundReports.leader, pages.render_leader_report
+    summary, leader = RoundReports.summary, RoundReports.leader
+    render = services.render_leader_report
 
     def counted_summary(self: RoundReports, **kwargs: Any) -> Any:
         built.append("summary")
