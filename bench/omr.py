@@ -54,51 +54,7 @@ from typing import Any
 
 OUT = Path(__file__).resolve().parent / "out" / "omr"
 WORKERS = int(os.environ.get("BENCH_OMR_WORKERS", "2"))
-BOX_ID = 34
 FULL_PAGES = 31_000  # the issue's size: ≥ 1.5 million mark positions (≈ 48 boxes a page)
-
-# The product mix of item styles: what respondents mostly do.
-MIX_STYLES = {
-    "blank": 0.15,
-    "tick": 0.26,
-    "cross": 0.26,
-    "ballpoint": 0.04,
-    "fill": 0.06,
-    "circle": 0.04,
-    "pencil_tick": 0.09,
-    "pencil_cross": 0.0936,
-    "light_pencil": 0.0015,
-    "very_light": 0.0008,
-    "dot": 0.0006,
-    "dash": 0.0006,
-    "spill": 0.0005,
-    "erased": 0.0005,
-    "erased_new": 0.0005,
-    "correction": 0.0005,
-    "stray": 0.0004,
-    "smudge": 0.0004,
-    "double": 0.0005,
-}
-# Page styles of the product mix (scans at 150/200/300 dpi are "scan").
-MIX_PROFILES = {
-    "scan": 0.54,
-    "phone": 0.12,
-    "sideways": 0.02,
-    "skewed": 0.02,
-    "shadow": 0.02,
-    "crumpled": 0.02,
-    "showthrough": 0.06,
-    "fold": 0.06,
-    "dogear": 0.03,
-    "upside_down": 0.04,
-    "bilevel": 0.02,
-    "low_res": 0.01,
-    "low_contrast": 0.01,
-    "other_box": 0.015,
-    "other_version": 0.015,
-}
-DPIS = (150.0, 200.0, 300.0)
-DPI_WEIGHTS = (0.3, 0.45, 0.25)
 
 
 def _env(name: str, default: str) -> str:
@@ -114,32 +70,16 @@ def _setup() -> None:
     cv2.setNumThreads(1)
 
 
-_corpora: dict[str, Any] = {}
-
-
 def _corpus(kind: str) -> Any:
-    from phieukin.paper.corpus.deck import Corpus, sample_spec, small_spec
+    from phieukin.paper.corpus.mix import corpus
 
-    if kind not in _corpora:
-        if kind == "sample":
-            _corpora[kind] = Corpus(sample_spec())
-        elif kind == "small":
-            _corpora[kind] = Corpus(small_spec(items=7, options=3))
-        elif kind == "other_box":
-            _corpora[kind] = Corpus(sample_spec(), box_id=BOX_ID + 1)
-        else:  # another version of the small questionnaire, not this box's
-            _corpora[kind] = Corpus(small_spec(items=7, options=3, version=3))
-    return _corpora[kind]
+    return corpus(kind)
 
 
 def _layouts() -> dict[tuple[str, int], Any]:
-    from phieukin.paper.corpus.deck import sample_spec, small_spec
-    from phieukin.paper.layout import build_layout
+    from phieukin.paper.corpus.mix import layouts
 
-    return {
-        (spec.code, spec.version): build_layout(spec)
-        for spec in (sample_spec(), small_spec(items=7, options=3))
-    }
+    return layouts()
 
 
 def _init_worker() -> None:
@@ -150,16 +90,11 @@ def _init_worker() -> None:
 
 
 def _plan(seed: int, copy: int, stress_share: float) -> dict[str, Any]:
-    import numpy as np
+    from dataclasses import asdict
 
-    rng = np.random.default_rng([seed, copy, 0])
-    stress = bool(rng.random() < stress_share)
-    profile = str(rng.choice(list(MIX_PROFILES), p=list(MIX_PROFILES.values())))
-    kind = "small" if rng.random() < 0.1 else "sample"
-    if profile in ("other_box", "other_version"):
-        kind, profile = profile, "scan"
-        return {"kind": kind, "profile": profile, "stress": stress, "expect": kind}
-    return {"kind": kind, "profile": profile, "stress": stress, "expect": None}
+    from phieukin.paper.corpus.mix import plan_copy
+
+    return asdict(plan_copy(seed, copy, stress_share))
 
 
 def _encode(image: Any, profile: str) -> tuple[bytes, str]:
@@ -176,29 +111,12 @@ def _encode(image: Any, profile: str) -> tuple[bytes, str]:
 
 
 def _copy_pages(seed: int, copy: int, stress_share: float) -> list[tuple[Any, dict[str, Any]]]:
-    """Generate the pages of one printed copy: (SynthPage, plan)."""
-    import numpy as np
+    """Generate the pages of one printed copy of the product mix: (SynthPage, plan)."""
+    from dataclasses import asdict
 
-    from phieukin.paper.corpus.deck import ALL_STYLES
+    from phieukin.paper.corpus.mix import copy_pages
 
-    plan = _plan(seed, copy, stress_share)
-    corpus = _corpus(plan["kind"])
-    rng = np.random.default_rng([seed, copy, 1])
-    dpi = float(rng.choice(DPIS, p=DPI_WEIGHTS))
-    count = len(corpus.payloads())
-    per_copy = corpus.layout.page_count
-    first = int(rng.integers(0, count // per_copy)) * per_copy
-    if plan["stress"]:
-        styles, weights = ALL_STYLES, None
-    else:
-        styles, weights = tuple(MIX_STYLES), tuple(MIX_STYLES.values())
-    pages = []
-    for index in range(first, first + per_copy):
-        page = corpus.page(
-            index, rng, dpi=dpi, profile=plan["profile"], styles=styles, weights=weights
-        )
-        pages.append((page, {**plan, "dpi": dpi}))
-    return pages
+    return [(page, asdict(plan)) for page, plan in copy_pages(seed, copy, stress_share)]
 
 
 def _may_refuse(profile: str) -> tuple[str, ...]:
@@ -236,6 +154,7 @@ def _stream(pool: Any, func: Any, jobs: Iterator[Any], window: int) -> Iterator[
 
 def _judge_copy(args: tuple[int, int, float]) -> dict[str, Any]:
     """Generate and read one copy; return its counts (the worker's whole answer)."""
+    from phieukin.paper.corpus.mix import BOX_ID
     from phieukin.paper.omr.worker import read_image, read_one
 
     seed, copy, stress_share = args

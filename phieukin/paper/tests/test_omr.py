@@ -19,6 +19,8 @@ from phieukin.paper.corpus.deck import (
     sample_spec,
     small_spec,
 )
+from phieukin.paper.corpus.mix import copy_pages
+from phieukin.paper.corpus.mix import layouts as mix_layouts
 from phieukin.paper.layout import BallotLayout, build_layout
 from phieukin.paper.omr.images import load_pages
 from phieukin.paper.omr.reader import read_page
@@ -473,11 +475,9 @@ def test_a_very_light_tick_on_a_page_full_of_marks_is_judged_against_its_own_row
     # page's trace margin to its cap and the tick (peak 0.046 against 0.006 for the
     # other boxes of its row) stayed under it: stored as "no answer". The other boxes of
     # the same row now show it up.
-    from bench.omr import _copy_pages, _layouts
-
-    page, _plan = _copy_pages(4711, 869, 0.15)[1]
+    page, _plan = copy_pages(4711, 869, 0.15)[1]
     assert page.truth["nd14"].style == "very_light"
-    layouts = _layouts()
+    layouts = mix_layouts()
     reading = read_page(
         page.image, lambda s: layouts[(s.questionnaire_code, s.questionnaire_version)]
     )

@@ -1,0 +1,143 @@
+"""The product mix: how a batch of real copies is drawn, copy by copy, from a seed.
+
+Used by the benchmark (``bench/omr.py``) for its thousands of pages and by the reader's
+tests to rebuild one page the benchmark found hard. Each copy of a seed is drawn from
+its own random stream (``[seed, copy, …]``), so copy 869 of seed 4711 is the same page
+whether a run draws one copy or fifteen thousand.
+
+The mix says what respondents and offices mostly do: clear ticks and crosses, some
+pencil, rare doubtful marks (:data:`MIX_STYLES`), captured as clean scans at 150, 200 or
+300 dpi, phone photos, 1-bit scans, folded or dog-eared pages and pages of another box
+or questionnaire version (:data:`MIX_PROFILES`). A ``stress_share`` of copies draws
+every mark style equally often instead, for per-style figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from phieukin.paper.corpus.deck import ALL_STYLES, Corpus, SynthPage, sample_spec, small_spec
+from phieukin.paper.layout import BallotLayout, build_layout
+
+BOX_ID = 34  # the box every copy of the mix belongs to (other_box copies: the next one)
+
+MIX_STYLES = {
+    "blank": 0.15,
+    "tick": 0.26,
+    "cross": 0.26,
+    "ballpoint": 0.04,
+    "fill": 0.06,
+    "circle": 0.04,
+    "pencil_tick": 0.09,
+    "pencil_cross": 0.0936,
+    "light_pencil": 0.0015,
+    "very_light": 0.0008,
+    "dot": 0.0006,
+    "dash": 0.0006,
+    "spill": 0.0005,
+    "erased": 0.0005,
+    "erased_new": 0.0005,
+    "correction": 0.0005,
+    "stray": 0.0004,
+    "smudge": 0.0004,
+    "double": 0.0005,
+}
+# Page styles (scans at 150/200/300 dpi are "scan"; "other_box" and "other_version" are
+# clean scans of copies that must be refused).
+MIX_PROFILES = {
+    "scan": 0.54,
+    "phone": 0.12,
+    "sideways": 0.02,
+    "skewed": 0.02,
+    "shadow": 0.02,
+    "crumpled": 0.02,
+    "showthrough": 0.06,
+    "fold": 0.06,
+    "dogear": 0.03,
+    "upside_down": 0.04,
+    "bilevel": 0.02,
+    "low_res": 0.01,
+    "low_contrast": 0.01,
+    "other_box": 0.015,
+    "other_version": 0.015,
+}
+DPIS = (150.0, 200.0, 300.0)
+DPI_WEIGHTS = (0.3, 0.45, 0.25)
+SMALL_SHARE = 0.1  # copies of the small one-page questionnaire (7 items, 3 options)
+
+
+@dataclass(frozen=True)
+class CopyPlan:
+    """What one copy is: which questionnaire (``kind``), captured how, and what to expect.
+
+    ``expect`` names the refusal a careful operator expects for the whole copy
+    (``other_box``, ``other_version``), None when its pages must be read.
+    """
+
+    kind: str
+    profile: str
+    stress: bool
+    expect: str | None
+    dpi: float = 200.0
+
+
+_corpora: dict[str, Corpus] = {}
+
+
+def corpus(kind: str) -> Corpus:
+    """Return the (cached) corpus of a copy kind: its questionnaire rendered once."""
+    if kind not in _corpora:
+        if kind == "sample":
+            _corpora[kind] = Corpus(sample_spec(), box_id=BOX_ID)
+        elif kind == "small":
+            _corpora[kind] = Corpus(small_spec(items=7, options=3), box_id=BOX_ID)
+        elif kind == "other_box":
+            _corpora[kind] = Corpus(sample_spec(), box_id=BOX_ID + 1)
+        elif kind == "other_version":  # another version of the small questionnaire
+            _corpora[kind] = Corpus(small_spec(items=7, options=3, version=3), box_id=BOX_ID)
+        else:
+            raise ValueError(f"unknown copy kind {kind!r}")
+    return _corpora[kind]
+
+
+def layouts() -> dict[tuple[str, int], BallotLayout]:
+    """Return the layouts of the box's own questionnaires, by (code, version)."""
+    return {
+        (spec.code, spec.version): build_layout(spec)
+        for spec in (sample_spec(), small_spec(items=7, options=3))
+    }
+
+
+def plan_copy(seed: int, copy: int, stress_share: float) -> CopyPlan:
+    """Draw what copy ``copy`` of ``seed`` is (its questionnaire and page style)."""
+    rng = np.random.default_rng([seed, copy, 0])
+    stress = bool(rng.random() < stress_share)
+    profile = str(rng.choice(list(MIX_PROFILES), p=list(MIX_PROFILES.values())))
+    kind = "small" if rng.random() < SMALL_SHARE else "sample"
+    if profile in ("other_box", "other_version"):
+        return CopyPlan(profile, "scan", stress, profile)
+    return CopyPlan(kind, profile, stress, None)
+
+
+def copy_pages(seed: int, copy: int, stress_share: float) -> list[tuple[SynthPage, CopyPlan]]:
+    """Generate the pages of one printed copy, each with the copy's plan (and its dpi)."""
+    plan = plan_copy(seed, copy, stress_share)
+    source = corpus(plan.kind)
+    rng = np.random.default_rng([seed, copy, 1])
+    dpi = float(rng.choice(DPIS, p=DPI_WEIGHTS))
+    per_copy = source.layout.page_count
+    first = int(rng.integers(0, len(source.payloads()) // per_copy)) * per_copy
+    if plan.stress:
+        styles, weights = ALL_STYLES, None
+    else:
+        styles, weights = tuple(MIX_STYLES), tuple(MIX_STYLES.values())
+    drawn = CopyPlan(plan.kind, plan.profile, plan.stress, plan.expect, dpi)
+    return [
+        (
+            source.page(index, rng, dpi=dpi, profile=plan.profile, styles=styles, weights=weights),
+            drawn,
+        )
+        for index in range(first, first + per_copy)
+    ]
