@@ -60,7 +60,7 @@ from phieukin.reports.services import (
     RoundReports,
     render_leader_report,
 )
-from phieukin.reports.summary_page import leader_page_charts, page_charts, summary_page
+from phieukin.reports.summary_page import page_charts, summary_page
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
 from phieukin.units import lineage
@@ -375,11 +375,12 @@ def leader_page_content(reports: RoundReports, subject: Subject) -> LeaderPageCo
     previous = reports.previous_subject(subject.pk)
 
     def build() -> LeaderPageContent:
-        content = reports.leader(subject.pk)
+        # Built once per RoundReports with its charts: the leader's files share them.
+        content, images = reports.leader_with_charts(subject.pk)
         context = {
             "round": rnd,
             "report": content,
-            "images": leader_page_charts(content),
+            "images": images,
             **texts.page_context(content),
         }
         return LeaderPageContent(
