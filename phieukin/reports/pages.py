@@ -26,7 +26,10 @@ is kept in the ``pages`` cache under that key. A changed figure, seal, name or l
 new key, so a page is never served stale and nothing is ever invalidated; an unreachable
 cache costs only the building. Parts that are not a function of the snapshot (the reader's
 links, the CSRF form, the follow-up sections of a leader's report) are rendered on every
-request around the cached content.
+request around the cached content. A leader's downloaded file (:func:`leader_file`) is kept
+the same way, under its page's key, its format and the follow-up sections the files print
+(read on every download). At publication a job builds them all ahead of the first reader
+(``warming.py``).
 
 Access comes first: the views call these functions only after the scoped selectors and
 the access rules (``accounts/rules/reports.py``) let the reader in, so a key is never read
