@@ -376,11 +376,12 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
     report(True)
 
 
-def _rss_mb(pid: int) -> float:
+def _rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Return a process's resident memory now (VmRSS) or its peak so far (VmHWM), in MB."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -517,6 +518,7 @@ def _speed(pages: int, seed: int) -> None:
     chunk = -(-len(files) // slices)
     base_wall = base_cpu = read_wall = read_cpu = decode_wall = decode_cpu = 0.0
     peak_parent = peak_worker = peak_total = small_total = 0.0
+    small_peaks: list[float] = []
     refused: Counter[str] = Counter()
     loads = [os.getloadavg()[0]]
     print(
@@ -564,6 +566,9 @@ def _speed(pages: int, seed: int) -> None:
             read_wall += time.perf_counter() - t0
             read_cpu += sum(_cpu_seconds(pid) for pid in reader.worker_pids()) - cpu0
             loads.append(os.getloadavg()[0])
+            if k == 0:
+                small_peaks = [_rss_mb(pid, "VmHWM") for pid in reader.worker_pids()]
+        worker_peaks = [_rss_mb(pid, "VmHWM") for pid in reader.worker_pids()]
         hostile = reader.read(_hostile_pdf(), "hostile.pdf", 0)
     n = len(files)
     product_rate, base_rate = n / read_wall, n / base_wall
@@ -594,6 +599,15 @@ def _speed(pages: int, seed: int) -> None:
         f"60 files and {peak_total:.0f} MB for all "
         f"{n}; refused {dict(refused)}; the hostile 1 KB PDF (5 m × 5 m page): "
         f"{hostile.refusal or 'read?!'}"
+    )
+    # The samples above are taken between pages; a page's own working set comes and goes
+    # in between. The kernel's high-water marks (VmHWM) are each process's true peak; their
+    # sum bounds what the reading ever held at once.
+    print(
+        f"  memory high-water marks: reading workers {[round(p) for p in worker_peaks]} MB "
+        f"(after the first slice {[round(p) for p in small_peaks]} MB), this process "
+        f"{_rss_mb(os.getpid(), 'VmHWM'):.0f} MB; workers' peaks together "
+        f"{sum(worker_peaks):.0f} MB"
     )
 
 

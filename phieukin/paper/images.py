@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from phieukin.paper.layout import PAGE_H, PAGE_W, BallotLayout, Rect
+from phieukin.paper.layout import PAGE_H, PAGE_W, BallotLayout
 
 SCAN_EXTENSIONS = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 # Kinds of scan files (read from their first bytes by ``core.uploads``) and the extension
@@ -88,27 +88,6 @@ def png(image: Any) -> bytes:
 
     ok, encoded = cv2.imencode(".png", image)
     return bytes(encoded.tobytes()) if ok else b""
-
-
-def mask_comment(jpeg: bytes, comment: Rect | None, scale: float) -> bytes:
-    """Return the page JPEG with the comment area painted white.
-
-    The whole page is shown to check the marks; handwriting is transcribed from its own
-    crop, shown under stricter rules, so the page image never carries it.
-    """
-    if not jpeg or comment is None:
-        return jpeg
-    import cv2
-    import numpy as np
-
-    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        return b""
-    x0, y0 = round(comment.x * scale), round(comment.y * scale)
-    x1, y1 = round((comment.x + comment.w) * scale), round((comment.y + comment.h) * scale)
-    image[max(0, y0) : y1, max(0, x0) : x1] = 255
-    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])
-    return bytes(data.tobytes()) if ok else b""
 
 
 @dataclass(frozen=True)

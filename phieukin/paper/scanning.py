@@ -34,7 +34,6 @@ from phieukin.paper.images import (
     MAX_SCAN_BYTES,
     SCAN_KINDS,
     Upload,
-    mask_comment,
     png,
 )
 from phieukin.paper.keys import INVALID_KEY, KeysError, TypedSheet, normalise, parse_keys
@@ -251,7 +250,7 @@ def process_batch(
             locked_batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
             box = locked_box(locked_batch.box_id, actor=actor, action="paper.scan", entering=True)
             if locked_batch.cursor == cursor:
-                outcome, code, reason = _outcome(actor, box, result, layouts)
+                outcome, code, reason = _outcome(actor, box, result)
                 if outcome == "refused":
                     locked_batch.refusals = [
                         *locked_batch.refusals,
@@ -269,9 +268,7 @@ def process_batch(
     return current
 
 
-def _outcome(
-    actor: User | None, box: BallotBox, result: PageResult, layouts: dict[Any, BallotLayout]
-) -> tuple[str, str, str]:
+def _outcome(actor: User | None, box: BallotBox, result: PageResult) -> tuple[str, str, str]:
     """Return (outcome, refusal code, refusal reason) of a page read outside the transaction."""
     if result.reading is None:
         if result.refusal in ("unreadable", "reader_failed", "too_large"):
@@ -279,7 +276,7 @@ def _outcome(
         return "refused", result.refusal, refusal_message(result.refusal)
     try:
         with transaction.atomic():
-            return _apply_reading(actor, box, result, layouts)
+            return _apply_reading(actor, box, result)
     except DomainError as exc:
         # The page's own writes were rolled back with its savepoint; the batch goes on.
         return "refused", exc.code, str(exc.message)
@@ -289,9 +286,7 @@ def _refused(code: str, message: str) -> tuple[str, str, str]:
     return "refused", code, message
 
 
-def _apply_reading(
-    actor: User | None, box: BallotBox, result: PageResult, layouts: dict[Any, BallotLayout]
-) -> tuple[str, str, str]:
+def _apply_reading(actor: User | None, box: BallotBox, result: PageResult) -> tuple[str, str, str]:
     """Record one read page; return (outcome, refusal code, refusal reason).
 
     Outcomes: ``refused``, ``ballot`` (the copy is complete and clear), ``review`` (the
@@ -357,14 +352,12 @@ def _apply_reading(
                     "image": png(crop) if crop is not None else b"",
                 },
             )
-    from phieukin.paper.omr.reader import SCALE
-
-    layout = layouts[(sheet.questionnaire_code, sheet.questionnaire_version)]
     ReviewPage.objects.update_or_create(
         reading=pending,
         page=sheet.page,
         defaults={
-            "image": mask_comment(result.page_jpeg, layout.page(sheet.page).comment, SCALE),
+            # The reading worker painted the comment area out of the page image.
+            "image": result.page_jpeg,
             "rows": [[r.item_key, r.status, r.option_index, r.reason] for r in reading.items],
         },
     )

@@ -1,10 +1,12 @@
 """Turn a scan file into page images (grayscale uint8 numpy arrays), one page at a time.
 
 A file is opened from its path (or bytes) and only the page asked for is decoded, so a
-500-page PDF costs the memory of one page. Page sizes are checked before decoding: a
-tiny PDF may declare a page of several square metres, and rendering it would take
-gigabytes. A 1-bit ("black and white", fax) image is refused as it is opened: light
-pencil was lost when it was made.
+500-page PDF costs the memory of one page. A single-page JPEG or PNG in grey or colour
+(what scanners and phones give) is decoded by OpenCV straight to one grey byte per pixel:
+a colour photo never exists in memory at three bytes a pixel, nor twice over. Page
+sizes are checked before decoding: a tiny PDF may declare a page of several square
+metres, and rendering it would take gigabytes. A 1-bit ("black and white", fax) image
+is refused as it is opened: light pencil was lost when it was made.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+import cv2
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -44,6 +47,33 @@ def _gray(image: Image.Image) -> np.ndarray:
     if image.mode == "RGB":
         image = image.convert("L")
     return np.asarray(image, dtype=np.uint8)
+
+
+# What OpenCV decodes to grey exactly as Pillow would (no alpha, 8 bits a channel).
+_DIRECT = {("JPEG", "L"), ("JPEG", "RGB"), ("JPEG", "YCbCr"), ("PNG", "L"), ("PNG", "RGB")}
+_DIRECT_FLAGS = cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION
+
+
+def _decode_direct(source: Source, image: Image.Image) -> np.ndarray | None:
+    """Decode a single-frame 8-bit JPEG or PNG straight to grey; None: use Pillow.
+
+    Pillow would decode colour at three bytes a pixel, then convert and copy it (a
+    15-megapixel phone photo: about 80 MB at once); OpenCV decodes to grey directly. The
+    orientation tag is ignored, as Pillow ignores it: the reader finds the page's
+    orientation from its own markers.
+    """
+    if (image.format, image.mode) not in _DIRECT or getattr(image, "n_frames", 1) != 1:
+        return None
+    if "transparency" in image.info:
+        return None
+    if isinstance(source, bytes):
+        buffer = np.frombuffer(source, dtype=np.uint8)
+    else:
+        buffer = np.fromfile(source, dtype=np.uint8)
+    gray = cv2.imdecode(buffer, _DIRECT_FLAGS)
+    if gray is None or gray.shape != (image.height, image.width):
+        return None
+    return np.asarray(gray, dtype=np.uint8)
 
 
 def _is_pdf(head: bytes, name: str) -> bool:
@@ -121,6 +151,8 @@ def load_page(source: Source, name: str, index: int) -> np.ndarray:
                 raise PageRefused("too_large", f"{image.width}x{image.height}")
             if index:
                 image.seek(index)
+            elif (direct := _decode_direct(source, image)) is not None:
+                return direct
             return _gray(image)
     except PageRefused:
         raise

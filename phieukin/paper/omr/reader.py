@@ -75,6 +75,8 @@ TRACE_PX = 8  # pixels (0.22 mm²) of trace a clearly empty box may hold (noise,
 MARK_CONTRAST = 0.14  # a mark's darkest part is this much darker than the box's median ...
 DARK_MARK = 0.3  # ... or this much darker than the page's empty boxes (a filled box)
 MARK_MASS = 0.1  # ... and it holds this much ink (mm² at full depth)
+MARK_BODY_PX = 40  # a mark's body: its darkest 40 pixels (1.1 mm², a stroke's length) ...
+MARK_BODY = 0.13  # ... stand on average this much above the box's median (ghost grains do not)
 OUTSIDE_SHARE = 1.0  # more ink around a box than in it: a stroke from elsewhere
 BLACKED_OUT = 0.55  # a box this dark looks scribbled over (a correction)
 RING_IN_MM = 0.45
@@ -137,14 +139,22 @@ def _to_gray(image: np.ndarray) -> np.ndarray:
 def _find_markers(gray: np.ndarray) -> dict[int, np.ndarray]:
     """Return marker id → its 4 corners (image pixels) for the ids we print.
 
-    Looks on a reduced copy first (fast); falls back to full resolution and smaller
-    markers (a photo where the page fills little of the frame) when that finds fewer
-    than four.
+    Looks on a reduced copy first (fast); falls back to finer copies and smaller markers
+    (a photo where the page fills little of the frame) when that finds fewer than four.
+    The copy at half resolution comes before the full image, which is searched only when
+    fewer than three markers are found at half: on a large photo the full search holds
+    several thresholded copies of the whole frame (70 MB for 12 megapixels), and where
+    the half copy finds three, a dog-ear has taken the fourth (markers 12 mm wide are
+    over 30 px there, and their corners lie within a pixel of the full search's).
     """
     small, factor = gray, 1.0
+    halves = []
     while max(small.shape) > 1.5 * DETECT_LONG_SIDE:
         small, factor = cv2.pyrDown(small), factor / 2
+        halves.append((small, factor))
     attempts = [(small, factor, 0.06)]
+    if factor < 0.5:
+        attempts.append((*halves[0], 0.03))
     if factor < 1.0:
         attempts.append((gray, 1.0, 0.03))
     else:
@@ -167,6 +177,8 @@ def _find_markers(gray: np.ndarray) -> dict[int, np.ndarray]:
         return found
     best = found
     for image, f, min_perimeter in attempts:
+        if f == 1.0 and factor < 0.5 and len(best) == 3:
+            break  # the half copy found three: the full image would find no fourth
         found = {}
         _collect(found, image, f, min_perimeter, 0, 0)
         if len(found) > len(best):
@@ -651,6 +663,14 @@ def _level(
     return level, margin
 
 
+def _body(m: BoxMeasure) -> float:
+    """Return how far a box's darkest ``MARK_BODY_PX`` pixels stand above its median."""
+    if m.inner.size <= MARK_BODY_PX:
+        return m.peak - m.inner_median
+    darkest = np.partition(m.inner, m.inner.size - MARK_BODY_PX)[-MARK_BODY_PX:]
+    return float(darkest.mean()) - m.inner_median
+
+
 def _soft_peak(m: BoxMeasure) -> float:
     return _robust_peak(m.soft) - m.inner_median if m.soft.size else 0.0
 
@@ -720,7 +740,13 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     # with ghost strokes barely darker than the smudge), or is plainly dark (a box
     # filled in, where little of the box is left to compare with).
     contrast = m.peak - m.inner_median
-    standing_out = contrast >= MARK_CONTRAST or m.peak - cal.inner >= DARK_MARK
+    plainly_dark = m.peak - cal.inner >= DARK_MARK
+    standing_out = contrast >= MARK_CONTRAST or plainly_dark
+    if standing_out and mass >= MARK_MASS and not plainly_dark and _body(m) < MARK_BODY:
+        # The darkest grains stand out but the stroke under them is light: what an
+        # eraser leaves of a pencil mark looks so, and so does a very light tick. Only a
+        # person can tell them apart.
+        return "unsure", "faint_mark"
     if standing_out and mass >= MARK_MASS:
         # A stroke that comes from outside and only reaches into the box is not a mark
         # in it: most of a tick or a cross lies inside its box.

@@ -10,6 +10,8 @@ path, so memory does not grow with the size of a batch.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import resource
 from collections.abc import Iterable, Iterator, Mapping
@@ -23,7 +25,7 @@ import numpy as np
 
 from phieukin.paper.layout import BallotLayout
 from phieukin.paper.omr.images import Source, load_page
-from phieukin.paper.omr.reader import read_page
+from phieukin.paper.omr.reader import SCALE, read_page
 from phieukin.paper.omr.types import PageReading, PageRefused, SheetId
 
 MEMORY_LIMIT_MB = 320  # per worker, above what it holds when idle
@@ -83,11 +85,46 @@ def read_one(source: Source, name: str, index: int) -> PageResult:
         image = load_page(source, name, index)
     except PageRefused as exc:
         return PageResult(None, exc.reason, exc.detail)
-    except MemoryError:
-        return PageResult(None, "too_large", "memory")
     except Exception as exc:  # a decoder's own error: refuse the page, keep the batch going
-        return PageResult(None, "unreadable", type(exc).__name__)
-    return read_image(image)
+        return _failed(exc)
+    try:
+        return read_image(image)
+    finally:
+        del image
+        _release_memory()
+
+
+def _failed(exc: Exception) -> PageResult:
+    """Refuse a page whose decoding or reading failed: over memory, or unreadable."""
+    # OpenCV reports an allocation over the worker's limit as its own error.
+    if isinstance(exc, MemoryError) or (
+        isinstance(exc, cv2.error) and "Insufficient memory" in str(exc)
+    ):
+        return PageResult(None, "too_large", "memory")
+    return PageResult(None, "unreadable", type(exc).__name__)
+
+
+def _release_memory() -> None:
+    """Give the memory freed by the page just read back to the system.
+
+    glibc keeps freed blocks of a few megabytes in the process for reuse; after pages of
+    different sizes (a phone photo, then a 150 dpi scan) they no longer fit and a
+    worker's resident memory creeps up with the batch. ``malloc_trim`` returns them.
+    """
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+_libc = _load_libc()
 
 
 def read_image(image: np.ndarray) -> PageResult:
@@ -96,15 +133,20 @@ def read_image(image: np.ndarray) -> PageResult:
         reading = read_page(image, _layout_for)
     except PageRefused as exc:
         return PageResult(None, exc.reason, exc.detail)
-    except MemoryError:
-        return PageResult(None, "too_large", "memory")
     except Exception as exc:
-        return PageResult(None, "unreadable", type(exc).__name__)
+        return _failed(exc)
     jpeg = b""
     if reading.page_image is not None:
-        ok, data = cv2.imencode(
-            ".jpg", reading.page_image, [cv2.IMWRITE_JPEG_QUALITY, PAGE_JPEG_QUALITY]
-        )
+        page = reading.page_image
+        # The whole page is shown to check the marks; handwriting is transcribed from its
+        # own crop, under stricter rules, so the page image never carries it (it is
+        # painted out here, before the image leaves this process).
+        comment = _layout_for(reading.sheet).page(reading.sheet.page).comment
+        if comment is not None:
+            x0, y0 = round(comment.x * SCALE), round(comment.y * SCALE)
+            x1, y1 = round((comment.x + comment.w) * SCALE), round((comment.y + comment.h) * SCALE)
+            page[max(0, y0) : y1, max(0, x0) : x1] = 255
+        ok, data = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, PAGE_JPEG_QUALITY])
         jpeg = data.tobytes() if ok else b""
         reading.page_image = None  # not sent back: the JPEG is enough
     return PageResult(reading, page_jpeg=jpeg)

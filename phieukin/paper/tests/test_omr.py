@@ -483,3 +483,20 @@ def test_a_very_light_tick_on_a_page_full_of_marks_is_judged_against_its_own_row
     )
     item = next(r for r in reading.items if r.item_key == "nd14")
     assert item.status == "ambiguous" and item.reason == "faint_mark"
+
+
+def test_an_erased_pencil_mark_whose_grains_stand_out_is_not_read_as_a_vote() -> None:
+    # Benchmark seed 4712, copy 6379, item c04: a pencil tick rubbed out on a clean
+    # 200 dpi scan. A few grains of graphite stood 0.141 above the smudge, just over the
+    # contrast of a mark (0.14), and the copy was counted for option 2 unseen. The
+    # stroke's body (its darkest 40 pixels) is far lighter than any pencil or ballpoint
+    # mark's: only a person can say what it is.
+    page, _plan = copy_pages(4712, 6379, 0.15)[0]
+    assert page.truth["c04"].style == "erased"
+    layouts = mix_layouts()
+    reading = read_page(
+        page.image, lambda s: layouts[(s.questionnaire_code, s.questionnaire_version)]
+    )
+    item = next(r for r in reading.items if r.item_key == "c04")
+    assert item.status == "ambiguous" and item.reason == "faint_mark"
+    assert page.truth["c04"].judge(item.status, item.option_index) != "wrong"
