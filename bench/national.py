@@ -7,11 +7,15 @@ baseline measured in the same run:
 
 * report pages served from the snapshots stored at publication: a province's round
   summary and leaders' report pages (a leader's first view, which draws its charts and
-  builds its page, and the same pages seen again), p50/p95 over ``BENCH_PAGES`` requests
-  each, against ``/healthz`` (goal: p95 ≤ 200 ms);
+  builds its page, and the same pages seen again), leaders' PDF downloads through the
+  view, p50/p95 over ``BENCH_PAGES`` requests each, against ``/healthz`` (goal: p95 ≤
+  200 ms); then every chart and page forgotten, publication's warm-up run
+  (``reports/warming.py``, what the queued job runs, here in one process) and the same
+  first views timed again;
 * one leader's PDF (content from the snapshot, two charts, the PDF), medians, as served
-  (charts from the shared chart cache), from a fresh ``RoundReports`` and with the charts
-  drawn, against a one-page PDF with one table (goal ≤ 150 ms and ≤ 20× the baseline);
+  (the file kept per snapshot in the pages cache), built again (charts from the shared
+  chart cache), from a fresh ``RoundReports`` and with the charts drawn, against a
+  one-page PDF with one table (goal ≤ 150 ms and ≤ 20× the baseline);
 * a province's report set (PDF) on Celery workers with 1 and 2 worker processes, in
   alternating runs (``BENCH_SET_RUNS`` of each, fresh workers and an empty chart cache
   every run; the best of each compared), when ``BENCH_BROKER_URL`` (or
@@ -92,11 +96,14 @@ def child() -> None:
     import django
 
     django.setup()
+    from django.core.cache import caches
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
 
     from phieukin.accounts.models import Membership, Role, User
+    from phieukin.reports import pages as page_cache
+    from phieukin.reports import warming
     from phieukin.reports.services import RoundReports
     from phieukin.reports.summary_page import WARDS_PER_PAGE
     from phieukin.rounds.models import Round, Subject
@@ -165,6 +172,29 @@ def child() -> None:
     # their page built); the same pages opened again read what the first view kept.
     print(_line("leader's report page, first view", _timed_gets(client, leader_urls), base))
     print(_line("leader's report page, seen before", _timed_gets(client, leader_urls), base))
+    pdf_urls = [reverse("reports:leader_download", args=[rnd.pk, s.pk, "pdf"]) for s in picked]
+    print(_line("leader's PDF download, first", _timed_gets(client, pdf_urls), base))
+    print(_line("leader's PDF download, again", _timed_gets(client, pdf_urls), base))
+    print(f"  ({_load()})", flush=True)
+    # Publication's warm-up: every chart and page forgotten, as right after a round is
+    # published, then built by what the queued job runs (here in this process), then the
+    # same leaders' pages opened for the first time.
+    caches["charts"].clear()
+    caches[page_cache.PAGE_CACHE].clear()
+    started = time.perf_counter()
+    built = warming.warm_round(rnd)
+    warm_s = time.perf_counter() - started
+    print(
+        f"  warm-up after publication (reports.warming, in this process): {built} pages and "
+        f"PDFs in {warm_s:.1f} s ({1000 * warm_s / built:.0f} ms each)",
+        flush=True,
+    )
+    after = _timed_gets(client, [summary_url])[0]
+    print(f"  province summary, first view after warm-up   {after:7.1f} ms", flush=True)
+    print(
+        _line("leader's report page, first after warm-up", _timed_gets(client, leader_urls), base)
+    )
+    print(_line("leader's PDF download, first after warm-up", _timed_gets(client, pdf_urls), base))
     print(f"  ({_load()})", flush=True)
 
     from bench.reports import baseline_pdf, leader_pdf_lines, median_of

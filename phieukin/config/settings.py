@@ -226,7 +226,9 @@ _PAGE_CACHE: dict[str, Any] = {
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "phieukin_page_cache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        # About 250 KB a leader (page and PDF): 2,000 entries hold the warm-up of two large
+        # provinces' rounds; raise it (or use Redis) when many rounds are published at once.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PHIEUKIN_PAGE_CACHE_ENTRIES", "2000"))},
     },
     "locmem": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -384,6 +386,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 PHIEUKIN_JOBS_INLINE = env_bool("PHIEUKIN_JOBS_INLINE", default=False)
+# A published round's report pages are built as background work when it is published
+# (reports/warming.py), so that no reader waits for the first drawing of the charts.
+PHIEUKIN_WARM_REPORTS = env_bool("PHIEUKIN_WARM_REPORTS", default=True)
 
 # --- Product settings ------------------------------------------------------------------
 # Attempts at entering a code before a client (or a box) is made to wait.

@@ -12,3 +12,8 @@ os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("PHIEUKIN_CACHE", "locmem")
 
 from phieukin.config.settings import *  # noqa: F403
+
+# Publishing in a test that commits (django_db(transaction=True)) would otherwise start the
+# warm-up of the round's pages in a background thread that outlives the test; the tests of
+# the warm-up turn it on with jobs run inline (reports/tests/test_warming.py).
+PHIEUKIN_WARM_REPORTS = False

@@ -30,6 +30,7 @@ from phieukin.ballots.models import Code, PendingBallot, Seal
 from phieukin.questionnaires.models import Questionnaire
 from phieukin.questionnaires.services import import_default_template
 from phieukin.questionnaires.shapes import item_shapes
+from phieukin.reports import warming
 from phieukin.rounds import services as rounds
 from phieukin.rounds.lifecycle import BoxState, RoundState
 from phieukin.rounds.models import BallotBox, Conference, RespondentGroup, Round, Subject
@@ -427,7 +428,10 @@ def _past_round(
     if rnd.state == RoundState.OPEN:
         rnd = rounds.close_round(actor=organiser, round=rnd)
     if rnd.state == RoundState.CLOSED:
-        rounds.publish_round(actor=organiser, round=rnd)
+        # No warm-up of its pages: the history is dated next, which changes their keys,
+        # and a background build would compete with the seeding for the database.
+        with warming.paused():
+            rounds.publish_round(actor=organiser, round=rnd)
     _date_history(rnd, spec.held_on)
 
 

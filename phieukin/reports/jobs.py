@@ -13,12 +13,16 @@ summary, the longest part, is queued first so that it does not start last.
 from __future__ import annotations
 
 import io
+import logging
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -26,18 +30,25 @@ from phieukin.accounts.access import AccessDenied
 from phieukin.core.errors import DomainError
 from phieukin.jobs.models import Job, JobState
 from phieukin.jobs.registry import Outcome, Part, Progress, register
-from phieukin.reports import selectors
+from phieukin.jobs.services import enqueue
+from phieukin.reports import selectors, warming
 from phieukin.reports.services import (
     FORMATS,
     RoundReports,
     render_district_summary,
     render_leader_report,
 )
-from phieukin.rounds.models import Round, Subject
+from phieukin.rounds.lifecycle import RoundState
+from phieukin.rounds.models import BallotBox, Round, Subject
+
+logger = logging.getLogger(__name__)
 
 SET = "reports.round_set"
 PART = "reports.round_set.part"
 ASSEMBLE = "reports.round_set.assemble"
+WARM = "reports.warm_pages"
+WARM_PART = "reports.warm_pages.part"
+WARM_DONE = "reports.warm_pages.done"
 MAX_PARTS = 48  # beyond this many wards, several wards a part (each part reads the tally)
 
 
@@ -145,7 +156,92 @@ def render_set_to(folder: Path, data: bytes) -> list[Path]:
         return [folder / name for name in archive.namelist()]
 
 
+# --- The warm-up of a published round's pages ------------------------------------------
+
+
+def check_warm(actor: Any, params: dict[str, Any]) -> None:
+    """Refuse unless *actor* may open the round's summary (the command line may)."""
+    if actor is not None and not selectors.can_open_summary(actor, _round(params)):
+        raise AccessDenied(_("You may not prepare this round's reports."), code="forbidden")
+
+
+def run_warm(job: Job, progress: Progress) -> Outcome:
+    """Split the warm-up into the summary's pages and parts of a few communes each."""
+    units = warming.round_units(_round(job.params))
+    size = wards_per_part(len(units))
+    parts = [Part(WARM_PART, {**job.params, "summary": True})]
+    parts += [
+        Part(WARM_PART, {**job.params, "units": units[i : i + size]})
+        for i in range(0, len(units), size)
+    ]
+    return Outcome(parts=tuple(parts), assemble=WARM_DONE)
+
+
+def run_warm_part(job: Job, progress: Progress) -> Outcome:
+    """Build one part's pages (and files) into the pages cache."""
+    reports = RoundReports(_round(job.params))
+    if job.params.get("summary"):
+        warming.warm_summary(reports, progress)
+    else:
+        warming.warm_units(reports, [int(u) for u in job.params.get("units", [])], progress)
+    return Outcome()
+
+
+def run_warm_done(job: Job, progress: Progress) -> Outcome:
+    """Close the warm-up: its parts put everything in the cache; there is no file."""
+    return Outcome()
+
+
+def warm_params(round_id: int) -> dict[str, Any]:
+    """Return the warm-up job's parameters, with the title its page shows."""
+    title = Round.objects.filter(pk=round_id).values_list("title", flat=True).first() or ""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _("Report pages of %(round)s prepared in advance") % {"round": title}
+    return {"round": round_id, "title": label}
+
+
+def queue_warm_up(round_id: int) -> Job | None:
+    """Queue the warm-up of the round's pages; log a warning and return None on failure.
+
+    Never raises: the pages are then built on their first view, as without a warm-up.
+    """
+    try:
+        return enqueue(actor=None, kind=WARM, params=warm_params(round_id))
+    except Exception:
+        logger.warning(
+            "the warm-up of round %s's report pages could not be queued; "
+            "they will be built on their first view",
+            round_id,
+            exc_info=True,
+        )
+        return None
+
+
+def _warm_after_commit(round_id: int) -> None:
+    if warming.is_paused() or not getattr(settings, "PHIEUKIN_WARM_REPORTS", True):
+        return
+    # Queued once the publication (or the seal) is committed: the job reads what it
+    # changed, and a failure to queue cannot undo it.
+    transaction.on_commit(lambda: queue_warm_up(round_id))
+
+
+def warm_published_round(rnd: Round) -> None:
+    """Queue the warm-up of *rnd*'s pages when its publication commits (a hook receiver)."""
+    _warm_after_commit(rnd.pk)
+
+
+def warm_after_late_seal(box: BallotBox) -> None:
+    """Queue the warm-up again when a box is sealed into a published round (its tally and
+    so its pages change)."""
+    rnd = Round.objects.only("state").get(pk=box.conference.round_id)
+    if rnd.state == RoundState.PUBLISHED.value:
+        _warm_after_commit(rnd.pk)
+
+
 def register_kinds() -> None:
     register(SET, run_set, check=check_set)
     register(PART, run_part)
     register(ASSEMBLE, run_assemble)
+    register(WARM, run_warm, check=check_warm)
+    register(WARM_PART, run_warm_part)
+    register(WARM_DONE, run_warm_done)

@@ -26,7 +26,10 @@ is kept in the ``pages`` cache under that key. A changed figure, seal, name or l
 new key, so a page is never served stale and nothing is ever invalidated; an unreachable
 cache costs only the building. Parts that are not a function of the snapshot (the reader's
 links, the CSRF form, the follow-up sections of a leader's report) are rendered on every
-request around the cached content.
+request around the cached content. A leader's downloaded file (:func:`leader_file`) is kept
+the same way, under its page's key, its format and the follow-up sections the files print
+(read on every download). At publication a job builds them all ahead of the first reader
+(``warming.py``).
 
 Access comes first: the views call these functions only after the scoped selectors and
 the access rules (``accounts/rules/reports.py``) let the reader in, so a key is never read
@@ -36,6 +39,7 @@ protected like the database (docs/SECURITY.md).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
@@ -49,11 +53,17 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from phieukin.questionnaires.models import Item, ScaleOption, Section
+from phieukin.reports import sections, texts
 from phieukin.reports import summary_page as paging
-from phieukin.reports import texts
 from phieukin.reports.selectors import earlier_rounds
-from phieukin.reports.services import FORMATS, RoundReports
-from phieukin.reports.summary_page import leader_page_charts, page_charts, summary_page
+from phieukin.reports.services import (
+    DOCUMENT_LANGUAGE,
+    FORMATS,
+    RenderedFile,
+    RoundReports,
+    render_leader_report,
+)
+from phieukin.reports.summary_page import page_charts, summary_page
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
 from phieukin.units import lineage
@@ -368,11 +378,12 @@ def leader_page_content(reports: RoundReports, subject: Subject) -> LeaderPageCo
     previous = reports.previous_subject(subject.pk)
 
     def build() -> LeaderPageContent:
-        content = reports.leader(subject.pk)
+        # Built once per RoundReports with its charts: the leader's files share them.
+        content, images = reports.leader_with_charts(subject.pk)
         context = {
             "round": rnd,
             "report": content,
-            "images": leader_page_charts(content),
+            "images": images,
             **texts.page_context(content),
         }
         return LeaderPageContent(
@@ -386,3 +397,41 @@ def leader_page_content(reports: RoundReports, subject: Subject) -> LeaderPageCo
 
     key = leader_key(rnd, reports.subject(subject.pk), previous, reports.predecessors(subject.pk))
     return cached(key, LeaderPageContent, build)
+
+
+def _plain(value: object) -> object:
+    """Return *value* (dataclasses, tuples, texts, numbers) as plain, stably printed data.
+
+    Texts may be lazy translations, whose ``repr`` is an object address: they are read.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__qualname__, *(_plain(getattr(value, f.name)) for f in fields))
+    if isinstance(value, list | tuple):
+        return tuple(_plain(v) for v in value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def leader_file(reports: RoundReports, subject: Subject, fmt: str) -> RenderedFile:
+    """Return *subject*'s report as a file in *fmt*, built once per snapshot.
+
+    The file is a function of what the report page is built from (:func:`leader_key`,
+    in the documents' language) and of the sections other apps add to the files (the
+    follow-up, which changes on its own: it is read on every call and digested into the
+    key). Call only for a reader the access rules let open the report.
+    """
+    rnd: Round = reports.round
+    own = reports.subject(subject.pk)
+    with translation.override(DOCUMENT_LANGUAGE):
+        extra = sections.leader_document_sections(own)
+        page = leader_key(
+            rnd, own, reports.previous_subject(subject.pk), reports.predecessors(subject.pk)
+        )
+    key = "phieukin:file:leader:" + _digest((page, fmt, _plain(extra)))
+    return cached(
+        key,
+        RenderedFile,
+        lambda: render_leader_report(subject=own, fmt=fmt, reports=reports, extra=extra),
+    )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import authorize
 from phieukin.reports import build, history, sections, selectors
-from phieukin.reports.content import DistrictSummary, LeaderReport, WardResults
+from phieukin.reports.content import DistrictSummary, ExtraSection, LeaderReport, WardResults
 from phieukin.reports.exporters import get_exporter
 from phieukin.reports.exporters.base import LeaderCharts, leader_charts, summary_charts
 from phieukin.reports.models import ReportAccess, ReportFormat
@@ -57,6 +57,7 @@ class RoundReports:
         self._subjects: dict[int, Subject] = {}
         self._previous: dict[int, Subject | None] = {}
         self._predecessors: dict[int, list[lineage.Predecessor]] = {}
+        self._summary: DistrictSummary | None = None
 
     def subject(self, subject_id: int) -> Subject:
         """Return the round's subject *subject_id* with its post, unit and box, read once."""
@@ -163,7 +164,12 @@ class RoundReports:
             )
 
     def summary(self, *, workbook: bool = False) -> DistrictSummary:
-        """Return the district summary; *workbook* adds per-leader figures and ballots."""
+        """Return the district summary; *workbook* adds per-leader figures and ballots.
+
+        Without *workbook* it is built once: every page of the summary reads it.
+        """
+        if not workbook and self._summary is not None:
+            return self._summary
         with translation.override(DOCUMENT_LANGUAGE):
             previous = self.previous
             summary = build.district_summary(
@@ -185,9 +191,12 @@ class RoundReports:
                 previous_district=previous.tally.total if previous else None,
             )
             notes = tuple(history.history_notes(self.round))
-            return dataclasses.replace(
+            summary = dataclasses.replace(
                 summary, disclosure=dataclasses.replace(summary.disclosure, history=notes)
             )
+        if not workbook:
+            self._summary = summary
+        return summary
 
 
 def _filename(prefix: str, round: Round, name: str, extension: str) -> str:
@@ -196,16 +205,25 @@ def _filename(prefix: str, round: Round, name: str, extension: str) -> str:
 
 
 def render_leader_report(
-    *, subject: Subject, fmt: str, reports: RoundReports | None = None
+    *,
+    subject: Subject,
+    fmt: str,
+    reports: RoundReports | None = None,
+    extra: tuple[ExtraSection, ...] | None = None,
 ) -> RenderedFile:
-    """Return the report on *subject* as a file in format *fmt* ("pdf", "docx", "xlsx")."""
+    """Return the report on *subject* as a file in format *fmt* ("pdf", "docx", "xlsx").
+
+    *extra* are the sections other apps add (``sections.leader_document_sections``), when
+    the caller has read them already.
+    """
     round = subject.conference.round
     reports = reports or RoundReports(round)
     exporter = get_exporter(fmt)
     content, images = reports.leader_with_charts(subject.pk)
     with translation.override(DOCUMENT_LANGUAGE):
-        # The round's own instance: its previous subject was found for the content already.
-        extra = sections.leader_document_sections(reports.subject(subject.pk))
+        if extra is None:
+            # The round's own instance: its previous subject was found for the content.
+            extra = sections.leader_document_sections(reports.subject(subject.pk))
         if extra:
             content = dataclasses.replace(content, extra_sections=extra)
         data = exporter.leader(content, images)

@@ -14,18 +14,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.utils import translation
 
-from phieukin.reports.content import DistrictSummary, LeaderReport, WardLine
+from phieukin.reports.content import DistrictSummary, WardLine
 from phieukin.reports.exporters.base import (
-    LeaderCharts,
     SummaryCharts,
-    leader_charts,
     summary_charts_of,
 )
-
-# Report documents and their charts are Vietnamese whatever the reader's language.
-DOCUMENT_LANGUAGE = "vi"
 
 WARDS_PER_PAGE = 25
 
@@ -77,13 +71,3 @@ def summary_page(summary: DistrictSummary, *, page: str | None, unit: str | None
 def page_charts(whole: DistrictSummary, shown: SummaryPage) -> SummaryCharts:
     """Return the charts of one summary page: its wards and leaders, the round's trend."""
     return summary_charts_of(shown.summary, whole)
-
-
-def leader_page_charts(content: LeaderReport) -> LeaderCharts:
-    """Return the charts of a leader's report page, in the documents' language.
-
-    Each chart comes from the chart cache (:func:`cached_chart`), so the page does not
-    draw them again on each opening.
-    """
-    with translation.override(DOCUMENT_LANGUAGE):
-        return leader_charts(content)

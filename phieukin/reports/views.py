@@ -139,7 +139,9 @@ def leader_download(request: HttpRequest, round_id: int, subject_id: int, fmt: s
     subject = _subject(request, round_id, subject_id)
     if fmt not in FORMATS:
         raise Http404
-    rendered = services.render_leader_report(subject=subject, fmt=fmt)
+    # The scoped selector let the reader in; only now is the file built once per
+    # snapshot looked up (or built and kept).
+    rendered = pages.leader_file(RoundReports(subject.conference.round), subject, fmt)
     services.record_report_access(actor=request.user, subject=subject, fmt=fmt)  # type: ignore[arg-type]
     return _file(rendered)
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from phieukin.accounts.models import User
+from phieukin.reports import pages
 from phieukin.reports.services import RoundReports, render_leader_report
 from phieukin.reports.tests.conftest import previous_round_filled, subject_of
 from phieukin.rounds.models import Round
@@ -19,14 +20,20 @@ from phieukin.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-# A leader's PDF downloaded as the view serves it (a fresh RoundReports: the round's names,
-# texts and tally snapshot read again), with a previous round to compare with. In this
+# A leader's PDF built from nothing, as its first download builds it when no warm-up did
+# (a fresh RoundReports: the round's names, texts and tally snapshot read again), with a
+# previous round to compare with. In this
 # fixture it cost 35 queries when the previous result was looked up through the map's
 # lineage twice (the report's comparison and the follow-up section), the post's
 # reorganisations were read twice and each box twice.
 FRESH_PDF_QUERIES = 28
 # The same leader's PDF again from the same RoundReports (a report set): 12 before.
 SERVED_PDF_QUERIES = 5
+# The same PDF as the download view serves it once built for this snapshot (the pages
+# cache): the subject, its previous result and post's lineage, the follow-up sections and
+# the page key's reads, then the file from the cache: 14 queries, no tally read, nothing
+# drawn, no layout.
+KEPT_PDF_QUERIES = 14
 
 
 @pytest.fixture
@@ -81,3 +88,14 @@ def test_the_previous_result_is_found_through_the_lineage_once_per_report(
     assert previous is not None
     assert previous.conference.round.title == "Đợt I/2026"
     assert lineage_walks == [subject.position_id]
+
+
+def test_a_leaders_pdf_kept_per_snapshot_is_served_with_its_key_reads_only(
+    two_rounds: Round, leader: User
+) -> None:
+    subject = subject_of(leader, two_rounds)
+    built = pages.leader_file(RoundReports(two_rounds), subject, "pdf")
+    with CaptureQueriesContext(connection) as served:
+        again = pages.leader_file(RoundReports(two_rounds), subject, "pdf")
+    assert again.data == built.data and again.data.startswith(b"%PDF")
+    assert len(served) <= KEPT_PDF_QUERIES, [q["sql"][:120] for q in served.captured_queries]
