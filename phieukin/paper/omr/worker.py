@@ -30,6 +30,7 @@ from phieukin.paper.omr.types import PageReading, PageRefused, SheetId
 
 MEMORY_LIMIT_MB = 320  # per worker, above what it holds when idle
 PAGE_JPEG_QUALITY = 80
+TRIM_PIXELS = 6_000_000  # after a page larger than this (a photo, a 300 dpi scan), trim
 LayoutKey = tuple[str, int]
 
 
@@ -87,11 +88,13 @@ def read_one(source: Source, name: str, index: int) -> PageResult:
         return PageResult(None, exc.reason, exc.detail)
     except Exception as exc:  # a decoder's own error: refuse the page, keep the batch going
         return _failed(exc)
+    large = image.size > TRIM_PIXELS
     try:
         return read_image(image)
     finally:
         del image
-        _release_memory()
+        if large:
+            _release_memory()
 
 
 def _failed(exc: Exception) -> PageResult:
@@ -109,7 +112,9 @@ def _release_memory() -> None:
 
     glibc keeps freed blocks of a few megabytes in the process for reuse; after pages of
     different sizes (a phone photo, then a 150 dpi scan) they no longer fit and a
-    worker's resident memory creeps up with the batch. ``malloc_trim`` returns them.
+    worker's resident memory creeps up with the batch. ``malloc_trim`` returns them. It
+    is called only after a large page (``TRIM_PIXELS``): the next page must fault its
+    memory in afresh, which costs about a tenth of a page's reading when done every time.
     """
     if _libc is not None:
         _libc.malloc_trim(0)
