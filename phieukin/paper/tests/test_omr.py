@@ -24,7 +24,7 @@ from phieukin.paper.corpus.mix import layouts as mix_layouts
 from phieukin.paper.layout import BallotLayout, build_layout
 from phieukin.paper.omr.images import load_pages
 from phieukin.paper.omr.reader import read_page
-from phieukin.paper.omr.types import PageRefused, SheetId, parse_sheet_id
+from phieukin.paper.omr.types import ItemReading, PageReading, PageRefused, SheetId, parse_sheet_id
 
 
 @cache
@@ -44,6 +44,26 @@ def _layout_for(corpus: Corpus):
         return corpus.layout
 
     return layout_for
+
+
+@cache
+def _mix_layouts() -> dict[tuple[str, int], BallotLayout]:
+    return mix_layouts()
+
+
+def _read_mix(image: np.ndarray) -> PageReading:
+    """Read a page of the benchmark's product mix (its two questionnaires)."""
+    layouts = _mix_layouts()
+    return read_page(image, lambda s: layouts[(s.questionnaire_code, s.questionnaire_version)])
+
+
+def _read_mix_item(
+    seed: int, copy: int, stress: float, page: int, key: str
+) -> tuple[Truth, ItemReading]:
+    """Generate one page of the product mix, read it, and return one item's truth and reading."""
+    drawn, _plan = copy_pages(seed, copy, stress)[page]
+    item = next(r for r in _read_mix(drawn.image).items if r.item_key == key)
+    return drawn.truth[key], item
 
 
 def _score(corpus: Corpus, pages) -> Score:
@@ -475,13 +495,8 @@ def test_a_very_light_tick_on_a_page_full_of_marks_is_judged_against_its_own_row
     # page's trace margin to its cap and the tick (peak 0.046 against 0.006 for the
     # other boxes of its row) stayed under it: stored as "no answer". The other boxes of
     # the same row now show it up.
-    page, _plan = copy_pages(4711, 869, 0.15)[1]
-    assert page.truth["nd14"].style == "very_light"
-    layouts = mix_layouts()
-    reading = read_page(
-        page.image, lambda s: layouts[(s.questionnaire_code, s.questionnaire_version)]
-    )
-    item = next(r for r in reading.items if r.item_key == "nd14")
+    truth, item = _read_mix_item(4711, 869, 0.15, 1, "nd14")
+    assert truth.style == "very_light"
     assert item.status == "ambiguous" and item.reason == "faint_mark"
 
 
@@ -491,15 +506,10 @@ def test_an_erased_pencil_mark_whose_grains_stand_out_is_not_read_as_a_vote() ->
     # contrast of a mark (0.14), and the copy was counted for option 2 unseen. The
     # stroke's body (its darkest 40 pixels) is far lighter than any pencil or ballpoint
     # mark's: only a person can say what it is.
-    page, _plan = copy_pages(4712, 6379, 0.15)[0]
-    assert page.truth["c04"].style == "erased"
-    layouts = mix_layouts()
-    reading = read_page(
-        page.image, lambda s: layouts[(s.questionnaire_code, s.questionnaire_version)]
-    )
-    item = next(r for r in reading.items if r.item_key == "c04")
+    truth, item = _read_mix_item(4712, 6379, 0.15, 0, "c04")
+    assert truth.style == "erased"
     assert item.status == "ambiguous" and item.reason == "faint_mark"
-    assert page.truth["c04"].judge(item.status, item.option_index) != "wrong"
+    assert truth.judge(item.status, item.option_index) != "wrong"
 
 
 def test_a_large_photo_missing_a_marker_is_not_searched_at_full_resolution(
@@ -524,8 +534,7 @@ def test_a_large_photo_missing_a_marker_is_not_searched_at_full_resolution(
         collect(found, image, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(reader_module, "_collect", spy)
-    layouts = mix_layouts()
-    reading = read_page(image, lambda s: layouts[(s.questionnaire_code, s.questionnaire_version)])
+    reading = _read_mix(image)
     assert image.shape not in searched
     half = ((image.shape[0] + 1) // 2, (image.shape[1] + 1) // 2)  # pyrDown rounds up
     assert half in searched

@@ -12,12 +12,14 @@ import random
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.ballots.models import Ballot, Seal
 from phieukin.ballots.sheet import encode
 from phieukin.questionnaires.shapes import item_shapes
+from phieukin.reports import pages
 from phieukin.rounds.models import BallotBox, Round, Subject
 from phieukin.rounds.services import close_round, publish_round
 from phieukin.units.models import Unit
@@ -159,3 +161,18 @@ def previous_round_filled(district: Unit, wards: list[Unit], questionnaire: Any)
 
 
 __all__ = ["close_round", "fill_round", "previous_round_filled", "subject_of"]
+
+
+@pytest.fixture
+def cache_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every key looked up in the pages cache."""
+    read: list[str] = []
+    cache = caches[pages.PAGE_CACHE]
+    real = cache.get
+
+    def get(key: str, *args: Any, **kwargs: Any) -> Any:
+        read.append(key)
+        return real(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    return read

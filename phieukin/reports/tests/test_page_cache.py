@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -47,21 +46,6 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(RoundReports, "summary", counted_summary)
     monkeypatch.setattr(RoundReports, "leader", counted_leader)
     yield built
-
-
-@pytest.fixture
-def cache_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every key looked up in the pages cache."""
-    read: list[str] = []
-    cache = caches[pages.PAGE_CACHE]
-    real = cache.get
-
-    def get(key: str, *args: Any, **kwargs: Any) -> Any:
-        read.append(key)
-        return real(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get", get)
-    return read
 
 
 def test_the_summary_page_is_built_once_then_read_from_the_cache(

@@ -166,18 +166,10 @@ def test_a_reader_without_access_still_gets_404_and_the_cache_is_not_read_for_th
     leader: User,
     other_leader: User,
     outsider: User,
-    monkeypatch: pytest.MonkeyPatch,
+    cache_reads: list[str],
 ) -> None:
     subject = subject_of(leader, published)
-    read: list[str] = []
-    cache = caches[pages.PAGE_CACHE]
-    real = cache.get
-
-    def get(key: str, *args: Any, **kwargs: Any) -> Any:
-        read.append(key)
-        return real(key, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get", get)
+    read = cache_reads
     report = reverse("reports:leader", args=[published.pk, subject.pk])
     pdf = reverse("reports:leader_download", args=[published.pk, subject.pk, "pdf"])
     for user in (other_leader, outsider):
