@@ -23,17 +23,16 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.utils import translation
 
+from phieukin.jobs.registry import Progress
 from phieukin.reports import pages
 from phieukin.reports import summary_page as paging
 from phieukin.reports.services import RoundReports
 from phieukin.rounds.models import Conference, Round, Subject
-
-Progress = Callable[[int, int, str], None]
 
 # Files built ahead of the first reader: a leader's PDF (the DOCX and XLSX are rarer).
 WARMED_FORMATS = ("pdf",)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import CommandError, OutputWrapper
 
 from phieukin.jobs.models import Job, JobState
+from phieukin.jobs.registry import Progress
 from phieukin.rounds.models import Round
-
-Progress = Callable[[int, int, str], None]
 
 
 def find_round(key: str) -> Round:

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from phieukin.jobs.registry import Progress
 from phieukin.jobs.services import enqueue, result_file
 from phieukin.reports import jobs
-from phieukin.reports.management.cli import Progress, find_round, follow_job, progress_bar
+from phieukin.reports.management.cli import find_round, follow_job, progress_bar
 from phieukin.reports.services import FORMATS, render_round
 from phieukin.rounds.models import Round
 
