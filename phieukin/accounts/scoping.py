@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 
 from phieukin.accounts.models import Membership, Role
@@ -33,23 +34,32 @@ def roles_of(user: User) -> set[str]:
 
 
 def unit_ids_for(user: User, roles: Iterable[str] = MANAGING_ROLES) -> set[int]:
-    """Return the ids of the units the user reaches through any of *roles*."""
-    # The unit model through the membership's relation: units sits above accounts.
-    unit_model = cast("type[Model]", Membership._meta.get_field("unit").related_model)
+    """Return the ids of the units the user reaches through any of *roles*.
+
+    The units the user holds one of *roles* in and every unit below them, in one recursive
+    query (a province reaches its communes and their wards without a query per level).
+    """
     if not user.is_authenticated:
         return set()
-    roots = set(
-        Membership.objects.filter(user=user, role__in=list(roles)).values_list("unit_id", flat=True)
+    wanted = sorted(set(roles))
+    if not wanted:
+        return set()
+    # The unit model through the membership's relation: units sits above accounts.
+    unit_model = cast("type[Model]", Membership._meta.get_field("unit").related_model)
+    name = connection.ops.quote_name
+    member, unit = Membership._meta, unit_model._meta
+    sql = (
+        "WITH RECURSIVE reach(id) AS ("
+        f"SELECT {name(member.get_field('unit').column)} FROM {name(member.db_table)} "
+        f"WHERE {name(member.get_field('user').column)} = %s "
+        f"AND {name(member.get_field('role').column)} IN ({', '.join(['%s'] * len(wanted))}) "
+        f"UNION SELECT u.{name(unit.pk.column)} FROM {name(unit.db_table)} u "
+        f"JOIN reach ON u.{name(unit.get_field('parent').column)} = reach.id"
+        ") SELECT id FROM reach"
     )
-    reached = set(roots)
-    frontier = roots
-    while frontier:
-        children = set(
-            unit_model._default_manager.filter(parent_id__in=frontier).values_list("id", flat=True)
-        )
-        frontier = children - reached
-        reached |= frontier
-    return reached
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, *wanted])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def has_role(user: User, role: str, unit_id: int | None = None) -> bool:

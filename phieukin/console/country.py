@@ -326,6 +326,34 @@ def _leaders(
     return held
 
 
+def _existing(
+    types: dict[str, PositionType],
+) -> tuple[list[tuple[Unit, list[Unit]]], dict[int, list[tuple[Position, Person]]], int] | None:
+    """Return the stored country's tree, its leaders and its rounds per province, or None.
+
+    The rounds are counted on the first province: every round transaction adds one round to
+    each province, so they all have the same number.
+    """
+    provinces = list(
+        Unit.objects.filter(kind=UnitKind.PROVINCE, slug__startswith="qg-").order_by("pk")
+    )
+    if not provinces:
+        return None
+    children: dict[int, list[Unit]] = {p.pk: [] for p in provinces}
+    for unit in Unit.objects.filter(parent__in=provinces).order_by("pk"):
+        children[unit.parent_id].append(unit)
+    tree = [(p, children[p.pk]) for p in provinces]
+    order = {types[SECRETARY].pk: 0, types[CHAIR].pk: 1}
+    held: dict[int, list[tuple[Position, Person]]] = {}
+    tenures = Tenure.objects.filter(
+        position__unit__parent__in=provinces, end__isnull=True
+    ).select_related("position", "person")
+    for tenure in sorted(tenures, key=lambda t: (t.position.unit_id, order[t.position.type_id])):
+        held.setdefault(tenure.position.unit_id, []).append((tenure.position, tenure.person))
+    done = Round.objects.filter(organiser_unit=provinces[0]).count()
+    return tree, held, done
+
+
 def _answer_pool(questionnaire: Questionnaire, rng: random.Random) -> list[list[str]]:
     """Return, per quality profile, a pool of complete encoded answer strings.
 
@@ -550,8 +578,15 @@ def generate_country(
     size: CountrySize,
     stdout: io.TextIOBase | None = None,
     on_round: Callable[[], None] | None = None,
+    resume: bool = False,
 ) -> Built:
-    """Build the fictional country of *size* in the current database and return a summary."""
+    """Build the fictional country of *size* in the current database and return a summary.
+
+    With *resume*, a country generated before (its provinces, communes and leaders as they
+    are) gets the rounds it lacks up to ``size.rounds``, each one transaction as at the
+    first build: an interrupted build goes on, or a one-round country grows its history.
+    The sizes of *size* other than ``rounds`` are then those of the stored country.
+    """
     started = time.perf_counter()
     rng = random.Random(size.seed)
 
@@ -565,10 +600,20 @@ def generate_country(
         questionnaire = import_default_template(actor=None)
         if not questionnaire.frozen_at:
             questionnaire = freeze_questionnaire(actor=None, questionnaire=questionnaire)
-        tree = _units(size, rng)
-        held = _leaders(tree, types, rng)
+        found = _existing(types) if resume else None
+        if found is None:
+            tree = _units(size, rng)
+            held = _leaders(tree, types, rng)
+            done = 0
+        else:
+            tree, held, done = found
+            # Drawn afresh, so that added rounds do not repeat the first ones' answers.
+            rng = random.Random(size.seed + 7919 * done)
     communes = sum(len(c) for _p, c in tree)
-    say(f"{len(tree)} provinces, {communes} communes and wards, {2 * communes} leaders")
+    say(
+        f"{len(tree)} provinces, {communes} communes and wards, {2 * communes} leaders"
+        + (f"; {done} rounds there already" if found is not None else "")
+    )
     pools = _answer_pool(questionnaire, rng)
     profile_of = {
         person.pk: rng.randrange(len(PROFILES)) for pairs in held.values() for _pos, person in pairs
@@ -576,7 +621,7 @@ def generate_country(
     built = Built(provinces=[p for p, _c in tree], communes=communes, leaders=2 * communes)
     now = timezone.now()
     key = code_key()
-    for index in range(size.rounds):
+    for index in range(done, size.rounds):
         year, number = size.first_year + index // 2, index % 2 + 1
         day = dt.date(year, 5 if number == 1 else 11, 12)
         ballots = 0
@@ -693,6 +738,11 @@ def generate_country(
             on_round()
     built.seconds = time.perf_counter() - started
     return built
+
+
+def country_exists() -> bool:
+    """Whether a generated country (its provinces' slugs start with ``qg-``) is stored."""
+    return Unit.objects.filter(kind=UnitKind.PROVINCE, slug__startswith="qg-").exists()
 
 
 def province_rounds(province: Unit) -> Iterable[Round]:

@@ -88,3 +88,43 @@ def test_a_ballot_changed_after_generation_is_found() -> None:
     # The seal no longer verifies, and the stored tallies no longer match the ballots.
     assert [p for p in problems if p.split(": ", 1)[0].endswith(str(box))]
     assert len(problems) >= 3
+
+
+def test_a_generated_country_grows_its_history_with_resume() -> None:
+    call_command(
+        "generate_country", "--provinces", "2", "--communes", "4", "--rounds", "1",
+        "--respondents", "12", stdout=io.StringIO(),
+    )  # fmt: skip
+    leaders = sorted(Subject.objects.values_list("person_id", "position_id"))
+    units = Unit.objects.count()
+    # Without --resume a second run refuses the filled database; with it the same
+    # country gets its second and third rounds, with the same communes and leaders.
+    with pytest.raises(CommandError, match="already has units"):
+        call_command("generate_country", "--provinces", "2", "--communes", "4", "--rounds", "3")
+    out = io.StringIO()
+    call_command(
+        "generate_country", "--provinces", "2", "--communes", "4", "--rounds", "3",
+        "--respondents", "12", "--resume", "--check", "0", stdout=out,
+    )  # fmt: skip
+    assert "1 rounds there already" in out.getvalue()
+    assert "checked: 12 boxes verified, 6 rounds' stored tallies recomputed, 0 problems" in (
+        out.getvalue()
+    )
+    assert Unit.objects.count() == units
+    titles = Round.objects.filter(organiser_unit__slug="qg-ha-noi").order_by("pk")
+    assert list(titles.values_list("title", flat=True)) == [
+        "Đợt I/2022",
+        "Đợt II/2022",
+        "Đợt I/2023",
+    ]
+    per_round = Subject.objects.filter(conference__round__in=titles)
+    assert per_round.filter(conference__round=titles[0]).count() == per_round.filter(
+        conference__round=titles[2]
+    ).count()
+    # Every round rates the same people in the same posts.
+    assert sorted(set(Subject.objects.values_list("person_id", "position_id"))) == leaders
+    # Nothing more to add: a resumed run at the size it has adds no round.
+    call_command(
+        "generate_country", "--provinces", "2", "--rounds", "3", "--resume", stdout=io.StringIO()
+    )
+    assert Round.objects.count() == 6

@@ -12,6 +12,7 @@ from phieukin.console.country import (
     PROVINCES,
     CountrySize,
     check_country,
+    country_exists,
     generate_country,
 )
 from phieukin.units.models import Unit
@@ -40,6 +41,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--confirm", action="store_true", help="Add to a database that already has units."
         )
+        parser.add_argument(
+            "--resume",
+            action="store_true",
+            help="Give a country generated before the rounds it lacks up to --rounds (an "
+            "interrupted build goes on; a shorter history grows). Its units and leaders stay.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         size = CountrySize(
@@ -53,12 +60,13 @@ class Command(BaseCommand):
             raise CommandError(f"--provinces must be between 1 and {len(PROVINCES)}.")
         if size.communes < size.provinces or size.rounds < 1 or size.respondents < 10:
             raise CommandError("At least one commune per province, one round, ten respondents.")
-        if Unit.objects.exists() and not options["confirm"]:
+        resume = options["resume"] and country_exists()
+        if Unit.objects.exists() and not options["confirm"] and not resume:
             raise CommandError(
                 f"Database {connection.settings_dict['NAME']} already has units; generate into "
                 "a scratch database, or pass --confirm to add the country anyway."
             )
-        built = generate_country(size=size, stdout=self.stdout)
+        built = generate_country(size=size, stdout=self.stdout, resume=resume)
         self.stdout.write(
             f"{built.communes} communes, {built.leaders} leaders, {built.rounds} rounds, "
             f"{built.ballots} ballots in {built.seconds:.0f} s"
