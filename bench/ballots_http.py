@@ -16,6 +16,15 @@ measured by ``bench/seal.py``. Bounded in requests and in time; asserts nothing.
 Environment: ``BENCH_CLIENTS`` (default 16), ``BENCH_REQUESTS`` (default 1500),
 ``BENCH_SECONDS`` (default 20), ``BENCH_HTTP_PROFILE`` (0), ``BENCH_HTTP_DATABASES``
 (``sqlite,postgresql``: which of the two to measure).
+
+The closed loop above measures capacity: each client sends its next request as soon as
+the last one is answered, so with 64 clients the latency is 64 ÷ throughput whatever the
+server does (Little's law). Then a paced run measures latency at a given load, as voters
+arrive: ``BENCH_PACED_REQUESTS`` (default 600, 0 to skip) requests per route, scheduled
+at a fixed rate over the same ``BENCH_CLIENTS`` connections (``BENCH_PACED_RATE`` per
+second, by default half the slower route's closed-loop rate in this run, the same for
+both routes), each latency counted from the request's scheduled start, so that a request
+that waits for a free connection counts its wait (no coordinated omission).
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ from bench._setup import ROOT, base_env, postgres_url, scratch_postgres
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1500"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+PACED = int(os.environ.get("BENCH_PACED_REQUESTS", "600"))
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 # Requests per route of the in-process measurement (statements and CPU per request).
 IN_PROCESS = 200
@@ -167,7 +177,12 @@ def in_process(data_file: str) -> None:
         warm = 10
         for body in bodies[:warm]:
             call(path, body)
-        profiler = cProfile.Profile() if os.environ.get("BENCH_HTTP_PROFILE") == "1" else None
+        # CPU time, not wall time: the waits for the database would hide where Python works.
+        profiler = (
+            cProfile.Profile(time.process_time)
+            if os.environ.get("BENCH_HTTP_PROFILE") == "1"
+            else None
+        )
         cpu, wall = time.process_time(), time.perf_counter()
         with connection.execute_wrapper(count):
             if profiler:
@@ -193,7 +208,9 @@ def in_process(data_file: str) -> None:
             flush=True,
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("tottime").print_stats(25)
+            stats.sort_stats("cumulative").print_stats(60)
 
     measure(
         "ballot  ",
@@ -274,6 +291,59 @@ def _load(port: int, path: str, bodies: list[bytes], expect: int) -> Result:
     return Result(len(latencies), failures[0], elapsed, latencies)
 
 
+def _paced(port: int, path: str, bodies: list[bytes], expect: int, rate: float) -> Result:
+    """Send *bodies* at *rate* a second over ``CLIENTS`` connections (an open loop).
+
+    Request *i* is due at ``start + i / rate``; a free connection takes the next due
+    request, waits for its time and sends it. Its latency runs from when it was due, so a
+    request that waited for a connection counts the wait.
+    """
+    next_index = [0]
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    start = time.perf_counter() + 0.2
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        bad = 0
+        while True:
+            with lock:
+                index = next_index[0]
+                next_index[0] += 1
+            if index >= len(bodies):
+                break
+            due = start + index / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            try:
+                conn.request("POST", path, bodies[index], {"Content-Type": "application/json"})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == expect
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            if ok:
+                mine.append(time.perf_counter() - due)
+            else:
+                bad += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            failures[0] += bad
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(len(latencies), failures[0], time.perf_counter() - start, latencies)
+
+
 def _run(label: str, env: dict[str, str], workdir: Path) -> None:
     data_file = workdir / "setup.json"
     subprocess.run(
@@ -283,7 +353,7 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
             "bench.ballots_http",
             "setup",
             str(data_file),
-            str(REQUESTS + IN_PROCESS + WARM_UP),
+            str(REQUESTS + IN_PROCESS + WARM_UP + PACED),
         ],
         cwd=ROOT,
         env=env,
@@ -324,12 +394,23 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
             json.dumps({"code": code, "sheets": data["sheets"]}).encode() for code in data["codes"]
         ]
         inserts = [
-            json.dumps({"v": secrets.token_hex(8)}).encode() for _ in range(REQUESTS + WARM_UP)
+            json.dumps({"v": secrets.token_hex(8)}).encode()
+            for _ in range(REQUESTS + WARM_UP + PACED)
         ]
         _load(port, "/api/v1/ballots", ballots[:WARM_UP], 201)
         _load(port, "/bench/insert/", inserts[:WARM_UP], 201)
-        full = _load(port, "/api/v1/ballots", ballots[WARM_UP:], 201)
-        base = _load(port, "/bench/insert/", inserts[WARM_UP:], 201)
+        closed = slice(WARM_UP, WARM_UP + REQUESTS)
+        full = _load(port, "/api/v1/ballots", ballots[closed], 201)
+        base = _load(port, "/bench/insert/", inserts[closed], 201)
+        rate = float(os.environ.get("BENCH_PACED_RATE") or 0) or 0.5 * min(full.rate, base.rate)
+        paced = (
+            (
+                _paced(port, "/api/v1/ballots", ballots[-PACED:], 201, rate),
+                _paced(port, "/bench/insert/", inserts[-PACED:], 201, rate),
+            )
+            if PACED and rate > 0
+            else None
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -359,6 +440,19 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
         f"(goal >= 0.5)",
         flush=True,
     )
+    if paced is not None:
+        ballots_paced, base_paced = paced
+        print(
+            f"  paced: {rate:.1f} requests/s over {CLIENTS} connections, {PACED} per route, "
+            "latency from each request's scheduled start\n"
+            f"  ballots:  p50 {ballots_paced.percentile(50):6.1f} ms  "
+            f"p99 {ballots_paced.percentile(99):6.1f} ms  ok {ballots_paced.done} "
+            f"failed {ballots_paced.failed} in {ballots_paced.seconds:.1f} s\n"
+            f"  baseline: p50 {base_paced.percentile(50):6.1f} ms  "
+            f"p99 {base_paced.percentile(99):6.1f} ms  ok {base_paced.done} "
+            f"failed {base_paced.failed} in {base_paced.seconds:.1f} s  (goal p99 <= 100 ms)",
+            flush=True,
+        )
 
 
 def main() -> None:

@@ -193,7 +193,7 @@ if PHIEUKIN_CACHE not in {"redis", "database", "locmem"}:
 if PHIEUKIN_CACHE == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("PHIEUKIN_CACHE=redis needs REDIS_URL.")
 _SHARED_CACHE: dict[str, Any] = {
-    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    "redis": {"BACKEND": "phieukin.core.redis_cache.RedisCache", "LOCATION": REDIS_URL},
     "database": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "phieukin_cache",

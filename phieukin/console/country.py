@@ -341,6 +341,7 @@ def _existing(
         return None
     children: dict[int, list[Unit]] = {p.pk: [] for p in provinces}
     for unit in Unit.objects.filter(parent__in=provinces).order_by("pk"):
+        assert unit.parent_id is not None
         children[unit.parent_id].append(unit)
     tree = [(p, children[p.pk]) for p in provinces]
     order = {types[SECRETARY].pk: 0, types[CHAIR].pk: 1}

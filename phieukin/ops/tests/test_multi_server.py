@@ -100,7 +100,7 @@ def test_two_app_servers_share_limits_and_lose_no_acknowledged_ballot(
 
     redis.Redis.from_url(redis_url).flushdb()
     settings.CACHES = {
-        alias: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        alias: {"BACKEND": "phieukin.core.redis_cache.RedisCache", "LOCATION": redis_url}
         for alias in ("default", "shared")
     }
     opening = ballots.open_box(actor=None, box=box)
