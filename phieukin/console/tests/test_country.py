@@ -118,9 +118,10 @@ def test_a_generated_country_grows_its_history_with_resume() -> None:
         "Đợt I/2023",
     ]
     per_round = Subject.objects.filter(conference__round__in=titles)
-    assert per_round.filter(conference__round=titles[0]).count() == per_round.filter(
-        conference__round=titles[2]
-    ).count()
+    assert (
+        per_round.filter(conference__round=titles[0]).count()
+        == per_round.filter(conference__round=titles[2]).count()
+    )
     # Every round rates the same people in the same posts.
     assert sorted(set(Subject.objects.values_list("person_id", "position_id"))) == leaders
     # Nothing more to add: a resumed run at the size it has adds no round.
