@@ -78,6 +78,12 @@ MARK_MASS = 0.1  # ... and it holds this much ink (mm² at full depth)
 MARK_BODY_PX = 40  # a mark's body: its darkest 40 pixels (1.1 mm², a stroke's length) ...
 MARK_BODY = 0.13  # ... stand on average this much above the box's median (ghost grains do not)
 OUTSIDE_SHARE = 1.0  # more ink around a box than in it: a stroke from elsewhere
+# A stroke is a line: the darker half of a light tick, cross or dot has room for a disc
+# of radius 0.96 mm at most (1,450 light marks of pencil and ballpoint read as marked,
+# blur included). A patch with room for a disc of this radius (mm) is a smear (graphite
+# from a finger or a sleeve), not a stroke; a box filled in is plainly dark and never
+# tested so.
+SMUDGE_RADIUS_MM = 1.15
 BLACKED_OUT = 0.55  # a box this dark looks scribbled over (a correction)
 RING_IN_MM = 0.45
 RING_OUT_MM = 2.6
@@ -294,6 +300,7 @@ class BoxMeasure:
     ring_median: float
     noise: float  # spread of the depths around the box below their median (≈ σ of noise)
     soft: np.ndarray  # interior depths smoothed further: faint extended strokes stand out
+    shape: tuple[int, int] = (0, 0)  # rows and columns of the interior (``inner`` is flat)
 
 
 @dataclass(frozen=True)
@@ -598,6 +605,7 @@ def finish_box(raw: RawBox, cap: np.ndarray) -> BoxMeasure:
         ring_median,
         noise,
         soft,
+        (int(interior.shape[0]), int(interior.shape[1])),
     )
 
 
@@ -669,6 +677,22 @@ def _body(m: BoxMeasure) -> float:
         return m.peak - m.inner_median
     darkest = np.partition(m.inner, m.inner.size - MARK_BODY_PX)[-MARK_BODY_PX:]
     return float(darkest.mean()) - m.inner_median
+
+
+def _smeared(m: BoxMeasure) -> bool:
+    """Return whether a light mark's darker half is a patch rather than a stroke.
+
+    The pixels darker than half the mark's contrast form a line a stroke wide for a tick,
+    a cross or a dot of pencil; a grey smear of graphite leaves a patch with room for a
+    disc of ``SMUDGE_RADIUS_MM`` inside it.
+    """
+    rows, cols = m.shape
+    if rows * cols != m.inner.size or rows < 3 or cols < 3:
+        return False
+    half = m.inner_median + (m.peak - m.inner_median) / 2
+    core = (m.inner.reshape(rows, cols) > half).astype(np.uint8)
+    distance = cv2.distanceTransform(core, cv2.DIST_L2, 3)
+    return float(distance.max()) >= SMUDGE_RADIUS_MM * SCALE
 
 
 def _soft_peak(m: BoxMeasure) -> float:
@@ -752,7 +776,11 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
         # in it: most of a tick or a cross lies inside its box.
         if ring_mass > OUTSIDE_SHARE * mass:
             return "unsure", "mark_outside_box"
-        return ("unsure", "uneven_light") if _shaded(m) else ("filled", "")
+        if _shaded(m):
+            return "unsure", "uneven_light"
+        if not plainly_dark and _smeared(m):
+            return "unsure", "smudge"
+        return "filled", ""
     # Faint but extended: a very light pencil stroke whose pixels each hide in the noise
     # stands out once its neighbourhood is averaged; noise does not.
     soft_trace = int(np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin))

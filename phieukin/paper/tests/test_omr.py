@@ -512,6 +512,17 @@ def test_an_erased_pencil_mark_whose_grains_stand_out_is_not_read_as_a_vote() ->
     assert truth.judge(item.status, item.option_index) != "wrong"
 
 
+@pytest.mark.parametrize(("copy", "key"), [(2701, "c07"), (7450, "nd13")])
+def test_a_grey_smear_over_a_box_is_not_read_as_a_vote(copy: int, key: str) -> None:
+    # Benchmark seed 4715 (15,001 pages): two smears of graphite, flat grey patches as
+    # dark as a light pencil line (contrast 0.140–0.143), were counted as votes unseen.
+    # Their darker half has room for a disc of radius 1.25 mm or more; a light pencil
+    # tick's or cross's, at most 0.96 mm. Only a person can say whether a smear was meant.
+    truth, item = _read_mix_item(4715, copy, 0.15, 0, key)
+    assert truth.style == "smudge"
+    assert item.status == "ambiguous" and item.reason == "smudge"
+
+
 def test_a_large_photo_missing_a_marker_is_not_searched_at_full_resolution(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
