@@ -91,6 +91,7 @@ SECTOR_PX = 3
 CIRCLE_SECTORS = 5  # of 8 sectors of the ring holding ink (a row may clip the ring)
 CIRCLE_DEPTH = 0.08  # a ring this much darker than empty surroundings
 CIRCLE_OUTSIDE = 0.8  # ... and holds nearly as much ink around the box as in it, or more
+CIRCLE_PAPER = 0.1  # ... and leaves paper in every eighth of that band but one
 BORDER_PRESENT = 0.6  # share of a side's length where the printed border is seen
 HALO_PX = 8  # how far (px) either side of a printed line its blur and JPEG ringing reach
 HALO_SPREAD = 2.0  # a box's halo may exceed the page's median by twice its lower spread
@@ -706,12 +707,28 @@ def _uneven(m: BoxMeasure) -> bool:
     box, so every eighth's lower quartile stays paper; under a shadow's edge some eighths
     are paper and others darker all over.
     """
+    lows = _band_lows(m)
+    return len(lows) > 1 and max(lows) - min(lows) > UNEVEN_SECTORS
+
+
+def _band_lows(m: BoxMeasure) -> list[float]:
+    """Return the lower quartile of each eighth of the band around a box (paper's level)."""
     if not m.ring.size:
-        return False
+        return []
     order = np.argsort(m.ring_sector, kind="stable")
     bounds = np.searchsorted(m.ring_sector[order], np.arange(1, 8))
-    lows = [float(np.percentile(part, 25)) for part in np.split(m.ring[order], bounds) if part.size]
-    return len(lows) > 1 and max(lows) - min(lows) > UNEVEN_SECTORS
+    return [float(np.percentile(part, 25)) for part in np.split(m.ring[order], bounds) if part.size]
+
+
+def _band_covered(m: BoxMeasure) -> bool:
+    """Return whether two eighths of the band around a box are dark all over.
+
+    A circle's line covers part of each eighth it crosses, so their lower quartiles stay
+    paper (at most 0.07 over 2,779 circles, 0.11 for one eighth of a crumpled page);
+    a shadow's hard edge or a smear darkens whole eighths.
+    """
+    lows = sorted(_band_lows(m))
+    return len(lows) > 1 and lows[-2] > CIRCLE_PAPER
 
 
 def _shaded(m: BoxMeasure) -> bool:
@@ -759,7 +776,7 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     # may touch the interior, but most of its ink lies outside. Noise never makes rings.
     ringed = sectors >= CIRCLE_SECTORS and m.ring_peak - cal.ring >= CIRCLE_DEPTH
     if ringed and (inner_trace <= TRACE_PX or ring_mass >= CIRCLE_OUTSIDE * mass):
-        return ("unsure", "uneven_light") if _shaded(m) else ("circled", "")
+        return ("unsure", "uneven_light") if _shaded(m) or _band_covered(m) else ("circled", "")
     # A mark stands out from the rest of its own box (an erased mark leaves a smudge
     # with ghost strokes barely darker than the smudge), or is plainly dark (a box
     # filled in, where little of the box is left to compare with).

@@ -523,6 +523,17 @@ def test_a_grey_smear_over_a_box_is_not_read_as_a_vote(copy: int, key: str) -> N
     assert item.status == "ambiguous" and item.reason == "smudge"
 
 
+def test_a_stray_stroke_at_a_shadows_edge_is_not_read_as_a_circle() -> None:
+    # Benchmark seed 4715, copy 5404, item nd13: on a photo with a hard shadow, a stroke
+    # from the margin reached into a box whose right side lay under the shadow's edge.
+    # Stroke and shadow darkened five eighths of the band around the box and it was read
+    # as circled. A circle's line leaves paper in the lower quarter of every eighth it
+    # crosses; there two eighths were dark all over (0.16 and 0.21; circles: ≤ 0.07).
+    truth, item = _read_mix_item(4715, 5404, 0.15, 0, "nd13")
+    assert truth.style == "stray"
+    assert item.status == "ambiguous" and item.reason == "uneven_light"
+
+
 def test_a_large_photo_missing_a_marker_is_not_searched_at_full_resolution(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
