@@ -111,6 +111,8 @@ CREASE_STRIP_MM = 30.0  # paper is followed along strips this wide (a crease is 
 CREASE_SHARE = 0.75  # ... and a crease shows in this share of them, margins included
 ROW_MARGIN = 0.025  # an "empty" box this much darker than the rest of its row: a person looks
 ROW_SIGMAS = 3.0  # ... and this many times its own noise
+ROW_SOFT_MARGIN = 0.02  # or its smoothed interior this much darker than the row's ...
+ROW_SOFT_SIGMAS = 1.4  # ... and this many times the box's noise (smoothing divides it)
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -821,11 +823,19 @@ def _against_the_row(
     """
     if sum(m is not None for m in measures) < 3:
         return states
+    peaks = [m.peak if m is not None else 0.0 for m in measures]
+    softs = [_robust_peak(m.soft) if m is not None and m.soft.size else 0.0 for m in measures]
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
         if state == "empty" and m is not None:
-            rest = float(np.median([o.peak for j, o in enumerate(measures) if o and j != i]))
-            if m.peak - rest > max(ROW_MARGIN, ROW_SIGMAS * m.noise):
+            others = [j for j, o in enumerate(measures) if o is not None and j != i]
+            darker = peaks[i] - float(np.median([peaks[j] for j in others]))
+            # A light stroke on a noisy photo hides in the pixels' noise but not once its
+            # neighbourhood is averaged: the smoothed interior against the row's.
+            softer = softs[i] - float(np.median([softs[j] for j in others]))
+            if darker > max(ROW_MARGIN, ROW_SIGMAS * m.noise) or softer > max(
+                ROW_SOFT_MARGIN, ROW_SOFT_SIGMAS * m.noise
+            ):
                 state, reason = "unsure", "faint_mark"
         out.append((state, reason))
     return out

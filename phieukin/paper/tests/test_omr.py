@@ -500,6 +500,20 @@ def test_a_very_light_tick_on_a_page_full_of_marks_is_judged_against_its_own_row
     assert item.status == "ambiguous" and item.reason == "faint_mark"
 
 
+@pytest.mark.parametrize(("copy", "page", "key"), [(2320, 1, "nd17"), (2417, 0, "nd10")])
+def test_a_very_light_tick_on_a_noisy_photo_is_judged_by_its_smoothed_interior(
+    copy: int, page: int, key: str
+) -> None:
+    # Benchmark seed 4715: two very light ticks on skewed phone photos were stored as
+    # "no answer". Each pixel of the tick hid in the photo's noise (its darkest part
+    # stood 0.07 and 0.03 above the rest of the row, under three times the noise), but
+    # smoothed, the box is 0.048 and 0.023 darker than the other boxes of its row, where
+    # noise averages out: a person looks.
+    truth, item = _read_mix_item(4715, copy, 0.15, page, key)
+    assert truth.style == "very_light"
+    assert item.status == "ambiguous" and item.reason == "faint_mark"
+
+
 def test_an_erased_pencil_mark_whose_grains_stand_out_is_not_read_as_a_vote() -> None:
     # Benchmark seed 4712, copy 6379, item c04: a pencil tick rubbed out on a clean
     # 200 dpi scan. A few grains of graphite stood 0.141 above the smudge, just over the
