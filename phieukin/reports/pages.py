@@ -47,7 +47,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.cache import caches
-from django.db.models import Model
+from django.db.models import Model, TextField
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -139,10 +140,13 @@ def _round_material(round: Round, *, history: bool) -> dict[str, Any]:
     earlier = earlier_rounds(round, limit=5) if history else []
     rounds = [*earlier, round]
     round_ids = [r.pk for r in rounds]
+    # The sealed counts as the database's text: decoding a thousand JSON objects (a
+    # province's six rounds) cost more than reading them.
     boxes = list(
         BallotBox.objects.filter(conference__round_id__in=round_ids)
         .order_by("pk")
-        .values_list("pk", "conference__round_id", "state", "seal__digest", "seal__counts")
+        .annotate(counts_text=Cast("seal__counts", TextField()))
+        .values_list("pk", "conference__round_id", "state", "seal__digest", "counts_text")
     )
     conferences = list(
         Conference.objects.filter(round_id__in=round_ids)

@@ -147,6 +147,17 @@ def test_a_box_sealed_again_or_a_publication_is_never_served_the_old_content(
     assert len([b for b in builds if b.startswith("leader")]) == 3
 
 
+def test_changed_sealed_counts_are_a_new_key(sealed_round: Round) -> None:
+    # The counts enter the key as the database's text of them (not decoded): a change to
+    # them, even with the same digest, is still another key.
+    before = pages.summary_key(sealed_round, page=None, unit=None)
+    assert before == pages.summary_key(sealed_round, page=None, unit=None)
+    seal = Seal.objects.filter(box__conference__round=sealed_round).order_by("pk").first()
+    assert seal is not None
+    Seal.objects.filter(pk=seal.pk).update(counts={**seal.counts, "present": 10**6})
+    assert pages.summary_key(sealed_round, page=None, unit=None) != before
+
+
 def test_a_newly_counted_earlier_round_changes_the_trend_and_the_page(
     sealed_round: Round,
     district_organiser: User,
