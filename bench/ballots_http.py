@@ -32,7 +32,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import queue
 import secrets
 import shutil
 import signal
@@ -244,80 +243,41 @@ def _wait_ready(port: int, deadline: float) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def _load(port: int, path: str, bodies: list[bytes], expect: int) -> Result:
-    work: queue.SimpleQueue[bytes] = queue.SimpleQueue()
-    for body in bodies:
-        work.put(body)
+def _drive(
+    port: int, path: str, bodies: list[bytes], expect: int, rate: float | None = None
+) -> Result:
+    """POST *bodies* over ``CLIENTS`` connections and time each answer.
+
+    Closed loop (*rate* None): each connection sends its next request as soon as the last
+    one is answered, for at most ``SECONDS``; a latency runs from sending. Open loop: request
+    *i* is due at ``start + i / rate``; a free connection takes the next due request, waits
+    for its time and sends it, and its latency runs from when it was due, so a request that
+    waited for a connection counts the wait.
+    """
+    next_index = [0]
     latencies: list[float] = []
     failures = [0]
     lock = threading.Lock()
+    start = time.perf_counter() + (0.2 if rate else 0.0)
     stop_at = time.monotonic() + SECONDS
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[float] = []
         bad = 0
-        while time.monotonic() < stop_at:
-            try:
-                body = work.get_nowait()
-            except queue.Empty:
-                break
-            started = time.perf_counter()
-            try:
-                conn.request("POST", path, body, {"Content-Type": "application/json"})
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == expect
-            except OSError:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
-            if ok:
-                mine.append(time.perf_counter() - started)
-            else:
-                bad += 1
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            failures[0] += bad
-
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return Result(len(latencies), failures[0], elapsed, latencies)
-
-
-def _paced(port: int, path: str, bodies: list[bytes], expect: int, rate: float) -> Result:
-    """Send *bodies* at *rate* a second over ``CLIENTS`` connections (an open loop).
-
-    Request *i* is due at ``start + i / rate``; a free connection takes the next due
-    request, waits for its time and sends it. Its latency runs from when it was due, so a
-    request that waited for a connection counts the wait.
-    """
-    next_index = [0]
-    latencies: list[float] = []
-    failures = [0]
-    lock = threading.Lock()
-    start = time.perf_counter() + 0.2
-
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
-        bad = 0
-        while True:
+        while rate or time.monotonic() < stop_at:
             with lock:
                 index = next_index[0]
                 next_index[0] += 1
             if index >= len(bodies):
                 break
-            due = start + index / rate
-            pause = due - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
+            if rate:
+                due = start + index / rate
+                pause = due - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
+            else:
+                due = time.perf_counter()
             try:
                 conn.request("POST", path, bodies[index], {"Content-Type": "application/json"})
                 response = conn.getresponse()
@@ -397,16 +357,16 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
             json.dumps({"v": secrets.token_hex(8)}).encode()
             for _ in range(REQUESTS + WARM_UP + PACED)
         ]
-        _load(port, "/api/v1/ballots", ballots[:WARM_UP], 201)
-        _load(port, "/bench/insert/", inserts[:WARM_UP], 201)
+        _drive(port, "/api/v1/ballots", ballots[:WARM_UP], 201)
+        _drive(port, "/bench/insert/", inserts[:WARM_UP], 201)
         closed = slice(WARM_UP, WARM_UP + REQUESTS)
-        full = _load(port, "/api/v1/ballots", ballots[closed], 201)
-        base = _load(port, "/bench/insert/", inserts[closed], 201)
+        full = _drive(port, "/api/v1/ballots", ballots[closed], 201)
+        base = _drive(port, "/bench/insert/", inserts[closed], 201)
         rate = float(os.environ.get("BENCH_PACED_RATE") or 0) or 0.5 * min(full.rate, base.rate)
         paced = (
             (
-                _paced(port, "/api/v1/ballots", ballots[-PACED:], 201, rate),
-                _paced(port, "/bench/insert/", inserts[-PACED:], 201, rate),
+                _drive(port, "/api/v1/ballots", ballots[-PACED:], 201, rate),
+                _drive(port, "/bench/insert/", inserts[-PACED:], 201, rate),
             )
             if PACED and rate > 0
             else None
