@@ -304,6 +304,7 @@ class BoxMeasure:
     noise: float  # spread of the depths around the box below their median (≈ σ of noise)
     soft: np.ndarray  # interior depths smoothed further: faint extended strokes stand out
     shape: tuple[int, int] = (0, 0)  # rows and columns of the interior (``inner`` is flat)
+    soft_peak: float = 0.0  # robust peak of ``soft`` (read by the calibration and the row)
 
 
 @dataclass(frozen=True)
@@ -609,6 +610,7 @@ def finish_box(raw: RawBox, cap: np.ndarray) -> BoxMeasure:
         noise,
         soft,
         (int(interior.shape[0]), int(interior.shape[1])),
+        _robust_peak(soft) if soft.size else 0.0,
     )
 
 
@@ -699,7 +701,7 @@ def _smeared(m: BoxMeasure) -> bool:
 
 
 def _soft_peak(m: BoxMeasure) -> float:
-    return _robust_peak(m.soft) - m.inner_median if m.soft.size else 0.0
+    return m.soft_peak - m.inner_median if m.soft.size else 0.0
 
 
 def _uneven(m: BoxMeasure) -> bool:
@@ -824,7 +826,7 @@ def _against_the_row(
     if sum(m is not None for m in measures) < 3:
         return states
     peaks = [m.peak if m is not None else 0.0 for m in measures]
-    softs = [_robust_peak(m.soft) if m is not None and m.soft.size else 0.0 for m in measures]
+    softs = [m.soft_peak if m is not None else 0.0 for m in measures]
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
         if state == "empty" and m is not None:
