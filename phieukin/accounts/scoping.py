@@ -8,7 +8,7 @@ reaches that unit and every unit below it (a district organiser sees every ward)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
@@ -44,14 +44,16 @@ def unit_ids_for(user: User, roles: Iterable[str] = MANAGING_ROLES) -> set[int]:
     wanted = sorted(set(roles))
     if not wanted:
         return set()
-    # Raw SQL on the two tables: units sits above accounts, so no model import.
-    # Only placeholders are formatted into the text.
+    # Raw SQL (Django has no recursive query); the unit table is named through the
+    # membership's relation, since units sits above accounts and is not imported here.
+    units = cast("type[Model]", Membership._meta.get_field("unit").related_model)._meta
+    name = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(wanted))
     sql = (
-        "WITH RECURSIVE reach(id) AS ("  # noqa: S608
-        "SELECT unit_id FROM accounts_membership WHERE user_id = %s "
+        "WITH RECURSIVE reach(id) AS ("  # noqa: S608 (table names and placeholders only)
+        f"SELECT unit_id FROM {name(Membership._meta.db_table)} WHERE user_id = %s "
         f"AND role IN ({placeholders}) "
-        "UNION SELECT u.id FROM units_unit u JOIN reach ON u.parent_id = reach.id"
+        f"UNION SELECT u.id FROM {name(units.db_table)} u JOIN reach ON u.parent_id = reach.id"
         ") SELECT id FROM reach"
     )
     with connection.cursor() as cursor:
