@@ -102,20 +102,21 @@ def child() -> None:
     from django.urls import reverse
 
     from phieukin.accounts.models import Membership, Role, User
+    from phieukin.console.country import country_exists, country_provinces
     from phieukin.reports import pages as page_cache
     from phieukin.reports import warming
     from phieukin.reports.services import RoundReports
     from phieukin.reports.summary_page import WARDS_PER_PAGE
     from phieukin.rounds.models import Round, Subject
     from phieukin.testing.fixtures import _force_login_with_second_factor
-    from phieukin.units.models import Unit, UnitKind
+    from phieukin.units.models import Unit
 
     call_command("migrate", verbosity=0)
-    if not Unit.objects.filter(kind=UnitKind.PROVINCE, slug__startswith="qg-").exists():
+    if not country_exists():
         started = time.perf_counter()
         call_command("generate_country", *_size_args(), "--confirm")
         print(f"country generated in {time.perf_counter() - started:.0f} s", flush=True)
-    provinces = Unit.objects.filter(kind=UnitKind.PROVINCE, slug__startswith="qg-")
+    provinces = country_provinces()
     rounds = Round.objects.filter(organiser_unit__in=provinces)
     from phieukin.ballots.models import Ballot
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -334,9 +335,7 @@ def _existing(
     The rounds are counted on the first province: every round transaction adds one round to
     each province, so they all have the same number.
     """
-    provinces = list(
-        Unit.objects.filter(kind=UnitKind.PROVINCE, slug__startswith="qg-").order_by("pk")
-    )
+    provinces = list(country_provinces().order_by("pk"))
     if not provinces:
         return None
     children: dict[int, list[Unit]] = {p.pk: [] for p in provinces}
@@ -746,9 +745,14 @@ def generate_country(
     return built
 
 
+def country_provinces() -> QuerySet[Unit]:
+    """Return the provinces of the generated country (their slugs start with ``qg-``)."""
+    return Unit.objects.filter(kind=UnitKind.PROVINCE, slug__startswith="qg-")
+
+
 def country_exists() -> bool:
-    """Whether a generated country (its provinces' slugs start with ``qg-``) is stored."""
-    return Unit.objects.filter(kind=UnitKind.PROVINCE, slug__startswith="qg-").exists()
+    """Whether a generated country is stored."""
+    return country_provinces().exists()
 
 
 def province_rounds(province: Unit) -> Iterable[Round]:
@@ -775,7 +779,7 @@ def check_country(*, boxes_per_round: int | None = None, seed: int = 0) -> Check
     """
     rng = random.Random(seed)
     checked = Checked()
-    rounds = Round.objects.filter(organiser_unit__slug__startswith="qg-").order_by("pk")
+    rounds = Round.objects.filter(organiser_unit__in=country_provinces()).order_by("pk")
     for rnd in rounds:
         boxes = list(BallotBox.objects.filter(conference__round=rnd).order_by("pk"))
         if boxes_per_round is not None and len(boxes) > boxes_per_round:
