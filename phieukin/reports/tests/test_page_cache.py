@@ -229,3 +229,32 @@ def test_a_leaders_page_is_built_again_when_an_earlier_result_is_counted(
     body = client.get(url).content.decode()
     assert builds == [f"leader {subject.pk}", f"leader {subject.pk}"]
     assert "Đợt I/2026" in body
+
+
+def test_a_fingerprint_tells_apart_every_changed_added_or_removed_row(
+    sealed_round: Round,
+) -> None:
+    # On PostgreSQL the database reduces the rows to a count and a SHA-256; elsewhere the
+    # rows themselves. Either way the key material must change with any row.
+    def fingerprint() -> object:
+        return pages._fingerprint(
+            Conference.objects.filter(round=sealed_round)
+            .order_by("pk")
+            .values_list("pk", "invited_count", "place", "held_on", "unit__name")
+        )
+
+    before = fingerprint()
+    assert fingerprint() == before
+    first, second = Conference.objects.filter(round=sealed_round).order_by("pk")[:2]
+    # Two rows' values swapped are other rows (each row carries its key).
+    Conference.objects.filter(pk=first.pk).update(place=second.place + " ")
+    changed = fingerprint()
+    assert changed != before
+    Conference.objects.filter(pk=first.pk).update(place=first.place)
+    assert fingerprint() == before
+    # A renamed unit (read through the join); no row at all against one row.
+    Unit.objects.filter(pk=first.unit_id).update(name=first.unit.name + " mới")
+    assert fingerprint() not in (before, changed)
+    assert pages._fingerprint(
+        Conference.objects.filter(pk=-1).values_list("pk")
+    ) != pages._fingerprint(Conference.objects.filter(pk=first.pk).values_list("pk"))
