@@ -25,30 +25,53 @@ class SheetError(ValueError):
         self.option = option
 
 
+class SheetCodes:
+    """The compact characters of a questionnaire's items, looked up once per box.
+
+    Voting encodes every sheet against the same items; building the item and option
+    lookups once per box instead of per sheet is part of keeping a ballot cheap.
+    """
+
+    __slots__ = ("_items", "_known")
+
+    def __init__(self, items: Sequence[ItemShape]) -> None:
+        # Item key → option key → its character (None past the tenth option). An option
+        # key given twice keeps its first position, as a search of the scale would.
+        self._items: list[tuple[str, dict[str, str | None]]] = []
+        for item in items:
+            options: dict[str, str | None] = {}
+            for index, option in enumerate(item.option_keys):
+                options.setdefault(option, str(index) if index <= 9 else None)
+            self._items.append((item.key, options))
+        self._known = frozenset(item.key for item in items)
+
+    def encode(self, answers: Mapping[str, str | None]) -> str:
+        """Return the compact string for *answers*; see :func:`encode`."""
+        for key in answers:
+            if key not in self._known:
+                raise SheetError("unknown_item", key)
+        chars: list[str] = []
+        for key, options in self._items:
+            option = answers.get(key)
+            if option is None or option == "":
+                chars.append(UNANSWERED)
+                continue
+            char = options.get(option, UNANSWERED)
+            if char == UNANSWERED:
+                raise SheetError("unknown_option", key, option)
+            if char is None:
+                raise SheetError("too_many_options", key)
+            chars.append(char)
+        return "".join(chars)
+
+
 def encode(items: Sequence[ItemShape], answers: Mapping[str, str | None]) -> str:
     """Return the compact string for *answers* (item key → option key or None).
 
     Raises SheetError for an unknown item or option; items missing from *answers* are
     unanswered.
     """
-    known = {item.key for item in items}
-    for key in answers:
-        if key not in known:
-            raise SheetError("unknown_item", key)
-    chars: list[str] = []
-    for item in items:
-        option = answers.get(item.key)
-        if option is None or option == "":
-            chars.append(UNANSWERED)
-            continue
-        try:
-            index = item.option_keys.index(option)
-        except ValueError:
-            raise SheetError("unknown_option", item.key, option) from None
-        if index > 9:
-            raise SheetError("too_many_options", item.key)
-        chars.append(str(index))
-    return "".join(chars)
+    return SheetCodes(items).encode(answers)
 
 
 def decode(items: Sequence[ItemShape], compact: str) -> dict[str, str | None]:

@@ -11,6 +11,7 @@ voting is never written to the audit chain.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -32,7 +33,7 @@ from phieukin.ballots.services.common import (
     locked_box,
     sheet_error,
 )
-from phieukin.ballots.sheet import ItemShape, SheetError, encode
+from phieukin.ballots.sheet import UNANSWERED, ItemShape, SheetCodes, SheetError
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.core.ids import random_id
 from phieukin.rounds.lifecycle import BoxState
@@ -48,6 +49,7 @@ class BoxSpec:
 
     box_id: int
     shapes: list[ItemShape]
+    codes: SheetCodes
     subject_ids: frozenset[int]
     comment_limit: int
     public_key: bytes | None
@@ -73,9 +75,11 @@ def box_spec(box_id: int, *, opened_at: Any = None) -> BoxSpec:
     box = BallotBox.objects.select_related("conference__round__questionnaire").get(pk=box_id)
     limit = box.conference.round.questionnaire.comment_max_length
     public_key = BoxKey.objects.filter(box_id=box_id).values_list("public_key", flat=True).first()
+    shapes = shapes_for(box)
     spec = BoxSpec(
         box_id=box_id,
-        shapes=shapes_for(box),
+        shapes=shapes,
+        codes=SheetCodes(shapes),
         subject_ids=frozenset(
             Subject.objects.filter(conference_id=box.conference_id).values_list("pk", flat=True)
         ),
@@ -142,7 +146,6 @@ def _ballot_rows(spec: BoxSpec, sheets: list[SheetInput], group_id: int | None) 
     seen: set[int] = set()
     checked: list[tuple[int, str, str]] = []
     limit = spec.comment_limit
-    item_keys = [s.key for s in shapes]
     for sheet in sheets:
         if sheet.subject_id not in subject_ids:
             raise DomainError(_("Unknown leader on the ballot."), code="unknown_subject")
@@ -150,16 +153,14 @@ def _ballot_rows(spec: BoxSpec, sheets: list[SheetInput], group_id: int | None) 
             raise DomainError(_("A leader appears twice on the ballot."), code="duplicate_subject")
         seen.add(sheet.subject_id)
         try:
-            answers = encode(shapes, sheet.answers)
+            answers = spec.codes.encode(sheet.answers)
         except SheetError as exc:
             raise sheet_error(exc, shapes) from exc
-        # Items are named by their number on the ballot, never by their key.
-        missing = [
-            str(number)
-            for number, (_key, char) in enumerate(zip(item_keys, answers, strict=True), start=1)
-            if char == "-"
-        ]
-        if missing:
+        if UNANSWERED in answers:
+            # Items are named by their number on the ballot, never by their key.
+            missing = [
+                str(number) for number, char in enumerate(answers, start=1) if char == UNANSWERED
+            ]
             raise DomainError(
                 _("Please answer every question (missing: number %(items)s).")
                 % {"items": ", ".join(missing)},
@@ -188,7 +189,7 @@ def check_sheets(*, box: BallotBox, sheets: list[SheetInput]) -> None:
     """Raise a DomainError when *sheets* would be refused by :func:`cast_ballot` (review step)."""
     spec = box_spec(box.pk)
     _ballot_rows(
-        BoxSpec(spec.box_id, spec.shapes, spec.subject_ids, spec.comment_limit, None, 0),
+        dataclasses.replace(spec, public_key=None, padded_size=0),
         sheets,
         None,
     )
@@ -373,7 +374,7 @@ def enter_paper_ballot(
             raise DomainError(_("The group is not part of this round."), code="bad_group")
         spec = box_spec(locked.pk, opened_at=locked.opened_at)
         try:
-            compact = encode(spec.shapes, answers)
+            compact = spec.codes.encode(answers)
         except SheetError as exc:
             raise sheet_error(exc, spec.shapes) from exc
         ballot = _stored(
