@@ -49,6 +49,7 @@ DOUBTS: dict[str, Promise] = {
     "correction": _("a box scribbled over and another marked (a correction?)"),
     "faint_mark": _("a faint or small mark"),
     "smudge": _("a grey smear over a box, not a stroke"),
+    "erased": _("a mark rubbed out: grey left over the whole box"),
     "mark_outside_box": _("ink beside the boxes"),
     "box_not_found": _("boxes not visible"),
     "uneven_light": _("a shadow or uneven light across the boxes"),

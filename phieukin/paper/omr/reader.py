@@ -84,6 +84,13 @@ OUTSIDE_SHARE = 1.0  # more ink around a box than in it: a stroke from elsewhere
 # from a finger or a sleeve), not a stroke; a box filled in is plainly dark and never
 # tested so.
 SMUDGE_RADIUS_MM = 1.15
+# An eraser leaves a film of graphite over the whole box, under what is left of the
+# strokes: the lightest tenth of the interior stays this much darker than the paper
+# around the box. A light tick, cross, dot or dash leaves paper between its strokes (at
+# most -0.0007 over 1,929 read as marked in three benchmark samples; an erased cross
+# read as a vote, 0.017). Plainly dark marks are not tested: a dense cross at 150 dpi
+# leaves little paper (up to 0.028).
+ERASED_FLOOR = 0.01
 BLACKED_OUT = 0.55  # a box this dark looks scribbled over (a correction)
 RING_IN_MM = 0.45
 RING_OUT_MM = 2.6
@@ -113,6 +120,14 @@ ROW_MARGIN = 0.025  # an "empty" box this much darker than the rest of its row: 
 ROW_SIGMAS = 3.0  # ... and this many times its own noise
 ROW_SOFT_MARGIN = 0.02  # or its smoothed interior this much darker than the row's ...
 ROW_SOFT_SIGMAS = 1.4  # ... and this many times the box's noise (smoothing divides it)
+# On a row whose other boxes are all empty, a box standing out from every one of them is
+# a very light stroke even below those margins (a tick on a phone photo, 0.013 above the
+# darkest other box, smoothed 0.009). Of 12,600 empty boxes of blank rows (3,100 rows of
+# three benchmark samples), the three that stood out so had the band around them darker
+# than the row's too (a fold's shadow, a crease); erased marks stood out as well.
+ROW_OUTLIER = 0.01  # darker than the row's darkest other box by this much ...
+ROW_OUTLIER_SOFT = 0.007  # ... smoothed too, and more than the box's own noise ...
+# ... while the band around it is no darker than the row's darkest band.
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -700,6 +715,15 @@ def _smeared(m: BoxMeasure) -> bool:
     return float(distance.max()) >= SMUDGE_RADIUS_MM * SCALE
 
 
+def _greyed(m: BoxMeasure) -> bool:
+    """Return whether grey covers the whole interior of a box (what an eraser leaves).
+
+    Strokes cover part of a box: its lightest tenth is paper, as light as the band
+    around the box. Rubbed-out graphite darkens all of it.
+    """
+    return bool(m.inner.size) and _percentile(m.inner, 10) - m.ring_median > ERASED_FLOOR
+
+
 def _soft_peak(m: BoxMeasure) -> float:
     return m.soft_peak - m.inner_median if m.soft.size else 0.0
 
@@ -801,6 +825,8 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
             return "unsure", "uneven_light"
         if not plainly_dark and _smeared(m):
             return "unsure", "smudge"
+        if not plainly_dark and _greyed(m):
+            return "unsure", "erased"
         return "filled", ""
     # Faint but extended: a very light pencil stroke whose pixels each hide in the noise
     # stands out once its neighbourhood is averaged; noise does not.
@@ -827,6 +853,7 @@ def _against_the_row(
         return states
     peaks = [m.peak if m is not None else 0.0 for m in measures]
     softs = [m.soft_peak if m is not None else 0.0 for m in measures]
+    rings = [m.ring_peak if m is not None else 0.0 for m in measures]
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
         if state == "empty" and m is not None:
@@ -835,12 +862,37 @@ def _against_the_row(
             # A light stroke on a noisy photo hides in the pixels' noise but not once its
             # neighbourhood is averaged: the smoothed interior against the row's.
             softer = softs[i] - float(np.median([softs[j] for j in others]))
-            if darker > max(ROW_MARGIN, ROW_SIGMAS * m.noise) or softer > max(
-                ROW_SOFT_MARGIN, ROW_SOFT_SIGMAS * m.noise
+            if (
+                darker > max(ROW_MARGIN, ROW_SIGMAS * m.noise)
+                or softer > max(ROW_SOFT_MARGIN, ROW_SOFT_SIGMAS * m.noise)
+                or (
+                    all(states[j][0] == "empty" for j in others)
+                    and _row_outlier(
+                        m,
+                        [peaks[j] for j in others],
+                        [softs[j] for j in others],
+                        [rings[j] for j in others],
+                    )
+                )
             ):
                 state, reason = "unsure", "faint_mark"
         out.append((state, reason))
     return out
+
+
+def _row_outlier(m: BoxMeasure, peaks: list[float], softs: list[float], rings: list[float]) -> bool:
+    """Return whether a box stands out from every other box of its row, and only inside.
+
+    ``peaks``, ``softs`` and ``rings`` are the other boxes' robust peaks of interior,
+    smoothed interior and band. A very light tick leaves the band around its box as
+    the row's; a crease, a fold's shadow or a crumple darkens it as well.
+    """
+    beyond = m.peak - max(peaks)
+    return (
+        beyond > max(ROW_OUTLIER, m.noise)
+        and m.soft_peak - max(softs) > ROW_OUTLIER_SOFT
+        and m.ring_peak <= max(rings)
+    )
 
 
 def classify(item_key: str, measures: list[BoxMeasure | None], cal: Calibration) -> ItemReading:

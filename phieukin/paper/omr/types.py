@@ -132,7 +132,8 @@ class ItemReading:
     ``ballots.sheet``) when ``status == "marked"``, else None. ``fills`` holds the ink
     share of each option's box holding plain ink (0–1). ``reason`` is empty for a clear
     reading and names the doubt otherwise (``several_marks``, ``faint_mark``,
-    ``mark_outside_box``, ``box_not_found``, ``correction``, ``uneven_light``, ``smudge``).
+    ``mark_outside_box``, ``box_not_found``, ``correction``, ``uneven_light``, ``smudge``,
+    ``erased``).
     """
 
     item_key: str

@@ -519,6 +519,17 @@ SILENT_ERRORS_SEEN = [
     # lower quarter of every eighth it crosses; there two eighths were dark all over
     # (0.16 and 0.21; circles: ≤ 0.07).
     pytest.param(4715, 5404, 0, "nd13", "stray", "uneven_light", id="stroke-at-shadow-edge"),
+    # A very light tick on a 150 dpi phone photo, on a row otherwise blank, stored as "no
+    # answer": its darkest part stood 0.013 above the darkest other box of the row
+    # (0.029 against 0.012–0.016), under the page's margins and the row's. It stands out
+    # from every other box of its row, smoothed too, while the band around it is no
+    # darker than theirs (a crease's or a fold's shadow darkens both).
+    pytest.param(4722, 126, 1, "nd16", "very_light", "faint_mark", id="tick-above-blank-row"),
+    # A pencil cross rubbed out on a 150 dpi phone photo, counted as a vote: its ghost
+    # strokes stood 0.147 above the box's median and their body 0.1300 just over a
+    # mark's. What the eraser left covers the whole box: its lightest tenth is 0.017
+    # darker than the paper around it, where a stroke leaves paper.
+    pytest.param(4722, 642, 0, "nd13", "erased", "erased", id="erased-grey-floor"),
 ]
 
 
