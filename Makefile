@@ -33,9 +33,13 @@ imports: setup
 typecheck: setup
 	$(VENV)/bin/mypy phieukin
 
+# Two pytest-xdist workers (CI has two cores), a test file per worker at a time: each
+# worker has its own test database, Redis databases (phieukin/testing/children.py) and
+# free ports. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= 2
 pytest: setup
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint pytest
 

@@ -8,7 +8,7 @@ import dj_database_url
 import pytest
 from django.db import connection
 
-from phieukin.testing.children import database_url, redis_url
+from phieukin.testing.children import database_url, for_this_worker, redis_url
 
 
 @pytest.mark.django_db
@@ -23,8 +23,20 @@ def test_the_database_url_of_a_child_names_the_tests_own_database() -> None:
 
 
 def test_the_redis_url_is_taken_from_the_environment(monkeypatch: Any) -> None:
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     monkeypatch.setenv("PHIEUKIN_TEST_SOME_REDIS", "redis://127.0.0.1:6379/13")
     assert redis_url("PHIEUKIN_TEST_SOME_REDIS", example="x") == "redis://127.0.0.1:6379/13"
+
+
+def test_each_xdist_worker_gets_its_own_redis_databases(monkeypatch: Any) -> None:
+    monkeypatch.setenv("PHIEUKIN_TEST_SOME_REDIS", "redis://127.0.0.1:6379/9")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    assert redis_url("PHIEUKIN_TEST_SOME_REDIS", example="x") == "redis://127.0.0.1:6379/9"
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert redis_url("PHIEUKIN_TEST_SOME_REDIS", example="x") == "redis://127.0.0.1:6379/11"
+    # CI's broker (15) and cache (14): gw1 wraps round to 1 and 0, the password kept.
+    assert for_this_worker("redis://:pw@h:1/15") == "redis://:pw@h:1/1"
+    assert for_this_worker("redis://:pw@h:1/14") == "redis://:pw@h:1/0"
 
 
 def test_without_redis_the_test_is_skipped_on_a_developers_machine(monkeypatch: Any) -> None:

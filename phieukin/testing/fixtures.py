@@ -14,13 +14,16 @@ browser, :func:`sign_in_in_browser`).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
@@ -28,18 +31,39 @@ from django.test import Client
 
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.accounts.services import enrol_known_second_factor
+from phieukin.questionnaires import services as questionnaire_services
 from phieukin.questionnaires.models import Questionnaire
 from phieukin.questionnaires.services import import_default_template
+from phieukin.questionnaires.yamlio import QuestionnaireSpec, parse_questionnaire
 from phieukin.rounds.models import BallotBox, Round
 from phieukin.rounds.services import create_round, open_round
 from phieukin.testing.setup import long_bien_with_leaders
 from phieukin.units.models import Position, PositionType, Unit, UnitKind
 
+_real_safe_load = yaml.safe_load
+
+
+@functools.cache
+def _loaded_yaml(text: str) -> Any:
+    return _real_safe_load(text)
+
+
+def _safe_load_once(text: str) -> Any:
+    """Load *text* as ``yaml.safe_load`` does, keeping each text's data (deep-copied)."""
+    return copy.deepcopy(_loaded_yaml(text))
+
 
 @pytest.fixture
 def district(db: Any) -> Unit:
-    """Return Quận Long Biên with its 14 wards, each post held by a fictional person."""
-    return long_bien_with_leaders()
+    """Return Quận Long Biên with its 14 wards, each post held by a fictional person.
+
+    The units file is loaded once per session (PyYAML's pure-Python loader, ~0.05 s a
+    test, ~1,160 tests); the import itself runs as always. Only this fixture's call
+    is served from the kept data: tests of the import load their files for real.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yaml, "safe_load", _safe_load_once)
+        return long_bien_with_leaders()
 
 
 @pytest.fixture
@@ -48,10 +72,31 @@ def wards(district: Unit) -> list[Unit]:
     return list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key"))
 
 
+@functools.cache
+def _sample_spec(text: str) -> QuestionnaireSpec:
+    return parse_questionnaire(text)
+
+
+def _parse_sample_once(text: str) -> QuestionnaireSpec:
+    """Parse *text* as the product does, keeping the spec of each text already parsed.
+
+    The parser is pure; each caller gets its own deep copy of the kept spec.
+    """
+    return copy.deepcopy(_sample_spec(text))
+
+
 @pytest.fixture
 def questionnaire(db: Any) -> Questionnaire:
-    """Return the sample 21-item questionnaire."""
-    return import_default_template(actor=None)
+    """Return the sample 21-item questionnaire, imported by the product's service.
+
+    The import parses the shipped YAML twice with PyYAML's pure-Python loader (~0.17 s a
+    test, ~770 tests); here the file is parsed once per session and the rows are
+    written through ``import_default_template`` as always. Only this fixture's call is
+    served from the kept spec: tests of the import and of uploads parse for real.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(questionnaire_services, "parse_questionnaire", _parse_sample_once)
+        return import_default_template(actor=None)
 
 
 PERSONA_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"

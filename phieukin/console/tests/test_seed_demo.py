@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 
 from phieukin.accounts.models import Membership, Role, User
@@ -18,11 +21,24 @@ from phieukin.rounds.models import BallotBox, Conference, Round, Subject
 from phieukin.units.models import Person, Reorganisation, Tenure, Unit, UnitKind
 
 
-@pytest.fixture
-def seeded(db: Any) -> str:
-    out = StringIO()
-    call_command("seed_demo", "--respondents", "10", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """Seed the demo once for the module (~15 s), inside a transaction rolled back at the end.
+
+    Each test still runs in its own rolled-back block within it (``django_db``), so the
+    second run of the command in one test is not seen by the other.
+    """
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with fast, django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = StringIO()
+            call_command("seed_demo", "--respondents", "10", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def _check_structure() -> None:
@@ -99,6 +115,7 @@ def _check_logins(seeded: str) -> None:
     assert User.objects.get(username="tuyengiao").check_password("demo12345")
 
 
+@pytest.mark.django_db
 def test_running_it_again_duplicates_nothing_and_prints_the_logins(seeded: str) -> None:
     counts = (
         Unit.objects.count(),
@@ -161,6 +178,7 @@ def _check_audit() -> None:
     assert report.checked > 100
 
 
+@pytest.mark.django_db
 def test_the_demo_is_complete_realistic_and_audited(seeded: str) -> None:
     """Build the 2022 district, its 28 leaders and two published rounds, the 2025
     reorganisation, and the open 2026 round of the city over today's four wards."""
