@@ -440,15 +440,25 @@ def _sqlite_scrub(deadline: float) -> ScrubReport:
     leftovers: dict[str, int] = {}
     attempts = 0
     with connection.cursor() as cursor:
-        while True:
-            attempts += 1
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            if not cursor.fetchone()[0]:
-                break
-            if time.monotonic() >= deadline:
-                leftovers["wal"] = 1
-                break
-            time.sleep(0.1)
+        # A checkpoint blocked by a reader waits in SQLite's busy handler for the
+        # connection's whole busy timeout (30 s), not for the scrub's deadline: each
+        # attempt may wait only for what is left of it, then the usual timeout returns.
+        cursor.execute("PRAGMA busy_timeout")
+        busy_timeout = int(cursor.fetchone()[0])
+        try:
+            while True:
+                attempts += 1
+                left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+                cursor.execute(f"PRAGMA busy_timeout = {left_ms}")
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                if not cursor.fetchone()[0]:
+                    break
+                if time.monotonic() >= deadline:
+                    leftovers["wal"] = 1
+                    break
+                time.sleep(0.1)
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {busy_timeout}")
     return ScrubReport(not leftovers, attempts, leftovers)
 
 
