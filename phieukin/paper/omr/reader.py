@@ -128,7 +128,7 @@ ROW_SOFT_SIGMAS = 1.4  # ... and this many times the box's noise (smoothing divi
 ROW_OUTLIER = 0.01  # darker than the row's darkest other box by this much ...
 ROW_OUTLIER_SOFT = 0.007  # ... smoothed too, and more than the box's own noise ...
 # ... while the band around it is no darker than the row's darkest band.
-SOFT_ONLY = "soft_only"  # a box's internal state: only its smoothed interior holds a trace
+TEXTURE = "texture"  # a box's internal state: a trace only smoothed or around it; the row decides
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -765,24 +765,33 @@ def _shaded(m: BoxMeasure) -> bool:
     return m.noise > UNEVEN_NOISE / 2 and _uneven(m)
 
 
+def _levels(m: BoxMeasure, cal: Calibration) -> tuple[float, float]:
+    """Return the depths above which a pixel of a box's interior and of its band is a trace.
+
+    Where the scan is noisier than on most of the page (JPEG blocks, a shadow), the
+    box's own spread raises its trace level: a trace stands out of its own noise. The
+    band around a box is mostly paper even when the box holds a mark. The raise is
+    capped: a box is never blinder than the page by more than LOCAL_CAP.
+    """
+    local = m.ring_median + LOCAL_SIGMAS * m.noise
+    inner_level = min(max(cal.inner_trace, local), cal.inner_trace + LOCAL_CAP)
+    ring_level = min(max(cal.ring_trace, local), cal.ring_trace + LOCAL_CAP)
+    return inner_level, ring_level
+
+
 def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
-    """Classify one box: (``filled``|``circled``|``empty``|``unsure``, reason).
+    """Classify one box: (``filled``|``circled``|``empty``|``unsure``|``texture``, reason).
 
     ``empty`` only when neither the interior nor the band around the box holds more
     than noise; ``filled`` only for a confident dark stroke with some extent;
     ``circled`` when a ring of trace surrounds an otherwise clean box; ``unsure`` with
     ``uneven_light`` when most of the band around the box is darker than paper (a
-    shadow's edge across it).
+    shadow's edge across it); ``texture`` (with the reason it has unless its row's paper
+    explains it) when the interior holds no trace but a smoothed one, or the band does.
     """
     if m is None or m.border < BORDER_PRESENT:
         return "unsure", "box_not_found"
-    # Where the scan is noisier than on most of the page (JPEG blocks, a shadow), the
-    # box's own spread raises its trace level: a trace stands out of its own noise.
-    # The band around a box is mostly paper even when the box holds a mark.
-    # The raise is capped: a box is never blinder than the page by more than LOCAL_CAP.
-    local = m.ring_median + LOCAL_SIGMAS * m.noise
-    inner_level = min(max(cal.inner_trace, local), cal.inner_trace + LOCAL_CAP)
-    ring_level = min(max(cal.ring_trace, local), cal.ring_trace + LOCAL_CAP)
+    inner_level, ring_level = _levels(m, cal)
     # Most of the band around the box darker than a trace, or its paper far from even,
     # and eighths of the band differing all over: a shadow's edge or a band of uneven
     # light across the box (a thick circle darkens the band too, but not the paper
@@ -834,46 +843,51 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     soft_trace = int(np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin))
     if inner_trace <= TRACE_PX and ring_trace <= TRACE_PX and soft_trace <= SOFT_PX_COUNT:
         return "empty", ""
-    if inner_trace <= TRACE_PX and ring_trace > TRACE_PX:
-        return "unsure", "mark_outside_box"
-    if inner_trace <= TRACE_PX and ring_trace <= TRACE_PX:
-        return "unsure", SOFT_ONLY  # the row decides (see _against_the_row)
+    if inner_trace <= TRACE_PX:
+        # Nothing inside the box but a smoothed trace, or a trace around it: the quiet
+        # boxes of its row decide whether that is the paper's (see _settle_texture).
+        return TEXTURE, "mark_outside_box" if ring_trace > TRACE_PX else "faint_mark"
     return "unsure", "faint_mark"
 
 
 def _texture_explains(m: BoxMeasure, cal: Calibration, others: list[BoxMeasure]) -> bool:
-    """Return whether a box's smoothed trace is no more than the paper of its own row.
+    """Return whether a box's smoothed trace and the trace around it are its row's paper.
 
-    ``others`` are the row's other boxes that hold no trace of their own but, at most,
-    a smoothed one. Print showing through thin paper, a photo's grain or a crumpled
-    sheet's facets darken the smoothed interior of several boxes of a row alike (on 898
-    pages of one benchmark seed, 98 of the 114 boxes sent to review on this sign alone
-    held no ink); a light stroke darkens its own box. The row's level is the median of those
-    boxes', never lower than the page's; the box's smoothed interior must stand out of
-    it by the page's margin, as out of the page's level before.
+    ``others`` are the row's other boxes that hold no trace inside (at most a smoothed
+    one or one around them). Print showing through thin paper, a photo's grain or a
+    crumpled sheet's facets darken several boxes of a row alike, inside and around; a
+    light stroke darkens its own box or its own surroundings. On 898 pages of one
+    benchmark seed, 98 of the 114 boxes sent to review on a smoothed trace alone held no
+    ink, and 10 of the 49 sent to review for a trace beside them with none inside were
+    blank boxes under show-through or creases whose band stood no darker than their
+    row's. The row's level is the median of those boxes' robust peaks, never lower than
+    the page's; the box must stand the page's margin above it, as above the page's.
     """
     if not others:
         return False
-    row = float(np.median([_soft_peak(o) for o in others]))
-    level = max(cal.soft, row) + cal.soft_margin
-    return int(np.count_nonzero(m.soft - m.inner_median > level)) <= SOFT_PX_COUNT
+    soft = max(cal.soft, float(np.median([_soft_peak(o) for o in others]))) + cal.soft_margin
+    if np.count_nonzero(m.soft - m.inner_median > soft) > SOFT_PX_COUNT:
+        return False
+    _inner_level, ring_level = _levels(m, cal)
+    ring = max(ring_level, float(np.median([o.ring_peak for o in others])) + cal.ring_margin)
+    return int(np.count_nonzero(m.ring > ring)) <= TRACE_PX
 
 
-def _settle_soft(
+def _settle_texture(
     states: list[tuple[str, str]], measures: list[BoxMeasure | None], cal: Calibration
 ) -> list[tuple[str, str]]:
-    """Decide the boxes whose only trace is smoothed (``SOFT_ONLY``) against their row."""
+    """Decide the boxes left to their row (``TEXTURE``): empty, or unsure as they were."""
+    row_size = sum(o is not None for o in measures)
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
-        if reason == SOFT_ONLY:
+        if state == TEXTURE:
             quiet = [
                 o
                 for j, o in enumerate(measures)
-                if o is not None and j != i and states[j] in (("empty", ""), ("unsure", SOFT_ONLY))
+                if o is not None and j != i and states[j][0] in ("empty", TEXTURE)
             ]
-            row_size = sum(o is not None for o in measures)
             paper = m is not None and row_size >= 3 and _texture_explains(m, cal, quiet)
-            state, reason = ("empty", "") if paper else ("unsure", "faint_mark")
+            state, reason = ("empty", "") if paper else ("unsure", reason)
         out.append((state, reason))
     return out
 
@@ -887,10 +901,11 @@ def _against_the_row(
     widens, and a very light tick on clean paper can stay under it. The other boxes of
     the same item are the nearest paper printed and scanned alike: a box whose darkest
     part stands ``ROW_MARGIN`` (and several times its own noise) above theirs holds
-    something a person would see. Boxes whose only trace is smoothed are first settled
-    against the same row (:func:`_settle_soft`); those found to be paper are tested so too.
+    something a person would see. Boxes whose only trace is smoothed or around them are
+    first settled against the same row (:func:`_settle_texture`); those found to be
+    paper are tested so too.
     """
-    states = _settle_soft(states, measures, cal)
+    states = _settle_texture(states, measures, cal)
     if sum(m is not None for m in measures) < 3:
         return states
     peaks = [m.peak if m is not None else 0.0 for m in measures]
