@@ -1094,7 +1094,7 @@ def _flatten_creases(canon: np.ndarray, page: PageLayout) -> np.ndarray:
     reach = _px(CREASE_REACH_MM)
     strip = _px(CREASE_STRIP_MM)
     out = canon
-    plans: list[tuple[bool, int, int, np.ndarray]] = []
+    plans: list[tuple[bool, list[tuple[int, int]], np.ndarray, np.ndarray]] = []
 
     # Horizontal creases, along the rows of the items.
     margins = [(_px(3.0), _px(left - 2.0)), (_px(right + 2.0), width - _px(3.0))]
@@ -1112,13 +1112,14 @@ def _flatten_creases(canon: np.ndarray, page: PageLayout) -> np.ndarray:
     profiles = [_paper_profile(canon[a:b, x0:x1].T) for a, b in parts + rows]
     plans += _crease_plans(profiles, len(parts), rows, reach, horizontal=False)
 
-    for horizontal, a, b, factor in plans:
+    for horizontal, strips, bases, dips in plans:
         if out is canon:
             out = canon.astype(np.float32)
+        lift = _blend(strips, bases, dips)
         if horizontal:
-            out[y0:y1, a:b] *= factor[:, None]
+            out[y0:y1, strips[0][0] : strips[-1][1]] *= lift
         else:
-            out[a:b, x0:x1] *= factor[None, :]
+            out[strips[0][0] : strips[-1][1], x0:x1] *= lift.T
     if out is canon:
         return canon
     result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
@@ -1132,37 +1133,64 @@ def _crease_plans(
     reach: int,
     *,
     horizontal: bool,
-) -> list[tuple[bool, int, int, np.ndarray]]:
-    """Return, for each strip, the factor bringing its paper back (see _flatten_creases).
+) -> list[tuple[bool, list[tuple[int, int]], np.ndarray, np.ndarray]]:
+    """Return the factors bringing the strips' paper back (see _flatten_creases).
 
     ``profiles`` holds the paper of the margins first, then of the strips. A place is a
     crease when a dip lies within ``reach`` of it in every margin and in at least
     ``CREASE_SHARE`` of the strips. On a folded page each strip's paper is then brought
     to its own level all along: the crease's dip (where no deeper than a crease can be)
     and the step of light a fold leaves between its two halves. Nothing changes on a
-    page without a crease.
+    page without a crease. Returned as one plan: the strips, each strip's factor for the
+    paper's level (``bases``, one row per strip) and for the crease's dip (``dips``);
+    see :func:`_blend`.
     """
     if not strips or not margins:
         return []
-    dips = [_dips(profile) for profile in profiles]
-    seen = [_near((f > 1 + CREASE_MIN) & (f <= 1 + CREASE_MAX), reach) for _c, f in dips]
+    found = [_dips(profile) for profile in profiles]
+    seen = [_near((f > 1 + CREASE_MIN) & (f <= 1 + CREASE_MAX), reach) for _c, f in found]
     crease = np.logical_and.reduce(seen[:margins])
     votes = np.sum(seen[margins:], axis=0)
     crease &= votes >= CREASE_SHARE * len(strips)
     if not crease.any():
         return []
     support = _near(crease, reach)
-    plans = []
-    for (a, b), profile, (closed, factor) in zip(
-        strips, profiles[margins:], dips[margins:], strict=True
-    ):
+    bases, dips = [], []
+    for profile, (closed, factor) in zip(profiles[margins:], found[margins:], strict=True):
         # The crease itself row by row; elsewhere the paper's level, lightly smoothed.
         smooth = cv2.GaussianBlur(closed.reshape(-1, 1), (1, 0), 1.5).ravel()
         paper = np.where(support & (factor <= 1 + CREASE_MAX), profile, smooth)
         level = float(np.median(closed))
         lift = np.clip(level / np.maximum(paper, 1.0), 1 / (1 + CREASE_MAX), 1 + CREASE_MAX)
-        plans.append((horizontal, a, b, lift.astype(np.float32)))
-    return plans
+        base = np.clip(level / np.maximum(smooth, 1.0), 1 / (1 + CREASE_MAX), 1 + CREASE_MAX)
+        bases.append(base)
+        dips.append(lift / base)
+    return [(horizontal, strips, np.array(bases, np.float32), np.array(dips, np.float32))]
+
+
+def _blend(strips: list[tuple[int, int]], bases: np.ndarray, dips: np.ndarray) -> np.ndarray:
+    """Return the factor of every pixel of the strips (along, across), without steps.
+
+    Each strip's paper is followed along its length; where it differs from the next
+    strip's (print, a shadow, light across the page), a factor constant across each
+    strip would leave a step of a few per cent at their border, and a box lying on it
+    a smoothed trace. The level's factor is therefore drawn linearly from one strip's
+    middle to the next's; the crease's own dip, a line a few pixels wide, stays each
+    strip's.
+    """
+    start, stop = strips[0][0], strips[-1][1]
+    across = np.arange(start, stop, dtype=np.float32)
+    middles = np.array([(a + b - 1) / 2 for a, b in strips], dtype=np.float32)
+    weights = np.stack(
+        [
+            np.interp(across, middles, np.eye(len(strips), dtype=np.float32)[k])
+            for k in range(len(strips))
+        ]
+    )
+    field: np.ndarray = bases.T @ weights.astype(np.float32)
+    for k, (a, b) in enumerate(strips):
+        field[:, a - start : b - start] *= dips[k][:, None]
+    return field
 
 
 def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) -> PageReading:
