@@ -855,15 +855,16 @@ def _texture_explains(m: BoxMeasure, cal: Calibration, others: list[BoxMeasure])
 
     ``others`` are the row's other boxes that hold no trace inside (at most a smoothed
     one or one around them). Print showing through thin paper, a photo's grain or a
-    crumpled sheet's facets darken several boxes of a row alike, inside and around; a
-    light stroke darkens its own box or its own surroundings. On 898 pages of one
-    benchmark seed, 98 of the 114 boxes sent to review on a smoothed trace alone held no
-    ink, and 10 of the 49 sent to review for a trace beside them with none inside were
-    blank boxes under show-through or creases whose band stood no darker than their
-    row's. The row's level is the median of those boxes' robust peaks, never lower than
-    the page's; the box must stand the page's margin above it, as above the page's.
+    crumpled sheet's facets darken a box, the band around it and the other boxes of its
+    row alike; a light stroke darkens its own box (or its own surroundings). So the
+    darkest part of the interior must stand no higher above its median than the band's
+    above its own, and the box no more than the page's margins above the least
+    textured of those other boxes (never less than above the page's level). On 898
+    pages of one benchmark seed, 98 of the 114 boxes sent to review on a smoothed trace
+    alone held no ink, and 10 of the 49 sent to review for a trace beside them with
+    none inside were blank boxes under show-through or creases.
     """
-    if not others:
+    if not others or m.peak - m.inner_median > m.ring_peak - m.ring_median:
         return False
     soft = max(cal.soft, float(np.median([_soft_peak(o) for o in others]))) + cal.soft_margin
     if np.count_nonzero(m.soft - m.inner_median > soft) > SOFT_PX_COUNT:
