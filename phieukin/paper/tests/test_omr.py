@@ -541,8 +541,8 @@ def test_a_light_tick_under_show_through_is_never_no_answer() -> None:
             1.0,
             2,
         )
-        stroke = cv2.GaussianBlur(stroke, (0, 0), 0.8)
-        image = np.clip(canon * (1 - 0.07 * stroke / stroke.max()), 0, 255).astype(np.uint8)
+        blurred = cv2.GaussianBlur(stroke, (0, 0), 0.8)
+        image = np.clip(canon * (1 - 0.07 * blurred / blurred.max()), 0, 255).astype(np.uint8)
         read = next(
             r for r in read_items(_flatten_creases(image, layout), layout) if r.item_key == "nd05"
         )
