@@ -489,6 +489,66 @@ def test_a_light_line_drawn_along_a_row_or_down_a_column_is_never_no_answer() ->
     ]
 
 
+def test_a_fold_leaves_no_step_of_light_between_the_strips_it_is_followed_in() -> None:
+    # Benchmark seed 4722, copy 36, page 2: a folded sheet, scanned at 200 dpi. Its paper
+    # was levelled in strips 30 mm wide, each by its own factor; where two strips met
+    # inside the third box of a row, their factors differed by a few per cent and the
+    # step read as a smoothed trace: two ticks elsewhere in the rows went to review.
+    for key, option in (("nd14", 0), ("nd15", 1)):
+        truth, item = _read_mix_item(4722, 36, 0.15, 1, key)
+        assert truth.style == "tick" and truth.option == option
+        assert (item.status, item.option_index) == ("marked", option), item
+
+
+def test_print_showing_through_around_a_box_is_not_ink_beside_it() -> None:
+    # Benchmark seed 4721, copy 38, page 1 (thin paper, 300 dpi): the back's text shows
+    # through across the row of item nd05 and into the band around a blank box, as
+    # around the other blank boxes of the row; the ballpoint mark went to review as "ink
+    # beside the boxes".
+    truth, item = _read_mix_item(4721, 38, 0.15, 0, "nd05")
+    assert truth.style == "ballpoint" and truth.option == 2
+    assert (item.status, item.option_index) == ("marked", 2), item
+
+
+def test_a_light_tick_under_show_through_is_never_no_answer() -> None:
+    # The same page: a light tick 7 % darker than paper (as light as the lightest very
+    # light pencil the corpus draws) in any blank box of a row crossed by the back's
+    # print stands out of the band around its box, whatever the texture of the row: never
+    # "no answer" nor another option. (At 5 % it hides in this page's noise in any box,
+    # for this reader and the one before it alike.)
+    from phieukin.paper.omr.reader import SCALE, _flatten_creases, read_items
+
+    drawn, _plan = copy_pages(4721, 38, 0.15)[0]
+    reading = _read_mix(drawn.image)
+    canon = reading.page_image
+    assert canon is not None
+    layout = _mix_layouts()[
+        (reading.sheet.questionnaire_code, reading.sheet.questionnaire_version)
+    ].page(reading.sheet.page)
+    item = next(i for i in layout.items if i.key == "nd05")
+    for index, box in enumerate(item.boxes):
+        if index == 2:
+            continue
+        stroke = np.zeros(canon.shape, np.float32)
+        corner = (round((box.x + 2.0) * SCALE), round((box.y + box.h - 1.2) * SCALE))
+        cv2.line(
+            stroke, (round((box.x + 1.2) * SCALE), round((box.y + 2.5) * SCALE)), corner, 1.0, 2
+        )
+        cv2.line(
+            stroke,
+            corner,
+            (round((box.x + box.w - 1.0) * SCALE), round((box.y + 1.0) * SCALE)),
+            1.0,
+            2,
+        )
+        blurred = cv2.GaussianBlur(stroke, (0, 0), 0.8)
+        image = np.clip(canon * (1 - 0.07 * blurred / blurred.max()), 0, 255).astype(np.uint8)
+        read = next(
+            r for r in read_items(_flatten_creases(image, layout), layout) if r.item_key == "nd05"
+        )
+        assert read.status == "ambiguous", (index, read)
+
+
 # Pages of the benchmark's product mix whose reading was once stored without review:
 # (seed, copy, page, item, drawn style, the doubt it must now be sent to review with).
 SILENT_ERRORS_SEEN = [

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from phieukin.paper.omr.reader import _median, _percentile
+from phieukin.paper.omr.reader import _blend, _median, _percentile
 
 depths = st.floats(-0.5, 1.5, width=32, allow_nan=False, allow_infinity=False)
 
@@ -37,3 +37,20 @@ def test_the_fast_percentile_equals_numpys_in_double_precision(
     values: np.ndarray, q: float
 ) -> None:
     assert _percentile(values, q) == float(np.percentile(values.astype(np.float64), q))
+
+
+def test_the_levelling_of_a_folded_page_has_no_step_between_its_strips() -> None:
+    # Three strips whose paper factors differ by 4 % and 6 %: each strip's middle keeps
+    # its own factor, and from one middle to the next the factor changes by a small
+    # amount per pixel, never by a step; the crease's dip (row 5) stays each strip's.
+    strips = [(0, 180), (180, 360), (360, 540)]
+    bases = np.array([[1.00] * 10, [1.04] * 10, [0.98] * 10], dtype=np.float32)
+    dips = np.ones((3, 10), dtype=np.float32)
+    dips[:, 5] = [1.05, 1.06, 1.07]
+    field = _blend(strips, bases, dips)
+    assert field.shape == (10, 540)
+    for k, (a, b) in enumerate(strips):
+        middle = (a + b - 1) // 2
+        assert abs(field[0, middle] - bases[k, 0]) < 1e-3
+        assert abs(field[5, middle] - bases[k, 5] * dips[k, 5]) < 1e-3
+    assert float(np.abs(np.diff(field[0])).max()) < 0.06 / 150
