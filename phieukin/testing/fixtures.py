@@ -18,9 +18,9 @@ import copy
 import datetime as dt
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import yaml
@@ -40,17 +40,23 @@ from phieukin.rounds.services import create_round, open_round
 from phieukin.testing.setup import long_bien_with_leaders
 from phieukin.units.models import Position, PositionType, Unit, UnitKind
 
-_real_safe_load = yaml.safe_load
+T = TypeVar("T")
 
 
-@functools.cache
-def _loaded_yaml(text: str) -> Any:
-    return _real_safe_load(text)
+def _kept(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """Return *parse* (a pure parser) keeping each text's result for the session.
+
+    Each caller gets its own deep copy of the kept result.
+    """
+    cached = functools.cache(parse)
+
+    def parse_once(text: str) -> T:
+        return copy.deepcopy(cached(text))
+
+    return parse_once
 
 
-def _safe_load_once(text: str) -> Any:
-    """Load *text* as ``yaml.safe_load`` does, keeping each text's data (deep-copied)."""
-    return copy.deepcopy(_loaded_yaml(text))
+_safe_load_once = _kept(yaml.safe_load)
 
 
 @pytest.fixture
@@ -72,17 +78,7 @@ def wards(district: Unit) -> list[Unit]:
     return list(district.children.filter(kind=UnitKind.WARD).order_by("sort_key"))
 
 
-@functools.cache
-def _sample_spec(text: str) -> QuestionnaireSpec:
-    return parse_questionnaire(text)
-
-
-def _parse_sample_once(text: str) -> QuestionnaireSpec:
-    """Parse *text* as the product does, keeping the spec of each text already parsed.
-
-    The parser is pure; each caller gets its own deep copy of the kept spec.
-    """
-    return copy.deepcopy(_sample_spec(text))
+_parse_sample_once: Callable[[str], QuestionnaireSpec] = _kept(parse_questionnaire)
 
 
 @pytest.fixture
@@ -262,10 +258,14 @@ def _empty_page_cache() -> None:
         caches["pages"].clear()
 
 
+# Test passwords are hashed cheaply: PBKDF2 costs ~0.5 s per persona on a busy machine.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
-    """Hash test passwords cheaply: PBKDF2 costs ~0.5 s per persona on a busy machine."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Hash test passwords cheaply (:data:`FAST_PASSWORD_HASHERS`)."""
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -18,6 +18,7 @@ from phieukin.audit.services import verify_chain
 from phieukin.ballots.models import Ballot, Seal
 from phieukin.console.demo import role_label
 from phieukin.rounds.models import BallotBox, Conference, Round, Subject
+from phieukin.testing.fixtures import FAST_PASSWORD_HASHERS
 from phieukin.units.models import Person, Reorganisation, Tenure, Unit, UnitKind
 
 
@@ -28,7 +29,8 @@ def seeded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     Each test still runs in its own rolled-back block within it (``django_db``), so the
     second run of the command in one test is not seen by the other.
     """
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    # Set up before the per-test fixtures, so it makes passwords cheap itself.
+    fast = override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS)
     with fast, django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
