@@ -1,12 +1,17 @@
-"""Rate limits of code entry: slow the guesser down, never refuse a valid code.
+"""Rate limits of code entry: slow the guesser down, never refuse or delay a valid code.
 
 Failed code entries (a malformed or unknown code) are counted per client and per box in
 the ``shared`` cache, which every worker and every app server sees (a database table by
-default, Redis when ``REDIS_URL`` is set). Past a free allowance, every code entry of
-that client (or on that box) first waits, the wait doubling with the failures up to
-``PHIEUKIN_RATE_MAX_DELAY_SECONDS`` — and then goes on: a well-formed, unused code is
-always accepted, only later. A whole conference behind one venue Wi-Fi, or a box under a
-flood of guesses from many addresses, therefore still votes.
+default, Redis when ``REDIS_URL`` is set). Past a free allowance, every failed entry of
+that client (or on that box) waits before its answer, the wait doubling with the failures
+up to ``PHIEUKIN_RATE_MAX_DELAY_SECONDS``. A well-formed, unused code is looked up and
+accepted at once, without reading the counters: a whole conference behind one venue
+Wi-Fi, or a box under a flood of guesses from many addresses, votes without waiting, and
+the voting path makes no cache round trip.
+
+Each wait holds the request (and its server thread) before the answer, exactly as a wait
+before the lookup did, so a guesser gets no more lookups per second from the servers'
+threads than before; a guess that happens to hit would also have been accepted then.
 
 The client address never leaves this module: it is hashed with the server secret into
 a cache key, never stored in the database and never logged. It comes from a proxy
@@ -68,7 +73,7 @@ def _delay(failures: int, allowance: int, cap: float) -> float:
 
 
 def delay_for(request: HttpRequest, box_id: int | None = None) -> float:
-    """Return how long this code entry waits before it is looked up (0 when no guessing)."""
+    """Return how long the next failed code entry of this client (and box) waits."""
     cache = _cache()
     cap = float(settings.PHIEUKIN_RATE_MAX_DELAY_SECONDS)
     keys = [client_key(request)] + ([_box_key(box_id)] if box_id is not None else [])
@@ -86,12 +91,14 @@ def delay_for(request: HttpRequest, box_id: int | None = None) -> float:
     return wait
 
 
-def throttle(request: HttpRequest, box_id: int | None = None) -> float:
-    """Wait as long as the failures of this client (and box) ask; return the wait.
+def failed(request: HttpRequest, box_id: int | None = None) -> float:
+    """Count one failed code entry, then wait as long as the earlier failures ask.
 
-    Never refuses: the code entry proceeds after the wait, whatever the counters say.
+    Called before a failure is answered; return the wait. The failures within the
+    allowance are answered at once.
     """
     wait = delay_for(request, box_id)
+    record_failure(request, box_id)
     if wait > 0:
         sleep(wait)
     return wait

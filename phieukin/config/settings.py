@@ -165,6 +165,10 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {})
         # synchronous_commit=on: a commit returns only once the WAL is flushed to disk.
         DATABASES["default"]["OPTIONS"]["options"] = "-c synchronous_commit=on"
+        # Statements run on a server-binding cursor (the voting path's, see
+        # ballots/services/common.binding_cursor) are prepared once a connection has run
+        # them five times; Django's own cursors bind on the client and never prepare.
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
         DATABASES["default"]["TEST"] = {"NAME": f"test_phieukin_{os.getpid()}"}
 else:
     DATABASES = {
@@ -395,7 +399,8 @@ PHIEUKIN_WARM_REPORTS = env_bool("PHIEUKIN_WARM_REPORTS", default=True)
 PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT = int(os.environ.get("PHIEUKIN_CODE_ATTEMPTS_PER_CLIENT", "20"))
 PHIEUKIN_CODE_ATTEMPTS_PER_BOX = int(os.environ.get("PHIEUKIN_CODE_ATTEMPTS_PER_BOX", "500"))
 PHIEUKIN_RATE_WINDOW_SECONDS = int(os.environ.get("PHIEUKIN_RATE_WINDOW_SECONDS", "600"))
-# Past those failures, each code entry of that client (or box) waits, doubling up to this.
+# Past those failures, each failed code entry of that client (or box) waits before its
+# answer, doubling up to this; a valid code never waits.
 PHIEUKIN_RATE_MAX_DELAY_SECONDS = float(os.environ.get("PHIEUKIN_RATE_MAX_DELAY_SECONDS", "8"))
 # Failed code entries on one box at which its page warns the committee of guessing.
 PHIEUKIN_GUESSING_WARNING = int(os.environ.get("PHIEUKIN_GUESSING_WARNING", "50"))

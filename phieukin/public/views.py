@@ -186,15 +186,14 @@ def vote(request: HttpRequest, box_id: int, code: str = "") -> HttpResponse:
             context["error"] = _("This ballot box is not open.")
         return _render(request, "vote_code.html", context)
     context["code"] = typed
-    # Guessers are slowed down here; a valid, unused code is never refused.
-    ratelimit.throttle(request, box.pk)
     try:
         normalised, row = services.lookup_code(typed)
         if row.box_id != box.pk:
             raise DomainError(_("This code does not exist."), code="code_unknown", status=404)
     except DomainError as exc:
         if exc.code in ("code_format", "code_unknown"):
-            ratelimit.record_failure(request, box.pk)
+            # Guessers are slowed down here; a valid, unused code never waits.
+            ratelimit.failed(request, box.pk)
         context["error"] = str(exc.message)
         return _render(request, "vote_code.html", context, status=exc.status)
     context["code"] = codes_mod.display(normalised)

@@ -27,6 +27,7 @@ from phieukin.ballots.selectors import shapes_for
 from phieukin.ballots.services.codes import lookup_code
 from phieukin.ballots.services.common import (
     SheetInput,
+    binding_cursor,
     box_gate,
     box_gate_sql,
     clean_comment,
@@ -280,35 +281,43 @@ def _claim_and_store_postgresql(
 ) -> tuple[int, bool]:
     """Claim the code and store the ballot on PostgreSQL; return (claimed, box open).
 
-    Outside a transaction (a request) the whole transaction goes to the server as one
-    message, ``BEGIN; <shared box gate>; <claim and store>; COMMIT``: one round trip
-    instead of five, and the answer arrives only once COMMIT has flushed the WAL
-    (``synchronous_commit=on``), so an acknowledged ballot is durable. Each statement
-    of the message takes its own snapshot (READ COMMITTED), so the claim sees the box's
-    state as it is after the gate was granted, as with separate statements. Inside a
-    caller's transaction, the gate and the claim go as one message within it.
+    Outside a transaction (a request) the whole transaction goes to the server in one
+    pipeline, ``BEGIN``, the shared box gate, the claim-and-store statement, ``COMMIT``,
+    and one sync: one round trip instead of five, and the answer arrives only once
+    COMMIT has flushed the WAL (``synchronous_commit=on``), so an acknowledged ballot is
+    durable. Each statement takes its own snapshot (READ COMMITTED), so the claim sees
+    the box's state as it is after the gate was granted, as with separate round trips.
+    The statements are bound on the server (the ciphertexts travel as bytes) and
+    prepared once per connection (:func:`~phieukin.ballots.services.common.binding_cursor`).
+    Inside a caller's transaction, the gate and the claim go as one pipeline within a
+    savepoint. After an error the server skips the rest of the pipeline, COMMIT
+    included; the transaction (or the savepoint) is rolled back and nothing is stored.
     """
     gate_sql, gate_params = box_gate_sql(box_id, exclusive=False)
     claim_sql, claim_params = _claim_statement(code_id, box_id, rows, receipts)
-    with connection.cursor() as cursor:
+    with binding_cursor() as control, binding_cursor() as claim:
         if connection.get_autocommit():
             try:
-                cursor.execute(
-                    f"BEGIN; {gate_sql}; {claim_sql}; COMMIT", [*gate_params, *claim_params]
-                )
+                with connection.wrap_database_errors, connection.connection.pipeline():
+                    control.execute("BEGIN")
+                    control.execute(gate_sql, gate_params)
+                    claim.execute(claim_sql, claim_params)
+                    control.execute("COMMIT")
             except DatabaseError:
-                # The server skipped the rest of the message; end the failed transaction
-                # (when the connection itself broke, Django discards it after the request).
-                with contextlib.suppress(DatabaseError):
-                    cursor.execute("ROLLBACK")
+                # End the failed transaction (when the connection itself broke, Django
+                # discards it after the request).
+                with contextlib.suppress(DatabaseError), connection.wrap_database_errors:
+                    connection.connection.execute("ROLLBACK")
                 raise
-            cursor.nextset()  # the gate's row
-            cursor.nextset()  # the claim's row
         else:
-            with transaction.atomic():
-                cursor.execute(f"{gate_sql}; {claim_sql}", [*gate_params, *claim_params])
-                cursor.nextset()
-        claimed, box_open = cursor.fetchone()
+            with (
+                transaction.atomic(),
+                connection.wrap_database_errors,
+                connection.connection.pipeline(),
+            ):
+                control.execute(gate_sql, gate_params)
+                claim.execute(claim_sql, claim_params)
+        claimed, box_open = claim.fetchone()
     return int(claimed), bool(box_open)
 
 

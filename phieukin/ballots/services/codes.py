@@ -12,7 +12,12 @@ from phieukin.accounts.access import authorize
 from phieukin.audit.services import record_event
 from phieukin.ballots import codes as codes_mod
 from phieukin.ballots.models import Code, CodeState, SealedCode
-from phieukin.ballots.services.common import code_digest, locked_box, normalise_code
+from phieukin.ballots.services.common import (
+    binding_cursor,
+    code_digest,
+    locked_box,
+    normalise_code,
+)
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, RespondentGroup
@@ -40,14 +45,15 @@ def lookup_code(text: str) -> tuple[str, CodeInfo]:
     ``code_used`` / ``code_voided`` (409), ``box_not_open`` (409).
     """
     normalised = normalise_code(text)
+    digest = code_digest(normalised)
     # Raw SQL: this runs for every ballot, and the ORM's query compilation costs more
-    # than the query itself.
-    with connection.cursor() as cursor:
+    # than the query itself. On PostgreSQL it is bound and prepared on the server.
+    with binding_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.id, c.box_id, c.group_id, c.state, b.state, b.opened_at "
             "FROM ballots_code c JOIN rounds_ballotbox b ON b.id = c.box_id "
             "WHERE c.digest = %s",
-            [code_digest(normalised)],
+            [digest],
         )
         found = cursor.fetchall()
         if not found:
@@ -56,7 +62,7 @@ def lookup_code(text: str) -> tuple[str, CodeInfo]:
                 "SELECT c.id, c.box_id, c.group_id, c.state, b.state, b.opened_at "
                 "FROM ballots_sealedcode c JOIN rounds_ballotbox b ON b.id = c.box_id "
                 "WHERE c.digest = %s",
-                [code_digest(normalised)],
+                [digest],
             )
             found = cursor.fetchall()
     if not found:

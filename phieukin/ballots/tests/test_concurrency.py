@@ -93,6 +93,43 @@ def test_a_ballot_cast_inside_a_callers_transaction_commits_with_it(
         cast_ballot(code=box_codes[0], sheets=sheets(2, "lần hai"))
 
 
+def test_a_failed_ballot_inside_a_callers_transaction_leaves_that_transaction_usable(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within a caller's transaction the claim runs in a savepoint: its failure undoes
+    only itself, and the caller's other work commits."""
+    from django.db import IntegrityError, transaction
+
+    from phieukin.ballots import codes as codes_mod
+
+    with transaction.atomic():
+        first = cast_ballot(code=box_codes[0], sheets=sheets(2, "trước"))
+        monkeypatch.setattr(codes_mod, "new_receipt", lambda: first[0])
+        with pytest.raises(IntegrityError):
+            cast_ballot(code=box_codes[1], sheets=sheets(2, "trùng"))
+        monkeypatch.undo()
+        second = cast_ballot(code=box_codes[2], sheets=sheets(2, "sau"))
+    assert Code.objects.filter(box=open_box_, state="used").count() == 2
+    assert PendingReceipt.objects.filter(box=open_box_).count() == len(first) + len(second)
+    assert PendingBallot.objects.filter(box=open_box_).count() == len(first) + len(second)
+    # The code of the failed ballot is still unused.
+    assert len(cast_ballot(code=box_codes[1], sheets=sheets(2, "lại"))) == len(first)
+
+
+def test_on_postgresql_the_voting_statements_are_prepared_once_per_connection(
+    box_codes: list[str], sheets: Any
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for code in box_codes[:7]:
+        cast_ballot(code=code, sheets=sheets(2, ""))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(text.startswith("WITH claim AS") and "$1" in text for text in prepared)
+    assert any("FROM ballots_code c JOIN" in text for text in prepared)
+
+
 def test_the_ballot_path_commits_durably() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
