@@ -819,7 +819,15 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     # may touch the interior, but most of its ink lies outside. Noise never makes rings.
     ringed = sectors >= CIRCLE_SECTORS and m.ring_peak - cal.ring >= CIRCLE_DEPTH
     if ringed and (inner_trace <= TRACE_PX or ring_mass >= CIRCLE_OUTSIDE * mass):
-        return ("unsure", "uneven_light") if _shaded(m) or _band_covered(m) else ("circled", "")
+        if _shaded(m) or _band_covered(m):
+            return "unsure", "uneven_light"
+        if m.inner_median > inner_level:
+            # The interior's median pixel is itself a trace: more than half the box is
+            # grey, which a circle's line never makes (circles' medians stand at most
+            # 0.021 above the page's empty boxes, 828 circles on nine page styles; a
+            # graphite smear over a box and its band, read as a circle, 0.071).
+            return "unsure", "smudge"
+        return "circled", ""
     # A mark stands out from the rest of its own box (an erased mark leaves a smudge
     # with ghost strokes barely darker than the smudge), or is plainly dark (a box
     # filled in, where little of the box is left to compare with).
