@@ -194,13 +194,20 @@ def _judge_copy(args: tuple[int, int, float]) -> dict[str, Any]:
             for item in reading.items:
                 truth = page.truth[item.item_key]
                 verdict = truth.judge(item.status, item.option_index)
+                left = None
+                if verdict == "wrong" and item.status == "empty" and truth.inked:
+                    # A mark read as "no answer": is it still in the image the reader got?
+                    from phieukin.paper.corpus.mix import mark_left
+
+                    trace = mark_left(seed, copy, stress_share, number - 1, item.item_key)
+                    left = trace.mean_left
                 if verdict == "wrong" and dump:
                     from bench.omr_dump import dump_error
 
                     name = f"{seed}-{copy:05d}-{number}-{item.item_key}"
-                    dump_error(dump, name, page.image, item.item_key, truth, plan)
+                    dump_error(dump, name, page.image, item.item_key, truth, plan, left)
                 record["items"].append(
-                    (truth.style, truth.clear, verdict, item.reason, len(item.fills))
+                    (truth.style, truth.clear, verdict, item.reason, len(item.fills), left)
                 )
         out["pages"].append(record)
     return out
@@ -228,6 +235,8 @@ def _copies_for(pages: int, seed: int, stress_share: float) -> int:
 def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> None:
     import resource
 
+    from phieukin.paper.corpus.mix import ERASED_LEFT
+
     copies = _copies_for(pages, seed, stress_share)
     started = time.perf_counter()
     deadline = started + 60 * minutes if minutes > 0 else float("inf")
@@ -243,6 +252,12 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
     mix_marks = mix_marks_review = 0
     refused_wrongly = accepted_wrongly = wrong_sheet = refused_acceptably = 0
     copies_done = 0
+    erased_by_capture: list[str] = []
+    # Copies of the product mix sent to review although every item sent was clear (or
+    # blank): by page style, and by what was drawn and why it was sent.
+    needless_by_profile: Counter[str] = Counter()
+    needless_reasons: Counter[str] = Counter()
+    mix_copies_by_profile: Counter[str] = Counter()
     loads.append(os.getloadavg()[0])
 
     def report(final: bool) -> None:
@@ -269,7 +284,12 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             f"reader CPU (decode + read_page) {1000 * cpu / max(page_count, 1):.1f} ms per page "
             f"→ {WORKERS * page_count / max(cpu, 1e-9):.1f} pages/s on {WORKERS} idle cores"
         )
-        print(f"silent errors: {silent}; wrong sheet id: {wrong_sheet}")
+        print(
+            f"silent errors: {silent}; wrong sheet id: {wrong_sheet}; of the silent errors, "
+            f"marks the capture erased (read as no answer, stroke left under {ERASED_LEFT} "
+            f"deep in the captured image): {len(erased_by_capture)}"
+            + (f" ({'; '.join(erased_by_capture[:10])})" if erased_by_capture else "")
+        )
         print(
             f"pages refused that had to be read: {refused_wrongly}; "
             f"pages read that had to be refused: {accepted_wrongly}; crumpled pages refused "
@@ -291,6 +311,17 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
         for profile, c in sorted(by_profile.items()):
             details = ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k != "pages")
             print(f"  {profile:<22} {c['pages']:>6} pages: {details}")
+        needless = sum(needless_by_profile.values())
+        print(
+            f"product-mix copies sent to review only for clear marks or blanks: {needless} of "
+            f"{mix_copies} ({100 * needless / max(mix_copies, 1):.1f} %); by page style "
+            "(such copies / copies of that style):"
+        )
+        for profile, count in needless_by_profile.most_common():
+            print(f"  {profile:<22} {count:>5} / {mix_copies_by_profile[profile]}")
+        print("  what sent them (drawn style → reason, items):")
+        for reason, count in needless_reasons.most_common(12):
+            print(f"    {reason}: {count}")
         print("review reasons (drawn style → reason), most common:")
         for reason, count in reasons.most_common(12):
             print(f"  {reason}: {count}")
@@ -312,6 +343,9 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             cpu += result["cpu"]
             copy_review = False
             copy_mix = False
+            copy_doubtful_review = False
+            copy_clear_reasons: list[str] = []
+            copy_profile = ""
             for record in result["pages"]:
                 page_count += 1
                 plan = record["plan"]
@@ -338,7 +372,8 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                 wrong_sheet += bool(record.get("wrong_sheet"))
                 counts["read"] += 1
                 copy_mix = not plan["stress"]
-                for style, clear, verdict, reason, boxes in record["items"]:
+                copy_profile = key
+                for style, clear, verdict, reason, boxes, left in record["items"]:
                     positions += boxes
                     style_counts = by_style.setdefault(style, Counter())
                     style_counts[verdict] += 1
@@ -346,6 +381,14 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                     if verdict == "review":
                         copy_review = True
                         reasons[f"{style} → {reason}"] += 1
+                        if clear or style == "blank":
+                            copy_clear_reasons.append(f"{style} → {reason}")
+                        else:
+                            copy_doubtful_review = True
+                    if left is not None and left < ERASED_LEFT:
+                        erased_by_capture.append(
+                            f"{style} in copy {record['copy']} ({key}), {left:.4f} left"
+                        )
                     if verdict == "wrong" and len(errors) < 20:
                         errors.append(
                             f"{key}: {style} read wrongly ({reason or 'no doubt'}) "
@@ -360,6 +403,10 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             if copy_mix:
                 mix_copies += 1
                 mix_copies_review += copy_review
+                mix_copies_by_profile[copy_profile] += 1
+                if copy_review and not copy_doubtful_review:
+                    needless_by_profile[copy_profile] += 1
+                    needless_reasons.update(copy_clear_reasons)
             if done % 50 == 0:
                 loads.append(os.getloadavg()[0])
                 silent_so_far = sum(c["wrong"] for c in by_style.values())
@@ -386,6 +433,32 @@ def _rss_mb(pid: int, field: str = "VmRSS") -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _pss_mb(pid: int) -> float:
+    """Return a process's proportional resident memory (PSS) now, in MB.
+
+    Pages a process shares with others (the libraries' code, what a forked child still
+    shares with its parent) count in full in each one's RSS, so adding RSS counts them
+    twice or thrice; PSS gives each process its share of them, and the PSS of a set of
+    processes adds up to the memory they hold together.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _forkserver_pid() -> int | None:
+    """Return the pid of multiprocessing's fork server (it starts the reading workers)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    return pid if isinstance(pid, int) else None
 
 
 def _hostile_pdf() -> bytes:
@@ -502,15 +575,13 @@ def _speed(pages: int, seed: int) -> None:
     if manifest.exists():
         files = [(str(folder / n), n, 0) for n in manifest.read_text().split()]
     else:
+        # The generating processes write the files themselves and return only their names:
+        # the scans never pass through this process, whose memory is reported below.
         names = []
         with mp.get_context("fork").Pool(WORKERS, initializer=_init_worker) as pool:
-            for c, copy_pages in enumerate(
-                pool.imap(_speed_copy, ((seed + 1, c) for c in range(pages // 2)), chunksize=4)
-            ):
-                for p, (data, name) in enumerate(copy_pages):
-                    fname = f"{seed}-{c:05d}-{p}{Path(name).suffix}"
-                    (folder / fname).write_bytes(data)
-                    names.append(fname)
+            jobs = ((seed + 1, c, str(folder), seed) for c in range(pages // 2))
+            for written in pool.imap(_speed_copy, jobs, chunksize=4):
+                names.extend(written)
         manifest.write_text("\n".join(names))
         files = [(str(folder / n), n, 0) for n in names]
     size_mb = sum(Path(f[0]).stat().st_size for f in files) / 1e6
@@ -518,6 +589,7 @@ def _speed(pages: int, seed: int) -> None:
     chunk = -(-len(files) // slices)
     base_wall = base_cpu = read_wall = read_cpu = decode_wall = decode_cpu = 0.0
     peak_parent = peak_worker = peak_total = small_total = 0.0
+    peak_product_rss = peak_product_pss = small_product_pss = 0.0
     small_peaks: list[float] = []
     refused: Counter[str] = Counter()
     loads = [os.getloadavg()[0]]
@@ -533,6 +605,8 @@ def _speed(pages: int, seed: int) -> None:
         list(reader.read_many(files[:2]))  # start the workers
         base_pool.map(_baseline_page, [f[0] for f in files[:2]])
         base_pids = [p.pid for p in base_pool._pool]  # type: ignore[attr-defined]
+        server = _forkserver_pid()
+        parent_before = _rss_mb(os.getpid())
         for k in range(slices):
             part = files[k * chunk : (k + 1) * chunk]
             if not part:
@@ -561,8 +635,14 @@ def _speed(pages: int, seed: int) -> None:
                     peak_parent = max(peak_parent, parent)
                     peak_worker = max([peak_worker, *workers])
                     peak_total = max(peak_total, parent + sum(workers))
+                    # The product's own processes: the reading workers and the fork
+                    # server that starts them (not this process, which made the files).
+                    product = [*reader.worker_pids(), *([server] if server else [])]
+                    peak_product_rss = max(peak_product_rss, sum(_rss_mb(pid) for pid in product))
+                    peak_product_pss = max(peak_product_pss, sum(_pss_mb(pid) for pid in product))
                     if k == 0 and n < 60:
                         small_total = peak_total
+                        small_product_pss = peak_product_pss
             read_wall += time.perf_counter() - t0
             read_cpu += sum(_cpu_seconds(pid) for pid in reader.worker_pids()) - cpu0
             loads.append(os.getloadavg()[0])
@@ -600,6 +680,14 @@ def _speed(pages: int, seed: int) -> None:
         f"{n}; refused {dict(refused)}; the hostile 1 KB PDF (5 m × 5 m page): "
         f"{hostile.refusal or 'read?!'}"
     )
+    print(
+        f"  the product's memory (the {WORKERS} reading workers and the fork server that "
+        f"starts them): {small_product_pss:.0f} MB (PSS) for the first 60 files, "
+        f"{peak_product_pss:.0f} MB (PSS) and {peak_product_rss:.0f} MB (RSS added up) for all "
+        f"{n}; the calling process (this benchmark: Django, the corpus generator, the "
+        f"baselines' pool) {parent_before:.0f} MB before reading, {peak_parent:.0f} MB at "
+        "most while reading"
+    )
     # The samples above are taken between pages; a page's own working set comes and goes
     # in between. The kernel's high-water marks (VmHWM) are each process's true peak; their
     # sum bounds what the reading ever held at once.
@@ -607,13 +695,21 @@ def _speed(pages: int, seed: int) -> None:
         f"  memory high-water marks: reading workers {[round(p) for p in worker_peaks]} MB "
         f"(after the first slice {[round(p) for p in small_peaks]} MB), this process "
         f"{_rss_mb(os.getpid(), 'VmHWM'):.0f} MB; workers' peaks together "
-        f"{sum(worker_peaks):.0f} MB"
+        f"{sum(worker_peaks):.0f} MB; the fork server "
+        f"{_rss_mb(server, 'VmHWM') if server else 0:.0f} MB"
     )
 
 
-def _speed_copy(args: tuple[int, int]) -> list[tuple[bytes, str]]:
-    seed, copy = args
-    return [_encode(page.image, plan["profile"]) for page, plan in _copy_pages(seed, copy, 0.0)]
+def _speed_copy(args: tuple[int, int, str, int]) -> list[str]:
+    """Generate one copy's page files into ``folder``; return their names."""
+    seed, copy, folder, prefix = args
+    names = []
+    for p, (page, plan) in enumerate(_copy_pages(seed, copy, 0.0)):
+        data, name = _encode(page.image, plan["profile"])
+        fname = f"{prefix}-{copy:05d}-{p}{Path(name).suffix}"
+        (Path(folder) / fname).write_bytes(data)
+        names.append(fname)
+    return names
 
 
 def main() -> None:

@@ -2,7 +2,8 @@
 
 Used by ``bench/omr.py`` when ``BENCH_OMR_DUMP=DIR`` is set. For every item read
 neither as drawn nor sent to review it writes ``DIR/<name>.txt`` (item and page style,
-dpi, what was drawn, what was read, the page's calibration and the reader's measurements
+dpi, what was drawn (and, for a mark read as "no answer", how deep its stroke is left in
+the captured image), what was read, the page's calibration and the reader's measurements
 of every box of the row) and ``DIR/<name>.png`` (the row on the canonical raster,
 enlarged, with the row above and below). It imports the reader (the benchmark judges
 the reader); the corpus generator never does.
@@ -54,9 +55,19 @@ def _figures(m: Any, cal: Any) -> dict[str, float]:
 
 
 def dump_error(
-    folder: str, name: str, image: np.ndarray, item_key: str, truth: Any, plan: dict[str, Any]
+    folder: str,
+    name: str,
+    image: np.ndarray,
+    item_key: str,
+    truth: Any,
+    plan: dict[str, Any],
+    left: float | None = None,
 ) -> None:
-    """Re-read ``image`` and write the measurements and a crop of item ``item_key``."""
+    """Re-read ``image`` and write the measurements and a crop of item ``item_key``.
+
+    ``left``: for a mark read as "no answer", the average depth its stroke keeps in the
+    captured image (:func:`phieukin.paper.corpus.mix.mark_left`).
+    """
     from phieukin.paper.omr import reader as r
     from phieukin.paper.omr.worker import _layout_for
 
@@ -81,7 +92,8 @@ def dump_error(
     lines = [
         f"item {item_key}: style {truth.style}, page style {plan['profile']}, "
         f"dpi {plan['dpi']:.0f}, questionnaire {plan['kind']}",
-        f"drawn: option {truth.option}, inked boxes {truth.inked}",
+        f"drawn: option {truth.option}, inked boxes {truth.inked}"
+        + ("" if left is None else f"; the stroke keeps {left:.4f} of depth in the capture"),
         f"read: {read.status} option {read.option_index} reason {read.reason!r} fills {read.fills}",
         f"calibration: {cal}",
     ]

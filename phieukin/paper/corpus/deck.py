@@ -161,6 +161,7 @@ class SynthPage:
     blank: bool = False
     refusal: str | None = None
     dpi: float = 200
+    render: np.ndarray | None = None  # the marked page before capture, when asked for
 
 
 def plan_page(
@@ -204,12 +205,20 @@ def ink_page(
     rng: np.random.Generator,
     *,
     comment: bool = False,
+    leave_out: str | None = None,
 ) -> np.ndarray:
-    """Return a copy of ``image`` with the planned marks (and perhaps a comment) drawn."""
+    """Return a copy of ``image`` with the planned marks (and perhaps a comment) drawn.
+
+    The marks of item ``leave_out`` are drawn and then taken away again, so that ``rng``
+    is drawn from exactly as when they stay: everything else on the page is the same.
+    """
     paper = Paper(image.copy(), dpi, rng)
     items = {it.key: it for it in page.items}
     for key, t in truth.items():
+        before = paper.image.copy() if key == leave_out else None
         draw_style(paper, t.style, items[key].boxes, t.inked)
+        if before is not None:
+            paper.image = before
     if comment and page.comment is not None:
         write_comment(paper, page.comment)
     return paper.image
@@ -258,10 +267,14 @@ class Corpus:
         styles: tuple[str, ...] = ALL_STYLES,
         weights: tuple[float, ...] | None = None,
         comment: bool | None = None,
+        leave_out: str | None = None,
+        keep_render: bool = False,
     ) -> SynthPage:
         """Return page ``index`` of the PDF, marked at random and captured by ``profile``.
 
         Profiles: ``clean`` (the render itself) and those of :data:`capture.PROFILES`.
+        With ``leave_out``, the same page (same draws of ``rng``) without that item's marks;
+        with ``keep_render``, the page keeps its marked render (before capture) too.
         """
         payload = self.payloads()[index]
         layout_page = self.layout.page(self.page_number(index))
@@ -269,7 +282,15 @@ class Corpus:
         with_comment = bool(rng.random() < 0.3) if comment is None else comment
         render_dpi = 100.0 if profile == "low_res" else dpi
         blank_render = self.blank_images(render_dpi)[index]
-        inked = ink_page(blank_render, layout_page, truth, render_dpi, rng, comment=with_comment)
+        inked = ink_page(
+            blank_render,
+            layout_page,
+            truth,
+            render_dpi,
+            rng,
+            comment=with_comment,
+            leave_out=leave_out,
+        )
         refusal = capture.EXPECTED_REFUSAL.get(profile)
         if profile == "clean":
             image = inked
@@ -314,7 +335,8 @@ class Corpus:
         blank = all(t.style == "blank" for t in truth.values()) and not (
             with_comment and layout_page.comment is not None
         )
-        return SynthPage(image, payload, truth, with_comment, profile, blank, refusal, dpi)
+        render = inked if keep_render else None
+        return SynthPage(image, payload, truth, with_comment, profile, blank, refusal, dpi, render)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from phieukin.paper.corpus.deck import ALL_STYLES, Corpus, SynthPage, sample_spec, small_spec
@@ -65,6 +66,11 @@ MIX_PROFILES = {
 }
 DPIS = (150.0, 200.0, 300.0)
 DPI_WEIGHTS = (0.3, 0.45, 0.25)
+# A mark whose stroke keeps on average less than this depth (a share of the paper's
+# brightness) in the captured image is erased by the capture (:func:`mark_left`): drawn,
+# the lightest pencil is 0.12 deep; the very light ticks that readers once missed and now
+# send to review kept 0.019–0.041 (benchmark seeds 4711–4722).
+ERASED_LEFT = 0.01
 SMALL_SHARE = 0.1  # copies of the small one-page questionnaire (7 items, 3 options)
 
 
@@ -121,8 +127,18 @@ def plan_copy(seed: int, copy: int, stress_share: float) -> CopyPlan:
     return CopyPlan(kind, profile, stress, None)
 
 
-def copy_pages(seed: int, copy: int, stress_share: float) -> list[tuple[SynthPage, CopyPlan]]:
-    """Generate the pages of one printed copy, each with the copy's plan (and its dpi)."""
+def copy_pages(
+    seed: int,
+    copy: int,
+    stress_share: float,
+    leave_out: tuple[int, str] | None = None,
+    *,
+    keep_render: bool = False,
+) -> list[tuple[SynthPage, CopyPlan]]:
+    """Generate the pages of one printed copy, each with the copy's plan (and its dpi).
+
+    ``leave_out`` (page index, item key): the same copy with that item's marks left off.
+    """
     plan = plan_copy(seed, copy, stress_share)
     source = corpus(plan.kind)
     rng = np.random.default_rng([seed, copy, 1])
@@ -136,8 +152,61 @@ def copy_pages(seed: int, copy: int, stress_share: float) -> list[tuple[SynthPag
     drawn = CopyPlan(plan.kind, plan.profile, plan.stress, plan.expect, dpi)
     return [
         (
-            source.page(index, rng, dpi=dpi, profile=plan.profile, styles=styles, weights=weights),
+            source.page(
+                index,
+                rng,
+                dpi=dpi,
+                profile=plan.profile,
+                styles=styles,
+                weights=weights,
+                leave_out=(leave_out[1] if leave_out and leave_out[0] == index - first else None),
+                keep_render=keep_render,
+            ),
             drawn,
         )
         for index in range(first, first + per_copy)
     ]
+
+
+@dataclass(frozen=True)
+class MarkTrace:
+    """How dark an item's marks are drawn and how dark they are left after capture."""
+
+    drawn: float  # on the page, before capture
+    left: float  # in the captured image the reader gets
+    mean_left: float  # ... on average over the stroke as drawn (its darker half)
+
+
+def _trace(with_marks: np.ndarray, without: np.ndarray, px: float) -> tuple[float, np.ndarray]:
+    """Return the smoothed depth of the darkest spot of a mark, and its smoothed depth map."""
+    a = with_marks.astype(np.float32)
+    b = without.astype(np.float32)
+    if a.ndim == 3:
+        a, b = a.mean(axis=2), b.mean(axis=2)
+    paper = float(np.percentile(b[::7, ::7], 90))
+    depth = cv2.GaussianBlur(b - a, (0, 0), 0.2 * px) / max(paper, 1.0)
+    return float(depth.max()), depth
+
+
+def mark_left(seed: int, copy: int, stress_share: float, page: int, key: str) -> MarkTrace:
+    """Return how dark item ``key``'s marks are drawn and how dark they are left by capture.
+
+    The copy is generated twice, with and without those marks (every other draw the
+    same), and the two renders and the two captured images compared: the depth (share of
+    the paper's brightness) of the darkest spot of their difference, smoothed over
+    0.2 mm, and the average depth left over as many pixels as the drawn stroke's darker
+    half covers (the darkest of the capture's difference: the capture moves the page).
+    A light mark on paper that the capture's light pushed past white (a phone's
+    overexposure clips paper and mark alike) keeps little or nothing of its depth: such
+    a mark is not in the image a reader gets, whatever the reader does.
+    """
+    with_marks, plan = copy_pages(seed, copy, stress_share, keep_render=True)[page]
+    without, _plan = copy_pages(seed, copy, stress_share, (page, key), keep_render=True)[page]
+    assert with_marks.render is not None and without.render is not None
+    px = plan.dpi / 25.4
+    drawn, drawn_map = _trace(with_marks.render, without.render, px)
+    left, left_map = _trace(with_marks.image, without.image, px)
+    stroke = int(np.count_nonzero(drawn_map > drawn / 2))
+    # The capture moves the page: compare the same number of its darkest pixels.
+    darkest = np.sort(left_map.ravel())[-stroke:] if stroke else np.zeros(1)
+    return MarkTrace(drawn, left, float(darkest.mean()))
