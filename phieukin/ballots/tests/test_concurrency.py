@@ -59,7 +59,7 @@ def test_many_threads_submitting_one_code_store_exactly_one_ballot(
 def test_a_ballot_whose_storing_fails_stores_nothing_and_leaves_its_code_usable(
     box_codes: list[str], sheets: Any, open_box_: BallotBox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On PostgreSQL the claim and the inserts travel as one message with BEGIN and COMMIT;
+    """On PostgreSQL the claim and the inserts travel as one pipeline with BEGIN and COMMIT;
     a failure inside it (here a receipt that already exists) rolls all of it back."""
     from django.db import IntegrityError
 
