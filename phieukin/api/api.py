@@ -199,7 +199,7 @@ def cast(request: HttpRequest, payload: BallotIn) -> Any:
         raise
     # The answer is built here, not by the schema: on the hot path of voting, validating
     # a list of strings we made ourselves cost more than encoding it (ReceiptsOut still
-    # documents it, and the API's schema tests hold the answer to it).
+    # documents it; test_api holds the answer to it).
     return JsonResponse({"receipts": receipts}, status=201)
 
 

@@ -63,6 +63,14 @@ def test_a_ballot_is_cast_then_the_code_is_used(
     response = _post(client, _payload(box_codes[0], sheets(1, "ý kiến")))
     assert response.status_code == 201
     assert len(response.json()["receipts"]) == len(sheets())
+    # The route builds its answer itself; it is the documented ReceiptsOut, exactly.
+    from phieukin.api.schemas import ReceiptsOut
+
+    assert response["Content-Type"].startswith("application/json")
+    assert ReceiptsOut.model_validate(response.json()).model_dump() == response.json()
+    spec = client.get("/api/v1/openapi.json").json()
+    documented = spec["paths"]["/api/v1/ballots"]["post"]["responses"]["201"]
+    assert documented["content"]["application/json"]["schema"]["$ref"].endswith("/ReceiptsOut")
     again = _post(client, _payload(box_codes[0], sheets()))
     assert again.status_code == 409
     assert again.json()["detail"] == "Mã phiếu này đã được sử dụng."
