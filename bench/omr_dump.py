@@ -22,9 +22,7 @@ def _figures(m: Any, cal: Any) -> dict[str, float]:
     """Return the quantities :func:`reader._box_state` decides on, for one box."""
     from phieukin.paper.omr import reader as r
 
-    local = m.ring_median + r.LOCAL_SIGMAS * m.noise
-    inner_level = min(max(cal.inner_trace, local), cal.inner_trace + r.LOCAL_CAP)
-    ring_level = min(max(cal.ring_trace, local), cal.ring_trace + r.LOCAL_CAP)
+    inner_level, ring_level = r._levels(m, cal)
     above = m.inner - inner_level
     ring_hits = m.ring > ring_level
     outside = m.ring - ring_level

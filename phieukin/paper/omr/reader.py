@@ -71,6 +71,12 @@ SPREAD_SIGMAS = 5.0  # ... else this many times its empty boxes' spread
 TRACE_MARGIN = 0.04  # darker than the page's empty boxes by this much: a trace
 LOCAL_SIGMAS = 5.0  # a trace stands this many of the box's own noise above its median
 LOCAL_CAP = 0.04
+# The box's noise is the band's spread below its median (down to its 16th percentile);
+# when that is more than NOISE_SKEW times the spread above it (up to the 84th), the
+# latter, so widened, is taken instead: a circle drawn close round a 200 dpi phone photo's
+# box raised the halo of its sides, the halo taken out left the band's lowest pixels
+# 0.24 under paper, and its "noise" of 0.025 (0.005 above the median) hid the circle.
+NOISE_SKEW = 2.0
 TRACE_PX = 8  # pixels (0.22 mm²) of trace a clearly empty box may hold (noise, JPEG ringing)
 MARK_CONTRAST = 0.14  # a mark's darkest part is this much darker than the box's median ...
 DARK_MARK = 0.3  # ... or this much darker than the page's empty boxes (a filled box)
@@ -99,6 +105,10 @@ CIRCLE_SECTORS = 5  # of 8 sectors of the ring holding ink (a row may clip the r
 CIRCLE_DEPTH = 0.08  # a ring this much darker than empty surroundings
 CIRCLE_OUTSIDE = 0.8  # ... and holds nearly as much ink around the box as in it, or more
 CIRCLE_PAPER = 0.1  # ... and leaves paper in every eighth of that band but one
+# ... and CIRCLE_SECTORS of those eighths hold more of it than twice the row's other boxes
+# there: a folded page's faint line below a row put trace in four eighths of every box's
+# band, and a stray stroke ending on a box's corner added the fifth.
+CIRCLE_OWN = 2.0
 BORDER_PRESENT = 0.6  # share of a side's length where the printed border is seen
 HALO_PX = 8  # how far (px) either side of a printed line its blur and JPEG ringing reach
 HALO_SPREAD = 2.0  # a box's halo may exceed the page's median by twice its lower spread
@@ -779,6 +789,13 @@ def _levels(m: BoxMeasure, cal: Calibration) -> tuple[float, float]:
     capped: a box is never blinder than the page by more than LOCAL_CAP.
     """
     local = m.ring_median + LOCAL_SIGMAS * m.noise
+    if local > min(cal.inner_trace, cal.ring_trace) and m.ring.size:
+        # Noise spreads the band's depths as much above their median as below; a spread
+        # below far wider than above is the printed border's halo taken out past this
+        # box's line (a circle drawn close round the box raises the halo its sides show),
+        # not noise, and must not blind the box to that circle.
+        upper = _percentile(m.ring, 84) - m.ring_median
+        local = m.ring_median + LOCAL_SIGMAS * min(m.noise, NOISE_SKEW * upper)
     inner_level = min(max(cal.inner_trace, local), cal.inner_trace + LOCAL_CAP)
     ring_level = min(max(cal.ring_trace, local), cal.ring_trace + LOCAL_CAP)
     return inner_level, ring_level
@@ -925,6 +942,7 @@ def _against_the_row(
     states = _settle_texture(states, measures, cal)
     if sum(m is not None for m in measures) < 3:
         return states
+    states = _circles_of_the_row(states, measures, cal)
     peaks = [m.peak if m is not None else 0.0 for m in measures]
     softs = [m.soft_peak if m is not None else 0.0 for m in measures]
     rings = [m.ring_peak if m is not None else 0.0 for m in measures]
@@ -950,6 +968,41 @@ def _against_the_row(
                 )
             ):
                 state, reason = "unsure", "faint_mark"
+        out.append((state, reason))
+    return out
+
+
+def _ring_counts(m: BoxMeasure, cal: Calibration) -> np.ndarray:
+    """Return how many pixels of each eighth of the band around a box are a trace."""
+    _inner_level, ring_level = _levels(m, cal)
+    hits = m.ring > ring_level
+    counts: np.ndarray = np.bincount(m.ring_sector[hits], minlength=8)
+    return counts
+
+
+def _circles_of_the_row(
+    states: list[tuple[str, str]], measures: list[BoxMeasure | None], cal: Calibration
+) -> list[tuple[str, str]]:
+    """Send a box read as circled to review when its ring is mostly its row's.
+
+    A circle's line makes the eighths of the band it crosses a trace; so do a fold, a
+    crease or a rule running along the row below or above every box of it. An eighth
+    counts for a circle only where the box holds more than ``CIRCLE_OWN`` times the trace
+    the other boxes of its row hold there (their median); a box left with fewer than
+    ``CIRCLE_SECTORS`` such eighths has ink beside it, not round it.
+    """
+    if not any(state == "circled" for state, _r in states):
+        return states
+    counts = [None if m is None else _ring_counts(m, cal) for m in measures]
+    out = []
+    for i, (state, reason) in enumerate(states):
+        own = counts[i]
+        if state == "circled" and own is not None:
+            others = [c for j, c in enumerate(counts) if c is not None and j != i]
+            row = np.median(np.stack(others), axis=0)
+            mine = (own >= SECTOR_PX) & (own > CIRCLE_OWN * row)
+            if int(np.count_nonzero(mine)) < CIRCLE_SECTORS:
+                state, reason = "unsure", "mark_outside_box"
         out.append((state, reason))
     return out
 

@@ -609,6 +609,21 @@ SILENT_ERRORS_SEEN = [
     # box paper; there the interior's median pixel stood 0.071 above the page's empty
     # boxes, over the box's trace level (circles: at most 0.021).
     pytest.param(4730, 1063, 0, "nd13", "smudge", "smudge", id="smear-read-as-circle"),
+    # A stray stroke from the left margin ending on the corner of a box, on a folded
+    # 300 dpi scan, read as that box circled and counted for option 2: with the faint
+    # trace every box of the row has below it (four eighths), it made five eighths of the
+    # band hold trace (ring peak 0.45) while the interior stayed paper. The other four
+    # boxes hold 58-87 trace pixels in each of those four eighths and the box 83-87: only
+    # the stroke's eighth (102 pixels, none in the others) is its own, where a circle's
+    # line makes five or more.
+    pytest.param(4733, 7611, 1, "nd20", "stray", "mark_outside_box", id="stray-read-as-circle"),
+    # A light circle drawn close round a box on a 200 dpi phone photo with a hard shadow,
+    # read as "no answer": its stroke keeps 0.096 of depth and the band peaks at 0.093,
+    # but the band's "noise" (its spread below the median, 0.025) raised the box's trace
+    # level to 0.099. That spread is not noise: the circle raised the halo its sides show,
+    # and the halo taken out left the band's lowest pixels up to 0.24 under paper, while
+    # above the median the band spreads by 0.005 (the other boxes of the row: 0.007).
+    pytest.param(4730, 6515, 0, "nd13", "circle", "mark_outside_box", id="circle-under-halo"),
 ]
 
 
