@@ -25,7 +25,7 @@ class Code(models.Model):
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     box = models.ForeignKey("rounds.BallotBox", on_delete=models.PROTECT, related_name="codes")
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
     group = models.ForeignKey(
         "rounds.RespondentGroup",
         verbose_name=_("respondent group"),
@@ -41,6 +41,9 @@ class Code(models.Model):
     class Meta:
         verbose_name = _("code")
         verbose_name_plural = _("codes")
+        # Looked up by equality only: a constraint, without the pattern-matching index
+        # Django adds on PostgreSQL to a ``unique=True`` text column (see PendingReceipt).
+        constraints = [models.UniqueConstraint(fields=["digest"], name="code_digest")]
 
     def __str__(self) -> str:
         return f"{self.get_state_display()} ({self.box_id})"
@@ -122,8 +125,14 @@ class PendingBallot(models.Model):
     """
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    # Every ballot writes each index of this table: the box is found through the
+    # (box, subject) index and the group is in the ciphertext (the column stays empty
+    # but for boxes opened before boxes had keys), so neither has an index of its own.
     box = models.ForeignKey(
-        "rounds.BallotBox", on_delete=models.PROTECT, related_name="pending_ballots"
+        "rounds.BallotBox",
+        on_delete=models.PROTECT,
+        related_name="pending_ballots",
+        db_index=False,
     )
     subject = models.ForeignKey(
         "rounds.Subject", on_delete=models.PROTECT, related_name="pending_ballots"
@@ -134,6 +143,7 @@ class PendingBallot(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="pending_ballots",
+        db_index=False,
     )
     source = models.CharField(max_length=8, choices=BallotSource.choices)
     valid = models.BooleanField(default=True)
@@ -157,11 +167,15 @@ class PendingReceipt(models.Model):
     box = models.ForeignKey(
         "rounds.BallotBox", on_delete=models.PROTECT, related_name="pending_receipts"
     )
-    value = models.CharField(_("receipt"), max_length=32, unique=True)
+    value = models.CharField(_("receipt"), max_length=32)
 
     class Meta:
         verbose_name = _("receipt of an unsealed box")
         verbose_name_plural = _("receipts of unsealed boxes")
+        # A constraint rather than ``unique=True``: on PostgreSQL Django adds to a unique
+        # text column a second, pattern-matching index (``LIKE 'x%'``) that nothing here
+        # uses and every ballot would write.
+        constraints = [models.UniqueConstraint(fields=["value"], name="pending_receipt_value")]
 
     def __str__(self) -> str:
         return str(_("Receipt"))

@@ -10,13 +10,12 @@ voting is never written to the audit chain.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import authorize
@@ -281,41 +280,33 @@ def _claim_and_store_postgresql(
 ) -> tuple[int, bool]:
     """Claim the code and store the ballot on PostgreSQL; return (claimed, box open).
 
-    Outside a transaction (a request) the whole transaction goes to the server in one
-    pipeline, ``BEGIN``, the shared box gate, the claim-and-store statement, ``COMMIT``,
-    and one sync: one round trip instead of five, and the answer arrives only once
-    COMMIT has flushed the WAL (``synchronous_commit=on``), so an acknowledged ballot is
-    durable. Each statement takes its own snapshot (READ COMMITTED), so the claim sees
-    the box's state as it is after the gate was granted, as with separate round trips.
-    The statements are bound on the server (the ciphertexts travel as bytes) and
-    prepared once per connection (:func:`~phieukin.ballots.services.common.binding_cursor`).
-    Inside a caller's transaction, the gate and the claim go as one pipeline within a
-    savepoint. After an error the server skips the rest of the pipeline, COMMIT
-    included; the transaction (or the savepoint) is rolled back and nothing is stored.
+    Outside a transaction (a request) the gate and the claim-and-store statement go to
+    the server in one pipeline closed by one Sync: one round trip. Without ``BEGIN``, the
+    statements of an extended-protocol pipeline run in one implicit transaction that the
+    server commits at the Sync, before it answers it (PostgreSQL's documentation,
+    "Pipeline Mode"), so the advisory gate is held until the ballot is stored, and an
+    acknowledged ballot is durable (``synchronous_commit=on``). Each statement takes its
+    own snapshot (READ COMMITTED), so the claim sees the box's state as it is after the
+    gate was granted. After an error the server skips the rest of the pipeline and the
+    Sync rolls the implicit transaction back: nothing is stored. The statements are
+    bound on the server (the ciphertexts travel as bytes) and prepared once per
+    connection (:func:`~phieukin.ballots.services.common.binding_cursor`). Inside a
+    caller's transaction, the gate and the claim go as one pipeline within a savepoint.
     """
     gate_sql, gate_params = box_gate_sql(box_id, exclusive=False)
     claim_sql, claim_params = _claim_statement(code_id, box_id, rows, receipts)
-    with binding_cursor() as control, binding_cursor() as claim:
+    with binding_cursor() as gate, binding_cursor() as claim:
         if connection.get_autocommit():
-            try:
-                with connection.wrap_database_errors, connection.connection.pipeline():
-                    control.execute("BEGIN")
-                    control.execute(gate_sql, gate_params)
-                    claim.execute(claim_sql, claim_params)
-                    control.execute("COMMIT")
-            except DatabaseError:
-                # End the failed transaction (when the connection itself broke, Django
-                # discards it after the request).
-                with contextlib.suppress(DatabaseError), connection.wrap_database_errors:
-                    connection.connection.execute("ROLLBACK")
-                raise
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                gate.execute(gate_sql, gate_params)
+                claim.execute(claim_sql, claim_params)
         else:
             with (
                 transaction.atomic(),
                 connection.wrap_database_errors,
                 connection.connection.pipeline(),
             ):
-                control.execute(gate_sql, gate_params)
+                gate.execute(gate_sql, gate_params)
                 claim.execute(claim_sql, claim_params)
         claimed, box_open = claim.fetchone()
     return int(claimed), bool(box_open)

@@ -59,8 +59,9 @@ def test_many_threads_submitting_one_code_store_exactly_one_ballot(
 def test_a_ballot_whose_storing_fails_stores_nothing_and_leaves_its_code_usable(
     box_codes: list[str], sheets: Any, open_box_: BallotBox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On PostgreSQL the claim and the inserts travel as one pipeline with BEGIN and COMMIT;
-    a failure inside it (here a receipt that already exists) rolls all of it back."""
+    """On PostgreSQL the gate, the claim and the inserts travel as one pipeline, one
+    implicit transaction; a failure inside it (here a receipt that already exists) rolls
+    all of it back."""
     from django.db import IntegrityError
 
     from phieukin.ballots import codes as codes_mod
@@ -128,6 +129,91 @@ def test_on_postgresql_the_voting_statements_are_prepared_once_per_connection(
         prepared = [row[0] for row in cursor.fetchall()]
     assert any(text.startswith("WITH claim AS") and "$1" in text for text in prepared)
     assert any("FROM ballots_code c JOIN" in text for text in prepared)
+
+
+def _admin_connection() -> Any:
+    """Return a second, independent psycopg connection to the test database."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    return psycopg.connect(**params, autocommit=False)
+
+
+def test_on_postgresql_a_ballot_waiting_for_the_gate_sees_the_box_closed_meanwhile(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    """The claim runs after the shared gate is granted, on a snapshot taken then: a ballot
+    that waited while the box was being closed is refused and stores nothing."""
+    import time
+
+    from phieukin.ballots.services.common import box_gate_sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the advisory gate is PostgreSQL's; SQLite's write lock serialises")
+    closer = _admin_connection()
+    try:
+        gate_sql, gate_params = box_gate_sql(open_box_.pk, exclusive=True)
+        closer.execute(gate_sql, gate_params)
+        outcome: list[str] = []
+
+        def vote() -> None:
+            try:
+                cast_ballot(code=box_codes[0], sheets=sheets(1, "chờ cổng"))
+                outcome.append("stored")
+            except Conflict as exc:
+                outcome.append(exc.code)
+            finally:
+                connections.close_all()
+
+        voter = threading.Thread(target=vote)
+        voter.start()
+        waiting = 0
+        for _ in range(200):
+            row = closer.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                "AND objid = %s",
+                [open_box_.pk],
+            ).fetchone()
+            waiting = row[0] if row else 0
+            if waiting:
+                break
+            time.sleep(0.05)
+        assert waiting == 1, "the ballot did not wait for the box's gate"
+        closer.execute("UPDATE rounds_ballotbox SET state = 'closed' WHERE id = %s", [open_box_.pk])
+        closer.commit()
+        voter.join(timeout=30)
+    finally:
+        closer.close()
+    assert outcome == ["box_not_open"]
+    assert PendingBallot.objects.filter(box=open_box_).count() == 0
+    assert Code.objects.filter(box=open_box_, state="used").count() == 0
+
+
+def test_on_postgresql_a_ballot_leaves_no_transaction_nor_gate_behind(
+    box_codes: list[str], sheets: Any
+) -> None:
+    """The implicit transaction of the ballot's pipeline ends at its Sync, committed: the
+    connection is idle and holds no advisory lock once the receipts are returned."""
+    from psycopg.pq import TransactionStatus
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's pipeline")
+    cast_ballot(code=box_codes[0], sheets=sheets(0, "xong"))
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0
+    observer = _admin_connection()
+    try:
+        row = observer.execute("SELECT count(*) FROM ballots_code WHERE state = 'used'").fetchone()
+    finally:
+        observer.close()
+    assert row is not None and row[0] == 1
 
 
 def test_the_ballot_path_commits_durably() -> None:
