@@ -54,7 +54,7 @@ def _noise(image: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndar
     noise = np.empty(image.shape, dtype=np.int16)
     cv2.setRNGSeed(int(rng.integers(0, 2**31 - 1)))
     cv2.randn(noise, 0, sigma)  # type: ignore[call-overload]
-    out: np.ndarray = cv2.add(image.astype(np.int16), noise, dtype=cv2.CV_8U)
+    out: np.ndarray = cv2.add(image, noise, dtype=cv2.CV_8U)  # summed as int16, then saturated
     return out
 
 
@@ -192,11 +192,35 @@ def _hard_shadow(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     else:  # from the bottom
         pts = [(a * w, h), ((a + 0.1) * w, (1 - reach) * h), (b * w, (1 - reach * 0.8) * h)]
         pts.append((b * w, h))
-    cv2.fillPoly(mask, [np.array(pts, dtype=np.int32)], 255)
-    soft = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), float(rng.uniform(2, 12)))
+    polygon = np.array(pts, dtype=np.int32)
+    cv2.fillPoly(mask, [polygon], 255)
+    sigma = float(rng.uniform(2, 12))
+    # Only around the shadow: further than the blur reaches, the shadow is exactly 0 and
+    # the image is left as it is (see _around).
+    y0, y1, x0, x1 = _around(polygon, sigma, h, w)
+    soft = cv2.GaussianBlur(mask[y0:y1, x0:x1].astype(np.float32) / 255, (0, 0), sigma)
     factor = 1 - float(rng.uniform(0.3, 0.55)) * soft
-    out: np.ndarray = np.clip(image.astype(np.float32) * factor, 0, 255).astype(np.uint8)
+    out = image.copy()
+    shaded = np.clip(image[y0:y1, x0:x1].astype(np.float32) * factor, 0, 255)
+    out[y0:y1, x0:x1] = shaded.astype(np.uint8)
     return out
+
+
+def _around(points: np.ndarray, sigma: float, h: int, w: int) -> tuple[int, int, int, int]:
+    """Return the rows and columns (y0, y1, x0, x1) a Gaussian blur of ``sigma`` (float32
+    image) can carry ink drawn within ``points`` (and a few pixels round them) to.
+
+    The region is wide enough that the pixels within a blur's reach of its edges are
+    paper (zeros), so blurring only that region gives, pixel for pixel, what blurring
+    the whole image does (OpenCV's float kernel reaches ``cvRound(8 * sigma + 1) // 2``
+    pixels; where the region meets the image's edge, the image's border is the region's).
+    """
+    reach = 2 * (int(4 * sigma) + 2) + 4
+    x0 = max(0, int(points[:, 0].min()) - reach)
+    x1 = min(w, int(points[:, 0].max()) + reach + 1)
+    y0 = max(0, int(points[:, 1].min()) - reach)
+    y1 = min(h, int(points[:, 1].max()) + reach + 1)
+    return y0, max(y0, y1), x0, max(x0, x1)
 
 
 def crumple(image: np.ndarray, rng: np.random.Generator, dpi: float) -> np.ndarray:
@@ -234,9 +258,15 @@ def crumple(image: np.ndarray, rng: np.random.Generator, dpi: float) -> np.ndarr
         length = rng.uniform(0.2, 0.7) * max(h, w)
         x1, y1 = x0 + length * np.cos(theta), y0 + length * np.sin(theta)
         line = np.zeros((h, w), dtype=np.float32)
-        cv2.line(line, (int(x0), int(y0)), (int(x1), int(y1)), 1.0, max(1, int(0.15 * px)))
-        crease: np.ndarray = cv2.GaussianBlur(line, (0, 0), 0.3 * px)
-        out = out * (1 - float(rng.uniform(0.03, 0.1)) * crease / max(float(crease.max()), 1e-6))
+        ends = np.array([[int(x0), int(y0)], [int(x1), int(y1)]])
+        thickness = max(1, int(0.15 * px))
+        cv2.line(line, tuple(ends[0]), tuple(ends[1]), 1.0, thickness)
+        # Blurred and applied only around the line: elsewhere the crease is exactly 0.
+        ends = np.concatenate([ends - thickness, ends + thickness])
+        cy0, cy1, cx0, cx1 = _around(ends, 0.3 * px, h, w)
+        crease: np.ndarray = cv2.GaussianBlur(line[cy0:cy1, cx0:cx1], (0, 0), 0.3 * px)
+        lift = 1 - float(rng.uniform(0.03, 0.1)) * crease / max(float(crease.max()), 1e-6)
+        out[cy0:cy1, cx0:cx1] = out[cy0:cy1, cx0:cx1] * lift
     result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
     return result
 
@@ -249,9 +279,16 @@ def show_through(
     if mirrored.shape != image.shape:
         mirrored = cv2.resize(mirrored, (image.shape[1], image.shape[0]))
     depth = float(rng.uniform(0.03, 0.10))
-    ink = 1 - cv2.GaussianBlur(mirrored, (0, 0), 0.35 * dpi / 25.4).astype(np.float32) / 255
-    out: np.ndarray = np.clip(image.astype(np.float32) * (1 - depth * ink), 0, 255).astype(np.uint8)
-    return out
+    # 1 - depth * (1 - blurred / 255), in float32, one array worked in place.
+    ink = cv2.GaussianBlur(mirrored, (0, 0), 0.35 * dpi / 25.4).astype(np.float32)
+    ink /= 255
+    np.subtract(1, ink, out=ink)
+    ink *= depth
+    np.subtract(1, ink, out=ink)
+    out = image.astype(np.float32)
+    out *= ink
+    result: np.ndarray = np.clip(out, 0, 255, out=out).astype(np.uint8)
+    return result
 
 
 def fold(image: np.ndarray, rng: np.random.Generator, dpi: float) -> np.ndarray:
@@ -264,17 +301,31 @@ def fold(image: np.ndarray, rng: np.random.Generator, dpi: float) -> np.ndarray:
         length = w if horizontal else h
         pos = float(rng.uniform(0.25, 0.75)) * (h if horizontal else w)
         slope = float(rng.uniform(-0.01, 0.01))
-        coords = np.arange(h if horizontal else w, dtype=np.float32)
+        across = h if horizontal else w
         line = pos + slope * (np.arange(length) - length / 2)
-        dist = coords[:, None] - line[None, :]  # (across the crease, along it)
         width = float(rng.uniform(0.2, 0.6)) * px
         depth = float(rng.uniform(0.05, 0.15))
+        step = float(rng.uniform(-0.03, 0.03))
+        # The crease's two bells reach no further than 20 widths before the line and 25
+        # after it: beyond, both exponents are under e^-60, so ``1 - crease`` is exactly 1.0
+        # in double precision and the factor is 1.0 before the line and 1.0 - step after.
+        # Only the band between is computed, each pixel as before.
+        lo = min(across, max(0, int(np.floor(line.min() - 20 * width)) - 1))
+        hi = max(lo, min(across, int(np.ceil(line.max() + 25 * width)) + 2))
+        coords = np.arange(lo, hi, dtype=np.float32)
+        dist = coords[:, None] - line[None, :]  # (across the crease, along it)
         crease = depth * np.exp(-(dist**2) / (2 * width**2)) - 0.5 * depth * np.exp(
             -((dist - 2.5 * width) ** 2) / (2 * (2 * width) ** 2)
         )
-        side = np.where(dist > 0, float(rng.uniform(-0.03, 0.03)), 0.0)
+        side = np.where(dist > 0, step, 0.0)
         factor = 1 - crease - side
-        out *= factor if horizontal else factor.T
+        after = np.float64(1.0 - step)  # a double: the product is taken in double, as before
+        if horizontal:
+            out[lo:hi] *= factor
+            out[hi:] *= after
+        else:
+            out[:, lo:hi] *= factor.T
+            out[:, hi:] *= after
     result: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
     return result
 

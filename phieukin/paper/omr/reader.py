@@ -484,13 +484,21 @@ def _refine(page: np.ndarray, bx0: int, by0: int, bx1: int, by1: int) -> tuple[i
     m = _px(1.0)
     cols = np.convolve(dark[r + 1 + m : r + 1 + bh - m].sum(axis=0), [0.5, 1, 0.5], "same")
     rows = np.convolve(dark[:, r + 1 + m : r + 1 + bw - m].sum(axis=1), [0.5, 1, 0.5], "same")
-    shifts = np.arange(-r, r + 1)
-    penalty = 0.01 * np.abs(shifts)  # on a tie, trust the row's shift
+    # The four edges' candidates side by side (one argmax for all four).
+    n = 2 * r + 1
+    candidates = np.stack(
+        [cols[1 : n + 1], cols[bw + 1 : bw + n + 1], rows[1 : n + 1], rows[bh + 1 : bh + n + 1]]
+    )
+    best = np.argmax(candidates - _refine_penalty(r), axis=1) - r
+    return int(best[0]), int(best[1]), int(best[2]), int(best[3])
 
-    def best(profile: np.ndarray, at: int) -> int:
-        return int(shifts[int(np.argmax(profile[at + shifts] - penalty))])
 
-    return best(cols, r + 1), best(cols, r + 1 + bw), best(rows, r + 1), best(rows, r + 1 + bh)
+@lru_cache(maxsize=4)
+def _refine_penalty(r: int) -> np.ndarray:
+    """Return the penalty of each shift in ``[-r, r]``: on a tie, trust the row's shift."""
+    penalty: np.ndarray = 0.01 * np.abs(np.arange(-r, r + 1))
+    penalty.flags.writeable = False
+    return penalty
 
 
 def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> RawBox | None:
@@ -511,15 +519,10 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Ra
     depth = 1.0 - cv2.GaussianBlur(norm, (0, 0), BLUR_PX)
     bw, bh = bx1 - bx0, by1 - by0
 
-    r_in, r_out = _px(RING_IN_MM), _px(RING_OUT_MM)
-    ring_mask = np.zeros(depth.shape, dtype=bool)
-    ring_mask[pad - r_out : pad + bh + r_out, pad - r_out : pad + bw + r_out] = True
-    ring_mask[pad - r_in : pad + bh + r_in, pad - r_in : pad + bw + r_in] = False
     # Only this item's row: a circle drawn around a box of the next row is not ours.
     top = _px(row.y) + dy - y0
     bottom = _px(row.y + row.h) + dy - y0
-    ring_mask[: max(0, top)] = False
-    ring_mask[max(0, bottom) :] = False
+    ring_mask = _ring_mask(depth.shape, pad, bw, bh, max(0, top), max(0, bottom))
 
     # The printed border: along each side, the darkest pixel across a band around it.
     band = _px(0.4) + 1
@@ -532,14 +535,40 @@ def _measure_box(page: np.ndarray, box: Rect, row: Rect, dx: int, dy: int) -> Ra
     border = min(np.count_nonzero(side < FAINT) / side.size for side in sides)
 
     # The halo of each side: median depth along the side (its corners left out) at each
-    # distance from the printed line, outward (negative) and inward (positive).
+    # distance from the printed line, outward (negative) and inward (positive): each
+    # side's lines, one per distance, as rows (left, right, top, bottom), a median each.
     m, h = _px(1.0), HALO_PX
-    offsets = np.arange(-h, h + 1)
     rows, cols = depth[pad + m : pad + bh - m], depth[:, pad + m : pad + bw - m]
-    across = np.stack([rows[:, pad + offsets], rows[:, pad + bw - offsets]])
-    along = np.stack([cols[pad + offsets], cols[pad + bh - offsets]])
-    profiles = np.concatenate([_median(across, axis=1), _median(along, axis=2)])
+    left_right = np.concatenate(
+        [rows[:, pad - h : pad + h + 1], rows[:, pad + bw + h : pad + bw - h - 1 : -1]], axis=1
+    ).T
+    top_bottom = np.concatenate(
+        [cols[pad - h : pad + h + 1], cols[pad + bh + h : pad + bh - h - 1 : -1]]
+    )
+    if left_right.shape == top_bottom.shape:
+        profiles = _median(np.concatenate([left_right, top_bottom]), axis=1).reshape(4, -1)
+    else:
+        profiles = np.concatenate([_median(left_right, axis=1), _median(top_bottom, axis=1)])
+        profiles = profiles.reshape(4, -1)
     return RawBox(depth, pad, bw, bh, ring_mask, border, profiles)
+
+
+@lru_cache(maxsize=512)
+def _ring_mask(
+    shape: tuple[int, int], pad: int, bw: int, bh: int, top: int, bottom: int
+) -> np.ndarray:
+    """Return the band around a box within its row (rows ``top`` to ``bottom``), cached.
+
+    Read-only: the same array serves every box of that geometry.
+    """
+    r_in, r_out = _px(RING_IN_MM), _px(RING_OUT_MM)
+    ring_mask = np.zeros(shape, dtype=bool)
+    ring_mask[pad - r_out : pad + bh + r_out, pad - r_out : pad + bw + r_out] = True
+    ring_mask[pad - r_in : pad + bh + r_in, pad - r_in : pad + bw + r_in] = False
+    ring_mask[:top] = False
+    ring_mask[bottom:] = False
+    ring_mask.flags.writeable = False
+    return ring_mask
 
 
 def halo_cap(raws: list[RawBox]) -> np.ndarray:
@@ -561,38 +590,33 @@ def halo_cap(raws: list[RawBox]) -> np.ndarray:
 
 
 @lru_cache(maxsize=256)
-def _halo_index(height: int, width: int, pad: int, bw: int, bh: int) -> np.ndarray:
-    """Return, for each side, where every pixel of a patch reads that side's profile.
+def _halo_index(
+    height: int, width: int, pad: int, bw: int, bh: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return where every column and every row of a patch reads the sides' profiles.
 
-    Shape (4, height, width): an index into the four profiles laid end to end, each
-    followed by a zero, so a pixel beyond a side's reach (further than ``HALO_PX`` from
-    its line, or past its ends by more than that) reads zero. Kept for the 256 geometries
-    last used (bytes, a few kilobytes each), so memory stays flat over a batch.
+    A side's halo depends on one coordinate only: the left and right sides' on the
+    column (index into the four profiles laid end to end, each followed by a zero, so a
+    column further than ``HALO_PX`` from the line reads zero), along the rows of their
+    span (the side's length and ``HALO_PX`` past its ends; 1.0 there, 0.0 elsewhere);
+    the top and bottom sides' the other way round. Returns (columns' index (2, width),
+    rows' index (2, height), the rows' span (height, 1), the columns' span (1, width)).
+    Kept for the 256 geometries last used, so memory stays flat over a batch.
     """
     h = HALO_PX
     size = 2 * h + 2  # a profile and its zero
     xs, ys = np.arange(width), np.arange(height)
-    span_y = (ys >= pad - h) & (ys <= pad + bh + h)
-    span_x = (xs >= pad - h) & (xs <= pad + bw + h)
 
-    def side(number: int, d: np.ndarray, span: np.ndarray, vertical: bool) -> np.ndarray:
-        idx = np.where(np.abs(d) <= h, d + h, 2 * h + 1)
-        if vertical:  # left and right: the index runs along x, the span along y
-            full = np.where(span[:, None], idx[None, :], 2 * h + 1)
-        else:
-            full = np.where(span[None, :], idx[:, None], 2 * h + 1)
-        return full + number * size
+    def reach(number: int, d: np.ndarray) -> np.ndarray:
+        return np.where(np.abs(d) <= h, d + h, 2 * h + 1) + number * size
 
-    index = np.stack(
-        [
-            side(0, xs - pad, span_y, True),
-            side(1, pad + bw - xs, span_y, True),
-            side(2, ys - pad, span_x, False),
-            side(3, pad + bh - ys, span_x, False),
-        ]
-    ).astype(np.uint8)  # at most 4 × size - 1 = 71
-    index.flags.writeable = False
-    return index
+    across_x = np.stack([reach(0, xs - pad), reach(1, pad + bw - xs)])
+    across_y = np.stack([reach(2, ys - pad), reach(3, pad + bh - ys)])
+    span_y = ((ys >= pad - h) & (ys <= pad + bh + h)).astype(np.float32)[:, None]
+    span_x = ((xs >= pad - h) & (xs <= pad + bw + h)).astype(np.float32)[None, :]
+    for array in (across_x, across_y, span_y, span_x):
+        array.flags.writeable = False
+    return across_x, across_y, span_y, span_x
 
 
 def _halo(raw: RawBox, cap: np.ndarray) -> np.ndarray:
@@ -609,8 +633,13 @@ def _halo(raw: RawBox, cap: np.ndarray) -> np.ndarray:
     table = np.zeros((4, 2 * h + 2), dtype=np.float32)
     table[:, :-1] = profiles
     height, width = raw.depth.shape
-    index = _halo_index(height, width, raw.pad, raw.bw, raw.bh)
-    halo: np.ndarray = table.ravel()[index].max(axis=0)
+    across_x, across_y, span_y, span_x = _halo_index(height, width, raw.pad, raw.bw, raw.bh)
+    flat = table.ravel()
+    # The strongest side at each pixel: of left and right along their rows, of top and
+    # bottom along their columns (halos are never negative, so 0.0 outside a span is none).
+    sides_x = flat[across_x].max(axis=0)
+    sides_y = flat[across_y].max(axis=0)
+    halo: np.ndarray = np.maximum(sides_x[None, :] * span_y, sides_y[:, None] * span_x)
     return halo
 
 
@@ -624,18 +653,18 @@ def finish_box(raw: RawBox, cap: np.ndarray) -> BoxMeasure:
     soft = cv2.GaussianBlur(interior, (0, 0), SOFT_PX).ravel() if interior.size else inner
     ring = depth[raw.ring_mask]
     ring_sector = _sectors(depth.shape, pad)[raw.ring_mask]
-    inner_median = float(_median(inner, axis=0)) if inner.size else 0.0
-    ring_median = float(_median(ring, axis=0)) if ring.size else 0.0
+    inner_median, inner_peak = _median_and_peak(inner)
+    ring_median, ring_peak, ring_low = _median_and_peak(ring, 16)
     # Ink only darkens: the spread below the median is the scan's own noise, whatever
     # a circle or a stroke adds above it.
-    noise = ring_median - _percentile(ring, 16) if ring.size else 0.0
+    noise = ring_median - ring_low if ring.size else 0.0
     return BoxMeasure(
         inner,
         ring,
         ring_sector,
         raw.border,
-        _robust_peak(inner),
-        _robust_peak(ring),
+        inner_peak,
+        ring_peak,
         inner_median,
         ring_median,
         noise,
@@ -643,6 +672,37 @@ def finish_box(raw: RawBox, cap: np.ndarray) -> BoxMeasure:
         (int(interior.shape[0]), int(interior.shape[1])),
         _robust_peak(soft) if soft.size else 0.0,
     )
+
+
+def _median_and_peak(values: np.ndarray, q: float | None = None) -> tuple[float, ...]:
+    """Return a 1-D array's median and robust peak (and its ``q`` percentile), in one pass.
+
+    The same values as ``_median(values, 0)``, :func:`_robust_peak` and :func:`_percentile`
+    (0.0 for an empty array): one partition puts every order statistic they read in place.
+    """
+    n = values.size
+    if n <= PEAK_RANK:
+        if not n:
+            return (0.0, 0.0, 0.0) if q is not None else (0.0, 0.0)
+        return (float(_median(values, axis=0)), _robust_peak(values)) + (
+            (_percentile(values, q),) if q is not None else ()
+        )
+    k = n // 2
+    top = n - 1 - PEAK_RANK  # the 6th darkest pixel, counted from the lightest
+    kth = [k - 1, k, top] if n % 2 == 0 else [k, top]
+    if q is not None:
+        at = (q / 100) * (n - 1)
+        low = int(at)
+        high = min(low + 1, n - 1)
+        kth += [low, high]
+    part = np.partition(values, sorted(set(kth)))
+    # As _median takes it: the middle value, or the two middle ones' float32 mean.
+    median = float(part[k]) if n % 2 else float((part[k - 1] + part[k]) / 2)
+    out: tuple[float, ...] = (median, float(part[top]))
+    if q is not None:
+        a, b, t = float(part[low]), float(part[high]), at - low
+        out += (a + (b - a) * t if t < 0.5 else b - (b - a) * (1 - t),)
+    return out
 
 
 @dataclass(frozen=True)
@@ -1071,8 +1131,8 @@ def _refuse_bilevel(gray: np.ndarray) -> None:
     A greyscale scan or photo has grey levels between paper and ink (paper grain,
     pencil, the edges of print); a binarised one has almost none.
     """
-    sample = gray[::3, ::3]
-    mid = np.count_nonzero((sample > BILEVEL_LOW) & (sample < BILEVEL_HIGH))
+    sample = np.ascontiguousarray(gray[::3, ::3])
+    mid = cv2.countNonZero(cv2.inRange(sample, BILEVEL_LOW + 1, BILEVEL_HIGH - 1))
     if mid < BILEVEL_SHARE * sample.size:
         raise PageRefused("bilevel")
 
@@ -1107,7 +1167,7 @@ def _paper_profile(area: np.ndarray) -> np.ndarray:
     blocks = max(1, round(area.shape[1] / SCALE))
     means = cv2.resize(area, (blocks, area.shape[0]), interpolation=cv2.INTER_AREA)
     k = min(blocks - 1, int(0.8 * blocks))
-    profile: np.ndarray = np.partition(means.astype(np.float32), k, axis=1)[:, k]
+    profile: np.ndarray = np.partition(means, k, axis=1)[:, k].astype(np.float32)
     return profile
 
 
@@ -1118,17 +1178,34 @@ def _dips(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rule) and keeps broad changes (a shadow, uneven light) and steps as they are. The
     second array is the factor that brings the paper back (1 where there is no dip).
     """
-    kernel = np.ones((_px(5.0) | 1, 1), np.uint8)
-    closed = cv2.morphologyEx(profile.reshape(-1, 1), cv2.MORPH_CLOSE, kernel).ravel()
+    size = _px(5.0) | 1
+    closed = _running(_running(profile, size, np.maximum, -np.inf), size, np.minimum, np.inf)
     factor: np.ndarray = closed / np.maximum(profile, 1.0)
     return closed, factor
 
 
 def _near(mask: np.ndarray, reach: int) -> np.ndarray:
     """Return ``mask`` widened by ``reach`` places either way."""
-    kernel = np.ones((2 * reach + 1, 1), np.uint8)
-    widened: np.ndarray = cv2.dilate(mask.astype(np.uint8).reshape(-1, 1), kernel).ravel() > 0
-    return widened
+    return _running(mask.astype(bool), 2 * reach + 1, np.logical_or, False)
+
+
+def _running(values: np.ndarray, size: int, op: np.ufunc, fill: float) -> np.ndarray:
+    """Return ``op`` (maximum, minimum, or) over a centred window of odd ``size`` at each place.
+
+    What OpenCV's dilation or erosion by a line of ``size`` does to a 1-D array (places
+    beyond the ends take no part), as a few whole-array operations: windows of 2, 4, 8 …
+    places, then two overlapping ones. Many short profiles are taken a page; OpenCV's
+    own set-up for each costs more than this.
+    """
+    edge = np.full(size // 2, fill, values.dtype)
+    window = np.concatenate([edge, values, edge])
+    width = 1
+    while 2 * width <= size:
+        window = op(window[:-width], window[width:])
+        width *= 2
+    n = values.size
+    result: np.ndarray = op(window[:n], window[size - width : size - width + n])
+    return result
 
 
 def _split(start: int, stop: int, size: int) -> list[tuple[int, int]]:
