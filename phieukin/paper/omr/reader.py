@@ -889,6 +889,7 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     outside = m.ring - ring_level
     ring_mass = float(np.sum(outside[outside > 0])) / (SCALE * SCALE)
     sectors = 0
+    counts = np.zeros(8, dtype=np.intp)
     if ring_trace:
         counts = np.bincount(m.ring_sector[ring_hits], minlength=8)
         sectors = int(np.count_nonzero(counts >= SECTOR_PX))
@@ -904,6 +905,11 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
             # 0.021 above the page's empty boxes, 828 circles on nine page styles; a
             # graphite smear over a box and its band, read as a circle, 0.071).
             return "unsure", "smudge"
+        if _round_eighths(counts) < CIRCLE_SECTORS:
+            # Eighths of trace apart from the rest: ink that crosses the band from
+            # outside it (a stray stroke reaching the box) beside something else that
+            # darkens part of the band (a shadow's edge), not a line round the box.
+            return "unsure", "mark_outside_box"
         return "circled", ""
     # A mark stands out from the rest of its own box (an erased mark leaves a smudge
     # with ghost strokes barely darker than the smudge), or is plainly dark (a box
@@ -938,6 +944,21 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
         # boxes of its row decide whether that is the paper's (see _settle_texture).
         return TEXTURE, "mark_outside_box" if ring_trace > TRACE_PX else "faint_mark"
     return "unsure", "faint_mark"
+
+
+def _round_eighths(counts: np.ndarray) -> int:
+    """Return how many eighths of the band around a box hold trace that goes round it.
+
+    ``counts`` are the trace pixels of each eighth. A circle's line runs from eighth to
+    eighth, so every eighth it makes a trace has a neighbour holding some of it too, even
+    where a gap is left in the circle. A stroke from outside the band crosses it towards
+    the box: an eighth holding trace while neither neighbour holds any is not part of a
+    ring, and ``CIRCLE_SECTORS`` eighths that are make a circle.
+    """
+    traced = counts >= SECTOR_PX
+    touched = counts > 0
+    beside = np.roll(touched, 1) | np.roll(touched, -1)
+    return int(np.count_nonzero(traced & beside))
 
 
 def _texture_explains(m: BoxMeasure, cal: Calibration, others: list[BoxMeasure]) -> bool:

@@ -637,6 +637,54 @@ def test_a_page_once_read_wrongly_unseen_now_goes_to_a_person(
     assert truth.judge(item.status, item.option_index) != "wrong"
 
 
+# A page of a targeted sample drawn with the corpus API, not the product mix (so it has
+# no seed and copy there): page 38 of `Corpus.page` over the sample questionnaire, stray
+# strokes only, profiles fold, scan, phone, shadow and crumpled in turn, all drawn from
+# ``np.random.default_rng([12])``. This is that generator's state after the first 38
+# pages; the page drawn from it (200 dpi, hand shadow) is the same image.
+STRAY_AT_SHADOW_EDGE_STATE = {
+    "bit_generator": "PCG64",
+    "state": {
+        "state": 297143171441413950098693519401987201776,
+        "inc": 141594020766391051164819261345714058667,
+    },
+    "has_uint32": 0,
+    "uinteger": 2053159613,
+}
+
+
+def test_a_stray_stroke_ending_at_a_shadows_edge_is_not_a_circle() -> None:
+    # A stroke from the margin ends on the left side of nd02's fourth box, whose right
+    # side lies under a hand shadow's edge. Trace pixels per eighth of the band: 106 for
+    # the stroke (eighth 0, left), 39, 196, 165 and 13 for the shadow (eighths 2-5, right),
+    # none in the other three; no eighth dark all over (lower quarters at most 0.011), so
+    # five eighths and a ring peak of 0.46 read as circled: counted for option 3. The
+    # stroke's eighth holds trace while neither neighbour holds any: ink crossing the
+    # band from outside, not a line going round the box. Of 1,094 circles with five
+    # traced eighths or more (of 1,109 circles drawn with the same API, seeds 21 and 11 of
+    # a circles-only sample, nine and seven page styles) none had such an eighth, and none
+    # changed reading; of the 393 stray strokes of this sample, the three with five traced
+    # eighths all had one (the other two already go to review as uneven_light).
+    corpus = sample_corpus()
+    rng = np.random.default_rng()
+    rng.bit_generator.state = STRAY_AT_SHADOW_EDGE_STATE
+    dpi = float(rng.choice([150, 200, 300]))
+    assert dpi == 200
+    page = corpus.page(
+        38 % len(corpus.payloads()),
+        rng,
+        dpi=dpi,
+        profile="shadow",
+        styles=("stray",),
+        comment=False,
+    )
+    item = next(r for r in read_page(page.image, _layout_for(corpus)).items if r.item_key == "nd02")
+    truth = page.truth["nd02"]
+    assert truth.style == "stray" and truth.inked == (3,)
+    assert item.status == "ambiguous" and item.reason == "mark_outside_box", item
+    assert truth.judge(item.status, item.option_index) != "wrong"
+
+
 # Marks of the product mix read as "no answer" although drawn, whose stroke the capture
 # itself took away: (seed, copy, page, item). No reader can see them, so none is asked
 # to; the benchmark counts them among its silent errors and names them apart.
