@@ -19,9 +19,9 @@ Per box it times:
   untimed);
 - **seal**: ``seal_box`` with two typed shares — rebuilding the key, checking every
   sheet, moving ballots, receipts and codes into the sealed history shuffled with fresh
-  ids, the digests, the audit event and the scrub of the open-box tables (SQLite: the
-  WAL checkpoint, ``secure_delete`` having zeroed what the seal deleted; PostgreSQL:
-  ``VACUUM FULL``) with its check.
+  ids, the digests, the audit event and the scrub of the open-box tables (SQLite: their
+  whole rewrite, then the WAL checkpoint; PostgreSQL: ``VACUUM FULL``) with its check.
+  The boxes not yet sealed are in those tables, so each seal rewrites their rows too.
 
 It prints, per phase, the median of each, the ratio seal ÷ baseline (same run, same
 phase), how long the scrub took and whether it completed (on a PostgreSQL server shared

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
@@ -314,7 +314,7 @@ class ScrubReport:
     ``leftovers`` names what stayed: per PostgreSQL table, the deleted row versions that
     ``VACUUM FULL`` had to copy into the new file because a transaction still running
     could see them (or -1 when the table could not be locked or reported nothing); on
-    SQLite ``wal`` when the WAL checkpoint stayed busy;
+    SQLite ``rewrite`` or ``wal`` when the tables' rewrite or the WAL checkpoint stayed busy;
     ``transaction`` when the scrub was asked for inside a transaction.
     """
 
@@ -426,27 +426,78 @@ def _pg_scrub(xid: str | None, deadline: float) -> ScrubReport:
             time.sleep(pause)
 
 
-def _sqlite_scrub(deadline: float) -> ScrubReport:
-    """Empty the WAL into the file (``wal_checkpoint(TRUNCATE)``), retried while busy.
+def _sqlite_tables(cursor: Any) -> list[str]:
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    present = {row[0] for row in cursor.fetchall()}
+    return [t for t in SCRUBBED_TABLES if t in present]
 
-    Nothing else is needed: ``secure_delete`` has zeroed the deleted cells and freed pages
-    in the seal's own transaction, and no row is inserted into an open-box table when a
-    box is sealed, so no page split leaves a copy of a deleted row in a page's slack
-    (measured: ``ballots/tests/test_anonymity.py`` finds no pre-seal id or ciphertext in
-    the file, also for a box sealed after another whose rows were interleaved with its
-    own). The WAL still holds the pages as they were before the seal until the
+
+def _sqlite_rewrite(tables: Sequence[str]) -> None:
+    """Rewrite *tables* whole in one write transaction: read every row, empty the table,
+    put the rows back in random order.
+
+    Deleting rows zeroes their cells (``secure_delete``), but it is not enough: when a
+    B-tree page splits or merges, SQLite rebuilds the pages involved and leaves the old
+    bytes of the cells it moved in the slack between the cell pointers and the cell
+    content. A receipt's index entry, say, moved during voting, keeps a copy there after
+    the row itself is deleted (``ballots/tests/test_anonymity.py`` found such a pre-seal
+    id in the receipts' unique index about once in a dozen runs).
+
+    Foreign keys are off for the rewrite, so ``DELETE FROM`` without a condition takes
+    SQLite's truncate path: every page of the table and of its indexes is freed and, with
+    ``secure_delete``, zeroed, the roots included. The rows of the boxes still open go
+    back with the same values (foreign keys hold: nothing else changes) into clean pages.
+    The cost is that of the open boxes' rows, never of the sealed history.
+    """
+    rng = random.SystemRandom()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        enforced = bool(cursor.fetchone()[0])
+        cursor.execute("PRAGMA foreign_keys = OFF")  # takes effect outside a transaction only
+        try:
+            with transaction.atomic():
+                for table in tables:
+                    cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+                    columns = [connection.ops.quote_name(d[0]) for d in cursor.description]
+                    rows = cursor.fetchall()
+                    cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+                    rng.shuffle(rows)
+                    _insert_rows(table, columns, rows)
+        finally:
+            cursor.execute(f"PRAGMA foreign_keys = {'ON' if enforced else 'OFF'}")
+
+
+def _sqlite_scrub(deadline: float) -> ScrubReport:
+    """Rewrite the scrubbed tables whole (:func:`_sqlite_rewrite`), then empty the WAL
+    into the file (``wal_checkpoint(TRUNCATE)``); each is retried while another connection
+    keeps it busy.
+
+    The WAL holds the pages as they were before the seal and the rewrite until the
     checkpoint has copied the new ones into the file and truncated it.
     """
     leftovers: dict[str, int] = {}
     attempts = 0
     with connection.cursor() as cursor:
-        # A checkpoint blocked by a reader waits in SQLite's busy handler for the
-        # connection's whole busy timeout (30 s), not for the scrub's deadline: each
-        # attempt may wait only for what is left of it, then the usual timeout returns.
+        tables = _sqlite_tables(cursor)
+        # A write or checkpoint blocked by another connection waits in SQLite's busy
+        # handler for the connection's whole busy timeout (30 s), not for the scrub's
+        # deadline: each attempt may wait only for what is left of it.
         cursor.execute("PRAGMA busy_timeout")
         busy_timeout = int(cursor.fetchone()[0])
         try:
             while True:
+                attempts += 1
+                left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+                cursor.execute(f"PRAGMA busy_timeout = {left_ms}")
+                try:
+                    _sqlite_rewrite(tables)
+                    break
+                except OperationalError:
+                    if time.monotonic() >= deadline:
+                        leftovers["rewrite"] = 1
+                        break
+                    time.sleep(0.1)
+            while not leftovers:
                 attempts += 1
                 left_ms = max(0, int((deadline - time.monotonic()) * 1000))
                 cursor.execute(f"PRAGMA busy_timeout = {left_ms}")
@@ -472,9 +523,10 @@ def scrub_deleted_copies(
     the sealed history is never rewritten, so the cost follows what is open now.
 
     SQLite: with secure_delete on, the seal's deletes have zeroed the cells and pages they
-    freed; a TRUNCATE checkpoint copies the WAL into the file and empties it, so no old
-    page image survives in the -wal (:func:`_sqlite_scrub`). It is retried while another
-    connection keeps it busy.
+    freed, but page splits and merges leave copies of moved cells in the pages' slack, so
+    the tables are rewritten whole (:func:`_sqlite_rewrite`); then a TRUNCATE checkpoint
+    copies the WAL into the file and empties it, so no old page image survives in the
+    -wal. Both are retried while another connection keeps them busy.
 
     PostgreSQL: ``VACUUM FULL`` rewrites the open-box tables and the paper tables whose
     rows are deleted when a sheet enters the box; a plain VACUUM would only
