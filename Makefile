@@ -31,7 +31,7 @@ imports: setup
 	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: setup
-	$(VENV)/bin/mypy phieukin
+	$(VENV)/bin/mypy phieukin bench
 
 # Two pytest-xdist workers (CI has two cores), a test file per worker at a time: each
 # worker has its own test database, Redis databases (phieukin/testing/children.py) and

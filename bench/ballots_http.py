@@ -50,6 +50,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench._setup import ROOT, base_env, postgres_url, scratch_postgres
 
@@ -218,9 +219,13 @@ def in_process(data_file: str) -> None:
             "wsgi.input": io.BytesIO(body),
             "wsgi.url_scheme": "http",
         }
-        response = application(environ, lambda s, h: status.append(s))
+
+        def start_response(line: str, headers: Any, exc_info: Any = None) -> Any:
+            status.append(line)
+
+        response = application(environ, start_response)
         b"".join(response)
-        response.close()  # type: ignore[attr-defined]
+        response.close()
         return status[0]
 
     def measure(label: str, path: str, bodies: list[bytes]) -> None:
@@ -492,11 +497,11 @@ def _run(label: str, env: dict[str, str], workdir: Path) -> None:
     if full.done and base.done:
         whole = (full_cpu.app + full_cpu.database + full_cpu.driver) / full.done
         whole_base = (base_cpu.app + base_cpu.database + base_cpu.driver) / base.done
-        server = (full_cpu.app + full_cpu.database) / full.done
-        server_base = (base_cpu.app + base_cpu.database) / base.done
+        served = (full_cpu.app + full_cpu.database) / full.done
+        served_base = (base_cpu.app + base_cpu.database) / base.done
         print(
             f"  CPU ratio baseline/ballots (all three): {whole_base / whole:.2f}; "
-            f"server only: {server_base / server:.2f}",
+            f"server only: {served_base / served:.2f}",
             flush=True,
         )
     if paced is not None:

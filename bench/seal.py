@@ -197,7 +197,7 @@ def _baseline(box: Any, shares: list[str]) -> float:
         for subject_id, ciphertext in PendingBallot.objects.filter(box=box).values_list(
             "subject_id", "ciphertext"
         ):
-            content = boxkeys.decrypt_sheet(private, bytes(ciphertext))
+            content = boxkeys.decrypt_sheet(private, bytes(ciphertext or b""))
             rows.append((random_id(), subject_id, content.answers, content.comment))
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -291,7 +291,7 @@ def run(out: str) -> None:
         finally:
             scrubs.append(time.perf_counter() - begun)
 
-    sealing.scrub_deleted_copies = timed_scrub  # type: ignore[assignment]
+    sealing.scrub_deleted_copies = timed_scrub
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute(
