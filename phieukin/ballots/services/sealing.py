@@ -454,6 +454,11 @@ def _sqlite_rewrite(tables: Sequence[str]) -> None:
         cursor.execute("PRAGMA foreign_keys")
         enforced = bool(cursor.fetchone()[0])
         cursor.execute("PRAGMA foreign_keys = OFF")  # takes effect outside a transaction only
+        cursor.execute("PRAGMA foreign_keys")
+        if cursor.fetchone()[0]:
+            # Still on (a transaction was open): the deletes would go row by row and
+            # leave the roots' slack, so the scrub must not claim to be complete.
+            raise OperationalError("foreign keys could not be turned off for the rewrite")
         try:
             with transaction.atomic():
                 for table in tables:

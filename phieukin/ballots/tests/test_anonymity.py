@@ -318,6 +318,20 @@ def test_the_scrub_clears_the_slack_of_every_page_of_the_scrubbed_tables(
 
 
 @sqlite_only
+def test_the_rewrite_refuses_to_run_where_foreign_keys_stay_on(open_box_: BallotBox) -> None:
+    """Inside a transaction SQLite ignores turning foreign keys off, and the deletes would
+    go row by row, leaving the root pages' slack: the rewrite refuses rather than claim it
+    scrubbed, and the connection keeps its foreign keys."""
+    from django.db import OperationalError, transaction
+
+    with transaction.atomic(), pytest.raises(OperationalError):
+        sealing._sqlite_rewrite(list(sealing.OPEN_BOX_TABLES))
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+
+
+@sqlite_only
 def test_a_reader_left_open_during_sealing_delays_the_scrub_and_the_seal_says_so(
     open_box_: BallotBox, sheets: Any, settings: Any
 ) -> None:
