@@ -489,30 +489,32 @@ def _sqlite_scrub(deadline: float) -> ScrubReport:
         # deadline: each attempt may wait only for what is left of it.
         cursor.execute("PRAGMA busy_timeout")
         busy_timeout = int(cursor.fetchone()[0])
+
+        def rewrite() -> bool:
+            try:
+                _sqlite_rewrite(tables)
+            except OperationalError:
+                return False
+            return True
+
+        def checkpoint() -> bool:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return not cursor.fetchone()[0]
+
         try:
-            while True:
-                attempts += 1
-                left_ms = max(0, int((deadline - time.monotonic()) * 1000))
-                cursor.execute(f"PRAGMA busy_timeout = {left_ms}")
-                try:
-                    _sqlite_rewrite(tables)
-                    break
-                except OperationalError:
+            for name, step in (("rewrite", rewrite), ("wal", checkpoint)):
+                while True:
+                    attempts += 1
+                    left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+                    cursor.execute(f"PRAGMA busy_timeout = {left_ms}")
+                    if step():
+                        break
                     if time.monotonic() >= deadline:
-                        leftovers["rewrite"] = 1
+                        leftovers[name] = 1
                         break
                     time.sleep(0.1)
-            while not leftovers:
-                attempts += 1
-                left_ms = max(0, int((deadline - time.monotonic()) * 1000))
-                cursor.execute(f"PRAGMA busy_timeout = {left_ms}")
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                if not cursor.fetchone()[0]:
+                if leftovers:
                     break
-                if time.monotonic() >= deadline:
-                    leftovers["wal"] = 1
-                    break
-                time.sleep(0.1)
         finally:
             cursor.execute(f"PRAGMA busy_timeout = {busy_timeout}")
     return ScrubReport(not leftovers, attempts, leftovers)

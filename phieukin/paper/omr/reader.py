@@ -15,6 +15,7 @@ in between is ``ambiguous`` with a reason, for a human to decide. Nothing is gue
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -860,9 +861,13 @@ def _levels(m: BoxMeasure, cal: Calibration) -> tuple[float, float]:
         # not noise, and must not blind the box to that circle.
         upper = _percentile(m.ring, 84) - m.ring_median
         local = m.ring_median + LOCAL_SIGMAS * min(m.noise, NOISE_SKEW * upper)
-    inner_level = min(max(cal.inner_trace, local), cal.inner_trace + LOCAL_CAP)
-    ring_level = min(max(cal.ring_trace, local), cal.ring_trace + LOCAL_CAP)
-    return inner_level, ring_level
+    return _capped(cal.inner_trace, local), _capped(cal.ring_trace, local)
+
+
+def _capped(page_level: float, local: float) -> float:
+    """Return a box's trace level: its *local* one, never under the page's, never more
+    than ``LOCAL_CAP`` over it."""
+    return min(max(page_level, local), page_level + LOCAL_CAP)
 
 
 def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
@@ -1031,15 +1036,12 @@ def _against_the_row(
     peaks = [m.peak if m is not None else 0.0 for m in measures]
     softs = [m.soft_peak if m is not None else 0.0 for m in measures]
     rings = [m.ring_peak if m is not None else 0.0 for m in measures]
-    noises = [m.noise if m is not None else 0.0 for m in measures]
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
         if state == "empty" and m is not None:
             others = [j for j, o in enumerate(measures) if o is not None and j != i]
-            row_noise = float(np.median([noises[j] for j in others]))
-            if _circle_in_own_noise(
-                m, cal, rings[i] - np.median([rings[j] for j in others]), row_noise
-            ):
+            row = [o for j, o in enumerate(measures) if o is not None and j != i]
+            if _circle_in_own_noise(m, cal, row):
                 out.append(("unsure", "mark_outside_box"))
                 continue
             darker = peaks[i] - float(np.median([peaks[j] for j in others]))
@@ -1064,7 +1066,7 @@ def _against_the_row(
     return out
 
 
-def _circle_in_own_noise(m: BoxMeasure, cal: Calibration, around: float, row_noise: float) -> bool:
+def _circle_in_own_noise(m: BoxMeasure, cal: Calibration, others: list[BoxMeasure]) -> bool:
     """Return whether an "empty" box has a faint circle round it that its noise hid.
 
     A circle's line widens the spread of the band's depths both ways, which the box then
@@ -1078,18 +1080,20 @@ def _circle_in_own_noise(m: BoxMeasure, cal: Calibration, around: float, row_noi
     out so, none went round in more than four eighths (the first box's band beside the
     item's text, a crumpled page's facets); the circle went round in five.
     """
-    if around <= max(ROW_MARGIN, ROW_SIGMAS * row_noise) or m.noise <= ROW_NOISE_SKEW * row_noise:
+    # Most boxes leave at the first test; the row's medians of a handful of values are
+    # taken in plain Python (NumPy's median costs far more on so few).
+    around = m.ring_peak - statistics.median(o.ring_peak for o in others)
+    if around <= ROW_MARGIN:
         return False
-    local = m.ring_median + LOCAL_SIGMAS * row_noise
-    level = min(max(cal.ring_trace, local), cal.ring_trace + LOCAL_CAP)
-    hits = m.ring > level
-    counts: np.ndarray = np.bincount(m.ring_sector[hits], minlength=8)
-    return _round_eighths(counts) >= CIRCLE_SECTORS
+    row_noise = statistics.median(o.noise for o in others)
+    if around <= ROW_SIGMAS * row_noise or m.noise <= ROW_NOISE_SKEW * row_noise:
+        return False
+    level = _capped(cal.ring_trace, m.ring_median + LOCAL_SIGMAS * row_noise)
+    return _round_eighths(_ring_counts(m, level)) >= CIRCLE_SECTORS
 
 
-def _ring_counts(m: BoxMeasure, cal: Calibration) -> np.ndarray:
-    """Return how many pixels of each eighth of the band around a box are a trace."""
-    _inner_level, ring_level = _levels(m, cal)
+def _ring_counts(m: BoxMeasure, ring_level: float) -> np.ndarray:
+    """Return how many pixels of each eighth of the band around a box are above *ring_level*."""
     hits = m.ring > ring_level
     counts: np.ndarray = np.bincount(m.ring_sector[hits], minlength=8)
     return counts
@@ -1108,7 +1112,7 @@ def _circles_of_the_row(
     """
     if not any(state == "circled" for state, _r in states):
         return states
-    counts = [None if m is None else _ring_counts(m, cal) for m in measures]
+    counts = [None if m is None else _ring_counts(m, _levels(m, cal)[1]) for m in measures]
     out = []
     for i, (state, reason) in enumerate(states):
         own = counts[i]
