@@ -1068,7 +1068,6 @@ def _against_the_row(
         if all(state == "empty" for state, _r in states) and None not in measures
         else None
     )
-    whole = [m for m in measures if m is not None]
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
         if state == "empty" and m is not None:
@@ -1093,7 +1092,7 @@ def _against_the_row(
                         [rings[j] for j in others],
                     )
                 )
-                or (strokes is not None and _stroke_outlier(strokes, whole, i))
+                or (strokes is not None and _stroke_outlier(strokes, i, m.noise))
             ):
                 state, reason = "unsure", "faint_mark"
         out.append((state, reason))
@@ -1189,7 +1188,7 @@ def _stroke(m: BoxMeasure) -> float:
     pad = kernels[0].shape[0] // 2
     # Beyond the interior, paper at its median: the border's halo was taken out already.
     padded = cv2.copyMakeBorder(
-        interior, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=float(np.median(interior))
+        interior, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=m.inner_median
     )
     keep = pad + STROKE_EDGE_PX
     best = 0.0
@@ -1201,8 +1200,9 @@ def _stroke(m: BoxMeasure) -> float:
     return best
 
 
-def _stroke_outlier(strokes: list[float], measures: list[BoxMeasure], i: int) -> bool:
-    """Return whether box *i* holds a line plainly stronger than every other box of its row."""
+def _stroke_outlier(strokes: list[float], i: int, noise: float) -> bool:
+    """Return whether box *i* (of noise *noise*) holds a line plainly stronger than every
+    other box of its row."""
     others = [s for j, s in enumerate(strokes) if j != i]
     mine, strongest = strokes[i], max(others)
     if mine - strongest <= STROKE_MARGIN:
@@ -1210,7 +1210,7 @@ def _stroke_outlier(strokes: list[float], measures: list[BoxMeasure], i: int) ->
     return mine > STROKE_RATIO * strongest or (
         mine > STROKE_NOISY_RATIO * strongest
         and mine > STROKE_MEDIAN_RATIO * statistics.median(others)
-        and mine > STROKE_NOISE_RATIO * measures[i].noise
+        and mine > STROKE_NOISE_RATIO * noise
     )
 
 
