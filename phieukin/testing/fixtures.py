@@ -272,6 +272,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
+    # Containers often mount a small /dev/shm; Chromium's renderers then crash
+    # mid-page and a test only sees an element that never appears.
+    "--disable-dev-shm-usage",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",

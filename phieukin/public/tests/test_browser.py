@@ -44,7 +44,24 @@ def phone_without_js(chromium: Any, live_server: Any) -> Iterator[Any]:
 
 
 def _vote_screen_by_screen(page: Any, *, javascript: bool, name: str) -> list[str]:
-    """Answer every screen with "Khá", review and send; return the receipts shown."""
+    """Answer every screen with "Khá", review and send; return the receipts shown.
+
+    On failure, the page's address and visible text join the error, and its HTML is
+    kept under test-artifacts/: a CI log then shows which page the browser was on.
+    """
+    try:
+        return _answer_and_send(page, javascript=javascript, name=name)
+    except Exception as error:  # an assertion or Playwright's own error
+        ARTIFACTS.mkdir(exist_ok=True)
+        try:
+            (ARTIFACTS / f"{name}-failed.html").write_text(page.content(), encoding="utf-8")
+            seen = f"{page.url}\n{page.locator('body').inner_text(timeout=5000)[:1500]}"
+        except Exception as unreadable:  # a crashed or closed page
+            seen = f"{page.url} (page unreadable: {str(unreadable).splitlines()[0]})"
+        raise AssertionError(f"{error}\n--- the browser was on: {seen}") from error
+
+
+def _answer_and_send(page: Any, *, javascript: bool, name: str) -> list[str]:
     screens = 0
     while page.get_by_role("button", name="Gửi phiếu").count() == 0:
         screens += 1
