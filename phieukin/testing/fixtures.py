@@ -263,6 +263,14 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
+def _no_codes_known_from_earlier_tests() -> None:
+    """Start every test with no code known to the process (each test has its own rows)."""
+    from phieukin.ballots.services.codes import forget_known_codes
+
+    forget_known_codes()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Hash test passwords cheaply (:data:`FAST_PASSWORD_HASHERS`)."""
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS

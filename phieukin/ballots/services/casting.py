@@ -23,14 +23,16 @@ from phieukin.ballots import boxkeys
 from phieukin.ballots import codes as codes_mod
 from phieukin.ballots.models import BallotSource, BoxKey, CodeState, PendingBallot
 from phieukin.ballots.selectors import shapes_for
-from phieukin.ballots.services.codes import lookup_code
+from phieukin.ballots.services.codes import CodeInfo, known_code, learn_box_codes, lookup_code
 from phieukin.ballots.services.common import (
     SheetInput,
     binding_cursor,
     box_gate,
     box_gate_sql,
     clean_comment,
+    code_digest,
     locked_box,
+    normalise_code,
     sheet_error,
 )
 from phieukin.ballots.sheet import UNANSWERED, ItemShape, SheetCodes, SheetError
@@ -204,13 +206,34 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
     starts; nothing about the code, the time or the order is stored with the ballots,
     and the sheets of one respondent carry no common value.
     """
-    _normalised, row = lookup_code(code)
+    digest = code_digest(normalise_code(code))
+    row = known_code(digest)
+    if row is None:
+        _normalised, row = lookup_code(code)
+        learn_box_codes(row)
+    receipts = _cast(row, digest, sheets)
+    if receipts is None:
+        # The code was known to this process but not claimed: look it up as it is now
+        # for the error it deserves (used, voided, box closed); a code that is still
+        # unused in an open box was known wrongly (a database restored under a running
+        # server), so cast once more with what the database says.
+        _normalised, fresh = lookup_code(code)
+        receipts = _cast(fresh, digest, sheets)
+        if receipts is None:
+            raise Conflict(_("This code has already been used."), code="code_used")
+    return receipts
+
+
+def _cast(row: CodeInfo, digest: str, sheets: list[SheetInput]) -> list[str] | None:
+    """Claim *row*'s code and store the sheets; return the receipts, or None when the
+    code was not claimed while the box is open. Raise Conflict when the box is not open.
+    """
     box_id = row.box_id
     rows = _ballot_rows(box_spec(box_id, opened_at=row.box_opened_at), sheets, row.group_id)
     receipts = [codes_mod.new_receipt() for _sheet in rows]
     random.SystemRandom().shuffle(rows)
     if connection.vendor == "postgresql":
-        claimed, box_open = _claim_and_store_postgresql(row.pk, box_id, rows, receipts)
+        claimed, box_open = _claim_and_store_postgresql(row.pk, digest, box_id, rows, receipts)
     else:
         with transaction.atomic():
             box_gate(box_id, exclusive=False)
@@ -219,9 +242,10 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
             # write lock. Rowcount 1 or nothing is stored.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "UPDATE ballots_code SET state = %s WHERE id = %s AND state = %s AND EXISTS "
+                    "UPDATE ballots_code SET state = %s WHERE id = %s AND digest = %s "
+                    "AND state = %s AND EXISTS "
                     "(SELECT 1 FROM rounds_ballotbox WHERE id = %s AND state = %s)",
-                    [CodeState.USED, row.pk, CodeState.UNUSED, box_id, BoxState.OPEN],
+                    [CodeState.USED, row.pk, digest, CodeState.UNUSED, box_id, BoxState.OPEN],
                 )
                 claimed = cursor.rowcount
             if claimed == 1:
@@ -232,13 +256,13 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
             )
     if claimed != 1:
         if box_open:
-            raise Conflict(_("This code has already been used."), code="code_used")
+            return None
         raise Conflict(_("This ballot box is not open."), code="box_not_open")
     return receipts
 
 
 def _claim_statement(
-    code_id: int, box_id: int, rows: list[BallotRow], receipts: list[str]
+    code_id: int, digest: str, box_id: int, rows: list[BallotRow], receipts: list[str]
 ) -> tuple[str, list[Any]]:
     """Return one PostgreSQL statement that claims the code and, only then, stores the ballot.
 
@@ -257,8 +281,9 @@ def _claim_statement(
     # Only fixed column names and %s placeholders are formatted in; values are params.
     sql = (
         "WITH claim AS ("  # noqa: S608
-        "UPDATE ballots_code SET state = %s WHERE id = %s AND state = %s AND EXISTS "
-        "(SELECT 1 FROM rounds_ballotbox WHERE id = %s AND state = %s) RETURNING id), "
+        "UPDATE ballots_code SET state = %s WHERE id = %s AND digest = %s AND state = %s "
+        "AND EXISTS (SELECT 1 FROM rounds_ballotbox WHERE id = %s AND state = %s) "
+        "RETURNING id), "
         f"stored AS (INSERT INTO ballots_pendingballot ({columns}) SELECT * FROM "
         f"(VALUES {ballot_values}) AS v({columns}) WHERE EXISTS (SELECT 1 FROM claim)), "
         "receipts AS (INSERT INTO ballots_pendingreceipt (id, box_id, value) SELECT * FROM "
@@ -266,7 +291,7 @@ def _claim_statement(
         "SELECT (SELECT count(*) FROM claim), "
         "EXISTS (SELECT 1 FROM rounds_ballotbox WHERE id = %s AND state = %s)"
     )
-    params: list[Any] = [CodeState.USED, code_id, CodeState.UNUSED, box_id, BoxState.OPEN]
+    params: list[Any] = [CodeState.USED, code_id, digest, CodeState.UNUSED, box_id, BoxState.OPEN]
     for b in rows:
         params.extend(b)
     for value in receipts:
@@ -276,7 +301,7 @@ def _claim_statement(
 
 
 def _claim_and_store_postgresql(
-    code_id: int, box_id: int, rows: list[BallotRow], receipts: list[str]
+    code_id: int, digest: str, box_id: int, rows: list[BallotRow], receipts: list[str]
 ) -> tuple[int, bool]:
     """Claim the code and store the ballot on PostgreSQL; return (claimed, box open).
 
@@ -294,7 +319,7 @@ def _claim_and_store_postgresql(
     caller's transaction, the gate and the claim go as one pipeline within a savepoint.
     """
     gate_sql, gate_params = box_gate_sql(box_id, exclusive=False)
-    claim_sql, claim_params = _claim_statement(code_id, box_id, rows, receipts)
+    claim_sql, claim_params = _claim_statement(code_id, digest, box_id, rows, receipts)
     with binding_cursor() as gate, binding_cursor() as claim:
         if connection.get_autocommit():
             with connection.wrap_database_errors, connection.connection.pipeline():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,51 @@ def lookup_code(text: str) -> tuple[str, CodeInfo]:
     if box_state != BoxState.OPEN:
         raise Conflict(_("This ballot box is not open."), code="box_not_open")
     return normalised, CodeInfo(pk, box_id, group_id, opened_at)
+
+
+# What a code is, once known: its row, box and group never change (its state does, and
+# is never cached). Each process keeps the codes of the open boxes it has cast ballots
+# for, so that a ballot's code costs no round trip of its own: the claim re-checks the
+# code's digest and state and the box's state, and any failed claim is looked up anew.
+# The directory holds what the code table holds (keyed hashes, no plain code, nothing
+# about votes or use). Boxes beyond KNOWN_BOXES are forgotten, oldest first.
+KNOWN_BOXES = 4096
+_known_codes: dict[str, CodeInfo] = {}
+_known_boxes: dict[tuple[int, Any], list[str]] = {}
+_known_lock = threading.Lock()
+
+
+def known_code(digest: str) -> CodeInfo | None:
+    """Return what this process knows of the code with *digest*, or None."""
+    return _known_codes.get(digest)
+
+
+def learn_box_codes(info: CodeInfo) -> None:
+    """Remember every code of *info*'s box (one query, once per box and opening)."""
+    key = (info.box_id, info.box_opened_at)
+    if info.box_opened_at is None or key in _known_boxes:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT digest, id, group_id FROM ballots_code WHERE box_id = %s", [info.box_id]
+        )
+        found = cursor.fetchall()
+    with _known_lock:
+        if key in _known_boxes:
+            return
+        while len(_known_boxes) >= KNOWN_BOXES:
+            for digest in _known_boxes.pop(next(iter(_known_boxes))):
+                _known_codes.pop(digest, None)
+        _known_boxes[key] = [digest for digest, _pk, _group in found]
+        for digest, pk, group_id in found:
+            _known_codes[digest] = CodeInfo(pk, info.box_id, group_id, info.box_opened_at)
+
+
+def forget_known_codes() -> None:
+    """Forget every code this process knows (tests; a box's rows never change)."""
+    with _known_lock:
+        _known_codes.clear()
+        _known_boxes.clear()
 
 
 def generate_codes(

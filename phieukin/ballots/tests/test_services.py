@@ -128,6 +128,68 @@ def test_voided_codes_cannot_vote(box_codes: list[str], sheets: Any, open_box_: 
     assert error.value.code == "code_voided"
 
 
+def _code_lookups(queries: Any) -> list[str]:
+    return [q["sql"] for q in queries if "FROM ballots_code" in q["sql"] and "SELECT" in q["sql"]]
+
+
+def test_after_a_boxs_first_ballot_its_codes_cost_no_lookup(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        cast_ballot(code=box_codes[0], sheets=sheets(1))
+    # The code's lookup, then every code of the box at once.
+    assert len(_code_lookups(first.captured_queries)) == 2
+    with CaptureQueriesContext(connection) as second:
+        cast_ballot(code=box_codes[1], sheets=sheets(2))
+    assert _code_lookups(second.captured_queries) == []
+    assert Code.objects.filter(state="used").count() == 2
+    assert PendingBallot.objects.filter(box=open_box_).count() == 2 * len(sheets(1))
+
+
+def test_a_code_known_to_the_process_still_gets_its_own_refusal(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    cast_ballot(code=box_codes[0], sheets=sheets())  # the box's codes are known now
+    services.void_codes(actor=None, box=open_box_, codes=[box_codes[1]])
+    with pytest.raises(Conflict) as voided:
+        cast_ballot(code=box_codes[1], sheets=sheets())
+    assert voided.value.code == "code_voided"
+    with pytest.raises(Conflict) as used:
+        cast_ballot(code=box_codes[0], sheets=sheets())
+    assert used.value.code == "code_used"
+    services.close_box(actor=None, box=open_box_)
+    with pytest.raises(Conflict) as closed:
+        cast_ballot(code=box_codes[2], sheets=sheets())
+    assert closed.value.code == "box_not_open"
+    assert PendingBallot.objects.filter(box=open_box_).count() == len(sheets())
+    assert Code.objects.filter(state="used").count() == 1
+
+
+def test_a_code_known_wrongly_claims_nothing_else_and_votes_with_the_databases_facts(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    # A process that knew the code under another row (a database restored under a running
+    # server): the claim checks the digest, so the other row stays unused, and the code
+    # is looked up anew and votes.
+    from phieukin.ballots.services import codes as code_services
+
+    cast_ballot(code=box_codes[0], sheets=sheets())
+    digest = services.code_digest(box_codes[1].replace("-", ""))
+    other = Code.objects.get(digest=services.code_digest(box_codes[2].replace("-", "")))
+    right = code_services.known_code(digest)
+    assert right is not None
+    code_services._known_codes[digest] = code_services.CodeInfo(
+        other.pk, right.box_id, right.group_id, right.box_opened_at
+    )
+    assert len(cast_ballot(code=box_codes[1], sheets=sheets())) == len(sheets())
+    other.refresh_from_db()
+    assert other.state == "unused"
+    assert Code.objects.get(digest=digest).state == "used"
+    assert len(cast_ballot(code=box_codes[2], sheets=sheets())) == len(sheets())
+
+
 def _fill(box: BallotBox, codes: list[str], sheets: Any, n: int) -> None:
     for i in range(n):
         cast_ballot(code=codes[i], sheets=sheets(i % 5, f"ý kiến {i}"))
