@@ -211,7 +211,15 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
     if row is None:
         _normalised, row = lookup_code(code)
         learn_box_codes(row)
-    receipts = _cast(row, digest, sheets)
+        receipts = _cast(row, digest, sheets)
+    else:
+        try:
+            receipts = _cast(row, digest, sheets)
+        except DomainError:
+            # Refused sheets of a known code: a code that cannot vote any more says so
+            # first, as when it was looked up before its sheets were checked.
+            lookup_code(code)
+            raise
     if receipts is None:
         # The code was known to this process but not claimed: look it up as it is now
         # for the error it deserves (used, voided, box closed); a code that is still

@@ -84,7 +84,7 @@ def lookup_code(text: str) -> tuple[str, CodeInfo]:
 # code's digest and state and the box's state, and any failed claim is looked up anew.
 # The directory holds what the code table holds (keyed hashes, no plain code, nothing
 # about votes or use). Boxes beyond KNOWN_BOXES are forgotten, oldest first.
-KNOWN_BOXES = 4096
+KNOWN_BOXES = 1024
 _known_codes: dict[str, CodeInfo] = {}
 _known_boxes: dict[tuple[int, Any], list[str]] = {}
 _known_lock = threading.Lock()
