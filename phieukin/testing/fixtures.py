@@ -280,8 +280,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
-    # Containers often mount a small /dev/shm; Chromium's renderers then crash
-    # mid-page and a test only sees an element that never appears.
+    # Containers often mount a small /dev/shm, where Chromium's renderers can run out
+    # of shared memory; keep it in /tmp instead.
     "--disable-dev-shm-usage",
     "--disable-background-networking",
     "--disable-component-update",

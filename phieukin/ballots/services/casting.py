@@ -23,7 +23,7 @@ from phieukin.ballots import boxkeys
 from phieukin.ballots import codes as codes_mod
 from phieukin.ballots.models import BallotSource, BoxKey, CodeState, PendingBallot
 from phieukin.ballots.selectors import shapes_for
-from phieukin.ballots.services.codes import CodeInfo, known_code, learn_box_codes, lookup_code
+from phieukin.ballots.services.codes import CodeInfo, known_code, learn_box_codes, lookup_digest
 from phieukin.ballots.services.common import (
     SheetInput,
     binding_cursor,
@@ -209,7 +209,7 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
     digest = code_digest(normalise_code(code))
     row = known_code(digest)
     if row is None:
-        _normalised, row = lookup_code(code)
+        row = lookup_digest(digest)
         learn_box_codes(row)
         receipts = _cast(row, digest, sheets)
     else:
@@ -218,15 +218,14 @@ def cast_ballot(*, code: str, sheets: list[SheetInput]) -> list[str]:
         except DomainError:
             # Refused sheets of a known code: a code that cannot vote any more says so
             # first, as when it was looked up before its sheets were checked.
-            lookup_code(code)
+            lookup_digest(digest)
             raise
     if receipts is None:
         # The code was known to this process but not claimed: look it up as it is now
         # for the error it deserves (used, voided, box closed); a code that is still
         # unused in an open box was known wrongly (a database restored under a running
         # server), so cast once more with what the database says.
-        _normalised, fresh = lookup_code(code)
-        receipts = _cast(fresh, digest, sheets)
+        receipts = _cast(lookup_digest(digest), digest, sheets)
         if receipts is None:
             raise Conflict(_("This code has already been used."), code="code_used")
     return receipts

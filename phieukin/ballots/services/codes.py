@@ -46,7 +46,12 @@ def lookup_code(text: str) -> tuple[str, CodeInfo]:
     ``code_used`` / ``code_voided`` (409), ``box_not_open`` (409).
     """
     normalised = normalise_code(text)
-    digest = code_digest(normalised)
+    return normalised, lookup_digest(code_digest(normalised))
+
+
+def lookup_digest(digest: str) -> CodeInfo:
+    """Return the code info of the code whose keyed hash is *digest* (errors as
+    :func:`lookup_code`, but ``code_format``)."""
     # Raw SQL: this runs for every ballot, and the ORM's query compilation costs more
     # than the query itself. On PostgreSQL it is bound and prepared on the server.
     with binding_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
@@ -75,7 +80,7 @@ def lookup_code(text: str) -> tuple[str, CodeInfo]:
         raise Conflict(_("This code has been voided."), code="code_voided")
     if box_state != BoxState.OPEN:
         raise Conflict(_("This ballot box is not open."), code="box_not_open")
-    return normalised, CodeInfo(pk, box_id, group_id, opened_at)
+    return CodeInfo(pk, box_id, group_id, opened_at)
 
 
 # What a code is, once known: its row, box and group never change (its state does, and
