@@ -191,12 +191,14 @@ STROKE_NOISE_RATIO = 4.0
 # them. A box of a blank row, darker than every other box of it, whose four excesses
 # over the row (peak, smoothed peak and median over the others' median; line over the
 # strongest other line), each divided by the box's noise and weighted below, all exceed
-# COHERENT_SIGMAS goes to a person. On
-# phone, skewed and crumpled pages drawn with many faint marks (seed 4791, 590 pages at
-# 60 % 150 dpi) the row tests above missed five very light ticks; with the two missed in
-# a benchmark run (seed 4765, phone photos at 150 dpi) six of the seven passed this test
-# (0,75 to 1,2 against 0,45 for the seventh) while it sent 0,75 % of 3.591 blank rows of
-# seeds 4790-4791 to a person.
+# COHERENT_SIGMAS goes to a person. On phone, skewed and crumpled pages drawn with many
+# faint marks (seed 4791, 1,106 pages, 60 % at 150 dpi) the row tests above missed five
+# very light ticks; with the two missed in a benchmark run (seed 4765, phone photos at
+# 150 dpi) six of the seven pass this test (0.75 to 1.2 against 0.45 for the seventh),
+# while it sends 0.75 % of 3,591 blank rows of seeds 4790-4791 to a person. Out of
+# sample (seed 4792, 615 pages) it caught one of five misses (the other four kept
+# 0.006-0.010 of depth) and sent 0.63 % of blank rows to a person: it narrows the
+# faint marks left at the paper's grain, it does not end them.
 COHERENT_SIGMAS = 0.6
 COHERENT_WEIGHTS = (1.0, 1.0, 3.0, 2.0)  # peak, smoothed peak, line, median
 # A clean scan's grain (a quarter of blank boxes under 0.006, some under 0.001) would make
