@@ -202,9 +202,13 @@ STROKE_NOISE_RATIO = 4.0
 COHERENT_SIGMAS = 0.6
 COHERENT_WEIGHTS = (1.0, 1.0, 3.0, 2.0)  # peak, smoothed peak, line, median
 # A clean scan's grain (a quarter of blank boxes under 0.006, some under 0.001) would make
-# the test see the residue of a crease or of the printed border (0.002): below this
-# noise the excesses are compared with it (the missed ticks' boxes: 0.0041-0.0107).
-COHERENT_NOISE_FLOOR = 0.004
+# the test see the residue of a crease, of the printed border or of JPEG (0.002-0.004 in
+# all four measures): below this noise the excesses are compared with it. The missed
+# ticks' boxes had 0.0041-0.0107. With a floor of 0.004 the full-size run of seed 4766
+# sent 19.9 % of copies to review (17.2 % before the test); on 2,234 blank items of the
+# product mix (seeds 4795-4796) the test sent 1.1 % more to review with 0.004, 0.6 %
+# with 0.006 and 0.3 % with 0.007 (seed 4796 alone), and every tick above still passes.
+COHERENT_NOISE_FLOOR = 0.007
 TEXTURE = "texture"  # a box's internal state: a trace only smoothed or around it; the row decides
 # Two robust peaks (the interior's and the band's, each above its median) are compared
 # within the box's own noise: under show-through a line of the back's print crosses the
