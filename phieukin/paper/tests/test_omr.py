@@ -744,17 +744,41 @@ ERASED_CORPUS_PROFILES = {
 }
 
 
-def _erased_corpus_page(seed: int, number: int) -> SynthPage:
-    """Return page ``number`` of the corpus the erased-film test was measured on."""
-    rng = np.random.default_rng([seed, number, 7])
-    dpi = float(rng.choice(DPIS, p=DPI_WEIGHTS))
-    weights = np.array(list(ERASED_CORPUS_PROFILES.values()))
-    profile = str(rng.choice(list(ERASED_CORPUS_PROFILES), p=weights / weights.sum()))
+def _targeted_page(
+    seed: int,
+    number: int,
+    stream: int,
+    *,
+    dpi_weights: tuple[float, ...],
+    profiles: dict[str, float],
+    styles: dict[str, float],
+) -> SynthPage:
+    """Return page ``number`` of a targeted corpus drawn with the corpus API.
+
+    The page's generator is seeded with ``[seed, number, stream]``, so a page is the same
+    whatever else is drawn; its dpi, page style and questionnaire copy are drawn from it
+    in that order, as the tuning scripts of the reader's targeted corpora drew them.
+    """
+    rng = np.random.default_rng([seed, number, stream])
+    dpi = float(rng.choice(DPIS, p=dpi_weights))
+    weights = np.array(list(profiles.values()))
+    profile = str(rng.choice(list(profiles), p=weights / weights.sum()))
     source = mix_corpus("sample")
     index = int(rng.integers(0, len(source.payloads())))
-    styles = ERASED_CORPUS_STYLES
     return source.page(
         index, rng, dpi=dpi, profile=profile, styles=tuple(styles), weights=tuple(styles.values())
+    )
+
+
+def _erased_corpus_page(seed: int, number: int) -> SynthPage:
+    """Return page ``number`` of the corpus the erased-film test was measured on."""
+    return _targeted_page(
+        seed,
+        number,
+        7,
+        dpi_weights=DPI_WEIGHTS,
+        profiles=ERASED_CORPUS_PROFILES,
+        styles=ERASED_CORPUS_STYLES,
     )
 
 
@@ -812,15 +836,13 @@ FAINT_ROWS_PROFILES = {"phone": 0.5, "skewed": 0.2, "crumpled": 0.15, "scan": 0.
 
 def _faint_rows_page(seed: int, number: int) -> SynthPage:
     """Return page ``number`` of the faint-marks corpus of seed ``seed``."""
-    rng = np.random.default_rng([seed, number, 11])
-    dpi = float(rng.choice(DPIS, p=(0.6, 0.25, 0.15)))
-    weights = np.array(list(FAINT_ROWS_PROFILES.values()))
-    profile = str(rng.choice(list(FAINT_ROWS_PROFILES), p=weights / weights.sum()))
-    source = mix_corpus("sample")
-    index = int(rng.integers(0, len(source.payloads())))
-    styles = FAINT_ROWS_STYLES
-    return source.page(
-        index, rng, dpi=dpi, profile=profile, styles=tuple(styles), weights=tuple(styles.values())
+    return _targeted_page(
+        seed,
+        number,
+        11,
+        dpi_weights=(0.6, 0.25, 0.15),
+        profiles=FAINT_ROWS_PROFILES,
+        styles=FAINT_ROWS_STYLES,
     )
 
 
