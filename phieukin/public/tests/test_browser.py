@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from phieukin.ballots.models import PendingBallot, PendingReceipt
 from phieukin.rounds.models import BallotBox
@@ -68,7 +70,9 @@ def _answer_and_send(page: Any, *, javascript: bool, name: str) -> list[str]:
         assert f"Bước {screens}/11" in page.locator("header.steps").inner_text()
         radios = page.locator('input[type="radio"][value="kha"]')
         if javascript:
-            assert page.locator("#progress").inner_text().startswith("Đã trả lời 0/")
+            # The counter is written by the page's script once it has run; a read
+            # straight after the screen loads can come before it (seen in CI), so wait.
+            expect(page.locator("#progress")).to_have_text(re.compile(r"^Đã trả lời 0/"))
         for index in range(radios.count()):
             radios.nth(index).check()
         if page.locator("textarea").count():
