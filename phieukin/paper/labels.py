@@ -53,6 +53,7 @@ DOUBTS: dict[str, Promise] = {
     "mark_outside_box": _("ink beside the boxes"),
     "box_not_found": _("boxes not visible"),
     "uneven_light": _("a shadow or uneven light across the boxes"),
+    "box_bent": _("a box's printed border bent out of shape (a crumpled page)"),
 }
 
 PROBLEMS: dict[str, Promise] = {

@@ -133,7 +133,7 @@ class ItemReading:
     share of each option's box holding plain ink (0–1). ``reason`` is empty for a clear
     reading and names the doubt otherwise (``several_marks``, ``faint_mark``,
     ``mark_outside_box``, ``box_not_found``, ``correction``, ``uneven_light``, ``smudge``,
-    ``erased``).
+    ``erased``, ``box_bent``).
     """
 
     item_key: str

@@ -33,7 +33,10 @@ from phieukin.paper.corpus.mix import layouts as mix_layouts
 from phieukin.paper.layout import BallotLayout, build_layout
 from phieukin.paper.omr.images import load_pages
 from phieukin.paper.omr.reader import (
+    CIRCLE_HUG_LEFT,
+    CIRCLE_SECTORS,
     HALO_PX,
+    RING_OUT_MM,
     SOFT_PX,
     STROKE_MARGIN,
     STROKE_RATIO,
@@ -41,7 +44,13 @@ from phieukin.paper.omr.reader import (
     _border_off,
     _coherent_outlier,
     _median_and_peak,
+    _px,
+    _ring_mask,
+    _ring_off_border,
+    _ring_smooth,
     _robust_peak,
+    _round_eighths,
+    _sectors,
     _stroke,
     read_page,
 )
@@ -682,6 +691,18 @@ SILENT_ERRORS_SEEN = [
     # circle's line leaves the lower quartile of every eighth paper. The shadow's noise
     # is low (0.0095), so the shadow test for noisy edges did not see it.
     pytest.param(4765, 7842, 1, "nd16", "blank", "uneven_light", id="facet-shadow-as-circle"),
+    # A blank item of a crumpled 300 dpi page read as circled and counted for option 4
+    # (seed 4766, the full-size run): a facet's shadow edge crossed the fourth box's
+    # band, 734 pixels of trace in five eighths, their lower quartiles 0.039-0.074, under
+    # what the test above asks. The shadow is smooth: with the band's smooth part taken
+    # out, what is left goes round in three eighths, where a circle's line keeps five.
+    pytest.param(4766, 6676, 0, "nd13", "blank", "uneven_light", id="smooth-shadow-as-circle"),
+    # A blank item of a crumpled 150 dpi page read as circled and counted for option 1
+    # (seed 4767, the full-size run): the first box's right side bent outward, its line
+    # ran into the band at the lower right corner, and with a speck further out the band
+    # held 41 pixels of trace in exactly five eighths. Without the trace that hugs the
+    # box two round eighths are left.
+    pytest.param(4767, 337, 0, "nd10", "blank", "box_bent", id="bent-border-as-circle"),
 ]
 
 
@@ -918,6 +939,81 @@ def test_a_box_standing_out_in_one_measure_alone_is_grain_not_a_stroke() -> None
         _measured(_grain(s) + 0.016 * stroke, 0.008) for s in (1, 2, 3, 4, 5)
     ]
     assert not _coherent_outlier(boxes, [_stroke(m) for m in boxes if m is not None], 0)
+
+
+def _banded(depth: np.ndarray, box: int) -> BoxMeasure:
+    """Return the measures of a square box of ``box`` px in a patch of ``depth`` (halo
+    taken out), with the band round it as the reader cuts it."""
+    pad = _px(RING_OUT_MM) + 2
+    mask = _ring_mask(depth.shape, pad, box, box, 0, depth.shape[0])
+    ring = depth[mask]
+    median, _peak, low = _median_and_peak(ring, 16)
+    return BoxMeasure(
+        depth[pad : pad + box, pad : pad + box].ravel(),
+        ring,
+        _sectors(depth.shape, pad)[mask],
+        1.0,
+        0.0,
+        float(np.max(ring)),
+        0.0,
+        median,
+        median - low,
+        np.zeros(1, np.float32),
+        patch=depth,
+        ring_mask=mask,
+        frame=(pad, box, box),
+    )
+
+
+def _paper_patch(box: int, seed: int = 3) -> np.ndarray:
+    """Return a patch of paper grain (σ 0.004) round a box of ``box`` px."""
+    side = box + 2 * (_px(RING_OUT_MM) + 2)
+    return np.random.default_rng(seed).normal(0.0, 0.004, (side, side)).astype(np.float32)
+
+
+def _ring_round(m: BoxMeasure, level: float) -> int:
+    return _round_eighths(np.bincount(m.ring_sector[m.ring > level], minlength=8))
+
+
+def test_a_smooth_shadow_round_a_box_is_no_circle_and_a_circle_under_it_still_is() -> None:
+    box, level = 32, 0.06
+    side = box + 2 * (_px(RING_OUT_MM) + 2)
+    yy, xx = np.mgrid[0:side, 0:side].astype(np.float32)
+    # A facet's shadow, 0.12 deep: a disc of radius 6.7 mm centred on the patch's left
+    # edge below the box, its rim soft over 1 mm, over the left and lower part of the band.
+    shadow = 0.12 / (1 + np.exp((np.hypot(xx, yy - 50) - 40) / 6))
+    circle = np.zeros((side, side), np.float32)
+    cv2.circle(circle, (side // 2, side // 2), 25, 0.15, 2, lineType=cv2.LINE_AA)
+    shaded = _banded(_paper_patch(box) + shadow, box)
+    # The shadow alone darkens enough eighths, joined up, to pass for a ring ...
+    assert _ring_round(shaded, level) >= CIRCLE_SECTORS
+    # ... but it is smooth: nothing of it goes round once the smooth part is out.
+    assert _ring_smooth(shaded, level)
+    # A pencil circle 0.15 deep is a line, bare or under the same shadow.
+    assert not _ring_smooth(_banded(_paper_patch(box) + circle, box), level)
+    assert not _ring_smooth(_banded(_paper_patch(box) + circle + shadow, box), level)
+
+
+def test_a_bent_border_running_into_the_band_is_no_circle_and_a_close_circle_still_is() -> None:
+    box, level = 32, 0.1
+    pad = _px(RING_OUT_MM) + 2
+    right, bottom = pad + box - 1, pad + box - 1
+    # The printed line (0.35 deep) of a side bent outward runs on past two corners into
+    # the band, within 3 px of its inner edge; specks lie further out.
+    bent = _paper_patch(box)
+    cv2.line(bent, (right, bottom - 8), (right + 5, bottom + 5), 0.35, 2)
+    cv2.line(bent, (pad - 5, pad + 2), (pad, pad - 5), 0.35, 2)
+    bent[pad + box + 12, 2:5] = 0.3
+    bent[3:5, pad + box // 2] = 0.3
+    bent_box = _banded(bent, box)
+    assert _ring_round(bent_box, level) >= CIRCLE_SECTORS
+    assert _ring_off_border(bent_box, level) <= CIRCLE_HUG_LEFT
+    # A circle drawn close round the box touches it at the corners, and leaves it
+    # further out between them: it still goes round with that trace left out.
+    close = _paper_patch(box)
+    centre = pad + box // 2
+    cv2.circle(close, (centre, centre), 24, 0.3, 2)
+    assert _ring_off_border(_banded(close, box), level) >= CIRCLE_SECTORS
 
 
 def _interior(lines: list[tuple[str, float]], seed: int = 7) -> BoxMeasure:
