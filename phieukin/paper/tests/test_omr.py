@@ -1169,3 +1169,26 @@ def test_a_large_photo_missing_a_marker_is_not_searched_at_full_resolution(
     assert all(
         page.truth[r.item_key].judge(r.status, r.option_index) != "wrong" for r in reading.items
     )
+
+
+def test_every_doubt_the_reader_names_reads_in_vietnamese() -> None:
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from phieukin.paper.labels import doubt_label
+    from phieukin.paper.omr import reader
+
+    source = Path(reader.__file__).read_text(encoding="utf-8")
+    named = set(re.findall(r'"unsure", "(\w+)"', source)) | {"several_marks", "correction"}
+    assert {"box_bent", "uneven_light", "faint_mark", "erased"} <= named
+    for code in sorted(named):
+        with translation.override("en"):
+            english = doubt_label(code)
+        with translation.override("vi"):
+            vietnamese = doubt_label(code)
+        # A code without a label would be shown as the code itself; one without a
+        # translation, in English.
+        assert english != code, code
+        assert vietnamese != english, code
