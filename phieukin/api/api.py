@@ -41,6 +41,7 @@ from phieukin.api.schemas import (
 )
 from phieukin.ballots import documents, ratelimit, selectors, services
 from phieukin.ballots.models import Seal
+from phieukin.core.csp import CSP_HEADER, DATA_POLICY
 from phieukin.core.errors import DomainError
 from phieukin.rounds import services as rounds_services
 from phieukin.rounds.models import AttendanceProposal, BallotBox, RespondentGroup
@@ -70,7 +71,17 @@ class JsonOnlyParser(Parser):
 
 
 class DocumentedAPI(NinjaAPI):
-    """The API whose document lists the error statuses every route can answer."""
+    """The API whose document lists the error statuses every route can answer.
+
+    Its JSON answers are data, never a document: each carries the fixed policy that lets
+    nothing load or frame it, instead of the site pages' (see ``core.csp``). Files it
+    sends (CSV, PDF, DOCX) keep the site's.
+    """
+
+    def create_response(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().create_response(*args, **kwargs)
+        response[CSP_HEADER] = DATA_POLICY
+        return response
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -200,7 +211,9 @@ def cast(request: HttpRequest, payload: BallotIn) -> Any:
     # The answer is built here, not by the schema: on the hot path of voting, validating
     # a list of strings we made ourselves cost more than encoding it (ReceiptsOut still
     # documents it; test_api holds the answer to it).
-    return JsonResponse({"receipts": receipts}, status=201)
+    response = JsonResponse({"receipts": receipts}, status=201)
+    response[CSP_HEADER] = DATA_POLICY
+    return response
 
 
 @api.get("/boxes/{box}/bulletin", response={200: dict[str, Any], **PUBLIC_ERRORS}, tags=["public"])

@@ -308,3 +308,40 @@ def _values_of(node: Any, key: str) -> Any:
     elif isinstance(node, list):
         for v in node:
             yield from _values_of(v, key)
+
+
+def test_json_answers_carry_the_data_policy_and_files_and_pages_the_sites(
+    client: Client, box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    from unittest import mock
+
+    from csp.utils import build_policy
+
+    from phieukin.core.csp import DATA_POLICY
+
+    with mock.patch("csp.middleware.build_policy", wraps=build_policy) as built:
+        answers = [
+            _post(client, _payload(box_codes[0], sheets())),  # the ballot, 201
+            _post(client, _payload(box_codes[0], sheets())),  # the same code again, 409
+            _post(client, "{not json"),  # 400
+            client.get(f"/api/v1/boxes/{open_box_.pk}"),  # a schema's answer, 200
+            client.get("/api/v1/boxes/999999"),  # 404
+            client.get("/api/v1/admin/boxes/1/minutes.pdf"),  # no token, 401
+        ]
+        assert [a.status_code for a in answers] == [201, 409, 400, 200, 404, 401]
+        for answer in answers:
+            assert answer["Content-Type"].startswith("application/json")
+            assert answer["Content-Security-Policy"] == DATA_POLICY
+        # The site's policy is not even built for them ...
+        assert built.call_count == 0
+        # ... while pages and files get it, the API's document and export included.
+        _seal(open_box_, box_codes[1:], sheets, open_box_.conference.round.k_threshold)
+        for path in (
+            "/api/v1/docs",
+            f"/api/v1/boxes/{open_box_.pk}/ballots.csv",
+            f"/v/{open_box_.pk}/",
+        ):
+            page = client.get(path)
+            assert page.status_code == 200, path
+            assert "script-src 'self'" in page["Content-Security-Policy"], path
+        assert built.call_count > 0
