@@ -1154,7 +1154,7 @@ def _ring_off_border(m: BoxMeasure, ring_level: float) -> int:
     np.maximum.at(furthest, label, away)
     hugging = (nearest <= 1) & (furthest <= CIRCLE_HUG_PX)
     hugging[0] = True  # the label of no trace
-    keep = ~hugging[labels] & (m.ring_mask)
+    keep = ~hugging[labels] & m.ring_mask
     sectors = _sectors(m.patch.shape, m.frame[0])
     return _round_eighths(np.bincount(sectors[keep], minlength=8))
 
