@@ -41,6 +41,7 @@ from phieukin.paper.omr.reader import (
     STROKE_MARGIN,
     STROKE_RATIO,
     BoxMeasure,
+    _alone_in_the_row,
     _border_off,
     _coherent_outlier,
     _median_and_peak,
@@ -703,6 +704,12 @@ SILENT_ERRORS_SEEN = [
     # held 41 pixels of trace in exactly five eighths. Without the trace that hugs the
     # box two round eighths are left.
     pytest.param(4767, 337, 0, "nd10", "blank", "box_bent", id="bent-border-as-circle"),
+    # A small pencil dot on a crumpled 200 dpi page stored as "no answer" (seed 4765, the
+    # full-size run): two boxes of its row lay under the page's shading and their grain
+    # raised the row's median peak, so the dot (0.054 above its box's median) stood exactly
+    # ROW_MARGIN above the row, not more. Against its own paper it stands 12 times its
+    # noise; no other box of the row stands a third as far.
+    pytest.param(4765, 11439, 1, "nd20", "dot", "faint_mark", id="dot-beside-shaded-boxes"),
 ]
 
 
@@ -1014,6 +1021,27 @@ def test_a_bent_border_running_into_the_band_is_no_circle_and_a_close_circle_sti
     centre = pad + box // 2
     cv2.circle(close, (centre, centre), 24, 0.3, 2)
     assert _ring_off_border(_banded(close, box), level) >= CIRCLE_SECTORS
+
+
+def test_a_dot_standing_out_of_its_own_paper_as_no_other_box_does_is_seen() -> None:
+    def paper(seed: int, sigma: float, level: float = 0.0) -> np.ndarray:
+        rng = np.random.default_rng(seed)
+        return rng.normal(level, sigma, (25, 24)).astype(np.float32)
+
+    dot = np.zeros((25, 24), np.float32)
+    cv2.circle(dot, (12, 12), 2, 0.05, -1)  # 0,7 mm across
+    # Two boxes under shading (grain σ 0.03, peaks far above the clean boxes') and two
+    # clean ones beside the box with the dot.
+    shaded = [_measured(paper(s, 0.03, 0.02), 0.03) for s in (1, 2)]
+    clean = [_measured(paper(s, 0.004), 0.004) for s in (3, 4)]
+    with_dot = _measured(paper(5, 0.004) + dot, 0.004)
+    assert with_dot.peak < max(m.peak for m in shaded)  # the row's peaks hide it
+    assert _alone_in_the_row(with_dot, shaded + clean)
+    # Without the dot, the same box is paper.
+    assert not _alone_in_the_row(_measured(paper(5, 0.004), 0.004), shaded + clean)
+    # The same dot in another box of the row too: it is not alone.
+    twin = _measured(paper(6, 0.004) + dot, 0.004)
+    assert not _alone_in_the_row(with_dot, [*shaded, clean[0], twin])
 
 
 def _interior(lines: list[tuple[str, float]], seed: int = 7) -> BoxMeasure:
