@@ -1167,9 +1167,8 @@ def _ring_off_border(m: BoxMeasure, ring_level: float) -> int:
     np.maximum.at(furthest, label, away)
     hugging = (nearest <= 1) & (furthest <= CIRCLE_HUG_PX)
     hugging[0] = True  # the label of no trace
-    keep = ~hugging[labels] & m.ring_mask
-    sectors = _sectors(m.patch.shape, m.frame[0])
-    return _round_eighths(np.bincount(sectors[keep], minlength=8))
+    keep = ~hugging[labels[m.ring_mask]]  # the band's pixels, in the order of ring_sector
+    return _round_eighths(np.bincount(m.ring_sector[keep], minlength=8))
 
 
 @lru_cache(maxsize=64)
