@@ -64,28 +64,31 @@ def _vote_screen_by_screen(page: Any, *, javascript: bool, name: str) -> list[st
 
 
 def _answer_and_send(page: Any, *, javascript: bool, name: str) -> list[str]:
-    screens = 0
-    while page.get_by_role("button", name="Gửi phiếu").count() == 0:
-        screens += 1
-        assert f"Bước {screens}/11" in page.locator("header.steps").inner_text()
+    # Two leaders of five parts each: ten screens, then the review (step 11 of 11).
+    # Each step waits for its own header: a click starts a page load, and a check made
+    # straight after it can still see the old screen, or none (seen in CI).
+    steps = page.locator("header.steps")
+    for screen in range(1, 11):
+        expect(steps).to_contain_text(f"Bước {screen}/11")
+        # The button closes the form: once it shows, every question above it is there.
+        onward = page.get_by_role("button", name="Xem lại phiếu" if screen == 10 else "Tiếp theo")
+        expect(onward).to_be_visible()
         radios = page.locator('input[type="radio"][value="kha"]')
         if javascript:
-            # The counter is written by the page's script once it has run; a read
-            # straight after the screen loads can come before it (seen in CI), so wait.
+            # The counter is written by the page's script once it has run, so wait.
             expect(page.locator("#progress")).to_have_text(re.compile(r"^Đã trả lời 0/"))
         for index in range(radios.count()):
             radios.nth(index).check()
         if page.locator("textarea").count():
             page.locator("textarea").fill("Đồng chí cần gần dân hơn.")
-        if screens == 1:
+        if screen == 1:
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"{name}-screen.png"))
         # Nothing wider than the phone's screen on any step.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        last = page.get_by_role("button", name="Xem lại phiếu")
-        (last if last.count() else page.get_by_role("button", name="Tiếp theo")).click()
-    assert screens == 10
-    assert "Bước 11/11" in page.locator("header.steps").inner_text()
+        onward.click()
+    expect(steps).to_contain_text("Bước 11/11")
+    expect(page.get_by_role("button", name="Gửi phiếu")).to_be_visible()
     assert page.locator("main").inner_text().count("Đồng chí cần gần dân hơn.") == 2
     page.screenshot(path=str(ARTIFACTS / f"{name}-review.png"), full_page=True)
     page.get_by_role("button", name="Gửi phiếu").click()
