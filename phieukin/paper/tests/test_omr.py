@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from functools import cache
 
@@ -46,6 +47,7 @@ from phieukin.paper.omr.reader import (
     _coherent_outlier,
     _median_and_peak,
     _px,
+    _raised_interior,
     _ring_mask,
     _ring_off_border,
     _ring_smooth,
@@ -710,6 +712,12 @@ SILENT_ERRORS_SEEN = [
     # ROW_MARGIN above the row, not more. Against its own paper it stands 12 times its
     # noise; no other box of the row stands a third as far.
     pytest.param(4765, 11439, 1, "nd20", "dot", "faint_mark", id="dot-beside-shaded-boxes"),
+    # A very light tick (0.038 of depth left) on a crumpled 150 dpi page stored as "no
+    # answer" (seed 4769, the full-size run): its darkest part stood 0.012 above the row's
+    # darkest other box in a box of noise 0.021, and as a line it was no stronger than the
+    # grain's. It is broad, though: the interior's median stands 0.013 further above its
+    # own band than the row's other boxes do, and 0.011 above theirs.
+    pytest.param(4769, 16144, 1, "nd17", "very_light", "faint_mark", id="broad-tick-crumpled"),
 ]
 
 
@@ -946,6 +954,33 @@ def test_a_box_standing_out_in_one_measure_alone_is_grain_not_a_stroke() -> None
         _measured(_grain(s) + 0.016 * stroke, 0.008) for s in (1, 2, 3, 4, 5)
     ]
     assert not _coherent_outlier(boxes, [_stroke(m) for m in boxes if m is not None], 0)
+
+
+def test_a_broad_faint_tick_raises_its_box_above_its_own_band() -> None:
+    def noisy(seed: int) -> np.ndarray:
+        # A crumpled page's grain (σ 0.021 as at copy 16144 of seed 4769).
+        return np.random.default_rng(seed).normal(0.008, 0.021, (25, 24)).astype(np.float32)
+
+    def box(depth: np.ndarray, band: float = 0.012) -> BoxMeasure:
+        return dataclasses.replace(_measured(depth, 0.021), ring_median=band)
+
+    others = [box(noisy(s)) for s in (2, 3, 4, 5)]
+    # A very light pencil tick as a soft pencil draws it, 1.2 mm wide and 0.035 deep:
+    # its darkest pixel hides in the grain, but it covers much of the box.
+    tick = np.zeros((25, 24), np.float32)
+    cv2.line(tick, (4, 14), (9, 20), 1.0, 7)
+    cv2.line(tick, (9, 20), (20, 4), 1.0, 7)
+    marked = box(noisy(1) + 0.035 * tick)
+    assert _raised_interior(marked, others)
+    # Grain alone, in any box of the row: nothing.
+    for seed in range(1, 30):
+        assert not _raised_interior(box(noisy(seed)), others)
+    # A facet's shadow over the box and its band alike: the interior stands no higher
+    # above its own paper than the other boxes do.
+    assert not _raised_interior(box(noisy(1) + 0.02, band=0.032), others)
+    # The same tick in a box lighter than the darkest other box is left to other tests.
+    dark = [*others[:3], dataclasses.replace(others[3], peak=marked.peak + 0.01)]
+    assert not _raised_interior(marked, dark)
 
 
 def _banded(depth: np.ndarray, box: int) -> BoxMeasure:
