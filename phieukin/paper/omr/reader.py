@@ -1275,12 +1275,10 @@ def _against_the_row(
     peaks = [m.peak if m is not None else 0.0 for m in measures]
     softs = [m.soft_peak if m is not None else 0.0 for m in measures]
     rings = [m.ring_peak if m is not None else 0.0 for m in measures]
-    # The line filter costs more than every other test: blank rows of whole boxes only.
-    strokes = (
-        [_stroke(m) for m in measures if m is not None]
-        if all(state == "empty" for state, _r in states) and None not in measures
-        else None
-    )
+    # The tests of faint strokes on a row with no mark look at blank rows of whole boxes
+    # only (the line filter costs more than every other test).
+    blank_row = all(state == "empty" for state, _r in states) and None not in measures
+    strokes = [_stroke(m) for m in measures if m is not None] if blank_row else []
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
         if state == "empty" and m is not None:
@@ -1306,9 +1304,9 @@ def _against_the_row(
                         [rings[j] for j in others],
                     )
                 )
-                or (strokes is not None and _stroke_outlier(strokes, i, m.noise))
-                or (strokes is not None and _coherent_outlier(measures, strokes, i))
-                or (strokes is not None and _raised_interior(m, row))
+                or (blank_row and _stroke_outlier(strokes, i, m.noise))
+                or (blank_row and _coherent_outlier(measures, strokes, i))
+                or (blank_row and _raised_interior(m, row))
             ):
                 state, reason = "unsure", "faint_mark"
         out.append((state, reason))
