@@ -31,6 +31,7 @@ from phieukin.ballots.services.common import (
     box_gate_sql,
     clean_comment,
     code_digest,
+    default_db,
     locked_box,
     normalise_code,
     sheet_error,
@@ -322,26 +323,47 @@ def _claim_and_store_postgresql(
     gate was granted. After an error the server skips the rest of the pipeline and the
     Sync rolls the implicit transaction back: nothing is stored. The statements are
     bound on the server (the ciphertexts travel as bytes) and prepared once per
-    connection (:func:`~phieukin.ballots.services.common.binding_cursor`). Inside a
+    connection (:func:`~phieukin.ballots.services.common.binding_cursor`; the driver's
+    own cursors, their errors turned into Django's around the whole exchange). Inside a
     caller's transaction, the gate and the claim go as one pipeline within a savepoint.
     """
     gate_sql, gate_params = box_gate_sql(box_id, exclusive=False)
     claim_sql, claim_params = _claim_statement(code_id, digest, box_id, rows, receipts)
-    with binding_cursor() as gate, binding_cursor() as claim:
-        if connection.get_autocommit():
-            with connection.wrap_database_errors, connection.connection.pipeline():
-                gate.execute(gate_sql, gate_params)
-                claim.execute(claim_sql, claim_params)
-        else:
-            with (
-                transaction.atomic(),
-                connection.wrap_database_errors,
-                connection.connection.pipeline(),
-            ):
-                gate.execute(gate_sql, gate_params)
-                claim.execute(claim_sql, claim_params)
+    db = default_db()
+    with (
+        db.wrap_database_errors,
+        binding_cursor(db, bare=True) as gate,
+        binding_cursor(db, bare=True) as claim,
+    ):
+        try:
+            if db.get_autocommit():
+                with db.connection.pipeline():
+                    gate.execute(gate_sql, gate_params)
+                    claim.execute(claim_sql, claim_params)
+            else:
+                with transaction.atomic(), db.connection.pipeline():
+                    gate.execute(gate_sql, gate_params)
+                    claim.execute(claim_sql, claim_params)
+        except Exception:
+            _drop_if_stuck(db)
+            raise
         claimed, box_open = claim.fetchone()
     return int(claimed), bool(box_open)
+
+
+def _drop_if_stuck(db: Any) -> None:
+    """Close the connection when a failed pipeline left it in pipeline mode.
+
+    An error the server reports at the pipeline's Sync itself (a constraint checked at
+    commit, say) leaves psycopg unable to leave pipeline mode, and every later statement
+    on the connection would fail. Closed, it is opened afresh for the next request; the
+    server has rolled the implicit transaction back. The open-box tables' own foreign keys
+    are checked at each statement (migration ``ballots/0011``), so their violations never
+    come to this.
+    """
+    raw = db.connection
+    if raw is not None and raw.pgconn.pipeline_status:
+        db.close()
 
 
 def insert_ballots(rows: list[BallotRow]) -> None:

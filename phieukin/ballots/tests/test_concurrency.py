@@ -218,6 +218,121 @@ def test_on_postgresql_a_ballot_leaves_no_transaction_nor_gate_behind(
     assert row is not None and row[0] == 1
 
 
+def test_on_postgresql_a_failed_claim_raises_djangos_error_and_stores_nothing(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    """The voting path's statements run on the driver's own cursors (no query logging in
+    production): an error the server reports at the pipeline's end still comes as Django's
+    error, the implicit transaction is rolled back, and the connection is usable again."""
+    from django.db import IntegrityError
+    from psycopg.pq import TransactionStatus
+
+    from phieukin.ballots import codes as codes_mod
+    from phieukin.ballots.services import casting
+    from phieukin.ballots.services.codes import lookup_digest
+    from phieukin.ballots.services.common import code_digest, normalise_code
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's pipeline")
+    digest = code_digest(normalise_code(box_codes[0]))
+    row = lookup_digest(digest)
+    spec = casting.box_spec(row.box_id, opened_at=row.box_opened_at)
+    rows = casting._ballot_rows(spec, sheets(0, "lỗi"), row.group_id)
+    # A leader that does not exist: the foreign key refuses it when the pipeline commits.
+    rows[0] = rows[0]._replace(subject_id=987_654_321)
+    receipts = [codes_mod.new_receipt() for _ in rows]
+    with pytest.raises(IntegrityError):
+        casting._claim_and_store_postgresql(row.pk, digest, row.box_id, rows, receipts)
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+    assert PendingBallot.objects.filter(box=open_box_).count() == 0
+    assert PendingReceipt.objects.filter(box=open_box_).count() == 0
+    assert Code.objects.get(digest=digest).state == "unused"
+    assert len(cast_ballot(code=box_codes[0], sheets=sheets(0, "lại"))) == len(sheets())
+
+
+def test_on_postgresql_the_open_box_tables_check_their_foreign_keys_at_each_statement() -> None:
+    """A constraint checked at commit would fail at the ballot pipeline's Sync, where
+    psycopg cannot recover (see ``ballots/0011``): the open-box tables' are immediate."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's deferrable constraints")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, condeferrable FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text IN "
+            "('ballots_pendingballot', 'ballots_pendingreceipt')"
+        )
+        found = cursor.fetchall()
+    assert sorted(table for table, _d in found) == [
+        "ballots_pendingballot",
+        "ballots_pendingballot",
+        "ballots_pendingballot",
+        "ballots_pendingreceipt",
+    ]
+    assert not any(deferrable for _t, deferrable in found)
+
+
+def test_on_postgresql_an_error_at_the_pipelines_commit_leaves_no_stuck_connection(
+    box_codes: list[str], sheets: Any, open_box_: BallotBox
+) -> None:
+    """An error the server raises at the Sync itself (here a constraint checked at commit,
+    added for the test) fails the ballot without storing it, and the next ballot on the
+    same thread goes through on a fresh connection."""
+    from django.db import DatabaseError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's pipeline")
+    admin = _admin_connection()
+    try:
+        # Two receipts of one ballot share the box: unique per box, checked at commit.
+        admin.execute(
+            "ALTER TABLE ballots_pendingreceipt ADD CONSTRAINT test_commit_time "
+            "UNIQUE (box_id) DEFERRABLE INITIALLY DEFERRED"
+        )
+        admin.commit()
+        with pytest.raises(DatabaseError):
+            cast_ballot(code=box_codes[0], sheets=sheets(0, "lỗi khi ghi"))
+    finally:
+        admin.execute(
+            "ALTER TABLE ballots_pendingreceipt DROP CONSTRAINT IF EXISTS test_commit_time"
+        )
+        admin.commit()
+        admin.close()
+    assert PendingBallot.objects.filter(box=open_box_).count() == 0
+    assert Code.objects.filter(box=open_box_, state="used").count() == 0
+    assert len(cast_ballot(code=box_codes[0], sheets=sheets(0, "lại"))) == len(sheets())
+    assert PendingBallot.objects.filter(box=open_box_).count() == len(sheets())
+
+
+def test_on_postgresql_the_voting_cursor_is_wrapped_only_when_statements_are_watched() -> None:
+    """Django's cursor wrapper is skipped on the voting path, unless queries are logged or
+    an execute wrapper watches them (tests and the benchmark count those statements)."""
+    import psycopg
+    from django.db.backends.utils import CursorWrapper
+    from django.test.utils import CaptureQueriesContext
+
+    from phieukin.ballots.services.common import binding_cursor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's server-binding cursor")
+    with binding_cursor(bare=True) as bare:
+        assert type(bare) is psycopg.Cursor
+    with binding_cursor() as wrapped:
+        assert isinstance(wrapped, CursorWrapper)
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    seen: list[str] = []
+    with connection.execute_wrapper(watch), binding_cursor(bare=True) as cursor:
+        assert isinstance(cursor, CursorWrapper)
+        cursor.execute("SELECT 1")
+    assert seen == ["SELECT 1"]
+    with CaptureQueriesContext(connection) as captured, binding_cursor(bare=True) as cursor:
+        cursor.execute("SELECT 2")
+    assert [q["sql"] for q in captured.captured_queries] == ["SELECT 2"]
+
+
 def test_the_ballot_path_commits_durably() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
