@@ -45,9 +45,12 @@ from phieukin.paper.omr.reader import (
     _alone_in_the_row,
     _border_off,
     _coherent_outlier,
+    _curve_outlier,
     _median_and_peak,
     _px,
     _raised_interior,
+    _ring_curve,
+    _ring_curves,
     _ring_mask,
     _ring_off_border,
     _ring_smooth,
@@ -718,6 +721,12 @@ SILENT_ERRORS_SEEN = [
     # grain's. It is broad, though: the interior's median stands 0.013 further above its
     # own band than the row's other boxes do, and 0.011 above theirs.
     pytest.param(4769, 16144, 1, "nd17", "very_light", "faint_mark", id="broad-tick-crumpled"),
+    # A pencil circle round a box of a blank row on a crumpled 200 dpi page stored as "no
+    # answer" (seed 4769, the full-size run), though a person sees it at a glance: it kept
+    # 0.1 of depth in a grain of σ 0.026, its band stood 0.03 above the row's and no eighth
+    # of it reached the trace level. Averaged along a thin ring round the box, in five
+    # eighths, it stands 0.034 against at most 0.015 for the row's other boxes.
+    pytest.param(4769, 10948, 0, "nd05", "circle", "mark_outside_box", id="faint-circle-crumpled"),
 ]
 
 
@@ -1056,6 +1065,44 @@ def test_a_bent_border_running_into_the_band_is_no_circle_and_a_close_circle_sti
     centre = pad + box // 2
     cv2.circle(close, (centre, centre), 24, 0.3, 2)
     assert _ring_off_border(_banded(close, box), level) >= CIRCLE_SECTORS
+
+
+def test_a_faint_circle_in_a_crumpled_pages_grain_goes_round_its_box_as_no_grain_does() -> None:
+    box = 28
+    side = box + 2 * (_px(RING_OUT_MM) + 2)
+    centre = side // 2
+
+    def grain(seed: int) -> np.ndarray:
+        # A crumpled page's grain (σ 0.026 as at copy 10948 of seed 4769), a little blurred
+        # as the capture leaves it.
+        noise = np.random.default_rng(seed).normal(0.01, 0.026, (side, side))
+        return cv2.GaussianBlur(noise.astype(np.float32), (0, 0), 0.7)
+
+    def row(first: np.ndarray) -> list[BoxMeasure | None]:
+        boxes: list[BoxMeasure | None] = [_banded(first, box)]
+        return boxes + [_banded(grain(s), box) for s in (2, 3, 4, 5)]
+
+    # A pencil circle 0.1 deep, a little off centre and oval, drawn round the first box:
+    # no pixel of it stands out of the grain, but it goes all round.
+    ring = np.zeros((side, side), np.float32)
+    cv2.ellipse(ring, (centre + 2, centre - 1), (21, 19), 0, 10, 350, 0.1, 2, cv2.LINE_AA)
+    circled = row(grain(1) + ring)
+    rings = [m.ring_peak for m in circled if m is not None]
+    curves = _ring_curves(circled, rings)
+    assert curves and _curve_outlier(curves, 0)
+    # Grain alone, in any box of the row: no ring stands out of the row's.
+    for seed in range(6, 30):
+        plain = row(grain(seed))
+        strengths = [_ring_curve(m) for m in plain if m is not None]
+        assert not _curve_outlier(strengths, 0)
+    # A crease's straight line through the band, as dark, crosses two eighths, not five.
+    crease = grain(1)
+    cv2.line(crease, (0, centre + 20), (side - 1, centre + 16), 0.1, 2, cv2.LINE_AA)
+    creased = row(crease)
+    assert not _curve_outlier([_ring_curve(m) for m in creased if m is not None], 0)
+    # A row whose bands are alike is not measured at all.
+    level: list[BoxMeasure | None] = [_banded(grain(s), box) for s in (1, 2, 3, 4, 5)]
+    assert _ring_curves(level, [0.05, 0.05, 0.05, 0.05, 0.05]) == []
 
 
 def test_a_dot_standing_out_of_its_own_paper_as_no_other_box_does_is_seen() -> None:
