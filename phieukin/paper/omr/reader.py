@@ -1511,7 +1511,9 @@ def _curve_outlier(curves: list[float], i: int) -> bool:
     return curves[i] - strongest > RING_CURVE_MARGIN and curves[i] > RING_CURVE_RATIO * strongest
 
 
-@lru_cache(maxsize=64)
+# A page's boxes come in a few patch shapes; each entry holds nine index arrays of a patch
+# (about 32 KB each).
+@lru_cache(maxsize=16)
 def _ring_geometry(
     shape: tuple[int, int], pad: int, bw: int, bh: int
 ) -> tuple[np.ndarray, tuple[tuple[np.ndarray, int], ...], range]:
