@@ -101,7 +101,6 @@ def binding_cursor(db: Any = None, *, bare: bool = False) -> Any:
     db.ensure_connection()
     db.validate_thread_sharing()
     raw = psycopg.Cursor(db.connection)
-    # django-stubs type the argument as Django's wrapper; Django passes the driver's cursor.
     if db.queries_logged:
         return db.make_debug_cursor(raw)
     if bare and not db.execute_wrappers:

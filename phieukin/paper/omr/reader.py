@@ -601,9 +601,14 @@ def _sectors(shape: tuple[int, int], pad: int) -> np.ndarray:
     if key not in _sector_cache:
         h, w = shape
         yy, xx = np.mgrid[0:h, 0:w]
-        angles = np.arctan2(yy - (h - 1) / 2, xx - (w - 1) / 2)
-        _sector_cache[key] = (((angles + np.pi) / (2 * np.pi) * 8).astype(int) % 8).astype(np.int8)
+        _sector_cache[key] = _eighths(yy - (h - 1) / 2, xx - (w - 1) / 2).astype(np.int8)
     return _sector_cache[key]
+
+
+def _eighths(dy: np.ndarray, dx: np.ndarray) -> np.ndarray:
+    """Return the eighth (0–7) of the turn round a centre of points *dy*, *dx* from it."""
+    eighths: np.ndarray = ((np.arctan2(dy, dx) + np.pi) / (2 * np.pi) * 8).astype(np.int64) % 8
+    return eighths
 
 
 def _refine(page: np.ndarray, bx0: int, by0: int, bx1: int, by1: int) -> tuple[int, ...]:
@@ -1516,10 +1521,11 @@ def _curve_outlier(curves: list[float], i: int) -> bool:
 @lru_cache(maxsize=16)
 def _ring_geometry(
     shape: tuple[int, int], pad: int, bw: int, bh: int
-) -> tuple[np.ndarray, tuple[tuple[np.ndarray, int], ...], range]:
+) -> tuple[np.ndarray, tuple[tuple[np.ndarray, int, np.ndarray], ...], range]:
     """Return where the rings of :func:`_ring_curve` lie in a box's patch: the pixels kept
-    (not on the printed border), and for each centre tried their (ring, eighth) index and
-    the number of rings; and the rings whose contrast counts."""
+    (not on the printed border), and for each centre tried their (ring, eighth) index, the
+    number of rings and the pixels of each (ring, eighth); and the rings whose contrast
+    counts."""
     rows, cols = shape
     ys, xs = np.mgrid[0:rows, 0:cols].astype(np.float32)
     x0, x1, y0, y1 = pad - 0.5, pad + bw - 0.5, pad - 0.5, pad + bh - 0.5
@@ -1539,8 +1545,10 @@ def _ring_geometry(
             x = kx - (pad + bw / 2 - 0.5 + dx)
             y = ky - (pad + bh / 2 - 0.5 + dy)
             ring = (np.hypot(x, y) / RING_CURVE_STEP_PX).astype(np.int64)
-            eighth = ((np.arctan2(y, x) + np.pi) / (2 * np.pi) * 8).astype(np.int64) % 8
-            centres.append((ring * 8 + eighth, int(ring.max()) + 1))
+            index = ring * 8 + _eighths(y, x)
+            count = int(ring.max()) + 1
+            pixels = np.bincount(index, minlength=count * 8).reshape(count, 8)
+            centres.append((index, count, pixels))
     first = max(int(RING_CURVE_RADII[0] * bw / RING_CURVE_STEP_PX), 2)
     last = int(RING_CURVE_RADII[1] * bw / RING_CURVE_STEP_PX)
     return keep, tuple(centres), range(first, last + 1)
@@ -1554,12 +1562,11 @@ def _ring_curve(m: BoxMeasure) -> float:
     keep, centres, rings = _ring_geometry(m.patch.shape, *m.frame)
     depth = m.patch[keep].astype(np.float64)
     best = 0.0
-    for index, count in centres:
+    for index, count, pixels in centres:
         last = min(rings.stop, count - 2)
         if last <= rings.start:
             continue
         sums = np.bincount(index, weights=depth, minlength=count * 8).reshape(count, 8)
-        pixels = np.bincount(index, minlength=count * 8).reshape(count, 8)
         mean = np.where(pixels >= 2, sums / np.maximum(pixels, 1), np.nan)
         k = np.arange(rings.start, last)
         contrast = mean[k] - 0.5 * (mean[k - 2] + mean[k + 2])
