@@ -7,6 +7,7 @@ lifecycle, attendance, paper counts, status and verification.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -55,8 +56,32 @@ class UnsupportedMediaType(DomainError):
     status = 415
 
 
+def _has_lone_surrogate(value: Any) -> bool:
+    """Return True when a string anywhere in *value* holds half a UTF-16 surrogate pair."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+# A JSON escape of a surrogate code unit (\uD800-\uDFFF), in any letter case.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 class JsonOnlyParser(Parser):
-    """Parse request bodies only when they are declared as JSON."""
+    """Parse request bodies only when they are declared as JSON.
+
+    JSON's ``\\u`` escapes can spell half of a UTF-16 surrogate pair, which Python decodes
+    to a string that no encoding can write (not to the database, not into a sealed sheet).
+    Such a body is refused as malformed; a whole pair is one character and is kept.
+    """
 
     def parse_body(self, request: HttpRequest) -> Any:
         kind = request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
@@ -67,7 +92,13 @@ class JsonOnlyParser(Parser):
                 _("Send the body as JSON (Content-Type: application/json)."),
                 code="unsupported_media_type",
             )
-        return super().parse_body(request)
+        data = super().parse_body(request)
+        if _SURROGATE_ESCAPE.search(request.body) and _has_lone_surrogate(data):
+            raise DomainError(
+                _("The request is malformed: expected JSON with the documented fields."),
+                code="malformed",
+            )
+        return data
 
 
 class DocumentedAPI(NinjaAPI):

@@ -126,6 +126,31 @@ def test_bad_sheets_are_refused_with_a_vietnamese_message_and_nothing_stored(
     assert not Code.objects.filter(state="used").exists()
 
 
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\udbff tốt"])
+def test_half_a_surrogate_pair_in_a_comment_is_malformed_and_nothing_is_stored(
+    client: Client, box_codes: list[str], sheets: Any, escape: str
+) -> None:
+    # JSON's \\u escapes can spell a string no encoding can write (it broke the sheet's
+    # encryption with a server error); the body is refused before anything is checked.
+    body = json.dumps(_payload(box_codes[0], sheets(1, "MARK")))
+    assert body.count('"MARK"') == len(sheets())
+    response = _post(client, body.replace('"MARK"', f'"a{escape}b"', 1))
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed"
+    assert "không đúng định dạng" in response.json()["detail"]
+    assert not PendingBallot.objects.exists()
+    assert not Code.objects.filter(state="used").exists()
+
+
+def test_a_whole_surrogate_pair_is_one_character_and_the_ballot_is_cast(
+    client: Client, box_codes: list[str], sheets: Any
+) -> None:
+    body = json.dumps(_payload(box_codes[0], sheets(1, "MARK")))
+    response = _post(client, body.replace('"MARK"', '"Tốt \\ud83d\\ude00"'))
+    assert response.status_code == 201, response.json()
+    assert Code.objects.filter(state="used").count() == 1
+
+
 def test_an_unknown_code_is_404_and_repeated_failures_slow_the_client_never_refuse_it(
     client: Client, box_codes: list[str], sheets: Any, settings: Any, monkeypatch: Any
 ) -> None:
