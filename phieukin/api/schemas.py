@@ -28,7 +28,13 @@ class SheetIn(BaseModel):
     answers: dict[Key, Key | None] = Field(
         ..., description="Item key → option key.", max_length=500
     )
-    comment: str = Field("", description="Free-text comment (the service bounds its length).")
+    comment: str = Field(
+        "",
+        description=(
+            "Free-text comment, at most the box's comment.max_length UTF-16 code units "
+            "(as a browser's maxlength counts: an emoji counts two)."
+        ),
+    )
 
 
 class BallotIn(BaseModel):

@@ -21,7 +21,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from Crypto.Hash import SHA256
 from Crypto.Protocol.KDF import HKDF
@@ -193,26 +193,82 @@ def recover_private_key(public_key: bytes, threshold: int, typed: list[str]) -> 
 # --- Ballot content ----------------------------------------------------------------------
 
 
-def padded_size(comment_limit: int) -> int:
+# How a sheet is laid out inside its sealed box. The layout is chosen when a box opens
+# (``BoxKey.sheet_format``) and kept for every sheet of that box, so all its ciphertexts
+# have one length; sealing reads either layout.
+#
+# 1: the JSON object {"a": answers, "g": group, "c": comment} in UTF-8, padded with
+#    spaces to 4 bytes per allowed comment character + 256 (boxes opened before 12/2026).
+# 2: the byte 0x02, a JSON header {"a": answers, "g": group, "n": comment bytes} in ASCII
+#    and a line feed, the comment in UTF-16 (little-endian), zero bytes to the end; padded
+#    to 2 bytes per allowed comment unit + 256. A comment is limited in UTF-16 code units,
+#    as a browser's ``maxlength`` counts it, so each takes exactly two bytes: Vietnamese
+#    text, which UTF-8 writes in up to three bytes a letter, takes two, and the sheets of
+#    a box with a 2.000-unit limit are half the size they were (4.256 bytes, stored in
+#    the table's row instead of out of line).
+SHEET_FORMAT_JSON: Final = 1
+SHEET_FORMAT_COMPACT: Final = 2
+SHEET_FORMAT: Final = SHEET_FORMAT_COMPACT  # the layout of boxes opened now
+_HEADER_BYTES: Final = 256
+_COMPACT_MARK: Final = b"\x02"
+
+
+def comment_units(text: str) -> int:
+    """Return the length of *text* in UTF-16 code units (an emoji counts two).
+
+    *text* must be a string an encoding can write (no half of a surrogate pair).
+    """
+    return len(text.encode("utf-16-le")) // 2
+
+
+def padded_size(comment_limit: int, sheet_format: int = SHEET_FORMAT) -> int:
     """Return the fixed plaintext size of one sheet, so ciphertexts are all alike.
 
-    A comment of *comment_limit* characters takes at most four UTF-8 bytes each; the
-    rest (answers, group, JSON) fits in 256 bytes. Every sheet of a box is padded to
-    this size, so a ciphertext's length says nothing of its comment.
+    The answers, the group and the layout's own bytes fit in 256 bytes; a comment of
+    *comment_limit* units takes at most 2 bytes a unit in the compact layout (4 in the
+    JSON layout, which counted characters). Every sheet of a box is padded to this size,
+    so a ciphertext's length says nothing of its comment.
     """
-    return 4 * comment_limit + 256
+    if sheet_format == SHEET_FORMAT_JSON:
+        return 4 * comment_limit + _HEADER_BYTES
+    if sheet_format == SHEET_FORMAT_COMPACT:
+        return 2 * comment_limit + _HEADER_BYTES
+    raise ValueError(f"unknown sheet format {sheet_format}")
 
 
 def encrypt_sheet(
-    public_key: bytes, *, answers: str, group_id: int | None, comment: str, size: int
+    public_key: bytes,
+    *,
+    answers: str,
+    group_id: int | None,
+    comment: str,
+    size: int,
+    sheet_format: int = SHEET_FORMAT,
 ) -> bytes:
     """Return the sealed-box ciphertext of one sheet, padded to *size* bytes."""
-    body = json.dumps(
-        {"a": answers, "g": group_id, "c": comment}, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    if sheet_format == SHEET_FORMAT_COMPACT:
+        text = comment.encode("utf-16-le")
+        body = (
+            _COMPACT_MARK
+            + json.dumps(
+                {"a": answers, "g": group_id, "n": len(text)}, separators=(",", ":")
+            ).encode("ascii")
+            + b"\n"
+        )
+        if len(body) > _HEADER_BYTES:
+            raise ValueError("sheet header larger than its room")
+        body += text
+        filler = b"\x00"
+    elif sheet_format == SHEET_FORMAT_JSON:
+        body = json.dumps(
+            {"a": answers, "g": group_id, "c": comment}, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        filler = b" "
+    else:
+        raise ValueError(f"unknown sheet format {sheet_format}")
     if len(body) > size:
         raise ValueError("sheet larger than its padded size")
-    plain = body + b" " * (size - len(body))
+    plain = body + filler * (size - len(body))
     return bytes(SealedBox(PublicKey(public_key)).encrypt(plain))
 
 
@@ -226,7 +282,9 @@ class SheetContent:
 
 
 def _content(plain: bytes) -> SheetContent:
-    # The body is a JSON object followed by spaces: cut at its last brace (a backward
+    if plain[:1] == _COMPACT_MARK:
+        return _compact_content(plain)
+    # The JSON layout: an object followed by spaces. Cut at its last brace (a backward
     # byte search) instead of stripping thousands of padding characters one by one.
     end = plain.rfind(b"}") + 1
     if not end or plain.count(b" ", end) != len(plain) - end:
@@ -237,7 +295,40 @@ def _content(plain: bytes) -> SheetContent:
         raise ValueError("not a sheet") from exc
     if not isinstance(data, dict):
         raise ValueError("not a sheet")
-    answers, group_id, comment = data.get("a"), data.get("g"), data.get("c")
+    return _checked(data.get("a"), data.get("g"), data.get("c"))
+
+
+def _compact_content(plain: bytes) -> SheetContent:
+    line = plain.find(b"\n", 1, _HEADER_BYTES)
+    if line < 0:
+        raise ValueError("not a sheet")
+    try:
+        data = json.loads(plain[1:line].decode("ascii"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError("not a sheet") from exc
+    if not isinstance(data, dict):
+        raise ValueError("not a sheet")
+    length = data.get("n")
+    start = line + 1
+    if (
+        not isinstance(length, int)
+        or isinstance(length, bool)
+        or length < 0
+        or length % 2
+        or start + length > len(plain)
+    ):
+        raise ValueError("not a sheet")
+    end = start + length
+    if plain.count(b"\x00", end) != len(plain) - end:
+        raise ValueError("not a sheet")
+    try:
+        comment = plain[start:end].decode("utf-16-le")
+    except UnicodeDecodeError as exc:  # half a surrogate pair
+        raise ValueError("not a sheet") from exc
+    return _checked(data.get("a"), data.get("g"), comment)
+
+
+def _checked(answers: Any, group_id: Any, comment: Any) -> SheetContent:
     if not isinstance(answers, str) or not isinstance(comment, str):
         raise ValueError("not a sheet")
     if group_id is not None and (not isinstance(group_id, int) or isinstance(group_id, bool)):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from phieukin.ballots import boxkeys
 from phieukin.core.ids import random_id
 
 
@@ -127,7 +128,8 @@ class PendingBallot(models.Model):
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     # Every ballot writes each index of this table: the box is found through the
     # (box, subject) index and the group is in the ciphertext (the column stays empty
-    # but for boxes opened before boxes had keys), so neither has an index of its own.
+    # but for boxes opened before boxes had keys), so neither has an index of its own;
+    # nor has the subject, which is only ever looked for within a box.
     box = models.ForeignKey(
         "rounds.BallotBox",
         on_delete=models.PROTECT,
@@ -135,7 +137,7 @@ class PendingBallot(models.Model):
         db_index=False,
     )
     subject = models.ForeignKey(
-        "rounds.Subject", on_delete=models.PROTECT, related_name="pending_ballots"
+        "rounds.Subject", on_delete=models.PROTECT, related_name="pending_ballots", db_index=False
     )
     group = models.ForeignKey(
         "rounds.RespondentGroup",
@@ -256,6 +258,11 @@ class BoxKey(models.Model):
     threshold = models.PositiveSmallIntegerField(_("shares needed to seal"))
     members = models.PositiveSmallIntegerField(_("committee shares"))
     recovery = models.BooleanField(_("recovery share for the organiser"), default=False)
+    # How the box's sheets are laid out before encryption (boxkeys.SHEET_FORMAT_*): fixed
+    # when the box opens, so every ciphertext of the box has one length.
+    sheet_format = models.PositiveSmallIntegerField(
+        _("sheet layout"), default=boxkeys.SHEET_FORMAT, editable=False
+    )
 
     class Meta:
         verbose_name = _("box key")

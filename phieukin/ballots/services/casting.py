@@ -57,6 +57,7 @@ class BoxSpec:
     comment_limit: int
     public_key: bytes | None
     padded_size: int
+    sheet_format: int = boxkeys.SHEET_FORMAT
 
 
 _SPECS: dict[tuple[int, Any], BoxSpec] = {}
@@ -77,7 +78,9 @@ def box_spec(box_id: int, *, opened_at: Any = None) -> BoxSpec:
         return spec
     box = BallotBox.objects.select_related("conference__round__questionnaire").get(pk=box_id)
     limit = box.conference.round.questionnaire.comment_max_length
-    public_key = BoxKey.objects.filter(box_id=box_id).values_list("public_key", flat=True).first()
+    public_key, sheet_format = BoxKey.objects.filter(box_id=box_id).values_list(
+        "public_key", "sheet_format"
+    ).first() or (None, boxkeys.SHEET_FORMAT)
     shapes = shapes_for(box)
     spec = BoxSpec(
         box_id=box_id,
@@ -88,7 +91,8 @@ def box_spec(box_id: int, *, opened_at: Any = None) -> BoxSpec:
         ),
         comment_limit=limit,
         public_key=bytes(public_key) if public_key is not None else None,
-        padded_size=boxkeys.padded_size(limit),
+        padded_size=boxkeys.padded_size(limit, sheet_format),
+        sheet_format=sheet_format,
     )
     if opened_at is not None and state != BoxState.PREPARED:
         _SPECS[key] = spec
@@ -136,6 +140,7 @@ def _stored(
         group_id=group_id,
         comment=comment,
         size=spec.padded_size,
+        sheet_format=spec.sheet_format,
     )
     return BallotRow(random_id(), spec.box_id, subject_id, None, source, valid, "", "", ciphertext)
 

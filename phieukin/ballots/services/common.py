@@ -14,6 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.translation import gettext as _
 
 from phieukin.ballots import codes as codes_mod
+from phieukin.ballots.boxkeys import comment_units
 from phieukin.ballots.sheet import SheetError
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.questionnaires.itemshape import ItemShape
@@ -140,9 +141,11 @@ def normalise_code(text: str) -> str:
 # The control characters (Unicode category Cc: U+0000–U+001F and U+007F–U+009F) other
 # than tab and line feed, and the bidirectional embeddings, overrides and isolates
 # (U+202A–U+202E, U+2066–U+2069), which can make a comment read differently from what it
-# holds. One expression: a per-character category lookup cost more than the rest of the
-# comment's checks on the voting path.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# holds, and halves of UTF-16 surrogate pairs (U+D800–U+DFFF, which no encoding can write;
+# the API refuses a body that spells one, this is the guard behind it). One expression:
+# a per-character category lookup cost more than the rest of the comment's checks on the
+# voting path.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def strip_control_characters(text: str) -> str:
@@ -152,9 +155,13 @@ def strip_control_characters(text: str) -> str:
 
 
 def clean_comment(comment: str, limit: int) -> str:
-    """Return the comment normalised (NFC, no control characters, trimmed) or refuse it."""
+    """Return the comment normalised (NFC, no control characters, trimmed) or refuse it.
+
+    The limit counts UTF-16 code units, as a browser's ``maxlength`` does: a letter of
+    Vietnamese (or any character but an emoji and other rare ones) is one, an emoji two.
+    """
     text = strip_control_characters(unicodedata.normalize("NFC", comment or "")).strip()
-    if len(text) > limit:
+    if len(text) > limit or comment_units(text) > limit:
         raise DomainError(
             _("The comment is too long (at most %(limit)s characters).") % {"limit": limit},
             code="comment_too_long",

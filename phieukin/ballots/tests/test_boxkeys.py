@@ -81,18 +81,86 @@ def test_the_same_share_twice_counts_once() -> None:
     assert error.value.reason == "duplicate"
 
 
-def test_every_ciphertext_of_a_box_has_the_same_length_whatever_the_comment() -> None:
+# The longest comments of 2.000 units each layout must hold: three-byte letters of
+# Vietnamese, emoji (4 bytes, 2 units), JSON's escaped quote and backslash, line breaks.
+_LONGEST = ("ằ" * 2000, "😀" * 1000, '"\\' * 1000, "\n" * 2000, "ệ😀" * 666 + "ệệ")
+
+
+@pytest.mark.parametrize(
+    ("sheet_format", "comments", "plain_size"),
+    [
+        (boxkeys.SHEET_FORMAT_COMPACT, ("", "Tốt", *_LONGEST), 4256),
+        # The JSON layout counted characters: 2.000 emoji fit it.
+        (boxkeys.SHEET_FORMAT_JSON, ("", "Tốt", *_LONGEST, "😀" * 2000), 8256),
+    ],
+)
+def test_every_ciphertext_of_a_box_has_the_same_length_whatever_the_comment(
+    sheet_format: int, comments: tuple[str, ...], plain_size: int
+) -> None:
     material = _material()
-    size = boxkeys.padded_size(2000)
-    lengths = {
-        len(
-            boxkeys.encrypt_sheet(
-                material.public_key, answers="0" * 21, group_id=None, comment=comment, size=size
+    private = boxkeys.recover_private_key(
+        material.public_key, 2, [s.typed() for s in material.shares[:2]]
+    )
+    size = boxkeys.padded_size(2000, sheet_format)
+    assert size == plain_size
+    for comment in comments:
+        assert boxkeys.comment_units(comment) <= 2000 or sheet_format == 1
+        for group_id in (None, 2**62):
+            ciphertext = boxkeys.encrypt_sheet(
+                material.public_key,
+                answers="9" * 64,
+                group_id=group_id,
+                comment=comment,
+                size=size,
+                sheet_format=sheet_format,
             )
+            # A sealed box adds its ephemeral public key (32) and its MAC (16).
+            assert len(ciphertext) == plain_size + 48
+            assert boxkeys.decrypt_sheet(private, ciphertext) == boxkeys.SheetContent(
+                "9" * 64, group_id, comment
+            )
+
+
+def test_a_comment_over_its_room_is_refused_not_cut() -> None:
+    material = _material()
+    size = boxkeys.padded_size(10)
+    assert boxkeys.comment_units("😀" * 5) == 10
+    boxkeys.encrypt_sheet(
+        material.public_key, answers="0", group_id=None, comment="😀" * 5, size=size
+    )
+    with pytest.raises(ValueError):
+        boxkeys.encrypt_sheet(
+            material.public_key, answers="0", group_id=None, comment="x" * 200, size=size
         )
-        for comment in ("", "Tốt", "ằ" * 2000, "😀" * 2000)
-    }
-    assert len(lengths) == 1
+
+
+def _sealed(material: boxkeys.BoxKeyMaterial, plain: bytes) -> bytes:
+    from nacl.public import PublicKey, SealedBox
+
+    return bytes(SealedBox(PublicKey(material.public_key)).encrypt(plain))
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        b"\x02" + b'{"a":"0","g":null,"n":2}\n' + b"x\x00" + b"\x01" + bytes(100),  # not zeros
+        b"\x02" + b'{"a":"0","g":null,"n":3}\n' + b"xyz" + bytes(100),  # half a unit
+        b"\x02" + b'{"a":"0","g":null,"n":400}\n' + bytes(100),  # past the end
+        b"\x02" + b'{"a":"0","g":null,"n":2}\n' + b"\x00\xd8" + bytes(100),  # half a pair
+        b"\x02" + b'{"a":"0","g":null,"n":true}\n' + bytes(100),
+        b"\x02" + b'{"a":"0","g":"7","n":0}\n' + bytes(100),
+        b"\x02" + b'["0",null,0]\n' + bytes(100),
+        b"\x02" + b'{"a":"0","g":null,"n":0}' + bytes(300),  # no end of header
+        b'{"a":"0","g":null,"c":""}' + b"x" + b" " * 100,  # JSON layout, not spaces
+    ],
+)
+def test_a_sheet_that_does_not_follow_its_layout_is_unreadable(plain: bytes) -> None:
+    material = _material()
+    private = boxkeys.recover_private_key(
+        material.public_key, 2, [s.typed() for s in material.shares[:2]]
+    )
+    with pytest.raises(ValueError):
+        boxkeys.decrypt_sheet(private, _sealed(material, plain))
 
 
 def test_a_ciphertext_holds_no_readable_content() -> None:

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from phieukin.ballots import services
 from phieukin.ballots.models import Ballot, BoxKey, Code, PendingBallot, PendingReceipt, Receipt
+from phieukin.ballots.tests.conftest import full_sheets
 from phieukin.core.errors import DomainError
 from phieukin.rounds.models import BallotBox
 from phieukin.testing.boxes import kept_shares
@@ -64,6 +65,48 @@ def test_sealing_with_t_shares_decrypts_and_verifies(open_box_: BallotBox, sheet
     )
     assert seal.counts["ballots_total"] == 12
     assert services.verify_box(box=open_box_).ok
+
+
+_COMMENTS = ("", "Đồng chí cần sâu sát cơ sở hơn.", "ệ" * 2000, "😀" * 1000, 'Nói "thẳng" \\ 😀')
+
+
+@pytest.mark.parametrize(("sheet_format", "plain_size"), [(2, 4256), (1, 8256)])
+def test_a_box_keeps_the_sheet_layout_it_opened_with_to_the_seal(
+    box: BallotBox, sheet_format: int, plain_size: int
+) -> None:
+    # New boxes write compact sheets; a box opened before them (layout 1 in its key)
+    # keeps its own to the end, so all the ciphertexts of one box have one length.
+    services.open_box(actor=None, box=box)
+    assert BoxKey.objects.get(box=box).sheet_format == 2
+    BoxKey.objects.filter(box=box).update(sheet_format=sheet_format)
+    assert box.conference.round.questionnaire.comment_max_length == 2000
+    codes = services.generate_codes(actor=None, box=box, count=len(_COMMENTS))
+    for code, comment in zip(codes, _COMMENTS, strict=True):
+        services.cast_ballot(code=code, sheets=full_sheets(box, 1, comment))
+    lengths = {
+        len(bytes(c or b""))
+        for c in PendingBallot.objects.filter(box=box).values_list("ciphertext", flat=True)
+    }
+    assert lengths == {plain_size + 48}
+    services.close_box(actor=None, box=box)
+    services.seal_box(actor=None, box=box, acknowledge_mismatch=True)
+    comments = sorted(Ballot.objects.filter(box=box).values_list("comment", flat=True))
+    leaders = len(full_sheets(box))
+    assert comments == sorted(c.strip() for c in _COMMENTS for _leader in range(leaders))
+    assert services.verify_box(box=box).ok
+
+
+def test_a_comment_is_limited_in_the_units_a_browser_counts(
+    open_box_: BallotBox, sheets: Any
+) -> None:
+    code = services.generate_codes(actor=None, box=open_box_, count=1)[0]
+    for too_long in ("😀" * 1001, "ệ" * 1999 + "😀"):
+        with pytest.raises(DomainError) as error:
+            services.cast_ballot(code=code, sheets=sheets(0, too_long))
+        assert error.value.code == "comment_too_long"
+    assert not PendingBallot.objects.exists()
+    services.cast_ballot(code=code, sheets=sheets(0, "ệ" * 1998 + "😀"))
+    assert PendingBallot.objects.filter(box=open_box_).count() == len(sheets())
 
 
 def test_the_recovery_share_replaces_a_lost_one(open_box_: BallotBox, sheets: Any) -> None:
