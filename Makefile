@@ -47,11 +47,13 @@ bench: export DEBUG ?= 1
 bench: setup
 	$(PY) -m bench
 
-# Regenerate every app's vi catalogue (needs GNU gettext) and compile it.
+# Regenerate every app's vi catalogue (needs GNU gettext) and compile it. Django is set up
+# from the project's root and only then moves into the app (makemessages works on the
+# current directory): Celery's Django fixup puts the working directory first on sys.path,
+# where an app's module (core/csp.py) would hide the library of the same name.
 messages: setup
 	for app in phieukin/*/locale; do \
-	  (cd $$(dirname $$app) && export DEBUG=1 && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l vi --no-obsolete --ignore 'tests/*' && \
-	   $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -l vi) || exit 1; \
+	  DEBUG=1 $(PY) -c "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'phieukin.config.settings'); django.setup(); os.chdir('$$(dirname $$app)'); from django.core.management import call_command; call_command('makemessages', locale=['vi'], no_obsolete=True, ignore_patterns=['tests/*'], verbosity=0); call_command('compilemessages', locale=['vi'], verbosity=0)" || exit 1; \
 	done
 
 clean:
