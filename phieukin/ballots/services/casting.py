@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from phieukin.accounts.access import authorize
@@ -332,6 +332,8 @@ def _claim_and_store_postgresql(
     own cursors, their errors turned into Django's around the whole exchange). Inside a
     caller's transaction, the gate and the claim go as one pipeline within a savepoint.
     """
+    import psycopg
+
     gate_sql, gate_params = box_gate_sql(box_id, exclusive=False)
     claim_sql, claim_params = _claim_statement(code_id, digest, box_id, rows, receipts)
     db = default_db()
@@ -349,9 +351,18 @@ def _claim_and_store_postgresql(
                 with transaction.atomic(), db.connection.pipeline():
                     gate.execute(gate_sql, gate_params)
                     claim.execute(claim_sql, claim_params)
-        except Exception:
+        except (psycopg.Error, DatabaseError):
+            # A statement or the commit failed: Django's error once ``wrap_database_errors``
+            # has translated psycopg's on the way out.
             _drop_if_stuck(db)
             raise
+        except Exception as exc:
+            # The driver's own bookkeeping failed, not a statement: psycopg 3.3 raises
+            # IndexError when an error reported at the Sync arrives in the same read as
+            # the statements' results (one result more than it queued). The server has
+            # rolled the implicit transaction back; answer it as the database error it is.
+            _drop_if_stuck(db)
+            raise OperationalError("the ballot's transaction failed at its commit") from exc
         claimed, box_open = claim.fetchone()
     return int(claimed), bool(box_open)
 
