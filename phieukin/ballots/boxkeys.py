@@ -198,7 +198,8 @@ def recover_private_key(public_key: bytes, threshold: int, typed: list[str]) -> 
 # have one length; sealing reads either layout.
 #
 # 1: the JSON object {"a": answers, "g": group, "c": comment} in UTF-8, padded with
-#    spaces to 4 bytes per allowed comment character + 256 (boxes opened before 12/2026).
+#    spaces to 4 bytes per allowed comment character + 256 (boxes opened before migration
+#    ballots/0012).
 # 2: the byte 0x02, a JSON header {"a": answers, "g": group, "n": comment bytes} in ASCII
 #    and a line feed, the comment in UTF-16 (little-endian), zero bytes to the end; padded
 #    to 2 bytes per allowed comment unit + 256. A comment is limited in UTF-16 code units,
