@@ -161,7 +161,7 @@ def clean_comment(comment: str, limit: int) -> str:
     Vietnamese (or any character but an emoji and other rare ones) is one, an emoji two.
     """
     text = strip_control_characters(unicodedata.normalize("NFC", comment or "")).strip()
-    if len(text) > limit or comment_units(text) > limit:
+    if comment_units(text) > limit:
         raise DomainError(
             _("The comment is too long (at most %(limit)s characters).") % {"limit": limit},
             code="comment_too_long",

@@ -156,7 +156,9 @@ ReadableBallot = tuple[int, int | None, str, bool, str, str]
 _BALLOT_COLUMNS = ("subject_id", "group_id", "source", "valid", "answers", "comment")
 
 
-def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[ReadableBallot]:
+def _readable_ballots(
+    box: BallotBox, private: PrivateKey | None, sheet_format: int = boxkeys.SHEET_FORMAT_JSON
+) -> list[ReadableBallot]:
     """Return every ballot of the box as readable values, decrypted in memory in one batch.
 
     One statement reads the rows (no model instances); every ciphertext is opened with
@@ -187,6 +189,8 @@ def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[Readab
         except ValueError as exc:
             raise _unreadable() from exc
     contents = iter(opened)
+    # A compact box limited its comments in UTF-16 units, the boxes before it in characters.
+    length = boxkeys.comment_units if sheet_format == boxkeys.SHEET_FORMAT_COMPACT else len
     out: list[ReadableBallot] = []
     for subject_id, group_id, source, valid, answers, comment, ciphertext in stored:
         if ciphertext is not None:
@@ -196,7 +200,7 @@ def _readable_ballots(box: BallotBox, private: PrivateKey | None) -> list[Readab
             decode(shapes, answers)
         except (SheetError, ValueError) as exc:
             raise _unreadable() from exc
-        if len(comment) > limit or (group_id is not None and group_id not in groups):
+        if length(comment) > limit or (group_id is not None and group_id not in groups):
             raise _unreadable()
         out.append((subject_id, group_id, source, bool(valid), answers, comment))
     return out
@@ -609,7 +613,9 @@ def seal_box(
         private: PrivateKey | None = None
         if key is not None:
             private = recover_key(key, missing_shares(key) if shares is None else shares)
-        ballots = _readable_ballots(locked, private)
+        ballots = _readable_ballots(
+            locked, private, key.sheet_format if key is not None else boxkeys.SHEET_FORMAT_JSON
+        )
         del private
         rewritten = _reinsert_shuffled(locked, ballots)
         del ballots

@@ -96,6 +96,30 @@ def test_a_box_keeps_the_sheet_layout_it_opened_with_to_the_seal(
     assert services.verify_box(box=box).ok
 
 
+def test_a_forged_compact_sheet_over_the_limit_in_units_is_refused_at_the_seal(
+    open_box_: BallotBox, sheets: Any
+) -> None:
+    # Written straight to the table with the box's public key: 1.001 emoji are 1.001
+    # characters but 2.002 units, over the limit a compact box holds its comments to.
+    from phieukin.ballots import boxkeys
+
+    code = services.generate_codes(actor=None, box=open_box_, count=1)[0]
+    services.cast_ballot(code=code, sheets=sheets(0, "thật"))
+    key = BoxKey.objects.get(box=open_box_)
+    forged = boxkeys.encrypt_sheet(
+        bytes(key.public_key),
+        answers="0" * 21,  # the first option of each of the 21 items
+        group_id=None,
+        comment="😀" * 1001,
+        size=boxkeys.padded_size(2000) + 100,
+    )
+    PendingBallot.objects.filter(box=open_box_).update(ciphertext=forged)
+    services.close_box(actor=None, box=open_box_)
+    with pytest.raises(DomainError) as error:
+        services.seal_box(actor=None, box=open_box_, acknowledge_mismatch=True)
+    assert error.value.code == "unreadable_ballot"
+
+
 def test_a_comment_is_limited_in_the_units_a_browser_counts(
     open_box_: BallotBox, sheets: Any
 ) -> None:
