@@ -925,6 +925,51 @@ def test_a_very_light_tick_standing_out_in_every_measure_goes_to_a_person(
     )
 
 
+# The corpus the stroke-in-its-own-noise test was measured on: every item a very light
+# tick or blank, page styles in turn, 150 dpi weighted up.
+FAINT_TICKS_PROFILES = (
+    "phone",
+    "skewed",
+    "shadow",
+    "scan",
+    "crumpled",
+    "fold",
+    "showthrough",
+    "scan",
+)
+
+
+def _faint_ticks_page(seed: int, number: int) -> SynthPage:
+    """Return page ``number`` of the very-light-ticks corpus of seed ``seed``."""
+    rng = np.random.default_rng([seed, number])
+    source = mix_corpus("sample")
+    profile = FAINT_TICKS_PROFILES[number % len(FAINT_TICKS_PROFILES)]
+    dpi = float(rng.choice(DPIS, p=(0.45, 0.4, 0.15)))
+    index = int(rng.integers(0, len(source.payloads())))
+    return source.page(
+        index, rng, dpi=dpi, profile=profile, styles=("very_light", "blank"), weights=(0.5, 0.5)
+    )
+
+
+# Very light ticks on crumpled pages that every other test read as "no answer": the tick's
+# box lay on a lit facet (noise 0.0048 and 0.0019), boxes beside it on dark ones whose
+# grain made lines as strong as the tick's (0.013 against 0.0195; 0.0107 against 0.0181).
+# In each box's own noise the tick stands 4.0 and 4.5, the row's other boxes 0.84 and 0.68
+# at most.
+@pytest.mark.parametrize(("seed", "number", "key"), [(4811, 572, "nd07"), (4813, 1364, "nd04")])
+def test_a_faint_line_on_a_lit_facet_beside_dark_ones_goes_to_a_person(
+    seed: int, number: int, key: str
+) -> None:
+    page = _faint_ticks_page(seed, number)
+    reading = _read_mix(page.image)
+    item = next(r for r in reading.items if r.item_key == key)
+    assert page.truth[key].style == "very_light"
+    assert (item.status, item.reason) == ("ambiguous", "faint_mark")
+    assert all(
+        page.truth[r.item_key].judge(r.status, r.option_index) != "wrong" for r in reading.items
+    )
+
+
 def _measured(depth: np.ndarray, noise: float) -> BoxMeasure:
     """Return a box's measures of an interior ``depth`` as the reader summarises them."""
     inner = depth.ravel()
