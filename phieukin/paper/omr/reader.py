@@ -230,10 +230,10 @@ STROKE_NOISE_RATIO = 4.0
 # stands alone: a box whose line is STROKE_SNR times its noise, STROKE_SNR_RATIO times
 # any other box's line in theirs, and STROKE_SNR_MARGIN above the strongest other line
 # goes to a person. On a corpus of very light ticks and blank rows over eight page styles
-# (seeds 4811 and 4813, 4,700 pages) it sent 4 of the 23 ticks every other test missed
-# (crumpled pages, 2.1-4.5 of their noise against at most 0.7 for the row) and none of
-# 15,500 blank rows read empty, nor any of 1,372 blank rows of the product mix (seed
-# 4812); no blank row came within the ratio.
+# (seeds 4811 and 4813, 4,700 pages) it sent 4 of the 29 ticks every other test missed
+# (crumpled pages, 2.1-4.5 of their noise against at most 0.84 for the row) and none of
+# 21,301 blank rows read empty, nor any of 1,372 blank rows of the product mix (seed
+# 4812).
 STROKE_SNR_FLOOR = 0.005
 STROKE_SNR = 1.8
 STROKE_SNR_RATIO = 3.0
