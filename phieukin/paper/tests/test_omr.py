@@ -43,6 +43,7 @@ from phieukin.paper.omr.reader import (
     STROKE_RATIO,
     BoxMeasure,
     _alone_in_the_row,
+    _along_a_side,
     _border_off,
     _coherent_outlier,
     _curve_outlier,
@@ -739,6 +740,12 @@ SILENT_ERRORS_SEEN = [
     # of it reached the trace level. Averaged along a thin ring round the box, in five
     # eighths, it stands 0.034 against at most 0.015 for the row's other boxes.
     pytest.param(4769, 10948, 0, "nd05", "circle", "mark_outside_box", id="faint-circle-crumpled"),
+    # A grey band of graphite across the top of a box on a clean 150 dpi scan, counted as a
+    # vote (seed 4779, the full-size run): light (0.15 over the box's median), a thin band
+    # inside with no room for a smear's disc, and the part above the box outside the item's
+    # row, so no ink "around" it. Its darker half runs along the whole top side of the
+    # interior, which a stroke crossing a side never does (SIDE_RUN).
+    pytest.param(4779, 12315, 0, "nd02", "smudge", "smudge", id="smear-along-a-side"),
 ]
 
 
@@ -989,6 +996,25 @@ def _measured(depth: np.ndarray, noise: float) -> BoxMeasure:
         depth.shape,
         _robust_peak(soft),
     )
+
+
+def test_a_light_band_along_a_side_is_a_smear_and_a_stroke_across_it_is_not() -> None:
+    grain = np.random.default_rng(4779).normal(0.002, 0.004, (24, 24)).astype(np.float32)
+    band = grain.copy()
+    band[:4] += 0.15  # a grey band over the top of the box, cut by its side
+    tick = grain.copy()
+    for i in range(20):  # a diagonal leg, 3 px wide, from the top side down to the right
+        tick[i, max(0, 3 + i - 1) : 3 + i + 2] += 0.15
+    dash = grain.copy()
+    dash[11:14, 3:21] += 0.15  # a dash across the middle: three quarters of a side long
+    assert _along_a_side(_measured(band, 0.004))
+    assert not _along_a_side(_measured(tick, 0.004))
+    assert not _along_a_side(_measured(dash, 0.004))
+    # The same band one pixel inside the side is a stroke no longer: a smear's band runs
+    # to the edge because its rest lies beyond it.
+    inside = grain.copy()
+    inside[1:5, 1:23] += 0.15
+    assert not _along_a_side(_measured(inside, 0.004))
 
 
 def _grain(seed: int) -> np.ndarray:
