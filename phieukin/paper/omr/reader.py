@@ -1030,6 +1030,16 @@ def _body(m: BoxMeasure) -> float:
     return float(darkest.mean()) - m.inner_median
 
 
+def _darker_half(m: BoxMeasure) -> np.ndarray | None:
+    """Return the pixels of a box's interior darker than half its mark's contrast, as the
+    interior's grid (None for an interior too small or not a grid)."""
+    rows, cols = m.shape
+    if rows * cols != m.inner.size or rows < 3 or cols < 3:
+        return None
+    half = m.inner_median + (m.peak - m.inner_median) / 2
+    return m.inner.reshape(rows, cols) > half
+
+
 def _smeared(m: BoxMeasure) -> bool:
     """Return whether a light mark's darker half is a patch rather than a stroke.
 
@@ -1037,23 +1047,19 @@ def _smeared(m: BoxMeasure) -> bool:
     a cross or a dot of pencil; a grey smear of graphite leaves a patch with room for a
     disc of ``SMUDGE_RADIUS_MM`` inside it.
     """
-    rows, cols = m.shape
-    if rows * cols != m.inner.size or rows < 3 or cols < 3:
+    core = _darker_half(m)
+    if core is None:
         return False
-    half = m.inner_median + (m.peak - m.inner_median) / 2
-    core = (m.inner.reshape(rows, cols) > half).astype(np.uint8)
-    distance = cv2.distanceTransform(core, cv2.DIST_L2, 3)
+    distance = cv2.distanceTransform(core.astype(np.uint8), cv2.DIST_L2, 3)
     return float(distance.max()) >= SMUDGE_RADIUS_MM * SCALE
 
 
 def _along_a_side(m: BoxMeasure) -> bool:
     """Return whether a light mark's darker half runs along most of a side of the box
     (``SIDE_RUN``): a smear lying across that side, not a stroke crossing it."""
-    rows, cols = m.shape
-    if rows * cols != m.inner.size or rows < 3 or cols < 3:
+    core = _darker_half(m)
+    if core is None:
         return False
-    half = m.inner_median + (m.peak - m.inner_median) / 2
-    core = m.inner.reshape(rows, cols) > half
     runs = (core[0].mean(), core[-1].mean(), core[:, 0].mean(), core[:, -1].mean())
     return float(max(runs)) >= SIDE_RUN
 
@@ -1363,7 +1369,7 @@ def _against_the_row(
     # only (the line filter costs more than every other test).
     blank_row = all(state == "empty" for state, _r in states) and None not in measures
     strokes = [_stroke(m) for m in measures if m is not None] if blank_row else []
-    noises = [m.noise for m in measures if m is not None]
+    noises = [m.noise for m in measures if m is not None] if blank_row else []
     curves = _ring_curves(measures, rings) if blank_row else []
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):

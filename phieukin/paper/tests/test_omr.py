@@ -914,6 +914,18 @@ def _faint_rows_page(seed: int, number: int) -> SynthPage:
     )
 
 
+def _assert_the_tick_goes_to_a_person(page: SynthPage, key: str) -> None:
+    """Assert that item ``key`` of ``page``, a very light tick, goes to a person as a faint
+    mark, and that no item of the page is read wrongly."""
+    reading = _read_mix(page.image)
+    item = next(r for r in reading.items if r.item_key == key)
+    assert page.truth[key].style == "very_light"
+    assert (item.status, item.reason) == ("ambiguous", "faint_mark")
+    assert all(
+        page.truth[r.item_key].judge(r.status, r.option_index) != "wrong" for r in reading.items
+    )
+
+
 # Very light ticks of blank rows the row tests missed on that corpus (seed 4791): on a
 # 150 dpi phone photo and a 150 dpi skewed page. Each stands 0.75-0.9 of the box's noise
 # over the row in all four measures; 0.75 % of 3,591 blank rows stood so (seeds
@@ -922,14 +934,7 @@ def _faint_rows_page(seed: int, number: int) -> SynthPage:
 def test_a_very_light_tick_standing_out_in_every_measure_goes_to_a_person(
     number: int, key: str
 ) -> None:
-    page = _faint_rows_page(4791, number)
-    reading = _read_mix(page.image)
-    item = next(r for r in reading.items if r.item_key == key)
-    assert page.truth[key].style == "very_light"
-    assert (item.status, item.reason) == ("ambiguous", "faint_mark")
-    assert all(
-        page.truth[r.item_key].judge(r.status, r.option_index) != "wrong" for r in reading.items
-    )
+    _assert_the_tick_goes_to_a_person(_faint_rows_page(4791, number), key)
 
 
 # The corpus the stroke-in-its-own-noise test was measured on: every item a very light
@@ -967,14 +972,7 @@ def _faint_ticks_page(seed: int, number: int) -> SynthPage:
 def test_a_faint_line_on_a_lit_facet_beside_dark_ones_goes_to_a_person(
     seed: int, number: int, key: str
 ) -> None:
-    page = _faint_ticks_page(seed, number)
-    reading = _read_mix(page.image)
-    item = next(r for r in reading.items if r.item_key == key)
-    assert page.truth[key].style == "very_light"
-    assert (item.status, item.reason) == ("ambiguous", "faint_mark")
-    assert all(
-        page.truth[r.item_key].judge(r.status, r.option_index) != "wrong" for r in reading.items
-    )
+    _assert_the_tick_goes_to_a_person(_faint_ticks_page(seed, number), key)
 
 
 def _measured(depth: np.ndarray, noise: float) -> BoxMeasure:
