@@ -253,6 +253,9 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
     refused_wrongly = accepted_wrongly = wrong_sheet = refused_acceptably = 0
     copies_done = 0
     erased_by_capture: list[str] = []
+    # Silent errors on copies that go to review for another item: the reviewer checks the
+    # whole copy, every row drawn on its page, against the paper sheet (paper/review.html).
+    silent_on_reviewed = 0
     # Copies of the product mix sent to review although every item sent was clear (or
     # blank): by page style, and by what was drawn and why it was sent.
     needless_by_profile: Counter[str] = Counter()
@@ -289,6 +292,11 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             f"marks the capture erased (read as no answer, stroke left under {ERASED_LEFT} "
             f"deep in the captured image): {len(erased_by_capture)}"
             + (f" ({'; '.join(erased_by_capture[:10])})" if erased_by_capture else "")
+        )
+        print(
+            f"of the silent errors, on copies sent to review for another item (the person "
+            f"checks the whole copy against the paper): {silent_on_reviewed}; on copies no "
+            f"person looks at: {silent - silent_on_reviewed}"
         )
         print(
             f"pages refused that had to be read: {refused_wrongly}; "
@@ -342,6 +350,7 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             copies_done = done
             cpu += result["cpu"]
             copy_review = False
+            copy_wrong = 0
             copy_mix = False
             copy_doubtful_review = False
             copy_clear_reasons: list[str] = []
@@ -389,6 +398,7 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                         erased_by_capture.append(
                             f"{style} in copy {record['copy']} ({key}), {left:.4f} left"
                         )
+                    copy_wrong += verdict == "wrong"
                     if verdict == "wrong" and len(errors) < 20:
                         errors.append(
                             f"{key}: {style} read wrongly ({reason or 'no doubt'}) "
@@ -400,6 +410,8 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                         if style != "blank":
                             mix_marks += 1
                             mix_marks_review += verdict == "review"
+            if copy_review:
+                silent_on_reviewed += copy_wrong
             if copy_mix:
                 mix_copies += 1
                 mix_copies_review += copy_review
