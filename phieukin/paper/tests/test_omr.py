@@ -58,6 +58,7 @@ from phieukin.paper.omr.reader import (
     _robust_peak,
     _round_eighths,
     _sectors,
+    _smeared,
     _stroke,
     read_page,
 )
@@ -746,6 +747,11 @@ SILENT_ERRORS_SEEN = [
     # row, so no ink "around" it. Its darker half runs along the whole top side of the
     # interior, which a stroke crossing a side never does (SIDE_RUN).
     pytest.param(4779, 12315, 0, "nd02", "smudge", "smudge", id="smear-along-a-side"),
+    # A grey patch of graphite, 3 by 2.5 mm, over the right half of a box on a clean 200
+    # dpi scan and on past its side (seed 4783, a stress copy), counted as a vote: light
+    # (0.14), inside the box, with room for a disc of 1.11 mm, under the smear's 1.15. It
+    # fills its hull, which no stroke does (SMUDGE_SOLIDITY).
+    pytest.param(4783, 4021, 1, "nd17", "smudge", "smudge", id="smear-filling-its-hull"),
 ]
 
 
@@ -1013,6 +1019,31 @@ def test_a_light_band_along_a_side_is_a_smear_and_a_stroke_across_it_is_not() ->
     inside = grain.copy()
     inside[1:5, 1:23] += 0.15
     assert not _along_a_side(_measured(inside, 0.004))
+
+
+def test_a_light_patch_filling_its_hull_is_a_smear_and_a_narrower_one_is_not() -> None:
+    grain = np.random.default_rng(4783).normal(0.002, 0.004, (25, 25)).astype(np.float32)
+    patch = grain.copy()
+    patch[3:16, 10:] += 0.15  # a grey patch over the right half, on past the side
+    narrow = grain.copy()
+    narrow[8:16, 4:21] += 0.15  # a dash 8 px wide fills its hull but leaves no room
+    assert _smeared(_measured(patch, 0.004))
+    assert not _smeared(_measured(narrow, 0.004))
+
+
+# Broad pencil ticks of the product mix (seed 4820, 150 dpi scans) whose darker half has
+# room for a disc of 0.93-0.96 mm at the angle of the tick: it fills 0.61-0.66 of its
+# hull, and they stay votes.
+@pytest.mark.parametrize(
+    ("copy", "page", "key", "option"),
+    [(1015, 1, "nd18", 2), (1040, 0, "nd09", 1), (1513, 1, "nd18", 0)],
+)
+def test_a_broad_pencil_tick_with_room_for_the_disc_is_still_a_vote(
+    copy: int, page: int, key: str, option: int
+) -> None:
+    truth, item = _read_mix_item(4820, copy, 0.15, page, key)
+    assert truth.style == "pencil_tick"
+    assert (item.status, item.option_index) == ("marked", option)
 
 
 def _grain(seed: int) -> np.ndarray:
