@@ -105,10 +105,11 @@ SMUDGE_RADIUS_MM = 1.15
 # A smaller patch is a smear too when it fills its convex hull: a stroke's darker half,
 # however broad, is a line or an angle and leaves most of its hull empty. Seed 4783's
 # copy 4021 counted as a vote a grey patch of 3 x 2.5 mm over part of a box (contrast
-# 0.14, room for a disc of 1.11 mm). On light marks that reached this test in samples
-# drawn with smears, pencil, ballpoint, dots and very light ticks (seeds 4820-4822,
-# 2,700 pages): smears filled 0.93-0.985 of their hull; of 4,121 pencil ticks, those
-# with room for a disc of 0.85 mm filled at most 0.674 of theirs.
+# 0.14, room for a disc of 1.11 mm). On light marks that reached this test in 2,700
+# pages drawn with smears, pencil, ballpoint, dots and very light ticks (seeds 4821 and
+# 4822): smears filled 0.93-0.99 of their hull; of 4,121 pencil ticks, those with room
+# for a disc of 0.85 mm filled at most 0.674 of theirs (0.61-0.66 for the three of 2,000
+# copies of the product mix, seed 4820).
 SMUDGE_PATCH_RADIUS_MM = 0.85
 SMUDGE_SOLIDITY = 0.85
 # A smear can also lie across a side of the box: inside, only a thin band along that side
