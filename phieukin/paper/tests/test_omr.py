@@ -758,7 +758,28 @@ SILENT_ERRORS_SEEN = [
     # band around the box, so its lightest tenth stood at the band's median. Against the
     # band's lightest tenth and the row's other boxes, the interior's stands 0.032 higher.
     pytest.param(4785, 5253, 0, "nd09", "erased", "erased", id="erased-film-over-the-band"),
+    # Two faint pencil circles stored as "no answer" (seed 4786, the full-size run; the
+    # second on a copy no person would have looked at). On a crumpled 200 dpi page the
+    # circle kept 0.042 of depth, under the page's trace level for bands (0.052); on a
+    # 200 dpi phone photo 0.054, under five times the row's noise. Each band stands 0.039
+    # and 0.052 over the row's, with 1.83 and 1.67 times the row's noise, and goes round
+    # in five and six eighths at three times that noise, where no other box of the row
+    # goes round in more than two.
+    pytest.param(4786, 4463, 1, "nd16", "circle", "mark_outside_box", id="pencil-circle-crumpled"),
+    pytest.param(4786, 8678, 1, "nd15", "circle", "mark_outside_box", id="pencil-circle-phone"),
 ]
+
+
+# Empty first boxes of clean scans (seed 4833) whose band the item's text beside it
+# darkens: it stands over the row's bands and goes round at three times the row's noise,
+# but so does the next box's (four and five eighths). Read as blank, as drawn.
+@pytest.mark.parametrize(("copy", "key"), [(37, "nd05"), (695, "nd05")])
+def test_a_first_box_whose_neighbour_goes_round_too_is_not_a_faint_circle(
+    copy: int, key: str
+) -> None:
+    truth, item = _read_mix_item(4833, copy, 0.15, 0, key)
+    assert truth.style == "blank"
+    assert item.status == "empty", item
 
 
 def _faint_phone_page(seed: int, number: int) -> SynthPage:
