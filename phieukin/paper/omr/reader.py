@@ -1250,7 +1250,7 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     # with ghost strokes barely darker than the smudge), or is plainly dark (a box
     # filled in, where little of the box is left to compare with).
     contrast = m.peak - m.inner_median
-    plainly_dark = m.peak - cal.inner >= DARK_MARK
+    plainly_dark = _plainly_dark(m, cal)
     standing_out = contrast >= MARK_CONTRAST or plainly_dark
     if standing_out and mass >= MARK_MASS and not plainly_dark and _body(m) < MARK_BODY:
         # The darkest grains stand out but the stroke under them is light: what an
@@ -1424,13 +1424,13 @@ def _against_the_row(
     curves = _ring_curves(measures, rings) if blank_row else []
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
-        if state == "filled" and m is not None:
+        if m is not None and state in ("filled", "empty"):
             row = [o for j, o in enumerate(measures) if o is not None and j != i]
+        if state == "filled" and m is not None:
             if _rubbed_out(m, cal, row):
                 state, reason = "unsure", "erased"
         elif state == "empty" and m is not None:
             others = [j for j, o in enumerate(measures) if o is not None and j != i]
-            row = [o for j, o in enumerate(measures) if o is not None and j != i]
             if _circle_in_own_noise(m, cal, row):
                 out.append(("unsure", "mark_outside_box"))
                 continue
@@ -1462,6 +1462,11 @@ def _against_the_row(
     return out
 
 
+def _plainly_dark(m: BoxMeasure, cal: Calibration) -> bool:
+    """Return whether a box's darkest part is ``DARK_MARK`` darker than the page's empty boxes."""
+    return m.peak - cal.inner >= DARK_MARK
+
+
 def _rubbed_out(m: BoxMeasure, cal: Calibration, row: list[BoxMeasure]) -> bool:
     """Return whether a light mark read as filled lies on a grey film (what an eraser leaves).
 
@@ -1470,7 +1475,7 @@ def _rubbed_out(m: BoxMeasure, cal: Calibration, row: list[BoxMeasure]) -> bool:
     band around the box and the row are both references: the eraser's smear may reach
     the band's inner part, a shadow may lie over part of the row, seldom both.
     """
-    if m.peak - cal.inner >= DARK_MARK or not m.inner.size or not m.ring.size:
+    if _plainly_dark(m, cal) or not m.inner.size or not m.ring.size:
         return False
     interiors = [o.inner for o in row if o.inner.size]
     if not interiors or _body(m) >= ERASED_BODY:

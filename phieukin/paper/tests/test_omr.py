@@ -797,11 +797,7 @@ def _faint_phone_page(seed: int, number: int) -> SynthPage:
     }
     rng = np.random.default_rng([seed, number, 1])
     dpi = float(rng.choice(DPIS, p=DPI_WEIGHTS))
-    source = mix_corpus("sample")
-    index = int(rng.integers(0, len(source.payloads())))
-    return source.page(
-        index, rng, dpi=dpi, profile="phone", styles=tuple(weights), weights=tuple(weights.values())
-    )
+    return _sample_page(rng, dpi, "phone", weights)
 
 
 # Very light ticks on phone photos that every row test missed, read as "no answer" (seed
@@ -841,6 +837,17 @@ ERASED_CORPUS_PROFILES = {
 }
 
 
+def _sample_page(
+    rng: np.random.Generator, dpi: float, profile: str, styles: dict[str, float]
+) -> SynthPage:
+    """Draw a page of the sample questionnaire: its copy from ``rng``, then its marks."""
+    source = mix_corpus("sample")
+    index = int(rng.integers(0, len(source.payloads())))
+    return source.page(
+        index, rng, dpi=dpi, profile=profile, styles=tuple(styles), weights=tuple(styles.values())
+    )
+
+
 def _targeted_page(
     seed: int,
     number: int,
@@ -860,11 +867,7 @@ def _targeted_page(
     dpi = float(rng.choice(DPIS, p=dpi_weights))
     weights = np.array(list(profiles.values()))
     profile = str(rng.choice(list(profiles), p=weights / weights.sum()))
-    source = mix_corpus("sample")
-    index = int(rng.integers(0, len(source.payloads())))
-    return source.page(
-        index, rng, dpi=dpi, profile=profile, styles=tuple(styles), weights=tuple(styles.values())
-    )
+    return _sample_page(rng, dpi, profile, styles)
 
 
 def _erased_corpus_page(seed: int, number: int) -> SynthPage:
@@ -987,19 +990,15 @@ FAINT_TICKS_PROFILES = (
 def _faint_ticks_page(seed: int, number: int) -> SynthPage:
     """Return page ``number`` of the very-light-ticks corpus of seed ``seed``."""
     rng = np.random.default_rng([seed, number])
-    source = mix_corpus("sample")
     profile = FAINT_TICKS_PROFILES[number % len(FAINT_TICKS_PROFILES)]
     dpi = float(rng.choice(DPIS, p=(0.45, 0.4, 0.15)))
-    index = int(rng.integers(0, len(source.payloads())))
-    return source.page(
-        index, rng, dpi=dpi, profile=profile, styles=("very_light", "blank"), weights=(0.5, 0.5)
-    )
+    return _sample_page(rng, dpi, profile, {"very_light": 0.5, "blank": 0.5})
 
 
-# The pages of the sample the rubbed-out-film test was measured on: every item a pencil
-# mark rubbed out (or, in the second, also ticks, crosses and light pencil), page styles
-# and resolutions in turn.
-ERASED_PROFILES = (
+# The pages of the samples the rubbed-out test (_rubbed_out) was measured on: every item
+# a pencil mark rubbed out (or, in the second, also ticks, crosses and light pencil), page
+# styles and resolutions in turn (not the corpus of _erased_corpus_page).
+RUBBED_OUT_PROFILES = (
     "scan",
     "scan",
     "phone",
@@ -1009,28 +1008,26 @@ ERASED_PROFILES = (
     "sideways",
     "upside_down",
 )
-ERASED_STYLES = {
-    4827: (("erased",), (1.0,)),
-    4828: (
-        ("erased", "erased_new", "pencil_tick", "pencil_cross", "light_pencil", "very_light"),
-        (0.2, 0.1, 0.2, 0.2, 0.2, 0.1),
-    ),
+RUBBED_OUT_STYLES = {
+    4827: {"erased": 1.0},
+    4828: {
+        "erased": 0.2,
+        "erased_new": 0.1,
+        "pencil_tick": 0.2,
+        "pencil_cross": 0.2,
+        "light_pencil": 0.2,
+        "very_light": 0.1,
+    },
 }
 
 
-def _erased_page(seed: int, number: int) -> SynthPage:
+def _rubbed_out_page(seed: int, number: int) -> SynthPage:
     """Return page ``number`` of the rubbed-out-marks sample of seed ``seed``."""
-    rng = np.random.default_rng([seed, number])
-    source = mix_corpus("sample")
-    styles, weights = ERASED_STYLES[seed]
-    index = int(rng.integers(0, len(source.payloads())))
-    return source.page(
-        index,
-        rng,
-        dpi=(150.0, 200.0, 300.0)[number % 3],
-        profile=ERASED_PROFILES[number % len(ERASED_PROFILES)],
-        styles=styles,
-        weights=weights,
+    return _sample_page(
+        np.random.default_rng([seed, number]),
+        (150.0, 200.0, 300.0)[number % 3],
+        RUBBED_OUT_PROFILES[number % len(RUBBED_OUT_PROFILES)],
+        RUBBED_OUT_STYLES[seed],
     )
 
 
@@ -1050,7 +1047,7 @@ def _erased_page(seed: int, number: int) -> SynthPage:
 def test_a_rubbed_out_cross_on_a_film_no_side_shows_goes_to_a_person(
     seed: int, number: int, key: str
 ) -> None:
-    page = _erased_page(seed, number)
+    page = _rubbed_out_page(seed, number)
     item = next(r for r in _read_mix(page.image).items if r.item_key == key)
     assert page.truth[key].style == "erased"
     assert (item.status, item.reason) == ("ambiguous", "erased"), item
@@ -1065,7 +1062,7 @@ def test_the_light_marks_nearest_the_film_test_are_still_votes() -> None:
     assert truth.style == "light_pencil"
     assert (item.status, item.option_index) == ("marked", 2)
     for number, key, box in ((822, "nd17", 0), (1147, "nd11", 3)):
-        page = _erased_page(4828, number)
+        page = _rubbed_out_page(4828, number)
         item = next(r for r in _read_mix(page.image).items if r.item_key == key)
         assert page.truth[key].style == "light_pencil"
         assert (item.status, item.option_index) == ("marked", box), item
