@@ -1377,6 +1377,25 @@ def _texture_explains(m: BoxMeasure, cal: Calibration, others: list[BoxMeasure])
     return int(np.count_nonzero(m.ring > ring)) <= TRACE_PX
 
 
+def _band_shade(m: BoxMeasure, cal: Calibration) -> bool:
+    """Return whether the trace around a clean box is a smooth shade of the paper.
+
+    A crumpled sheet's facets and uneven light darken part of the band round a box
+    more than the rest, and its trace then lies around the box with nothing inside. A
+    stroke or a circle is a line: it stands out of the paper right beside it. With the
+    band's smooth part taken out (as in :func:`_ring_smooth`), a line keeps its depth,
+    and a shade leaves no more than ``TRACE_PX`` pixels above the page's trace margin.
+    The interior must hold no smoothed trace either.
+    """
+    if m.patch is None or m.ring_mask is None:
+        return False
+    if np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin) > SOFT_PX_COUNT:
+        return False
+    _inner_level, ring_level = _levels(m, cal)
+    fine = m.patch - cv2.GaussianBlur(m.patch, (0, 0), CIRCLE_DETREND_MM * SCALE)
+    return int(np.count_nonzero(fine[m.ring_mask] > ring_level - cal.ring)) <= TRACE_PX
+
+
 def _settle_texture(
     states: list[tuple[str, str]], measures: list[BoxMeasure | None], cal: Calibration
 ) -> list[tuple[str, str]]:
@@ -1390,7 +1409,10 @@ def _settle_texture(
                 for j, o in enumerate(measures)
                 if o is not None and j != i and states[j][0] in ("empty", TEXTURE)
             ]
-            paper = m is not None and row_size >= 3 and _texture_explains(m, cal, quiet)
+            paper = m is not None and (
+                (row_size >= 3 and _texture_explains(m, cal, quiet))
+                or (reason == "mark_outside_box" and _band_shade(m, cal))
+            )
             state, reason = ("empty", "") if paper else ("unsure", reason)
         out.append((state, reason))
     return out

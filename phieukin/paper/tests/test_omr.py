@@ -42,8 +42,10 @@ from phieukin.paper.omr.reader import (
     STROKE_MARGIN,
     STROKE_RATIO,
     BoxMeasure,
+    Calibration,
     _alone_in_the_row,
     _along_a_side,
+    _band_shade,
     _border_off,
     _coherent_outlier,
     _curve_outlier,
@@ -1258,6 +1260,42 @@ def test_a_smooth_shadow_round_a_box_is_no_circle_and_a_circle_under_it_still_is
     # A pencil circle 0.15 deep is a line, bare or under the same shadow.
     assert not _ring_smooth(_banded(_paper_patch(box) + circle, box), level)
     assert not _ring_smooth(_banded(_paper_patch(box) + circle + shadow, box), level)
+
+
+def test_a_shade_round_a_clean_box_is_paper_and_a_stroke_into_its_band_is_not() -> None:
+    box = 32
+    side = box + 2 * (_px(RING_OUT_MM) + 2)
+    xx = np.mgrid[0:side, 0:side][1].astype(np.float32)
+    # A crumpled sheet's facet: a shade 0.08 deep over the band's left part, fading out
+    # over about 2 mm; the rest of the patch is paper.
+    facet = 0.08 / (1 + np.exp((xx - 12) / 3))
+    cal = Calibration(0.0, 0.0)
+    shaded = _banded(_paper_patch(box) + facet, box)
+    assert np.count_nonzero(shaded.ring > cal.ring_trace) > 8  # trace around the box
+    assert _band_shade(shaded, cal)
+    # A pen stroke coming in from the left and stopping at the box's side is a line: it
+    # keeps its depth once the smooth part is out, bare or over the same facet.
+    stroke = np.zeros((side, side), np.float32)
+    cv2.line(stroke, (0, side // 2 - 6), (side // 2 - box // 2, side // 2), 0.5, 3)
+    assert not _band_shade(_banded(_paper_patch(box) + stroke, box), cal)
+    assert not _band_shade(_banded(_paper_patch(box) + stroke + facet, box), cal)
+    # So is a light pencil circle round the box.
+    circle = np.zeros((side, side), np.float32)
+    cv2.circle(circle, (side // 2, side // 2), 25, 0.12, 2, lineType=cv2.LINE_AA)
+    assert not _band_shade(_banded(_paper_patch(box) + circle + facet, box), cal)
+
+
+# Clear marks sent to review for a trace round another box of the row, which was the
+# shade of a crumpled sheet's facets (300 dpi) or of a hand's shadow falling off (seed
+# 4837, product mix): with the band's smooth part out, nothing is left round those boxes.
+@pytest.mark.parametrize(
+    ("copy", "page", "key"),
+    [(100, 0, "nd05"), (100, 0, "nd06"), (100, 0, "nd07"), (39, 1, "nd18")],
+)
+def test_a_clear_mark_beside_boxes_under_a_shade_is_read(copy: int, page: int, key: str) -> None:
+    truth, item = _read_mix_item(4837, copy, 0.15, page, key)
+    assert truth.style in ("tick", "cross", "pencil_tick")
+    assert (item.status, item.option_index) == ("marked", truth.option), item
 
 
 def test_a_bent_border_running_into_the_band_is_no_circle_and_a_close_circle_still_is() -> None:
