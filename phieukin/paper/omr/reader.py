@@ -357,6 +357,10 @@ ROW_RAISED = 0.0065
 # box under a hand's shadow, stood 0.021 and 1.99 times in the wandering ring. That
 # circle stands 0.042 against 0.019 (2.2 times) in the wandering ring.
 RING_CURVE_STEP_PX = 2
+# A box whose band _band_shade reads as a shade stays doubtful when its ring stands this
+# far out of its row's (see _ring_of_its_own).
+SHADE_RING_MARGIN = 0.008
+SHADE_RING_RATIO = 1.5
 RING_CURVE_WANDER = 2
 RING_CURVE_WIDE_PX = 3
 RING_CURVE_RADII = (0.55, 1.0)
@@ -1410,6 +1414,26 @@ def _band_shade(m: BoxMeasure, cal: Calibration) -> bool:
     return int(np.count_nonzero(fine[m.ring_mask] > ring_level - cal.ring)) <= TRACE_PX
 
 
+def _ring_of_its_own(i: int, measures: list[BoxMeasure | None]) -> bool:
+    """Return whether box *i* has a thin ring round it that stands out of its row's.
+
+    A faint circle's line, 0.05-0.07 deep on a noisy page, stays under the level that
+    :func:`_band_shade` counts a line at, and its band would be read as a shade. Read as a
+    ring (:func:`_ring_curve`), it stands out of the row's other boxes where a shade does
+    not: by ``SHADE_RING_MARGIN`` and ``SHADE_RING_RATIO`` times in either shape, under
+    the margins that send a box of a blank row to a person, since here it only keeps a
+    doubtful box doubtful.
+    """
+    box = measures[i]
+    mine = _ring_curve(box) if box is not None else (0.0, 0.0)
+    others = [_ring_curve(o) for j, o in enumerate(measures) if o is not None and j != i]
+    for shape, value in enumerate(mine):
+        strongest = max(o[shape] for o in others)
+        if value - strongest > SHADE_RING_MARGIN and value > SHADE_RING_RATIO * strongest:
+            return True
+    return False
+
+
 def _settle_texture(
     states: list[tuple[str, str]], measures: list[BoxMeasure | None], cal: Calibration
 ) -> list[tuple[str, str]]:
@@ -1425,7 +1449,11 @@ def _settle_texture(
             ]
             paper = m is not None and (
                 (row_size >= 3 and _texture_explains(m, cal, quiet))
-                or (reason == "mark_outside_box" and _band_shade(m, cal))
+                or (
+                    reason == "mark_outside_box"
+                    and _band_shade(m, cal)
+                    and not (row_size >= 3 and _ring_of_its_own(i, measures))
+                )
             )
             state, reason = ("empty", "") if paper else ("unsure", reason)
         out.append((state, reason))

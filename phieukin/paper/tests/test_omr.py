@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from phieukin.paper.corpus import marks
 from phieukin.paper.corpus.deck import (
     ALL_STYLES,
     CLEAR_STYLES,
@@ -31,7 +32,7 @@ from phieukin.paper.corpus.mix import (
 )
 from phieukin.paper.corpus.mix import corpus as mix_corpus
 from phieukin.paper.corpus.mix import layouts as mix_layouts
-from phieukin.paper.layout import BallotLayout, build_layout
+from phieukin.paper.layout import BallotLayout, Rect, build_layout
 from phieukin.paper.omr.images import load_pages
 from phieukin.paper.omr.reader import (
     CIRCLE_HUG_LEFT,
@@ -1303,6 +1304,36 @@ def test_a_clear_mark_beside_boxes_under_a_shade_is_read(copy: int, page: int, k
     truth, item = _read_mix_item(4837, copy, 0.15, page, key)
     assert truth.style in ("tick", "cross", "pencil_tick")
     assert (item.status, item.option_index) == ("marked", truth.option), item
+
+
+@pytest.mark.parametrize(
+    ("number", "profile", "key", "option"),
+    [(360, "shadow", "nd09", 2), (310, "scan", "nd12", 1)],
+)
+def test_a_faint_circle_whose_band_reads_as_a_shade_stays_doubtful(
+    monkeypatch: pytest.MonkeyPatch, number: int, profile: str, key: str, option: int
+) -> None:
+    # Pages of a sample drawn with blanks and pencil circles fainter than the corpus draws
+    # them (darkness 0.06-0.22), at 150 dpi (seed 4849; the page numbers are its draws).
+    # Each circle keeps 0.056-0.070 of depth, plain in its crop; its band held trace only
+    # in one eighth and, once detrended, no more than TRACE_PX pixels over the trace
+    # margin, so _band_shade took it for a shade. As a ring it stands out of its row's
+    # boxes (1.6 and 1.9 times the strongest other), which a shade does not.
+    drawn_circle = marks.circle
+
+    def faint(paper: marks.Paper, box: Rect, tool: marks.Instrument) -> None:
+        drawn_circle(paper, box, marks.Instrument.pencil(paper.rng, (0.06, 0.22)))
+
+    monkeypatch.setattr(marks, "circle", faint)
+    source = mix_corpus("sample")
+    rng = np.random.default_rng([4849, number])
+    index = int(rng.integers(0, len(source.payloads())))
+    page = source.page(
+        index, rng, dpi=150.0, profile=profile, styles=("blank", "circle"), weights=(0.85, 0.15)
+    )
+    assert page.truth[key].style == "circle" and page.truth[key].option == option
+    item = next(r for r in _read_mix(page.image).items if r.item_key == key)
+    assert (item.status, item.reason) == ("ambiguous", "mark_outside_box"), item
 
 
 def test_a_bent_border_running_into_the_band_is_no_circle_and_a_close_circle_still_is() -> None:
