@@ -357,12 +357,12 @@ ROW_RAISED = 0.0065
 # box under a hand's shadow, stood 0.021 and 1.99 times in the wandering ring. That
 # circle stands 0.042 against 0.019 (2.2 times) in the wandering ring.
 RING_CURVE_STEP_PX = 2
+RING_CURVE_WANDER = 2
+RING_CURVE_WIDE_PX = 3
 # A box whose band _band_shade reads as a shade stays doubtful when its ring stands this
 # far out of its row's (see _ring_of_its_own).
 SHADE_RING_MARGIN = 0.008
 SHADE_RING_RATIO = 1.5
-RING_CURVE_WANDER = 2
-RING_CURVE_WIDE_PX = 3
 RING_CURVE_RADII = (0.55, 1.0)
 RING_CURVE_SHIFT_PX = 2
 RING_CURVE_BORDER_PX = 2.5
@@ -1424,14 +1424,8 @@ def _ring_of_its_own(i: int, measures: list[BoxMeasure | None]) -> bool:
     the margins that send a box of a blank row to a person, since here it only keeps a
     doubtful box doubtful.
     """
-    box = measures[i]
-    mine = _ring_curve(box) if box is not None else (0.0, 0.0)
-    others = [_ring_curve(o) for j, o in enumerate(measures) if o is not None and j != i]
-    for shape, value in enumerate(mine):
-        strongest = max(o[shape] for o in others)
-        if value - strongest > SHADE_RING_MARGIN and value > SHADE_RING_RATIO * strongest:
-            return True
-    return False
+    curves = [_ring_curve(m) if m is not None else (0.0, 0.0) for m in measures]
+    return _curve_outlier(curves, i, SHADE_RING_MARGIN, SHADE_RING_RATIO)
 
 
 def _settle_texture(
@@ -1742,13 +1736,18 @@ def _ring_curves(
     return [_ring_curve(m) if m is not None else (0.0, 0.0) for m in measures]
 
 
-def _curve_outlier(curves: list[tuple[float, float]], i: int) -> bool:
-    """Return whether box *i* has a ring round it plainly stronger than every other box of
-    its row, in either ring shape (see ``RING_CURVE_MARGIN`` and ``RING_CURVE_WANDER``)."""
-    for shape in range(len(curves[i])):
-        mine = curves[i][shape]
+def _curve_outlier(
+    curves: list[tuple[float, float]],
+    i: int,
+    margin: float = RING_CURVE_MARGIN,
+    ratio: float = RING_CURVE_RATIO,
+) -> bool:
+    """Return whether box *i* has a ring round it stronger than every other box of its row
+    by *margin* and *ratio* times, in either ring shape (see ``RING_CURVE_MARGIN`` and
+    ``RING_CURVE_WANDER``)."""
+    for shape, mine in enumerate(curves[i]):
         strongest = max(c[shape] for j, c in enumerate(curves) if j != i)
-        if mine - strongest > RING_CURVE_MARGIN and mine > RING_CURVE_RATIO * strongest:
+        if mine - strongest > margin and mine > ratio * strongest:
             return True
     return False
 
