@@ -251,7 +251,13 @@ def _draw_page(
         r = page.comment
         c.rect(r.x * mm, _mm_y(r.y + r.h), r.w * mm, r.h * mm, stroke=1, fill=0)
     if page.rules is not None:
-        rules = [_("Secret ballot — do not write your name or sign.")]
+        # A pen's line survives any scanner or phone; a light pencil line may not (the
+        # reader sends what it cannot tell from paper to a person, but a line the capture
+        # erased is lost to both).
+        rules = [
+            _("Secret ballot — do not write your name or sign."),
+            _("Mark with a ballpoint or ink pen, not a pencil."),
+        ]
         rules += spec.validity_rules
         _draw_fitted(c, page.rules, " ".join(rules), FONT_ITALIC, 9, max_lines=3, minimum=7)
 

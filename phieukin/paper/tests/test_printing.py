@@ -67,6 +67,7 @@ def test_the_ballot_prints_leader_items_rules_and_vietnamese_text() -> None:
     assert "Nguyễn Văn Thử" in flat
     assert "Đợt I/2026 — Phường Bồ Đề" in flat
     assert "Mỗi nội dung chỉ đánh dấu một ô." in flat
+    assert "Đánh dấu bằng bút bi hoặc bút mực, không dùng bút chì." in flat
     for option in spec.scales[0].options:
         assert option.label.split()[0] in flat
     assert "Vững vàng về chính trị" in flat  # the first item's text
@@ -111,3 +112,31 @@ def test_the_ballot_heading_names_the_committee_above_its_issuing_department(box
     assert issuer.top < superior.bottom  # the issuer is the lower line
     assert abs(issuer.centre_x - superior.centre_x) < 3 and superior.right < party.left
     assert pdf_find(pdf, "ĐẢNG BỘ QUẬN LONG BIÊN") is None  # never the unit's own organisation
+
+
+@pytest.mark.parametrize(
+    ("blank_invalid", "double_mark_unanswered"), [(True, False), (False, True), (True, True)]
+)
+def test_the_printed_rules_are_never_cut_short(
+    blank_invalid: bool, double_mark_unanswered: bool
+) -> None:
+    """The rules' slot shrinks its text to fit; every sentence of every variant is printed."""
+    import dataclasses
+
+    from django.utils import translation
+
+    from phieukin.paper.printing import validity_rules_text
+
+    with translation.override("vi"):
+        rules = validity_rules_text(
+            blank_invalid=blank_invalid, double_mark_unanswered=double_mark_unanswered
+        )
+        box = dataclasses.replace(box_spec(sample_spec()), validity_rules=rules)
+        texts = _page_texts(render_ballots_pdf(box=box, copies=1))
+    flat = " ".join(" ".join(texts).split())
+    for sentence in [
+        "Phiếu kín — không ghi tên, không ký.",
+        "Đánh dấu bằng bút bi hoặc bút mực, không dùng bút chì.",
+        *rules,
+    ]:
+        assert " ".join(sentence.split()) in flat, sentence
