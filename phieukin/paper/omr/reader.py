@@ -1447,17 +1447,16 @@ def _band_shade(m: BoxMeasure, cal: Calibration) -> bool:
     return int(np.count_nonzero(fine[m.ring_mask] > ring_level - cal.ring)) <= TRACE_PX
 
 
-def _ring_of_its_own(i: int, measures: list[BoxMeasure | None]) -> bool:
+def _ring_of_its_own(curves: list[tuple[float, float]], i: int) -> bool:
     """Return whether box *i* has a thin ring round it that stands out of its row's.
 
     A faint circle's line, 0.05-0.07 deep on a noisy page, stays under the level that
     :func:`_band_shade` counts a line at, and its band would be read as a shade. Read as a
-    ring (:func:`_ring_curve`), it stands out of the row's other boxes where a shade does
-    not: by ``SHADE_RING_MARGIN`` and ``SHADE_RING_RATIO`` times in either shape, under
-    the margins that send a box of a blank row to a person, since here it only keeps a
-    doubtful box doubtful.
+    ring (``curves``: the row's :func:`_row_curves`), it stands out of the row's other
+    boxes where a shade does not: by ``SHADE_RING_MARGIN`` and ``SHADE_RING_RATIO`` times
+    in either shape, under the margins that send a box of a blank row to a person, since
+    here it only keeps a doubtful box doubtful.
     """
-    curves = [_ring_curve(m) if m is not None else (0.0, 0.0) for m in measures]
     return _curve_outlier(curves, i, SHADE_RING_MARGIN, SHADE_RING_RATIO)
 
 
@@ -1466,6 +1465,7 @@ def _settle_texture(
 ) -> list[tuple[str, str]]:
     """Decide the boxes left to their row (``TEXTURE``): empty, or unsure as they were."""
     row_size = sum(o is not None for o in measures)
+    curves: list[tuple[float, float]] | None = None  # the row's rings, measured once if asked
     out = []
     for i, ((state, reason), m) in enumerate(zip(states, measures, strict=True)):
         if state == TEXTURE:
@@ -1474,14 +1474,12 @@ def _settle_texture(
                 for j, o in enumerate(measures)
                 if o is not None and j != i and states[j][0] in ("empty", TEXTURE)
             ]
-            paper = m is not None and (
-                (row_size >= 3 and _texture_explains(m, cal, quiet))
-                or (
-                    reason == "mark_outside_box"
-                    and _band_shade(m, cal)
-                    and not (row_size >= 3 and _ring_of_its_own(i, measures))
-                )
-            )
+            paper = m is not None and row_size >= 3 and _texture_explains(m, cal, quiet)
+            if not paper and m is not None and reason == "mark_outside_box":
+                paper = _band_shade(m, cal)
+                if paper and row_size >= 3:
+                    curves = curves if curves is not None else _row_curves(measures)
+                    paper = not _ring_of_its_own(curves, i)
             state, reason = ("empty", "") if paper else ("unsure", reason)
         out.append((state, reason))
     return out
@@ -1766,6 +1764,11 @@ def _ring_curves(
     gate = max(rings[i] - statistics.median(rings[:i] + rings[i + 1 :]) for i in range(len(rings)))
     if gate <= RING_CURVE_GATE:
         return []
+    return _row_curves(measures)
+
+
+def _row_curves(measures: list[BoxMeasure | None]) -> list[tuple[float, float]]:
+    """Return every box's :func:`_ring_curve` (zeros for a box not measured)."""
     return [_ring_curve(m) if m is not None else (0.0, 0.0) for m in measures]
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+from django.utils import translation
 
 from phieukin.paper.corpus.deck import box_spec, render_images, sample_spec, small_spec
 from phieukin.paper.layout import build_layout
 from phieukin.paper.omr.types import parse_sheet_id
-from phieukin.paper.printing import render_ballots_pdf, render_box_ballots_pdf
+from phieukin.paper.printing import (
+    render_ballots_pdf,
+    render_box_ballots_pdf,
+    validity_rules_text,
+)
 
 
 def _qr_payloads(pdf: bytes) -> list[str]:
@@ -121,12 +128,6 @@ def test_the_printed_rules_are_never_cut_short(
     blank_invalid: bool, double_mark_unanswered: bool
 ) -> None:
     """The rules' slot shrinks its text to fit; every sentence of every variant is printed."""
-    import dataclasses
-
-    from django.utils import translation
-
-    from phieukin.paper.printing import validity_rules_text
-
     with translation.override("vi"):
         rules = validity_rules_text(
             blank_invalid=blank_invalid, double_mark_unanswered=double_mark_unanswered
