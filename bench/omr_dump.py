@@ -75,17 +75,8 @@ def dump_error(
     canon = reading.page_image
     assert canon is not None
     page_layout = _layout_for(reading.sheet).page(reading.sheet.page)
-    raw: list[tuple[Any, list[Any] | None]] = []
-    for item in page_layout.items:
-        dx, dy, found = r._row_offset(canon, item)
-        boxes = [r._measure_box(canon, b, item.row, dx, dy) for b in item.boxes]
-        raw.append((item, boxes if found else None))
-    cap = r.halo_cap([b for _i, bs in raw if bs for b in bs if b is not None])
-    measured = [
-        (item, None if bs is None else [None if b is None else r.finish_box(b, cap) for b in bs])
-        for item, bs in raw
-    ]
-    cal = r.calibrate([m for _i, ms in measured if ms for m in ms if m is not None])
+    # Measured as the reader measures: on the page with its creases taken out.
+    measured, cal = r.measure_items(r._flatten_creases(canon, page_layout), page_layout)
     read = next(x for x in reading.items if x.item_key == item_key)
     lines = [
         f"item {item_key}: style {truth.style}, page style {plan['profile']}, "

@@ -94,12 +94,14 @@ def png(image: Any) -> bytes:
 class Mark:
     """One thing drawn over a page image, in page millimetres (SVG user units)."""
 
-    kind: str  # "chosen" (the box read as marked), "doubt" (a doubtful row's boxes), "label"
+    kind: str  # "chosen" (the box read as marked), "doubt" (a doubtful row's boxes), "label",
+    # "row" (all of a row's boxes: the item the reviewer's cursor is on, see review.js)
     x: float
     y: float
     w: float = 0.0
     h: float = 0.0
     text: str = ""
+    key: str = ""  # the item a "label" or "row" belongs to
 
 
 @dataclass(frozen=True)
@@ -126,24 +128,18 @@ def overlay(layout: BallotLayout, page: int, rows: list[list[Any]]) -> PageOverl
         if row is None:
             continue
         _key, status, option, _reason = row
-        last = item.boxes[-1]
+        first, last = item.boxes[0], item.boxes[-1]
         label_y = last.y + last.h * 0.8
+        around = (first.x - 2.0, first.y - 2.0, last.x + last.w - first.x + 4.0, first.h + 4.0)
+        marks.append(Mark("row", *around, key=item.key))
         if status == "marked" and option is not None and 0 <= option < len(item.boxes):
             box = item.boxes[option]
             marks.append(Mark("chosen", box.x - 1.2, box.y - 1.2, box.w + 2.4, box.h + 2.4))
-            marks.append(Mark("label", last.x + last.w + 2.0, label_y, text=str(option + 1)))
+            text = str(option + 1)
         elif status == "empty":
-            marks.append(Mark("label", last.x + last.w + 2.0, label_y, text="0"))
+            text = "0"
         else:
-            first = item.boxes[0]
-            marks.append(
-                Mark(
-                    "doubt",
-                    first.x - 2.0,
-                    first.y - 2.0,
-                    last.x + last.w - first.x + 4.0,
-                    first.h + 4.0,
-                )
-            )
-            marks.append(Mark("label", last.x + last.w + 2.0, label_y, text="?"))
+            marks.append(Mark("doubt", *around))
+            text = "?"
+        marks.append(Mark("label", last.x + last.w + 2.0, label_y, text=text, key=item.key))
     return PageOverlay(page, PAGE_W, PAGE_H, tuple(marks))

@@ -636,6 +636,15 @@ def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
             "error": error,
             "double_mark": services.DOUBLE_MARK,
             "double_key": services.DOUBLE_KEY,
+            "items_json": [
+                {
+                    "key": it.key,
+                    "n": it.number,
+                    "text": it.text,
+                    "options": [x for _d, x in it.options],
+                }
+                for it in selectors.entry_items(box)
+            ],
         },
         status=status,
     )

@@ -2225,11 +2225,30 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
 
 
 def read_items(canon: np.ndarray, page: PageLayout) -> list[ItemReading]:
-    """Measure every box of the page, calibrate on the page itself, and decide each item.
+    """Measure every box of the page, calibrate on the page itself, and decide each item."""
+    measured, cal = measure_items(canon, page)
+    readings = []
+    for item, measures in measured:
+        if measures is None:
+            fills = tuple(1.0 for _b in item.boxes)
+            readings.append(ItemReading(item.key, "ambiguous", None, fills, "box_not_found"))
+        else:
+            readings.append(classify(item.key, measures, cal))
+    return readings
+
+
+Measured = list[tuple[ItemLayout, list[BoxMeasure | None] | None]]
+
+
+def measure_items(canon: np.ndarray, page: PageLayout) -> tuple[Measured, Calibration]:
+    """Measure every box of the page and calibrate on the page itself.
 
     Two passes over the page's own boxes: the first learns how its printed borders look
     (their halo, :func:`halo_cap`), the second how its empty boxes look once that halo is
-    taken out (:func:`calibrate`).
+    taken out (:func:`calibrate`). Returns each item with its boxes' measures (None for
+    a row whose printed boxes were not found, None for a box outside the page) and the
+    page's calibration: what :func:`read_items` decides on, and what ``bench/omr_dump``
+    shows of a silent error.
     """
     raw: list[tuple[ItemLayout, list[RawBox | None] | None]] = []
     for item in page.items:
@@ -2239,16 +2258,8 @@ def read_items(canon: np.ndarray, page: PageLayout) -> list[ItemReading]:
             continue
         raw.append((item, [_measure_box(canon, b, item.row, dx, dy) for b in item.boxes]))
     cap = halo_cap([r for _i, rs in raw if rs for r in rs if r is not None])
-    measured = [
+    measured: Measured = [
         (item, None if rs is None else [None if r is None else finish_box(r, cap) for r in rs])
         for item, rs in raw
     ]
-    cal = calibrate([m for _i, ms in measured if ms for m in ms if m is not None])
-    readings = []
-    for item, measures in measured:
-        if measures is None:
-            fills = tuple(1.0 for _b in item.boxes)
-            readings.append(ItemReading(item.key, "ambiguous", None, fills, "box_not_found"))
-        else:
-            readings.append(classify(item.key, measures, cal))
-    return readings
+    return measured, calibrate([m for _i, ms in measured if ms for m in ms if m is not None])

@@ -1,4 +1,5 @@
-"""The JavaScript enhancements in headless Chromium: live entry display, batch progress."""
+"""The JavaScript enhancements in headless Chromium: live entry display, batch progress,
+review from the keyboard."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ import numpy as np
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from phieukin.accounts.models import User
 from phieukin.ballots.models import PendingBallot
-from phieukin.ballots.sheet import ItemShape
+from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import build_layout
+from phieukin.paper.models import PendingReading, ScanBatch
 from phieukin.paper.services import Upload, print_ballots, upload_scans
+from phieukin.paper.tests.helpers import content_of
 from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.rounds.models import BallotBox
 
@@ -72,3 +76,75 @@ def test_the_batch_page_reads_itself_to_the_end(
     page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/scans/{batch.pk}/")
     page.wait_for_selector("text=Đã đọc hết các trang.", timeout=30000)
     assert PendingBallot.objects.filter(box=open_box_, source="scanned").count() == 1
+
+
+def _selection(page: Any) -> list[int]:
+    return list(
+        page.evaluate(
+            "() => [document.activeElement.selectionStart, document.activeElement.selectionEnd]"
+        )
+    )
+
+
+def test_review_types_the_doubts_one_after_the_other_and_shows_each_digit_on_the_page(
+    page: Any, live_server: Any, open_box_: BallotBox, counter: User, shapes: list[ItemShape]
+) -> None:
+    layout = build_layout(questionnaire_spec(open_box_.conference.round.questionnaire))
+    images = synth.render_images(print_ballots(actor=None, box=open_box_, copies=1), 150)
+    rng = np.random.default_rng(7)
+    # Two marks on one item of each page: the reader leaves both to a person ("?").
+    doubtful = {layout.page(1).items[1].key, layout.page(2).items[0].key}
+    uploads = []
+    for n in (1, 2):
+        truth = {
+            it.key: synth.Truth("double", None, (0, 2))
+            if it.key in doubtful
+            else synth.Truth("fill", 1, (1,))
+            for it in layout.page(n).items
+        }
+        marked = synth.ink_page(images[n - 1], layout.page(n), truth, 150, rng)
+        uploads.append(Upload(f"p{n}.png", bytes(cv2.imencode(".png", marked)[1].tobytes())))
+    batch = upload_scans(actor=None, box=open_box_, files=uploads)
+    client = Client()
+    client.force_login(counter)
+    step = reverse("paper:batch_step", args=[open_box_.pk, batch.pk])
+    while not ScanBatch.objects.get(pk=batch.pk).done:
+        assert client.post(step, HTTP_HX_REQUEST="true").status_code == 200
+    reading = PendingReading.objects.get(box=open_box_)
+    page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/review/{reading.pk}/")
+
+    keys = page.locator("input.keys")
+    read = keys.input_value()
+    assert read.count("?") == 2 and len(read) == len(shapes)
+    first, second = read.index("?"), read.rindex("?")
+    # On arrival the first doubt is selected, its item framed and described.
+    assert _selection(page) == [first, first + 1]
+    live = page.locator("#keys-live")
+    assert live.inner_text().startswith(f"{first + 1}/{len(shapes)}. ")
+    assert "Tốt" in live.inner_text() and "(?): 2" in live.inner_text()
+    assert page.locator(f'rect.row.current[data-key="{shapes[first].key}"]').count() == 1
+    assert page.locator("#review-keys-help").is_visible()
+    # A digit typed over it decides it and moves on to the next doubt.
+    keys.press("3")
+    assert keys.input_value()[first] == "3"
+    assert _selection(page) == [second, second + 1]
+    label = page.locator(f'text[data-key="{shapes[first].key}"]')
+    assert label.text_content() == "3" and "changed" in (label.get_attribute("class") or "")
+    assert page.locator(f'rect.row.current[data-key="{shapes[second].key}"]').count() == 1
+    keys.press("0")
+    assert "?" not in keys.input_value()
+    assert live.inner_text() == "Mọi nội dung đã có chữ số: nhấn Enter để đưa phiếu vào hòm phiếu."
+    # A digit the reader got right can be typed over too; the length never changes and a
+    # letter never reaches the field.
+    keys.press("Home")
+    keys.press("4")
+    keys.press("x")
+    typed = keys.input_value()
+    assert len(typed) == len(shapes) and typed[0] == "4"
+    assert page.locator(f'text[data-key="{shapes[0].key}"]').text_content() == "4"
+    keys.press("Enter")
+    page.wait_for_url("**/review/")
+    answers = decode(shapes, content_of(PendingBallot.objects.get(box=open_box_)).answers)
+    for shape, char in zip(shapes, typed, strict=True):
+        assert answers[shape.key] == (None if char == "0" else shape.option_keys[int(char) - 1])
+    assert not PendingReading.objects.exists()
