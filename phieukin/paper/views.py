@@ -621,6 +621,12 @@ def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
             status = 400
         else:
             messages.success(request, _outcome_message(outcome))
+            # Straight on to the next whole copy waiting, as a pile of sheets is worked
+            # through; the queue once none is left (a copy still missing a page waits
+            # for its scan there).
+            following = next((r for r in selectors.review_queue(box) if r.complete), None)
+            if following is not None:
+                return redirect("paper:review", box_id=box.pk, reading_id=following.pk)
             return redirect("paper:review_queue", box_id=box.pk)
     return render(
         request,

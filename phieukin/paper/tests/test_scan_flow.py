@@ -17,6 +17,7 @@ from phieukin.accounts.models import User
 from phieukin.ballots.models import PendingBallot
 from phieukin.ballots.services import close_box, seal_box
 from phieukin.ballots.sheet import ItemShape, decode
+from phieukin.paper import selectors
 from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import BallotLayout, build_layout
 from phieukin.paper.models import PendingReading, ReviewCrop, ScanBatch, ScanFile, SeenSheet
@@ -426,6 +427,39 @@ def test_review_shows_every_page_of_the_copy_with_every_reading_and_takes_the_co
         expected = None if char == "0" else shape.option_keys[int(char) - 1]
         assert answers[shape.key] == expected
     assert not PendingReading.objects.exists()
+
+
+def test_a_reviewed_copy_leads_straight_to_the_next_whole_copy_then_to_the_queue(
+    as_counter: Client,
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    shapes: list[ItemShape],
+) -> None:
+    assert len(pages) >= 4  # one copy of each of two leaders
+    files = {}
+    for copy in (0, 1):
+        choices = _choices(layout, 1, shift=copy)
+        choices[layout.page(1).items[1].key] = (0, 2)  # two marks: a doubt
+        files[f"c{copy}p1.png"] = _png(_mark(pages[2 * copy], layout, 1, choices))
+        files[f"c{copy}p2.png"] = _png(_mark(pages[2 * copy + 1], layout, 2, _choices(layout, 2)))
+    # A third copy of which only the first page was scanned waits in the queue too.
+    another = _blank_pages(open_box_)[0]  # a copy of its own (a fresh serial)
+    files["c2p1.png"] = _png(_mark(another, layout, 1, _choices(layout, 1), seed=3))
+    _upload(as_counter, open_box_, files)
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    queue = selectors.review_queue(open_box_)
+    assert [r.complete for r in queue] == [True, True, False]
+    first, second, partial = queue
+    answered = {f"item-{layout.page(1).items[1].key}": "tot"}
+    done = as_counter.post(reverse("paper:review", args=[open_box_.pk, first.pk]), answered)
+    assert done["Location"] == reverse("paper:review", args=[open_box_.pk, second.pk])
+    assert "Phiếu đã vào hòm phiếu." in as_counter.get(done["Location"]).content.decode()
+    done = as_counter.post(reverse("paper:review", args=[open_box_.pk, second.pk]), answered)
+    # The copy still missing a page is not opened: it waits for its scan in the queue.
+    assert done["Location"] == reverse("paper:review_queue", args=[open_box_.pk])
+    assert list(PendingReading.objects.values_list("pk", flat=True)) == [partial.pk]
+    assert PendingBallot.objects.filter(box=open_box_).count() == 2
 
 
 def test_a_one_bit_scan_is_refused_with_the_fix_and_the_committee_sees_it(
