@@ -14,7 +14,7 @@
   var items = JSON.parse(dataNode.textContent);
   var keys = form.querySelector("input.keys");
   var live = document.getElementById("keys-live");
-  if (!keys || !live) return;
+  if (!keys || !live || !items.length) return;
   var labels = {};
   var frames = {};
   document.querySelectorAll(".review-page-frame text[data-key]").forEach(function (node) {
