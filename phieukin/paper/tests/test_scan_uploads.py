@@ -111,3 +111,18 @@ def test_the_command_refuses_a_renamed_program(open_box_: BallotBox, tmp_path: P
     with pytest.raises(CommandError, match=r"quet\.tiff: Không nhận loại tệp này"):
         call_command("omr_scan", str(open_box_.pk), str(path))
     assert not ScanFile.objects.exists()
+
+
+def test_the_upload_page_says_how_to_capture_so_that_light_marks_survive(
+    as_counter: Client, open_box_: BallotBox
+) -> None:
+    body = as_counter.get(reverse("paper:upload", args=[open_box_.pk])).content.decode()
+    assert "Cách quét, chụp phiếu" in body
+    # The causes of the marks a capture loses, each with what to do instead.
+    for advice in (
+        "không dùng chế độ đen trắng",
+        "không để bóng tay hoặc bóng điện thoại đổ lên trang",
+        "giảm độ phơi sáng: ảnh quá sáng làm mất các dấu bút chì nhạt",
+        "Vuốt phẳng tờ phiếu bị nhàu",
+    ):
+        assert advice in body
