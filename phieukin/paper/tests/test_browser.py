@@ -132,7 +132,14 @@ def test_review_types_the_doubts_one_after_the_other_and_shows_each_digit_on_the
     assert label.text_content() == "3" and "changed" in (label.get_attribute("class") or "")
     assert page.locator(f'rect.row.current[data-key="{shapes[second].key}"]').count() == 1
     keys.press("0")
-    assert "?" not in keys.input_value()
+    decided = keys.input_value()
+    assert "?" not in decided
+    # "*" declares the sheet invalid, as in keyboard entry; Backspace brings the digits back.
+    keys.press("*")
+    assert keys.input_value() == "*"
+    assert live.inner_text().startswith("Phiếu không hợp lệ")
+    keys.press("Backspace")
+    assert keys.input_value() == decided
     assert live.inner_text() == "Mọi nội dung đã có chữ số: nhấn Enter để đưa phiếu vào hòm phiếu."
     # A digit the reader got right can be typed over too; the length never changes and a
     # letter never reaches the field.

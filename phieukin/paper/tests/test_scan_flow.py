@@ -462,6 +462,26 @@ def test_a_reviewed_copy_leads_straight_to_the_next_whole_copy_then_to_the_queue
     assert PendingBallot.objects.filter(box=open_box_).count() == 2
 
 
+def test_a_star_alone_in_review_puts_the_copy_in_the_box_as_an_invalid_ballot(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    choices = _choices(layout, 1)
+    choices[layout.page(1).items[0].key] = (1, 3)
+    files = {
+        "p1.png": _png(_mark(pages[0], layout, 1, choices)),
+        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2))),
+    }
+    _upload(as_counter, open_box_, files)
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    reading = PendingReading.objects.get(box=open_box_)
+    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    assert as_counter.post(url, {"keys": "*"}).status_code == 302
+    ballot = PendingBallot.objects.get(box=open_box_)
+    assert not ballot.valid
+    assert set(content_of(ballot).answers) == {"-"}
+    assert not PendingReading.objects.exists()
+
+
 def test_a_one_bit_scan_is_refused_with_the_fix_and_the_committee_sees_it(
     as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
 ) -> None:

@@ -23,7 +23,8 @@
   document.querySelectorAll(".review-page-frame rect.row[data-key]").forEach(function (node) {
     frames[node.dataset.key] = node;
   });
-  var ALLOWED = /^[0-9+?*]$/;
+  var ALLOWED = /^[0-9+?]$/;
+  var kept = null;  /* the digits put aside by "*" (invalid sheet), back with Backspace */
 
   function current() {
     var at = keys.selectionStart === null ? keys.value.length : keys.selectionStart;
@@ -79,6 +80,22 @@
   }
 
   keys.addEventListener("keydown", function (event) {
+    if ((event.key === "Backspace" || event.key === "Delete") && keys.value === "*" && kept) {
+      event.preventDefault();
+      keys.value = kept;
+      kept = null;
+      selectDoubt(0);
+      render();
+      return;
+    }
+    if (event.key === "*") {
+      /* "*" alone declares the sheet invalid, as in keyboard entry. */
+      event.preventDefault();
+      if (keys.value !== "*") kept = keys.value;
+      keys.value = "*";
+      render();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || event.key.length !== 1) return;
     event.preventDefault();  /* a stray letter never reaches the ballot */
     if (!ALLOWED.test(event.key)) return;
