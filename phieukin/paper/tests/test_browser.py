@@ -141,6 +141,16 @@ def test_review_types_the_doubts_one_after_the_other_and_shows_each_digit_on_the
     keys.press("Backspace")
     assert keys.input_value() == decided
     assert live.inner_text() == "Mọi nội dung đã có chữ số: nhấn Enter để đưa phiếu vào hòm phiếu."
+    # The live region is rewritten only when it says something new (a screen reader would
+    # repeat it at every key otherwise): moving the cursor leaves it alone.
+    page.evaluate(
+        """() => { window.liveChanges = 0; new MutationObserver(() => window.liveChanges++)
+        .observe(document.getElementById("keys-live"),
+                 {childList: true, characterData: true, subtree: true}); }"""
+    )
+    keys.press("End")
+    keys.press("ArrowLeft")
+    assert page.evaluate("() => window.liveChanges") == 0
     # A digit the reader got right can be typed over too; the length never changes and a
     # letter never reaches the field.
     keys.press("Home")

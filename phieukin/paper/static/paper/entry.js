@@ -32,15 +32,18 @@
       cell.textContent = ch === "0" ? "—" : (items[i] && items[i].options[n - 1]) || "?";
       cell.classList.toggle("bad", !(ch === "0" || (items[i] && n >= 1 && n <= items[i].options.length)));
     });
+    var text;
     if (declared) {
-      live.textContent = live.dataset.invalid || "*";
+      text = live.dataset.invalid || "*";
     } else if (value.length < items.length) {
-      live.textContent = (value.length + 1) + "/" + items.length + ": " + describe(value.length);
+      text = (value.length + 1) + "/" + items.length + ": " + describe(value.length);
     } else if (value.length === items.length) {
-      live.textContent = live.dataset.ready || "Enter";
+      text = live.dataset.ready || "Enter";
     } else {
-      live.textContent = live.dataset.toolong || "!";
+      text = live.dataset.toolong || "!";
     }
+    /* A polite live region: rewritten only when it says something new. */
+    if (live.textContent !== text) live.textContent = text;
   }
 
   keys.addEventListener("keydown", function (event) {

@@ -65,18 +65,21 @@
       label.classList.toggle("read", ch !== "?" && ch === label.dataset.read);
     });
     var left = (value.match(/\?/g) || []).length;
+    var text;
     if (value === "*") {
-      live.textContent = live.dataset.invalid || "*";
+      text = live.dataset.invalid || "*";
     } else if (value.length > items.length) {
-      live.textContent = live.dataset.toolong || "!";
+      text = live.dataset.toolong || "!";
     } else if (value.length < items.length) {
-      live.textContent = (live.dataset.short || "") + " " + (items.length - value.length) +
-        " · " + describe(at);
+      text = (live.dataset.short || "") + " " + (items.length - value.length) + " · " + describe(at);
     } else if (left === 0) {
-      live.textContent = live.dataset.ready || "Enter";
+      text = live.dataset.ready || "Enter";
     } else {
-      live.textContent = describe(at) + " · " + (live.dataset.left || "?") + " " + left;
+      text = describe(at) + " · " + (live.dataset.left || "?") + " " + left;
     }
+    /* A polite live region: rewritten only when it says something new, so that a screen
+       reader does not repeat it at every key. */
+    if (live.textContent !== text) live.textContent = text;
   }
 
   keys.addEventListener("keydown", function (event) {
