@@ -221,10 +221,7 @@ def entry(request: HttpRequest, box_id: int) -> HttpResponse:
             "box": box,
             "form": form,
             "items": items,
-            "items_json": [
-                {"n": it.number, "text": it.text, "options": [label for _d, label in it.options]}
-                for it in items
-            ],
+            "items_json": _items_json(items),
             "double_entry": doubled,
             "last_entry": _last_entry(request, box),
             "policy": box.conference.round.get_double_mark_policy_display(),
@@ -586,6 +583,19 @@ def _reading(request: HttpRequest, box: BallotBox, reading_id: int) -> PendingRe
     )
 
 
+def _items_json(items: list[selectors.EntryItem]) -> list[dict[str, Any]]:
+    """The items as the keyboard scripts (entry.js, review.js) describe them, in key order."""
+    return [
+        {
+            "key": it.key,
+            "n": it.number,
+            "text": it.text,
+            "options": [label for _d, label in it.options],
+        }
+        for it in items
+    ]
+
+
 @login_required
 def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
     """Confirm a scanned copy: its whole pages with every reading drawn, digits as in entry."""
@@ -642,15 +652,7 @@ def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
             "error": error,
             "double_mark": services.DOUBLE_MARK,
             "double_key": services.DOUBLE_KEY,
-            "items_json": [
-                {
-                    "key": it.key,
-                    "n": it.number,
-                    "text": it.text,
-                    "options": [x for _d, x in it.options],
-                }
-                for it in selectors.entry_items(box)
-            ],
+            "items_json": _items_json(selectors.entry_items(box)),
         },
         status=status,
     )

@@ -383,6 +383,24 @@ def test_nothing_is_stored_once_the_box_is_sealed(
     assert not ScanBatch.objects.exists()
 
 
+def _copy_in_review(
+    client: Client,
+    box: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    choices1: dict[str, Any],
+) -> PendingReading:
+    """Scan one copy (page 1 marked as *choices1*, page 2 clear) and return its reading,
+    waiting for review."""
+    files = {
+        "p1.png": _png(_mark(pages[0], layout, 1, choices1)),
+        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2))),
+    }
+    _upload(client, box, files)
+    _run(client, box, ScanBatch.objects.get(box=box))
+    return PendingReading.objects.get(box=box)
+
+
 def test_review_shows_every_page_of_the_copy_with_every_reading_and_takes_the_copys_digits(
     as_counter: Client,
     open_box_: BallotBox,
@@ -393,13 +411,7 @@ def test_review_shows_every_page_of_the_copy_with_every_reading_and_takes_the_co
     choices1 = _choices(layout, 1)
     doubtful = layout.page(1).items[1]
     choices1[doubtful.key] = (0, 3)
-    files = {
-        "p1.png": _png(_mark(pages[0], layout, 1, choices1)),
-        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2))),
-    }
-    _upload(as_counter, open_box_, files)
-    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
-    reading = PendingReading.objects.get(box=open_box_)
+    reading = _copy_in_review(as_counter, open_box_, layout, pages, choices1)
     url = reverse("paper:review", args=[open_box_.pk, reading.pk])
     body = as_counter.get(url).content.decode()
     # Both pages, the clear one too, are shown whole with their readings drawn.
@@ -467,13 +479,7 @@ def test_a_star_alone_in_review_puts_the_copy_in_the_box_as_an_invalid_ballot(
 ) -> None:
     choices = _choices(layout, 1)
     choices[layout.page(1).items[0].key] = (1, 3)
-    files = {
-        "p1.png": _png(_mark(pages[0], layout, 1, choices)),
-        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2))),
-    }
-    _upload(as_counter, open_box_, files)
-    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
-    reading = PendingReading.objects.get(box=open_box_)
+    reading = _copy_in_review(as_counter, open_box_, layout, pages, choices)
     url = reverse("paper:review", args=[open_box_.pk, reading.pk])
     assert as_counter.post(url, {"keys": "*"}).status_code == 302
     ballot = PendingBallot.objects.get(box=open_box_)
