@@ -203,6 +203,14 @@ CIRCLE_DETREND_LEVEL = 0.5
 # eighths without it is the border's. Of 4,301 circles (seed 4797), 6 are so.
 CIRCLE_HUG_PX = 3
 CIRCLE_HUG_LEFT = 2
+# ... and passes beside the box: the row clips a ring above and below, never at the
+# sides, so a circle's line leaves trace in the left or the right eighth (SIDE_EIGHTHS).
+# A grey smear under a box and its band, with the ink of the row above (a smear, the
+# circle round the box above) reaching down into the top of the band, went round five
+# eighths with both sides bare and was counted as a vote (seed 4877, copy 7339; a phone
+# photo of a smear sample, the same pattern). Of 13,453 circles of a circles-only sample
+# on seven page styles (seed 11), one is so (a faint phone photo's): it goes to a person.
+SIDE_EIGHTHS = (0, 4)
 BORDER_PRESENT = 0.6  # share of a side's length where the printed border is seen
 HALO_PX = 8  # how far (px) either side of a printed line its blur and JPEG ringing reach
 HALO_SPREAD = 2.0  # a box's halo may exceed the page's median by twice its lower spread
@@ -724,7 +732,10 @@ def _sectors(shape: tuple[int, int], pad: int) -> np.ndarray:
 
 
 def _eighths(dy: np.ndarray, dx: np.ndarray) -> np.ndarray:
-    """Return the eighth (0–7) of the turn round a centre of points *dy*, *dx* from it."""
+    """Return the eighth (0–7) of the turn round a centre of points *dy*, *dx* from it.
+
+    Eighth 0 lies to the left of the centre, 2 above it, 4 to its right and 6 below it.
+    """
     eighths: np.ndarray = ((np.arctan2(dy, dx) + np.pi) / (2 * np.pi) * 8).astype(np.int64) % 8
     return eighths
 
@@ -1279,6 +1290,10 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
             # Eighths of trace apart from the rest: ink that crosses the band from
             # outside it (a stray stroke reaching the box) beside something else that
             # darkens part of the band (a shadow's edge), not a line round the box.
+            return "unsure", "mark_outside_box"
+        if all(counts[side] < SECTOR_PX for side in SIDE_EIGHTHS):
+            # Ink above the box and below it, none beside it: a smear under the box, the
+            # ink of a row above or below reaching into the band; not a line round it.
             return "unsure", "mark_outside_box"
         if _ring_smooth(m, ring_level):
             return "unsure", "uneven_light"
