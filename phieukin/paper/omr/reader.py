@@ -1188,7 +1188,10 @@ def _uneven(m: BoxMeasure) -> bool:
     box, so every eighth's lower quartile stays paper; under a shadow's edge some eighths
     are paper and others darker all over.
     """
-    lows = _band_lows(m)
+    # An eighth lighter than paper is not lit more brightly: it is the printed border's
+    # halo taken out past the line, where a circle drawn close round the box raised the
+    # halo its sides show. It counts as paper.
+    lows = [max(low, 0.0) for low in _band_lows(m)]
     return len(lows) > 1 and max(lows) - min(lows) > UNEVEN_SECTORS
 
 

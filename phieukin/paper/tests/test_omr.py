@@ -1544,6 +1544,22 @@ def test_a_stray_stroke_ending_at_a_shadows_edge_is_not_a_circle() -> None:
     assert truth.judge(item.status, item.option_index) != "wrong"
 
 
+@pytest.mark.parametrize(
+    ("copy", "page", "key", "option"),
+    [(158, 0, "nd08", 1), (169, 1, "nd16", 1), (176, 1, "nd16", 0), (415, 0, "nd08", 3)],
+)
+def test_a_circle_drawn_close_round_its_box_on_a_clean_scan_is_read(
+    copy: int, page: int, key: str, option: int
+) -> None:
+    # Seed 4879, clean scans at 150 and 200 dpi: a plain circle drawn close round the box
+    # went to a person as uneven light. It raised the halo its sides show, and the halo
+    # taken out left eighths of the band 0.02-0.09 lighter than paper; against the eighths
+    # the circle's line darkens (up to 0.047) they looked like a shadow's edge.
+    truth, item = _read_mix_item(4879, copy, 0.15, page, key)
+    assert truth.style == "circle" and truth.option == option
+    assert (item.status, item.option_index) == ("marked", option), item
+
+
 def test_ink_above_and_below_a_box_and_none_beside_it_is_not_a_circle() -> None:
     # Page 750 of a smears-only sample (phone photos at 150 dpi): a grey smear over the
     # lower half of nd18's first box and down its band, and the smear of the row above
