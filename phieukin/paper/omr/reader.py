@@ -1684,8 +1684,7 @@ def _circles_of_the_row(
         m = measures[i]
         if state == "circled" and m is not None:
             # The row's boxes are measured at this box's own trace level: a box whose
-            # level is higher (its paper noisier) would hide there a line
-            # the circled box's level shows.
+            # level is higher (its paper noisier) would hide a line this level shows.
             level = _levels(m, cal)[1]
             own = _ring_counts(m, level)
             others = [
