@@ -256,6 +256,9 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
     # Silent errors on copies that go to review for another item: the reviewer checks the
     # whole copy, every row drawn on its page, against the paper sheet (paper/review.html).
     silent_on_reviewed = 0
+    # The product mix's own copies, apart from the stress copies: positions and silent
+    # errors (all, and on copies no person looks at).
+    mix_positions = mix_silent = mix_silent_unseen = 0
     # Copies of the product mix sent to review although every item sent was clear (or
     # blank): by page style, and by what was drawn and why it was sent.
     needless_by_profile: Counter[str] = Counter()
@@ -298,6 +301,12 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             f"checks the whole copy against the paper): {silent_on_reviewed}; on copies no "
             f"person looks at: {silent - silent_on_reviewed}"
         )
+        print(
+            f"on the product mix's own copies (the stress copies left out): {mix_silent} "
+            f"silent errors in {mix_positions} positions, {mix_silent_unseen} on copies no "
+            "person looks at"
+        )
+        print(_mix_estimate(by_style, positions, mix_copies_review / max(mix_copies, 1)))
         print(
             f"pages refused that had to be read: {refused_wrongly}; "
             f"pages read that had to be refused: {accepted_wrongly}; crumpled pages refused "
@@ -384,6 +393,7 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                 copy_profile = key
                 for style, clear, verdict, reason, boxes, left in record["items"]:
                     positions += boxes
+                    mix_positions += 0 if plan["stress"] else boxes
                     style_counts = by_style.setdefault(style, Counter())
                     style_counts[verdict] += 1
                     counts[f"items {verdict}"] += 1
@@ -413,6 +423,9 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             if copy_review:
                 silent_on_reviewed += copy_wrong
             if copy_mix:
+                mix_silent += copy_wrong
+                mix_silent_unseen += 0 if copy_review else copy_wrong
+            if copy_mix:
                 mix_copies += 1
                 mix_copies_review += copy_review
                 mix_copies_by_profile[copy_profile] += 1
@@ -433,6 +446,41 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             if done % 500 == 0 and done < copies:
                 report(False)
     report(True)
+
+
+def _mix_estimate(by_style: dict[str, Counter[str]], positions: int, reviewed: float) -> str:
+    """Return the silent errors to expect on the product mix, from this run's miss rates.
+
+    The stress copies draw every style equally often, so the run holds about sixty times
+    more doubtful marks than the mix does, and those copies nearly always go to review
+    for another item. Here each item style's share of silent errors in the run is
+    weighted by its share of the mix (``MIX_STYLES``); ``reviewed`` is the share of the
+    mix's copies sent to review, and a silent error on any other copy reaches the box
+    unseen. A style with no silent error in the run counts as none, so with few errors
+    this is a rough figure, printed with the count it rests on.
+    """
+    from phieukin.paper.corpus.mix import MIX_STYLES
+
+    items = sum(sum(c.values()) for c in by_style.values())
+    if not items or not positions:
+        return "expected on the product mix: nothing read yet"
+    weight = sum(MIX_STYLES.values())
+    per_item = sum(
+        share / weight * by_style[style]["wrong"] / sum(by_style[style].values())
+        for style, share in MIX_STYLES.items()
+        if sum(by_style.get(style, Counter()).values())
+    )
+    basis = sum(by_style[s]["wrong"] for s in MIX_STYLES if s in by_style)
+    if not basis:
+        return "expected on the product mix: no item style had a silent error in this run"
+    per_position = per_item * items / positions
+    unseen = per_position * (1.0 - reviewed)
+    return (
+        f"expected on the product mix (each style's miss rate in this run, weighted by its "
+        f"share of the mix; from {basis} silent errors): 1 in {1 / per_position:.0f} "
+        f"positions, 1 in {1 / unseen:.0f} on copies no person looks at "
+        f"({100 * reviewed:.1f} % of its copies reviewed)"
+    )
 
 
 def _rss_mb(pid: int, field: str = "VmRSS") -> float:
