@@ -38,7 +38,11 @@ a crop of its row, see :mod:`bench.omr_dump`).
 
 It prints per style (items, read as drawn, sent to review, silent errors), per page
 style (refused as expected, read, wrong), the shares of clear marks and of copies sent
-to review, the load average and the nice value. Nothing here asserts.
+to review, the load average and the nice value. Silent errors are split three ways: on
+copies sent to review for another item or not; on the product mix's own copies (the
+stress copies, where doubtful marks are about 85 times as frequent and which nearly
+always go to review, left out); and, as an estimate, the rate to expect on the mix
+(each style's miss rate weighted by its share of the mix). Nothing here asserts.
 """
 
 from __future__ import annotations
@@ -451,8 +455,8 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
 def _mix_estimate(by_style: dict[str, Counter[str]], positions: int, reviewed: float) -> str:
     """Return the silent errors to expect on the product mix, from this run's miss rates.
 
-    The stress copies draw every style equally often, so the run holds about sixty times
-    more doubtful marks than the mix does, and those copies nearly always go to review
+    The stress copies draw every style equally often, so doubtful marks are about 85
+    times as frequent on them as on the mix, and those copies nearly always go to review
     for another item. Here each item style's share of silent errors in the run is
     weighted by its share of the mix (``MIX_STYLES``); ``reviewed`` is the share of the
     mix's copies sent to review, and a silent error on any other copy reaches the box
