@@ -1580,6 +1580,27 @@ def test_ink_above_and_below_a_box_and_none_beside_it_is_not_a_circle() -> None:
     assert truth.judge(item.status, item.option_index) != "wrong"
 
 
+def test_a_ring_with_one_side_bare_across_the_box_is_not_a_circle() -> None:
+    # Page 886 of a sample of smears, stray strokes and erased marks (folded pages at 300
+    # dpi): a grey smear down the left of nd11's first box and under it, and the smear
+    # of the row above reaching into the top of the band. Trace pixels per eighth: 27
+    # left, 109 and 13 above, 141 and 172 below, none on the right (eighths 3-5): read
+    # as circled and counted for option 1. Across the middle of the box, nothing lies
+    # right of it, in the band or in the interior's right half.
+    corpus = mix_corpus("sample")
+    rng = np.random.default_rng([16, 886])
+    dpi = float(rng.choice([150.0, 200.0, 300.0]))
+    assert dpi == 300
+    index = int(rng.integers(0, len(corpus.payloads())))
+    styles = ("smudge", "stray", "erased", "erased_new")
+    page = corpus.page(index, rng, dpi=dpi, profile="fold", styles=styles)
+    item = next(r for r in _read_mix(page.image).items if r.item_key == "nd11")
+    truth = page.truth["nd11"]
+    assert truth.style == "smudge" and truth.inked == (0,)
+    assert item.status == "ambiguous" and item.reason == "mark_outside_box", item
+    assert truth.judge(item.status, item.option_index) != "wrong"
+
+
 # Marks of the product mix read as "no answer" although drawn, whose stroke the capture
 # itself took away: (seed, copy, page, item). No reader can see them, so none is asked
 # to; the benchmark counts them among its silent errors and names them apart.
