@@ -1404,7 +1404,7 @@ def _open_side(m: BoxMeasure, inner_level: float, ring_level: float) -> bool:
     right = np.count_nonzero(inside[:, middle : pad + bw - edge]) + np.count_nonzero(
         band[:, pad + bw + edge :]
     )
-    return min(left, right) < SECTOR_PX
+    return bool(min(left, right) < SECTOR_PX)
 
 
 def _ring_off_border(m: BoxMeasure, ring_level: float) -> int:
