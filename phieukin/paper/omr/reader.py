@@ -221,6 +221,14 @@ SIDE_EIGHTHS = (0, 4)
 # of 1,500 pages of circles, spills, double marks and corrections (seed 17, seven page
 # styles), 7 more go to a person: their line runs along the printed border on one side.
 OPEN_SIDE_ROWS = (0.25, 0.75)
+# ... and is a line across the band, not ink running on beyond it along the row: trace
+# beyond the band's outer edge at the side of the box over EDGE_COVER of the row's height
+# is a hand's shadow or something else from outside the band. A grey smear under a box
+# and down its left, with a hand's shadow over the band's right, went round six eighths
+# and was counted as a vote (a 300 dpi hand-shadow page of a smears sample, seed 18): the
+# shadow lay beyond the band on the right over 86 % of the row's height. A circle's line
+# crosses there over a short arc: none of the 3,577 circled items of seed 17 is sent.
+EDGE_COVER = 0.67
 BORDER_PRESENT = 0.6  # share of a side's length where the printed border is seen
 HALO_PX = 8  # how far (px) either side of a printed line its blur and JPEG ringing reach
 HALO_SPREAD = 2.0  # a box's halo may exceed the page's median by twice its lower spread
@@ -1315,6 +1323,9 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
         if _open_side(m, inner_level, ring_level):
             # Nothing crosses the middle of the box on one side: not a line round it.
             return "unsure", "mark_outside_box"
+        if _beyond_the_band(m, ring_level):
+            # Trace along the row beyond the band at a side: a shadow, not a circle.
+            return "unsure", "uneven_light"
         return "circled", ""
     # A mark stands out from the rest of its own box (an erased mark leaves a smudge
     # with ghost strokes barely darker than the smudge), or is plainly dark (a box
@@ -1405,6 +1416,26 @@ def _open_side(m: BoxMeasure, inner_level: float, ring_level: float) -> bool:
         band[:, pad + bw + edge :]
     )
     return bool(min(left, right) < SECTOR_PX)
+
+
+def _beyond_the_band(m: BoxMeasure, ring_level: float) -> bool:
+    """Return whether trace lies beyond the band, left or right of it, along most of the row.
+
+    Of the rows of the band (the row's height, ``ring_mask``), the share holding trace
+    over ``ring_level`` beyond its outer edge (``RING_OUT_MM`` from the box) on the left,
+    or on the right, reaches ``EDGE_COVER``.
+    """
+    if m.patch is None or m.ring_mask is None:
+        return False
+    pad, bw, _bh = m.frame
+    reach = _px(RING_OUT_MM)
+    rows = np.flatnonzero(m.ring_mask.any(axis=1))
+    if not rows.size or pad - reach <= 0 or pad + bw + reach >= m.patch.shape[1]:
+        return False
+    band_rows = m.patch[rows[0] : rows[-1] + 1] > ring_level
+    left = band_rows[:, : pad - reach].any(axis=1).mean()
+    right = band_rows[:, pad + bw + reach :].any(axis=1).mean()
+    return bool(max(left, right) >= EDGE_COVER)
 
 
 def _ring_off_border(m: BoxMeasure, ring_level: float) -> int:

@@ -1601,6 +1601,27 @@ def test_a_ring_with_one_side_bare_across_the_box_is_not_a_circle() -> None:
     assert truth.judge(item.status, item.option_index) != "wrong"
 
 
+def test_a_shadow_beyond_the_band_is_not_part_of_a_circle() -> None:
+    # Page 1087 of a smears-only sample (a hand's shadow, 300 dpi): a grey smear under
+    # nd15's first box and down its left side, and the hand's shadow over the band's
+    # right, from the top of the row nearly to its bottom. Trace pixels per eighth: 26
+    # left, 93 and 232 above and above right, 75 right, 231 and 131 below: read as
+    # circled and counted for option 1. Beyond the band on the right the shadow covers
+    # 86 % of the row's height; a circle's line crosses there over a short arc (none of
+    # 3,577 circles of a circles sample is sent for it).
+    corpus = mix_corpus("sample")
+    rng = np.random.default_rng([18, 1087])
+    dpi = float(rng.choice([150.0, 200.0, 300.0]))
+    assert dpi == 300
+    index = int(rng.integers(0, len(corpus.payloads())))
+    page = corpus.page(index, rng, dpi=dpi, profile="shadow", styles=("smudge",))
+    item = next(r for r in _read_mix(page.image).items if r.item_key == "nd15")
+    truth = page.truth["nd15"]
+    assert truth.style == "smudge" and truth.inked == (0,)
+    assert item.status == "ambiguous" and item.reason == "uneven_light", item
+    assert truth.judge(item.status, item.option_index) != "wrong"
+
+
 # Marks of the product mix read as "no answer" although drawn, whose stroke the capture
 # itself took away: (seed, copy, page, item). No reader can see them, so none is asked
 # to; the benchmark counts them among its silent errors and names them apart.
