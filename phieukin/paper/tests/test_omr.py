@@ -107,6 +107,21 @@ def _read_mix_item(
     return drawn.truth[key], item
 
 
+def _read_sample_item(
+    seed: int, number: int, dpi: float, profile: str, styles: tuple[str, ...], key: str
+) -> tuple[Truth, ItemReading]:
+    """Draw page ``number`` of a targeted sample (every item drawn in ``styles``, from
+    the random stream ``[seed, number]``, as the samples in ``docs/BENCHMARKS.md`` are),
+    read it, and return one item's truth and reading."""
+    corpus = mix_corpus("sample")
+    rng = np.random.default_rng([seed, number])
+    assert float(rng.choice([150.0, 200.0, 300.0])) == dpi
+    index = int(rng.integers(0, len(corpus.payloads())))
+    page = corpus.page(index, rng, dpi=dpi, profile=profile, styles=styles)
+    item = next(r for r in _read_mix(page.image).items if r.item_key == key)
+    return page.truth[key], item
+
+
 def _score(corpus: Corpus, pages) -> Score:
     score = Score()
     for page in pages:
@@ -1573,14 +1588,7 @@ def test_ink_above_and_below_a_box_and_none_beside_it_is_not_a_circle() -> None:
     # (eighths 1 and 2), 70, 138 and 100 below it (5-7), none beside it (0 and 4): read
     # as circled and counted for option 1. Of 13,453 circles read as circled in a
     # circles-only sample (seed 11, seven page styles), one has both side eighths bare.
-    corpus = mix_corpus("sample")
-    rng = np.random.default_rng([12, 750])
-    dpi = float(rng.choice([150.0, 200.0, 300.0]))
-    assert dpi == 150
-    index = int(rng.integers(0, len(corpus.payloads())))
-    page = corpus.page(index, rng, dpi=dpi, profile="phone", styles=("smudge",))
-    item = next(r for r in _read_mix(page.image).items if r.item_key == "nd18")
-    truth = page.truth["nd18"]
+    truth, item = _read_sample_item(12, 750, 150, "phone", ("smudge",), "nd18")
     assert truth.style == "smudge" and truth.inked == (0,)
     assert item.status == "ambiguous" and item.reason == "mark_outside_box", item
     assert truth.judge(item.status, item.option_index) != "wrong"
@@ -1593,15 +1601,8 @@ def test_a_ring_with_one_side_bare_across_the_box_is_not_a_circle() -> None:
     # left, 109 and 13 above, 141 and 172 below, none on the right (eighths 3-5): read
     # as circled and counted for option 1. Across the middle of the box, nothing lies
     # right of it, in the band or in the interior's right half.
-    corpus = mix_corpus("sample")
-    rng = np.random.default_rng([16, 886])
-    dpi = float(rng.choice([150.0, 200.0, 300.0]))
-    assert dpi == 300
-    index = int(rng.integers(0, len(corpus.payloads())))
     styles = ("smudge", "stray", "erased", "erased_new")
-    page = corpus.page(index, rng, dpi=dpi, profile="fold", styles=styles)
-    item = next(r for r in _read_mix(page.image).items if r.item_key == "nd11")
-    truth = page.truth["nd11"]
+    truth, item = _read_sample_item(16, 886, 300, "fold", styles, "nd11")
     assert truth.style == "smudge" and truth.inked == (0,)
     assert item.status == "ambiguous" and item.reason == "mark_outside_box", item
     assert truth.judge(item.status, item.option_index) != "wrong"
@@ -1615,14 +1616,7 @@ def test_a_shadow_beyond_the_band_is_not_part_of_a_circle() -> None:
     # circled and counted for option 1. Beyond the band on the right the shadow covers
     # 86 % of the row's height; a circle's line crosses there over a short arc (none of
     # 3,577 circles of a circles sample is sent for it).
-    corpus = mix_corpus("sample")
-    rng = np.random.default_rng([18, 1087])
-    dpi = float(rng.choice([150.0, 200.0, 300.0]))
-    assert dpi == 300
-    index = int(rng.integers(0, len(corpus.payloads())))
-    page = corpus.page(index, rng, dpi=dpi, profile="shadow", styles=("smudge",))
-    item = next(r for r in _read_mix(page.image).items if r.item_key == "nd15")
-    truth = page.truth["nd15"]
+    truth, item = _read_sample_item(18, 1087, 300, "shadow", ("smudge",), "nd15")
     assert truth.style == "smudge" and truth.inked == (0,)
     assert item.status == "ambiguous" and item.reason == "uneven_light", item
     assert truth.judge(item.status, item.option_index) != "wrong"
