@@ -429,7 +429,6 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             if copy_mix:
                 mix_silent += copy_wrong
                 mix_silent_unseen += 0 if copy_review else copy_wrong
-            if copy_mix:
                 mix_copies += 1
                 mix_copies_review += copy_review
                 mix_copies_by_profile[copy_profile] += 1
@@ -465,16 +464,16 @@ def _mix_estimate(by_style: dict[str, Counter[str]], positions: int, reviewed: f
     """
     from phieukin.paper.corpus.mix import MIX_STYLES
 
-    items = sum(sum(c.values()) for c in by_style.values())
+    totals = {style: sum(c.values()) for style, c in by_style.items()}
+    items = sum(totals.values())
     if not items or not positions:
         return "expected on the product mix: nothing read yet"
     weight = sum(MIX_STYLES.values())
+    mixed = [style for style in MIX_STYLES if totals.get(style)]
     per_item = sum(
-        share / weight * by_style[style]["wrong"] / sum(by_style[style].values())
-        for style, share in MIX_STYLES.items()
-        if sum(by_style.get(style, Counter()).values())
+        MIX_STYLES[style] / weight * by_style[style]["wrong"] / totals[style] for style in mixed
     )
-    basis = sum(by_style[s]["wrong"] for s in MIX_STYLES if s in by_style)
+    basis = sum(by_style[style]["wrong"] for style in mixed)
     if not basis:
         return "expected on the product mix: no item style had a silent error in this run"
     per_position = per_item * items / positions

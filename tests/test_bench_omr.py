@@ -11,7 +11,8 @@ from phieukin.paper.corpus.mix import MIX_STYLES
 
 
 def _one_in(line: str) -> list[int]:
-    return [int(n) for n in line.split("1 in ")[1:] for n in [n.split()[0]]]
+    """Return the N of every "1 in N" the line prints."""
+    return [int(part.split()[0]) for part in line.split("1 in ")[1:]]
 
 
 def test_a_miss_rate_counts_at_its_style_share_of_the_mix() -> None:
