@@ -108,6 +108,11 @@ def double_entry_enabled(box: BallotBox) -> bool:
     return PaperOptions.objects.filter(box=box, double_entry=True).exists()
 
 
+def spot_check_percent(box: BallotBox) -> int:
+    """Return the share (%) of copies read without doubt that go to a blind check."""
+    return PaperOptions.spot_check_of(box)
+
+
 def judge(box: BallotBox, sheet: TypedSheet, comment: str, double_marked: set[str]) -> Verdict:
     """Apply the box's round rules to one sheet."""
     rnd = box.conference.round
@@ -187,6 +192,32 @@ def set_double_entry(*, actor: User | None, box: BallotBox, enabled: bool) -> Pa
                 obj=locked,
                 unit=locked.conference.unit,
                 data={"enabled": enabled},
+            )
+    return options
+
+
+def set_spot_check(*, actor: User | None, box: BallotBox, percent: int) -> PaperOptions:
+    """Set the share (0–100 %) of scanned copies read without doubt checked blind.
+
+    Copies already waiting keep their state; the share applies to the pages read next.
+    """
+    if not 0 <= percent <= 100:
+        raise DomainError(
+            _("The share of sheets checked at random is a whole number from 0 to 100."),
+            code="bad_spot_check",
+        )
+    with transaction.atomic():
+        locked = locked_box(box, actor=actor, action="paper.configure", entering=False)
+        options, _created = PaperOptions.objects.select_for_update().get_or_create(box=locked)
+        if options.spot_check_percent != percent:
+            options.spot_check_percent = percent
+            options.save(update_fields=["spot_check_percent"])
+            record_event(
+                actor=actor,
+                action="paper.spot_check",
+                obj=locked,
+                unit=locked.conference.unit,
+                data={"percent": percent},
             )
     return options
 

@@ -28,6 +28,22 @@ class DoubleEntryForm(forms.Form):
     enabled = forms.BooleanField(label=_("Type every sheet twice"), required=False)
 
 
+class SpotCheckForm(forms.Form):
+    """The share of scanned sheets read without doubt that a member checks blind."""
+
+    percent = forms.IntegerField(
+        label=_("Share of scanned sheets checked at random (%)"),
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "required": _("Enter a whole number from 0 to 100."),
+            "invalid": _("Enter a whole number from 0 to 100."),
+            "min_value": _("Enter a whole number from 0 to 100."),
+            "max_value": _("Enter a whole number from 0 to 100."),
+        },
+    )
+
+
 class EntryForm(forms.Form):
     """One typed sheet: the leader, the digits, the invalid key, the comment."""
 

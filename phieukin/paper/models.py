@@ -14,14 +14,19 @@ DESIGN.md §4 apply to it as well:
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from phieukin.core.ids import random_id
 
+SPOT_CHECK = "spot_check"  # in PendingReading.problems: a copy chosen for a blind check
+SPOT_CHECK_PERCENT = 5  # one copy read without doubt in twenty, unless the committee sets it
+
 
 class PaperOptions(models.Model):
-    """How a box's paper ballots are entered (double entry or not)."""
+    """How a box's paper ballots are entered: double entry or not, and the share of
+    scanned copies read without doubt that a person checks against the paper anyway."""
 
     box = models.OneToOneField(
         "rounds.BallotBox", on_delete=models.CASCADE, related_name="paper_options"
@@ -31,6 +36,16 @@ class PaperOptions(models.Model):
         default=False,
         help_text=_("Two different committee members type every sheet; differences are resolved."),
     )
+    spot_check_percent = models.PositiveSmallIntegerField(
+        _("random check of scanned sheets (%)"),
+        default=SPOT_CHECK_PERCENT,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Of the scanned sheets the reader read without doubt, this share is sent at "
+            "random to a member, who types the whole sheet from the paper without seeing "
+            "the reading; every difference is counted."
+        ),
+    )
 
     class Meta:
         verbose_name = _("paper entry options")
@@ -38,6 +53,13 @@ class PaperOptions(models.Model):
 
     def __str__(self) -> str:
         return str(self.box)
+
+    @classmethod
+    def spot_check_of(cls, box: object) -> int:
+        """Return *box*'s share (%) of copies read without doubt that go to a blind check."""
+        percent = cls.objects.filter(box=box).values_list("spot_check_percent", flat=True)
+        found = percent.first()
+        return SPOT_CHECK_PERCENT if found is None else int(found)
 
 
 class PendingEntry(models.Model):
@@ -136,6 +158,7 @@ class ScanBatch(models.Model):
     cursor = models.PositiveIntegerField(default=0)
     ballots_entered = models.PositiveIntegerField(default=0)
     sent_to_review = models.PositiveIntegerField(default=0)
+    spot_checks = models.PositiveIntegerField(default=0)  # of sent_to_review: chosen at random
     refusals = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -189,6 +212,11 @@ class PendingReading(models.Model):
     @property
     def complete(self) -> bool:
         return len(set(self.pages_read)) >= self.page_count
+
+    @property
+    def spot_check(self) -> bool:
+        """Whether the copy was read without doubt and chosen at random for a blind check."""
+        return SPOT_CHECK in self.problems
 
 
 class ReviewCrop(models.Model):
@@ -278,3 +306,32 @@ class VoidedSheet(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class ReaderCheck(models.Model):
+    """How often people found the scan reader wrong in a box: counts only, never a vote.
+
+    ``spot_*``: the copies read without doubt and chosen at random, typed blind from the
+    paper: copies, items compared and items whose paper differed from the reading.
+    ``reviewed_items``/``corrected``: on copies that went to review for a doubt and were
+    confirmed digit by digit, the items the reader had read *without* doubt, and those of
+    them the reviewer changed. Which copy, item or option differed is never stored.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    box = models.OneToOneField(
+        "rounds.BallotBox", on_delete=models.CASCADE, related_name="reader_check"
+    )
+    spot_copies = models.PositiveIntegerField(default=0)
+    spot_items = models.PositiveIntegerField(default=0)
+    spot_differences = models.PositiveIntegerField(default=0)
+    spot_copies_differing = models.PositiveIntegerField(default=0)
+    reviewed_items = models.PositiveIntegerField(default=0)
+    corrected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("check of the scan reader")
+        verbose_name_plural = _("checks of the scan reader")
+
+    def __str__(self) -> str:
+        return str(self.box)

@@ -29,7 +29,13 @@ from phieukin.audit.services import record_event
 from phieukin.ballots.services import shapes_for
 from phieukin.core.errors import Conflict, DomainError
 from phieukin.core.uploads import HEAD_BYTES, UploadRefused, check_head
-from phieukin.paper.entry import EntryOutcome, clean_comment, locked_box, store_sheet
+from phieukin.paper.entry import (
+    EntryOutcome,
+    clean_comment,
+    locked_box,
+    spot_check_percent,
+    store_sheet,
+)
 from phieukin.paper.images import (
     MAX_SCAN_BYTES,
     SCAN_KINDS,
@@ -39,7 +45,9 @@ from phieukin.paper.images import (
 from phieukin.paper.keys import INVALID_KEY, KeysError, TypedSheet, normalise, parse_keys
 from phieukin.paper.labels import refusal_message
 from phieukin.paper.models import (
+    SPOT_CHECK,
     PendingReading,
+    ReaderCheck,
     ReviewCrop,
     ReviewPage,
     ScanBatch,
@@ -258,11 +266,18 @@ def process_batch(
                     ]
                 elif outcome == "ballot":
                     locked_batch.ballots_entered += 1
-                elif outcome == "review":
+                elif outcome in ("review", SPOT_CHECK):
                     locked_batch.sent_to_review += 1
+                    locked_batch.spot_checks += outcome == SPOT_CHECK
                 locked_batch.cursor += 1
                 locked_batch.save(
-                    update_fields=["cursor", "refusals", "ballots_entered", "sent_to_review"]
+                    update_fields=[
+                        "cursor",
+                        "refusals",
+                        "ballots_entered",
+                        "sent_to_review",
+                        "spot_checks",
+                    ]
                 )
         current = locked_batch
     return current
@@ -290,7 +305,9 @@ def _apply_reading(actor: User | None, box: BallotBox, result: PageResult) -> tu
     """Record one read page; return (outcome, refusal code, refusal reason).
 
     Outcomes: ``refused``, ``ballot`` (the copy is complete and clear), ``review`` (the
-    copy is complete and waits for a human), ``waiting`` (other pages still missing).
+    copy is complete and waits for a human), ``spot_check`` (complete and clear, but
+    chosen at random to be typed blind from the paper), ``waiting`` (other pages still
+    missing).
     """
     reading = result.reading
     assert reading is not None
@@ -371,6 +388,10 @@ def _apply_reading(actor: User | None, box: BallotBox, result: PageResult) -> tu
         return "waiting", "", ""
     if pending.crops.exists() or pending.comment_crop:
         return "review", "", ""
+    if _chosen_for_check(box):
+        pending.problems = sorted({*pending.problems, SPOT_CHECK})
+        pending.save(update_fields=["problems"])
+        return SPOT_CHECK, "", ""
     store_sheet(
         actor=actor,
         box=box,
@@ -381,6 +402,16 @@ def _apply_reading(actor: User | None, box: BallotBox, result: PageResult) -> tu
     )
     pending.delete()
     return "ballot", "", ""
+
+
+def _chosen_for_check(box: BallotBox) -> bool:
+    """Draw whether a copy read without doubt goes to a blind check (the box's share).
+
+    The draw comes from the operating system's random source: nobody can tell in advance,
+    from the sheet or the order of scanning, which copies a person will check.
+    """
+    percent = spot_check_percent(box)
+    return percent > 0 and secrets.randbelow(100) < percent
 
 
 # --- Review -------------------------------------------------------------------------------
@@ -438,13 +469,18 @@ def review_reading(
         shapes = shapes_for(locked)
         options = {shape.key: shape.option_keys for shape in shapes}
         double: set[str] = set()
-        if keys.strip():
+        doubtful = set(pending.crops.values_list("item_key", flat=True))
+        typed_whole = bool(keys.strip())
+        if typed_whole:
             typed = parse_review_keys(locked, keys)
             answers, double, invalid = typed.answers, typed.double, invalid or typed.invalid
         else:
             answers = {key: value for key, value in pending.answers.items() if key in options}
-            to_decide = set(pending.crops.values_list("item_key", flat=True))
+            to_decide = set(doubtful)
             to_decide |= {shape.key for shape in shapes if shape.key not in answers}
+            if pending.spot_check:
+                # A blind check: the reviewer decides every item from the paper.
+                to_decide = set(options)
             if not invalid:
                 missing = sorted(to_decide - set(choices), key=list(options).index)
                 if missing:
@@ -470,6 +506,8 @@ def review_reading(
                             % {"number": list(options).index(key) + 1},
                             code="unknown_option",
                         )
+        if not invalid and (pending.spot_check or typed_whole):
+            _count_check(locked, pending, answers, double, doubtful)
         verdict = store_sheet(
             actor=actor,
             box=locked,
@@ -481,3 +519,34 @@ def review_reading(
         ).verdict
         pending.delete()
     return EntryOutcome("entered", verdict.valid, verdict.reason)
+
+
+def _count_check(
+    box: BallotBox,
+    pending: PendingReading,
+    answers: dict[str, str | None],
+    double: set[str],
+    doubtful: set[str],
+) -> None:
+    """Count, for the box, how far a person's reading of the paper differs from the
+    reader's on the items the reader read without doubt (counts only: never which).
+
+    A blind check compares every item; a copy confirmed digit by digit in review compares
+    the items that were not in doubt (the reviewer saw the reader's digits there).
+    """
+    read = {
+        key: value
+        for key, value in pending.answers.items()
+        if key not in doubtful and key in answers
+    }
+    differing = sum(1 for key, value in read.items() if key in double or answers.get(key) != value)
+    check, _created = ReaderCheck.objects.select_for_update().get_or_create(box=box)
+    if pending.spot_check:
+        check.spot_copies += 1
+        check.spot_items += len(read)
+        check.spot_differences += differing
+        check.spot_copies_differing += differing > 0
+    else:
+        check.reviewed_items += len(read)
+        check.corrected += differing
+    check.save()

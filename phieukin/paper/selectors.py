@@ -16,8 +16,11 @@ from phieukin.ballots.models import BallotSource
 from phieukin.ballots.selectors import ballots_of
 from phieukin.paper.labels import doubt_label, problem_label
 from phieukin.paper.models import (
+    SPOT_CHECK,
+    PaperOptions,
     PendingEntry,
     PendingReading,
+    ReaderCheck,
     ReviewPage,
     ScanBatch,
     ScanFile,
@@ -110,6 +113,8 @@ class PaperSummary:
     scans: int
     warnings: list[str] = field(default_factory=list)
     voided: list[tuple[str, int]] = field(default_factory=list)
+    spot_check_percent: int = 0
+    reader_check: ReaderCheck | None = None
 
     @property
     def voided_total(self) -> int:
@@ -173,6 +178,8 @@ def paper_summary(box: BallotBox) -> PaperSummary:
         pending_review=complete,
         pending_incomplete=len(readings) - complete,
         scans=ScanFile.objects.filter(box=box).count(),
+        spot_check_percent=PaperOptions.spot_check_of(box),
+        reader_check=ReaderCheck.objects.filter(box=box).first(),
         voided=[
             (row["reason"], row["n"])
             for row in VoidedSheet.objects.filter(box=box)
@@ -227,6 +234,21 @@ def plausibility_warnings(box: BallotBox, summary: PaperSummary) -> list[str]:
                 )
                 % {"leader": s.subject.name, "same": same, "total": n}
             )
+    check = summary.reader_check
+    if check is not None and check.spot_differences:
+        warnings.append(
+            _(
+                "On %(copies)s of the %(checked)s scanned sheets checked at random, the paper "
+                "differs from the scan reader's reading (%(items)s items). Sheets the reader "
+                "read without doubt may be wrong too: the committee decides, before sealing, "
+                "whether to count the scanned sheets of this box again by hand."
+            )
+            % {
+                "copies": check.spot_copies_differing,
+                "checked": check.spot_copies,
+                "items": check.spot_differences,
+            }
+        )
     if summary.work_waiting:
         warnings.append(
             _("%(count)s paper sheets are not in the box yet (second entry or review).")
@@ -315,7 +337,7 @@ class ReviewRow:
 
 def page_problems(reading: PendingReading) -> list[str]:
     """Return the reader's page-level doubts about a scanned copy, translated."""
-    return [problem_label(code) for code in reading.problems]
+    return [problem_label(code) for code in reading.problems if code != SPOT_CHECK]
 
 
 def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
@@ -328,13 +350,16 @@ def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
         .order_by("order")
     )
     rows: list[ReviewRow] = []
+    blind = reading.spot_check
     for number, item in enumerate(items, start=1):
         crop = crops.get(item.key)
-        if crop is None and item.key in reading.answers:
+        if crop is None and item.key in reading.answers and not blind:
             continue
         reason = ""
         if crop is not None:
             reason = doubt_label(crop["reason"])
+        elif blind:
+            reason = str(gettext_lazy("random check: read it on the paper sheet"))
         else:
             reason = str(gettext_lazy("page not scanned: read it on the paper sheet"))
         rows.append(
@@ -359,7 +384,8 @@ class ReviewSheet:
 
     ``keys`` is the copy as the reader read it, one character per item as typed in
     keyboard entry (``?`` where the reader has a doubt or a page is missing), for the
-    reviewer to confirm or correct in one field.
+    reviewer to confirm or correct in one field. A copy chosen for a blind check shows
+    ``?`` for every item and no reading on its pages: the reviewer types it from paper.
     """
 
     pages: list[Any]
@@ -378,16 +404,23 @@ def review_sheet(actor: Any, box: BallotBox, reading: PendingReading) -> ReviewS
     layout = build_layout(questionnaire_spec(box.conference.round.questionnaire))
     pages = list(ReviewPage.objects.filter(reading=reading).defer("image").order_by("page"))
     doubtful = set(reading.crops.values_list("item_key", flat=True))
+    blind = reading.spot_check
     keys = []
     for shape in shapes_for(box):
-        if shape.key in doubtful or shape.key not in reading.answers:
+        if blind or shape.key in doubtful or shape.key not in reading.answers:
             keys.append("?")
         elif reading.answers[shape.key] is None:
             keys.append("0")
         else:
             keys.append(str(shape.option_keys.index(reading.answers[shape.key]) + 1))
     return ReviewSheet(
-        pages=[overlay(layout, p.page, p.rows) for p in pages],
+        # A blind check hides the reading: every row is drawn as still to decide.
+        pages=[
+            overlay(
+                layout, p.page, [[r[0], "unsure", None, ""] for r in p.rows] if blind else p.rows
+            )
+            for p in pages
+        ],
         keys="".join(keys),
         page_ids={p.page: p.pk for p in pages},
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("boxes/<int:box_id>/", views.box_paper, name="box"),
     path("boxes/<int:box_id>/counts/", views.paper_counts, name="counts"),
     path("boxes/<int:box_id>/double-entry/", views.double_entry, name="double_entry"),
+    path("boxes/<int:box_id>/spot-check/", views.spot_check, name="spot_check"),
     path("boxes/<int:box_id>/entry/", views.entry, name="entry"),
     path("boxes/<int:box_id>/entry/undo/", views.undo, name="undo"),
     path("boxes/<int:box_id>/resolve/", views.resolutions, name="resolutions"),

@@ -36,6 +36,7 @@ from phieukin.paper.forms import (
     PaperCountsForm,
     PrintForm,
     ResolveForm,
+    SpotCheckForm,
     UploadForm,
     VoidForm,
 )
@@ -75,19 +76,28 @@ def box_paper(request: HttpRequest, box_id: int) -> HttpResponse:
     counts_form = PaperCountsForm(
         initial={"issued": box.paper_issued, "returned": box.paper_returned}
     )
-    return render(
-        request,
-        "paper/box.html",
-        {
-            "box": box,
-            "summary": selectors.paper_summary(box),
-            "counts_form": counts_form,
-            "double_entry": services.double_entry_enabled(box),
-            "batches": selectors.batches(box),
-            "refused_pages": selectors.refused_pages(box),
-            "may_work": can(request.user, "paper.enter", box),
-        },
-    )
+    return render(request, "paper/box.html", _box_context(request, box, counts_form))
+
+
+def _box_context(
+    request: HttpRequest,
+    box: BallotBox,
+    counts_form: PaperCountsForm,
+    spot_form: SpotCheckForm | None = None,
+) -> dict[str, Any]:
+    """Return what the box's paper page shows (with the forms as posted, if any)."""
+    summary = selectors.paper_summary(box)
+    return {
+        "box": box,
+        "summary": summary,
+        "counts_form": counts_form,
+        "spot_form": spot_form or SpotCheckForm(initial={"percent": summary.spot_check_percent}),
+        "double_entry": services.double_entry_enabled(box),
+        "batches": selectors.batches(box),
+        "refused_pages": selectors.refused_pages(box),
+        "may_work": can(request.user, "paper.enter", box),
+        "may_configure": can(request.user, "paper.configure", box),
+    }
 
 
 @login_required
@@ -109,20 +119,34 @@ def paper_counts(request: HttpRequest, box_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The paper ballot counts are recorded."))
             return redirect("paper:box", box_id=box.pk)
-    return render(
-        request,
-        "paper/box.html",
-        {
-            "box": box,
-            "summary": selectors.paper_summary(box),
-            "counts_form": form,
-            "double_entry": services.double_entry_enabled(box),
-            "batches": selectors.batches(box),
-            "refused_pages": selectors.refused_pages(box),
-            "may_work": can(request.user, "paper.enter", box),
-        },
-        status=400,
+    return render(request, "paper/box.html", _box_context(request, box, form), status=400)
+
+
+@login_required
+@require_POST
+def spot_check(request: HttpRequest, box_id: int) -> HttpResponse:
+    """Set the share of scanned sheets read without doubt that a member checks blind."""
+    box = _box(request, box_id, "paper.configure")
+    form = SpotCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_spot_check(
+                actor=_actor(request), box=box, percent=form.cleaned_data["percent"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("From now on, %(percent)s%% of the sheets read without doubt are checked.")
+                % {"percent": form.cleaned_data["percent"]},
+            )
+            return redirect("paper:box", box_id=box.pk)
+    counts_form = PaperCountsForm(
+        initial={"issued": box.paper_issued, "returned": box.paper_returned}
     )
+    context = _box_context(request, box, counts_form, spot_form=form)
+    return render(request, "paper/box.html", context, status=400)
 
 
 @login_required

@@ -48,6 +48,7 @@ ROWS = [
     *rows("paper:box", WARD_STAFF | {"standing"}, target="box", refused=404),
     *_post_only("paper:counts", data={"issued": "1", "returned": "1"}),
     *_post_only("paper:double_entry"),
+    *_post_only("paper:spot_check", data={"percent": "5"}),
     *_page("paper:entry"),
     *_page("paper:undo"),
     *_page("paper:resolutions"),

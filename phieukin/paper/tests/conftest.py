@@ -11,6 +11,8 @@ from django.test import Client
 from phieukin.accounts.models import Membership, Role, User
 from phieukin.ballots.services import open_box
 from phieukin.ballots.sheet import ItemShape
+from phieukin.paper import scanning
+from phieukin.paper.models import PaperOptions
 from phieukin.paper.tests.helpers import login
 from phieukin.questionnaires.shapes import item_shapes
 from phieukin.rounds.models import BallotBox, Round, Subject
@@ -22,6 +24,19 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     """Store scans in a temporary directory, never in the project's ``var/``."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def no_unasked_random_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scan tests stay deterministic: a box whose share of blind checks was never set
+    checks none (the product's default is 5 %, drawn at random). Tests of the random
+    check set the share on their box, which then applies as in the product."""
+
+    def percent(box: BallotBox) -> int:
+        found = PaperOptions.objects.filter(box=box).values_list("spot_check_percent", flat=True)
+        return found.first() or 0
+
+    monkeypatch.setattr(scanning, "spot_check_percent", percent)
 
 
 @pytest.fixture
