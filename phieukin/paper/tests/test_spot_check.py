@@ -275,3 +275,46 @@ def test_the_command_sets_the_share_and_reports_the_checks(
     }
     with pytest.raises(CommandError, match="từ 0 đến 100"):
         call_command("omr_scan", str(open_box_.pk), *files, "--spot-check", "150")
+
+
+def test_a_database_copy_after_checks_shows_counts_only_never_which_sheet_or_answer(
+    as_counter: Client,
+    counter: Any,
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    shapes: list[ItemShape],
+) -> None:
+    from phieukin.audit.models import AuditEvent
+
+    set_spot_check(actor=None, box=open_box_, percent=100)
+    _clear_copy(as_counter, open_box_, layout, pages)
+    reading = PendingReading.objects.get(box=open_box_)
+    events_before = AuditEvent.objects.count()
+    paper = list(_read_digits(layout, shapes))
+    paper[2] = "0"
+    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    assert as_counter.post(url, {"keys": "".join(paper)}).status_code == 302
+    # The check's table: the box and counts, no column that could name a sheet, an item,
+    # an option, a reviewer or a moment.
+    columns = {f.column for f in ReaderCheck._meta.get_fields() if hasattr(f, "column")}
+    assert columns == {
+        "id",
+        "box_id",
+        "spot_copies",
+        "spot_items",
+        "spot_differences",
+        "spot_copies_differing",
+        "reviewed_items",
+        "corrected",
+    }
+    row = ReaderCheck.objects.filter(box=open_box_).values().get()
+    assert all(isinstance(value, int) for value in row.values())
+    # The copy waiting for the check is gone with its images, and the review left no
+    # event naming the reviewer next to the sheet.
+    assert not PendingReading.objects.exists()
+    assert AuditEvent.objects.count() == events_before
+    # (The upload is the one paper event of the member: an administrative act, no sheet.)
+    assert set(AuditEvent.objects.filter(actor=counter).values_list("action", flat=True)) == {
+        "paper.scans_uploaded"
+    }
