@@ -18,8 +18,8 @@ from phieukin.ballots.models import PendingBallot
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import build_layout
-from phieukin.paper.models import PendingReading, ScanBatch
-from phieukin.paper.services import Upload, print_ballots, upload_scans
+from phieukin.paper.models import PendingReading, ReaderCheck, ScanBatch
+from phieukin.paper.services import Upload, print_ballots, set_spot_check, upload_scans
 from phieukin.paper.tests.helpers import content_of
 from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.rounds.models import BallotBox
@@ -165,3 +165,43 @@ def test_review_types_the_doubts_one_after_the_other_and_shows_each_digit_on_the
     for shape, char in zip(shapes, typed, strict=True):
         assert answers[shape.key] == (None if char == "0" else shape.option_keys[int(char) - 1])
     assert not PendingReading.objects.exists()
+
+
+def test_a_blind_check_is_typed_digit_after_digit_from_the_paper(
+    page: Any, live_server: Any, open_box_: BallotBox, counter: User, shapes: list[ItemShape]
+) -> None:
+    set_spot_check(actor=None, box=open_box_, percent=100)
+    layout = build_layout(questionnaire_spec(open_box_.conference.round.questionnaire))
+    images = synth.render_images(print_ballots(actor=None, box=open_box_, copies=1), 150)
+    rng = np.random.default_rng(11)
+    uploads = []
+    for n in (1, 2):
+        truth = {it.key: synth.Truth("fill", 1, (1,)) for it in layout.page(n).items}
+        marked = synth.ink_page(images[n - 1], layout.page(n), truth, 150, rng)
+        uploads.append(Upload(f"p{n}.png", bytes(cv2.imencode(".png", marked)[1].tobytes())))
+    batch = upload_scans(actor=None, box=open_box_, files=uploads)
+    client = Client()
+    client.force_login(counter)
+    step = reverse("paper:batch_step", args=[open_box_.pk, batch.pk])
+    while not ScanBatch.objects.get(pk=batch.pk).done:
+        assert client.post(step, HTTP_HX_REQUEST="true").status_code == 200
+    reading = PendingReading.objects.get(box=open_box_)
+    assert reading.spot_check
+    page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/review/{reading.pk}/")
+    assert page.locator("p.notice").is_visible()
+    keys = page.locator("input.keys")
+    assert keys.input_value() == "?" * len(shapes)
+    assert _selection(page) == [0, 1]
+    # Every item is typed from the paper, one digit after the other; the reader read "2"
+    # everywhere, the member reads "3" on the last item.
+    keys.press_sequentially("2" * (len(shapes) - 1) + "3")
+    assert keys.input_value() == "2" * (len(shapes) - 1) + "3"
+    live = page.locator("#keys-live")
+    assert live.inner_text() == "Mọi nội dung đã có chữ số: nhấn Enter để đưa phiếu vào hòm phiếu."
+    keys.press("Enter")
+    page.wait_for_url("**/review/")
+    answers = decode(shapes, content_of(PendingBallot.objects.get(box=open_box_)).answers)
+    assert answers[shapes[-1].key] == shapes[-1].option_keys[2]
+    assert answers[shapes[0].key] == shapes[0].option_keys[1]
+    check = ReaderCheck.objects.get(box=open_box_)
+    assert (check.spot_copies, check.spot_items, check.spot_differences) == (1, len(shapes), 1)
