@@ -75,6 +75,9 @@ ACTIONS: dict[str, Promise] = {
     "paper.print": pgettext_lazy("audit action", "Paper ballots printed"),
     "paper.scans_uploaded": pgettext_lazy("audit action", "Scans uploaded"),
     "paper.sheet_voided": pgettext_lazy("audit action", "Paper sheet voided with a reason"),
+    "paper.spot_check": pgettext_lazy(
+        "audit action", "Share of scanned sheets checked at random set"
+    ),
     "person.create": pgettext_lazy("audit action", "Person added"),
     "position.appoint": pgettext_lazy("audit action", "Post holder appointed"),
     "questionnaire.freeze": pgettext_lazy("audit action", "Questionnaire frozen"),
