@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,18 +22,13 @@ from phieukin.rounds.models import BallotBox, Round, Subject
 from phieukin.rounds.services import publish_round
 from phieukin.testing.boxes import kept_shares
 from phieukin.testing.fixtures import complete_second_factor
+from phieukin.testing.screens import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 OFFICE = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "mật-khẩu-thử-vai"
-
-
-def _shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -76,7 +70,7 @@ def test_the_ward_office_opens_its_box_after_confirming_and_adds_a_committee_mem
     assert "Ai làm việc gì ở hòm phiếu này" in text
     assert "Văn phòng Đảng ủy phường" in text
     assert page.locator(f"form[action='/ballots/{box.pk}/codes/']").count() == 1
-    _shot(page, "ward-organiser-1-box-prepared")
+    screenshot(page, "ward-organiser-1-box-prepared")
 
     opening = page.locator(f"form[action='/ballots/{box.pk}/open/']")
     opening.locator("button[type=submit]").click()  # not ticked: the browser stops it
@@ -89,7 +83,7 @@ def test_the_ward_office_opens_its_box_after_confirming_and_adds_a_committee_mem
     assert box.state == "open"
     shares = re.findall(r"\b(?:[0-9A-Z]{5}-){6}[0-9A-Z]{5}\b", page.content())
     assert len(set(shares)) >= 3
-    _shot(page, "ward-organiser-2-box-opened")
+    screenshot(page, "ward-organiser-2-box-opened")
 
     # Once open, codes and attendance are the committee's: the office is not shown them.
     page.goto(f"{live_server.url}/ballots/{box.pk}/")
@@ -104,7 +98,7 @@ def test_the_ward_office_opens_its_box_after_confirming_and_adds_a_committee_mem
     assert "Đã tạo tài khoản" in _text(page)
     assert "chỉ hiển thị một lần" in _text(page)
     assert User.objects.get(username="kp.lan").must_change_password
-    _shot(page, "ward-organiser-3-committee-member-added")
+    screenshot(page, "ward-organiser-3-committee-member-added")
 
 
 def test_the_counter_types_takes_back_closes_and_seals_with_confirmations(
@@ -116,7 +110,7 @@ def test_the_counter_types_takes_back_closes_and_seals_with_confirmations(
     # Once the box is open, extra codes are the committee's (four eyes): its form is here.
     assert page.locator(f"form[action='/ballots/{box.pk}/codes/']").count() == 1
     assert "Tổ kiểm phiếu" in _text(page)
-    _shot(page, "counter-1-box-open")
+    screenshot(page, "counter-1-box-open")
     page.goto(f"{live_server.url}/paper/boxes/{box.pk}/entry/")
     digits = page.locator("table#entry-items tbody tr").count()
     page.fill("input[name=keys]", "1" * digits)
@@ -126,7 +120,7 @@ def test_the_counter_types_takes_back_closes_and_seals_with_confirmations(
     assert PendingBallot.objects.filter(box=box).count() == 1
     page.click("text=Rút lại phiếu vừa nhập")
     assert "không thể hoàn tác" in _text(page)
-    _shot(page, "counter-2-take-back-confirmation")
+    screenshot(page, "counter-2-take-back-confirmation")
     page.locator("main form").first.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert "xin nhập lại phiếu" in _text(page)
@@ -151,12 +145,12 @@ def test_the_counter_types_takes_back_closes_and_seals_with_confirmations(
     if acknowledge.count():
         acknowledge.check()
     sealing.locator("input[name=confirm]").check()
-    _shot(page, "counter-3-ready-to-seal")
+    screenshot(page, "counter-3-ready-to-seal")
     sealing.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert Seal.objects.filter(box=box).exists()
     assert "Biên bản kiểm phiếu" in _text(page) or "biên bản" in _text(page).lower()
-    _shot(page, "counter-4-sealed")
+    screenshot(page, "counter-4-sealed")
 
 
 def _vote(page: Any, live_server: Any, box: BallotBox, code: str) -> list[str]:
@@ -192,7 +186,7 @@ def test_a_voter_on_a_phone_without_javascript_votes_and_gets_receipts(
         device_scale_factor=2,
     )
     receipts = _vote(page, live_server, opened, code)
-    _shot(page, "voter-phone-no-js-receipts")
+    screenshot(page, "voter-phone-no-js-receipts")
     leaders = Subject.objects.filter(conference=opened.conference).count()
     assert len(receipts) == PendingReceipt.objects.filter(box=opened).count() >= 1
     assert PendingBallot.objects.filter(box=opened).count() == leaders
@@ -208,13 +202,13 @@ def test_the_leader_reads_their_own_published_report_on_a_phone(
     own = Subject.objects.get(conference__round=open_round_, person_id=leader.person_id)
     page = _sign_in(_page(chromium, contexts, PHONE, is_mobile=True), live_server, leader)
     page.goto(f"{live_server.url}/reports/{open_round_.pk}/")
-    _shot(page, "leader-1-round")
+    screenshot(page, "leader-1-round")
     page.goto(f"{live_server.url}/reports/{open_round_.pk}/leaders/{own.pk}/")
     text = _text(page)
     assert own.name in text
     others = Subject.objects.filter(conference__round=open_round_).exclude(pk=own.pk)
     assert not any(other.name in text for other in others if other.name != own.name)
-    _shot(page, "leader-2-own-report")
+    screenshot(page, "leader-2-own-report")
 
 
 def test_the_standing_committee_reads_the_summary_of_every_ward(
@@ -230,7 +224,7 @@ def test_the_standing_committee_reads_the_summary_of_every_ward(
     page.goto(f"{live_server.url}/rounds/{open_round_.pk}/")
     # Reading only: no lifecycle button and no confirmation box is offered.
     assert page.locator("input[name=confirm]").count() == 0
-    _shot(page, "standing-committee-summary")
+    screenshot(page, "standing-committee-summary")
 
 
 def test_the_district_organiser_opens_and_publishes_the_round_after_confirming(
@@ -242,7 +236,7 @@ def test_the_district_organiser_opens_and_publishes_the_round_after_confirming(
 ) -> None:
     page = _sign_in(_page(chromium, contexts, OFFICE), live_server, district_organiser)
     page.goto(f"{live_server.url}/rounds/{draft_round.pk}/")
-    _shot(page, "district-organiser-1-draft-round")
+    screenshot(page, "district-organiser-1-draft-round")
     form = page.locator(f"form[action='/rounds/{draft_round.pk}/open/']")
     form.locator("input[name=confirm]").check()
     form.locator("button[type=submit]").click()
@@ -256,9 +250,9 @@ def test_the_district_organiser_opens_and_publishes_the_round_after_confirming(
     publish = page.locator(f"form[action='/rounds/{draft_round.pk}/publish/']")
     assert "không thể thu hồi" in publish.inner_text()
     publish.locator("input[name=confirm]").check()
-    _shot(page, "district-organiser-2-publish-confirmation")
+    screenshot(page, "district-organiser-2-publish-confirmation")
     publish.locator("button[type=submit]").click()
     page.wait_for_load_state()
     draft_round.refresh_from_db()
     assert draft_round.state == "published"
-    _shot(page, "district-organiser-3-published")
+    screenshot(page, "district-organiser-3-published")

@@ -23,6 +23,7 @@ from phieukin.paper.services import Upload, print_ballots, set_spot_check, uploa
 from phieukin.paper.tests.helpers import content_of
 from phieukin.questionnaires.selectors import questionnaire_spec
 from phieukin.rounds.models import BallotBox
+from phieukin.testing.screens import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -187,8 +188,10 @@ def test_a_blind_check_is_typed_digit_after_digit_from_the_paper(
         assert client.post(step, HTTP_HX_REQUEST="true").status_code == 200
     reading = PendingReading.objects.get(box=open_box_)
     assert reading.spot_check
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/review/{reading.pk}/")
     assert page.locator("p.notice").is_visible()
+    screenshot(page, "counter-blind-check-1-review")
     keys = page.locator("input.keys")
     assert keys.input_value() == "?" * len(shapes)
     assert _selection(page) == [0, 1]
@@ -205,3 +208,6 @@ def test_a_blind_check_is_typed_digit_after_digit_from_the_paper(
     assert answers[shapes[0].key] == shapes[0].option_keys[1]
     check = ReaderCheck.objects.get(box=open_box_)
     assert (check.spot_copies, check.spot_items, check.spot_differences) == (1, len(shapes), 1)
+    page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/")
+    assert "Trên 1 trong số 1 phiếu quét được kiểm tra ngẫu nhiên" in page.content()
+    screenshot(page, "counter-blind-check-2-box-page")
