@@ -62,18 +62,39 @@ def test_typing_shows_each_item_live_and_enter_saves_the_ballot(
     assert PendingBallot.objects.filter(box=open_box_).count() == 1
 
 
+def _upload_copy(box: BallotBox, seed: int, doubtful: frozenset[str] = frozenset()) -> ScanBatch:
+    """Upload one printed copy of *box*, option 2 filled on every item and two boxes marked
+    on the *doubtful* items (the reader leaves those to a person); return its batch."""
+    layout = build_layout(questionnaire_spec(box.conference.round.questionnaire))
+    images = synth.render_images(print_ballots(actor=None, box=box, copies=1), 150)
+    rng = np.random.default_rng(seed)
+    uploads = []
+    for n in (1, 2):
+        truth = {
+            it.key: synth.Truth("double", None, (0, 2))
+            if it.key in doubtful
+            else synth.Truth("fill", 1, (1,))
+            for it in layout.page(n).items
+        }
+        marked = synth.ink_page(images[n - 1], layout.page(n), truth, 150, rng)
+        uploads.append(Upload(f"p{n}.png", bytes(cv2.imencode(".png", marked)[1].tobytes())))
+    return upload_scans(actor=None, box=box, files=uploads)
+
+
+def _read_to_the_end(counter: User, box: BallotBox, batch: ScanBatch) -> PendingReading:
+    """Read the batch as the counter, step by step; return the copy left waiting."""
+    client = Client()
+    client.force_login(counter)
+    step = reverse("paper:batch_step", args=[box.pk, batch.pk])
+    while not ScanBatch.objects.get(pk=batch.pk).done:
+        assert client.post(step, HTTP_HX_REQUEST="true").status_code == 200
+    return PendingReading.objects.get(box=box)
+
+
 def test_the_batch_page_reads_itself_to_the_end(
     page: Any, live_server: Any, open_box_: BallotBox
 ) -> None:
-    layout = build_layout(questionnaire_spec(open_box_.conference.round.questionnaire))
-    images = synth.render_images(print_ballots(actor=None, box=open_box_, copies=1), 150)
-    rng = np.random.default_rng(5)
-    uploads = []
-    for n in (1, 2):
-        truth = {it.key: synth.Truth("fill", 1, (1,)) for it in layout.page(n).items}
-        marked = synth.ink_page(images[n - 1], layout.page(n), truth, 150, rng)
-        uploads.append(Upload(f"p{n}.png", bytes(cv2.imencode(".png", marked)[1].tobytes())))
-    batch = upload_scans(actor=None, box=open_box_, files=uploads)
+    batch = _upload_copy(open_box_, 5)
     page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/scans/{batch.pk}/")
     page.wait_for_selector("text=Đã đọc hết các trang.", timeout=30000)
     assert PendingBallot.objects.filter(box=open_box_, source="scanned").count() == 1
@@ -91,27 +112,9 @@ def test_review_types_the_doubts_one_after_the_other_and_shows_each_digit_on_the
     page: Any, live_server: Any, open_box_: BallotBox, counter: User, shapes: list[ItemShape]
 ) -> None:
     layout = build_layout(questionnaire_spec(open_box_.conference.round.questionnaire))
-    images = synth.render_images(print_ballots(actor=None, box=open_box_, copies=1), 150)
-    rng = np.random.default_rng(7)
     # Two marks on one item of each page: the reader leaves both to a person ("?").
-    doubtful = {layout.page(1).items[1].key, layout.page(2).items[0].key}
-    uploads = []
-    for n in (1, 2):
-        truth = {
-            it.key: synth.Truth("double", None, (0, 2))
-            if it.key in doubtful
-            else synth.Truth("fill", 1, (1,))
-            for it in layout.page(n).items
-        }
-        marked = synth.ink_page(images[n - 1], layout.page(n), truth, 150, rng)
-        uploads.append(Upload(f"p{n}.png", bytes(cv2.imencode(".png", marked)[1].tobytes())))
-    batch = upload_scans(actor=None, box=open_box_, files=uploads)
-    client = Client()
-    client.force_login(counter)
-    step = reverse("paper:batch_step", args=[open_box_.pk, batch.pk])
-    while not ScanBatch.objects.get(pk=batch.pk).done:
-        assert client.post(step, HTTP_HX_REQUEST="true").status_code == 200
-    reading = PendingReading.objects.get(box=open_box_)
+    doubtful = frozenset({layout.page(1).items[1].key, layout.page(2).items[0].key})
+    reading = _read_to_the_end(counter, open_box_, _upload_copy(open_box_, 7, doubtful))
     page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/review/{reading.pk}/")
 
     keys = page.locator("input.keys")
@@ -172,21 +175,7 @@ def test_a_blind_check_is_typed_digit_after_digit_from_the_paper(
     page: Any, live_server: Any, open_box_: BallotBox, counter: User, shapes: list[ItemShape]
 ) -> None:
     set_spot_check(actor=None, box=open_box_, percent=100)
-    layout = build_layout(questionnaire_spec(open_box_.conference.round.questionnaire))
-    images = synth.render_images(print_ballots(actor=None, box=open_box_, copies=1), 150)
-    rng = np.random.default_rng(11)
-    uploads = []
-    for n in (1, 2):
-        truth = {it.key: synth.Truth("fill", 1, (1,)) for it in layout.page(n).items}
-        marked = synth.ink_page(images[n - 1], layout.page(n), truth, 150, rng)
-        uploads.append(Upload(f"p{n}.png", bytes(cv2.imencode(".png", marked)[1].tobytes())))
-    batch = upload_scans(actor=None, box=open_box_, files=uploads)
-    client = Client()
-    client.force_login(counter)
-    step = reverse("paper:batch_step", args=[open_box_.pk, batch.pk])
-    while not ScanBatch.objects.get(pk=batch.pk).done:
-        assert client.post(step, HTTP_HX_REQUEST="true").status_code == 200
-    reading = PendingReading.objects.get(box=open_box_)
+    reading = _read_to_the_end(counter, open_box_, _upload_copy(open_box_, 11))
     assert reading.spot_check
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/review/{reading.pk}/")

@@ -31,6 +31,7 @@ from phieukin.paper.tests.helpers import content_of
 from phieukin.paper.tests.test_scan_flow import (
     _choices,
     _chosen,
+    _copy_in_review,
     _mark,
     _png,
     _run,
@@ -52,6 +53,15 @@ def _clear_copy(
     files = {f"p{n}.png": _png(_mark(pages[n - 1], layout, n, _choices(layout, n))) for n in (1, 2)}
     assert _upload(client, box, files).status_code == 302
     return _run(client, box, ScanBatch.objects.get(box=box))
+
+
+def _copy_in_check(
+    client: Client, box: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> str:
+    """Check every clear copy, scan one; return the review URL of the copy waiting."""
+    set_spot_check(actor=None, box=box, percent=100)
+    _clear_copy(client, box, layout, pages)
+    return reverse("paper:review", args=[box.pk, PendingReading.objects.get(box=box).pk])
 
 
 def _read_digits(layout: BallotLayout, shapes: list[ItemShape]) -> str:
@@ -125,10 +135,7 @@ def test_a_blind_check_takes_every_item_and_counts_where_the_paper_differs(
     pages: list[np.ndarray],
     shapes: list[ItemShape],
 ) -> None:
-    set_spot_check(actor=None, box=open_box_, percent=100)
-    _clear_copy(as_counter, open_box_, layout, pages)
-    reading = PendingReading.objects.get(box=open_box_)
-    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    url = _copy_in_check(as_counter, open_box_, layout, pages)
     # Deciding only some items, or none, is refused: the check is of the whole copy.
     partial = {f"item-{shapes[0].key}": shapes[0].option_keys[0]}
     response = as_counter.post(url, {"keys": "?" * len(shapes), **partial})
@@ -161,14 +168,11 @@ def test_a_blind_check_agreeing_with_the_reader_counts_no_difference_and_no_warn
     pages: list[np.ndarray],
     shapes: list[ItemShape],
 ) -> None:
-    set_spot_check(actor=None, box=open_box_, percent=100)
-    _clear_copy(as_counter, open_box_, layout, pages)
-    reading = PendingReading.objects.get(box=open_box_)
+    url = _copy_in_check(as_counter, open_box_, layout, pages)
     # Decided by the radio buttons alone (no script): every item from the paper.
     post: dict[str, Any] = {"keys": "?" * len(shapes)}
     for shape, char in zip(shapes, _read_digits(layout, shapes), strict=True):
         post[f"item-{shape.key}"] = shape.option_keys[int(char) - 1]
-    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
     assert as_counter.post(url, post).status_code == 302
     check = ReaderCheck.objects.get(box=open_box_)
     assert (check.spot_copies, check.spot_items, check.spot_differences) == (1, len(shapes), 0)
@@ -184,10 +188,7 @@ def test_a_sheet_declared_invalid_in_a_check_is_not_counted_as_a_reader_error(
     pages: list[np.ndarray],
     shapes: list[ItemShape],
 ) -> None:
-    set_spot_check(actor=None, box=open_box_, percent=100)
-    _clear_copy(as_counter, open_box_, layout, pages)
-    reading = PendingReading.objects.get(box=open_box_)
-    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    url = _copy_in_check(as_counter, open_box_, layout, pages)
     assert as_counter.post(url, {"keys": "*"}).status_code == 302
     assert not PendingBallot.objects.get(box=open_box_).valid
     assert not ReaderCheck.objects.filter(box=open_box_).exists()
@@ -213,13 +214,7 @@ def test_a_review_typed_digit_by_digit_counts_the_items_read_without_doubt_it_co
     choices1 = _choices(layout, 1)
     doubtful = layout.page(1).items[1]
     choices1[doubtful.key] = (0, 3)  # two boxes marked: a doubt
-    files = {
-        "p1.png": _png(_mark(pages[0], layout, 1, choices1)),
-        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2))),
-    }
-    _upload(as_counter, open_box_, files)
-    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
-    reading = PendingReading.objects.get(box=open_box_)
+    reading = _copy_in_review(as_counter, open_box_, layout, pages, choices1)
     assert not reading.spot_check
     url = reverse("paper:review", args=[open_box_.pk, reading.pk])
     page = as_counter.get(url).content.decode()
@@ -287,13 +282,10 @@ def test_a_database_copy_after_checks_shows_counts_only_never_which_sheet_or_ans
 ) -> None:
     from phieukin.audit.models import AuditEvent
 
-    set_spot_check(actor=None, box=open_box_, percent=100)
-    _clear_copy(as_counter, open_box_, layout, pages)
-    reading = PendingReading.objects.get(box=open_box_)
+    url = _copy_in_check(as_counter, open_box_, layout, pages)
     events_before = AuditEvent.objects.count()
     paper = list(_read_digits(layout, shapes))
     paper[2] = "0"
-    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
     assert as_counter.post(url, {"keys": "".join(paper)}).status_code == 302
     # The check's table: the box and counts, no column that could name a sheet, an item,
     # an option, a reviewer or a moment.
