@@ -339,6 +339,61 @@ def _note(body: str) -> MinutesBlock:
     return MinutesBlock("note", body)
 
 
+def _scan_check_blocks(counts: dict[str, Any], *, number: int) -> list[MinutesBlock]:
+    """Return the section on how the scan reader was checked against the paper.
+
+    Only for a box with scanned sheets; the figures come from the seal's counts (counts
+    only, never which sheet, item or option).
+    """
+    if not counts.get("ballots_scanned"):
+        return []
+    figures = counts.get("scan_checks") or {}
+
+    def figure(name: str) -> str:
+        return str(int(figures.get(name, 0)))
+
+    blocks = [
+        _heading(f"{number}. Kiểm tra máy đọc phiếu quét (tính theo tờ phiếu)"),
+        MinutesBlock(
+            "table",
+            rows=(
+                (
+                    "Số tờ phiếu máy đọc không nghi ngờ, chọn ngẫu nhiên và nhập lại theo "
+                    "phiếu giấy",
+                    figure("spot_copies"),
+                ),
+                ("Số câu đã đối chiếu trên các tờ phiếu đó", figure("spot_items")),
+                ("Số câu phiếu giấy khác kết quả máy đọc", figure("spot_differences")),
+                ("Số tờ phiếu có câu khác kết quả máy đọc", figure("spot_copies_differing")),
+                (
+                    "Trên các tờ phiếu phải xem lại: số câu máy đọc không nghi ngờ được "
+                    "người xem lại xác nhận",
+                    figure("reviewed_items"),
+                ),
+                ("Trong đó số câu người xem lại đã sửa", figure("corrected")),
+            ),
+        ),
+    ]
+    if not figures.get("spot_copies"):
+        blocks.append(
+            _note("Không có tờ phiếu quét nào được chọn ngẫu nhiên để đối chiếu với phiếu giấy.")
+        )
+    elif figures.get("spot_differences"):
+        blocks.append(
+            _note(
+                "Trên tờ phiếu máy đọc không nghi ngờ vẫn có câu phiếu giấy khác kết quả máy "
+                "đọc: các tờ phiếu quét khác của hòm phiếu cũng có thể bị đọc sai."
+            )
+        )
+    blocks.append(
+        _note(
+            "Các số liệu trên chỉ là số đếm; không ghi tờ phiếu, câu hay phương án nào khác "
+            "với máy đọc."
+        )
+    )
+    return blocks
+
+
 def minutes_content(seal: Seal) -> Minutes:
     """Return the counting minutes (biên bản kiểm phiếu) of a sealed box as content.
 
@@ -368,6 +423,7 @@ def minutes_content(seal: Seal) -> Minutes:
         if conference.starts_at
         else f"Ngày {held:%d/%m/%Y}"
     )
+    checks = _scan_check_blocks(counts, number=3)
     plan = rnd.plan_reference
     opening = f"Thực hiện {plan}, {when[0].lower()}{when[1:]}" if plan else when
     blocks = [
@@ -426,7 +482,8 @@ def minutes_content(seal: Seal) -> Minutes:
                 ),
             ),
         ),
-        _heading("3. Đối chiếu số liệu (tính theo người)"),
+        *checks,
+        _heading(f"{3 + bool(checks)}. Đối chiếu số liệu (tính theo người)"),
         _para(
             "Số người có mặt bằng số mã đã dùng cộng số phiếu giấy thu về; số mã phát ra "
             "bằng số mã đã dùng, chưa dùng và đã hủy: "
@@ -436,7 +493,7 @@ def minutes_content(seal: Seal) -> Minutes:
                 else "khớp."
             )
         ),
-        _heading("4. Mã kiểm tra niêm phong (SHA-256)"),
+        _heading(f"{4 + bool(checks)}. Mã kiểm tra niêm phong (SHA-256)"),
         MinutesBlock("digest", seal.digest),
         MinutesBlock(
             "address",

@@ -70,6 +70,9 @@ class BoxCounts:
     per_subject: dict[int, int] = field(default_factory=dict)
     # SHA-256 of every stored scan file (the evidence the seal covers), sorted.
     scans: list[str] = field(default_factory=list)
+    # How far people found the scan reader wrong against the paper (counts only), from
+    # the paper app: empty when no scanned sheet was ever checked.
+    scan_checks: dict[str, int] = field(default_factory=dict)
 
     @property
     def voters(self) -> int:
@@ -214,6 +217,7 @@ def box_counts(box: BallotBox) -> BoxCounts:
         + PendingReceipt.objects.filter(box=box).count(),
         per_subject=per_subject,
         scans=round_hooks.evidence_digests(box),
+        scan_checks=round_hooks.scan_checks(box),
     )
 
 

@@ -54,6 +54,25 @@ def evidence_digests(box: BallotBox) -> list[str]:
     return sorted(ScanFile.objects.filter(box=box).values_list("sha256", flat=True))
 
 
+# The figures of :class:`ReaderCheck` the seal records and the counting minutes print.
+SCAN_CHECK_FIGURES = (
+    "spot_copies",
+    "spot_items",
+    "spot_differences",
+    "spot_copies_differing",
+    "reviewed_items",
+    "corrected",
+)
+
+
+def scan_checks(box: BallotBox) -> dict[str, int]:
+    """Return the box's scan-reader check figures for the seal (empty if none was made)."""
+    check = ReaderCheck.objects.filter(box=box).first()
+    if check is None:
+        return {}
+    return {name: getattr(check, name) for name in SCAN_CHECK_FIGURES}
+
+
 def evidence_problems(box: BallotBox) -> list[str]:
     """Re-hash every stored scan file of the box and name those missing or changed."""
     problems: list[str] = []

@@ -9,6 +9,10 @@ Sealing asks these hooks instead of importing ``paper``:
   may be sealed; sealing refuses while ``sum(...)`` is not 0.
 - ``box_evidence_digests.ask(box)`` → one list per receiver of SHA-256 hex digests of
   stored evidence (scan files) that the seal records and verification re-hashes.
+- ``box_scan_checks.ask(box)`` → one mapping per receiver of figures telling how far
+  people found the scan reader wrong when they compared it with the paper (counts only,
+  never which sheet or answer); the seal records them with its counts, under the digest,
+  and the counting minutes print them.
 
 Publishing a round tells the apps above, inside the publishing transaction (``tallying``
 stores the round's tally snapshot there, so published pages only read):
@@ -21,7 +25,7 @@ A receiver is connected once, in its app's ``AppConfig.ready()``::
     box_work_waiting.connect(paper_work_waiting)
 
 With no receiver connected (an installation without ``paper``), nothing waits and no
-evidence is recorded.
+evidence or check is recorded.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
 
 box_work_waiting: Hook[[BallotBox], int] = Hook("box_work_waiting")
 box_evidence_digests: Hook[[BallotBox], list[str]] = Hook("box_evidence_digests")
+box_scan_checks: Hook[[BallotBox], dict[str, int]] = Hook("box_scan_checks")
 round_published: Hook[[Round], None] = Hook("round_published")
 
 
@@ -46,3 +51,12 @@ def work_waiting(box: BallotBox) -> int:
 def evidence_digests(box: BallotBox) -> list[str]:
     """Return every receiver's evidence digests of *box*, sorted."""
     return sorted(digest for part in box_evidence_digests.ask(box) for digest in part)
+
+
+def scan_checks(box: BallotBox) -> dict[str, int]:
+    """Return every receiver's scan-reader check figures of *box*, summed by name."""
+    figures: dict[str, int] = {}
+    for part in box_scan_checks.ask(box):
+        for name, value in part.items():
+            figures[name] = figures.get(name, 0) + value
+    return dict(sorted(figures.items()))

@@ -20,7 +20,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from phieukin.ballots.models import PendingBallot
+from phieukin.ballots import documents
+from phieukin.ballots.models import PendingBallot, Seal
+from phieukin.ballots.services import close_box, seal_box, verify_box
 from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.core.errors import DomainError
 from phieukin.paper import scanning
@@ -40,6 +42,7 @@ from phieukin.paper.tests.test_scan_flow import (
     pages,
 )
 from phieukin.rounds.models import BallotBox
+from phieukin.testing.documents import docx_all_text, pdf_pages
 
 __all__ = ["layout", "pages"]  # fixtures shared with the scan flow tests
 
@@ -310,3 +313,68 @@ def test_a_database_copy_after_checks_shows_counts_only_never_which_sheet_or_ans
     assert set(AuditEvent.objects.filter(actor=counter).values_list("action", flat=True)) == {
         "paper.scans_uploaded"
     }
+
+
+def _sealed(box: BallotBox) -> Seal:
+    close_box(actor=None, box=box)
+    return seal_box(actor=None, box=box, acknowledge_mismatch=True)
+
+
+def test_the_seal_records_the_checks_under_its_digest_and_the_minutes_print_them(
+    as_counter: Client,
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    shapes: list[ItemShape],
+) -> None:
+    url = _copy_in_check(as_counter, open_box_, layout, pages)
+    paper = list(_read_digits(layout, shapes))
+    paper[1] = "0"
+    assert as_counter.post(url, {"keys": "".join(paper)}).status_code == 302
+    seal = _sealed(open_box_)
+    assert seal.counts["ballots_scanned"] == 1
+    assert seal.counts["scan_checks"] == {
+        "corrected": 0,
+        "reviewed_items": 0,
+        "spot_copies": 1,
+        "spot_copies_differing": 1,
+        "spot_differences": 1,
+        "spot_items": len(shapes),
+    }
+    assert verify_box(box=open_box_).ok
+    # The minutes print them in their own section, the later sections renumbered.
+    pdf = " ".join(" ".join(pdf_pages(documents.counting_minutes_pdf(seal))).split())
+    docx = " ".join(docx_all_text(documents.counting_minutes_docx(seal)).split())
+    for text in (pdf, docx):
+        assert "3. Kiểm tra máy đọc phiếu quét (tính theo tờ phiếu)" in text
+        assert (
+            "Số tờ phiếu máy đọc không nghi ngờ, chọn ngẫu nhiên và nhập lại theo phiếu giấy 1"
+        ) in text
+        assert f"Số câu đã đối chiếu trên các tờ phiếu đó {len(shapes)}" in text
+        assert "Số câu phiếu giấy khác kết quả máy đọc 1" in text
+        assert "các tờ phiếu quét khác của hòm phiếu cũng có thể bị đọc sai" in text
+        assert "4. Đối chiếu số liệu (tính theo người)" in text
+        assert "5. Mã kiểm tra niêm phong (SHA-256)" in text
+    # The public bulletin shows them.
+    page = Client().get(f"/bulletin/{open_box_.pk}/").content.decode()
+    assert "kiểm tra ngẫu nhiên với phiếu giấy" in page
+    assert "đã kiểm tra 1 tờ, 1 tờ khác kết quả máy đọc (1 câu)" in page
+    # A figure changed after sealing no longer matches the seal.
+    ReaderCheck.objects.filter(box=open_box_).update(spot_differences=0)
+    report = verify_box(box=open_box_)
+    assert not report.ok
+    assert any("scan_checks" in problem for problem in report.problems)
+
+
+def test_the_minutes_say_when_no_scanned_sheet_was_checked(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    set_spot_check(actor=None, box=open_box_, percent=0)
+    _clear_copy(as_counter, open_box_, layout, pages)
+    seal = _sealed(open_box_)
+    assert seal.counts["ballots_scanned"] == 1 and seal.counts["scan_checks"] == {}
+    text = " ".join(" ".join(pdf_pages(documents.counting_minutes_pdf(seal))).split())
+    assert "3. Kiểm tra máy đọc phiếu quét" in text
+    assert "Không có tờ phiếu quét nào được chọn ngẫu nhiên" in text
+    assert "cũng có thể bị đọc sai" not in text
+    assert verify_box(box=open_box_).ok
