@@ -1,4 +1,5 @@
-"""Admin API of rounds: edit or delete a draft, drop a ward before its box opened.
+"""Admin API of rounds: edit or delete a draft, drop a ward before its box opened; read
+how the scan reader fared against the paper in the round's wards (``paper.view_checks``).
 
 The same services as the round pages decide (``rounds.services``), under the same rules
 (``round.edit``, ``round.delete``, ``round.remove_ward``); a round the token's user does
@@ -20,6 +21,8 @@ from phieukin.accounts.models import User
 from phieukin.api.auth import TokenAuth
 from phieukin.api.schemas import ErrorOut
 from phieukin.core.errors import DomainError
+from phieukin.paper.checkstats import CONFIDENCE
+from phieukin.paper.selectors import SCAN_CHECK_FIGURES, ReaderCheckRow, reader_check_report
 from phieukin.rounds import services
 from phieukin.rounds.models import Round
 from phieukin.rounds.selectors import visible_rounds
@@ -128,3 +131,63 @@ def remove_ward(request: HttpRequest, round: int, unit: int, payload: RemoveWard
     except AccessDenied as exc:
         raise _forbidden(exc) from exc
     return _out(rnd)
+
+
+class ReaderCheckOut(Schema):
+    ward: str | None = None
+    box: int | None = None
+    sealed: bool
+    scanned: int
+    spot_copies: int
+    spot_items: int
+    spot_differences: int
+    spot_copies_differing: int
+    reviewed_items: int
+    corrected: int
+
+
+class ReaderChecksOut(Schema):
+    round: int
+    wards: list[ReaderCheckOut]
+    total: ReaderCheckOut | None
+    confidence: float
+    upper_error_rate: float | None
+    one_in: int | None
+    boxes_without_scans: int
+
+
+def _check_out(row: ReaderCheckRow) -> dict[str, Any]:
+    return {
+        "ward": row.box.conference.unit.name if row.box else None,
+        "box": row.box.pk if row.box else None,
+        "sealed": row.sealed,
+        "scanned": row.scanned,
+        **{name: getattr(row, name) for name in SCAN_CHECK_FIGURES},
+    }
+
+
+@router.get("/{round}/reader-checks", response={200: ReaderChecksOut, **ERRORS})
+def reader_checks(request: HttpRequest, round: int) -> Any:
+    """How the scan reader fared against the paper in the round's wards the token reads.
+
+    Counts only, per box (as sealed once sealed); ``upper_error_rate`` is the one-sided
+    95 % upper limit of the reader's error rate per item on sheets it read without doubt.
+    """
+    rnd = _round(request, round)
+    try:
+        report = reader_check_report(_actor(request), rnd)
+    except AccessDenied as exc:
+        raise DomainError(
+            _("You may not see the checks of the scan reader in this round."),
+            code="forbidden",
+            status=403,
+        ) from exc
+    return {
+        "round": rnd.pk,
+        "wards": [_check_out(row) for row in report.rows],
+        "total": _check_out(report.total) if report.total else None,
+        "confidence": CONFIDENCE,
+        "upper_error_rate": report.upper_rate,
+        "one_in": report.one_in,
+        "boxes_without_scans": report.boxes_without_scans,
+    }

@@ -358,7 +358,7 @@ def _scan_check_blocks(counts: dict[str, Any], *, number: int) -> list[MinutesBl
             "table",
             rows=(
                 (
-                    "Số tờ phiếu máy đọc không nghi ngờ, chọn ngẫu nhiên và nhập lại theo "
+                    "Số tờ phiếu máy đọc không có nghi vấn, chọn ngẫu nhiên và nhập lại theo "
                     "phiếu giấy",
                     figure("spot_copies"),
                 ),
@@ -366,7 +366,7 @@ def _scan_check_blocks(counts: dict[str, Any], *, number: int) -> list[MinutesBl
                 ("Số câu phiếu giấy khác kết quả máy đọc", figure("spot_differences")),
                 ("Số tờ phiếu có câu khác kết quả máy đọc", figure("spot_copies_differing")),
                 (
-                    "Trên các tờ phiếu phải xem lại: số câu máy đọc không nghi ngờ được "
+                    "Trên các tờ phiếu phải xem lại: số câu máy đọc không có nghi vấn được "
                     "người xem lại xác nhận",
                     figure("reviewed_items"),
                 ),
@@ -381,7 +381,7 @@ def _scan_check_blocks(counts: dict[str, Any], *, number: int) -> list[MinutesBl
     elif figures.get("spot_differences"):
         blocks.append(
             _note(
-                "Trên tờ phiếu máy đọc không nghi ngờ vẫn có câu phiếu giấy khác kết quả máy "
+                "Trên tờ phiếu máy đọc không có nghi vấn vẫn có câu phiếu giấy khác kết quả máy "
                 "đọc: các tờ phiếu quét khác của hòm phiếu cũng có thể bị đọc sai."
             )
         )

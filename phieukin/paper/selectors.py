@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +13,10 @@ from django.utils.translation import gettext_lazy
 
 from phieukin.accounts.access import authorize
 from phieukin.accounts.scoping import scope_to_units
-from phieukin.ballots.models import BallotSource
+from phieukin.ballots.models import BallotSource, Seal
 from phieukin.ballots.selectors import ballots_of
+from phieukin.core.collation import sort_key
+from phieukin.paper.checkstats import upper_error_rate
 from phieukin.paper.labels import doubt_label, problem_label
 from phieukin.paper.models import (
     SPOT_CHECK,
@@ -27,6 +30,7 @@ from phieukin.paper.models import (
     VoidedSheet,
 )
 from phieukin.questionnaires.models import Item
+from phieukin.rounds.lifecycle import BoxState
 from phieukin.rounds.models import BallotBox, Subject
 
 PAPER_SOURCES = (BallotSource.TYPED, BallotSource.SCANNED)
@@ -465,3 +469,92 @@ def refused_pages(box: BallotBox) -> list[dict[str, Any]]:
         for batch in ScanBatch.objects.filter(box=box).order_by("pk")
         for refusal in batch.refusals
     ]
+
+
+# --- The scan reader's checks across a round ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReaderCheckRow:
+    """One box's check figures: as sealed once the box is sealed, else as they stand.
+
+    The sum over a round's boxes has no ``box``.
+    """
+
+    box: BallotBox | None
+    sealed: bool
+    scanned: int
+    spot_copies: int = 0
+    spot_items: int = 0
+    spot_differences: int = 0
+    spot_copies_differing: int = 0
+    reviewed_items: int = 0
+    corrected: int = 0
+
+
+@dataclass(frozen=True)
+class ReaderCheckReport:
+    """The reader's checks of a round's boxes the user reads, with their sum.
+
+    ``upper_rate``: with 95 % confidence the reader gets no more than this share of items
+    wrong on sheets it reads without doubt (None before any item was checked).
+    ``boxes_without_scans``: boxes of the round the user reads where nothing was scanned.
+    """
+
+    rows: list[ReaderCheckRow]
+    total: ReaderCheckRow | None
+    upper_rate: float | None
+    boxes_without_scans: int
+
+    @property
+    def one_in(self) -> int | None:
+        """Return N of "no more than 1 item wrong in N" (rounded down: never flattering)."""
+        if not self.upper_rate:
+            return None
+        return max(1, math.floor(1 / self.upper_rate))
+
+
+def _check_row(box: BallotBox) -> ReaderCheckRow:
+    if box.state == BoxState.SEALED:
+        seal = Seal.objects.filter(box=box).first()
+        if seal is not None:
+            figures = seal.counts.get("scan_checks") or {}
+            return ReaderCheckRow(
+                box=box,
+                sealed=True,
+                scanned=int(seal.counts.get("ballots_scanned", 0)),
+                **{name: int(figures.get(name, 0)) for name in SCAN_CHECK_FIGURES},
+            )
+    scanned = ballots_of(box).filter(source=BallotSource.SCANNED).count()
+    return ReaderCheckRow(box=box, sealed=False, scanned=scanned, **scan_checks(box))
+
+
+def reader_check_report(user: Any, round: Any) -> ReaderCheckReport:
+    """Return the scan reader's checks in every box of *round* the user reads.
+
+    Counts only, per box: how many scanned sheets, how many typed blind against the paper
+    and how many of those differed. Raises ``AccessDenied`` unless the user reads paper
+    figures somewhere in the round; the command line (``user`` None) reads every ward.
+    """
+    authorize(user, "paper.view_checks", round)
+    every = BallotBox.objects.select_related("conference__unit")
+    boxes = (every if user is None else paper_boxes_for(user)).filter(conference__round=round)
+    rows: list[ReaderCheckRow] = []
+    without = 0
+    for box in boxes:
+        row = _check_row(box)
+        if row.scanned or row.spot_copies or row.reviewed_items:
+            rows.append(row)
+        else:
+            without += 1
+    rows.sort(key=lambda r: sort_key(r.box.conference.unit.name if r.box else ""))
+    if not rows:
+        return ReaderCheckReport([], None, None, without)
+    total = ReaderCheckRow(
+        box=None,
+        sealed=all(r.sealed for r in rows),
+        scanned=sum(r.scanned for r in rows),
+        **{name: sum(getattr(r, name) for r in rows) for name in SCAN_CHECK_FIGURES},
+    )
+    upper = upper_error_rate(total.spot_differences, total.spot_items)
+    return ReaderCheckReport(rows, total, upper, without)

@@ -44,6 +44,7 @@ from phieukin.paper.images import SCAN_REQUEST_MAX_BYTES
 from phieukin.paper.models import PendingEntry, PendingReading, ReviewCrop, ScanBatch
 from phieukin.paper.services import EntryOutcome
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
+from phieukin.rounds.selectors import visible_rounds
 
 
 def _actor(request: HttpRequest) -> User:
@@ -77,6 +78,17 @@ def box_paper(request: HttpRequest, box_id: int) -> HttpResponse:
         initial={"issued": box.paper_issued, "returned": box.paper_returned}
     )
     return render(request, "paper/box.html", _box_context(request, box, counts_form))
+
+
+@login_required
+def round_checks(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Show how the scan reader fared against the paper in the round's wards the user reads."""
+    rnd = get_object_or_404(visible_rounds(request.user), pk=round_id)
+    try:
+        report = selectors.reader_check_report(request.user, rnd)
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
+    return render(request, "paper/round_checks.html", {"round": rnd, "report": report})
 
 
 def _box_context(

@@ -117,6 +117,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": rnd.respondent_groups.all(),
             "positions": rnd.position_types.all(),
             "can_manage": can(request.user, "round.open", rnd),
+            "can_see_reader_checks": can(request.user, "paper.view_checks", rnd),
             "low_labels": low_option_labels(rnd),
         },
     )

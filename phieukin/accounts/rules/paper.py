@@ -7,7 +7,8 @@ decide two differing entries unless they typed one of them (checked in the servi
 ward with only two counters has the ward's office or the organiser decide. Handwritten comments and
 whole page images are never shown to a leader evaluated in the box, whatever other role
 they hold: handwriting identifies its writer. The Standing Committee reads a box's paper
-figures, as it reads the box's other pages, and does nothing else.
+figures, as it reads the box's other pages, and does nothing else. Across a round, the
+same readers see how the scan reader fared in the wards they read (``paper.view_checks``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def _evaluated_in(actor: Any, box: Any) -> bool:
 def view_paper(actor: Any, box: Any) -> bool:
     """The box's counters and the Standing Committee see its paper figures (read only)."""
     return bool(box.conference.unit_id in unit_ids_for(actor, roles=list(READING_ROLES)))
+
+
+@rule("paper.view_checks")
+def view_reader_checks(actor: Any, round: Any) -> bool:
+    """Whoever reads paper figures in a ward of the round sees the scan reader's checks
+    there (the selector keeps to those wards): counts only, never a sheet."""
+    units = unit_ids_for(actor, roles=list(READING_ROLES))
+    return bool(units) and round.conferences.filter(unit_id__in=units).exists()
 
 
 @rule("paper.configure")

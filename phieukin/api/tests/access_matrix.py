@@ -83,6 +83,15 @@ ROWS = [
             ("api:remove_ward", {"reason": ""}),
         )
     ],
+    # The scan reader's checks across a round: as on the page.
+    Row(
+        "api:reader_checks",
+        "GET",
+        BACK_OFFICE | {"outsider"},
+        target="followthrough",
+        refused=404,
+        refused_as={"leader": 403},
+    ),
     # The map of a date: the roles that see units (unit.view), over their own units.
     Row("api:units_on", "GET", BACK_OFFICE | {"outsider"}, target="followthrough"),
     # The round's remediation: the organiser and the Standing Committee of its district.

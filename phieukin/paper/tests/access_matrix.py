@@ -9,7 +9,7 @@ sheet, batch or reading are requested with ids that do not exist, so for them th
 checks only that nobody gets more than 404.
 """
 
-from phieukin.testing.matrix import LOGIN, WARD_STAFF, Row, rows
+from phieukin.testing.matrix import BACK_OFFICE, LOGIN, WARD_STAFF, Row, rows
 
 READ_ONLY = {"standing": 403}
 
@@ -49,6 +49,16 @@ ROWS = [
     *_post_only("paper:counts", data={"issued": "1", "returned": "1"}),
     *_post_only("paper:double_entry"),
     *_post_only("paper:spot_check", data={"percent": "5"}),
+    # The scan reader's checks across a round: whoever reads paper figures in one of its
+    # wards (the outsider in the second), each over their own wards; the leader sees the
+    # round and is refused, the others do not find it.
+    *rows(
+        "paper:round_checks",
+        BACK_OFFICE | {"outsider"},
+        target="round",
+        refused=404,
+        refused_as={"leader": 403},
+    ),
     *_page("paper:entry"),
     *_page("paper:undo"),
     *_page("paper:resolutions"),

@@ -348,7 +348,7 @@ def test_the_seal_records_the_checks_under_its_digest_and_the_minutes_print_them
     for text in (pdf, docx):
         assert "3. Kiểm tra máy đọc phiếu quét (tính theo tờ phiếu)" in text
         assert (
-            "Số tờ phiếu máy đọc không nghi ngờ, chọn ngẫu nhiên và nhập lại theo phiếu giấy 1"
+            "Số tờ phiếu máy đọc không có nghi vấn, chọn ngẫu nhiên và nhập lại theo phiếu giấy 1"
         ) in text
         assert f"Số câu đã đối chiếu trên các tờ phiếu đó {len(shapes)}" in text
         assert "Số câu phiếu giấy khác kết quả máy đọc 1" in text
