@@ -518,11 +518,13 @@ def _check_row(box: BallotBox) -> ReaderCheckRow:
     if box.state == BoxState.SEALED:
         seal = Seal.objects.filter(box=box).first()
         if seal is not None:
-            figures = seal.counts.get("scan_checks") or {}
+            # A seal made before seals recorded the checks: the live row, unchanged since.
+            counts = seal.counts
+            figures = counts["scan_checks"] if "scan_checks" in counts else scan_checks(box)
             return ReaderCheckRow(
                 box=box,
                 sealed=True,
-                scanned=int(seal.counts.get("ballots_scanned", 0)),
+                scanned=int(counts.get("ballots_scanned", 0)),
                 **{name: int(figures.get(name, 0)) for name in SCAN_CHECK_FIGURES},
             )
     scanned = ballots_of(box).filter(source=BallotSource.SCANNED).count()

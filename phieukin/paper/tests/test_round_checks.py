@@ -23,11 +23,13 @@ from hypothesis import strategies as st
 
 from phieukin.accounts.models import User
 from phieukin.api.auth import create_api_token
+from phieukin.ballots.models import Seal
 from phieukin.ballots.sheet import ItemShape
 from phieukin.paper import checkstats
 from phieukin.paper.checkstats import upper_error_rate
 from phieukin.paper.layout import BallotLayout
 from phieukin.paper.models import ReaderCheck
+from phieukin.paper.selectors import reader_check_report
 from phieukin.paper.tests.test_scan_flow import layout, pages
 from phieukin.paper.tests.test_spot_check import _copy_in_check, _read_digits, _sealed
 from phieukin.rounds.models import BallotBox
@@ -216,3 +218,14 @@ def test_the_command_prints_the_table_and_json(
     assert body["total"]["spot_differences"] == 2 and body["one_in"] == checked["one_in"]
     with pytest.raises(CommandError, match="Không có đợt"):
         call_command("reader_checks", "999999")
+
+
+def test_a_box_sealed_before_seals_recorded_the_checks_shows_its_live_figures(
+    checked: dict[str, Any], open_box_: BallotBox
+) -> None:
+    seal = Seal.objects.get(box=open_box_)
+    older = {key: value for key, value in seal.counts.items() if key != "scan_checks"}
+    Seal.objects.filter(pk=seal.pk).update(counts=older)
+    report = reader_check_report(None, open_box_.conference.round)
+    row = next(r for r in report.rows if r.box == open_box_)
+    assert row.sealed and (row.spot_copies, row.spot_differences) == (1, 2)
