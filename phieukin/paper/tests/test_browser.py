@@ -200,3 +200,10 @@ def test_a_blind_check_is_typed_digit_after_digit_from_the_paper(
     page.goto(f"{live_server.url}/paper/boxes/{open_box_.pk}/")
     assert "Trên 1 trong số 1 phiếu quét được kiểm tra ngẫu nhiên" in page.content()
     screenshot(page, "counter-blind-check-2-box-page")
+    # The round's page sums the checks of the wards the member reads.
+    page.goto(f"{live_server.url}/rounds/{open_box_.conference.round_id}/")
+    page.get_by_role("link", name="Kiểm tra máy đọc phiếu quét").click()
+    page.wait_for_url("**/reader-checks/")
+    assert page.locator("tfoot").inner_text().split()[1:3] == ["1", "1"]  # scanned, checked
+    assert "Phiếu giấy khác máy đọc ở 1 trong" in page.locator("p.errorbox").inner_text()
+    screenshot(page, "counter-blind-check-3-round-checks")
