@@ -21,8 +21,7 @@ from phieukin.accounts.models import User
 from phieukin.api.auth import TokenAuth
 from phieukin.api.schemas import ErrorOut
 from phieukin.core.errors import DomainError
-from phieukin.paper.checkstats import CONFIDENCE
-from phieukin.paper.selectors import SCAN_CHECK_FIGURES, ReaderCheckRow, reader_check_report
+from phieukin.paper.selectors import reader_check_report
 from phieukin.rounds import services
 from phieukin.rounds.models import Round
 from phieukin.rounds.selectors import visible_rounds
@@ -156,16 +155,6 @@ class ReaderChecksOut(Schema):
     boxes_without_scans: int
 
 
-def _check_out(row: ReaderCheckRow) -> dict[str, Any]:
-    return {
-        "ward": row.box.conference.unit.name if row.box else None,
-        "box": row.box.pk if row.box else None,
-        "sealed": row.sealed,
-        "scanned": row.scanned,
-        **{name: getattr(row, name) for name in SCAN_CHECK_FIGURES},
-    }
-
-
 @router.get("/{round}/reader-checks", response={200: ReaderChecksOut, **ERRORS})
 def reader_checks(request: HttpRequest, round: int) -> Any:
     """How the scan reader fared against the paper in the round's wards the token reads.
@@ -182,12 +171,4 @@ def reader_checks(request: HttpRequest, round: int) -> Any:
             code="forbidden",
             status=403,
         ) from exc
-    return {
-        "round": rnd.pk,
-        "wards": [_check_out(row) for row in report.rows],
-        "total": _check_out(report.total) if report.total else None,
-        "confidence": CONFIDENCE,
-        "upper_error_rate": report.upper_rate,
-        "one_in": report.one_in,
-        "boxes_without_scans": report.boxes_without_scans,
-    }
+    return report.as_record(rnd.pk)

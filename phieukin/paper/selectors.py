@@ -16,7 +16,7 @@ from phieukin.accounts.scoping import scope_to_units
 from phieukin.ballots.models import BallotSource, Seal
 from phieukin.ballots.selectors import ballots_of
 from phieukin.core.collation import sort_key
-from phieukin.paper.checkstats import upper_error_rate
+from phieukin.paper.checkstats import CONFIDENCE, upper_error_rate
 from phieukin.paper.labels import doubt_label, problem_label
 from phieukin.paper.models import (
     SPOT_CHECK,
@@ -491,6 +491,16 @@ class ReaderCheckRow:
     reviewed_items: int = 0
     corrected: int = 0
 
+    def as_record(self) -> dict[str, Any]:
+        """Return the row as JSON (the API's and the command's form)."""
+        return {
+            "ward": self.box.conference.unit.name if self.box else None,
+            "box": self.box.pk if self.box else None,
+            "sealed": self.sealed,
+            "scanned": self.scanned,
+            **{name: getattr(self, name) for name in SCAN_CHECK_FIGURES},
+        }
+
 
 @dataclass(frozen=True)
 class ReaderCheckReport:
@@ -512,6 +522,18 @@ class ReaderCheckReport:
         if not self.upper_rate:
             return None
         return max(1, math.floor(1 / self.upper_rate))
+
+    def as_record(self, round_id: int) -> dict[str, Any]:
+        """Return the report as JSON (the API's and the command's form)."""
+        return {
+            "round": round_id,
+            "wards": [row.as_record() for row in self.rows],
+            "total": self.total.as_record() if self.total else None,
+            "confidence": CONFIDENCE,
+            "upper_error_rate": self.upper_rate,
+            "one_in": self.one_in,
+            "boxes_without_scans": self.boxes_without_scans,
+        }
 
 
 def _check_row(box: BallotBox) -> ReaderCheckRow:

@@ -8,8 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from phieukin.core.templatetags.phieukin_tags import thousands as number
-from phieukin.paper.checkstats import CONFIDENCE
-from phieukin.paper.selectors import SCAN_CHECK_FIGURES, ReaderCheckRow, reader_check_report
+from phieukin.paper.selectors import SCAN_CHECK_FIGURES, reader_check_report
 from phieukin.rounds.models import Round
 
 COLUMNS = (
@@ -23,16 +22,6 @@ COLUMNS = (
     ("Câu xác nhận khi xem lại", 25),
     ("Đã sửa", 7),
 )
-
-
-def _record(row: ReaderCheckRow) -> dict[str, Any]:
-    return {
-        "ward": row.box.conference.unit.name if row.box else None,
-        "box": row.box.pk if row.box else None,
-        "sealed": row.sealed,
-        "scanned": row.scanned,
-        **{name: getattr(row, name) for name in SCAN_CHECK_FIGURES},
-    }
 
 
 class Command(BaseCommand):
@@ -51,15 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không có đợt lấy ý kiến số {options['round']}.")
         report = reader_check_report(None, rnd)
         if options["json"]:
-            out = {
-                "round": rnd.pk,
-                "wards": [_record(row) for row in report.rows],
-                "total": _record(report.total) if report.total else None,
-                "confidence": CONFIDENCE,
-                "upper_error_rate": report.upper_rate,
-                "one_in": report.one_in,
-                "boxes_without_scans": report.boxes_without_scans,
-            }
+            out = report.as_record(rnd.pk)
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"Kiểm tra máy đọc phiếu quét — {rnd.title}")
