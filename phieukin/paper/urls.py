@@ -8,6 +8,11 @@ app_name = "paper"
 urlpatterns = [
     path("boxes/<int:box_id>/", views.box_paper, name="box"),
     path("rounds/<int:round_id>/reader-checks/", views.round_checks, name="round_checks"),
+    path(
+        "rounds/<int:round_id>/reader-checks.xlsx",
+        views.round_checks_xlsx,
+        name="round_checks_xlsx",
+    ),
     path("boxes/<int:box_id>/counts/", views.paper_counts, name="counts"),
     path("boxes/<int:box_id>/double-entry/", views.double_entry, name="double_entry"),
     path("boxes/<int:box_id>/spot-check/", views.spot_check, name="spot_check"),

@@ -29,7 +29,7 @@ from phieukin.ballots.services import record_paper_counts
 from phieukin.core.confirm import confirmed
 from phieukin.core.errors import DomainError
 from phieukin.core.uploads import UploadRefused, upload_limit
-from phieukin.paper import selectors, services
+from phieukin.paper import exports, selectors, services
 from phieukin.paper.forms import (
     DoubleEntryForm,
     EntryForm,
@@ -89,6 +89,19 @@ def round_checks(request: HttpRequest, round_id: int) -> HttpResponse:
     except AccessDenied as exc:
         raise PermissionDenied from exc
     return render(request, "paper/round_checks.html", {"round": rnd, "report": report})
+
+
+@login_required
+def round_checks_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Download the round's reader checks (the wards the user reads) as a spreadsheet."""
+    rnd = get_object_or_404(visible_rounds(request.user), pk=round_id)
+    try:
+        report = selectors.reader_check_report(request.user, rnd)
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
+    response = HttpResponse(exports.reader_checks_xlsx(report, rnd.title), exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="kiem-tra-may-doc-dot-{rnd.pk}.xlsx"'
+    return response
 
 
 def _box_context(

@@ -52,13 +52,17 @@ ROWS = [
     # The scan reader's checks across a round: whoever reads paper figures in one of its
     # wards (the outsider in the second), each over their own wards; the leader sees the
     # round and is refused, the others do not find it.
-    *rows(
-        "paper:round_checks",
-        BACK_OFFICE | {"outsider"},
-        target="round",
-        refused=404,
-        refused_as={"leader": 403},
-    ),
+    *[
+        row
+        for route in ("paper:round_checks", "paper:round_checks_xlsx")
+        for row in rows(
+            route,
+            BACK_OFFICE | {"outsider"},
+            target="round",
+            refused=404,
+            refused_as={"leader": 403},
+        )
+    ],
     *_page("paper:entry"),
     *_page("paper:undo"),
     *_page("paper:resolutions"),

@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from phieukin.accounts.models import User
 from phieukin.api.auth import create_api_token
@@ -229,3 +230,30 @@ def test_a_box_sealed_before_seals_recorded_the_checks_shows_its_live_figures(
     report = reader_check_report(None, open_box_.conference.round)
     row = next(r for r in report.rows if r.box == open_box_)
     assert row.sealed and (row.spot_copies, row.spot_differences) == (1, 2)
+
+
+def test_the_spreadsheet_holds_the_page_s_rows_the_sum_and_the_conclusion(
+    as_persona: Any, checked: dict[str, Any], open_box_: BallotBox, wards: list[Unit]
+) -> None:
+    round_id = open_box_.conference.round_id
+    page = as_persona("district_organiser").get(reverse("paper:round_checks", args=[round_id]))
+    url = reverse("paper:round_checks_xlsx", args=[round_id])
+    assert url in page.content.decode()
+    response = as_persona("district_organiser").get(url)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert f"kiem-tra-may-doc-dot-{round_id}.xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0][0].startswith("Kiểm tra máy đọc phiếu quét — ")
+    assert f"không quá 1 trong {_vn(checked['one_in'])} câu" in values[1][0]
+    assert values[2][0] == "Phường, xã" and values[2][5] == "Câu phiếu giấy khác kết quả máy đọc"
+    by_ward = {row[0]: row for row in values[3:]}
+    assert by_ward[wards[0].name][1:] == ["đã niêm phong", 1, 1, checked["items"] - 60, 2, 1, 0, 0]
+    assert by_ward[wards[1].name][1:] == ["chưa niêm phong", 0, 3, 60, 0, 0, 40, 1]
+    assert by_ward["Tổng cộng"][2:] == [1, 4, checked["items"], 2, 1, 40, 1]
+    # Each reader's file holds only the wards they read.
+    narrow = load_workbook(io.BytesIO(as_persona("counter").get(url).content)).active
+    assert narrow is not None
+    names = [row[0] for row in narrow.iter_rows(min_row=4, values_only=True)]
+    assert names == [wards[0].name, "Tổng cộng"]

@@ -7,21 +7,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from phieukin.core.templatetags.phieukin_tags import thousands as number
-from phieukin.paper.selectors import SCAN_CHECK_FIGURES, reader_check_report
+from phieukin.core.templatetags.phieukin_tags import thousands
+from phieukin.paper.exports import COLUMNS, TITLE, TOTAL, conclusion, figures, state_of
+from phieukin.paper.selectors import reader_check_report
 from phieukin.rounds.models import Round
 
-COLUMNS = (
-    ("Phường, xã", 28),
-    ("Hòm phiếu", 14),
-    ("Phiếu quét", 10),
-    ("Kiểm tra", 9),
-    ("Câu đối chiếu", 14),
-    ("Câu khác", 9),
-    ("Tờ có câu khác", 15),
-    ("Câu xác nhận khi xem lại", 25),
-    ("Đã sửa", 7),
-)
+WIDTHS = (28, 16, 10, 12, 12, 12, 12, 14, 8)
 
 
 class Command(BaseCommand):
@@ -43,38 +34,16 @@ class Command(BaseCommand):
             out = report.as_record(rnd.pk)
             self.stdout.write(json.dumps(out, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"Kiểm tra máy đọc phiếu quét — {rnd.title}")
-        if not report.rows or report.total is None:
-            self.stdout.write("Chưa có phiếu nào được quét trong đợt này.")
-            return
-        self.stdout.write("  ".join(title.ljust(width) for title, width in COLUMNS))
-        for row in [*report.rows, report.total]:
-            ward = row.box.conference.unit.name if row.box else "Tổng cộng"
-            state = (
-                "" if row.box is None else ("đã niêm phong" if row.sealed else "chưa niêm phong")
-            )
-            cells = [ward, state] + [
-                number(getattr(row, name)) for name in ("scanned", *SCAN_CHECK_FIGURES)
-            ]
-            self.stdout.write(
-                "  ".join(
-                    cell.ljust(width) for cell, (_t, width) in zip(cells, COLUMNS, strict=True)
-                )
-            )
-        total = report.total
-        if report.one_in:
-            self.stdout.write(
-                f"Phiếu giấy khác máy đọc ở {number(total.spot_differences)} trong "
-                f"{number(total.spot_items)} câu đã kiểm tra. Với độ tin cậy 95 %, máy đọc sai "
-                f"không quá 1 trong {number(report.one_in)} câu trên phiếu máy đọc không có "
-                "nghi vấn."
-            )
-        else:
-            self.stdout.write(
-                "Chưa có tờ phiếu quét nào được đối chiếu với phiếu giấy: chưa biết tỷ lệ "
-                "sai của máy đọc."
-            )
+        self.stdout.write(f"{TITLE} — {rnd.title}")
+        if report.total is not None:
+            self.stdout.write("  ".join(t.ljust(w) for t, w in zip(COLUMNS, WIDTHS, strict=True)))
+            for row in [*report.rows, report.total]:
+                ward = row.box.conference.unit.name if row.box else TOTAL
+                cells = [ward, state_of(row), *(thousands(n) for n in figures(row))]
+                self.stdout.write("  ".join(c.ljust(w) for c, w in zip(cells, WIDTHS, strict=True)))
+        self.stdout.write(conclusion(report))
         if report.boxes_without_scans:
             self.stdout.write(
-                f"{number(report.boxes_without_scans)} hòm phiếu khác của đợt không có phiếu quét."
+                f"{thousands(report.boxes_without_scans)} hòm phiếu khác của đợt không có "
+                "phiếu quét."
             )
