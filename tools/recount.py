@@ -17,17 +17,18 @@ Usage::
 
 The script re-derives, without importing phieukin: each box's ballots Merkle root from
 the CSV (the leaf of a row from its fields, checked against its ``leaf`` column; the
-``leaf`` column alone for a withheld row), the bulletin digest, the bulletin's counts,
-and every figure of the tally that the CSV allows (counts, percentages, means, shares,
-section and overall figures, flags), and checks that no shown cell is about fewer than
-k people. People, as the tally engine counts them: a leader's or a group's cell is its
-ballot count; a ward cell's, the largest valid ballot count of one leader in it (one
-respondent fills at most one sheet per leader); the district's, the sum of its wards'.
-Figures of a withheld leader must be suppressed in the tally. A figure the export
-cannot recompute (a group whose rows carry no group; a ward or the district when rows
-are withheld) is listed as "not verifiable from the public export", not as a
-difference. It prints every difference and exits with status 1 when there is one (2 for
-unreadable input), 0 when everything matches.
+``leaf`` column alone for a withheld row), the bulletin digest, the bulletin's counts
+(the scan reader's check figures included: a part never exceeds its whole, and no more
+sheets are checked than were scanned), and every figure of the tally that the CSV allows
+(counts, percentages, means, shares, section and overall figures, flags), and checks
+that no shown cell is about fewer than k people. People, as the tally engine counts
+them: a leader's or a group's cell is its ballot count; a ward cell's, the largest valid
+ballot count of one leader in it (one respondent fills at most one sheet per leader);
+the district's, the sum of its wards'. Figures of a withheld leader must be suppressed
+in the tally. A figure the export cannot recompute (a group whose rows carry no group; a
+ward or the district when rows are withheld) is listed as "not verifiable from the
+public export", not as a difference. It prints every difference and exits with status 1
+when there is one (2 for unreadable input), 0 when everything matches.
 
 Digest definition v3 (kept in step with phieukin/ballots/digest.py, re-implemented here):
 line = UTF-8 of json.dumps([box_id, subject_id, 1|0, answers, private],
@@ -226,6 +227,7 @@ def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
         problems.append(
             f"{where}: receipts = {counts['receipts']} trong bản tin, đếm lại được {len(receipts)}"
         )
+    problems += _scan_check_problems(where, counts)
     per_subject: dict[str, int] = {}
     for r in shown:
         per_subject[str(r.subject)] = per_subject.get(str(r.subject), 0) + 1
@@ -245,6 +247,33 @@ def check_bulletin(rows: Sequence[Row], bulletin: dict[str, Any]) -> list[str]:
         problems.append(
             f"{where}: {hidden} dòng bị giữ lại, nhưng bản tin ghi {unreleased} phiếu "
             "của những người được góp ý không được công bố"
+        )
+    return problems
+
+
+# The scan reader's random check: each figure is a part of the one after it.
+SCAN_CHECK_PARTS = (
+    ("spot_copies_differing", "spot_copies"),
+    ("spot_copies_differing", "spot_differences"),
+    ("spot_differences", "spot_items"),
+    ("corrected", "reviewed_items"),
+)
+
+
+def _scan_check_problems(where: str, counts: dict[str, Any]) -> list[str]:
+    """Return what does not hold together in the bulletin's scan-reader check figures."""
+    checks = counts.get("scan_checks") or {}
+    problems = [
+        f"{where}: kiểm tra máy đọc: {part} = {checks.get(part, 0)} lớn hơn "
+        f"{whole} = {checks.get(whole, 0)}"
+        for part, whole in SCAN_CHECK_PARTS
+        if int(checks.get(part, 0)) > int(checks.get(whole, 0))
+    ]
+    scanned = counts.get("ballots_scanned")
+    if scanned is not None and int(checks.get("spot_copies", 0)) > int(scanned):
+        problems.append(
+            f"{where}: kiểm tra máy đọc: {checks['spot_copies']} phiếu được kiểm tra, "
+            f"nhưng bản tin chỉ ghi {scanned} phiếu quét"
         )
     return problems
 

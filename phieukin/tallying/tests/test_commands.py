@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from phieukin.ballots import digest
 from phieukin.ballots import selectors as ballot_selectors
 from phieukin.ballots.models import Ballot
 from phieukin.ballots.services import seal_box
@@ -387,3 +388,39 @@ def test_the_standalone_script_counts_people_not_sheets_against_k(
     result = _script(args)
     assert result.returncode == 1
     assert f"{ward['key']}: công bố số liệu về {most} người, dưới ngưỡng" in result.stdout
+
+
+def _rewrite_bulletin(folder: Path, counts: dict[str, Any]) -> None:
+    """Give the bulletin new counts and the digest the product would have sealed them with."""
+    bulletin = json.loads((folder / "bulletin.json").read_text("utf-8"))
+    bulletin["counts"].update(counts)
+    bulletin["digest"] = digest.bulletin_digest(
+        bulletin["ballots_root"], bulletin["receipts_root"], bulletin["counts"]
+    )
+    (folder / "bulletin.json").write_text(json.dumps(bulletin, ensure_ascii=False), "utf-8")
+
+
+def test_the_standalone_script_checks_that_the_scan_reader_figures_hold_together(
+    sealed_round: Round, tmp_path: Path
+) -> None:
+    args = _write_artefacts(first_box(sealed_round), tmp_path)
+    figures = {
+        "spot_copies": 2,
+        "spot_items": 42,
+        "spot_differences": 1,
+        "spot_copies_differing": 1,
+        "reviewed_items": 30,
+        "corrected": 2,
+    }
+    _rewrite_bulletin(tmp_path, {"ballots_scanned": 5, "scan_checks": figures})
+    result = _script(args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # More sheets differing than differences, more corrections than items confirmed, and
+    # more sheets checked than scanned: each is named, although the digest matches.
+    wrong = figures | {"spot_copies_differing": 2, "corrected": 31, "spot_copies": 6}
+    _rewrite_bulletin(tmp_path, {"ballots_scanned": 5, "scan_checks": wrong})
+    result = _script(args)
+    assert result.returncode == 1
+    assert "spot_copies_differing = 2 lớn hơn spot_differences = 1" in result.stdout
+    assert "corrected = 31 lớn hơn reviewed_items = 30" in result.stdout
+    assert "6 phiếu được kiểm tra, nhưng bản tin chỉ ghi 5 phiếu quét" in result.stdout
