@@ -342,10 +342,11 @@ def _note(body: str) -> MinutesBlock:
 def _scan_check_blocks(counts: dict[str, Any], *, number: int) -> list[MinutesBlock]:
     """Return the section on how the scan reader was checked against the paper.
 
-    Only for a box with scanned sheets; the figures come from the seal's counts (counts
-    only, never which sheet, item or option).
+    Only for a box with scanned sheets whose seal recorded the checks (a seal made before
+    seals recorded them has no such section); the figures come from the seal's counts
+    (counts only, never which sheet, item or option).
     """
-    if not counts.get("ballots_scanned"):
+    if not counts.get("ballots_scanned") or "scan_checks" not in counts:
         return []
     figures = counts.get("scan_checks") or {}
 

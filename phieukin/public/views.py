@@ -279,4 +279,6 @@ def bulletin(request: HttpRequest, box_id: int) -> HttpResponse:
         return render(
             request, "public/bulletin.html", {"box": box, "error": exc.message}, status=409
         )
-    return render(request, "public/bulletin.html", {"box": box, "data": data})
+    # A seal made before seals recorded the scan reader's checks has none to show.
+    checks = data["counts"].get("scan_checks") if data["counts"].get("ballots_scanned") else None
+    return render(request, "public/bulletin.html", {"box": box, "data": data, "checks": checks})

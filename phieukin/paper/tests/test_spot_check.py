@@ -378,3 +378,19 @@ def test_the_minutes_say_when_no_scanned_sheet_was_checked(
     assert "Không có tờ phiếu quét nào được chọn ngẫu nhiên" in text
     assert "cũng có thể bị đọc sai" not in text
     assert verify_box(box=open_box_).ok
+
+
+def test_a_seal_made_before_seals_recorded_the_checks_claims_none(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    set_spot_check(actor=None, box=open_box_, percent=0)
+    _clear_copy(as_counter, open_box_, layout, pages)
+    seal = _sealed(open_box_)
+    older = {key: value for key, value in seal.counts.items() if key != "scan_checks"}
+    Seal.objects.filter(pk=seal.pk).update(counts=older)
+    seal.refresh_from_db()
+    text = " ".join(" ".join(pdf_pages(documents.counting_minutes_pdf(seal))).split())
+    assert "Kiểm tra máy đọc phiếu quét" not in text
+    assert "3. Đối chiếu số liệu (tính theo người)" in text
+    page = Client().get(f"/bulletin/{open_box_.pk}/").content.decode()
+    assert "kiểm tra ngẫu nhiên với phiếu giấy" not in page
