@@ -1747,3 +1747,23 @@ def test_a_line_just_under_every_limit_at_once_goes_to_a_person() -> None:
     quieter = 0.0058 * 1.9 / (0.0100 / 0.0065)
     assert not _stroke_outlier(strokes, [*noises[:3], quieter, 0.0065], 4)
     assert _stroke_outlier(strokes, [*noises[:3], quieter * 1.1, 0.0065], 4)
+
+
+def test_a_blank_box_under_a_shadows_edge_lit_on_one_side_is_not_a_circle() -> None:
+    # Page 835 of a targeted sample (seed 27: very light ticks and blanks over seven page
+    # styles), a 150 dpi photo with a hand's shadow whose edge runs down the left side of
+    # nd12's fourth box. The box's paper was measured in the shade, so the shade's darker
+    # part made six eighths of the band hold trace (ring peak 0.127) and the blank box was
+    # counted as a vote for option 4. Its lit eighth lies 0.145 under that paper: the
+    # eighths of the band differ by 0.205, but an eighth lighter than paper was counted as
+    # paper (a circle's halo), and the others differ by 0.0599, just under 0.06.
+    corpus = mix_corpus("sample")
+    rng = np.random.default_rng([27, 835])
+    dpi = float(rng.choice([150.0, 200.0, 300.0]))
+    index = int(rng.integers(0, len(corpus.payloads())))
+    page = corpus.page(index, rng, dpi=dpi, profile="shadow", styles=("very_light", "blank"))
+    item = next(r for r in read_page(page.image, _layout_for(corpus)).items if r.item_key == "nd12")
+    truth = page.truth["nd12"]
+    assert dpi == 150 and truth.style == "blank"
+    assert item.status == "ambiguous" and item.reason == "uneven_light", item
+    assert truth.judge(item.status, item.option_index) != "wrong"
