@@ -254,10 +254,11 @@ UNEVEN_SECTORS = 0.06  # ... or eighths of the band around it this different
 # rings the band and the lit eighths lie far under that paper (0.145 on a blank box
 # counted as a vote, seed 27 of a targeted sample). The halo a circle drawn close round
 # its box leaves lies at most 0.028 under it where the band is that uneven (143 of 2,773
-# circles, seed 28). On such a band (UNEVEN_NOISE), an eighth this much lighter than
-# paper counts as lit, not as paper. On 1,200 pages of circles and blanks (seed 28) it
-# sends 6 of 5,836 circles more to a person, all under a hand's shadow, and no blank; on
-# 4,000 pages of the product mix (seed 4891) it changes no reading.
+# circles, seed 28). On such a band (noise over UNEVEN_NOISE, or its median over the
+# trace level), an eighth this much lighter than paper counts as lit, not as paper. On
+# 1,200 pages of circles and blanks (seed 28) it sends 6 of 5,836 circles more to a
+# person, all under a hand's shadow, and no blank; on 4,000 pages of the product mix
+# (seed 4891) it changes no reading.
 UNEVEN_LIT = 0.06
 # Creases of a folded sheet: a straight line a few per cent darker than paper from one
 # edge of the page to the other (a crease's shadow, 5–15 % on the scans we have seen).
@@ -360,7 +361,7 @@ STROKE_SNR_MARGIN = 0.003
 # with the margin) goes to a person. A full-size run (seed 4890) stored as "no answer" a
 # very light tick on a 200 dpi phone photo that shows in its crop (0.014 of depth left):
 # its line stood 1.72, 1.52 and 2.45 against the three limits 1.8, 1.8 and 2.5. On the
-# rows read empty of two samples of very light ticks and blanks over eight page styles
+# rows read empty of two samples of very light ticks and blanks over seven page styles
 # (seeds 22 and 24, 3,500 pages) it sends 1 of 15,340 blank rows to a person; out of
 # sample (seed 27, 1,500 pages of very light ticks and blanks) it caught 1 of the 11
 # ticks read as "no answer" and sent no blank item more, and on 4,000 pages of the
