@@ -80,25 +80,26 @@ def box_paper(request: HttpRequest, box_id: int) -> HttpResponse:
     return render(request, "paper/box.html", _box_context(request, box, counts_form))
 
 
+def _round_checks(request: HttpRequest, round_id: int) -> tuple[Any, selectors.ReaderCheckReport]:
+    """Return a round the user sees (else 404) and its reader checks (403 unless theirs)."""
+    rnd = get_object_or_404(visible_rounds(request.user), pk=round_id)
+    try:
+        return rnd, selectors.reader_check_report(request.user, rnd)
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
+
+
 @login_required
 def round_checks(request: HttpRequest, round_id: int) -> HttpResponse:
     """Show how the scan reader fared against the paper in the round's wards the user reads."""
-    rnd = get_object_or_404(visible_rounds(request.user), pk=round_id)
-    try:
-        report = selectors.reader_check_report(request.user, rnd)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
+    rnd, report = _round_checks(request, round_id)
     return render(request, "paper/round_checks.html", {"round": rnd, "report": report})
 
 
 @login_required
 def round_checks_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
     """Download the round's reader checks (the wards the user reads) as a spreadsheet."""
-    rnd = get_object_or_404(visible_rounds(request.user), pk=round_id)
-    try:
-        report = selectors.reader_check_report(request.user, rnd)
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
+    rnd, report = _round_checks(request, round_id)
     response = HttpResponse(exports.reader_checks_xlsx(report, rnd.title), exports.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="kiem-tra-may-doc-dot-{rnd.pk}.xlsx"'
     return response
