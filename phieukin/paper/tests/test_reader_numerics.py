@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from phieukin.paper.omr import reader
 from phieukin.paper.omr.reader import _blend, _median, _percentile
 
 depths = st.floats(-0.5, 1.5, width=32, allow_nan=False, allow_infinity=False)
@@ -54,3 +56,31 @@ def test_the_levelling_of_a_folded_page_has_no_step_between_its_strips() -> None
         assert abs(field[0, middle] - bases[k, 0]) < 1e-3
         assert abs(field[5, middle] - bases[k, 5] * dips[k, 5]) < 1e-3
     assert float(np.abs(np.diff(field[0])).max()) < 0.06 / 150
+
+
+def _profile(far: float, near: float) -> np.ndarray:
+    """Four sides' profiles across a printed line: paper ``far`` from it, ``near`` beside it."""
+    h = reader.HALO_PX
+    one = np.full(2 * h + 1, far, dtype=np.float32)
+    one[h - 3 : h + 4] = [0.2, 0.45, 0.55, 0.6, 0.55, 0.45, 0.2]  # the line, blurred
+    one[2 : h - 3] = near
+    one[h + 4 : -2] = near
+    return np.stack([one] * 4)
+
+
+def test_a_sharpening_halo_is_told_from_blur_and_from_grey_paper() -> None:
+    def sharpened(profiles: np.ndarray) -> bool:
+        return reader._sharpened(
+            [reader.RawBox(np.zeros((1, 1)), 0, 0, 0, np.zeros((1, 1)), 1.0, profiles)]
+        )
+
+    # Paper beside the line lighter than paper beyond it, beyond which reads grey: the
+    # patch's paper level was the halo's.
+    assert reader._halo_signature(_profile(0.1, 0.06)) == pytest.approx((0.04, 0.1))
+    assert sharpened(_profile(0.1, 0.06))
+    # A blurred line fades into paper: no halo.
+    assert not sharpened(_profile(0.0, 0.01))
+    # Grey paper all round (a shadow) without a lighter ring: not a halo.
+    assert not sharpened(_profile(0.1, 0.1))
+    # A faint ring only (JPEG ringing on a clean scan): under SHARP_DIP.
+    assert not sharpened(_profile(0.04, 0.035))
