@@ -36,6 +36,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter
 
 from phieukin.paper.layout import BallotLayout, Rect, build_layout
+from phieukin.paper.omr.types import parse_sheet_id
 from phieukin.paper.printing import BoxSheetSpec, SubjectSheet, render_ballots_pdf
 from phieukin.questionnaires.yamlio import QuestionnaireSpec, parse_questionnaire
 
@@ -186,7 +187,7 @@ class Deck:
 
     def page_number(self, index: int) -> int:
         """Return the page number within its copy of PDF page ``index``."""
-        return int(self.payloads()[index].split("|p=")[1].split("/")[0])
+        return parse_sheet_id(self.payloads()[index]).page
 
     def page(self, seed: int, number: int, *, keep: bool = False) -> Page:
         """Return page ``number`` of the deck of ``seed``: printed, marked and captured."""

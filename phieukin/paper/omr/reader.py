@@ -1063,22 +1063,23 @@ def _halo(raw: RawBox, cap: np.ndarray) -> np.ndarray:
     profiles[:, h - 1 : h + 2] = 0.0  # the line itself is neither interior nor ring
     height, width = raw.depth.shape
     index = _halo_index(height, width, raw.pad, raw.bw, raw.bh)
-    halo = _spread_sides(profiles, index, np.max)
+    halo = _spread_sides(profiles, index, np.maximum)
     if raw.sharpened:
         # The light side of a sharpening halo, lighter than paper: never ink, taken out
         # as it is (the lightest side at each pixel).
         light = np.minimum(raw.profiles, 0.0)
         light[:, h - 1 : h + 2] = 0.0
-        halo = halo + _spread_sides(light, index, np.min)
+        halo = halo + _spread_sides(light, index, np.minimum)
     return halo
 
 
 def _spread_sides(
     profiles: np.ndarray,
     index: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-    pick: Callable[..., np.ndarray],
+    combine: np.ufunc,
 ) -> np.ndarray:
-    """Lay the four sides' profiles over the patch: ``pick`` of the sides at each pixel.
+    """Lay the four sides' profiles over the patch, ``combine``-d at each pixel
+    (``np.maximum``: the strongest dark side; ``np.minimum``: the lightest light side).
 
     A side's halo runs along its length, a little past its ends (the corners): of left
     and right along their rows, of top and bottom along their columns (0.0 outside a
@@ -1088,9 +1089,8 @@ def _spread_sides(
     table = np.zeros((4, 2 * HALO_PX + 2), dtype=np.float32)
     table[:, :-1] = profiles
     flat = table.ravel()
-    sides_x = pick(flat[across_x], axis=0)
-    sides_y = pick(flat[across_y], axis=0)
-    combine = np.maximum if pick is np.max else np.minimum
+    sides_x = combine.reduce(flat[across_x], axis=0)
+    sides_y = combine.reduce(flat[across_y], axis=0)
     spread: np.ndarray = combine(sides_x[None, :] * span_y, sides_y[:, None] * span_x)
     return spread
 
