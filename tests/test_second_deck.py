@@ -88,3 +88,15 @@ def test_a_light_slash_on_a_sharpened_phone_photo_goes_to_a_person(deck: Deck) -
     # The rest of the page is read as drawn or sent to a person, never wrongly.
     for key, item in items.items():
         assert page.truth[key].judge(item.status, item.option_index) != "wrong", key
+
+
+def test_a_light_pencil_cross_on_a_dim_phone_photo_goes_to_a_person(deck: Deck) -> None:
+    # Seed 3201, page 13: a phone photo in a dim room (230 dpi), a light pencil cross from
+    # corner to corner in the last box of nd05. The photo's blotchy grain made lines as
+    # strong as the cross over 2.2 mm (0.043 against 0.052), and it read "no answer";
+    # over the box's diagonal the cross stands 2.35 times every other box's line.
+    page, items = _reading(deck, 3201, 13)
+    assert page.capture == "phone_dim" and page.truth["nd05"].style == "light_pencil"
+    assert items["nd05"].status == "ambiguous"
+    for key, item in items.items():
+        assert page.truth[key].judge(item.status, item.option_index) != "wrong", key
