@@ -50,6 +50,8 @@ DETECT_LONG_SIDE = 1000  # markers are looked for on a reduced copy first
 CORNER_SHARE = 0.3  # ... and first in its corners: markers sit within 7–19 mm of the edges
 MIN_PX_PER_MM = 5.3  # ~135 dpi: asked for 150 dpi, a little lost to skew and margins
 BILEVEL_LOW, BILEVEL_HIGH = 24, 232
+MARKER_INK = 0.7  # a last look for markers: darker than this share of paper is ink ...
+MARKER_PAD_PX = 16  # ... with this much paper added round the (reduced) image
 BILEVEL_SHARE = 0.004  # fewer grey pixels than this: a 1-bit image
 MIN_CONTRAST = 0.45  # (paper - marker black) / paper
 
@@ -576,7 +578,30 @@ def _find_markers(gray: np.ndarray) -> dict[int, np.ndarray]:
             best = found
         if len(best) == 4:
             break
+    if len(best) < 4:
+        found = _markers_in_ink(small, factor)
+        if len(found) > len(best):
+            best = found
     return best
+
+
+def _markers_in_ink(image: np.ndarray, factor: float) -> dict[int, np.ndarray]:
+    """Look for the markers once more on a copy where ink is black and paper white.
+
+    A marker the detector missed where a person sees it plainly: one whose printed
+    square is half grey (a low-toner band across it), whose cells the detector's own
+    split between dark and light then reads wrongly; or one at the very edge of the
+    image (a scan cut close to the page), where the quiet zone round it is lost. Every
+    pixel darker than MARKER_INK of the paper is made black, the rest white, and a
+    margin of paper (MARKER_PAD_PX) is added round the image.
+    """
+    paper = float(np.percentile(image[::4, ::4], 90))
+    ink = np.where(image < MARKER_INK * paper, 0, 255).astype(np.uint8)
+    pad = MARKER_PAD_PX
+    padded = cv2.copyMakeBorder(ink, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    found: dict[int, np.ndarray] = {}
+    _collect(found, padded, factor, 0.03, -pad, -pad)
+    return found
 
 
 def _collect(
