@@ -78,28 +78,33 @@ def _reading(deck: Deck, seed: int, number: int) -> tuple[Page, dict[str, ItemRe
     return page, {item.item_key: item for item in result.reading.items}
 
 
-def test_a_light_slash_on_a_sharpened_phone_photo_goes_to_a_person(deck: Deck) -> None:
-    # Seed 3201, page 504: a phone photo whose sharpening rings every printed line with
-    # paper lighter than paper. Measured against that halo, the boxes looked noisy (0,09)
-    # and the light pencil slash in the first box of nd18 read "empty".
-    page, items = _reading(deck, 3201, 504)
-    assert page.capture == "phone" and page.truth["nd18"].style == "light_pencil"
-    assert items["nd18"].status == "ambiguous"
-    # The rest of the page is read as drawn or sent to a person, never wrongly.
+def _none_wrong(page: Page, items: dict[str, ItemReading]) -> None:
+    """Assert every item of a page is read as drawn or sent to a person, never wrongly."""
     for key, item in items.items():
         assert page.truth[key].judge(item.status, item.option_index) != "wrong", key
 
 
-def test_a_light_pencil_cross_on_a_dim_phone_photo_goes_to_a_person(deck: Deck) -> None:
-    # Seed 3201, page 13: a phone photo in a dim room (230 dpi), a light pencil cross from
-    # corner to corner in the last box of nd05. The photo's blotchy grain made lines as
-    # strong as the cross over 2.2 mm (0.043 against 0.052), and it read "no answer";
-    # over the box's diagonal the cross stands 2.35 times every other box's line.
-    page, items = _reading(deck, 3201, 13)
-    assert page.capture == "phone_dim" and page.truth["nd05"].style == "light_pencil"
-    assert items["nd05"].status == "ambiguous"
-    for key, item in items.items():
-        assert page.truth[key].judge(item.status, item.option_index) != "wrong", key
+@pytest.mark.parametrize(
+    ("number", "capture", "key"),
+    [
+        # A phone photo whose sharpening rings every printed line with paper lighter than
+        # paper. Measured against that halo, the boxes looked noisy (0,09) and the light
+        # pencil slash in the first box of nd18 read "empty".
+        (504, "phone", "nd18"),
+        # A phone photo in a dim room (230 dpi), a light pencil cross from corner to
+        # corner in the last box of nd05. The photo's blotchy grain made lines as strong
+        # as the cross over 2.2 mm (0.043 against 0.052), and it read "no answer"; over
+        # the box's diagonal the cross stands 2.35 times every other box's line.
+        (13, "phone_dim", "nd05"),
+    ],
+)
+def test_a_light_pencil_mark_on_a_phone_photo_goes_to_a_person(
+    deck: Deck, number: int, capture: str, key: str
+) -> None:
+    page, items = _reading(deck, 3201, number)
+    assert page.capture == capture and page.truth[key].style == "light_pencil"
+    assert items[key].status == "ambiguous"
+    _none_wrong(page, items)
 
 
 @pytest.mark.parametrize(
@@ -116,5 +121,4 @@ def test_a_page_whose_markers_a_person_sees_plainly_is_read(
     # three were refused as "no markers found"; a person sees four plain markers.
     page, items = _reading(deck, seed, number)
     assert any(note in n for n in page.notes), page.notes
-    for key, item in items.items():
-        assert page.truth[key].judge(item.status, item.option_index) != "wrong", key
+    _none_wrong(page, items)

@@ -1493,6 +1493,11 @@ def _interior(lines: list[tuple[str, float]], seed: int = 7) -> BoxMeasure:
             cv2.line(depth, (5, 19), (18, 6), value, 2)
         elif kind == "edge":  # the printed border's halo along the top of the interior
             depth[:2, :] += value
+    return _interior_measure(depth, 0.006)
+
+
+def _interior_measure(depth: np.ndarray, noise: float) -> BoxMeasure:
+    """Return the measure of a box whose interior (and band) holds *depth*."""
     inner = depth.ravel()
     return BoxMeasure(
         inner,
@@ -1503,9 +1508,9 @@ def _interior(lines: list[tuple[str, float]], seed: int = 7) -> BoxMeasure:
         0.0,
         float(np.median(inner)),
         0.0,
-        0.006,
+        noise,
         inner,
-        (25, 24),
+        (int(depth.shape[0]), int(depth.shape[1])),
     )
 
 
@@ -1529,20 +1534,7 @@ def _blotchy(seed: int, line: float = 0.0) -> BoxMeasure:
         stroke = np.zeros_like(depth)
         cv2.line(stroke, (1, 23), (23, 1), line, 2)
         depth += stroke
-    inner = depth.ravel()
-    return BoxMeasure(
-        inner,
-        inner,
-        np.zeros(inner.size, np.int64),
-        0.0,
-        0.0,
-        0.0,
-        float(np.median(inner)),
-        0.0,
-        0.02,
-        inner,
-        (25, 25),
-    )
+    return _interior_measure(depth, 0.02)
 
 
 def _long_strokes(boxes: list[BoxMeasure]) -> list[float]:
