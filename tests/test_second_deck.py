@@ -127,3 +127,20 @@ def test_a_page_whose_markers_a_person_sees_plainly_is_read(
     page, items = _reading(deck, seed, number)
     assert any(note in n for n in page.notes), page.notes
     _none_wrong(page, items)
+
+
+@pytest.mark.parametrize(
+    ("seed", "number", "keys"),
+    [(3409, 253, ("nd18", "nd19", "nd20")), (3409, 206, ("nd20", "nd21"))],
+)
+def test_toner_specks_beside_the_boxes_of_a_photocopy_leave_the_row_read(
+    deck: Deck, seed: int, number: int, keys: tuple[str, ...]
+) -> None:
+    # Photocopied ballots: a toner speck or two (9-16 px, 4-5 px across) in the band round
+    # an empty box of each row sent the row to a person as "ink beside the box" although
+    # the mark (a cross, a circle, a tick, or none) was plain.
+    page, items = _reading(deck, seed, number)
+    assert page.capture == "photocopy"
+    for key in keys:
+        assert page.truth[key].judge(items[key].status, items[key].option_index) == "right", key
+    _none_wrong(page, items)

@@ -506,6 +506,17 @@ TEXTURE = "texture"  # a box's internal state: a trace only smoothed or around i
 # box and the band alike, and the interior's peak came out up to 0.004 above the band's
 # (noise 0.005-0.011) on 13 of 420 copies of one seed, all sent to review for it.
 TEXTURE_SIGMAS = 1.0
+# A photocopier's toner leaves specks on the paper: a dot or two of 1-3 px beside a box
+# lifts its band over the trace level (``TRACE_PX``) with nothing inside the box, and the
+# box went to a person as "ink beside it". A stroke or a circle crossing the band is a
+# line, longer than a speck, and a stroke from outside reaches the band's outer edge. At
+# most SPECK_COUNT patches of trace, each at most SPECK_PX pixels and SPECK_ACROSS_PX
+# across, none touching the band's outer edge (or the row's edge where the band is cut),
+# with no smoothed trace inside the box: the paper's. The row's own tests still look at
+# the box afterwards (:func:`_against_the_row`).
+SPECK_COUNT = 2
+SPECK_PX = 20
+SPECK_ACROSS_PX = 6
 COMMENT_DEPTH = 0.2  # darker than show-through, creases and erasures
 COMMENT_INK = 0.001  # of the area: a few words
 
@@ -1711,6 +1722,35 @@ def _band_shade(m: BoxMeasure, cal: Calibration) -> bool:
     return int(np.count_nonzero(fine[m.ring_mask] > ring_level - cal.ring)) <= TRACE_PX
 
 
+def _specks_only(m: BoxMeasure, cal: Calibration) -> bool:
+    """Return whether the trace around a clean box is a few specks standing alone in its band.
+
+    See ``SPECK_COUNT``: toner specks of a photocopy, not a line. The interior must hold
+    no smoothed trace either.
+    """
+    if m.patch is None or m.ring_mask is None:
+        return False
+    if np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin) > SOFT_PX_COUNT:
+        return False
+    _inner_level, ring_level = _levels(m, cal)
+    hits = ((m.patch > ring_level) & m.ring_mask).astype(np.uint8)
+    count, labels, stats, _centres = cv2.connectedComponentsWithStats(hits, connectivity=8)
+    if not 1 <= count - 1 <= SPECK_COUNT:
+        return False
+    specks = stats[1:]
+    across = np.maximum(specks[:, cv2.CC_STAT_WIDTH], specks[:, cv2.CC_STAT_HEIGHT])
+    if np.any(specks[:, cv2.CC_STAT_AREA] > SPECK_PX) or np.any(across > SPECK_ACROSS_PX):
+        return False
+    rows = np.flatnonzero(m.ring_mask.any(axis=1))
+    traced = labels > 0
+    far = _outside_box(m.patch.shape, *m.frame)
+    return not (
+        np.any(traced & (far >= _px(RING_OUT_MM)))
+        or np.any(traced[rows[0]])
+        or np.any(traced[rows[-1]])
+    )
+
+
 def _ring_of_its_own(curves: list[tuple[float, float]], i: int) -> bool:
     """Return whether box *i* has a thin ring round it that stands out of its row's.
 
@@ -1740,7 +1780,7 @@ def _settle_texture(
             ]
             paper = m is not None and row_size >= 3 and _texture_explains(m, cal, quiet)
             if not paper and m is not None and reason == "mark_outside_box":
-                paper = _band_shade(m, cal)
+                paper = _band_shade(m, cal) or _specks_only(m, cal)
                 if paper and row_size >= 3:
                     curves = curves if curves is not None else _row_curves(measures)
                     paper = not _ring_of_its_own(curves, i)

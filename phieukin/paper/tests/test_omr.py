@@ -64,6 +64,7 @@ from phieukin.paper.omr.reader import (
     _round_eighths,
     _sectors,
     _smeared,
+    _specks_only,
     _stroke,
     _stroke_outlier,
     read_page,
@@ -1358,6 +1359,46 @@ def test_a_shade_round_a_clean_box_is_paper_and_a_stroke_into_its_band_is_not() 
     circle = np.zeros((side, side), np.float32)
     cv2.circle(circle, (side // 2, side // 2), 25, 0.12, 2, lineType=cv2.LINE_AA)
     assert not _band_shade(_banded(_paper_patch(box) + circle + facet, box), cal)
+
+
+def test_toner_specks_beside_a_clean_box_are_paper_and_a_line_into_its_band_is_not() -> None:
+    box = 32
+    side = box + 2 * (_px(RING_OUT_MM) + 2)
+    pad = _px(RING_OUT_MM) + 2
+    cal = Calibration(0.0, 0.0)
+
+    def speck(depth: np.ndarray, y: int, x: int, size: int = 3) -> None:
+        depth[y : y + size, x : x + size] += 0.3
+
+    # Two specks of a photocopier's toner in the band, one left of the box, one under it:
+    # trace beyond TRACE_PX round a clean box, and paper.
+    specks = _paper_patch(box)
+    speck(specks, side // 2, pad - 8)
+    speck(specks, pad + box + 4, side // 2, 4)
+    measured = _banded(specks, box)
+    assert np.count_nonzero(measured.ring > cal.ring_trace) > 8
+    assert _specks_only(measured, cal)
+    # A third speck: more than toner leaves round one box.
+    third = specks.copy()
+    speck(third, pad - 8, side // 2)
+    assert not _specks_only(_banded(third, box), cal)
+    # A blot 5 px wide (25 px), or a dash 8 px long: more than a speck.
+    blot = _paper_patch(box)
+    speck(blot, side // 2, pad - 10, 5)
+    assert not _specks_only(_banded(blot, box), cal)
+    dash = _paper_patch(box)
+    dash[side // 2 : side // 2 + 2, pad - 13 : pad - 5] += 0.3
+    assert not _specks_only(_banded(dash, box), cal)
+    # A pen stroke whose end reaches 5 px into the band from outside it: as small as a
+    # speck within the band, but it touches the band's outer edge.
+    tip = _paper_patch(box)
+    cv2.line(tip, (0, side // 2), (pad - 12, side // 2), 0.5, 2)
+    hits = _banded(tip, box).ring > cal.ring_trace
+    assert 8 < np.count_nonzero(hits) <= 20
+    assert not _specks_only(_banded(tip, box), cal)
+    # Specks with a smoothed trace inside the box (a faint stroke in it): not paper.
+    faint = dataclasses.replace(measured, soft=np.full(40, cal.soft + cal.soft_margin + 0.01))
+    assert not _specks_only(faint, cal)
 
 
 # Clear marks sent to review for a trace round another box of the row, which was the
