@@ -40,6 +40,7 @@ from phieukin.paper.omr.reader import (
     HALO_PX,
     LONG_STROKE_PX,
     RING_OUT_MM,
+    SPECK_PX,
     SOFT_PX,
     STROKE_MARGIN,
     STROKE_RATIO,
@@ -1285,11 +1286,12 @@ def test_a_broad_faint_tick_raises_its_box_above_its_own_band() -> None:
     assert not _raised_interior(marked, dark)
 
 
-def _banded(depth: np.ndarray, box: int) -> BoxMeasure:
+def _banded(depth: np.ndarray, box: int, top: int = 0) -> BoxMeasure:
     """Return the measures of a square box of ``box`` px in a patch of ``depth`` (halo
-    taken out), with the band round it as the reader cuts it."""
+    taken out), with the band round it as the reader cuts it (from row ``top``: where
+    the item's row begins)."""
     pad = _px(RING_OUT_MM) + 2
-    mask = _ring_mask(depth.shape, pad, box, box, 0, depth.shape[0])
+    mask = _ring_mask(depth.shape, pad, box, box, top, depth.shape[0])
     ring = depth[mask]
     median, _peak, low = _median_and_peak(ring, 16)
     return BoxMeasure(
@@ -1389,13 +1391,29 @@ def test_toner_specks_beside_a_clean_box_are_paper_and_a_line_into_its_band_is_n
     dash = _paper_patch(box)
     dash[side // 2 : side // 2 + 2, pad - 13 : pad - 5] += 0.3
     assert not _specks_only(_banded(dash, box), cal)
-    # A pen stroke whose end reaches 5 px into the band from outside it: as small as a
-    # speck within the band, but it touches the band's outer edge.
+    # A speck across the band's outer edge lies whole in the paper beyond it: a speck.
+    edge = _paper_patch(box)
+    speck(edge, side // 2, 1)
+    assert _specks_only(_banded(edge, box), cal)
+    # A pen stroke whose end reaches 3 px into the band from outside it: as small as a
+    # speck in the band and beyond it, but it runs on to the patch's edge.
     tip = _paper_patch(box)
-    cv2.line(tip, (0, side // 2), (pad - 12, side // 2), 0.5, 2)
+    cv2.line(tip, (0, side // 2), (4, side // 2), 0.5, 2)
     hits = _banded(tip, box).ring > cal.ring_trace
-    assert 8 < np.count_nonzero(hits) <= 20
+    assert 0 < np.count_nonzero(hits) <= SPECK_PX
     assert not _specks_only(_banded(tip, box), cal)
+    # A pen dot on the printed line under the box (1.5 mm across): its bulge past the line
+    # reaches the band as a speck would, but from the box's edge outwards it is wider.
+    dot = _paper_patch(box)
+    cv2.circle(dot, (side // 2, pad + box), 4, 0.5, -1)
+    hits = _banded(dot, box).ring > cal.ring_trace
+    assert 0 < np.count_nonzero(hits) <= SPECK_PX
+    assert not _specks_only(_banded(dot, box), cal)
+    # Where the item's row cuts the band, ink touching the cut comes from the row above.
+    above = _paper_patch(box)
+    speck(above, pad - 8, side // 2)
+    assert _specks_only(_banded(above, box, top=pad - 11), cal)
+    assert not _specks_only(_banded(above, box, top=pad - 8), cal)
     # Specks with a smoothed trace inside the box (a faint stroke in it): not paper.
     faint = dataclasses.replace(measured, soft=np.full(40, cal.soft + cal.soft_margin + 0.01))
     assert not _specks_only(faint, cal)
