@@ -1761,10 +1761,7 @@ def _specks_only(m: BoxMeasure, cal: Calibration) -> bool:
         return False
     traced = np.isin(labels, in_band)
     return not (
-        traced[top].any()
-        or traced[bottom - 1].any()
-        or traced[:, 0].any()
-        or traced[:, -1].any()
+        traced[top].any() or traced[bottom - 1].any() or traced[:, 0].any() or traced[:, -1].any()
     )
 
 
