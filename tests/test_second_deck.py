@@ -144,3 +144,13 @@ def test_toner_specks_beside_the_boxes_of_a_photocopy_leave_the_row_read(
     for key in keys:
         assert page.truth[key].judge(items[key].status, items[key].option_index) == "right", key
     _none_wrong(page, items)
+
+
+def test_a_pen_dot_on_the_printed_line_of_a_box_goes_to_a_person(deck: Deck) -> None:
+    # Seed 3411 page 683 (a 300 dpi colour scan): a pen dot on the bottom line of nd02's
+    # fifth box lies between the interior and the band, and what reached the band (8 px)
+    # stayed within what an empty box may hold: the row read "no answer".
+    page, items = _reading(deck, 3411, 683)
+    assert page.truth["nd02"].style == "pen_dot"
+    assert items["nd02"].status == "ambiguous", items["nd02"]
+    _none_wrong(page, items)

@@ -52,6 +52,7 @@ from phieukin.paper.omr.reader import (
     _border_off,
     _coherent_outlier,
     _curve_outlier,
+    _dark_beside,
     _long_stroke_outlier,
     _median_and_peak,
     _px,
@@ -1417,6 +1418,26 @@ def test_toner_specks_beside_a_clean_box_are_paper_and_a_line_into_its_band_is_n
     # Specks with a smoothed trace inside the box (a faint stroke in it): not paper.
     faint = dataclasses.replace(measured, soft=np.full(40, cal.soft + cal.soft_margin + 0.01))
     assert not _specks_only(faint, cal)
+
+
+def test_a_dark_dot_on_the_printed_line_goes_to_a_person_and_a_speck_beside_it_does_not() -> None:
+    box = 32
+    side = box + 2 * (_px(RING_OUT_MM) + 2)
+    pad = _px(RING_OUT_MM) + 2
+    cal = Calibration(0.0, 0.0)
+    row = [0.01, 0.02, 0.015, 0.01]  # the other bands' robust peaks
+    # A pen dot on the line under the box: most of it lies between interior and band.
+    dot = _paper_patch(box)
+    cv2.circle(dot, (side // 2, pad + box), 4, 0.5, -1)
+    with_dot = _banded(dot, box)
+    assert np.count_nonzero(with_dot.ring > cal.ring_trace) <= 8  # "empty" by its band
+    assert _dark_beside(with_dot, cal, [*row, 0.0], 4)
+    # As dark a band elsewhere in the row: nothing stands out.
+    assert not _dark_beside(with_dot, cal, [*row[:3], with_dot.ring_peak, 0.0], 4)
+    # A toner speck as dark in the band, away from the line: paper.
+    speck = _paper_patch(box)
+    speck[side // 2 : side // 2 + 3, pad - 8 : pad - 5] += 0.5
+    assert not _dark_beside(_banded(speck, box), cal, [*row, 0.0], 4)
 
 
 # Clear marks sent to review for a trace round another box of the row, which was the
