@@ -1552,7 +1552,7 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
         return "filled", ""
     # Faint but extended: a very light pencil stroke whose pixels each hide in the noise
     # stands out once its neighbourhood is averaged; noise does not.
-    soft_trace = int(np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin))
+    soft_trace = _soft_trace(m, cal)
     if inner_trace <= TRACE_PX and ring_trace <= TRACE_PX and soft_trace <= SOFT_PX_COUNT:
         return "empty", ""
     if inner_trace <= TRACE_PX:
@@ -1560,6 +1560,11 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
         # boxes of its row decide whether that is the paper's (see _settle_texture).
         return TEXTURE, "mark_outside_box" if ring_trace > TRACE_PX else "faint_mark"
     return "unsure", "faint_mark"
+
+
+def _soft_trace(m: BoxMeasure, cal: Calibration) -> int:
+    """Return how many pixels of a box's smoothed interior stand over the page's soft margin."""
+    return int(np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin))
 
 
 def _faint_and_lineless(m: BoxMeasure, cal: Calibration) -> bool:
@@ -1734,7 +1739,7 @@ def _band_shade(m: BoxMeasure, cal: Calibration) -> bool:
     """
     if m.patch is None or m.ring_mask is None:
         return False
-    if np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin) > SOFT_PX_COUNT:
+    if _soft_trace(m, cal) > SOFT_PX_COUNT:
         return False
     _inner_level, ring_level = _levels(m, cal)
     fine = m.patch - cv2.GaussianBlur(m.patch, (0, 0), CIRCLE_DETREND_MM * SCALE)
@@ -1749,7 +1754,7 @@ def _specks_only(m: BoxMeasure, cal: Calibration) -> bool:
     """
     if m.patch is None or m.ring_mask is None:
         return False
-    if np.count_nonzero(m.soft - m.inner_median > cal.soft + cal.soft_margin) > SOFT_PX_COUNT:
+    if _soft_trace(m, cal) > SOFT_PX_COUNT:
         return False
     rows = np.flatnonzero(m.ring_mask.any(axis=1))
     if not rows.size:
