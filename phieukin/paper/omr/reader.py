@@ -297,6 +297,16 @@ CREASE_MAX = 0.25  # ... deeper than this is print or ink, never corrected
 CREASE_REACH_MM = 2.0  # the same crease seen in two places lies within this of itself
 CREASE_STRIP_MM = 30.0  # paper is followed along strips this wide (a crease is not level)
 CREASE_SHARE = 0.75  # ... and a crease shows in this share of them, margins included
+# A crease lowers the paper about as much in the boxes' strips as in the margins (on 27
+# creases of folded first-deck pages the strips' dip was 0.6-1.1 times the deeper
+# margin's). Print lines up across the strips too: the top and bottom edges of a row's
+# boxes, and on a sharpened phone photo their bright halos, dip every strip 0.1-0.3 at
+# the same place, and a phone's grain in the margins (0.02-0.03) may line up with it by
+# chance. Taken for a crease, such a "dip" was lifted to the paper's level, darkening
+# the boxes' interiors up to a fifth: on 20 of 600 pages of the second deck (seed
+# 3413), none folded, whole rows went to a person (1.9-11 times the margins' dip). A
+# dip deeper in the strips than CREASE_ALIKE times the deeper margin's is not a crease.
+CREASE_ALIKE = 1.5
 ROW_MARGIN = 0.025  # an "empty" box this much darker than the rest of its row: a person looks
 ROW_SIGMAS = 3.0  # ... and this many times its own noise
 ROW_SOFT_MARGIN = 0.02  # or its smoothed interior this much darker than the row's ...
@@ -2498,6 +2508,7 @@ def _crease_plans(
     crease = np.logical_and.reduce(seen[:margins])
     votes = np.sum(seen[margins:], axis=0)
     crease &= votes >= CREASE_SHARE * len(strips)
+    crease = _alike_throughout(crease, [f for _c, f in found], margins, reach)
     if not crease.any():
         return []
     support = _near(crease, reach)
@@ -2512,6 +2523,27 @@ def _crease_plans(
         bases.append(base)
         dips.append(lift / base)
     return [(horizontal, strips, np.array(bases, np.float32), np.array(dips, np.float32))]
+
+
+def _alike_throughout(
+    crease: np.ndarray, factors: list[np.ndarray], margins: int, reach: int
+) -> np.ndarray:
+    """Keep the runs of ``crease`` whose dip is as deep in the strips as in the margins.
+
+    ``factors`` are the profiles' dip factors (:func:`_dips`), the margins' first. For
+    each run of crease places, the deepest dip within ``reach`` of it is taken in every
+    profile; the strips' median of those may stand at most ``CREASE_ALIKE`` times the
+    deeper margin's (see there).
+    """
+    places = np.flatnonzero(crease)
+    kept = np.zeros_like(crease)
+    for run in np.split(places, np.flatnonzero(np.diff(places) > 1) + 1) if places.size else []:
+        lo, hi = max(0, int(run[0]) - reach), int(run[-1]) + reach + 1
+        margin = max(float(f[lo:hi].max()) for f in factors[:margins]) - 1
+        strips = float(np.median([f[lo:hi].max() for f in factors[margins:]])) - 1
+        if strips <= CREASE_ALIKE * margin:
+            kept[run] = True
+    return kept
 
 
 def _blend(strips: list[tuple[int, int]], bases: np.ndarray, dips: np.ndarray) -> np.ndarray:
