@@ -182,3 +182,15 @@ def test_print_lined_up_across_a_sharpened_phone_photo_is_not_a_crease(
     ]
     assert len(right) >= len(plain) - 2, sorted(set(plain) - set(right))
     _none_wrong(page, items)
+
+
+def test_a_line_struck_along_a_row_is_never_a_vote(deck: Deck) -> None:
+    # Seed 3414 page 43 (a 230 dpi phone photo): a pen line struck along nd21 crosses the
+    # top of the first box's interior and runs along the other four boxes' top edges.
+    # The first box looked filled; the line in the other boxes' bands was alike in all
+    # four, so the row's paper "explained" it, and the row was counted as a vote for the
+    # first box.
+    page, items = _reading(deck, 3414, 43)
+    assert page.truth["nd21"].style == "row_strike"
+    assert items["nd21"].status == "ambiguous", items["nd21"]
+    _none_wrong(page, items)

@@ -297,15 +297,16 @@ CREASE_MAX = 0.25  # ... deeper than this is print or ink, never corrected
 CREASE_REACH_MM = 2.0  # the same crease seen in two places lies within this of itself
 CREASE_STRIP_MM = 30.0  # paper is followed along strips this wide (a crease is not level)
 CREASE_SHARE = 0.75  # ... and a crease shows in this share of them, margins included
-# A crease lowers the paper about as much in the boxes' strips as in the margins (on 27
-# creases of folded first-deck pages the strips' dip was 0.6-1.1 times the deeper
-# margin's). Print lines up across the strips too: the top and bottom edges of a row's
-# boxes, and on a sharpened phone photo their bright halos, dip every strip 0.1-0.3 at
-# the same place, and a phone's grain in the margins (0.02-0.03) may line up with it by
-# chance. Taken for a crease, such a "dip" was lifted to the paper's level, darkening
-# the boxes' interiors up to a fifth: on 20 of 600 pages of the second deck (seed
-# 3413), none folded, whole rows went to a person (1.9-11 times the margins' dip). A
-# dip deeper in the strips than CREASE_ALIKE times the deeper margin's is not a crease.
+# A crease lowers the paper about as much in the boxes' strips as in the margins: on 97
+# creases of 78 folded first-deck pages (seed 77) the strips' median dip was 0.45-1.33
+# times the deeper margin's. Print lines up across the strips too: the top and bottom
+# edges of a row's boxes, and on a sharpened phone photo their bright halos, dip every
+# strip 0.1-0.3 at the same place, and a phone's grain in the margins (0.02-0.03) may
+# line up with it by chance. Taken for a crease, such a dip was lifted to the paper's
+# level, darkening the boxes' interiors up to a fifth: on 20 of 600 pages of the second
+# deck (seed 3413), none folded, whole rows went to a person (75 such runs, 1.78-12.8
+# times the deeper margin's dip). A dip deeper in the strips than CREASE_ALIKE times the
+# deeper margin's is not a crease.
 CREASE_ALIKE = 1.5
 ROW_MARGIN = 0.025  # an "empty" box this much darker than the rest of its row: a person looks
 ROW_SIGMAS = 3.0  # ... and this many times its own noise
@@ -394,6 +395,18 @@ STROKE_SNR_FLOOR = 0.005
 STROKE_SNR = 1.8
 STROKE_SNR_RATIO = 2.5
 STROKE_SNR_MARGIN = 0.003
+# The margin guards against a line barely stronger than a real one elsewhere in the row.
+# A box on a dark facet whose line is weaker than its own noise holds no line, only
+# grain: it does not set the margin (the row's median line does, when no other box's
+# line reaches STROKE_SNR_OWN times its noise). A very light tick on a crumpled 200 dpi
+# page (a targeted sample, seed 39, page 529: 0.019 of depth left, visible in its crop)
+# stood 2.52 times its noise and 2.77 times any other box's line in theirs, but only
+# 0.0016 over the line of a box on a dark facet (0.0110 in noise of 0.0152); it read
+# "no answer". On 1,600 pages of very light ticks and blanks over ten page styles (seed
+# 42, about 7,000 blank items) and 1,400 pages of every style (seed 43) it changed no
+# reading: no blank sent to a person, and none of the 18 ticks those samples read as
+# "no answer" caught (they lie at the paper's grain).
+STROKE_SNR_OWN = 1.0
 # A faint line may stand just under every one of those limits at once, where the paper's
 # grain, which lifts a box's line or its noise but not both against the whole row, rarely
 # does: a box whose line passes STROKE_NEAR of each limit together (1.44 times the row's
@@ -516,6 +529,14 @@ TEXTURE = "texture"  # a box's internal state: a trace only smoothed or around i
 # box and the band alike, and the interior's peak came out up to 0.004 above the band's
 # (noise 0.005-0.011) on 13 of 420 copies of one seed, all sent to review for it.
 TEXTURE_SIGMAS = 1.0
+# The row's paper never holds ink this dark beside a box: show-through, creases and a
+# crumpled sheet's facets darken a band by at most 0.13 (see BESIDE_DARK). A pen line
+# struck along a row through the bands of its boxes is as dark in every band, so the row
+# "explained" it: on a 230 dpi phone photo of the second deck (seed 3414, page 43, nd21)
+# such a line crossed the top of the first box's interior and ran along the other four
+# boxes' top edges (their bands 0.36-0.43 deep), and the row was counted as a vote for
+# the first box.
+TEXTURE_INK = 0.2
 # A photocopier's toner leaves specks on the paper: a dot or two of 10-27 px, 4-6 px across,
 # beside a box lifts its band over the trace level (``TRACE_PX``) with nothing inside the
 # box, and the box went to a person as "ink beside it". A stroke or a circle crossing the
@@ -1725,8 +1746,10 @@ def _texture_explains(m: BoxMeasure, cal: Calibration, others: list[BoxMeasure])
     alone held no ink, and 10 of the 49 sent to review for a trace beside them with
     none inside were blank boxes under show-through or creases.
     """
-    if not others or m.peak - m.inner_median > (
-        m.ring_peak - m.ring_median + TEXTURE_SIGMAS * m.noise
+    if (
+        not others
+        or m.ring_peak - m.ring_median > TEXTURE_INK
+        or m.peak - m.inner_median > (m.ring_peak - m.ring_median + TEXTURE_SIGMAS * m.noise)
     ):
         return False
     soft = max(cal.soft, float(np.median([_soft_peak(o) for o in others]))) + cal.soft_margin
@@ -2098,7 +2121,9 @@ def _stroke_outlier(strokes: list[float], noises: list[float], i: int) -> bool:
         return True
     # Each line in its own box's noise (see STROKE_SNR_FLOOR).
     snr = [s / max(n, STROKE_SNR_FLOOR) for s, n in zip(strokes, noises, strict=True)]
-    if mine - strongest <= STROKE_SNR_MARGIN:
+    # The margin over the lines that stand out of their own box's grain (STROKE_SNR_OWN).
+    standing = [s for j, s in enumerate(strokes) if j != i and snr[j] >= STROKE_SNR_OWN]
+    if mine - (max(standing) if standing else statistics.median(others)) <= STROKE_SNR_MARGIN:
         return False
     strongest_snr = max(x for j, x in enumerate(snr) if j != i)
     if snr[i] > STROKE_SNR and snr[i] > STROKE_SNR_RATIO * strongest_snr:

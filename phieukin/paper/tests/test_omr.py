@@ -1896,6 +1896,28 @@ def test_a_line_just_under_every_limit_at_once_goes_to_a_person() -> None:
     assert _stroke_outlier(strokes, [*noises[:3], quieter * 1.1, 0.0065], 4)
 
 
+def test_a_line_within_its_own_boxs_grain_does_not_hide_a_faint_tick() -> None:
+    # A targeted sample (seed 39, page 529: every style, a crumpled 200 dpi page): a very
+    # light tick in nd15's fourth box, faint but visible, read "no answer". Its line stood
+    # 2.52 times its noise and 2.77 times any other box's line in theirs, but only 0.0016
+    # over the first box's line, which lies on a dark facet and is weaker than that box's
+    # own noise.
+    strokes = [0.0110, 0.0070, 0.0034, 0.0126, 0.0046]
+    noises = [0.0152, 0.0085, 0.0026, 0.0042, 0.0050]
+    assert _stroke_outlier(strokes, noises, 3)
+    assert not any(_stroke_outlier(strokes, noises, i) for i in (0, 1, 2, 4))
+    # Were the first box's line out of its noise, it would be a line and set the margin.
+    assert not _stroke_outlier(strokes, [0.0105, *noises[1:]], 3)
+
+    corpus = mix_corpus("sample")
+    rng = np.random.default_rng([39, 529])
+    index = int(rng.integers(0, len(corpus.payloads())))
+    page = corpus.page(index, rng, dpi=200, profile="crumpled", styles=ALL_STYLES)
+    assert page.truth["nd15"].style == "very_light"
+    item = next(r for r in _read_mix(page.image).items if r.item_key == "nd15")
+    assert item.status == "ambiguous", item
+
+
 def test_a_blank_box_under_a_shadows_edge_lit_on_one_side_is_not_a_circle() -> None:
     # Page 835 of a targeted sample (seed 27: very light ticks and blanks over seven page
     # styles), a 150 dpi photo with a hand's shadow whose edge runs down the left side of
