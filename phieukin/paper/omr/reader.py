@@ -2562,7 +2562,9 @@ def _alike_throughout(
     """
     places = np.flatnonzero(crease)
     kept = np.zeros_like(crease)
-    for run in np.split(places, np.flatnonzero(np.diff(places) > 1) + 1) if places.size else []:
+    if not places.size:
+        return kept
+    for run in np.split(places, np.flatnonzero(np.diff(places) > 1) + 1):
         lo, hi = max(0, int(run[0]) - reach), int(run[-1]) + reach + 1
         margin = max(float(f[lo:hi].max()) for f in factors[:margins]) - 1
         strips = float(np.median([f[lo:hi].max() for f in factors[margins:]])) - 1
