@@ -203,3 +203,18 @@ def test_print_lined_up_across_a_sharpened_phone_photo_is_not_a_crease(
     ]
     assert len(right) >= len(plain) - 2, sorted(set(plain) - set(right))
     _none_wrong(page, items)
+
+
+@pytest.mark.parametrize(("seed", "number", "key"), [(3415, 3, "nd04"), (3415, 29, "nd01")])
+def test_a_wide_oval_round_a_box_is_read_as_circled(
+    deck: Deck, seed: int, number: int, key: str
+) -> None:
+    # A pen oval drawn wide round a box crosses the level of the box's middle 3-5 mm out,
+    # beyond the band the reader looks at: the side looked open and the plain circle went
+    # to a person as "ink beside the box". The line runs out of the band at its outer edge
+    # above and below the middle (RUN_OUT_PX).
+    page, items = _reading(deck, seed, number)
+    truth = page.truth[key]
+    assert truth.style == "pen_circle"
+    assert items[key].status == "marked" and items[key].option_index == truth.boxes[0], items[key]
+    _none_wrong(page, items)

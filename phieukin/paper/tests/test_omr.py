@@ -1896,25 +1896,70 @@ def test_a_line_just_under_every_limit_at_once_goes_to_a_person() -> None:
     assert _stroke_outlier(strokes, [*noises[:3], quieter * 1.1, 0.0065], 4)
 
 
-def test_a_line_within_its_own_boxs_grain_does_not_hide_a_faint_tick() -> None:
-    # A targeted sample (seed 39, page 529: every style, a crumpled 200 dpi page): a very
-    # light tick in nd15's fourth box, faint but visible, read "no answer". Its line stood
-    # 2.52 times its noise and 2.77 times any other box's line in theirs, but only 0.0016
-    # over the first box's line, which lies on a dark facet and is weaker than that box's
-    # own noise.
-    strokes = [0.0110, 0.0070, 0.0034, 0.0126, 0.0046]
-    noises = [0.0152, 0.0085, 0.0026, 0.0042, 0.0050]
-    assert _stroke_outlier(strokes, noises, 3)
-    assert not any(_stroke_outlier(strokes, noises, i) for i in (0, 1, 2, 4))
-    # Were the first box's line out of its noise, it would be a line and set the margin.
-    assert not _stroke_outlier(strokes, [0.0105, *noises[1:]], 3)
+@pytest.mark.parametrize(
+    ("seed", "number", "dpi", "key", "style", "strokes", "noises", "box", "a_line"),
+    [
+        # A targeted sample (seed 39, page 529: every style, a crumpled 200 dpi page): a
+        # very light tick in nd15's fourth box, faint but visible, read "no answer". Its
+        # line stood 2.52 times its noise and 2.77 times any other box's line in theirs,
+        # but only 0.0016 over the first box's line, which lies on a dark facet and is
+        # weaker than that box's own noise (STROKE_SNR_OWN).
+        pytest.param(
+            39,
+            529,
+            200,
+            "nd15",
+            "very_light",
+            [0.0110, 0.0070, 0.0034, 0.0126, 0.0046],
+            [0.0152, 0.0085, 0.0026, 0.0042, 0.0050],
+            3,
+            (0, 0.0105),
+            id="grain-sets-no-margin",
+        ),
+        # A targeted sample (seed 41, page 541: a crumpled 150 dpi page): a light pencil
+        # tick in nd04's second box, plain in its crop, read "no answer". Its line stood
+        # 1.70 times its noise and 2.1 times any other box's line in theirs, just under
+        # STROKE_SNR and STROKE_SNR_RATIO, but only 1.35 times the third box's line, the
+        # shade of a dark facet, weaker than that box's own noise (STROKE_NEAR).
+        pytest.param(
+            41,
+            541,
+            150,
+            "nd04",
+            "light_pencil",
+            [0.0241, 0.0343, 0.0254, 0.0118, 0.0121],
+            [0.0295, 0.0202, 0.0555, 0.0181, 0.0193],
+            1,
+            (2, 0.0250),
+            id="shade-is-no-line",
+        ),
+    ],
+)
+def test_a_line_within_its_own_boxs_grain_does_not_hide_a_faint_tick(
+    seed: int,
+    number: int,
+    dpi: float,
+    key: str,
+    style: str,
+    strokes: list[float],
+    noises: list[float],
+    box: int,
+    a_line: tuple[int, float],
+) -> None:
+    assert _stroke_outlier(strokes, noises, box)
+    assert not any(_stroke_outlier(strokes, noises, i) for i in range(5) if i != box)
+    # Were that box's line out of its noise, it would be a line the tick must beat.
+    other, quieter = a_line
+    assert not _stroke_outlier(
+        strokes, [quieter if i == other else n for i, n in enumerate(noises)], box
+    )
 
     corpus = mix_corpus("sample")
-    rng = np.random.default_rng([39, 529])
+    rng = np.random.default_rng([seed, number])
     index = int(rng.integers(0, len(corpus.payloads())))
-    page = corpus.page(index, rng, dpi=200, profile="crumpled", styles=ALL_STYLES)
-    assert page.truth["nd15"].style == "very_light"
-    item = next(r for r in _read_mix(page.image).items if r.item_key == "nd15")
+    page = corpus.page(index, rng, dpi=dpi, profile="crumpled", styles=ALL_STYLES)
+    assert page.truth[key].style == style
+    item = next(r for r in _read_mix(page.image).items if r.item_key == key)
     assert item.status == "ambiguous", item
 
 
