@@ -1952,10 +1952,9 @@ def _against_the_row(
         if m is not None and state in ("filled", "empty"):
             row = [o for j, o in enumerate(measures) if o is not None and j != i]
         if state == "filled" and m is not None:
-            if _rubbed_out(m, cal, row):
-                state, reason = "unsure", "erased"
-            elif _nearly_rubbed_out(m, cal, row):
-                state, reason = "unsure", "faint_mark"
+            rubbed = _rubbed_out(m, cal, row)
+            if rubbed:
+                state, reason = "unsure", rubbed
         elif state == "empty" and m is not None:
             others = [j for j, o in enumerate(measures) if o is not None and j != i]
             if _circle_in_own_noise(m, cal, row) or _dark_beside(m, cal, rings, i):
@@ -1995,8 +1994,10 @@ def _plainly_dark(m: BoxMeasure, cal: Calibration) -> bool:
     return m.peak - cal.inner >= DARK_MARK
 
 
-def _rubbed_out(m: BoxMeasure, cal: Calibration, row: list[BoxMeasure]) -> bool:
-    """Return whether a light mark read as filled lies on a grey film (what an eraser leaves).
+def _rubbed_out(m: BoxMeasure, cal: Calibration, row: list[BoxMeasure]) -> str | None:
+    """Return why a light mark read as filled goes to a person as what an eraser leaves:
+    ``erased`` on a grey film, ``faint_mark`` just under the film and faint-line tests at
+    once (see ERASED_NEAR); None for a mark.
 
     A stroke leaves paper between its lines, as light as the paper around the box and
     as the other boxes of its row; rubbed-out graphite greys the whole interior. The
@@ -2004,36 +2005,24 @@ def _rubbed_out(m: BoxMeasure, cal: Calibration, row: list[BoxMeasure]) -> bool:
     the band's inner part, a shadow may lie over part of the row, seldom both.
     """
     if _plainly_dark(m, cal) or not m.inner.size or not m.ring.size:
-        return False
+        return None
     interiors = [o.inner for o in row if o.inner.size]
     if not interiors or _body(m) >= ERASED_BODY:
-        return False
-    return _film_over_paper(m, row) > ERASED_ABOVE_PAPER
-
-
-def _film_over_paper(m: BoxMeasure, row: list[BoxMeasure]) -> float:
-    """Return how far a box's lightest tenth stands over the mean of the band's lightest
-    tenth and the row's other boxes' (see ERASED_ABOVE_PAPER)."""
+        return None
     band = _percentile(m.ring, 10)
-    others = float(np.median([_percentile(o.inner, 10) for o in row if o.inner.size]))
-    return _percentile(m.inner, 10) - (band + others) / 2
-
-
-def _nearly_rubbed_out(m: BoxMeasure, cal: Calibration, row: list[BoxMeasure]) -> bool:
-    """Return whether a light mark read as filled stands just under the film test and the
-    faint-line test at once (see ERASED_NEAR): an erased mark or a light one, a person
-    tells."""
-    if _plainly_dark(m, cal) or not m.inner.size or not m.ring.size:
-        return False
-    if not any(o.inner.size for o in row):
-        return False
+    others = float(np.median([_percentile(inner, 10) for inner in interiors]))
+    film = _percentile(m.inner, 10) - (band + others) / 2
+    if film > ERASED_ABOVE_PAPER:
+        return "erased"
     contrast = m.peak - m.inner_median
-    return (
-        contrast < FAINT_LINE_CONTRAST
-        and _body(m) < min(FAINT_LINE_BODY, ERASED_BODY)
-        and _film_over_paper(m, row) > ERASED_NEAR * ERASED_ABOVE_PAPER
+    if (
+        film > ERASED_NEAR * ERASED_ABOVE_PAPER
+        and contrast < FAINT_LINE_CONTRAST
+        and _body(m) < FAINT_LINE_BODY
         and _stroke(m) < FAINT_LINE_RATIO / ERASED_NEAR * contrast
-    )
+    ):
+        return "faint_mark"
+    return None
 
 
 def _standing(m: BoxMeasure) -> float:
