@@ -218,6 +218,13 @@ def test_print_lined_up_across_a_sharpened_phone_photo_is_not_a_crease(
         # 40 pixels stood 0.129 over the box: under the 0.13 a mark's body had to reach,
         # it went to a person as faint (MARK_BODY).
         pytest.param(3415, 143, "nd06", "pencil_tick", id="grainy-pencil"),
+        # A pen circle drawn close round its box on a sharpened page: its line runs where
+        # the paper beyond the sharpening halo is read (1.2-1.3 mm out), the box took
+        # the line for its paper (0.41 and 0.31 under the patch's, the page's 0.07 and
+        # 0.05), every depth of the box came out far lighter than paper and the circle
+        # went to a person as uneven light (_beyond_cap).
+        pytest.param(3418, 116, "nd05", "pen_circle", id="close-circle-sharpened-photo"),
+        pytest.param(3418, 64, "nd14", "pen_circle", id="close-circle-sharpened-scan"),
     ],
 )
 def test_a_plain_mark_is_read_as_drawn(
