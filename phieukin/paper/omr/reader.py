@@ -1101,20 +1101,20 @@ def _halo_signature(profiles: np.ndarray) -> tuple[float, float]:
     return float(np.median(np.minimum(dip_out, dip_in))), float(np.median(profiles[:, :2]))
 
 
-def _sharpened(boxes: list[RawBox]) -> bool:
-    """Return whether the page was sharpened: its boxes, in the median, ringed with paper
-    lighter than paper (see SHARP_DIP). Decided for the page, so that a row's boxes are
-    measured alike."""
-    if not boxes:
+def _sharpened(signatures: np.ndarray) -> bool:
+    """Return whether the page was sharpened: its boxes (*signatures*, each box's
+    :func:`_halo_signature`), in the median, ringed with paper lighter than paper (see
+    SHARP_DIP). Decided for the page, so that a row's boxes are measured alike."""
+    if not len(signatures):
         return False
-    signatures = np.array([_halo_signature(r.profiles) for r in boxes])
     dip, beyond = np.median(signatures, axis=0)
     return bool(dip > SHARP_DIP and beyond > SHARP_BASE)
 
 
-def _beyond_cap(boxes: list[RawBox]) -> float:
+def _beyond_cap(beyonds: np.ndarray) -> float:
     """Return the most a sharpened page's box may take its paper beyond the halo to lie
-    under its patch's paper level.
+    under its patch's paper level (*beyonds*: the page's boxes' own, from
+    :func:`_halo_signature`).
 
     Sharpening is the same over the page, so its boxes' paper beyond the halo lies
     within a narrow spread of the page's median; a box claiming more has ink there. The
@@ -1129,7 +1129,6 @@ def _beyond_cap(boxes: list[RawBox]) -> float:
     deck is never taken for sharpened (245 copies of its product mix, seed 4903: no
     reading changed).
     """
-    beyonds = np.array([_halo_signature(r.profiles)[1] for r in boxes])
     low, mid = np.percentile(beyonds, [10, 50])
     return float(mid + max(HALO_SLACK, HALO_SPREAD * (mid - low)))
 
@@ -2030,7 +2029,8 @@ def _rubbed_out(m: BoxMeasure, cal: Calibration, row: list[BoxMeasure]) -> str |
     if _plainly_dark(m, cal) or not m.inner.size or not m.ring.size:
         return None
     interiors = [o.inner for o in row if o.inner.size]
-    if not interiors or _body(m) >= ERASED_BODY:
+    body = _body(m)
+    if not interiors or body >= ERASED_BODY:
         return None
     band = _percentile(m.ring, 10)
     others = float(np.median([_percentile(inner, 10) for inner in interiors]))
@@ -2041,7 +2041,7 @@ def _rubbed_out(m: BoxMeasure, cal: Calibration, row: list[BoxMeasure]) -> str |
     if (
         film > ERASED_NEAR * ERASED_ABOVE_PAPER
         and contrast < FAINT_LINE_CONTRAST
-        and _body(m) < FAINT_LINE_BODY
+        and body < FAINT_LINE_BODY
         and _stroke(m) < FAINT_LINE_RATIO / ERASED_NEAR * contrast
     ):
         return "faint_mark"
@@ -2785,12 +2785,14 @@ def measure_items(canon: np.ndarray, page: PageLayout) -> tuple[Measured, Calibr
             continue
         raw.append((item, [_measure_box(canon, b, item.row, dx, dy) for b in item.boxes]))
     boxes = [r for _i, rs in raw if rs for r in rs if r is not None]
-    if _sharpened(boxes):
-        most = _beyond_cap(boxes)
-        raw = [
-            (item, None if rs is None else [r and _beyond_the_halo(r, most) for r in rs])
-            for item, rs in raw
-        ]
+    signatures = np.array([_halo_signature(r.profiles) for r in boxes]).reshape(-1, 2)
+    if _sharpened(signatures):
+        most = _beyond_cap(signatures[:, 1])
+
+        def beyond(r: RawBox | None) -> RawBox | None:
+            return None if r is None else _beyond_the_halo(r, most)
+
+        raw = [(item, None if rs is None else [beyond(r) for r in rs]) for item, rs in raw]
     cap = halo_cap([r for _i, rs in raw if rs for r in rs if r is not None])
     measured: Measured = [
         (item, None if rs is None else [None if r is None else finish_box(r, cap) for r in rs])

@@ -70,9 +70,7 @@ def _profile(far: float, near: float) -> np.ndarray:
 
 def test_a_sharpening_halo_is_told_from_blur_and_from_grey_paper() -> None:
     def sharpened(profiles: np.ndarray) -> bool:
-        return reader._sharpened(
-            [reader.RawBox(np.zeros((1, 1)), 0, 0, 0, np.zeros((1, 1)), 1.0, profiles)]
-        )
+        return reader._sharpened(np.array([reader._halo_signature(profiles)]))
 
     # Paper beside the line lighter than paper beyond it, beyond which reads grey: the
     # patch's paper level was the halo's.
