@@ -225,6 +225,13 @@ def test_print_lined_up_across_a_sharpened_phone_photo_is_not_a_crease(
         # went to a person as uneven light (_beyond_cap).
         pytest.param(3418, 116, "nd05", "pen_circle", id="close-circle-sharpened-photo"),
         pytest.param(3418, 64, "nd14", "pen_circle", id="close-circle-sharpened-scan"),
+        # Grainy pencil ticks, plain in their crops, whose grains left the stroke light:
+        # a body of 0.112 on a 300 dpi grey scan, 0.073 mm² of mass (under MARK_MASS) on
+        # a 150 dpi one, a contrast of 0.114 (under MARK_CONTRAST) in a PDF scan. Each went
+        # to a person as faint; each holds a plain line (PLAIN_LINE: 0.075, 0.103, 0.077).
+        pytest.param(3419, 18, "nd19", "pencil_tick", id="pencil-light-body"),
+        pytest.param(3419, 26, "nd04", "pencil_tick", id="pencil-light-mass"),
+        pytest.param(3419, 43, "nd21", "pencil_tick", id="pencil-light-contrast"),
     ],
 )
 def test_a_plain_mark_is_read_as_drawn(
