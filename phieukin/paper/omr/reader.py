@@ -106,12 +106,12 @@ MARK_BODY = 0.12  # ... stand on average this much above the box's median (ghost
 # that reached these tests holding an erased mark, a smudge, a correction or a blank's
 # noise (first deck over every page style, seeds 51-54: 2,700 pages of erased marks with
 # and without a new mark, smudges, corrections, stray strokes and blanks, 800 of every
-# style), the
-# strongest line was 0.057 (stray strokes reach 0.09 but at most 0.29 of their contrast,
-# and are held by the ink-outside test). A mark so read still passes every test of a
-# filled box (ink outside, shade, smear, erasure), then the row's. With the limits
-# halfway to the erased marks (0.04 and 0.3), 15 erased marks of 600 pages were read as
-# votes (seed 53): only the margin keeps them apart, so it is not to be narrowed.
+# style), the strongest line was 0.057 (stray strokes reach 0.09 but at most 0.29 of
+# their contrast, and are held by the ink-outside test). A mark so read still passes
+# every test of a filled box (ink outside, shade, smear, erasure), then the row's. With
+# the limits halfway to the erased marks (0.04 and 0.3), 15 erased marks of 600 pages
+# were read as votes (seed 53): only the margin keeps them apart, so it is not to be
+# narrowed.
 PLAIN_LINE = 0.07
 PLAIN_LINE_SHARE = 0.4
 OUTSIDE_SHARE = 1.0  # more ink around a box than in it: a stroke from elsewhere
@@ -214,11 +214,11 @@ FAINT_LINE_RATIO = 0.36
 # pages, 9,081 erased marks) counted an erased pencil cross on a show-through 300 dpi page
 # as a vote (page 1072, c07): its film stood 0.0142 (0.017 asked), its line 0.309 of its
 # contrast (under 0.30 asked then), body 0.1306, contrast 0.156. A light mark whose film
-# passes ERASED_NEAR of the first limit and whose line stays under the second divided by it goes
-# to a person as a faint mark (only a person tells it from a light one). On 800 pages of
-# erased marks, light pencil, pencil, ballpoint and blanks (seed 49, 7,363 items) it sent
-# one light pencil mark more to a person and changed nothing else; 500 copies of the
-# product mix (seed 4902) read as before.
+# passes ERASED_NEAR of the first limit and whose line stays under the second divided by
+# it goes to a person as a faint mark (only a person tells it from a light one). On 800
+# pages of erased marks, light pencil, pencil, ballpoint and blanks (seed 49, 7,363
+# items) it sent one light pencil mark more to a person and changed nothing else; 500
+# copies of the product mix (seed 4902) read as before.
 ERASED_NEAR = 0.8
 BLACKED_OUT = 0.55  # a box this dark looks scribbled over (a correction)
 RING_IN_MM = 0.45
@@ -1647,25 +1647,16 @@ def _box_state(m: BoxMeasure | None, cal: Calibration) -> tuple[str, str]:
     contrast = m.peak - m.inner_median
     plainly_dark = _plainly_dark(m, cal)
     standing_out = contrast >= MARK_CONTRAST or plainly_dark
-    if (
-        standing_out
-        and mass >= MARK_MASS
-        and not plainly_dark
-        and _body(m) < MARK_BODY
-        and not _plain_line(m, contrast)
-    ):
+    marked = standing_out and mass >= MARK_MASS
+    if marked and not plainly_dark and _body(m) < MARK_BODY and not _plain_line(m, contrast):
         # The darkest grains stand out but the stroke under them is light: what an
         # eraser leaves of a pencil mark looks so, and so does a very light tick. Only a
         # person can tell them apart.
         return "unsure", "faint_mark"
     # A light mark that failed the contrast or mass limits but is drawn as a plain line
     # (see PLAIN_LINE) takes the same tests as a filled box.
-    light_line = (
-        not (standing_out and mass >= MARK_MASS)
-        and inner_trace > TRACE_PX
-        and _plain_line(m, contrast)
-    )
-    if (standing_out and mass >= MARK_MASS) or light_line:
+    light_line = not marked and inner_trace > TRACE_PX and _plain_line(m, contrast)
+    if marked or light_line:
         # A stroke that comes from outside and only reaches into the box is not a mark
         # in it: most of a tick or a cross lies inside its box.
         if ring_mass > OUTSIDE_SHARE * mass or (
