@@ -41,3 +41,19 @@ def test_no_silent_error_gives_no_rate() -> None:
     line = _mix_estimate({"tick": Counter(right=50)}, positions=250, reviewed=0.1)
     assert "no item style had a silent error" in line
     assert "1 in" not in line
+
+
+def test_a_targeted_sample_refuses_a_style_it_does_not_know(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bench.omr_sample import DEFAULT_STYLES, _choice
+    from phieukin.paper.corpus.deck import ALL_STYLES
+
+    monkeypatch.setenv("BENCH_SAMPLE_STYLES", "erased, erasd")
+    with pytest.raises(ValueError, match="unknown erasd"):
+        _choice("BENCH_SAMPLE_STYLES", DEFAULT_STYLES, ALL_STYLES)
+    monkeypatch.setenv("BENCH_SAMPLE_STYLES", " erased,smudge ")
+    assert _choice("BENCH_SAMPLE_STYLES", DEFAULT_STYLES, ALL_STYLES) == ("erased", "smudge")
+    monkeypatch.delenv("BENCH_SAMPLE_STYLES")
+    assert _choice("BENCH_SAMPLE_STYLES", DEFAULT_STYLES, ALL_STYLES) == DEFAULT_STYLES
+    assert all(style in ALL_STYLES for style in DEFAULT_STYLES)

@@ -116,6 +116,33 @@ def layouts() -> dict[tuple[str, int], BallotLayout]:
     }
 
 
+# The page styles a targeted sample draws from: every style the reader must read (those
+# that must be refused, and dog-ears, which may hide the QR, are left out).
+SAMPLE_PROFILES = tuple(
+    p
+    for p in MIX_PROFILES
+    if p not in ("other_box", "other_version", "bilevel", "low_res", "low_contrast", "dogear")
+)
+
+
+def sample_page(
+    seed: int, number: int, styles: tuple[str, ...], profiles: tuple[str, ...] = SAMPLE_PROFILES
+) -> SynthPage:
+    """Draw page ``number`` of a targeted sample of ``seed``: every item in ``styles``.
+
+    Its page style is drawn evenly from ``profiles``, its resolution as the mix's, and the
+    page from the long questionnaire, all from the random stream ``[seed, number]``: page
+    522 of seed 54 is the same page whatever else a sample draws. ``bench/omr_sample.py``
+    draws its samples so, and the reader's tests keep pages of them by seed and number.
+    """
+    rng = np.random.default_rng([seed, number])
+    profile = str(rng.choice(list(profiles)))
+    dpi = float(rng.choice(DPIS, p=DPI_WEIGHTS))
+    source = corpus("sample")
+    index = int(rng.integers(len(source.payloads())))
+    return source.page(index, rng, dpi=dpi, profile=profile, styles=styles)
+
+
 def plan_copy(seed: int, copy: int, stress_share: float) -> CopyPlan:
     """Draw what copy ``copy`` of ``seed`` is (its questionnaire and page style)."""
     rng = np.random.default_rng([seed, copy, 0])

@@ -90,3 +90,17 @@ def test_the_corpus_generator_imports_nothing_of_the_reader() -> None:
                 names = [alias.name for alias in node.names]
             for name in names:
                 assert not name.startswith("phieukin.paper.omr"), f"{path.name} imports {name}"
+
+
+def test_a_targeted_sample_draws_only_what_it_is_asked_for_and_the_same_page_twice() -> None:
+    from phieukin.paper.corpus.mix import SAMPLE_PROFILES, sample_page
+
+    assert "dogear" not in SAMPLE_PROFILES and "bilevel" not in SAMPLE_PROFILES
+    drawn = [sample_page(61, number, ("smudge", "stray"), ("fold", "phone")) for number in (0, 1)]
+    for page in drawn:
+        assert page.profile in ("fold", "phone") and page.refusal is None
+        assert {truth.style for truth in page.truth.values()} <= {"smudge", "stray"}
+    again = sample_page(61, 1, ("smudge", "stray"), ("fold", "phone"))
+    assert (again.profile, again.dpi) == (drawn[1].profile, drawn[1].dpi)
+    assert np.array_equal(again.image, drawn[1].image)
+    assert not np.array_equal(drawn[0].image, drawn[1].image)  # another number, another page

@@ -26,10 +26,10 @@ from phieukin.paper.corpus.mix import (
     DPI_WEIGHTS,
     DPIS,
     ERASED_LEFT,
-    MIX_PROFILES,
     MIX_STYLES,
     copy_pages,
     mark_left,
+    sample_page,
 )
 from phieukin.paper.corpus.mix import corpus as mix_corpus
 from phieukin.paper.corpus.mix import layouts as mix_layouts
@@ -1008,14 +1008,8 @@ def test_an_erased_cross_just_under_two_limits_is_not_a_vote() -> None:
 def test_an_erased_cross_whose_ghost_barely_keeps_a_line_is_not_a_vote(
     seed: int, number: int, key: str, profile: str, dpi: float
 ) -> None:
-    profiles = [p for p in MIX_PROFILES if p not in ("other_box", "other_version", "bilevel")]
-    profiles = [p for p in profiles if p not in ("low_res", "low_contrast", "dogear")]
-    rng = np.random.default_rng([seed, number])
-    drawn = (str(rng.choice(profiles)), float(rng.choice(DPIS, p=DPI_WEIGHTS)))
-    corpus = mix_corpus("sample")
-    index = int(rng.integers(len(corpus.payloads())))
-    page = corpus.page(index, rng, dpi=drawn[1], profile=drawn[0], styles=("erased", "erased_new"))
-    assert drawn == (profile, dpi)
+    page = sample_page(seed, number, ("erased", "erased_new"))
+    assert (page.profile, page.dpi) == (profile, dpi)
     reading = _read_mix(page.image)
     item = next(r for r in reading.items if r.item_key == key)
     assert page.truth[key].style == "erased"
