@@ -34,21 +34,7 @@ from collections import Counter
 from typing import Any
 
 from bench.omr import WORKERS, _init_worker, _judge_copy, _may_refuse, _stream
-
-# Every style whose rule is not "read": what a person may be asked about.
-DEFAULT_STYLES = (
-    "light_pencil",
-    "very_light",
-    "dot",
-    "dash",
-    "spill",
-    "erased",
-    "erased_new",
-    "correction",
-    "stray",
-    "smudge",
-    "double",
-)
+from phieukin.paper.corpus.marks import DOUBTFUL_STYLES
 
 
 def _choice(name: str, default: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -82,14 +68,23 @@ def _judge(args: tuple[int, int, tuple[str, ...], tuple[str, ...]]) -> dict[str,
     if result.reading is not None:
         for item in result.reading.items:
             truth = page.truth[item.item_key]
+            verdict = truth.judge(item.status, item.option_index)
+            left = None
+            if verdict == "wrong" and item.status == "empty" and truth.inked:
+                # A mark read as "no answer": is it still in the image the reader got?
+                from phieukin.paper.corpus.mix import sample_mark_left
+
+                trace = sample_mark_left(seed, number, styles, profiles, item.item_key)
+                left = trace.mean_left
             out["items"].append(
                 (
                     item.item_key,
                     truth.style,
                     truth.option,
-                    truth.judge(item.status, item.option_index),
+                    verdict,
                     f"{item.status} {item.option_index} ({item.reason or 'no doubt'})",
                     item.reason,
+                    left,
                 )
             )
     return out
@@ -98,13 +93,15 @@ def _judge(args: tuple[int, int, tuple[str, ...], tuple[str, ...]]) -> dict[str,
 def _sample(
     pages: int, seed: int, styles: tuple[str, ...], profiles: tuple[str, ...]
 ) -> dict[str, Any]:
+    from phieukin.paper.corpus.mix import ERASED_LEFT
+
     by_style: dict[str, Counter[str]] = {}
     by_profile: dict[str, Counter[str]] = {}
     refused: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     errors: list[str] = []
     cpu = 0.0
-    read = 0
+    read = capture_erased = 0
     started = time.perf_counter()
     with mp.get_context("fork").Pool(WORKERS, initializer=_init_worker) as pool:
         jobs = ((seed, n, styles, profiles) for n in range(pages))
@@ -119,15 +116,22 @@ def _sample(
                 counts["refused"] += 1
                 continue
             read += 1
-            for item_key, style, option, verdict, reading, reason in out["items"]:
+            for item_key, style, option, verdict, reading, reason, left in out["items"]:
                 by_style.setdefault(style, Counter())[verdict] += 1
                 counts[f"items {verdict}"] += 1
                 if verdict == "review":
                     reasons[f"{style} → {reason}"] += 1
                 elif verdict == "wrong":
+                    erased = left is not None and left < ERASED_LEFT
+                    capture_erased += erased
+                    kept = (
+                        ""
+                        if left is None
+                        else f", {left:.4f} left" + (" (erased by the capture)" if erased else "")
+                    )
                     errors.append(
                         f"page {out['number']} ({key}) {item_key}: drew {style} "
-                        f"(option {option}), read {reading}; rebuilt by "
+                        f"(option {option}), read {reading}{kept}; rebuilt by "
                         f"sample_page({seed}, {out['number']}, {styles!r}, ...)"
                     )
             if done % 500 == 0:
@@ -142,6 +146,7 @@ def _sample(
         "refused": refused,
         "reasons": reasons,
         "errors": errors,
+        "capture_erased": capture_erased,
         "cpu": cpu,
         "read": read,
         "wall": time.perf_counter() - started,
@@ -171,11 +176,11 @@ def main() -> None:
 
     _setup()
     from phieukin.paper.corpus.deck import ALL_STYLES
-    from phieukin.paper.corpus.mix import SAMPLE_PROFILES
+    from phieukin.paper.corpus.mix import ERASED_LEFT, SAMPLE_PROFILES
 
     pages = int(os.environ.get("BENCH_SAMPLE_PAGES", "300"))
     seed = int(os.environ.get("BENCH_SAMPLE_SEED", "57"))
-    styles = _choice("BENCH_SAMPLE_STYLES", DEFAULT_STYLES, ALL_STYLES)
+    styles = _choice("BENCH_SAMPLE_STYLES", DOUBTFUL_STYLES, ALL_STYLES)
     profiles = _choice("BENCH_SAMPLE_PROFILES", SAMPLE_PROFILES, SAMPLE_PROFILES)
     print(
         f"targeted sample: {pages} pages, seed {seed}, item styles {', '.join(styles)}; page "
@@ -190,7 +195,11 @@ def main() -> None:
         f"sample: {s['read']} pages read of {pages}, {items} items, in {s['wall']:.0f} s; "
         f"refused: {dict(s['refused']) or 'none'}"
     )
-    print(f"silent errors: {len(s['errors'])} (wrong votes and marks stored as 'no answer')")
+    print(
+        f"silent errors: {len(s['errors'])} (wrong votes and marks stored as 'no answer'); of "
+        f"them, marks the capture erased (read as no answer, stroke left under {ERASED_LEFT} "
+        f"deep in the captured image): {s['capture_erased']}"
+    )
     sample_ms = 1000 * s["cpu"] / max(pages, 1)
     mix_ms = 1000 * b["cpu"] / max(b["pages"], 1)
     print(

@@ -46,14 +46,15 @@ def test_no_silent_error_gives_no_rate() -> None:
 def test_a_targeted_sample_refuses_a_style_it_does_not_know(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bench.omr_sample import DEFAULT_STYLES, _choice
+    from bench.omr_sample import _choice
     from phieukin.paper.corpus.deck import ALL_STYLES
+    from phieukin.paper.corpus.marks import DOUBTFUL_STYLES
 
     monkeypatch.setenv("BENCH_SAMPLE_STYLES", "erased, erasd")
     with pytest.raises(ValueError, match="unknown erasd"):
-        _choice("BENCH_SAMPLE_STYLES", DEFAULT_STYLES, ALL_STYLES)
+        _choice("BENCH_SAMPLE_STYLES", DOUBTFUL_STYLES, ALL_STYLES)
     monkeypatch.setenv("BENCH_SAMPLE_STYLES", " erased,smudge ")
-    assert _choice("BENCH_SAMPLE_STYLES", DEFAULT_STYLES, ALL_STYLES) == ("erased", "smudge")
+    assert _choice("BENCH_SAMPLE_STYLES", DOUBTFUL_STYLES, ALL_STYLES) == ("erased", "smudge")
     monkeypatch.delenv("BENCH_SAMPLE_STYLES")
-    assert _choice("BENCH_SAMPLE_STYLES", DEFAULT_STYLES, ALL_STYLES) == DEFAULT_STYLES
-    assert all(style in ALL_STYLES for style in DEFAULT_STYLES)
+    assert _choice("BENCH_SAMPLE_STYLES", DOUBTFUL_STYLES, ALL_STYLES) == DOUBTFUL_STYLES
+    assert all(style in ALL_STYLES for style in DOUBTFUL_STYLES)

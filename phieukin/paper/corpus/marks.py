@@ -43,6 +43,8 @@ STYLES: dict[str, str] = {
     "double": "review",
 }
 CLEAR_STYLES = tuple(s for s, rule in STYLES.items() if rule == "read" and s != "blank")
+# What a person may be asked about: every style not plainly read.
+DOUBTFUL_STYLES = tuple(s for s, rule in STYLES.items() if rule != "read")
 
 # Darkness ranges (share of light absorbed) of the instruments.
 PEN = (0.6, 0.92)

@@ -126,7 +126,13 @@ SAMPLE_PROFILES = tuple(
 
 
 def sample_page(
-    seed: int, number: int, styles: tuple[str, ...], profiles: tuple[str, ...] = SAMPLE_PROFILES
+    seed: int,
+    number: int,
+    styles: tuple[str, ...],
+    profiles: tuple[str, ...] = SAMPLE_PROFILES,
+    *,
+    leave_out: str | None = None,
+    keep_render: bool = False,
 ) -> SynthPage:
     """Draw page ``number`` of a targeted sample of ``seed``: every item in ``styles``.
 
@@ -134,13 +140,23 @@ def sample_page(
     page from the long questionnaire, all from the random stream ``[seed, number]``: page
     522 of seed 54 is the same page whatever else a sample draws. ``bench/omr_sample.py``
     draws its samples so, and the reader's tests keep pages of them by seed and number.
+    ``leave_out`` and ``keep_render`` are those of ``Corpus.page`` (see
+    :func:`sample_mark_left`).
     """
     rng = np.random.default_rng([seed, number])
     profile = str(rng.choice(list(profiles)))
     dpi = float(rng.choice(DPIS, p=DPI_WEIGHTS))
     source = corpus("sample")
     index = int(rng.integers(len(source.payloads())))
-    return source.page(index, rng, dpi=dpi, profile=profile, styles=styles)
+    return source.page(
+        index,
+        rng,
+        dpi=dpi,
+        profile=profile,
+        styles=styles,
+        leave_out=leave_out,
+        keep_render=keep_render,
+    )
 
 
 def plan_copy(seed: int, copy: int, stress_share: float) -> CopyPlan:
@@ -229,8 +245,26 @@ def mark_left(seed: int, copy: int, stress_share: float, page: int, key: str) ->
     """
     with_marks, plan = copy_pages(seed, copy, stress_share, keep_render=True)[page]
     without, _plan = copy_pages(seed, copy, stress_share, (page, key), keep_render=True)[page]
+    return _mark_trace(with_marks, without, plan.dpi)
+
+
+def sample_mark_left(
+    seed: int,
+    number: int,
+    styles: tuple[str, ...],
+    profiles: tuple[str, ...],
+    key: str,
+) -> MarkTrace:
+    """:func:`mark_left` for page ``number`` of a targeted sample (:func:`sample_page`)."""
+    with_marks = sample_page(seed, number, styles, profiles, keep_render=True)
+    without = sample_page(seed, number, styles, profiles, leave_out=key, keep_render=True)
+    return _mark_trace(with_marks, without, with_marks.dpi)
+
+
+def _mark_trace(with_marks: SynthPage, without: SynthPage, dpi: float) -> MarkTrace:
+    """Compare a page drawn with and without an item's marks (see :func:`mark_left`)."""
     assert with_marks.render is not None and without.render is not None
-    px = plan.dpi / 25.4
+    px = dpi / 25.4
     drawn, drawn_map = _trace(with_marks.render, without.render, px)
     left, left_map = _trace(with_marks.image, without.image, px)
     stroke = int(np.count_nonzero(drawn_map > drawn / 2))

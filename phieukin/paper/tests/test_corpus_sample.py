@@ -104,3 +104,16 @@ def test_a_targeted_sample_draws_only_what_it_is_asked_for_and_the_same_page_twi
     assert (again.profile, again.dpi) == (drawn[1].profile, drawn[1].dpi)
     assert np.array_equal(again.image, drawn[1].image)
     assert not np.array_equal(drawn[0].image, drawn[1].image)  # another number, another page
+
+
+def test_a_sample_measures_what_the_capture_left_of_a_mark() -> None:
+    from phieukin.paper.corpus.marks import DOUBTFUL_STYLES
+    from phieukin.paper.corpus.mix import ERASED_LEFT, SAMPLE_PROFILES, sample_mark_left
+
+    # Page 68 of seed 57 (every doubtful style, a crumpled 200 dpi page): nd04's very
+    # light tick is drawn, but the capture left next to nothing of it.
+    faint = sample_mark_left(57, 68, DOUBTFUL_STYLES, SAMPLE_PROFILES, "nd04")
+    assert faint.drawn > 0.05 and faint.mean_left < ERASED_LEFT, faint
+    # A pen tick on a clean scan keeps most of its depth.
+    pen = sample_mark_left(57, 1, ("tick",), ("scan",), "nd04")
+    assert pen.mean_left > 0.3 and pen.drawn > 0.4, pen
