@@ -129,6 +129,64 @@ def _may_refuse(profile: str) -> tuple[str, ...]:
     return MAY_REFUSE.get(profile, ())
 
 
+def _mix_baseline(pages: int, seed: int, initializer: Any) -> dict[str, Any]:
+    """Read the product mix (no stress copies) over about ``pages`` pages: the baseline
+    the other reader benchmarks print beside their own figures.
+
+    ``initializer`` starts each worker (it must give the reader the mix's layouts).
+    Returns the pages drawn and read, the reader's CPU, clear items and pages sent to
+    review, and silent errors; pages the mix expects refused, or refused, are not read.
+    """
+    counts = Counter[str]()
+    cpu = 0.0
+    started = time.perf_counter()
+    with mp.get_context("fork").Pool(WORKERS, initializer=initializer) as pool:
+        jobs = ((seed, c, 0.0) for c in range((pages + 1) // 2))
+        for result in _stream(pool, _judge_copy, jobs, 4 * WORKERS):
+            cpu += result["cpu"]
+            counts["drawn"] += len(result["pages"])
+            for record in result["pages"]:
+                if record["expected"] or record["refusal"]:
+                    continue
+                counts["pages_read"] += 1
+                verdicts = [verdict for _, _, verdict, _, _, _ in record["items"]]
+                counts["pages_review"] += "review" in verdicts
+                for _, is_clear, verdict, _, _, _ in record["items"]:
+                    counts["clear"] += is_clear
+                    counts["clear_review"] += is_clear and verdict == "review"
+                    counts["silent"] += verdict == "wrong"
+    keys = ("drawn", "pages_read", "pages_review", "clear", "clear_review", "silent")
+    return {key: counts[key] for key in keys} | {
+        "cpu": cpu,
+        "wall": time.perf_counter() - started,
+    }
+
+
+def _print_breakdown(
+    by_style: dict[str, Counter[str]],
+    by_group: dict[str, Counter[str]],
+    group: str,
+    reasons: Counter[str],
+    errors: list[str],
+) -> None:
+    """Print a sample's per-style and per-``group`` tables, its review reasons and errors
+    (``omr_second`` groups pages by capture, ``omr_sample`` by page style)."""
+    print("per item style: items / read as drawn / sent to review / silent errors")
+    for style, c in sorted(by_style.items(), key=lambda kv: -sum(kv[1].values())):
+        print(
+            f"  {style:<14} {sum(c.values()):>7} {c['right']:>7} {c['review']:>7} {c['wrong']:>4}"
+        )
+    print(f"per {group}:")
+    for key, c in sorted(by_group.items()):
+        details = ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k != "pages" and v)
+        print(f"  {key:<22} {c['pages']:>5} pages: {details}")
+    print("review reasons (drawn style → reason), most common:")
+    for reason, count in reasons.most_common(15):
+        print(f"  {reason}: {count}")
+    for line in errors[:60]:
+        print("  ERROR", line)
+
+
 def _stream(pool: Any, func: Any, jobs: Iterator[Any], window: int) -> Iterator[Any]:
     """Yield ``func(job)`` for every job, at most ``window`` in flight, in any order.
 

@@ -33,7 +33,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from bench.omr import WORKERS, _init_worker, _judge_copy, _may_refuse, _stream
+from bench.omr import WORKERS, _init_worker, _may_refuse, _mix_baseline, _print_breakdown, _stream
 from phieukin.paper.corpus.marks import DOUBTFUL_STYLES
 
 
@@ -153,23 +153,6 @@ def _sample(
     }
 
 
-def _baseline(pages: int, seed: int) -> dict[str, Any]:
-    """The first deck's product mix over about ``pages`` pages: reader CPU and errors."""
-    cpu = 0.0
-    read = silent = drawn = 0
-    with mp.get_context("fork").Pool(WORKERS, initializer=_init_worker) as pool:
-        jobs = ((seed, c, 0.0) for c in range((pages + 1) // 2))
-        for result in _stream(pool, _judge_copy, jobs, 4 * WORKERS):
-            cpu += result["cpu"]
-            drawn += len(result["pages"])
-            for record in result["pages"]:
-                if record["expected"] or record["refusal"]:
-                    continue
-                read += 1
-                silent += sum(verdict == "wrong" for _, _, verdict, _, _, _ in record["items"])
-    return {"cpu": cpu, "read": read, "silent": silent, "pages": drawn}
-
-
 def main() -> None:
     """Read a targeted sample, then a tenth as many pages of the product mix, and print both."""
     from bench.omr import _setup
@@ -189,7 +172,7 @@ def main() -> None:
         flush=True,
     )
     s = _sample(pages, seed, styles, profiles)
-    b = _baseline(max(50, pages // 10), seed)
+    b = _mix_baseline(max(50, pages // 10), seed, _init_worker)
     items = sum(sum(c.values()) for c in s["by_style"].values())
     print(
         f"sample: {s['read']} pages read of {pages}, {items} items, in {s['wall']:.0f} s; "
@@ -201,23 +184,10 @@ def main() -> None:
         f"deep in the captured image): {s['capture_erased']}"
     )
     sample_ms = 1000 * s["cpu"] / max(pages, 1)
-    mix_ms = 1000 * b["cpu"] / max(b["pages"], 1)
+    mix_ms = 1000 * b["cpu"] / max(b["drawn"], 1)
     print(
-        f"baseline, the first deck's product mix in the same run ({b['read']} pages read of "
-        f"{b['pages']}): silent errors {b['silent']}; reader CPU {sample_ms:.0f} ms a page on "
+        f"baseline, the first deck's product mix in the same run ({b['pages_read']} pages read "
+        f"of {b['drawn']}): silent errors {b['silent']}; reader CPU {sample_ms:.0f} ms a page on "
         f"the sample, {mix_ms:.0f} ms on the mix, ratio {sample_ms / max(mix_ms, 1e-9):.2f} ×"
     )
-    print("per item style: items / read as drawn / sent to review / silent errors")
-    for style, c in sorted(s["by_style"].items(), key=lambda kv: -sum(kv[1].values())):
-        print(
-            f"  {style:<14} {sum(c.values()):>7} {c['right']:>7} {c['review']:>7} {c['wrong']:>4}"
-        )
-    print("per page style:")
-    for key, c in sorted(s["by_profile"].items()):
-        details = ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k != "pages")
-        print(f"  {key:<22} {c['pages']:>5} pages: {details}")
-    print("review reasons (drawn style → reason), most common:")
-    for reason, count in s["reasons"].most_common(12):
-        print(f"  {reason}: {count}")
-    for line in s["errors"]:
-        print("  ERROR", line)
+    _print_breakdown(s["by_style"], s["by_profile"], "page style", s["reasons"], s["errors"])

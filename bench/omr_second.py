@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.omr import WORKERS, _judge_copy, _setup, _stream
+from bench.omr import WORKERS, _mix_baseline, _print_breakdown, _setup, _stream
 
 _deck: Any = None
 
@@ -176,30 +176,7 @@ def _second(pages: int, seed: int) -> dict[str, Any]:
 
 def _first(pages: int, seed: int) -> dict[str, Any]:
     """The baseline: the first deck's product mix over about as many pages."""
-    clear = clear_review = pages_read = pages_review = silent = 0
-    copies = (pages + 1) // 2
-    started = time.perf_counter()
-    with mp.get_context("fork").Pool(WORKERS, initializer=_init) as pool:
-        jobs = ((seed, c, 0.0) for c in range(copies))
-        for result in _stream(pool, _judge_copy, jobs, 4 * WORKERS):
-            for record in result["pages"]:
-                if record["expected"] or record["refusal"]:
-                    continue
-                pages_read += 1
-                verdicts = [v for _, _, v, _, _, _ in record["items"]]
-                pages_review += "review" in verdicts
-                for _, is_clear, verdict, _, _, _ in record["items"]:
-                    clear += is_clear
-                    clear_review += is_clear and verdict == "review"
-                    silent += verdict == "wrong"
-    return {
-        "clear": clear,
-        "clear_review": clear_review,
-        "pages_read": pages_read,
-        "pages_review": pages_review,
-        "silent": silent,
-        "wall": time.perf_counter() - started,
-    }
+    return _mix_baseline(pages, seed, _init)
 
 
 def _share(part: int, whole: int) -> float:
@@ -251,17 +228,4 @@ def main() -> None:
         "product mix; the mixes differ: the second has more pencil, circles, colour and "
         "phone photos, so the ratio says how far the first deck's figures carry, not more)"
     )
-    print("per item style: items / read as drawn / sent to review / silent errors")
-    for style, c in sorted(b["by_style"].items(), key=lambda kv: -sum(kv[1].values())):
-        print(
-            f"  {style:<13} {sum(c.values()):>7} {c['right']:>7} {c['review']:>6} {c['wrong']:>4}"
-        )
-    print("per capture:")
-    for key, c in sorted(b["by_capture"].items()):
-        details = ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k != "pages" and v)
-        print(f"  {key:<22} {c['pages']:>5} pages: {details}")
-    print("review reasons (drawn style → reason), most common:")
-    for reason, count in b["reasons"].most_common(15):
-        print(f"  {reason}: {count}")
-    for line in b["errors"][:60]:
-        print("  ERROR", line)
+    _print_breakdown(b["by_style"], b["by_capture"], "capture", b["reasons"], b["errors"])
