@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from phieukin.paper.corpus import capture
 from phieukin.paper.corpus.deck import ALL_STYLES, Corpus, SynthPage, sample_spec, small_spec
 from phieukin.paper.layout import BallotLayout, build_layout
 
@@ -116,12 +117,13 @@ def layouts() -> dict[tuple[str, int], BallotLayout]:
     }
 
 
-# The page styles a targeted sample draws from: every style the reader must read (those
-# that must be refused, and dog-ears, which may hide the QR, are left out).
+# The page styles a targeted sample draws from: every style the reader must read (the
+# captures that must be refused, copies of another box or version, and dog-ears, which
+# may hide the QR, are left out).
 SAMPLE_PROFILES = tuple(
     p
     for p in MIX_PROFILES
-    if p not in ("other_box", "other_version", "bilevel", "low_res", "low_contrast", "dogear")
+    if p not in capture.EXPECTED_REFUSAL and p not in ("other_box", "other_version", "dogear")
 )
 
 
