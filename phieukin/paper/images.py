@@ -90,6 +90,27 @@ def png(image: Any) -> bytes:
     return bytes(encoded.tobytes()) if ok else b""
 
 
+def faint_view(page_jpeg: bytes) -> bytes:
+    """Return a stored page image (JPEG) with faint marks brought out, as JPEG.
+
+    See :func:`phieukin.paper.omr.faint.bring_out_faint`; empty when the image cannot be
+    decoded or encoded. Never stored: made for the reviewer on request.
+    """
+    import cv2
+    import numpy as np
+
+    from phieukin.paper.omr.faint import bring_out_faint
+    from phieukin.paper.omr.worker import PAGE_JPEG_QUALITY
+
+    gray = cv2.imdecode(np.frombuffer(page_jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if gray is None:
+        return b""
+    ok, encoded = cv2.imencode(
+        ".jpg", bring_out_faint(gray), [cv2.IMWRITE_JPEG_QUALITY, PAGE_JPEG_QUALITY]
+    )
+    return bytes(encoded.tobytes()) if ok else b""
+
+
 @dataclass(frozen=True)
 class Mark:
     """One thing drawn over a page image, in page millimetres (SVG user units)."""

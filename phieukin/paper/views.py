@@ -29,7 +29,7 @@ from phieukin.ballots.services import record_paper_counts
 from phieukin.core.confirm import confirmed
 from phieukin.core.errors import DomainError
 from phieukin.core.uploads import UploadRefused, upload_limit
-from phieukin.paper import exports, selectors, services
+from phieukin.paper import exports, images, selectors, services
 from phieukin.paper.forms import (
     DoubleEntryForm,
     EntryForm,
@@ -656,6 +656,8 @@ def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
     except AccessDenied as exc:
         raise Http404 from exc
     rows = selectors.review_rows(box, reading)
+    # The pages with faint marks brought out (see images.faint_view), kept from copy to copy.
+    faint = request.GET.get("faint") == "1"
     error = ""
     status = 200
     if request.method == "POST":
@@ -686,7 +688,8 @@ def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
             # for its scan there).
             following = next((r for r in selectors.review_queue(box) if r.complete), None)
             if following is not None:
-                return redirect("paper:review", box_id=box.pk, reading_id=following.pk)
+                url = reverse("paper:review", args=[box.pk, following.pk])
+                return redirect(url + ("?faint=1" if faint else ""))
             return redirect("paper:review_queue", box_id=box.pk)
     return render(
         request,
@@ -697,6 +700,7 @@ def review(request: HttpRequest, box_id: int, reading_id: int) -> HttpResponse:
             "rows": rows,
             "sheet": sheet,
             "problems": selectors.page_problems(reading),
+            "faint": faint,
             "has_comment": reading.comment_crop is not None and bool(reading.comment_crop),
             "posted": request.POST,
             "error": error,
@@ -728,13 +732,18 @@ def crop_image(request: HttpRequest, box_id: int, reading_id: int, crop_id: int)
 
 @login_required
 def page_image(request: HttpRequest, box_id: int, reading_id: int, page: int) -> HttpResponse:
-    """Send one whole page of a scanned copy (its comment area painted out)."""
+    """Send one whole page of a scanned copy (its comment area painted out).
+
+    ``?faint=1``: the same page with faint marks brought out (:func:`images.faint_view`).
+    """
     box = _box(request, box_id, "paper.review")
     reading = _reading(request, box, reading_id)
     try:
         data = selectors.review_page_image(_actor(request), box, reading, page)
     except AccessDenied as exc:
         raise Http404 from exc
+    if data and request.GET.get("faint") == "1":
+        data = images.faint_view(data)
     return _image(data, "image/jpeg")
 
 

@@ -171,6 +171,41 @@ def test_review_types_the_doubts_one_after_the_other_and_shows_each_digit_on_the
     assert not PendingReading.objects.exists()
 
 
+def test_faint_marks_are_brought_out_in_place_and_the_digits_typed_stay(
+    page: Any, live_server: Any, open_box_: BallotBox, counter: User
+) -> None:
+    layout = build_layout(questionnaire_spec(open_box_.conference.round.questionnaire))
+    doubtful = frozenset({layout.page(1).items[1].key})
+    reading = _read_to_the_end(counter, open_box_, _upload_copy(open_box_, 9, doubtful))
+    review = f"/paper/boxes/{open_box_.pk}/review/{reading.pk}/"
+    page.goto(live_server.url + review)
+    keys = page.locator("input.keys")
+    keys.press("3")  # the doubt decided before looking closer
+    typed = keys.input_value()
+    toggle = page.locator("#faint-toggle")
+    assert toggle.inner_text() == "Làm rõ dấu mờ"
+    images = page.locator(".review-page-frame img")
+
+    def loaded() -> list[str]:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.review-page-frame img')]"
+            ".every(i => i.complete && i.naturalWidth > 0)"
+        )
+        return [images.nth(n).get_attribute("src") or "" for n in range(images.count())]
+
+    toggle.click()
+    assert all(src.endswith("?faint=1") for src in loaded()) and images.count() == 2
+    assert toggle.inner_text() == "Xem trang như bản quét"
+    assert page.url == live_server.url + review + "?faint=1"  # what the form posts to
+    assert keys.input_value() == typed  # nothing typed is lost
+    assert page.evaluate("() => document.activeElement.classList.contains('keys')")
+    screenshot(page, "counter-review-faint-marks")
+    toggle.click()
+    assert not any("faint" in src for src in loaded())
+    assert toggle.inner_text() == "Làm rõ dấu mờ" and page.url == live_server.url + review
+    assert keys.input_value() == typed
+
+
 def test_a_blind_check_is_typed_digit_after_digit_from_the_paper(
     page: Any, live_server: Any, open_box_: BallotBox, counter: User, shapes: list[ItemShape]
 ) -> None:

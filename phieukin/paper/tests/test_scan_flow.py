@@ -441,6 +441,61 @@ def test_review_shows_every_page_of_the_copy_with_every_reading_and_takes_the_co
     assert not PendingReading.objects.exists()
 
 
+def test_review_brings_out_a_very_light_tick_on_the_whole_page_for_the_committee_only(
+    as_counter: Client,
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    leader: User,
+) -> None:
+    from phieukin.paper.omr.reader import SCALE
+
+    # Page 1 holds a doubt (two marks) and, on another item, a very light pencil tick.
+    faint_item, doubtful = layout.page(1).items[0], layout.page(1).items[1]
+    truth = {item.key: synth.Truth("fill", 1, (1,)) for item in layout.page(1).items[2:]}
+    truth[doubtful.key] = synth.Truth("double", None, (0, 2))
+    truth[faint_item.key] = synth.Truth("very_light", 3, (3,))
+    rng = np.random.default_rng(11)
+    page1 = synth.ink_page(pages[0], layout.page(1), truth, DPI, rng, comment=False)
+    files = {
+        "p1.png": _png(page1),
+        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2))),
+    }
+    _upload(as_counter, open_box_, files)
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    reading = PendingReading.objects.get(box=open_box_)
+    url = reverse("paper:page_image", args=[open_box_.pk, reading.pk, 1])
+    plain, faint = as_counter.get(url), as_counter.get(url + "?faint=1")
+    assert faint.status_code == 200 and faint["Content-Type"] == "image/jpeg"
+    assert faint["Cache-Control"] == "no-store, private"
+
+    def decoded(response: Any) -> np.ndarray:
+        image = cv2.imdecode(np.frombuffer(response.content, np.uint8), cv2.IMREAD_GRAYSCALE)
+        assert image is not None
+        return image
+
+    box = faint_item.boxes[3]
+    inside = (
+        slice(round((box.y + 0.9) * SCALE), round((box.y + box.h - 0.9) * SCALE)),
+        slice(round((box.x + 0.9) * SCALE), round((box.x + box.w - 0.9) * SCALE)),
+    )
+
+    def contrast(image: np.ndarray) -> float:
+        values = image[inside].astype(np.float64)
+        return 1.0 - float(np.percentile(values, 2)) / float(np.median(values))
+
+    before, after = contrast(decoded(plain)), contrast(decoded(faint))
+    assert after > 2.5 * before and after > 0.2
+    # The review page offers the view, and opens with it when asked.
+    review_url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    body = as_counter.get(review_url).content.decode()
+    assert "Làm rõ dấu mờ" in body and f'src="{url}"' in body
+    body = as_counter.get(review_url + "?faint=1").content.decode()
+    assert "Xem trang như bản quét" in body and f'src="{url}?faint=1"' in body
+    # Never to a leader evaluated in the box, whichever way the page is asked for.
+    assert login(leader).get(url + "?faint=1").status_code == 404
+
+
 def test_a_reviewed_copy_leads_straight_to_the_next_whole_copy_then_to_the_queue(
     as_counter: Client,
     open_box_: BallotBox,
@@ -464,9 +519,13 @@ def test_a_reviewed_copy_leads_straight_to_the_next_whole_copy_then_to_the_queue
     assert [r.complete for r in queue] == [True, True, False]
     first, second, partial = queue
     answered = {f"item-{layout.page(1).items[1].key}": "tot"}
-    done = as_counter.post(reverse("paper:review", args=[open_box_.pk, first.pk]), answered)
-    assert done["Location"] == reverse("paper:review", args=[open_box_.pk, second.pk])
-    assert "Phiếu đã vào hòm phiếu." in as_counter.get(done["Location"]).content.decode()
+    # Reviewed with faint marks brought out: the next copy opens the same way.
+    first_url = reverse("paper:review", args=[open_box_.pk, first.pk])
+    done = as_counter.post(first_url + "?faint=1", answered)
+    assert done["Location"] == reverse("paper:review", args=[open_box_.pk, second.pk]) + "?faint=1"
+    following = as_counter.get(done["Location"]).content.decode()
+    assert "Phiếu đã vào hòm phiếu." in following
+    assert "Xem trang như bản quét" in following
     done = as_counter.post(reverse("paper:review", args=[open_box_.pk, second.pk]), answered)
     # The copy still missing a page is not opened: it waits for its scan in the queue.
     assert done["Location"] == reverse("paper:review_queue", args=[open_box_.pk])

@@ -6,6 +6,28 @@
    digit typed over a "?" moves on to the next "?", so the doubts are decided by typing
    their digits one after the other; the item under the cursor is framed on its page and
    described under the field; every digit typed shows on the page beside its row. */
+/* "Bring out faint marks": without this script a link reloads the page with ?faint=1;
+   with it the page images are swapped in place, the digits typed so far stay, and the
+   address keeps the choice (the form posts to it; the next copy opens the same way). */
+(function () {
+  "use strict";
+  var toggle = document.getElementById("faint-toggle");
+  if (!toggle) return;
+  toggle.addEventListener("click", function (event) {
+    event.preventDefault();
+    var on = toggle.dataset.faint !== "1";
+    document.querySelectorAll(".review-page-frame img[data-page-url]").forEach(function (img) {
+      img.src = img.dataset.pageUrl + (on ? "?faint=1" : "");
+    });
+    toggle.dataset.faint = on ? "1" : "0";
+    toggle.textContent = on ? toggle.dataset.on : toggle.dataset.off;
+    toggle.setAttribute("href", on ? "?" : "?faint=1");
+    window.history.replaceState(null, "", window.location.pathname + (on ? "?faint=1" : ""));
+    var keys = document.querySelector("#review-form input.keys");
+    if (keys) keys.focus();
+  });
+}());
+
 (function () {
   "use strict";
   var form = document.getElementById("review-form");
