@@ -31,7 +31,11 @@ REFUSALS: dict[str, Promise] = {
     "no_markers": _(
         "The corner markers of the ballot were not found; scan the whole page, flat and in focus."
     ),
-    "no_qr": _("The QR code of the ballot cannot be read; scan it again or enter it by keyboard."),
+    "no_qr": _(
+        "The QR code of the ballot cannot be read. Check that no corner of the sheet is "
+        "folded over it and that it is not torn or soiled, then scan the sheet again in "
+        "greyscale mode, at least 150 dpi, or enter it by keyboard."
+    ),
     "bad_qr": _("The QR code is not the code of a phieukin ballot."),
     "unknown_sheet": _("This page does not belong to any known ballot layout."),
     "layout_mismatch": _(

@@ -564,3 +564,25 @@ def test_a_one_bit_scan_is_refused_with_the_fix_and_the_committee_sees_it(
     box_page = as_counter.get(reverse("paper:box", args=[open_box_.pk])).content.decode()
     assert "fax.png" in box_page
     assert "Quét lại ở chế độ ảnh xám, tối thiểu 150 dpi" in box_page
+
+
+def test_a_corner_folded_over_the_qr_is_refused_with_the_fix_named(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    from phieukin.paper.corpus import capture
+
+    marked = _mark(pages[0], layout, 1, _choices(layout, 1))
+    # The top right corner folded over the whole QR code (drawn until the fold hides it).
+    rng = np.random.default_rng(4)
+    while True:
+        folded, hides_qr = capture.dog_ear(marked, rng, DPI)
+        if hides_qr:
+            break
+    _upload(as_counter, open_box_, {"folded.png": _png(folded)})
+    batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    assert batch.ballots_entered == 0 and not PendingReading.objects.exists()
+    (refusal,) = batch.refusals
+    assert refusal["code"] == "no_qr"
+    assert "góc phiếu nào bị gấp đè lên mã" in refusal["reason"]
+    box_page = as_counter.get(reverse("paper:box", args=[open_box_.pk])).content.decode()
+    assert "folded.png" in box_page and "góc phiếu nào bị gấp đè lên mã" in box_page
