@@ -34,7 +34,7 @@ Two parts:
    of a hostile file (a 1 KB PDF declaring a 5 m × 5 m page) read in the same pool.
 
 With ``BENCH_OMR_DUMP=DIR`` every silent error is written to DIR (its measurements and
-a crop of its row, see :mod:`bench.omr_dump`).
+a crop of its row, see :mod:`bench._omr_dump`).
 
 It prints per style (items, read as drawn, sent to review, silent errors), per page
 style (refused as expected, read, wrong), the shares of clear marks and of copies sent
@@ -264,7 +264,7 @@ def _judge_copy(args: tuple[int, int, float]) -> dict[str, Any]:
                     trace = mark_left(seed, copy, stress_share, number - 1, item.item_key)
                     left = trace.mean_left
                 if verdict == "wrong" and dump:
-                    from bench.omr_dump import dump_error
+                    from bench._omr_dump import dump_error
 
                     name = f"{seed}-{copy:05d}-{number}-{item.item_key}"
                     dump_error(dump, name, page.image, item.item_key, truth, plan, left)

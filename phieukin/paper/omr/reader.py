@@ -2814,7 +2814,7 @@ def measure_items(canon: np.ndarray, page: PageLayout) -> tuple[Measured, Calibr
     (their halo, :func:`halo_cap`), the second how its empty boxes look once that halo is
     taken out (:func:`calibrate`). Returns each item with its boxes' measures (None for
     a row whose printed boxes were not found, None for a box outside the page) and the
-    page's calibration: what :func:`read_items` decides on, and what ``bench/omr_dump``
+    page's calibration: what :func:`read_items` decides on, and what ``bench/_omr_dump``
     shows of a silent error.
     """
     raw: list[tuple[ItemLayout, list[RawBox | None] | None]] = []
