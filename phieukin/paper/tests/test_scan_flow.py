@@ -555,15 +555,23 @@ def test_a_one_bit_scan_is_refused_with_the_fix_and_the_committee_sees_it(
     marked = _mark(pages[0], layout, 1, _choices(layout, 1))
     buffer = io.BytesIO()
     Image.fromarray(marked).convert("1").save(buffer, format="PNG")
-    _upload(as_counter, open_box_, {"fax.png": buffer.getvalue()})
-    batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    fix = "Quét lại ở chế độ ảnh xám, tối thiểu 150 dpi"
+    _refused_alone(as_counter, open_box_, "fax.png", buffer.getvalue(), "bilevel", fix)
+
+
+def _refused_alone(
+    client: Client, box: BallotBox, name: str, data: bytes, code: str, fix: str
+) -> None:
+    """Scan one file of one page; check it is refused as *code*, the *fix* named to the
+    committee in the batch and on the box page."""
+    _upload(client, box, {name: data})
+    batch = _run(client, box, ScanBatch.objects.get(box=box))
     assert batch.ballots_entered == 0 and not PendingReading.objects.exists()
     (refusal,) = batch.refusals
-    assert refusal["code"] == "bilevel"
-    assert "Quét lại ở chế độ ảnh xám, tối thiểu 150 dpi" in refusal["reason"]
-    box_page = as_counter.get(reverse("paper:box", args=[open_box_.pk])).content.decode()
-    assert "fax.png" in box_page
-    assert "Quét lại ở chế độ ảnh xám, tối thiểu 150 dpi" in box_page
+    assert refusal["code"] == code
+    assert fix in refusal["reason"]
+    box_page = client.get(reverse("paper:box", args=[box.pk])).content.decode()
+    assert name in box_page and fix in box_page
 
 
 def test_a_corner_folded_over_the_qr_is_refused_with_the_fix_named(
@@ -578,11 +586,5 @@ def test_a_corner_folded_over_the_qr_is_refused_with_the_fix_named(
         folded, hides_qr = capture.dog_ear(marked, rng, DPI)
         if hides_qr:
             break
-    _upload(as_counter, open_box_, {"folded.png": _png(folded)})
-    batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
-    assert batch.ballots_entered == 0 and not PendingReading.objects.exists()
-    (refusal,) = batch.refusals
-    assert refusal["code"] == "no_qr"
-    assert "góc phiếu nào bị gấp đè lên mã" in refusal["reason"]
-    box_page = as_counter.get(reverse("paper:box", args=[open_box_.pk])).content.decode()
-    assert "folded.png" in box_page and "góc phiếu nào bị gấp đè lên mã" in box_page
+    fix = "góc phiếu nào bị gấp đè lên mã"
+    _refused_alone(as_counter, open_box_, "folded.png", _png(folded), "no_qr", fix)
