@@ -921,16 +921,22 @@ def _row_offset(page: np.ndarray, item: ItemLayout) -> tuple[int, int, bool]:
     row_scores = row_profile[top + shifts] + row_profile[bottom + shifts]
     dx = int(shifts[int(np.argmax(col_scores))])
     dy = int(shifts[int(np.argmax(row_scores))])
-    # A found border is dark along most of each box edge. After the [0.5, 1, 0.5]
-    # smoothing a printed line one pixel wide peaks at its length, two pixels wide at 1.5
-    # times it; 1.5 × BORDER_PRESENT accepts both and rejects a page with no boxes there.
-    expected_cols = 2 * len(item.boxes) * mid_rows.shape[0] * 1.5
-    expected_rows = 2 * int(mid_cols.sum()) * 1.5
-    found = (
-        float(col_scores.max()) >= BORDER_PRESENT * expected_cols
-        and float(row_scores.max()) >= BORDER_PRESENT * expected_rows
+    found = _edges_found(col_scores, 2 * len(item.boxes) * mid_rows.shape[0]) and _edges_found(
+        row_scores, 2 * int(mid_cols.sum())
     )
     return dx, dy, found
+
+
+def _edges_found(scores: np.ndarray, length: int) -> bool:
+    """Return whether the best of *scores* shows printed lines along most of the edges.
+
+    *scores* are dark pixels counted along edges of *length* pixels in all, smoothed by
+    [0.5, 1, 0.5] across them, one per shift tried. A found border is dark along most of
+    each edge: after that smoothing a printed line one pixel wide peaks at its length,
+    two pixels wide at 1.5 times it; 1.5 × BORDER_PRESENT accepts both and rejects a page
+    with no boxes there.
+    """
+    return float(scores.max()) >= BORDER_PRESENT * (length * 1.5)
 
 
 def _own_shifts(
@@ -943,7 +949,7 @@ def _own_shifts(
     edges under the row's best common shift (BORDER_PRESENT asks 0.6), and every box 0.66
     or more under a shift of its own. Each box is looked for within SEARCH_MM of where the
     homography puts it, the row's shift (*dx*, *dy*) preferred on a tie, and must show
-    BORDER_PRESENT of its edges as :func:`_row_offset` asks of a row; else the row is not
+    its edges as :func:`_row_offset` asks of a row (:func:`_edges_found`); else the row is not
     found (None). Every box is then refined and checked on its own (:func:`_measure_box`).
     """
     search = _px(SEARCH_MM)
@@ -965,10 +971,9 @@ def _own_shifts(
         rows = np.convolve(mid_cols.sum(axis=1), [0.5, 1, 0.5], mode="same")
         col_scores = cols[bx0 - x0 + shifts] + cols[bx1 - x0 + shifts]
         row_scores = rows[by0 - y0 + shifts] + rows[by1 - y0 + shifts]
-        # As in _row_offset: a printed line of one or two pixels along most of each edge.
-        if (
-            float(col_scores.max()) < BORDER_PRESENT * 2 * mid_rows.shape[0] * 1.5
-            or float(row_scores.max()) < BORDER_PRESENT * 2 * mid_cols.shape[1] * 1.5
+        if not (
+            _edges_found(col_scores, 2 * mid_rows.shape[0])
+            and _edges_found(row_scores, 2 * mid_cols.shape[1])
         ):
             return None
         tie = 1e-3 * np.abs(shifts - dx), 1e-3 * np.abs(shifts - dy)
