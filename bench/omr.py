@@ -149,9 +149,9 @@ def _mix_baseline(pages: int, seed: int, initializer: Any) -> dict[str, Any]:
                 if record["expected"] or record["refusal"]:
                     continue
                 counts["pages_read"] += 1
-                verdicts = [verdict for _, _, verdict, _, _, _ in record["items"]]
+                verdicts = [item[2] for item in record["items"]]
                 counts["pages_review"] += "review" in verdicts
-                for _, is_clear, verdict, _, _, _ in record["items"]:
+                for _, is_clear, verdict, *_rest in record["items"]:
                     counts["clear"] += is_clear
                     counts["clear_review"] += is_clear and verdict == "review"
                     counts["silent"] += verdict == "wrong"
@@ -269,7 +269,16 @@ def _judge_copy(args: tuple[int, int, float]) -> dict[str, Any]:
                     name = f"{seed}-{copy:05d}-{number}-{item.item_key}"
                     dump_error(dump, name, page.image, item.item_key, truth, plan, left)
                 record["items"].append(
-                    (truth.style, truth.clear, verdict, item.reason, len(item.fills), left)
+                    (
+                        truth.style,
+                        truth.clear,
+                        verdict,
+                        item.reason,
+                        len(item.fills),
+                        left,
+                        item.item_key,
+                        item.status,
+                    )
                 )
         out["pages"].append(record)
     return out
@@ -298,6 +307,7 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
     import resource
 
     from phieukin.paper.corpus.mix import ERASED_LEFT
+    from phieukin.paper.omr.asking import rows_to_ask
 
     copies = _copies_for(pages, seed, stress_share)
     started = time.perf_counter()
@@ -321,6 +331,12 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
     # The product mix's own copies, apart from the stress copies: positions and silent
     # errors (all, and on copies no person looks at).
     mix_positions = mix_silent = mix_silent_unseen = 0
+    # On a copy a person checks, every row read as "no answer" is asked of that person
+    # too (paper/omr/asking.py, as the scan service does): the rows asked so, the marks
+    # the reader missed among them, and the wrong options shown as a digit on such copies
+    # (a person sees them on the page but is not asked). On the mix's copies: rows asked.
+    asked_rows = asked_missed = wrong_votes_seen = 0
+    mix_asked_rows = mix_rows = 0
     # Copies of the product mix sent to review although every item sent was clear (or
     # blank): by page style, and by what was drawn and why it was sent.
     needless_by_profile: Counter[str] = Counter()
@@ -362,6 +378,18 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             f"of the silent errors, on copies sent to review for another item (the person "
             f"checks the whole copy against the paper): {silent_on_reviewed}; on copies no "
             f"person looks at: {silent - silent_on_reviewed}"
+        )
+        print(
+            f"asked of a person on the copies sent to review (every row read as no answer, "
+            f"paper/omr/asking.py): {asked_rows} rows, {asked_missed} of them marks the reader "
+            f"missed; silent errors left, a row stored without a person deciding it: "
+            f"{silent - asked_missed} ({silent - silent_on_reviewed} on copies no person looks "
+            f"at, {wrong_votes_seen} a wrong option shown as a digit on a reviewed copy)"
+        )
+        print(
+            f"product mix: rows read as no answer asked on its copies sent to review "
+            f"{mix_asked_rows}, {mix_asked_rows / max(mix_copies_review, 1):.2f} per such copy "
+            f"({100 * mix_asked_rows / max(mix_rows, 1):.2f} % of the mix's rows)"
         )
         print(
             f"on the product mix's own copies (the stress copies left out): {mix_silent} "
@@ -426,6 +454,7 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             copy_doubtful_review = False
             copy_clear_reasons: list[str] = []
             copy_profile = ""
+            copy_rows: list[tuple[str, str, str]] = []  # item key, status read, verdict
             for record in result["pages"]:
                 page_count += 1
                 plan = record["plan"]
@@ -453,7 +482,9 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                 counts["read"] += 1
                 copy_mix = not plan["stress"]
                 copy_profile = key
-                for style, clear, verdict, reason, boxes, left in record["items"]:
+                for style, clear, verdict, reason, boxes, left, key, status in record["items"]:
+                    copy_rows.append((key, status, verdict))
+                    mix_rows += 0 if plan["stress"] else 1
                     positions += boxes
                     mix_positions += 0 if plan["stress"] else boxes
                     style_counts = by_style.setdefault(style, Counter())
@@ -484,6 +515,13 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                             mix_marks_review += verdict == "review"
             if copy_review:
                 silent_on_reviewed += copy_wrong
+            asked = rows_to_ask({key: status for key, status, _ in copy_rows})
+            for key, status, verdict in copy_rows:
+                if status == "empty" and key in asked:
+                    asked_rows += 1
+                    asked_missed += verdict == "wrong"
+                    mix_asked_rows += copy_mix
+                wrong_votes_seen += copy_review and verdict == "wrong" and status == "marked"
             if copy_mix:
                 mix_silent += copy_wrong
                 mix_silent_unseen += 0 if copy_review else copy_wrong

@@ -35,6 +35,7 @@ from typing import Any
 
 from bench.omr import WORKERS, _init_worker, _may_refuse, _mix_baseline, _print_breakdown, _stream
 from phieukin.paper.corpus.marks import DOUBTFUL_STYLES
+from phieukin.paper.omr.asking import rows_to_ask
 
 
 def _choice(name: str, default: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -85,6 +86,7 @@ def _judge(args: tuple[int, int, tuple[str, ...], tuple[str, ...]]) -> dict[str,
                     f"{item.status} {item.option_index} ({item.reason or 'no doubt'})",
                     item.reason,
                     left,
+                    item.status,
                 )
             )
     return out
@@ -101,7 +103,7 @@ def _sample(
     reasons: Counter[str] = Counter()
     errors: list[str] = []
     cpu = 0.0
-    read = capture_erased = 0
+    read = capture_erased = asked_missed = 0
     started = time.perf_counter()
     with mp.get_context("fork").Pool(WORKERS, initializer=_init_worker) as pool:
         jobs = ((seed, n, styles, profiles) for n in range(pages))
@@ -116,7 +118,12 @@ def _sample(
                 counts["refused"] += 1
                 continue
             read += 1
-            for item_key, style, option, verdict, reading, reason, left in out["items"]:
+            # On a page a person checks, every row read as "no answer" is asked of that
+            # person (paper/omr/asking.py, as the scan service does with a whole copy).
+            asked = rows_to_ask({item[0]: item[7] for item in out["items"]})
+            for item_key, style, option, verdict, reading, reason, left, status in out["items"]:
+                is_asked = status == "empty" and item_key in asked
+                asked_missed += is_asked and verdict == "wrong"
                 by_style.setdefault(style, Counter())[verdict] += 1
                 counts[f"items {verdict}"] += 1
                 if verdict == "review":
@@ -133,6 +140,7 @@ def _sample(
                         f"page {out['number']} ({key}) {item_key}: drew {style} "
                         f"(option {option}), read {reading}{kept}; rebuilt by "
                         f"sample_page({seed}, {out['number']}, {styles!r}, ...)"
+                        + ("; asked of the person (the page has other doubts)" if is_asked else "")
                     )
             if done % 500 == 0:
                 print(
@@ -147,6 +155,7 @@ def _sample(
         "reasons": reasons,
         "errors": errors,
         "capture_erased": capture_erased,
+        "asked_missed": asked_missed,
         "cpu": cpu,
         "read": read,
         "wall": time.perf_counter() - started,
@@ -181,7 +190,10 @@ def main() -> None:
     print(
         f"silent errors: {len(s['errors'])} (wrong votes and marks stored as 'no answer'); of "
         f"them, marks the capture erased (read as no answer, stroke left under {ERASED_LEFT} "
-        f"deep in the captured image): {s['capture_erased']}"
+        f"deep in the captured image): {s['capture_erased']}; asked of a person all the same "
+        f"(read as no answer on a page with other doubts, paper/omr/asking.py): "
+        f"{s['asked_missed']}; left, a row stored without a person deciding it: "
+        f"{len(s['errors']) - s['asked_missed']}"
     )
     sample_ms = 1000 * s["cpu"] / max(pages, 1)
     mix_ms = 1000 * b["cpu"] / max(b["drawn"], 1)

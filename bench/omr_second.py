@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.omr import WORKERS, _mix_baseline, _print_breakdown, _setup, _stream
+from phieukin.paper.omr.asking import rows_to_ask
 
 _deck: Any = None
 
@@ -80,7 +81,15 @@ def _judge(args: tuple[int, int]) -> dict[str, Any]:
         verdict = truth.judge(item.status, item.option_index)
         read = f"{item.status} {item.option_index} ({item.reason or 'no doubt'})"
         out["items"].append(
-            (truth.style, RULES[truth.style], verdict, item.reason, read, item.item_key)
+            (
+                truth.style,
+                RULES[truth.style],
+                verdict,
+                item.reason,
+                read,
+                item.item_key,
+                item.status,
+            )
         )
         if verdict == "wrong" and dump:
             _dump(dump, f"{seed}-{number:05d}-{item.item_key}", page, item.item_key, read)
@@ -115,7 +124,7 @@ def _second(pages: int, seed: int) -> dict[str, Any]:
     reasons: Counter[str] = Counter()
     cpu = 0.0
     clear = clear_review = pages_read = pages_review = silent = silent_unseen = 0
-    plain = plain_review = 0
+    plain = plain_review = asked_rows = asked_missed = 0
     started = time.perf_counter()
     with mp.get_context("fork").Pool(WORKERS, initializer=_init) as pool:
         jobs = ((seed, n) for n in range(pages))
@@ -130,11 +139,17 @@ def _second(pages: int, seed: int) -> dict[str, Any]:
                 continue
             pages_read += 1
             counts["wrong sheet"] += out["wrong_sheet"]
-            reviewed = any(v == "review" for _, _, v, _, _, _ in out["items"])
+            reviewed = any(item[2] == "review" for item in out["items"])
+            # Read as one copy: on a page a person checks, every row read as "no answer"
+            # is asked of that person (paper/omr/asking.py, as the scan service does).
+            asked = rows_to_ask({item[5]: item[6] for item in out["items"]})
             pages_review += reviewed
             plain += out["plain"]
             plain_review += out["plain"] and reviewed
-            for style, rule, verdict, reason, read, item_key in out["items"]:
+            for style, rule, verdict, reason, read, item_key, status in out["items"]:
+                if status == "empty" and item_key in asked:
+                    asked_rows += 1
+                    asked_missed += verdict == "wrong"
                 by_style.setdefault(style, Counter())[verdict] += 1
                 counts[f"items {verdict}"] += 1
                 if rule == "read":
@@ -170,6 +185,8 @@ def _second(pages: int, seed: int) -> dict[str, Any]:
         "plain_review": plain_review,
         "silent": silent,
         "silent_unseen": silent_unseen,
+        "asked_rows": asked_rows,
+        "asked_missed": asked_missed,
         "wall": time.perf_counter() - started,
     }
 
@@ -208,6 +225,12 @@ def main() -> None:
         f"({_share(b['pages_review'], b['pages_read']):.1f} %), "
         f"of the pages with plain marks and blanks only {b['plain_review']} of {b['plain']} "
         f"({_share(b['plain_review'], b['plain']):.1f} %)"
+    )
+    print(
+        f"asked of a person on the pages sent to review (every row read as no answer, "
+        f"paper/omr/asking.py): {b['asked_rows']} rows, {b['asked_missed']} of them marks "
+        f"the reader missed; silent errors left, a row stored without a person deciding it: "
+        f"{b['silent'] - b['asked_missed']}"
     )
     print(
         f"baseline, the first deck's product mix in the same run ({a['pages_read']} pages read, "

@@ -111,6 +111,43 @@ def faint_view(page_jpeg: bytes) -> bytes:
     return bytes(encoded.tobytes()) if ok else b""
 
 
+def row_crops(page_jpeg: bytes, rows: dict[str, Any]) -> dict[str, bytes]:
+    """Return the image (PNG) of each row of a stored page image, by item key.
+
+    *rows* maps item keys to their row's :class:`~phieukin.paper.layout.Rect` in page
+    millimetres; the page image is on the reader's canonical raster. Empty when the
+    image cannot be decoded; a row outside the image is left out.
+    """
+    import cv2
+    import numpy as np
+
+    from phieukin.paper.omr.reader import SCALE
+
+    gray = cv2.imdecode(np.frombuffer(page_jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if gray is None:
+        return {}
+    crops: dict[str, bytes] = {}
+    for key, rect in rows.items():
+        x0, y0 = max(0, round(rect.x * SCALE)), max(0, round(rect.y * SCALE))
+        x1, y1 = round((rect.x + rect.w) * SCALE), round((rect.y + rect.h) * SCALE)
+        crop = gray[y0:y1, x0:x1]
+        if crop.size:
+            crops[key] = png(crop)
+    return crops
+
+
+def faint_crop(crop_png: bytes) -> bytes:
+    """Return a stored row image (PNG) with faint marks brought out, as PNG (see
+    :func:`faint_view`); empty when it cannot be decoded."""
+    import cv2
+    import numpy as np
+
+    from phieukin.paper.omr.faint import bring_out_faint
+
+    gray = cv2.imdecode(np.frombuffer(crop_png, np.uint8), cv2.IMREAD_GRAYSCALE)
+    return b"" if gray is None else png(bring_out_faint(gray))
+
+
 @dataclass(frozen=True)
 class Mark:
     """One thing drawn over a page image, in page millimetres (SVG user units)."""

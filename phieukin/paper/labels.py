@@ -58,6 +58,10 @@ DOUBTS: dict[str, Promise] = {
     "box_not_found": _("boxes not visible"),
     "uneven_light": _("a shadow or uneven light across the boxes"),
     "box_bent": _("a box's printed border bent out of shape (a crumpled page)"),
+    # asking.NO_MARK_FOUND: a row read as "no answer" on a copy a person checks anyway.
+    "no_mark_found": _(
+        "no mark found: look at this row on the paper sheet, a very light mark included"
+    ),
 }
 
 PROBLEMS: dict[str, Promise] = {

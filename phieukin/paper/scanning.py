@@ -41,6 +41,7 @@ from phieukin.paper.images import (
     SCAN_KINDS,
     Upload,
     png,
+    row_crops,
 )
 from phieukin.paper.keys import INVALID_KEY, KeysError, TypedSheet, normalise, parse_keys
 from phieukin.paper.labels import refusal_message
@@ -54,7 +55,9 @@ from phieukin.paper.models import (
     ScanFile,
     SeenSheet,
 )
+from phieukin.paper.omr.asking import NO_MARK_FOUND, rows_to_ask
 from phieukin.paper.omr.types import sheet_number
+from phieukin.paper.selectors import rows_to_decide
 from phieukin.rounds.models import BallotBox, Subject
 
 if TYPE_CHECKING:
@@ -387,6 +390,7 @@ def _apply_reading(actor: User | None, box: BallotBox, result: PageResult) -> tu
     if not pending.complete:
         return "waiting", "", ""
     if pending.crops.exists() or pending.comment_crop:
+        _ask_unanswered(box, pending)
         return "review", "", ""
     if _chosen_for_check(box):
         pending.problems = sorted({*pending.problems, SPOT_CHECK})
@@ -402,6 +406,39 @@ def _apply_reading(actor: User | None, box: BallotBox, result: PageResult) -> tu
     )
     pending.delete()
     return "ballot", "", ""
+
+
+def _ask_unanswered(box: BallotBox, pending: PendingReading) -> None:
+    """Put every row read as "no answer" on a copy going to a person before that person.
+
+    See :mod:`phieukin.paper.omr.asking`: the reader's possible misses are very light
+    marks on the same pages that hold other doubts, so on a copy a person checks anyway
+    no row goes into the box as "no answer" unless that person says so. Each such row
+    gets its image, cut from the stored page image, beside the doubtful ones.
+    """
+    from phieukin.paper.layout import build_layout
+    from phieukin.questionnaires.selectors import questionnaire_spec
+
+    doubtful = set(pending.crops.values_list("item_key", flat=True))
+    statuses = {
+        key: "empty" if value is None else "marked" for key, value in pending.answers.items()
+    }
+    statuses |= dict.fromkeys(doubtful, "ambiguous")
+    asked = rows_to_ask(statuses, person_looks=bool(pending.comment_crop)) - doubtful
+    if not asked:
+        return
+    layout = build_layout(questionnaire_spec(box.conference.round.questionnaire))
+    for page in ReviewPage.objects.filter(reading=pending).order_by("page"):
+        rects = {item.key: item.row for item in layout.page(page.page).items if item.key in asked}
+        if not rects:
+            continue
+        images = row_crops(bytes(page.image), rects)
+        ReviewCrop.objects.bulk_create(
+            ReviewCrop(
+                reading=pending, item_key=key, reason=NO_MARK_FOUND, image=images.get(key, b"")
+            )
+            for key in rects
+        )
 
 
 def _chosen_for_check(box: BallotBox) -> bool:
@@ -469,18 +506,20 @@ def review_reading(
         shapes = shapes_for(locked)
         options = {shape.key: shape.option_keys for shape in shapes}
         double: set[str] = set()
-        doubtful = set(pending.crops.values_list("item_key", flat=True))
+        # The reader's own doubts; the rows it read as "no answer" that are asked all
+        # the same (asking.NO_MARK_FOUND) were read without doubt and are checked below.
+        doubtful = set(
+            pending.crops.exclude(reason=NO_MARK_FOUND).values_list("item_key", flat=True)
+        )
         typed_whole = bool(keys.strip())
         if typed_whole:
             typed = parse_review_keys(locked, keys)
             answers, double, invalid = typed.answers, typed.double, invalid or typed.invalid
         else:
             answers = {key: value for key, value in pending.answers.items() if key in options}
-            to_decide = set(doubtful)
-            to_decide |= {shape.key for shape in shapes if shape.key not in answers}
-            if pending.spot_check:
-                # A blind check: the reviewer decides every item from the paper.
-                to_decide = set(options)
+            # Every doubtful item, every row read as "no answer" and every item of a page
+            # not scanned (on a blind check, every item): as the review page asks them.
+            to_decide = set(rows_to_decide(pending, list(options)))
             if not invalid:
                 missing = sorted(to_decide - set(choices), key=list(options).index)
                 if missing:

@@ -363,28 +363,62 @@ def page_problems(reading: PendingReading) -> list[str]:
     return [problem_label(code) for code in reading.problems if code != SPOT_CHECK]
 
 
+PAGE_MISSING = "page_missing"
+RANDOM_CHECK = "random_check"
+
+
+def rows_to_decide(reading: PendingReading, item_keys: list[str]) -> dict[str, str]:
+    """Return every item of a pending copy that the person decides, with why (a code).
+
+    The reader's doubts (their crops' reasons); on a copy a person holds, every row read
+    as "no answer" too (``asking.NO_MARK_FOUND``, see :mod:`phieukin.paper.omr.asking`:
+    such rows of a complete copy also have their image); the items of a page not scanned
+    (``PAGE_MISSING``); on a blind check every item (``RANDOM_CHECK``). *item_keys* are
+    the questionnaire's items in order.
+    """
+    from phieukin.paper.omr.asking import NO_MARK_FOUND, rows_to_ask
+
+    if reading.spot_check:
+        return dict.fromkeys(item_keys, RANDOM_CHECK)
+    # A doubtful item has its crop (and no answer): its reason is the crop's.
+    reasons = dict(reading.crops.values_list("item_key", "reason"))
+    statuses = {
+        key: "empty" if value is None else "marked" for key, value in reading.answers.items()
+    }
+    statuses |= dict.fromkeys(reasons, "ambiguous")
+    asked = rows_to_ask(statuses, person_looks=True)
+    decide: dict[str, str] = {}
+    for key in item_keys:
+        if key in reasons:
+            decide[key] = reasons[key]
+        elif key not in statuses:
+            decide[key] = PAGE_MISSING
+        elif key in asked:
+            decide[key] = NO_MARK_FOUND
+    return decide
+
+
 def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
-    """Return the items of *reading* to decide: doubtful ones, then those of missing pages."""
-    crops = {c["item_key"]: c for c in reading.crops.values("id", "item_key", "reason")}
-    items = (
+    """Return the items of *reading* to decide, in the questionnaire's order."""
+    crops = dict(reading.crops.values_list("item_key", "id"))
+    items = list(
         Item.objects.filter(questionnaire_id=box.conference.round.questionnaire_id)
         .select_related("scale")
         .prefetch_related("scale__options")
         .order_by("order")
     )
+    decide = rows_to_decide(reading, [item.key for item in items])
     rows: list[ReviewRow] = []
-    blind = reading.spot_check
     for number, item in enumerate(items, start=1):
-        crop = crops.get(item.key)
-        if crop is None and item.key in reading.answers and not blind:
+        code = decide.get(item.key)
+        if code is None:
             continue
-        reason = ""
-        if crop is not None:
-            reason = doubt_label(crop["reason"])
-        elif blind:
+        if code == RANDOM_CHECK:
             reason = str(gettext_lazy("random check: read it on the paper sheet"))
-        else:
+        elif code == PAGE_MISSING:
             reason = str(gettext_lazy("page not scanned: read it on the paper sheet"))
+        else:
+            reason = doubt_label(code)
         rows.append(
             ReviewRow(
                 key=item.key,
@@ -394,7 +428,7 @@ def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
                     (o.key, o.label)
                     for o in sorted(item.scale.options.all(), key=lambda o: o.order)
                 ],
-                crop_id=crop["id"] if crop is not None else None,
+                crop_id=crops.get(item.key) if code not in (RANDOM_CHECK, PAGE_MISSING) else None,
                 reason=reason,
             )
         )
@@ -426,21 +460,23 @@ def review_sheet(actor: Any, box: BallotBox, reading: PendingReading) -> ReviewS
     authorize(actor, "paper.see_handwriting", box)
     layout = build_layout(questionnaire_spec(box.conference.round.questionnaire))
     pages = list(ReviewPage.objects.filter(reading=reading).defer("image").order_by("page"))
-    doubtful = set(reading.crops.values_list("item_key", flat=True))
-    blind = reading.spot_check
+    shapes = shapes_for(box)
+    decide = rows_to_decide(reading, [shape.key for shape in shapes])
     keys = []
-    for shape in shapes_for(box):
-        if blind or shape.key in doubtful or shape.key not in reading.answers:
+    for shape in shapes:
+        if shape.key in decide:
             keys.append("?")
         elif reading.answers[shape.key] is None:
             keys.append("0")
         else:
             keys.append(str(shape.option_keys.index(reading.answers[shape.key]) + 1))
     return ReviewSheet(
-        # A blind check hides the reading: every row is drawn as still to decide.
+        # Every row to decide is drawn as a doubt (a blind check hides the whole reading).
         pages=[
             overlay(
-                layout, p.page, [[r[0], "unsure", None, ""] for r in p.rows] if blind else p.rows
+                layout,
+                p.page,
+                [[r[0], "unsure", None, ""] if r[0] in decide else r for r in p.rows],
             )
             for p in pages
         ],

@@ -723,11 +723,14 @@ def _image(data: bytes | memoryview | None, content_type: str = "image/png") -> 
 
 @login_required
 def crop_image(request: HttpRequest, box_id: int, reading_id: int, crop_id: int) -> HttpResponse:
-    """Send the image of one doubtful item."""
+    """Send the image of one item to decide (``?faint=1``: with faint marks brought out)."""
     box = _box(request, box_id, "paper.review")
     reading = _reading(request, box, reading_id)
     crop = get_object_or_404(ReviewCrop.objects.filter(reading=reading), pk=crop_id)
-    return _image(crop.image)
+    data = bytes(crop.image)
+    if data and request.GET.get("faint") == "1":
+        data = images.faint_crop(data)
+    return _image(data)
 
 
 @login_required

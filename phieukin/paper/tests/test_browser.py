@@ -62,9 +62,15 @@ def test_typing_shows_each_item_live_and_enter_saves_the_ballot(
     assert PendingBallot.objects.filter(box=open_box_).count() == 1
 
 
-def _upload_copy(box: BallotBox, seed: int, doubtful: frozenset[str] = frozenset()) -> ScanBatch:
-    """Upload one printed copy of *box*, option 2 filled on every item and two boxes marked
-    on the *doubtful* items (the reader leaves those to a person); return its batch."""
+def _upload_copy(
+    box: BallotBox,
+    seed: int,
+    doubtful: frozenset[str] = frozenset(),
+    blank: frozenset[str] = frozenset(),
+) -> ScanBatch:
+    """Upload one printed copy of *box*, option 2 filled on every item, two boxes marked
+    on the *doubtful* items (the reader leaves those to a person) and none on the *blank*
+    ones; return its batch."""
     layout = build_layout(questionnaire_spec(box.conference.round.questionnaire))
     images = synth.render_images(print_ballots(actor=None, box=box, copies=1), 150)
     rng = np.random.default_rng(seed)
@@ -73,6 +79,8 @@ def _upload_copy(box: BallotBox, seed: int, doubtful: frozenset[str] = frozenset
         truth = {
             it.key: synth.Truth("double", None, (0, 2))
             if it.key in doubtful
+            else synth.Truth("blank", None, ())
+            if it.key in blank
             else synth.Truth("fill", 1, (1,))
             for it in layout.page(n).items
         }
@@ -176,7 +184,9 @@ def test_faint_marks_are_brought_out_in_place_and_the_digits_typed_stay(
 ) -> None:
     layout = build_layout(questionnaire_spec(open_box_.conference.round.questionnaire))
     doubtful = frozenset({layout.page(1).items[1].key})
-    reading = _read_to_the_end(counter, open_box_, _upload_copy(open_box_, 9, doubtful))
+    # A row left blank: on this copy a person checks, it is asked too, with its image.
+    blank = frozenset({layout.page(2).items[0].key})
+    reading = _read_to_the_end(counter, open_box_, _upload_copy(open_box_, 9, doubtful, blank))
     review = f"/paper/boxes/{open_box_.pk}/review/{reading.pk}/"
     page.goto(live_server.url + review)
     keys = page.locator("input.keys")
@@ -184,17 +194,19 @@ def test_faint_marks_are_brought_out_in_place_and_the_digits_typed_stay(
     typed = keys.input_value()
     toggle = page.locator("#faint-toggle")
     assert toggle.inner_text() == "Làm rõ dấu mờ"
-    images = page.locator(".review-page-frame img")
+    # The two whole pages, then the images of the two rows to decide.
+    images = page.locator("img[data-page-url]")
 
     def loaded() -> list[str]:
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.review-page-frame img')]"
+            "() => [...document.querySelectorAll('img[data-page-url]')]"
             ".every(i => i.complete && i.naturalWidth > 0)"
         )
         return [images.nth(n).get_attribute("src") or "" for n in range(images.count())]
 
+    assert [".png" in src for src in loaded()] == [False, False, True, True]
     toggle.click()
-    assert all(src.endswith("?faint=1") for src in loaded()) and images.count() == 2
+    assert all(src.endswith("?faint=1") for src in loaded()) and images.count() == 4
     assert toggle.inner_text() == "Xem trang như bản quét"
     assert page.url == live_server.url + review + "?faint=1"  # what the form posts to
     assert keys.input_value() == typed  # nothing typed is lost

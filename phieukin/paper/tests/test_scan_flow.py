@@ -588,3 +588,125 @@ def test_a_corner_folded_over_the_qr_is_refused_with_the_fix_named(
             break
     fix = "góc phiếu nào bị gấp đè lên mã"
     _refused_alone(as_counter, open_box_, "folded.png", _png(folded), "no_qr", fix)
+
+
+def test_on_a_copy_a_person_checks_every_row_read_as_no_answer_is_asked_too(
+    as_counter: Client,
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    shapes: list[ItemShape],
+) -> None:
+    from phieukin.paper.models import ReaderCheck
+
+    # Page 1: a double mark (a doubt) and two rows left blank; page 2: one row blank.
+    choices1 = _choices(layout, 1)
+    doubtful, blank1, blank2 = (
+        layout.page(1).items[1],
+        layout.page(1).items[3],
+        layout.page(1).items[5],
+    )
+    choices1[doubtful.key] = (0, 3)
+    choices1[blank1.key] = choices1[blank2.key] = None
+    choices2 = _choices(layout, 2)
+    blank3 = layout.page(2).items[0]
+    choices2[blank3.key] = None
+    files = {
+        "p1.png": _png(_mark(pages[0], layout, 1, choices1)),
+        "p2.png": _png(_mark(pages[1], layout, 2, choices2)),
+    }
+    _upload(as_counter, open_box_, files)
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    reading = PendingReading.objects.get(box=open_box_)
+    blanks = {blank1.key, blank2.key, blank3.key}
+    # The reader read the blank rows as "no answer", without doubt ...
+    assert all(reading.answers[key] is None for key in blanks)
+    # ... and each is put before the person, with its row's image cut from its page.
+    asked = {c.item_key: c for c in reading.crops.all()}
+    assert set(asked) == blanks | {doubtful.key}
+    for key in blanks:
+        assert asked[key].reason == "no_mark_found"
+        image = cv2.imdecode(np.frombuffer(bytes(asked[key].image), np.uint8), cv2.IMREAD_GRAYSCALE)
+        assert image is not None and image.shape[1] > 3 * image.shape[0] > 0
+    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    body = as_counter.get(url).content.decode()
+    assert body.count("Không thấy dấu") == 3
+    assert body.count('class="doubt"') == 2 * 4  # frame and "?" of each row to decide
+    digits = {item.key: str(c + 1) for item, c in _chosen(layout, 1, choices1)}
+    digits |= {item.key: str(c + 1) for item, c in _chosen(layout, 2, choices2)}
+    digits |= dict.fromkeys([*blanks, doubtful.key], "?")
+    read = "".join(digits[shape.key] for shape in shapes)
+    assert f'value="{read}"' in body
+    # The row's image, as scanned and with faint marks brought out.
+    crop_url = reverse("paper:crop", args=[open_box_.pk, reading.pk, asked[blank1.key].pk])
+    assert f'src="{crop_url}"' in body
+    assert f'src="{crop_url}?faint=1"' in as_counter.get(url + "?faint=1").content.decode()
+    plain, faint = as_counter.get(crop_url), as_counter.get(crop_url + "?faint=1")
+    assert faint["Content-Type"] == "image/png" and faint.content != plain.content
+
+    # Deciding only the reader's doubt leaves the asked rows undecided: refused, by number.
+    refused = as_counter.post(url, {f"item-{doubtful.key}": "kha"})
+    assert refused.status_code == 400
+    numbers = sorted(next(s.number for s in _items_of(layout) if s.key == k) for k in blanks)
+    assert f"{numbers[0]}, {numbers[1]}, {numbers[2]}" in refused.content.decode()
+    assert not PendingBallot.objects.exists()
+
+    # The person finds a very light tick on one of them on the paper: that row is the
+    # reader's miss and counts as a correction in the reader's check; the rest stay blank.
+    typed = "".join(
+        "2" if shape.key == blank2.key else ("0" if ch == "?" else ch)
+        for shape, ch in zip(shapes, read, strict=True)
+    )
+    assert as_counter.post(url, {"keys": typed}).status_code == 302
+    answers = decode(shapes, content_of(PendingBallot.objects.get(box=open_box_)).answers)
+    assert answers[blank2.key] == shapes[[s.key for s in shapes].index(blank2.key)].option_keys[1]
+    assert answers[blank1.key] is None and answers[blank3.key] is None
+    check = ReaderCheck.objects.get(box=open_box_)
+    assert check.reviewed_items == len(shapes) - 1  # all but the reader's own doubt
+    assert check.corrected == 1
+
+
+def _items_of(layout: BallotLayout) -> list[Any]:
+    """Return every item of the layout (its ``number`` is the one printed on the sheet)."""
+    return [item for page in range(1, layout.page_count + 1) for item in layout.page(page).items]
+
+
+def test_a_copy_without_doubt_goes_into_the_box_with_its_unanswered_rows_unasked(
+    as_counter: Client,
+    open_box_: BallotBox,
+    layout: BallotLayout,
+    pages: list[np.ndarray],
+    shapes: list[ItemShape],
+) -> None:
+    choices1 = _choices(layout, 1)
+    blank = layout.page(1).items[2]
+    choices1[blank.key] = None
+    files = {
+        "p1.png": _png(_mark(pages[0], layout, 1, choices1)),
+        "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2))),
+    }
+    _upload(as_counter, open_box_, files)
+    batch = _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    assert (batch.ballots_entered, batch.sent_to_review) == (1, 0)
+    assert not ReviewCrop.objects.exists()
+    answers = decode(shapes, content_of(PendingBallot.objects.get(box=open_box_)).answers)
+    assert answers[blank.key] is None
+
+
+def test_a_copy_missing_a_page_asks_the_unanswered_rows_of_the_page_it_has(
+    as_counter: Client, open_box_: BallotBox, layout: BallotLayout, pages: list[np.ndarray]
+) -> None:
+    choices1 = _choices(layout, 1)
+    blank = layout.page(1).items[4]
+    choices1[blank.key] = None
+    _upload(as_counter, open_box_, {"p1.png": _png(_mark(pages[0], layout, 1, choices1))})
+    _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
+    reading = PendingReading.objects.get(box=open_box_)
+    assert not reading.complete and not reading.crops.exists()
+    url = reverse("paper:review", args=[open_box_.pk, reading.pk])
+    body = as_counter.get(url).content.decode()
+    assert f'name="item-{blank.key}"' in body and "Không thấy dấu" in body
+    decisions = {f"item-{item.key}": "tot" for item in layout.page(2).items}
+    assert as_counter.post(url, decisions).status_code == 400  # the blank row is undecided
+    decisions[f"item-{blank.key}"] = ""
+    assert as_counter.post(url, decisions).status_code == 302

@@ -7,7 +7,7 @@
    their digits one after the other; the item under the cursor is framed on its page and
    described under the field; every digit typed shows on the page beside its row. */
 /* "Bring out faint marks": without this script a link reloads the page with ?faint=1;
-   with it the page images are swapped in place, the digits typed so far stay, and the
+   with it the page images (and the rows' images) are swapped in place, the digits typed so far stay, and the
    address keeps the choice (the form posts to it; the next copy opens the same way). */
 (function () {
   "use strict";
@@ -16,7 +16,8 @@
   toggle.addEventListener("click", function (event) {
     event.preventDefault();
     var on = toggle.dataset.faint !== "1";
-    document.querySelectorAll(".review-page-frame img[data-page-url]").forEach(function (img) {
+    // The whole pages and the images of the rows to decide alike.
+    document.querySelectorAll("img[data-page-url]").forEach(function (img) {
       img.src = img.dataset.pageUrl + (on ? "?faint=1" : "");
     });
     toggle.dataset.faint = on ? "1" : "0";
