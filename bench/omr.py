@@ -303,11 +303,33 @@ def _copies_for(pages: int, seed: int, stress_share: float) -> int:
     return max(1, copies)
 
 
+def _asked(rows: list[tuple[str, str, str, bool]]) -> tuple[int, int, int]:
+    """Return what a person is asked on one read copy beyond the reader's doubts.
+
+    *rows* are the copy's items as (key, status read, verdict, clear). As the scan service
+    does (:func:`phieukin.paper.omr.asking.rows_to_ask`), a copy with a doubt has every row
+    read as "no answer" asked too. Returns the rows so asked, the marks the reader missed
+    among them, and those of them drawn clear (a clear mark or a blank).
+    """
+    from phieukin.paper.omr.asking import rows_to_ask
+
+    asked = rows_to_ask({key: status for key, status, _verdict, _clear in rows})
+    extra = [
+        (verdict, clear)
+        for key, status, verdict, clear in rows
+        if status == "empty" and key in asked
+    ]
+    return (
+        len(extra),
+        sum(verdict == "wrong" for verdict, _ in extra),
+        sum(clear for _, clear in extra),
+    )
+
+
 def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> None:
     import resource
 
     from phieukin.paper.corpus.mix import ERASED_LEFT
-    from phieukin.paper.omr.asking import rows_to_ask
 
     copies = _copies_for(pages, seed, stress_share)
     started = time.perf_counter()
@@ -336,7 +358,7 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
     # the reader missed among them, and the wrong options shown as a digit on such copies
     # (a person sees them on the page but is not asked). On the mix's copies: rows asked.
     asked_rows = asked_missed = wrong_votes_seen = 0
-    mix_asked_rows = mix_rows = 0
+    mix_asked_rows = mix_rows = mix_asked_clear = 0
     # Copies of the product mix sent to review although every item sent was clear (or
     # blank): by page style, and by what was drawn and why it was sent.
     needless_by_profile: Counter[str] = Counter()
@@ -386,10 +408,13 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             f"{silent - asked_missed} ({silent - silent_on_reviewed} on copies no person looks "
             f"at, {wrong_votes_seen} a wrong option shown as a digit on a reviewed copy)"
         )
+        put = mix_clear_review + mix_asked_clear
         print(
             f"product mix: rows read as no answer asked on its copies sent to review "
             f"{mix_asked_rows}, {mix_asked_rows / max(mix_copies_review, 1):.2f} per such copy "
-            f"({100 * mix_asked_rows / max(mix_rows, 1):.2f} % of the mix's rows)"
+            f"({100 * mix_asked_rows / max(mix_rows, 1):.2f} % of the mix's rows); clear marks "
+            f"and blanks put to a person, those asked so counted: {put} of {mix_clear} "
+            f"({100 * put / max(mix_clear, 1):.2f} %)"
         )
         print(
             f"on the product mix's own copies (the stress copies left out): {mix_silent} "
@@ -454,7 +479,7 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
             copy_doubtful_review = False
             copy_clear_reasons: list[str] = []
             copy_profile = ""
-            copy_rows: list[tuple[str, str, str]] = []  # item key, status read, verdict
+            copy_rows: list[tuple[str, str, str, bool]] = []  # key, status read, verdict, clear
             for record in result["pages"]:
                 page_count += 1
                 plan = record["plan"]
@@ -483,7 +508,7 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                 copy_mix = not plan["stress"]
                 copy_profile = key
                 for style, clear, verdict, reason, boxes, left, key, status in record["items"]:
-                    copy_rows.append((key, status, verdict))
+                    copy_rows.append((key, status, verdict, clear))
                     mix_rows += 0 if plan["stress"] else 1
                     positions += boxes
                     mix_positions += 0 if plan["stress"] else boxes
@@ -515,12 +540,12 @@ def _accuracy(pages: int, seed: int, stress_share: float, minutes: float) -> Non
                             mix_marks_review += verdict == "review"
             if copy_review:
                 silent_on_reviewed += copy_wrong
-            asked = rows_to_ask({key: status for key, status, _ in copy_rows})
-            for key, status, verdict in copy_rows:
-                if status == "empty" and key in asked:
-                    asked_rows += 1
-                    asked_missed += verdict == "wrong"
-                    mix_asked_rows += copy_mix
+            rows, missed, clear_rows = _asked(copy_rows)
+            asked_rows += rows
+            asked_missed += missed
+            mix_asked_rows += rows if copy_mix else 0
+            mix_asked_clear += clear_rows if copy_mix else 0
+            for _key, status, verdict, _clear in copy_rows:
                 wrong_votes_seen += copy_review and verdict == "wrong" and status == "marked"
             if copy_mix:
                 mix_silent += copy_wrong

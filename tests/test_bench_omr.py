@@ -1,4 +1,5 @@
-"""The OMR benchmark's estimate for the product mix weighs each style as the mix does."""
+"""The OMR benchmark's accounting: the estimate for the product mix weighs each style as the mix
+does, and a reviewed copy's rows read as "no answer" count as asked, as the product asks them."""
 
 from __future__ import annotations
 
@@ -58,3 +59,23 @@ def test_a_targeted_sample_refuses_a_style_it_does_not_know(
     monkeypatch.delenv("BENCH_SAMPLE_STYLES")
     assert _choice("BENCH_SAMPLE_STYLES", DOUBTFUL_STYLES, ALL_STYLES) == DOUBTFUL_STYLES
     assert all(style in ALL_STYLES for style in DOUBTFUL_STYLES)
+
+
+def test_a_copy_with_a_doubt_has_its_rows_read_as_no_answer_asked() -> None:
+    from bench.omr import _asked
+
+    rows = [
+        ("nd01", "marked", "right", True),
+        ("nd02", "ambiguous", "review", True),
+        ("nd03", "empty", "right", True),  # a blank, asked
+        ("nd04", "empty", "wrong", False),  # a very light tick the reader missed, asked
+        ("nd05", "marked", "wrong", True),  # a wrong option: shown, not asked
+    ]
+    assert _asked(rows) == (2, 1, 1)
+
+
+def test_a_copy_without_doubt_has_nothing_asked_whatever_it_missed() -> None:
+    from bench.omr import _asked
+
+    rows = [("nd01", "marked", "right", True), ("nd02", "empty", "wrong", False)]
+    assert _asked(rows) == (0, 0, 0)

@@ -571,7 +571,8 @@ def _count_check(
     reader's on the items the reader read without doubt (counts only: never which).
 
     A blind check compares every item; a copy confirmed digit by digit in review compares
-    the items that were not in doubt (the reviewer saw the reader's digits there).
+    the items that were not in doubt (the reviewer saw the reader's digits there, except on
+    the rows read as "no answer", asked as "?": a mark found there is the reader's miss).
     """
     read = {
         key: value

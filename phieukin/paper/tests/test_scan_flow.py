@@ -464,6 +464,8 @@ def test_review_brings_out_a_very_light_tick_on_the_whole_page_for_the_committee
     _upload(as_counter, open_box_, files)
     _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
     reading = PendingReading.objects.get(box=open_box_)
+    # Whether the reader doubts the tick or reads "no answer", the person decides that row.
+    assert faint_item.key in {crop.item_key for crop in reading.crops.all()}
     url = reverse("paper:page_image", args=[open_box_.pk, reading.pk, 1])
     plain, faint = as_counter.get(url), as_counter.get(url + "?faint=1")
     assert faint.status_code == 200 and faint["Content-Type"] == "image/jpeg"
