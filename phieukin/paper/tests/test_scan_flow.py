@@ -20,7 +20,14 @@ from phieukin.ballots.sheet import ItemShape, decode
 from phieukin.paper import selectors
 from phieukin.paper.corpus import deck as synth
 from phieukin.paper.layout import BallotLayout, build_layout
-from phieukin.paper.models import PendingReading, ReviewCrop, ScanBatch, ScanFile, SeenSheet
+from phieukin.paper.models import (
+    PendingReading,
+    ReaderCheck,
+    ReviewCrop,
+    ScanBatch,
+    ScanFile,
+    SeenSheet,
+)
 from phieukin.paper.selectors import evidence_digests
 from phieukin.paper.services import print_ballots
 from phieukin.paper.tests.helpers import content_of, login
@@ -599,8 +606,6 @@ def test_on_a_copy_a_person_checks_every_row_read_as_no_answer_is_asked_too(
     pages: list[np.ndarray],
     shapes: list[ItemShape],
 ) -> None:
-    from phieukin.paper.models import ReaderCheck
-
     # Page 1: a double mark (a doubt) and two rows left blank; page 2: one row blank.
     choices1 = _choices(layout, 1)
     doubtful, blank1, blank2 = (
