@@ -24,6 +24,7 @@ from phieukin.paper.models import (
     PendingEntry,
     PendingReading,
     ReaderCheck,
+    ReviewCrop,
     ReviewPage,
     ScanBatch,
     ScanFile,
@@ -489,6 +490,14 @@ def review_page_image(actor: Any, box: BallotBox, reading: PendingReading, page:
     """Return the JPEG of one page of a pending copy (never to an evaluated leader)."""
     authorize(actor, "paper.see_handwriting", box)
     stored = ReviewPage.objects.filter(reading=reading, page=page).first()
+    return bytes(stored.image) if stored is not None else b""
+
+
+def review_crop_image(actor: Any, box: BallotBox, reading: PendingReading, crop_id: int) -> bytes:
+    """Return the image (PNG) of one row of a pending copy to decide (never to an evaluated
+    leader: it shows the marks on a copy about them, as the whole page does)."""
+    authorize(actor, "paper.see_handwriting", box)
+    stored = ReviewCrop.objects.filter(reading=reading, pk=crop_id).first()
     return bytes(stored.image) if stored is not None else b""
 
 

@@ -41,7 +41,7 @@ from phieukin.paper.forms import (
     VoidForm,
 )
 from phieukin.paper.images import SCAN_REQUEST_MAX_BYTES
-from phieukin.paper.models import PendingEntry, PendingReading, ReviewCrop, ScanBatch
+from phieukin.paper.models import PendingEntry, PendingReading, ScanBatch
 from phieukin.paper.services import EntryOutcome
 from phieukin.rounds.models import BallotBox, RespondentGroup, Subject
 from phieukin.rounds.selectors import visible_rounds
@@ -726,8 +726,10 @@ def crop_image(request: HttpRequest, box_id: int, reading_id: int, crop_id: int)
     """Send the image of one item to decide (``?faint=1``: with faint marks brought out)."""
     box = _box(request, box_id, "paper.review")
     reading = _reading(request, box, reading_id)
-    crop = get_object_or_404(ReviewCrop.objects.filter(reading=reading), pk=crop_id)
-    data = bytes(crop.image)
+    try:
+        data = selectors.review_crop_image(_actor(request), box, reading, crop_id)
+    except AccessDenied as exc:
+        raise Http404 from exc
     if data and request.GET.get("faint") == "1":
         data = images.faint_crop(data)
     return _image(data)

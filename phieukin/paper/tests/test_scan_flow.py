@@ -358,14 +358,19 @@ def test_the_comment_image_is_never_served_to_a_leader_evaluated_in_the_box(
 ) -> None:
     from phieukin.accounts.models import Membership, Role
 
+    choices1 = _choices(layout, 1)
+    choices1[layout.page(1).items[0].key] = None  # a row left blank
     _upload(
         as_counter,
         open_box_,
-        {"p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2), comment=True))},
+        {
+            "p1.png": _png(_mark(pages[0], layout, 1, choices1)),
+            "p2.png": _png(_mark(pages[1], layout, 2, _choices(layout, 2), comment=True)),
+        },
     )
     _run(as_counter, open_box_, ScanBatch.objects.get(box=open_box_))
     reading = PendingReading.objects.get(box=open_box_)
-    assert reading.comment_crop
+    assert reading.comment_crop and reading.complete
     # Even if the leader also sits on the counting committee of the ward.
     Membership.objects.create(user=leader, unit=open_box_.conference.unit, role=Role.COUNTER)
     url = reverse("paper:comment_image", args=[open_box_.pk, reading.pk])
@@ -376,6 +381,14 @@ def test_the_comment_image_is_never_served_to_a_leader_evaluated_in_the_box(
     assert login(leader).get(page_url).status_code == 404
     assert login(leader).get(review_url).status_code == 404
     assert as_counter.get(page_url).status_code == 200
+    # Nor the image of a row to decide (the rows read as "no answer" are asked here, since a
+    # person transcribes the comment), as scanned or with faint marks brought out.
+    crop = reading.crops.first()
+    assert crop is not None
+    crop_url = reverse("paper:crop", args=[open_box_.pk, reading.pk, crop.pk])
+    assert login(leader).get(crop_url).status_code == 404
+    assert login(leader).get(crop_url + "?faint=1").status_code == 404
+    assert as_counter.get(crop_url).status_code == 200
 
 
 def test_nothing_is_stored_once_the_box_is_sealed(
