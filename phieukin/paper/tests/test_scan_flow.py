@@ -651,6 +651,7 @@ def test_on_a_copy_a_person_checks_every_row_read_as_no_answer_is_asked_too(
     url = reverse("paper:review", args=[open_box_.pk, reading.pk])
     body = as_counter.get(url).content.decode()
     assert body.count("Không thấy dấu") == 3
+    assert "chỉ gõ 0 khi dòng đó thật sự để trống" in body  # why blank rows are asked
     assert body.count('class="doubt"') == 2 * 4  # frame and "?" of each row to decide
     digits = {item.key: str(c + 1) for item, c in _chosen(layout, 1, choices1)}
     digits |= {item.key: str(c + 1) for item, c in _chosen(layout, 2, choices2)}
