@@ -29,8 +29,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.omr import WORKERS, _mix_baseline, _print_breakdown, _setup, _stream
-from phieukin.paper.omr.asking import rows_to_ask
+from bench.omr import WORKERS, _asked, _mix_baseline, _print_breakdown, _setup, _stream
 
 _deck: Any = None
 
@@ -142,14 +141,13 @@ def _second(pages: int, seed: int) -> dict[str, Any]:
             reviewed = any(item[2] == "review" for item in out["items"])
             # Read as one copy: on a page a person checks, every row read as "no answer"
             # is asked of that person (paper/omr/asking.py, as the scan service does).
-            asked = rows_to_ask({item[5]: item[6] for item in out["items"]})
+            rows, missed, _clear = _asked([(i[5], i[6], i[2], False) for i in out["items"]])
+            asked_rows += rows
+            asked_missed += missed
             pages_review += reviewed
             plain += out["plain"]
             plain_review += out["plain"] and reviewed
-            for style, rule, verdict, reason, read, item_key, status in out["items"]:
-                if status == "empty" and item_key in asked:
-                    asked_rows += 1
-                    asked_missed += verdict == "wrong"
+            for style, rule, verdict, reason, read, item_key, _status in out["items"]:
                 by_style.setdefault(style, Counter())[verdict] += 1
                 counts[f"items {verdict}"] += 1
                 if rule == "read":

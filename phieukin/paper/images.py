@@ -90,21 +90,31 @@ def png(image: Any) -> bytes:
     return bytes(encoded.tobytes()) if ok else b""
 
 
-def faint_view(page_jpeg: bytes) -> bytes:
-    """Return a stored page image (JPEG) with faint marks brought out, as JPEG.
+def _decoded(data: bytes) -> Any:
+    """Return a stored PNG or JPEG image as a greyscale array (None when it is not one)."""
+    import cv2
+    import numpy as np
+
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+
+
+def faint_view(data: bytes) -> bytes:
+    """Return a stored page image (JPEG) or row image (PNG) with faint marks brought out,
+    in the same format.
 
     See :func:`phieukin.paper.omr.faint.bring_out_faint`; empty when the image cannot be
     decoded or encoded. Never stored: made for the reviewer on request.
     """
     import cv2
-    import numpy as np
 
     from phieukin.paper.omr.faint import bring_out_faint
     from phieukin.paper.omr.worker import PAGE_JPEG_QUALITY
 
-    gray = cv2.imdecode(np.frombuffer(page_jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    gray = _decoded(data)
     if gray is None:
         return b""
+    if data.startswith(b"\x89PNG"):
+        return png(bring_out_faint(gray))
     ok, encoded = cv2.imencode(
         ".jpg", bring_out_faint(gray), [cv2.IMWRITE_JPEG_QUALITY, PAGE_JPEG_QUALITY]
     )
@@ -115,37 +125,15 @@ def row_crops(page_jpeg: bytes, rows: dict[str, Any]) -> dict[str, bytes]:
     """Return the image (PNG) of each row of a stored page image, by item key.
 
     *rows* maps item keys to their row's :class:`~phieukin.paper.layout.Rect` in page
-    millimetres; the page image is on the reader's canonical raster. Empty when the
-    image cannot be decoded; a row outside the image is left out.
+    millimetres; the page image is on the reader's canonical raster, cut as the reader
+    cuts the rows of its doubts. Empty when the image cannot be decoded.
     """
-    import cv2
-    import numpy as np
+    from phieukin.paper.omr.reader import crop_rect
 
-    from phieukin.paper.omr.reader import SCALE
-
-    gray = cv2.imdecode(np.frombuffer(page_jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    gray = _decoded(page_jpeg)
     if gray is None:
         return {}
-    crops: dict[str, bytes] = {}
-    for key, rect in rows.items():
-        x0, y0 = max(0, round(rect.x * SCALE)), max(0, round(rect.y * SCALE))
-        x1, y1 = round((rect.x + rect.w) * SCALE), round((rect.y + rect.h) * SCALE)
-        crop = gray[y0:y1, x0:x1]
-        if crop.size:
-            crops[key] = png(crop)
-    return crops
-
-
-def faint_crop(crop_png: bytes) -> bytes:
-    """Return a stored row image (PNG) with faint marks brought out, as PNG (see
-    :func:`faint_view`); empty when it cannot be decoded."""
-    import cv2
-    import numpy as np
-
-    from phieukin.paper.omr.faint import bring_out_faint
-
-    gray = cv2.imdecode(np.frombuffer(crop_png, np.uint8), cv2.IMREAD_GRAYSCALE)
-    return b"" if gray is None else png(bring_out_faint(gray))
+    return {key: png(crop_rect(gray, rect)) for key, rect in rows.items()}
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ from phieukin.paper.models import (
     ScanFile,
     SeenSheet,
 )
-from phieukin.paper.omr.asking import NO_MARK_FOUND, rows_to_ask
+from phieukin.paper.omr.asking import NO_MARK_FOUND
 from phieukin.paper.omr.types import sheet_number
 from phieukin.paper.selectors import rows_to_decide
 from phieukin.rounds.models import BallotBox, Subject
@@ -261,7 +261,7 @@ def process_batch(
             locked_batch = ScanBatch.objects.select_for_update().get(pk=batch.pk)
             box = locked_box(locked_batch.box_id, actor=actor, action="paper.scan", entering=True)
             if locked_batch.cursor == cursor:
-                outcome, code, reason = _outcome(actor, box, result)
+                outcome, code, reason = _outcome(actor, box, result, layouts)
                 if outcome == "refused":
                     locked_batch.refusals = [
                         *locked_batch.refusals,
@@ -286,7 +286,12 @@ def process_batch(
     return current
 
 
-def _outcome(actor: User | None, box: BallotBox, result: PageResult) -> tuple[str, str, str]:
+def _outcome(
+    actor: User | None,
+    box: BallotBox,
+    result: PageResult,
+    layouts: dict[tuple[str, int], BallotLayout],
+) -> tuple[str, str, str]:
     """Return (outcome, refusal code, refusal reason) of a page read outside the transaction."""
     if result.reading is None:
         if result.refusal in ("unreadable", "reader_failed", "too_large"):
@@ -294,7 +299,7 @@ def _outcome(actor: User | None, box: BallotBox, result: PageResult) -> tuple[st
         return "refused", result.refusal, refusal_message(result.refusal)
     try:
         with transaction.atomic():
-            return _apply_reading(actor, box, result)
+            return _apply_reading(actor, box, result, layouts)
     except DomainError as exc:
         # The page's own writes were rolled back with its savepoint; the batch goes on.
         return "refused", exc.code, str(exc.message)
@@ -304,8 +309,15 @@ def _refused(code: str, message: str) -> tuple[str, str, str]:
     return "refused", code, message
 
 
-def _apply_reading(actor: User | None, box: BallotBox, result: PageResult) -> tuple[str, str, str]:
+def _apply_reading(
+    actor: User | None,
+    box: BallotBox,
+    result: PageResult,
+    layouts: dict[tuple[str, int], BallotLayout],
+) -> tuple[str, str, str]:
     """Record one read page; return (outcome, refusal code, refusal reason).
+
+    *layouts* are the box's, as the batch's reader has them (see :func:`box_layouts`).
 
     Outcomes: ``refused``, ``ballot`` (the copy is complete and clear), ``review`` (the
     copy is complete and waits for a human), ``spot_check`` (complete and clear, but
@@ -390,7 +402,8 @@ def _apply_reading(actor: User | None, box: BallotBox, result: PageResult) -> tu
     if not pending.complete:
         return "waiting", "", ""
     if pending.crops.exists() or pending.comment_crop:
-        _ask_unanswered(box, pending)
+        layout = layouts[(sheet.questionnaire_code, sheet.questionnaire_version)]
+        _ask_unanswered(pending, layout)
         return "review", "", ""
     if _chosen_for_check(box):
         pending.problems = sorted({*pending.problems, SPOT_CHECK})
@@ -408,26 +421,19 @@ def _apply_reading(actor: User | None, box: BallotBox, result: PageResult) -> tu
     return "ballot", "", ""
 
 
-def _ask_unanswered(box: BallotBox, pending: PendingReading) -> None:
+def _ask_unanswered(pending: PendingReading, layout: BallotLayout) -> None:
     """Put every row read as "no answer" on a copy going to a person before that person.
 
     See :mod:`phieukin.paper.omr.asking`: the reader's possible misses are very light
     marks on the same pages that hold other doubts, so on a copy a person checks anyway
-    no row goes into the box as "no answer" unless that person says so. Each such row
-    gets its image, cut from the stored page image, beside the doubtful ones.
+    no row goes into the box as "no answer" unless that person says so. The rows are the
+    review page's own (:func:`~phieukin.paper.selectors.rows_to_decide`); each gets its
+    image, cut from the stored page image, beside the doubtful ones.
     """
-    from phieukin.paper.layout import build_layout
-    from phieukin.questionnaires.selectors import questionnaire_spec
-
-    doubtful = set(pending.crops.values_list("item_key", flat=True))
-    statuses = {
-        key: "empty" if value is None else "marked" for key, value in pending.answers.items()
-    }
-    statuses |= dict.fromkeys(doubtful, "ambiguous")
-    asked = rows_to_ask(statuses, person_looks=bool(pending.comment_crop)) - doubtful
+    decide = rows_to_decide(pending, list(pending.answers))
+    asked = {key for key, code in decide.items() if code == NO_MARK_FOUND}
     if not asked:
         return
-    layout = build_layout(questionnaire_spec(box.conference.round.questionnaire))
     for page in ReviewPage.objects.filter(reading=pending).order_by("page"):
         rects = {item.key: item.row for item in layout.page(page.page).items if item.key in asked}
         if not rects:

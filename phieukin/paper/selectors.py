@@ -429,7 +429,7 @@ def review_rows(box: BallotBox, reading: PendingReading) -> list[ReviewRow]:
                     (o.key, o.label)
                     for o in sorted(item.scale.options.all(), key=lambda o: o.order)
                 ],
-                crop_id=crops.get(item.key) if code not in (RANDOM_CHECK, PAGE_MISSING) else None,
+                crop_id=crops.get(item.key),
                 reason=reason,
             )
         )

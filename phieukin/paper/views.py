@@ -731,7 +731,7 @@ def crop_image(request: HttpRequest, box_id: int, reading_id: int, crop_id: int)
     except AccessDenied as exc:
         raise Http404 from exc
     if data and request.GET.get("faint") == "1":
-        data = images.faint_crop(data)
+        data = images.faint_view(data)
     return _image(data)
 
 

@@ -2523,7 +2523,8 @@ def classify(item_key: str, measures: list[BoxMeasure | None], cal: Calibration)
     return ItemReading(item_key, "ambiguous", None, fills, unsure[0])
 
 
-def _crop(page: np.ndarray, rect: Rect) -> np.ndarray:
+def crop_rect(page: np.ndarray, rect: Rect) -> np.ndarray:
+    """Return a copy of *rect* (page millimetres) of a page on the canonical raster."""
     return page[_px(rect.y) : _px(rect.y + rect.h), _px(rect.x) : _px(rect.x + rect.w)].copy()
 
 
@@ -2825,8 +2826,8 @@ def read_page(image: np.ndarray, layout_for: Callable[[SheetId], BallotLayout]) 
         fine_matrix = np.diag([0.5, 0.5, 1.0]) @ fine_matrix
     canon = _warp(fine, fine_matrix, Rect(0, 0, PAGE_W, PAGE_H), SCALE)
     items = read_items(_flatten_creases(canon, page_layout), page_layout)
-    crops = {item.key: _crop(canon, item.row) for item in page_layout.items}
-    comment_crop = _crop(canon, page_layout.comment) if page_layout.comment else None
+    crops = {item.key: crop_rect(canon, item.row) for item in page_layout.items}
+    comment_crop = crop_rect(canon, page_layout.comment) if page_layout.comment else None
     comment_ink = comment_crop is not None and _comment_ink(comment_crop)
     not_found = sum(1 for r in items if r.reason == "box_not_found")
     if items and not_found > len(items) // 2:
